@@ -1,0 +1,1 @@
+//! The wasm plugin host (in progress).

@@ -1,0 +1,1 @@
+//! The simulated API (in progress).
