@@ -109,3 +109,131 @@ pub struct DayFacts {
     pub negative_ratio: Option<f64>,
     pub mean_sentiment: Option<f64>,
 }
+
+/// Where a day's total video count came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VideoCountSource {
+    /// The API's `videoCount` for every hashtag.
+    Api,
+    /// At least one hashtag reported 0 videos next to a non-zero view count (a TikTok quirk),
+    /// so its distinct videos seen in the feed so far stand in for it.
+    DistinctVideosSeen,
+}
+
+/// One hashtag's figures on one day; `None` where its info call failed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HashtagDay {
+    pub name: String,
+    pub views: Option<u64>,
+    pub videos: Option<u64>,
+}
+
+/// One video of the day's feed sample, with its counters that day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrackedVideo {
+    pub id: String,
+    pub creator: String,
+    pub caption: String,
+    pub created_at: i64,
+    pub stats: VideoStats,
+    /// The first day this video appeared in the campaign's sample.
+    pub first_seen: NaiveDate,
+}
+
+/// A creator's share of the day's sample: collaboration leads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatorStats {
+    pub handle: String,
+    pub videos: u32,
+    pub plays: u64,
+}
+
+/// Counts over the comments scored on one day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SentimentSummary {
+    pub comments: u32,
+    pub positive: u32,
+    pub neutral: u32,
+    pub negative: u32,
+    pub positive_ratio: f64,
+    pub negative_ratio: f64,
+    pub mean_score: f64,
+}
+
+/// The day's sentiment, or why there is none. Never zeros in place of a failure.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum SentimentOutcome {
+    Scored(SentimentSummary),
+    /// Comments were collected but the scorer failed; re-score later.
+    Unavailable {
+        reason: String,
+    },
+    /// No comments were collected (none configured, or their calls failed).
+    NotCollected {
+        reason: String,
+    },
+}
+
+/// The day's alerts, or why they could not be evaluated.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum AlertsOutcome {
+    Evaluated { alerts: Vec<Alert> },
+    Unavailable { reason: String },
+}
+
+/// Everything computed for one campaign on one day; what reports are made of.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DayMetrics {
+    pub campaign_id: String,
+    pub client_id: String,
+    pub date: NaiveDate,
+    pub hashtags: Vec<HashtagDay>,
+    /// `None` when any hashtag's info call failed: a partial sum would read as a collapse.
+    pub total_views: Option<u64>,
+    pub total_videos: Option<u64>,
+    pub video_count_source: VideoCountSource,
+    /// Against `previous_date`; negative deltas are data (upstream rounding).
+    pub new_views: Option<i64>,
+    pub new_videos: Option<i64>,
+    pub previous_date: Option<NaiveDate>,
+    /// The day's feed sample, most-played first.
+    pub videos: Vec<TrackedVideo>,
+    pub new_tracked_videos: u32,
+    /// Creators of the sample by plays, most first.
+    pub top_creators: Vec<CreatorStats>,
+    pub views_per_video: Option<f64>,
+    pub sentiment: SentimentOutcome,
+    pub alerts: AlertsOutcome,
+    /// Credits this campaign paid for this day, across every run of the day.
+    pub credits_spent: u32,
+    /// What could not be collected, in words; empty on a complete day.
+    pub missing: Vec<String>,
+}
+
+impl DayMetrics {
+    /// What alert rules and reports see of this day.
+    pub fn facts(&self) -> DayFacts {
+        let scored = match &self.sentiment {
+            SentimentOutcome::Scored(s) => Some(s),
+            _ => None,
+        };
+        DayFacts {
+            campaign_id: self.campaign_id.clone(),
+            date: Some(self.date),
+            total_views: self.total_views,
+            total_videos: self.total_videos,
+            new_views: self.new_views,
+            new_videos: self.new_videos,
+            tracked_videos: self.videos.len() as u32,
+            new_tracked_videos: self.new_tracked_videos,
+            top_video_views: self.videos.first().map(|v| v.stats.plays),
+            comments_scored: scored.map_or(0, |s| s.comments),
+            positive_ratio: scored.map(|s| s.positive_ratio),
+            negative_ratio: scored.map(|s| s.negative_ratio),
+            mean_sentiment: scored.map(|s| s.mean_score),
+        }
+    }
+}

@@ -2,8 +2,15 @@
 //!
 //! Data flows one way: `config` → `pipeline` (with `api` under one rate limiter) → `store`
 //! (raw snapshots in sled) → `plugin` (wasm sentiment scorer and alert rules) → `report`.
-//! `sim` is a faithful simulator of the provider's API, used by the demo and the tests.
+//! `sim` is a faithful simulator of the provider's API, used by the demo and the tests;
+//! `sentiment_eval` measures scorers against human-labelled sentences.
 
+pub mod api;
+pub mod config;
 pub mod domain;
+pub mod pipeline;
 pub mod plugin;
+pub mod report;
+pub mod sentiment_eval;
 pub mod sim;
+pub mod store;

@@ -1,1 +1,512 @@
-//! placeholder
+//! A lexicon-and-rules sentiment scorer for short social comments, in pure Rust with no I/O,
+//! so that it runs unchanged inside a wasm32-wasip2 component.
+//!
+//! The method is VADER's (Hutto & Gilbert, ICWSM 2014; MIT licence): every word, emoticon or
+//! emoji the lexicon knows carries a score on a -4..4 scale; negations, degree adverbs,
+//! ALL-CAPS and `!` adjust it; after "but" the clause that follows dominates; the sum is
+//! squashed into [-1, 1]. On top of VADER: TikTok slang and emoji meanings (💀 and 😭 are
+//! laughter, "mid" is an insult) and some 600 terms VADER lacks (`lexicon/hashtrack.tsv`); clause
+//! punctuation that stops a negation from reaching the next clause; trailing intensifiers
+//! ("good af"); "too" before a plain word as a complaint ("too long"); counterfactuals
+//! ("could have been great"); degree words that are also sentiment words ("incredible")
+//! keeping their own score when nothing follows; and look-ups through inflections, negating
+//! affixes and stretched spellings ("tediously", "unhelpful", "loooove").
+//!
+//! Owns: tokenising, the built-in lexicon and overlays, the rules. Does not own: what the
+//! host counts as positive (see `wit/hashtrack.wit`) or how it is measured
+//! (`src/sentiment_eval.rs` in the host, used by the `eval` example).
+
+mod entry;
+mod lexicon;
+mod modifiers;
+mod tokens;
+
+pub use entry::EntryProblem;
+pub use lexicon::LexiconError;
+
+use lexicon::Lexicon;
+use modifiers::Modifier;
+use tokens::Token;
+
+/// Scores comments with the built-in lexicon, optionally overlaid with a brand's terms.
+///
+/// Construction is cheap (the built-in lexicon is a static sorted table; only an overlay is
+/// parsed), so a fresh scorer per call is fine.
+#[derive(Debug, Clone, Default)]
+pub struct Scorer {
+    lexicon: Lexicon,
+}
+
+/// Intensity added to a sentiment word written in capitals among lower-case words (VADER's).
+const SHOUTING_BOOST: f64 = 0.733;
+/// What a negation multiplies the sentiment after it by (VADER's).
+const NEGATION_SCALAR: f64 = -0.74;
+/// How much of a modifier's effect reaches a word one, two and three tokens after it (VADER's).
+const MODIFIER_DECAY: [f64; 3] = [1.0, 0.95, 0.9];
+/// Weights of the clauses before and after "but" (VADER's).
+const BEFORE_CONTRAST: f64 = 0.5;
+const AFTER_CONTRAST: f64 = 1.5;
+/// The score of "too" before a word without sentiment of its own: mildly negative, since
+/// an excess of anything is a complaint.
+const EXCESS: f64 = -1.0;
+/// Intensity added per `!`, counting at most `MAX_EXCLAMATIONS` (VADER's).
+const EXCLAMATION_BOOST: f64 = 0.292;
+const MAX_EXCLAMATIONS: usize = 4;
+/// Intensity added per `?` when there are two or three, and in all when there are more
+/// (VADER's: repeated question marks signal incredulity).
+const QUESTION_BOOST: f64 = 0.18;
+const MAX_QUESTION_BOOST: f64 = 0.96;
+/// The squashing constant: a raw sum of ±`sqrt(15)` maps to about ±0.71 (VADER's).
+const NORMALISATION_ALPHA: f64 = 15.0;
+
+/// What one token does in its comment.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Role {
+    /// Carries its own sentiment on the -4..4 scale.
+    Sentiment(f64),
+    /// Changes the sentiment of its neighbours.
+    Modifier(Modifier),
+    Neutral,
+}
+
+impl Scorer {
+    /// A scorer with the built-in lexicon only.
+    pub fn new() -> Scorer {
+        Scorer::default()
+    }
+
+    /// A scorer whose built-in lexicon is overlaid with `text`: one `term score` per line,
+    /// score on the -4..4 scale (0 makes a term neutral, e.g. a product name that contains a
+    /// sentiment word), `#` comments and blank lines allowed, multi-word terms allowed.
+    ///
+    /// A term overrides exactly its own spelling, case aside. Inflected forms the built-in
+    /// lexicon lacks reach it too ("dupes", "duped" for "dupe"), but a form the built-in
+    /// lexicon has keeps its built-in score unless the overlay lists it ("dangerously" is not
+    /// changed by "dangerous").
+    pub fn with_overlay(text: &str) -> Result<Scorer, LexiconError> {
+        Ok(Scorer {
+            lexicon: Lexicon::with_overlay(text)?,
+        })
+    }
+
+    /// The comment's sentiment from -1.0 (very negative) to 1.0 (very positive); 0.0 when it
+    /// holds nothing the lexicon knows. Always finite.
+    pub fn score(&self, text: &str) -> f64 {
+        let tokenized = tokens::tokenize(text, |term| self.lexicon.exact(term).is_some());
+        let tokens = self.merge_phrases(tokenized.tokens);
+        let roles: Vec<Role> = (0..tokens.len()).map(|i| self.role(&tokens, i)).collect();
+        let mut valences = adjusted_valences(&tokens, &roles);
+        weigh_contrast(&roles, &mut valences);
+        let sum: f64 = valences.iter().sum();
+        let emphasis = punctuation_emphasis(tokenized.exclamation_marks, tokenized.question_marks);
+        let emphasised = if sum == 0.0 {
+            0.0
+        } else {
+            sum + emphasis.copysign(sum)
+        };
+        (emphasised / (emphasised * emphasised + NORMALISATION_ALPHA).sqrt()).clamp(-1.0, 1.0)
+    }
+
+    /// Joins runs of words that form a lexicon or modifier phrase ("can't stand", "no cap")
+    /// into one token, longest phrase first; a phrase never spans clause punctuation.
+    fn merge_phrases(&self, tokens: Vec<Token>) -> Vec<Token> {
+        let max_words = self
+            .lexicon
+            .max_phrase_words()
+            .max(modifiers::MAX_PHRASE_WORDS);
+        let mut merged = Vec::with_capacity(tokens.len());
+        let mut start = 0;
+        while start < tokens.len() {
+            let longest = (2..=max_words.min(tokens.len() - start))
+                .rev()
+                .find_map(|words| Some((words, self.phrase_at(&tokens[start..start + words])?)));
+            match longest {
+                Some((words, phrase)) => {
+                    merged.push(phrase);
+                    start += words;
+                }
+                None => {
+                    merged.push(tokens[start].clone());
+                    start += 1;
+                }
+            }
+        }
+        merged
+    }
+
+    /// The span as one phrase token, if its words form a known phrase.
+    fn phrase_at(&self, span: &[Token]) -> Option<Token> {
+        if !span.iter().all(|t| t.is_word) || span[1..].iter().any(|t| t.starts_clause) {
+            return None;
+        }
+        let text = span
+            .iter()
+            .map(|t| t.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let known = self.lexicon.exact(&text).is_some() || modifiers::modifier(&text).is_some();
+        known.then(|| Token {
+            text,
+            shouting: span.iter().all(|t| t.shouting),
+            is_word: true,
+            starts_clause: span[0].starts_clause,
+        })
+    }
+
+    /// Decides what token `i` does, looking at its neighbours where a word has two uses.
+    fn role(&self, tokens: &[Token], i: usize) -> Role {
+        let text = tokens[i].text.as_str();
+        if let Some(score) = self.lexicon.overlay_score(text) {
+            return Role::Sentiment(score);
+        }
+        let own_score = self.lexicon.exact(text);
+        match (modifiers::modifier(text), own_score) {
+            // "no" negates a sentiment word right after it; alone it is mildly negative.
+            (Some(Modifier::Negation), Some(score)) if text == "no" => {
+                if self.next_has_sentiment(tokens, i) {
+                    Role::Modifier(Modifier::Negation)
+                } else {
+                    Role::Sentiment(score)
+                }
+            }
+            // A degree word that is also a sentiment word ("incredible", "pretty") modifies
+            // the word after it when that word has sentiment, and otherwise speaks for itself.
+            (Some(Modifier::Degree(_)), Some(score)) if !self.next_has_sentiment(tokens, i) => {
+                Role::Sentiment(score)
+            }
+            (Some(modifier), _) => Role::Modifier(modifier),
+            (None, Some(score)) => Role::Sentiment(score),
+            // "too" intensifies a sentiment word ("too good") and otherwise complains of
+            // excess ("too long", "too small"); at the end of a clause it means "also".
+            (None, None) if text == "too" => {
+                if self.next_has_sentiment(tokens, i) {
+                    Role::Modifier(Modifier::Degree(modifiers::BOOST))
+                } else if tokens
+                    .get(i + 1)
+                    .is_some_and(|next| next.is_word && !next.starts_clause)
+                {
+                    Role::Sentiment(EXCESS)
+                } else {
+                    Role::Neutral
+                }
+            }
+            (None, None) if text == "least" => {
+                // "at least" and "very least" concede; "least" alone negates ("least funny").
+                let previous = i.checked_sub(1).map(|p| tokens[p].text.as_str());
+                if matches!(previous, Some("at" | "very")) {
+                    Role::Neutral
+                } else {
+                    Role::Modifier(Modifier::Negation)
+                }
+            }
+            (None, None) => {
+                if let Some(modifier) =
+                    lexicon::unstretched(text).find_map(|w| modifiers::modifier(&w))
+                {
+                    Role::Modifier(modifier)
+                } else if let Some(score) = self.lexicon.inflected(text) {
+                    Role::Sentiment(score)
+                } else {
+                    Role::Neutral
+                }
+            }
+        }
+    }
+
+    /// Whether the token after `i` is a sentiment word (in the lexicon, directly or through
+    /// an inflection) rather than a modifier or a plain word.
+    fn next_has_sentiment(&self, tokens: &[Token], i: usize) -> bool {
+        tokens.get(i + 1).is_some_and(|next| {
+            modifiers::modifier(&next.text).is_none()
+                && (self.lexicon.exact(&next.text).is_some()
+                    || self.lexicon.inflected(&next.text).is_some())
+        })
+    }
+}
+
+/// Each sentiment token's score after capitals and the modifiers up to three tokens before
+/// it (within its clause) and an intensifier right after it.
+fn adjusted_valences(tokens: &[Token], roles: &[Role]) -> Vec<f64> {
+    let words: Vec<&Token> = tokens.iter().filter(|t| t.is_word).collect();
+    let shouting_stands_out = words.iter().any(|t| t.shouting) && !words.iter().all(|t| t.shouting);
+    let shouting_boost = |token: &Token| {
+        if token.shouting && shouting_stands_out {
+            SHOUTING_BOOST
+        } else {
+            0.0
+        }
+    };
+
+    let mut valences = vec![0.0; tokens.len()];
+    for (i, role) in roles.iter().enumerate() {
+        let Role::Sentiment(score) = *role else {
+            continue;
+        };
+        if score == 0.0 {
+            continue;
+        }
+        let mut valence = score + shouting_boost(&tokens[i]).copysign(score);
+        for (distance, decay) in (1..=MODIFIER_DECAY.len()).zip(MODIFIER_DECAY) {
+            let Some(j) = i.checked_sub(distance) else {
+                break;
+            };
+            if tokens[j + 1].starts_clause {
+                break;
+            }
+            match roles[j] {
+                Role::Modifier(Modifier::Degree(change)) => {
+                    valence += (change + shouting_boost(&tokens[j])) * decay * valence.signum();
+                }
+                Role::Modifier(Modifier::Negation) => valence *= NEGATION_SCALAR,
+                _ => {}
+            }
+        }
+        if let Some(Role::Modifier(Modifier::TrailingDegree(change))) = roles.get(i + 1)
+            && !tokens[i + 1].starts_clause
+        {
+            valence += change * valence.signum();
+        }
+        valences[i] = valence;
+    }
+    valences
+}
+
+/// Halves the sentiment before the first "but" and boosts the sentiment after it.
+fn weigh_contrast(roles: &[Role], valences: &mut [f64]) {
+    let Some(pivot) = roles
+        .iter()
+        .position(|role| *role == Role::Modifier(Modifier::Contrast))
+    else {
+        return;
+    };
+    for (i, valence) in valences.iter_mut().enumerate() {
+        if i < pivot {
+            *valence *= BEFORE_CONTRAST;
+        } else if i > pivot {
+            *valence *= AFTER_CONTRAST;
+        }
+    }
+}
+
+/// Extra intensity from `!` and repeated `?`, in the direction of the comment's sentiment.
+fn punctuation_emphasis(exclamation_marks: usize, question_marks: usize) -> f64 {
+    let exclamation = exclamation_marks.min(MAX_EXCLAMATIONS) as f64 * EXCLAMATION_BOOST;
+    let question = match question_marks {
+        0 | 1 => 0.0,
+        2 | 3 => question_marks as f64 * QUESTION_BOOST,
+        _ => MAX_QUESTION_BOOST,
+    };
+    exclamation + question
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn score(text: &str) -> f64 {
+        Scorer::new().score(text)
+    }
+
+    fn assert_positive(text: &str) {
+        let s = score(text);
+        assert!(s >= 0.05, "{text:?} scored {s}, expected positive");
+    }
+
+    fn assert_negative(text: &str) {
+        let s = score(text);
+        assert!(s <= -0.05, "{text:?} scored {s}, expected negative");
+    }
+
+    #[test]
+    fn social_comments_get_the_right_polarity() {
+        assert!(score("this ATE no cap 🔥") > 0.5);
+        assert!(score("not worth it, total scam") < -0.5);
+        assert_negative("mid tbh");
+        assert_positive("i'm dead 💀💀");
+        assert_positive("I\u{2019}m crying 😭😭 this is so real");
+        assert_positive("loooove this");
+        assert_positive("can't wait to try it");
+        assert_negative("never again");
+        assert_negative("could have been great");
+        assert_negative("way too expensive");
+        assert_positive("not only cheap but also good");
+        assert_eq!(score("me too"), 0.0);
+        assert_eq!(score("do you have it in L?"), 0.0, "a size, not a loss");
+        assert_eq!(score("comes w/ a case"), 0.0, "'with', not a win");
+        assert_eq!(score("posted at 9pm"), 0.0);
+    }
+
+    #[test]
+    fn a_negated_negative_is_mildly_positive() {
+        let s = score("I don't hate it");
+        assert!(s >= 0.05 && s < score("I love it"), "{s}");
+    }
+
+    #[test]
+    fn negation_flips_polarity() {
+        assert_positive("this is good");
+        assert_negative("this is not good");
+        assert_negative("this isn't worth it");
+        assert_negative("this isn\u{2019}t worth it");
+        assert_positive("not bad at all");
+        assert_negative("no good");
+        assert_negative("no.");
+    }
+
+    #[test]
+    fn negation_stops_at_clause_punctuation() {
+        assert_negative("not joking it's amazing");
+        assert_positive("not joking, it's amazing");
+    }
+
+    #[test]
+    fn degree_words_scale_intensity() {
+        let plain = score("good");
+        assert!(score("so good") > plain);
+        assert!(score("really good") > plain);
+        assert!(score("kinda good") < plain && score("kinda good") > 0.0);
+        assert!(score("slightly good") < plain);
+        assert!(score("lowkey obsessed") < score("obsessed"));
+        assert!(score("good af") > plain);
+        assert!(
+            score("sooo good") > plain,
+            "stretched spellings still intensify"
+        );
+        assert!(score("so bad") < score("bad"));
+    }
+
+    #[test]
+    fn capitals_and_exclamation_marks_add_emphasis() {
+        assert!(score("this is GOOD") > score("this is good"));
+        assert!(score("this is BAD") < score("this is bad"));
+        // Capitals throughout are a writing style, not emphasis of one word.
+        assert_eq!(score("THIS IS GOOD"), score("this is good"));
+        assert!(score("good!!!") > score("good!"));
+        assert!(score("good!") > score("good"));
+        assert!(score("awful!!!") < score("awful"));
+        assert_eq!(score("good!!!!"), score("good!!!!!!!!"), "capped at four");
+    }
+
+    #[test]
+    fn the_clause_after_but_dominates() {
+        assert_negative("the packaging is cute but the product is trash");
+        assert_positive("the product is trash but the packaging is cute");
+    }
+
+    #[test]
+    fn emoji_carry_their_comment_sense() {
+        for positive in ["😍", "🔥", "❤️", "❤", "👍🏽", "💀", "😭", "🫶", "🐐"]
+        {
+            assert_positive(positive);
+        }
+        for negative in ["🤮", "😡", "👎", "👎🏿", "💔", "🙄"] {
+            assert_negative(negative);
+        }
+        assert_eq!(
+            score("👍🏽"),
+            score("👍"),
+            "skin tones do not change the sense"
+        );
+        assert!(score("😍😍😍") > score("😍"));
+    }
+
+    #[test]
+    fn slang_is_understood() {
+        for positive in [
+            "slay",
+            "she ate",
+            "it's fire",
+            "bussin fr",
+            "big W",
+            "W",
+            "iconic",
+        ] {
+            assert_positive(positive);
+        }
+        for negative in [
+            "mid",
+            "what a flop",
+            "cringe",
+            "huge L",
+            "L",
+            "the ick",
+            "so cringey",
+        ] {
+            assert_negative(negative);
+        }
+    }
+
+    #[test]
+    fn inflected_and_derived_words_reach_the_lexicon() {
+        assert_negative("tediously made");
+        assert_negative("so unhelpful");
+        assert_positive("stylishly packaged");
+    }
+
+    #[test]
+    fn scores_stay_finite_and_in_range() {
+        let long_rave = "😍 AMAZING!!! ".repeat(2_000);
+        let odd_inputs = [
+            "",
+            "   ",
+            "!!!???",
+            "\u{FE0F}\u{200D}",
+            "😍\u{200D}",
+            "not not not not good",
+            long_rave.as_str(),
+            "WORST WORST worst!!!!",
+        ];
+        for text in odd_inputs {
+            let s = score(text);
+            assert!(
+                s.is_finite() && (-1.0..=1.0).contains(&s),
+                "{text:?} scored {s}"
+            );
+        }
+        assert_eq!(score(""), 0.0);
+        assert!(score(&long_rave) > 0.99);
+    }
+
+    #[test]
+    fn overlays_change_scores_per_brand() {
+        // Brand A sells dupes and a product called "Killer Glow"; brand B fights dupes.
+        let brand_a = Scorer::with_overlay("# brand A\n\ndupe\t2.5\nkiller glow 0\n").unwrap();
+        let brand_b = Scorer::with_overlay("dupe -2.5\nthe glow is real 3\n").unwrap();
+        let default = Scorer::new();
+
+        let found_a_dupe = "found a dupe for half the price";
+        assert!(brand_a.score(found_a_dupe) >= 0.05);
+        assert!(brand_b.score(found_a_dupe) <= -0.05);
+        assert!(
+            brand_a.score("these dupes are everything") >= 0.05,
+            "inflections reach overlays"
+        );
+
+        let restock = "Killer Glow is back in stock";
+        assert!(
+            default.score(restock) <= -0.05,
+            "built in, 'killer' is a threat"
+        );
+        assert_eq!(brand_a.score(restock), 0.0);
+
+        let long_phrase = "honestly the glow is real";
+        assert!(brand_b.score(long_phrase) > default.score(long_phrase));
+    }
+
+    #[test]
+    fn overlay_errors_name_the_line() {
+        let error = Scorer::with_overlay("dupe -2\n\ncrumbs\n").unwrap_err();
+        assert_eq!(error.line, 3);
+        assert_eq!(error.problem, EntryProblem::MissingScore);
+        let error = Scorer::with_overlay("dupe -9").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "lexicon line 1: the score -9 is outside -4..4"
+        );
+        let error = Scorer::with_overlay("dupe -2 # trailing comment").unwrap_err();
+        assert_eq!(
+            error.problem,
+            EntryProblem::ScoreNotANumber("comment".into())
+        );
+    }
+}

@@ -1,0 +1,141 @@
+//! Builds the default plugins (`plugins/sentiment-default`, `plugins/alerts-default`) as
+//! wasm32-wasip2 components and copies them into `OUT_DIR`, where `src/plugin/builtin.rs`
+//! embeds them with `include_bytes!`. The host binary therefore always carries plugins built
+//! from the same tree, and a plain `cargo build` is the only build step.
+//!
+//! The nested cargo uses its own target directory: the outer build holds the lock on the outer
+//! one until this script returns, so sharing it would deadlock. It also gets a clean
+//! environment, because flags meant for the host (RUSTFLAGS for x86_64, clippy as the rustc
+//! wrapper, a `--target`) are wrong or wasteful for wasm.
+
+use std::env;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// The target the plugins are built for: it links WASI preview 2 components directly.
+const WASM_TARGET: &str = "wasm32-wasip2";
+
+/// Workspace members built as plugins, with the file name `include_bytes!` expects in OUT_DIR.
+const PLUGINS: &[(&str, &str)] = &[
+    ("sentiment-default", "sentiment-default.wasm"),
+    ("alerts-default", "alerts-default.wasm"),
+];
+
+/// Variables cargo sets for (or inherits into) this build script that would leak the host
+/// build's configuration into the nested one.
+const LEAKING_ENV: &[&str] = &[
+    "RUSTFLAGS",
+    "CARGO_ENCODED_RUSTFLAGS",
+    "CARGO_BUILD_RUSTFLAGS",
+    "RUSTDOCFLAGS",
+    "CARGO_ENCODED_RUSTDOCFLAGS",
+    "CARGO_TARGET_DIR",
+    "CARGO_BUILD_TARGET_DIR",
+    "CARGO_BUILD_TARGET",
+    "RUSTC_WORKSPACE_WRAPPER",
+    "CARGO_BUILD_RUSTC_WORKSPACE_WRAPPER",
+    "CARGO_PRIMARY_PACKAGE",
+];
+
+fn main() {
+    let workspace = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("set by cargo"));
+    let out_dir = PathBuf::from(env::var_os("OUT_DIR").expect("set by cargo"));
+    for watched in ["plugins", "wit", "Cargo.lock"] {
+        println!("cargo:rerun-if-changed={watched}");
+    }
+
+    if let Err(message) = build_plugins(&workspace, &out_dir) {
+        eprintln!("error: building the default plugins failed: {message}");
+        std::process::exit(1);
+    }
+}
+
+fn build_plugins(workspace: &Path, out_dir: &Path) -> Result<(), String> {
+    ensure_wasm_target()?;
+
+    // Beside the outer build's target dir, so `cargo clean` cleans it too.
+    let target_dir = env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace.join("target"))
+        .join("plugins");
+    let cargo = env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command = Command::new(cargo);
+    command
+        .current_dir(workspace)
+        .args(["build", "--release", "--target", WASM_TARGET])
+        .arg("--target-dir")
+        .arg(&target_dir);
+    if workspace.join("Cargo.lock").exists() {
+        command.arg("--locked");
+    }
+    for (package, _) in PLUGINS {
+        command.args(["--package", package]);
+    }
+    for name in LEAKING_ENV {
+        command.env_remove(name);
+    }
+
+    // Cargo reads this script's stdout for directives: send the child's output to stderr.
+    let status = command
+        .stdout(Stdio::from(std::io::stderr()))
+        .status()
+        .map_err(|e| format!("could not run cargo: {e}"))?;
+    if !status.success() {
+        return Err(format!(
+            "`cargo build --release --target {WASM_TARGET}` of {} exited with {status}; \
+             its errors are above",
+            PLUGINS
+                .iter()
+                .map(|(p, _)| *p)
+                .collect::<Vec<_>>()
+                .join(" and ")
+        ));
+    }
+
+    let artifacts = target_dir.join(WASM_TARGET).join("release");
+    for (package, file_name) in PLUGINS {
+        let built = artifacts.join(format!("{}.wasm", package.replace('-', "_")));
+        fs::copy(&built, out_dir.join(file_name))
+            .map_err(|e| format!("could not copy {}: {e}", built.display()))?;
+    }
+    Ok(())
+}
+
+/// A fresh machine has only the host target: add the wasm one through rustup.
+fn ensure_wasm_target() -> Result<(), String> {
+    let installed = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .map_err(|e| {
+            format!(
+                "could not run rustup ({e}); install the {WASM_TARGET} target for your toolchain"
+            )
+        })?;
+    if !installed.status.success() {
+        return Err(format!(
+            "`rustup target list --installed` failed: {}",
+            String::from_utf8_lossy(&installed.stderr).trim()
+        ));
+    }
+    if String::from_utf8_lossy(&installed.stdout)
+        .lines()
+        .any(|line| line.trim() == WASM_TARGET)
+    {
+        return Ok(());
+    }
+
+    println!("cargo:warning=installing the {WASM_TARGET} target with rustup (first build only)");
+    let status = Command::new("rustup")
+        .args(["target", "add", WASM_TARGET])
+        .stdout(Stdio::from(std::io::stderr()))
+        .status()
+        .map_err(|e| format!("could not run rustup: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "`rustup target add {WASM_TARGET}` exited with {status}"
+        ))
+    }
+}

@@ -1,0 +1,66 @@
+//! The one-line format shared by the built-in lexicon files and per-brand overlays:
+//! `term<whitespace>score`, where the term may hold several words and the score is on the
+//! -4..4 scale; blank lines and lines starting with `#` say nothing.
+//!
+//! `build.rs` compiles this file too (by path), so the built-in lexicon and the overlays can
+//! never disagree about the format. Std only, no crate-internal imports.
+
+/// The lowest and highest score a term may have (the VADER raters' scale).
+pub const SCORE_RANGE: std::ops::RangeInclusive<f64> = -4.0..=4.0;
+
+/// What is wrong with one line.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EntryProblem {
+    /// One field only: a term without a score, or a score without a term.
+    MissingScore,
+    /// The last field does not read as a number.
+    ScoreNotANumber(String),
+    /// A number outside `SCORE_RANGE`.
+    ScoreOutOfRange(f64),
+}
+
+impl std::fmt::Display for EntryProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EntryProblem::MissingScore => {
+                write!(f, "expected `term score`, found one field")
+            }
+            EntryProblem::ScoreNotANumber(found) => {
+                write!(f, "the score {found:?} is not a number")
+            }
+            EntryProblem::ScoreOutOfRange(score) => {
+                write!(f, "the score {score} is outside -4..4")
+            }
+        }
+    }
+}
+
+/// Parses one line: `Ok(None)` for a blank or comment line, else the normalised term (see
+/// `normalise_term`) and its score.
+pub fn parse_entry(line: &str) -> Result<Option<(String, f64)>, EntryProblem> {
+    let line = line.trim();
+    if line.is_empty() || line.starts_with('#') {
+        return Ok(None);
+    }
+    let Some((term, score_text)) = line.rsplit_once(char::is_whitespace) else {
+        return Err(EntryProblem::MissingScore);
+    };
+    let score: f64 = score_text
+        .parse()
+        .map_err(|_| EntryProblem::ScoreNotANumber(score_text.to_string()))?;
+    if !SCORE_RANGE.contains(&score) {
+        // NaN lands here too: `contains` is false for it.
+        return Err(EntryProblem::ScoreOutOfRange(score));
+    }
+    Ok(Some((normalise_term(term), score)))
+}
+
+/// Lower-cases a term, unifies typographic apostrophes and joins its words with single
+/// spaces: the form in which the scorer looks terms up.
+pub fn normalise_term(term: &str) -> String {
+    let words: Vec<String> = term
+        .split_whitespace()
+        .map(|word| word.to_lowercase().replace('\u{2019}', "'"))
+        .collect();
+    words.join(" ")
+}

@@ -1,0 +1,389 @@
+//! The collector's HTTP client for the provider's TikTok data API.
+//!
+//! Owns transport concerns: authentication, pacing (through the shared [`RateLimiter`]),
+//! retries with backoff, and turning HTTP failures into [`ApiError`]s. Hands back the raw body
+//! of each paid response so the caller can persist it before making the next request; turning
+//! bodies into domain types is [`wire`]'s job. Knows nothing of campaigns or budgets.
+
+mod limiter;
+pub mod wire;
+
+use std::fmt;
+use std::time::Duration;
+
+use rand::Rng;
+use reqwest::StatusCode;
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, RETRY_AFTER};
+use tokio::time::Instant;
+
+pub use limiter::{RateLimitHeaders, RateLimiter};
+
+/// The provider's secret key. Never printed: `Debug` and `Display` show a placeholder.
+#[derive(Clone)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    pub fn new(key: impl Into<String>) -> ApiKey {
+        ApiKey(key.into())
+    }
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ApiKey(<redacted>)")
+    }
+}
+
+/// One paid request. Its [`ApiRequest::store_key`] identifies the response in the store, so
+/// the same request on the same day is never paid for twice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiRequest {
+    HashtagInfo {
+        name: String,
+    },
+    HashtagVideos {
+        hashtag_id: String,
+        cursor: String,
+        count: u32,
+    },
+    VideoComments {
+        video_id: String,
+        cursor: String,
+        count: u32,
+    },
+}
+
+impl ApiRequest {
+    /// A stable, readable identity of this request (no secrets, no JSON).
+    pub fn store_key(&self) -> String {
+        match self {
+            ApiRequest::HashtagInfo { name } => format!("hashtag/{name}"),
+            ApiRequest::HashtagVideos {
+                hashtag_id,
+                cursor,
+                count,
+            } => {
+                format!("videos/{hashtag_id}/{cursor}/{count}")
+            }
+            ApiRequest::VideoComments {
+                video_id,
+                cursor,
+                count,
+            } => {
+                format!("comments/{video_id}/{cursor}/{count}")
+            }
+        }
+    }
+}
+
+/// Why a request produced no usable response.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ApiError {
+    #[error("the API key was refused (401 unauthorized): check the key in ${0}")]
+    Unauthorized(String),
+    #[error("the API key is not allowed to use this endpoint (403 forbidden): {0}")]
+    Forbidden(String),
+    #[error("out of API credits (402 insufficient_credits): {message}; all spending stopped")]
+    InsufficientCredits { message: String },
+    #[error("not found (404): {0}")]
+    NotFound(String),
+    #[error("request rejected ({status}): {message}")]
+    Rejected { status: u16, message: String },
+    #[error("still rate limited (429) after {attempts} attempts")]
+    RateLimited { attempts: u32 },
+    #[error("server error ({status}) after {attempts} attempts: {message}")]
+    Server {
+        status: u16,
+        attempts: u32,
+        message: String,
+    },
+    #[error("no answer after {attempts} attempts: {message}")]
+    Transport { attempts: u32, message: String },
+    #[error(transparent)]
+    Malformed(#[from] wire::WireError),
+}
+
+impl ApiError {
+    /// Errors after which no further request of this run can succeed or should be paid for.
+    pub fn stops_all_spending(&self) -> bool {
+        matches!(
+            self,
+            ApiError::Unauthorized(_)
+                | ApiError::Forbidden(_)
+                | ApiError::InsufficientCredits { .. }
+        )
+    }
+}
+
+/// A successful, paid response.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaidResponse {
+    /// The body exactly as received, to be stored before anything else happens.
+    pub body: Vec<u8>,
+    pub billing: wire::Billing,
+}
+
+/// How hard to try before giving up on one request.
+#[derive(Debug, Clone, Copy)]
+pub struct RetryPolicy {
+    pub max_attempts: u32,
+    pub base_backoff: Duration,
+    pub max_backoff: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 5,
+            base_backoff: Duration::from_secs(1),
+            max_backoff: Duration::from_secs(60),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Capped exponential backoff with full jitter, so concurrent retries do not align.
+    fn backoff(&self, attempt: u32) -> Duration {
+        let exp = self
+            .base_backoff
+            .saturating_mul(1 << attempt.min(16))
+            .min(self.max_backoff);
+        exp.mul_f64(rand::rng().random_range(0.5..=1.0))
+    }
+}
+
+/// Counts every HTTP attempt, paid or not, for the run summary.
+#[derive(Debug, Default)]
+pub struct RequestCounter(std::sync::atomic::AtomicU64);
+
+impl RequestCounter {
+    pub fn get(&self) -> u64 {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
+    fn bump(&self) {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+pub struct ApiClient {
+    http: reqwest::Client,
+    base_url: String,
+    key: ApiKey,
+    key_env: String,
+    limiter: RateLimiter,
+    retry: RetryPolicy,
+    pub requests: RequestCounter,
+}
+
+impl ApiClient {
+    /// `key_env` names where the key came from, for error messages only.
+    pub fn new(
+        base_url: &str,
+        key: ApiKey,
+        key_env: &str,
+        requests_per_minute: u32,
+        timeout: Duration,
+        retry: RetryPolicy,
+    ) -> Result<ApiClient, reqwest::Error> {
+        Ok(ApiClient {
+            http: reqwest::Client::builder()
+                .timeout(timeout)
+                .user_agent(concat!("hashtrack/", env!("CARGO_PKG_VERSION")))
+                .build()?,
+            base_url: base_url.trim_end_matches('/').to_string(),
+            key,
+            key_env: key_env.to_string(),
+            limiter: RateLimiter::per_minute(requests_per_minute),
+            retry,
+            requests: RequestCounter::default(),
+        })
+    }
+
+    /// Sends one request, retrying what is worth retrying. Returns the raw body of the paid
+    /// response; the body's envelope has been checked, its `data` has not.
+    pub async fn send(&self, request: &ApiRequest) -> Result<PaidResponse, ApiError> {
+        let url = format!("{}{}", self.base_url, wire::endpoint_path(request));
+        let body = wire::request_body(request);
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            self.limiter.acquire().await;
+            self.requests.bump();
+            let sent = self
+                .http
+                .post(&url)
+                .header(AUTHORIZATION, format!("Bearer {}", self.key.0))
+                .header(CONTENT_TYPE, "application/json")
+                .json(&body)
+                .send()
+                .await;
+            let response = match sent {
+                Ok(r) => r,
+                Err(e) => {
+                    let message = transport_message(&e);
+                    if attempt >= self.retry.max_attempts {
+                        return Err(ApiError::Transport {
+                            attempts: attempt,
+                            message,
+                        });
+                    }
+                    tracing::warn!(request = %request.store_key(), attempt, %message, "request failed; retrying");
+                    tokio::time::sleep(self.retry.backoff(attempt)).await;
+                    continue;
+                }
+            };
+            let status = response.status();
+            let headers = response.headers().clone();
+            self.limiter.observe(rate_limit_headers(&headers)).await;
+            let bytes = match response.bytes().await {
+                Ok(b) => b.to_vec(),
+                Err(e) if attempt < self.retry.max_attempts => {
+                    tracing::warn!(request = %request.store_key(), attempt, error = %transport_message(&e), "body lost; retrying");
+                    tokio::time::sleep(self.retry.backoff(attempt)).await;
+                    continue;
+                }
+                Err(e) => {
+                    return Err(ApiError::Transport {
+                        attempts: attempt,
+                        message: transport_message(&e),
+                    });
+                }
+            };
+            if status.is_success() {
+                let billing = wire::parse_billing(&bytes)?;
+                return Ok(PaidResponse {
+                    body: bytes,
+                    billing,
+                });
+            }
+            let message = wire::parse_error_body(&bytes)
+                .map(|e| {
+                    if e.message.is_empty() {
+                        e.code
+                    } else {
+                        e.message
+                    }
+                })
+                .unwrap_or_else(|| status.canonical_reason().unwrap_or("").to_string());
+            match status {
+                StatusCode::TOO_MANY_REQUESTS => {
+                    if attempt >= self.retry.max_attempts {
+                        return Err(ApiError::RateLimited { attempts: attempt });
+                    }
+                    let wait = retry_after(&headers).unwrap_or_else(|| self.retry.backoff(attempt));
+                    tracing::info!(request = %request.store_key(), wait_ms = wait.as_millis() as u64, "rate limited; waiting as told");
+                    self.limiter.pause_until(Instant::now() + wait).await;
+                }
+                s if s.is_server_error() => {
+                    if attempt >= self.retry.max_attempts {
+                        return Err(ApiError::Server {
+                            status: s.as_u16(),
+                            attempts: attempt,
+                            message,
+                        });
+                    }
+                    tracing::warn!(request = %request.store_key(), status = s.as_u16(), attempt, "server error; retrying");
+                    tokio::time::sleep(self.retry.backoff(attempt)).await;
+                }
+                StatusCode::UNAUTHORIZED => {
+                    return Err(ApiError::Unauthorized(self.key_env.clone()));
+                }
+                StatusCode::FORBIDDEN => return Err(ApiError::Forbidden(message)),
+                StatusCode::PAYMENT_REQUIRED => {
+                    return Err(ApiError::InsufficientCredits { message });
+                }
+                StatusCode::NOT_FOUND => return Err(ApiError::NotFound(message)),
+                s => {
+                    return Err(ApiError::Rejected {
+                        status: s.as_u16(),
+                        message,
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// A transport error's text: its kind and cause (the URL holds no secret; the key is a header).
+fn transport_message(e: &reqwest::Error) -> String {
+    let kind = if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "could not connect"
+    } else {
+        "transport error"
+    };
+    format!("{kind}: {e}")
+}
+
+fn rate_limit_headers(headers: &HeaderMap) -> RateLimitHeaders {
+    let number = |name: &str| headers.get(name)?.to_str().ok()?.trim().parse::<u64>().ok();
+    RateLimitHeaders {
+        limit: number("x-ratelimit-limit").map(|n| n as u32),
+        remaining: number("x-ratelimit-remaining").map(|n| n as u32),
+        reset_unix: number("x-ratelimit-reset"),
+    }
+}
+
+/// `Retry-After` as seconds or as an HTTP date.
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    let wait = at.signed_duration_since(chrono::Utc::now());
+    Some(wait.to_std().unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_key_never_shows_in_debug_output() {
+        let key = ApiKey::new("sk-live-very-secret");
+        assert!(!format!("{key:?}").contains("secret"));
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_http_dates() {
+        let mut headers = HeaderMap::new();
+        headers.insert(RETRY_AFTER, "7".parse().unwrap());
+        assert_eq!(retry_after(&headers), Some(Duration::from_secs(7)));
+        let soon = chrono::Utc::now() + chrono::Duration::seconds(30);
+        headers.insert(RETRY_AFTER, soon.to_rfc2822().parse().unwrap());
+        let wait = retry_after(&headers).unwrap();
+        assert!(
+            wait > Duration::from_secs(25) && wait <= Duration::from_secs(30),
+            "{wait:?}"
+        );
+    }
+
+    #[test]
+    fn backoff_is_capped_and_jittered() {
+        let policy = RetryPolicy {
+            max_attempts: 9,
+            base_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_secs(1),
+        };
+        assert!(policy.backoff(1) <= Duration::from_millis(200));
+        assert!(policy.backoff(1) >= Duration::from_millis(100));
+        assert!(policy.backoff(12) <= Duration::from_secs(1));
+    }
+
+    #[test]
+    fn store_keys_are_distinct_per_page() {
+        let a = ApiRequest::VideoComments {
+            video_id: "1".into(),
+            cursor: "0".into(),
+            count: 50,
+        };
+        let b = ApiRequest::VideoComments {
+            video_id: "1".into(),
+            cursor: "50".into(),
+            count: 50,
+        };
+        assert_ne!(a.store_key(), b.store_key());
+    }
+}

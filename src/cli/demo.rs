@@ -1,0 +1,129 @@
+//! `hashtrack demo`: the whole daily job for N simulated days against the built-in simulated
+//! API, then the 7- and 30-day reports. Needs no API key and no network.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use chrono::Days;
+
+use hashtrack::api::{ApiKey, RetryPolicy};
+use hashtrack::report::{ReportFormat, render};
+use hashtrack::sim::{SimConfig, SimServer};
+
+use super::report::campaign_reports;
+use super::run::{api_client, collect, progress_bar};
+use super::{ConfigArgs, describe_run, open_pipeline};
+
+/// The demo compresses the provider's per-minute limit: the simulator allows this many
+/// requests a second and the collector paces itself to match, so 30 days take seconds.
+const DEMO_REQUESTS_PER_SECOND: u32 = 200;
+/// Marks a data directory the demo created, so a re-run may start it afresh.
+const DEMO_MARKER: &str = ".hashtrack-demo";
+
+#[derive(clap::Args)]
+pub struct DemoArgs {
+    /// How many simulated days to run.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=365))]
+    pub days: u32,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+pub async fn demo(args: DemoArgs) -> Result<ExitCode> {
+    let started = Instant::now();
+    let mut config = args.config.load()?;
+    let data_dir = match &args.config.data_dir {
+        Some(dir) => dir.clone(),
+        None => fresh_demo_dir()?,
+    };
+    let sim_config = SimConfig {
+        requests_per_window: DEMO_REQUESTS_PER_SECOND,
+        window: Duration::from_secs(1),
+        credits: 1_000_000,
+        api_key: Some("demo-key".to_string()),
+        ..SimConfig::default()
+    };
+    let first_day = sim_config.start_date;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .context("cannot listen on 127.0.0.1")?;
+    let sim = SimServer::start(listener, sim_config).await?;
+    config.settings.api_base_url = sim.base_url();
+    config.settings.requests_per_minute = DEMO_REQUESTS_PER_SECOND * 60;
+    let config = Arc::new(config);
+    eprintln!(
+        "demo: {} campaigns, {} days from {first_day}, simulated API at {}, data in {}",
+        config.campaigns.len(),
+        args.days,
+        sim.base_url(),
+        data_dir.display()
+    );
+
+    let api = api_client(&config, ApiKey::new("demo-key"), RetryPolicy::default())?;
+    let (pipeline, store) = open_pipeline(config.clone(), &data_dir, Some(api))?;
+    let bar = progress_bar(true, u64::from(args.days), "days");
+    let mut credits = 0;
+    let mut incomplete = Vec::new();
+    for offset in 0..args.days {
+        let date = first_day + Days::new(u64::from(offset));
+        sim.set_date(date);
+        let summary = collect(&pipeline, date, &[], config.campaigns.len(), false).await?;
+        credits += summary.credits_spent;
+        if summary.spending_stopped.is_some()
+            || !summary.campaigns.iter().all(|c| c.missing.is_empty())
+        {
+            incomplete.push(describe_run(&summary));
+        }
+        bar.set_message(format!("{date}: {} credits", summary.credits_spent));
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    let stats = sim.stats();
+    sim.shutdown().await;
+
+    for days in [7, 30] {
+        let reports = campaign_reports(&config, &store, &[], days, None)?;
+        println!("{}", render(&reports, ReportFormat::Text));
+    }
+    for text in &incomplete {
+        eprint!("{text}");
+    }
+    let campaign_days = config.campaigns.len() as f64 * f64::from(args.days);
+    eprintln!(
+        "demo done in {:.1}s: {credits} credits over {} campaign-days ({:.1} per campaign-day), {} HTTP requests to the simulator. \
+         Reports again: hashtrack report --data-dir {} [--days 30] [--format json|csv]",
+        started.elapsed().as_secs_f64(),
+        campaign_days,
+        f64::from(credits) / campaign_days,
+        stats.requests,
+        data_dir.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `./hashtrack-demo`, emptied if an earlier demo made it; refuses to touch anything else.
+fn fresh_demo_dir() -> Result<PathBuf> {
+    let dir = PathBuf::from("hashtrack-demo");
+    if dir.exists() {
+        anyhow::ensure!(
+            dir.join(DEMO_MARKER).exists(),
+            "{} exists but was not made by the demo; pass --data-dir to choose another directory",
+            dir.display()
+        );
+        // The plugin cache is kept: it only makes the next start faster.
+        let store = dir.join("store");
+        if store.exists() {
+            std::fs::remove_dir_all(&store)
+                .with_context(|| format!("cannot clear {}", store.display()))?;
+        }
+    }
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    std::fs::write(
+        dir.join(DEMO_MARKER),
+        "made by `hashtrack demo`; safe to delete\n",
+    )?;
+    Ok(dir)
+}

@@ -1,0 +1,183 @@
+//! Command definitions (clap) and the pieces the commands share: loading the config, opening
+//! the store, building the API client and the plugin host.
+
+mod demo;
+mod report;
+mod run;
+mod simulate;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+
+use hashtrack::api::ApiClient;
+use hashtrack::config::Config;
+use hashtrack::pipeline::{CampaignStatus, Pipeline, RunSummary};
+use hashtrack::plugin::PluginHost;
+use hashtrack::store::Store;
+
+/// Overrides where compiled plugins are cached (default: `plugin-cache` in the data directory),
+/// so several data directories can share one cache.
+pub const PLUGIN_CACHE_ENV: &str = "HASHTRACK_PLUGIN_CACHE";
+
+/// Exit code of a run that finished but left some campaign-day incomplete.
+pub const EXIT_INCOMPLETE: u8 = 2;
+
+#[derive(Parser)]
+#[command(
+    name = "hashtrack",
+    version,
+    about = "Tracks TikTok hashtag campaigns: daily views, videos, creators, comment sentiment and alerts.",
+    long_about = "Tracks TikTok hashtag campaigns for agencies. Once a day `hashtrack run` calls the \
+TikTok data API for every campaign in campaigns.toml (1 credit per request, paced to the plan's \
+rate limit), stores every raw response in sled before the next request, scores comment \
+sentiment and evaluates alert rules in WebAssembly plugins, and `hashtrack report` writes 7- \
+and 30-day reports.\n\nTry it without an API key: `hashtrack demo` runs 30 simulated days \
+against the built-in simulated API.\n\nExit codes: 0 all campaign-days complete; 1 error \
+(bad config, store, arguments); 2 the run finished but some campaign-day is incomplete (see \
+its `missing` notes; re-run the same date to fill the gaps: stored calls cost nothing)."
+)]
+pub struct Cli {
+    /// More log output on stderr (-v info, -vv debug). RUST_LOG overrides.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Run 30 simulated days for every campaign against the built-in simulated API and print
+    /// the 7- and 30-day reports. Needs no API key and no network.
+    Demo(demo::DemoArgs),
+    /// Collect one day for the configured campaigns from the API (the real provider unless
+    /// --api-base says otherwise). The key is read from the environment variable named in
+    /// campaigns.toml (SCAVIO_API_KEY by default).
+    Run(run::RunArgs),
+    /// Serve the simulated API on 127.0.0.1 so `run --api-base` can be pointed at it. Prints
+    /// the base URL as its first line.
+    Simulate(simulate::SimulateArgs),
+    /// Print the report of stored days (no API calls).
+    Report(report::ReportArgs),
+    /// Recompute sentiment and alerts of stored days with the current plugins and config,
+    /// from the stored raw responses. Spends no credits.
+    Rescore(run::RescoreArgs),
+}
+
+pub async fn dispatch(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Demo(args) => demo::demo(args).await,
+        Command::Run(args) => run::run(args).await,
+        Command::Simulate(args) => simulate::simulate(args).await,
+        Command::Report(args) => report::report(args),
+        Command::Rescore(args) => run::rescore(args).await,
+    }
+}
+
+pub fn init_logging(verbose: u8) {
+    let default = match verbose {
+        0 => "warn",
+        1 => "info",
+        _ => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+/// Arguments shared by the commands that read campaigns.toml and the store.
+#[derive(clap::Args, Clone)]
+pub struct ConfigArgs {
+    /// The campaign configuration file.
+    #[arg(long, default_value = "campaigns.toml", value_name = "FILE")]
+    pub config: PathBuf,
+    /// Where the sled store lives (default: `data_dir` from the config, relative to it).
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+}
+
+impl ConfigArgs {
+    pub fn load(&self) -> Result<Config> {
+        Ok(Config::load(&self.config)?)
+    }
+
+    pub fn data_dir(&self, config: &Config) -> PathBuf {
+        self.data_dir
+            .clone()
+            .unwrap_or_else(|| config.settings.data_dir.clone())
+    }
+}
+
+pub fn open_store(dir: &Path) -> Result<Arc<Store>> {
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create data directory {}", dir.display()))?;
+    Ok(Arc::new(Store::open(&dir.join("store"))?))
+}
+
+/// The store and a pipeline over it, with every campaign's plugins loaded (compiled
+/// components are cached under the data directory). `api: None` re-scores from the store.
+pub fn open_pipeline(
+    config: Arc<Config>,
+    data_dir: &Path,
+    api: Option<ApiClient>,
+) -> Result<(Pipeline, Arc<Store>)> {
+    let store = open_store(data_dir)?;
+    let cache = std::env::var_os(PLUGIN_CACHE_ENV)
+        .map_or_else(|| data_dir.join("plugin-cache"), PathBuf::from);
+    let host = PluginHost::new(Some(cache))?;
+    Ok((Pipeline::new(config, store.clone(), &host, api), store))
+}
+
+/// Today's date in the configured time zone.
+pub fn today(config: &Config) -> NaiveDate {
+    chrono::Utc::now()
+        .with_timezone(&config.settings.time_zone)
+        .date_naive()
+}
+
+/// A human summary of a run, one line per campaign, for stderr.
+pub fn describe_run(summary: &RunSummary) -> String {
+    let mut out = format!(
+        "{}: {} credits, {} requests\n",
+        summary.date, summary.credits_spent, summary.requests
+    );
+    for c in &summary.campaigns {
+        let status = match c.status {
+            CampaignStatus::Complete => "complete",
+            CampaignStatus::Partial => "PARTIAL",
+            CampaignStatus::Failed => "FAILED",
+        };
+        out.push_str(&format!(
+            "  {:<24} {:<9} {:>3} credits  {} alerts\n",
+            c.id, status, c.credits_spent, c.alerts
+        ));
+        for m in &c.missing {
+            out.push_str(&format!("      missing: {m}\n"));
+        }
+    }
+    if let Some(reason) = &summary.spending_stopped {
+        out.push_str(&format!("SPENDING STOPPED: {reason}\n"));
+    }
+    out
+}
+
+/// The exit code that tells cron whether every campaign-day is complete.
+pub fn run_exit_code(summary: &RunSummary) -> ExitCode {
+    let complete = summary.spending_stopped.is_none()
+        && summary
+            .campaigns
+            .iter()
+            .all(|c| c.status == CampaignStatus::Complete);
+    if complete {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_INCOMPLETE)
+    }
+}

@@ -1,0 +1,166 @@
+//! `hashtrack run` (one day from the API) and `hashtrack rescore` (stored days, no API).
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, Result, bail};
+use chrono::NaiveDate;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use hashtrack::api::{ApiClient, ApiKey, RetryPolicy};
+use hashtrack::config::Config;
+use hashtrack::pipeline::{CampaignRun, Pipeline};
+
+use super::{ConfigArgs, describe_run, open_pipeline, run_exit_code, today};
+
+#[derive(clap::Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// The campaign day to collect (default: today in the configured time zone). Re-running a
+    /// date reuses every stored response and spends only what is still missing.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<NaiveDate>,
+    /// Only these campaigns (repeatable; default: all).
+    #[arg(long = "campaign", value_name = "ID")]
+    pub campaigns: Vec<String>,
+    /// Override the API base URL from the config (e.g. a `hashtrack simulate` address).
+    #[arg(long, value_name = "URL")]
+    pub api_base: Option<String>,
+    /// Print one JSON object (date, credits_spent, requests, campaigns) on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub async fn run(args: RunArgs) -> Result<ExitCode> {
+    let mut config = args.config.load()?;
+    if let Some(base) = &args.api_base {
+        config.settings.api_base_url = base.trim_end_matches('/').to_string();
+    }
+    let key_env = config.settings.api_key_env.clone();
+    let key = match std::env::var(&key_env) {
+        Ok(key) if !key.trim().is_empty() => ApiKey::new(key.trim()),
+        _ => bail!(
+            "no API key: set the environment variable {key_env} (named by api_key_env in {}); \
+             to try hashtrack without one, run `hashtrack demo`",
+            config.path.display()
+        ),
+    };
+    let data_dir = args.config.data_dir(&config);
+    let date = args.date.unwrap_or_else(|| today(&config));
+    let api = api_client(&config, key, RetryPolicy::default())?;
+    let count = if args.campaigns.is_empty() {
+        config.campaigns.len()
+    } else {
+        args.campaigns.len()
+    };
+    let (pipeline, _) = open_pipeline(Arc::new(config), &data_dir, Some(api))?;
+    let summary = collect(&pipeline, date, &args.campaigns, count, !args.json).await?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&summary)?);
+    } else {
+        eprint!("{}", describe_run(&summary));
+    }
+    Ok(run_exit_code(&summary))
+}
+
+/// Builds the API client for the configured provider.
+pub fn api_client(config: &Config, key: ApiKey, retry: RetryPolicy) -> Result<ApiClient> {
+    let s = &config.settings;
+    ApiClient::new(
+        &s.api_base_url,
+        key,
+        &s.api_key_env,
+        s.requests_per_minute,
+        s.request_timeout,
+        retry,
+    )
+    .context("cannot build the HTTP client")
+}
+
+/// One date of the given campaigns, with a progress bar on stderr when `progress` is set.
+pub async fn collect(
+    pipeline: &Pipeline,
+    date: NaiveDate,
+    campaigns: &[String],
+    count: usize,
+    progress: bool,
+) -> Result<hashtrack::pipeline::RunSummary> {
+    let bar = progress_bar(progress, count as u64, &format!("{date}"));
+    let on_done = |run: &CampaignRun| {
+        bar.set_message(format!("{date} {}", run.id));
+        bar.inc(1);
+    };
+    let summary = pipeline.run_day(date, campaigns, &on_done).await?;
+    bar.finish_and_clear();
+    Ok(summary)
+}
+
+pub fn progress_bar(visible: bool, len: u64, message: &str) -> ProgressBar {
+    if !visible {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len);
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} {msg} ({elapsed})")
+            .expect("static template")
+            .progress_chars("=> "),
+    );
+    bar.set_message(message.to_string());
+    bar
+}
+
+#[derive(clap::Args)]
+pub struct RescoreArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// Only these campaigns (repeatable; default: all).
+    #[arg(long = "campaign", value_name = "ID")]
+    pub campaigns: Vec<String>,
+    /// First date to re-score (default: the `--to` date).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub from: Option<NaiveDate>,
+    /// Last date to re-score (default: today in the configured time zone).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub to: Option<NaiveDate>,
+    /// Print the per-day summaries as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub async fn rescore(args: RescoreArgs) -> Result<ExitCode> {
+    let config = Arc::new(args.config.load()?);
+    let data_dir = args.config.data_dir(&config);
+    let to = args.to.unwrap_or_else(|| today(&config));
+    let from = args.from.unwrap_or(to);
+    if from > to {
+        bail!("--from {from} is after --to {to}");
+    }
+    let (pipeline, store) = open_pipeline(config.clone(), &data_dir, None)?;
+    let mut summaries = Vec::new();
+    let mut date = from;
+    while date <= to {
+        // Only days that were collected before; re-scoring never creates a day.
+        let stored: Vec<String> = config
+            .campaigns
+            .iter()
+            .filter(|c| args.campaigns.is_empty() || args.campaigns.contains(&c.id))
+            .filter(|c| matches!(store.day(&c.id, date), Ok(Some(_))))
+            .map(|c| c.id.clone())
+            .collect();
+        if !stored.is_empty() {
+            let summary = pipeline.run_day(date, &stored, &|_| {}).await?;
+            if !args.json {
+                eprint!("{}", describe_run(&summary));
+            }
+            summaries.push(summary);
+        }
+        date = date.succ_opt().context("date out of range")?;
+    }
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&summaries)?);
+    } else if summaries.is_empty() {
+        eprintln!("no stored days between {from} and {to}");
+    }
+    Ok(ExitCode::SUCCESS)
+}

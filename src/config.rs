@@ -1,0 +1,529 @@
+//! `campaigns.toml`: parsing, validation and the resolved, typed configuration.
+//!
+//! Owns the file format and its error messages (every error names the file, and the line and
+//! column where the file says something wrong). Does not read lexicon or plugin files' meaning:
+//! it only resolves their paths and reads `*-file` settings into text for the plugins.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono_tz::Tz;
+use serde::Deserialize;
+use toml::Spanned;
+
+/// Where the real provider lives.
+pub const DEFAULT_API_BASE: &str = "https://api.scavio.dev";
+/// The environment variable holding the API key, by the provider's convention.
+pub const DEFAULT_API_KEY_ENV: &str = "SCAVIO_API_KEY";
+/// The provider's paid-plan limit; the free plan allows 5.
+pub const DEFAULT_REQUESTS_PER_MINUTE: u32 = 10;
+/// Published price of one credit (sources disagree; $0.01 for the smallest top-up).
+pub const DEFAULT_PRICE_PER_CREDIT_USD: f64 = 0.005;
+/// The video feed's page size limit.
+pub const MAX_VIDEOS_PER_PAGE: u32 = 30;
+/// The comment endpoint's page size limit.
+pub const MAX_COMMENTS_PER_PAGE: u32 = 50;
+/// The feed is capped upstream at a few hundred videos.
+pub const MAX_TRACKED_VIDEOS: u32 = 300;
+
+/// A bad configuration file, with where and why.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{path}: cannot read: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}:{line}:{column}: {message}")]
+    Invalid {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+}
+
+/// The whole resolved configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file this came from (errors and relative paths refer to it).
+    pub path: PathBuf,
+    pub settings: GlobalSettings,
+    pub clients: BTreeMap<String, ClientConfig>,
+    pub campaigns: Vec<CampaignConfig>,
+}
+
+/// Settings that apply to the whole run.
+#[derive(Debug, Clone)]
+pub struct GlobalSettings {
+    pub api_base_url: String,
+    pub api_key_env: String,
+    pub requests_per_minute: u32,
+    pub price_per_credit_usd: f64,
+    pub data_dir: PathBuf,
+    pub time_zone: Tz,
+    pub request_timeout: Duration,
+}
+
+/// One agency client: a name and an optional daily credit budget shared by its campaigns.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    pub id: String,
+    pub name: String,
+    pub daily_credit_budget: Option<u32>,
+}
+
+/// One tracked campaign.
+#[derive(Debug, Clone)]
+pub struct CampaignConfig {
+    pub id: String,
+    pub client: String,
+    /// Without the `#`, lower-case.
+    pub hashtags: Vec<String>,
+    /// How many videos of each hashtag's feed to track.
+    pub videos: u32,
+    /// How many of the most-played tracked videos get their comments collected.
+    pub sentiment_videos: u32,
+    pub comments_per_video: u32,
+    pub daily_credit_budget: Option<u32>,
+    pub sentiment: PluginConfig,
+    pub alerts: PluginConfig,
+}
+
+/// Which plugin a campaign uses for one job, its limits and its per-brand settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PluginConfig {
+    /// `None` means the built-in default plugin.
+    pub wasm_file: Option<PathBuf>,
+    pub memory_mib: Option<u32>,
+    pub fuel: Option<u64>,
+    pub timeout_ms: Option<u64>,
+    /// Passed to the plugin as they are, in key order; `*-file` keys already read.
+    pub settings: Vec<(String, String)>,
+}
+
+impl Config {
+    /// Reads and validates a configuration file.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Config::parse(path, &text)
+    }
+
+    /// Parses configuration text; `path` is used for messages and relative paths.
+    pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+        let located = Locator { path, text };
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            located.error(e.span().unwrap_or(0..0), e.message().trim_end().to_string())
+        })?;
+        resolve(raw, &located)
+    }
+
+    pub fn campaign(&self, id: &str) -> Option<&CampaignConfig> {
+        self.campaigns.iter().find(|c| c.id == id)
+    }
+}
+
+/// Turns byte spans into `file:line:column` errors.
+struct Locator<'a> {
+    path: &'a Path,
+    text: &'a str,
+}
+
+impl Locator<'_> {
+    fn error(&self, span: Range<usize>, message: impl fmt::Display) -> ConfigError {
+        let before = &self.text[..span.start.min(self.text.len())];
+        let line = before.matches('\n').count() + 1;
+        let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+        ConfigError::Invalid {
+            path: self.path.to_path_buf(),
+            line,
+            column,
+            message: message.to_string(),
+        }
+    }
+
+    fn dir(&self) -> &Path {
+        self.path.parent().unwrap_or(Path::new("."))
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    settings: RawSettings,
+    #[serde(default)]
+    clients: BTreeMap<String, RawClient>,
+    #[serde(default)]
+    campaigns: Vec<RawCampaign>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawSettings {
+    api_base_url: Option<String>,
+    api_key_env: Option<String>,
+    requests_per_minute: Option<Spanned<u32>>,
+    price_per_credit_usd: Option<Spanned<f64>>,
+    data_dir: Option<PathBuf>,
+    time_zone: Option<Spanned<String>>,
+    request_timeout_secs: Option<Spanned<u64>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawClient {
+    name: Option<String>,
+    daily_credit_budget: Option<u32>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCampaign {
+    id: Spanned<String>,
+    client: Spanned<String>,
+    hashtags: Spanned<Vec<String>>,
+    #[serde(default = "default_videos")]
+    videos: Spanned<u32>,
+    #[serde(default = "default_sentiment_videos")]
+    sentiment_videos: Spanned<u32>,
+    #[serde(default = "default_comments_per_video")]
+    comments_per_video: Spanned<u32>,
+    daily_credit_budget: Option<u32>,
+    #[serde(default)]
+    sentiment: RawPlugin,
+    #[serde(default)]
+    alerts: RawPlugin,
+}
+
+fn default_videos() -> Spanned<u32> {
+    Spanned::new(0..0, MAX_VIDEOS_PER_PAGE)
+}
+fn default_sentiment_videos() -> Spanned<u32> {
+    Spanned::new(0..0, 3)
+}
+fn default_comments_per_video() -> Spanned<u32> {
+    Spanned::new(0..0, MAX_COMMENTS_PER_PAGE)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawPlugin {
+    /// `"builtin"` or a path to a `.wasm` component, relative to the config file.
+    plugin: Option<Spanned<String>>,
+    memory_mib: Option<u32>,
+    fuel: Option<u64>,
+    timeout_ms: Option<u64>,
+    #[serde(default)]
+    settings: BTreeMap<String, Spanned<toml::Value>>,
+}
+
+fn resolve(raw: RawConfig, at: &Locator) -> Result<Config, ConfigError> {
+    let settings = resolve_settings(raw.settings, at)?;
+    let clients = raw
+        .clients
+        .into_iter()
+        .map(|(id, c)| {
+            let client = ClientConfig {
+                name: c.name.unwrap_or_else(|| id.clone()),
+                id: id.clone(),
+                daily_credit_budget: c.daily_credit_budget,
+            };
+            (id, client)
+        })
+        .collect::<BTreeMap<_, _>>();
+
+    let mut seen = HashSet::new();
+    let mut campaigns = Vec::with_capacity(raw.campaigns.len());
+    for c in raw.campaigns {
+        let id = c.id.get_ref().trim().to_string();
+        if id.is_empty()
+            || !id
+                .chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || "-_".contains(ch))
+        {
+            return Err(at.error(
+                c.id.span(),
+                "campaign id must be non-empty and use only letters, digits, '-' and '_'",
+            ));
+        }
+        if !seen.insert(id.clone()) {
+            return Err(at.error(c.id.span(), format!("campaign id '{id}' is used twice")));
+        }
+        if !clients.contains_key(c.client.get_ref()) {
+            let known = clients.keys().cloned().collect::<Vec<_>>().join(", ");
+            return Err(at.error(
+                c.client.span(),
+                format!(
+                    "campaign '{id}' names client '{}', which has no [clients.{}] table (known: {known})",
+                    c.client.get_ref(),
+                    c.client.get_ref()
+                ),
+            ));
+        }
+        campaigns.push(CampaignConfig {
+            hashtags: resolve_hashtags(&c.hashtags, at)?,
+            videos: in_range(&c.videos, 1, MAX_TRACKED_VIDEOS, "videos", at)?,
+            sentiment_videos: in_range(
+                &c.sentiment_videos,
+                0,
+                MAX_TRACKED_VIDEOS,
+                "sentiment_videos",
+                at,
+            )?,
+            comments_per_video: in_range(
+                &c.comments_per_video,
+                1,
+                10_000,
+                "comments_per_video",
+                at,
+            )?,
+            daily_credit_budget: c.daily_credit_budget,
+            sentiment: resolve_plugin(c.sentiment, at)?,
+            alerts: resolve_plugin(c.alerts, at)?,
+            client: c.client.into_inner(),
+            id,
+        });
+    }
+    Ok(Config {
+        path: at.path.to_path_buf(),
+        settings,
+        clients,
+        campaigns,
+    })
+}
+
+fn resolve_settings(raw: RawSettings, at: &Locator) -> Result<GlobalSettings, ConfigError> {
+    let time_zone = match raw.time_zone {
+        None => Tz::UTC,
+        Some(tz) => tz.get_ref().parse::<Tz>().map_err(|_| {
+            at.error(
+                tz.span(),
+                format!(
+                    "unknown time zone '{}' (expected an IANA name such as \"Europe/Paris\")",
+                    tz.get_ref()
+                ),
+            )
+        })?,
+    };
+    let requests_per_minute = match raw.requests_per_minute {
+        None => DEFAULT_REQUESTS_PER_MINUTE,
+        Some(rpm) => in_range(&rpm, 1, 100_000, "requests_per_minute", at)?,
+    };
+    let price_per_credit_usd = match raw.price_per_credit_usd {
+        None => DEFAULT_PRICE_PER_CREDIT_USD,
+        Some(p) if p.get_ref().is_finite() && *p.get_ref() >= 0.0 => *p.get_ref(),
+        Some(p) => return Err(at.error(p.span(), "price_per_credit_usd must be a number >= 0")),
+    };
+    let request_timeout = match raw.request_timeout_secs {
+        None => Duration::from_secs(20),
+        Some(t) => Duration::from_secs(in_range(&t, 1, 600, "request_timeout_secs", at)?),
+    };
+    let data_dir = raw
+        .data_dir
+        .unwrap_or_else(|| PathBuf::from("hashtrack-data"));
+    Ok(GlobalSettings {
+        api_base_url: raw
+            .api_base_url
+            .unwrap_or_else(|| DEFAULT_API_BASE.to_string())
+            .trim_end_matches('/')
+            .to_string(),
+        api_key_env: raw
+            .api_key_env
+            .unwrap_or_else(|| DEFAULT_API_KEY_ENV.to_string()),
+        requests_per_minute,
+        price_per_credit_usd,
+        data_dir: at.dir().join(data_dir),
+        time_zone,
+        request_timeout,
+    })
+}
+
+fn in_range<T: PartialOrd + Copy + fmt::Display>(
+    value: &Spanned<T>,
+    min: T,
+    max: T,
+    name: &str,
+    at: &Locator,
+) -> Result<T, ConfigError> {
+    let v = *value.get_ref();
+    if v < min || v > max {
+        return Err(at.error(
+            value.span(),
+            format!("{name} must be from {min} to {max}, not {v}"),
+        ));
+    }
+    Ok(v)
+}
+
+fn resolve_hashtags(tags: &Spanned<Vec<String>>, at: &Locator) -> Result<Vec<String>, ConfigError> {
+    if tags.get_ref().is_empty() {
+        return Err(at.error(tags.span(), "hashtags must list at least one hashtag"));
+    }
+    let mut out: Vec<String> = Vec::new();
+    for tag in tags.get_ref() {
+        let clean = tag.trim().trim_start_matches('#').to_lowercase();
+        if clean.is_empty() || clean.chars().any(char::is_whitespace) {
+            return Err(at.error(
+                tags.span(),
+                format!("'{tag}' is not a hashtag (expected e.g. \"trybrandx\")"),
+            ));
+        }
+        if !out.contains(&clean) {
+            out.push(clean);
+        }
+    }
+    Ok(out)
+}
+
+fn resolve_plugin(raw: RawPlugin, at: &Locator) -> Result<PluginConfig, ConfigError> {
+    let wasm_file = match raw.plugin {
+        None => None,
+        Some(p) if p.get_ref() == "builtin" => None,
+        Some(p) => {
+            let file = at.dir().join(p.get_ref());
+            if !file.is_file() {
+                return Err(at.error(
+                    p.span(),
+                    format!("plugin file {} does not exist (expected \"builtin\" or a path to a .wasm component)", file.display()),
+                ));
+            }
+            Some(file)
+        }
+    };
+    let mut settings = Vec::with_capacity(raw.settings.len());
+    for (key, value) in raw.settings {
+        let text = match value.get_ref() {
+            toml::Value::String(s) => s.clone(),
+            toml::Value::Integer(i) => i.to_string(),
+            toml::Value::Float(f) => f.to_string(),
+            toml::Value::Boolean(b) => b.to_string(),
+            _ => {
+                return Err(at.error(
+                    value.span(),
+                    format!("setting '{key}' must be a string, number or boolean"),
+                ));
+            }
+        };
+        match key.strip_suffix("-file") {
+            Some(stem) => {
+                let file = at.dir().join(&text);
+                let contents = std::fs::read_to_string(&file).map_err(|e| {
+                    at.error(
+                        value.span(),
+                        format!("setting '{key}': cannot read {}: {e}", file.display()),
+                    )
+                })?;
+                settings.push((stem.to_string(), contents));
+            }
+            None => settings.push((key, text)),
+        }
+    }
+    Ok(PluginConfig {
+        wasm_file,
+        memory_mib: raw.memory_mib,
+        fuel: raw.fuel,
+        timeout_ms: raw.timeout_ms,
+        settings,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r##"
+[clients.acme]
+name = "Acme"
+
+[[campaigns]]
+id = "spring"
+client = "acme"
+hashtags = ["#TryAcme"]
+"##;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(Path::new("test/campaigns.toml"), text)
+    }
+
+    #[test]
+    fn minimal_config_gets_defaults() {
+        let config = parse(MINIMAL).unwrap();
+        let c = &config.campaigns[0];
+        assert_eq!(c.hashtags, vec!["tryacme"]);
+        assert_eq!(c.videos, MAX_VIDEOS_PER_PAGE);
+        assert_eq!(
+            config.settings.requests_per_minute,
+            DEFAULT_REQUESTS_PER_MINUTE
+        );
+        assert_eq!(config.settings.api_key_env, "SCAVIO_API_KEY");
+        assert_eq!(c.sentiment.wasm_file, None);
+    }
+
+    #[test]
+    fn unknown_key_names_file_line_and_column() {
+        let text = format!("{MINIMAL}colour = \"red\"\n");
+        let err = parse(&text).unwrap_err().to_string();
+        assert!(err.starts_with("test/campaigns.toml:9:1: "), "{err}");
+        assert!(err.contains("colour"), "{err}");
+    }
+
+    #[test]
+    fn unknown_client_points_at_the_value() {
+        let text = MINIMAL.replace("client = \"acme\"", "client = \"acne\"");
+        let err = parse(&text).unwrap_err().to_string();
+        assert!(err.starts_with("test/campaigns.toml:7:10: "), "{err}");
+        assert!(err.contains("'acne'"), "{err}");
+    }
+
+    #[test]
+    fn out_of_range_and_bad_time_zone_are_rejected() {
+        let err = parse(&format!("{MINIMAL}videos = 0\n"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("videos must be from 1 to 300"), "{err}");
+        let err = parse(&format!(
+            "[settings]\ntime_zone = \"Mars/Olympus\"\n{MINIMAL}"
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.starts_with("test/campaigns.toml:2:13: unknown time zone"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn duplicate_campaign_ids_are_rejected() {
+        let text = format!(
+            "{MINIMAL}\n[[campaigns]]\nid = \"spring\"\nclient = \"acme\"\nhashtags = [\"x\"]\n"
+        );
+        let err = parse(&text).unwrap_err().to_string();
+        assert!(err.contains("used twice"), "{err}");
+    }
+
+    #[test]
+    fn plugin_settings_become_strings_and_file_settings_are_read() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("lex.txt"), "dupe -2\n").unwrap();
+        let text = format!(
+            "{MINIMAL}[campaigns.alerts.settings]\nviral-day-views = 1000\n[campaigns.sentiment.settings]\nlexicon-file = \"lex.txt\"\n"
+        );
+        let config = Config::parse(&dir.path().join("campaigns.toml"), &text).unwrap();
+        let c = &config.campaigns[0];
+        assert_eq!(
+            c.alerts.settings,
+            vec![("viral-day-views".to_string(), "1000".to_string())]
+        );
+        assert_eq!(
+            c.sentiment.settings,
+            vec![("lexicon".to_string(), "dupe -2\n".to_string())]
+        );
+    }
+}

@@ -1,0 +1,237 @@
+//! Store-first paid fetching: the one door through which the pipeline gets API responses.
+//!
+//! A request already answered on the same day is read from the store and costs nothing.
+//! Otherwise a credit is reserved from the campaign's and client's daily budgets, the request
+//! is sent, and the raw body is stored (and flushed) before the caller sees it. An error that
+//! makes further spending pointless (402, 401, 403) stops all spending for the rest of the run.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+
+use chrono::NaiveDate;
+
+use crate::api::wire::WireError;
+use crate::api::{ApiClient, ApiError, ApiRequest};
+use crate::config::Config;
+use crate::store::{RawSnapshot, Store, StoreError};
+
+/// Why a response could not be had.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum FetchError {
+    #[error("{0}")]
+    Api(#[from] ApiError),
+    #[error("daily credit budget of {owner} ({limit} credits) is spent")]
+    BudgetSpent { owner: String, limit: u32 },
+    #[error("spending stopped earlier in this run: {0}")]
+    SpendingStopped(String),
+    #[error("not in the store (re-scoring never calls the API)")]
+    NotStored,
+    #[error("{0}")]
+    Store(String),
+}
+
+impl From<StoreError> for FetchError {
+    fn from(e: StoreError) -> Self {
+        FetchError::Store(e.to_string())
+    }
+}
+
+/// Daily credit budgets per campaign and per client, counting earlier runs of the same day.
+/// A credit is reserved before a request is sent, so concurrent campaigns can never overspend.
+#[derive(Debug)]
+pub struct Budgets {
+    limits: HashMap<String, u32>,
+    client_of: HashMap<String, String>,
+    spent: Mutex<HashMap<String, u32>>,
+}
+
+impl Budgets {
+    /// Budgets for `date`, with what earlier runs of that day already paid.
+    pub fn for_day(config: &Config, store: &Store, date: NaiveDate) -> Result<Budgets, StoreError> {
+        let mut limits = HashMap::new();
+        let mut client_of = HashMap::new();
+        let mut spent: HashMap<String, u32> = HashMap::new();
+        for client in config.clients.values() {
+            if let Some(limit) = client.daily_credit_budget {
+                limits.insert(client_key(&client.id), limit);
+            }
+        }
+        for campaign in &config.campaigns {
+            if let Some(limit) = campaign.daily_credit_budget {
+                limits.insert(campaign.id.clone(), limit);
+            }
+            client_of.insert(campaign.id.clone(), campaign.client.clone());
+        }
+        for (campaign, credits) in store.credits_spent_on(date)? {
+            if let Some(client) = client_of.get(&campaign) {
+                *spent.entry(client_key(client)).or_default() += credits;
+            }
+            *spent.entry(campaign).or_default() += credits;
+        }
+        Ok(Budgets {
+            limits,
+            client_of,
+            spent: Mutex::new(spent),
+        })
+    }
+
+    fn owners(&self, campaign: &str) -> Vec<String> {
+        let mut owners = vec![campaign.to_string()];
+        if let Some(client) = self.client_of.get(campaign) {
+            owners.push(client_key(client));
+        }
+        owners
+    }
+
+    /// Takes `credits` from the campaign and its client, or nothing if either would overspend.
+    fn reserve(&self, campaign: &str, credits: u32) -> Result<(), FetchError> {
+        let mut spent = self.spent.lock().expect("budget lock");
+        let owners = self.owners(campaign);
+        for owner in &owners {
+            if let Some(&limit) = self.limits.get(owner) {
+                if spent.get(owner).copied().unwrap_or(0) + credits > limit {
+                    return Err(FetchError::BudgetSpent {
+                        owner: describe_owner(owner),
+                        limit,
+                    });
+                }
+            }
+        }
+        for owner in owners {
+            *spent.entry(owner).or_default() += credits;
+        }
+        Ok(())
+    }
+
+    /// Corrects a reservation once the real charge is known (0 when the request failed).
+    fn settle(&self, campaign: &str, reserved: u32, charged: u32) {
+        let mut spent = self.spent.lock().expect("budget lock");
+        for owner in self.owners(campaign) {
+            let entry = spent.entry(owner).or_default();
+            *entry = (*entry + charged).saturating_sub(reserved);
+        }
+    }
+}
+
+fn client_key(client: &str) -> String {
+    format!("client:{client}")
+}
+
+fn describe_owner(owner: &str) -> String {
+    match owner.strip_prefix("client:") {
+        Some(client) => format!("client '{client}'"),
+        None => format!("campaign '{owner}'"),
+    }
+}
+
+/// Fetches responses for one run of one date.
+pub struct Fetcher {
+    store: Arc<Store>,
+    /// `None` when re-scoring: only stored responses are used.
+    api: Option<Arc<ApiClient>>,
+    budgets: Budgets,
+    date: NaiveDate,
+    stopped: Mutex<Option<String>>,
+    credits_this_run: Mutex<HashMap<String, u32>>,
+    total_this_run: AtomicU32,
+}
+
+impl Fetcher {
+    pub fn new(
+        store: Arc<Store>,
+        api: Option<Arc<ApiClient>>,
+        budgets: Budgets,
+        date: NaiveDate,
+    ) -> Fetcher {
+        Fetcher {
+            store,
+            api,
+            budgets,
+            date,
+            stopped: Mutex::new(None),
+            credits_this_run: Mutex::new(HashMap::new()),
+            total_this_run: AtomicU32::new(0),
+        }
+    }
+
+    /// Why spending stopped, if it did.
+    pub fn stopped(&self) -> Option<String> {
+        self.stopped.lock().expect("stop lock").clone()
+    }
+
+    /// Credits this run paid on behalf of `campaign`.
+    pub fn credits_spent_by(&self, campaign: &str) -> u32 {
+        self.credits_this_run
+            .lock()
+            .expect("credit lock")
+            .get(campaign)
+            .copied()
+            .unwrap_or(0)
+    }
+
+    pub fn credits_spent(&self) -> u32 {
+        self.total_this_run.load(Ordering::Relaxed)
+    }
+
+    /// The parsed response to `request`, from the store or (paid for by `campaign`) the API.
+    /// A paid body that does not parse is kept under a separate key (it was paid for, so it
+    /// counts against budgets) but not as the answer, so a later run asks again.
+    pub async fn fetch<T>(
+        &self,
+        campaign: &str,
+        request: &ApiRequest,
+        parse: fn(&[u8]) -> Result<T, WireError>,
+    ) -> Result<T, FetchError> {
+        let key = request.store_key();
+        if let Some(snapshot) = self.store.raw(self.date, &key)? {
+            return parse(snapshot.body.as_bytes()).map_err(|e| FetchError::Api(e.into()));
+        }
+        let Some(api) = &self.api else {
+            return Err(FetchError::NotStored);
+        };
+        if let Some(reason) = self.stopped() {
+            return Err(FetchError::SpendingStopped(reason));
+        }
+        self.budgets.reserve(campaign, 1)?;
+        let response = match api.send(request).await {
+            Ok(response) => response,
+            Err(e) => {
+                self.budgets.settle(campaign, 1, 0);
+                if e.stops_all_spending() {
+                    self.stopped
+                        .lock()
+                        .expect("stop lock")
+                        .get_or_insert_with(|| e.to_string());
+                }
+                return Err(e.into());
+            }
+        };
+        let credits = response.billing.credits_used;
+        self.budgets.settle(campaign, 1, credits);
+        *self
+            .credits_this_run
+            .lock()
+            .expect("credit lock")
+            .entry(campaign.to_string())
+            .or_default() += credits;
+        self.total_this_run.fetch_add(credits, Ordering::Relaxed);
+        let fetched_at = chrono::Utc::now();
+        let parsed = parse(&response.body);
+        let snapshot = RawSnapshot {
+            paid_by: campaign.to_string(),
+            credits,
+            fetched_at: fetched_at.timestamp(),
+            body: String::from_utf8_lossy(&response.body).into_owned(),
+        };
+        let stored_key = match &parsed {
+            Ok(_) => key,
+            Err(_) => format!(
+                "{key}!malformed@{}",
+                fetched_at.timestamp_nanos_opt().unwrap_or_default()
+            ),
+        };
+        self.store.put_raw(self.date, &stored_key, &snapshot)?;
+        parsed.map_err(|e| FetchError::Api(e.into()))
+    }
+}

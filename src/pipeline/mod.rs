@@ -1,0 +1,375 @@
+//! One day of every configured campaign: collect, store, score, evaluate, record.
+//!
+//! Campaigns run concurrently and share one [`Fetcher`] (so one rate limiter, one set of
+//! budgets, one stop switch). A campaign's failure, its plugin's included, never stops the
+//! others; it is recorded on its day as what is missing. Re-scoring is the same run with no
+//! API client: every response comes from the store and nothing is spent.
+
+mod collect;
+mod fetch;
+pub mod metrics;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::{Duration, NaiveDate};
+use serde::Serialize;
+
+use crate::api::ApiClient;
+use crate::config::{CampaignConfig, Config, PluginConfig};
+use crate::domain::{AlertsOutcome, DayMetrics, SentimentOutcome, TrackedVideo};
+use crate::plugin::{AlertRules, PluginHost, PluginLimits, PluginSource, SentimentScorer};
+use crate::store::{Store, StoreError};
+
+pub use fetch::{Budgets, FetchError, Fetcher};
+
+/// How many earlier days alert rules see.
+pub const ALERT_HISTORY_DAYS: i64 = 30;
+/// Captions are kept short in the store and reports.
+const CAPTION_CHARS: usize = 120;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("unknown campaign '{0}' (not in the configuration)")]
+    UnknownCampaign(String),
+}
+
+/// How one campaign's day ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CampaignStatus {
+    /// Everything was collected, scored and evaluated.
+    Complete,
+    /// Something is missing; the day's `missing` list says what.
+    Partial,
+    /// Nothing was collected.
+    Failed,
+}
+
+/// One campaign's line in a run summary.
+#[derive(Debug, Clone, Serialize)]
+pub struct CampaignRun {
+    pub id: String,
+    pub client: String,
+    pub status: CampaignStatus,
+    /// Credits this run paid for this campaign (earlier runs of the day not included).
+    pub credits_spent: u32,
+    pub alerts: usize,
+    pub missing: Vec<String>,
+}
+
+/// What one run of one date did.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunSummary {
+    pub date: NaiveDate,
+    pub credits_spent: u32,
+    /// HTTP requests sent, retries included (0 when re-scoring).
+    pub requests: u64,
+    pub campaigns: Vec<CampaignRun>,
+    /// Set when an error (402, 401, 403) stopped all spending.
+    pub spending_stopped: Option<String>,
+}
+
+/// A campaign's loaded plugins, or why they could not be loaded.
+struct CampaignPlugins {
+    sentiment: Result<Arc<SentimentScorer>, String>,
+    alerts: Result<Arc<AlertRules>, String>,
+}
+
+pub struct Pipeline {
+    config: Arc<Config>,
+    store: Arc<Store>,
+    api: Option<Arc<ApiClient>>,
+    plugins: HashMap<String, Arc<CampaignPlugins>>,
+}
+
+impl Pipeline {
+    /// Loads every campaign's plugins. `api: None` makes a re-scoring pipeline.
+    pub fn new(
+        config: Arc<Config>,
+        store: Arc<Store>,
+        host: &PluginHost,
+        api: Option<ApiClient>,
+    ) -> Pipeline {
+        let mut plugins = HashMap::new();
+        for campaign in &config.campaigns {
+            let loaded = CampaignPlugins {
+                sentiment: host
+                    .load_sentiment(
+                        &source(&campaign.sentiment, PluginSource::BuiltinSentiment),
+                        limits(&campaign.sentiment),
+                    )
+                    .map(Arc::new)
+                    .map_err(|e| e.to_string()),
+                alerts: host
+                    .load_alerts(
+                        &source(&campaign.alerts, PluginSource::BuiltinAlerts),
+                        limits(&campaign.alerts),
+                    )
+                    .map(Arc::new)
+                    .map_err(|e| e.to_string()),
+            };
+            plugins.insert(campaign.id.clone(), Arc::new(loaded));
+        }
+        Pipeline {
+            config,
+            store,
+            api: api.map(Arc::new),
+            plugins,
+        }
+    }
+
+    /// Runs `date` for the named campaigns (all when `only` is empty), calling `on_done` as each
+    /// campaign finishes.
+    pub async fn run_day(
+        &self,
+        date: NaiveDate,
+        only: &[String],
+        on_done: &(dyn Fn(&CampaignRun) + Sync),
+    ) -> Result<RunSummary, PipelineError> {
+        let campaigns = self.select(only)?;
+        let requests_before = self.requests_sent();
+        let budgets = Budgets::for_day(&self.config, &self.store, date)?;
+        let fetcher = Arc::new(Fetcher::new(
+            self.store.clone(),
+            self.api.clone(),
+            budgets,
+            date,
+        ));
+        let mut tasks = tokio::task::JoinSet::new();
+        for campaign in campaigns {
+            let job = CampaignDay {
+                plugins: self.plugins[&campaign.id].clone(),
+                campaign,
+                date,
+                store: self.store.clone(),
+                fetcher: fetcher.clone(),
+            };
+            tasks.spawn(job.run());
+        }
+        let mut runs = Vec::new();
+        while let Some(joined) = tasks.join_next().await {
+            let run = joined.expect("a campaign task panicked")?;
+            on_done(&run);
+            runs.push(run);
+        }
+        runs.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(RunSummary {
+            date,
+            credits_spent: fetcher.credits_spent(),
+            requests: self.requests_sent() - requests_before,
+            campaigns: runs,
+            spending_stopped: fetcher.stopped(),
+        })
+    }
+
+    fn requests_sent(&self) -> u64 {
+        self.api.as_ref().map_or(0, |api| api.requests.get())
+    }
+
+    fn select(&self, only: &[String]) -> Result<Vec<CampaignConfig>, PipelineError> {
+        if only.is_empty() {
+            return Ok(self.config.campaigns.clone());
+        }
+        only.iter()
+            .map(|id| {
+                self.config
+                    .campaign(id)
+                    .cloned()
+                    .ok_or_else(|| PipelineError::UnknownCampaign(id.clone()))
+            })
+            .collect()
+    }
+}
+
+fn source(config: &PluginConfig, builtin: PluginSource) -> PluginSource {
+    config.wasm_file.clone().map_or(builtin, PluginSource::File)
+}
+
+fn limits(config: &PluginConfig) -> PluginLimits {
+    let mut limits = PluginLimits::default();
+    if let Some(mib) = config.memory_mib {
+        limits.memory_bytes = mib as usize * 1024 * 1024;
+    }
+    if let Some(fuel) = config.fuel {
+        limits.fuel = fuel;
+    }
+    if let Some(ms) = config.timeout_ms {
+        limits.timeout = std::time::Duration::from_millis(ms);
+    }
+    limits
+}
+
+/// One campaign on one date: the unit of work, stored (and flushed) when it ends.
+struct CampaignDay {
+    campaign: CampaignConfig,
+    date: NaiveDate,
+    store: Arc<Store>,
+    fetcher: Arc<Fetcher>,
+    plugins: Arc<CampaignPlugins>,
+}
+
+impl CampaignDay {
+    async fn run(self) -> Result<CampaignRun, PipelineError> {
+        let c = &self.campaign;
+        let collected = collect::collect_day(&self.fetcher, &self.store, c).await;
+        let mut missing = collected.missing;
+
+        let mut videos = Vec::with_capacity(collected.videos.len());
+        for (hashtag, video) in &collected.videos {
+            let seen = self.store.note_seen(&c.id, &video.id, self.date, hashtag)?;
+            self.store
+                .put_video_stats(&c.id, &video.id, self.date, &video.stats)?;
+            videos.push(TrackedVideo {
+                id: video.id.clone(),
+                creator: video.creator.handle.clone(),
+                caption: video.caption.chars().take(CAPTION_CHARS).collect(),
+                created_at: video.created_at,
+                stats: video.stats,
+                first_seen: seen.date,
+            });
+        }
+        let mut hashtag_totals = Vec::with_capacity(collected.hashtags.len());
+        for (name, info) in &collected.hashtags {
+            hashtag_totals.push(metrics::HashtagTotals {
+                name: name.clone(),
+                views_and_videos: info.as_ref().map(|i| (i.view_count, i.video_count)),
+                distinct_videos_seen: self.store.distinct_videos_seen(&c.id, name, self.date)?,
+            });
+        }
+        let (hashtags, total_views, total_videos, source) = metrics::totals(&hashtag_totals);
+        let history = self.store.days(
+            &c.id,
+            self.date - Duration::days(ALERT_HISTORY_DAYS),
+            self.date - Duration::days(1),
+        )?;
+        let previous = metrics::previous_with_totals(&history);
+        let (new_views, new_videos) = metrics::deltas(total_views, total_videos, source, previous);
+
+        let sentiment = self
+            .score(
+                &collected.comments,
+                collected.comment_videos,
+                collected.comment_videos_failed,
+            )
+            .await;
+        let mut day = DayMetrics {
+            campaign_id: c.id.clone(),
+            client_id: c.client.clone(),
+            date: self.date,
+            hashtags,
+            total_views,
+            total_videos,
+            video_count_source: source,
+            new_views,
+            new_videos,
+            previous_date: previous.map(|p| p.date),
+            new_tracked_videos: videos.iter().filter(|v| v.first_seen == self.date).count() as u32,
+            top_creators: metrics::top_creators(&videos),
+            views_per_video: metrics::views_per_video(total_views, total_videos),
+            videos,
+            sentiment,
+            alerts: AlertsOutcome::Evaluated { alerts: vec![] },
+            credits_spent: 0,
+            missing: Vec::new(),
+        };
+        day.alerts = self.evaluate(&day, &history).await;
+        if let SentimentOutcome::Unavailable { reason } = &day.sentiment {
+            missing.push(format!("sentiment unavailable: {reason}"));
+        }
+        if let AlertsOutcome::Unavailable { reason } = &day.alerts {
+            missing.push(format!("alerts unavailable: {reason}"));
+        }
+        day.credits_spent = self
+            .store
+            .credits_spent_on(self.date)?
+            .get(&c.id)
+            .copied()
+            .unwrap_or(0);
+        day.missing = missing;
+        self.store.put_day(&day)?;
+
+        let nothing_collected = day.total_views.is_none() && day.videos.is_empty();
+        Ok(CampaignRun {
+            id: c.id.clone(),
+            client: c.client.clone(),
+            status: match (nothing_collected, day.missing.is_empty()) {
+                (true, _) => CampaignStatus::Failed,
+                (false, true) => CampaignStatus::Complete,
+                (false, false) => CampaignStatus::Partial,
+            },
+            credits_spent: self.fetcher.credits_spent_by(&c.id),
+            alerts: match &day.alerts {
+                AlertsOutcome::Evaluated { alerts } => alerts.len(),
+                AlertsOutcome::Unavailable { .. } => 0,
+            },
+            missing: day.missing,
+        })
+    }
+
+    async fn score(
+        &self,
+        comments: &[crate::domain::Comment],
+        asked: usize,
+        failed: usize,
+    ) -> SentimentOutcome {
+        if comments.is_empty() {
+            let reason = match (asked, failed) {
+                (0, _) => "no videos to read comments from".to_string(),
+                (_, f) if f == asked => "every comment request failed".to_string(),
+                _ => "the top videos have no comments yet".to_string(),
+            };
+            return SentimentOutcome::NotCollected { reason };
+        }
+        let scorer = match &self.plugins.sentiment {
+            Ok(scorer) => scorer.clone(),
+            Err(e) => return SentimentOutcome::Unavailable { reason: e.clone() },
+        };
+        let campaign = self.campaign.id.clone();
+        let settings = self.campaign.sentiment.settings.clone();
+        let comments = comments.to_vec();
+        let scored =
+            tokio::task::spawn_blocking(move || scorer.score(&campaign, &settings, &comments))
+                .await;
+        match scored {
+            Ok(Ok(scores)) => match metrics::summarize_sentiment(&scores) {
+                Some(summary) => SentimentOutcome::Scored(summary),
+                None => SentimentOutcome::NotCollected {
+                    reason: "no comments".into(),
+                },
+            },
+            Ok(Err(e)) => SentimentOutcome::Unavailable {
+                reason: e.to_string(),
+            },
+            Err(e) => SentimentOutcome::Unavailable {
+                reason: format!("scorer task failed: {e}"),
+            },
+        }
+    }
+
+    async fn evaluate(&self, day: &DayMetrics, history: &[DayMetrics]) -> AlertsOutcome {
+        let rules = match &self.plugins.alerts {
+            Ok(rules) => rules.clone(),
+            Err(e) => return AlertsOutcome::Unavailable { reason: e.clone() },
+        };
+        let campaign = self.campaign.id.clone();
+        let settings = self.campaign.alerts.settings.clone();
+        let today = day.facts();
+        let history: Vec<_> = history.iter().map(DayMetrics::facts).collect();
+        let evaluated = tokio::task::spawn_blocking(move || {
+            rules.evaluate(&campaign, &settings, &today, &history)
+        })
+        .await;
+        match evaluated {
+            Ok(Ok(alerts)) => AlertsOutcome::Evaluated { alerts },
+            Ok(Err(e)) => AlertsOutcome::Unavailable {
+                reason: e.to_string(),
+            },
+            Err(e) => AlertsOutcome::Unavailable {
+                reason: format!("alert task failed: {e}"),
+            },
+        }
+    }
+}

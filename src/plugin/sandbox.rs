@@ -1,0 +1,232 @@
+//! Where a plugin call runs: the linker every plugin is instantiated against, and one fresh
+//! `Store` per call with its fuel, epoch deadline, memory limiter, an empty WASI context and
+//! the plugin's log. A trap therefore never leaves state behind for the next call, and every
+//! way a call can fail becomes a `PluginError` that carries the plugin's last log lines.
+//!
+//! WASI is linked because guests built by Rust, Python or JavaScript toolchains import it, but
+//! it grants nothing: no preopened directories, no environment, no arguments, closed stdin,
+//! no sockets or name lookup, and stdout/stderr only into capped buffers. Sleeping is a no-op
+//! (see `link_instant_sleep`): a blocked host call is out of reach of the epoch deadline.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use wasmtime::component::{HasSelf, Linker, Resource, ResourceTable};
+use wasmtime::{Engine, Store, StoreContextMut, Trap, WasmBacktrace};
+use wasmtime_wasi::p2::{DynPollable, Pollable, subscribe};
+use wasmtime_wasi::{I32Exit, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
+
+use super::bindings::{log, sentiment, types};
+use super::capture::CapturedOutput;
+use super::error::{PluginError, PluginErrorKind};
+use super::limits::{CallLimiter, MemoryLimitExceeded, PluginLimits};
+use super::log::PluginLog;
+
+/// How often the engine's epoch advances; the granularity of wall-clock timeouts.
+pub const EPOCH_TICK: Duration = Duration::from_millis(10);
+
+/// The interface whose sleeps are made instant: the name (and version) under which
+/// wasmtime-wasi 48 links it. Guests importing any 0.2.x version resolve to it.
+const MONOTONIC_CLOCK: &str = "wasi:clocks/monotonic-clock@0.2.12";
+
+/// What a store holds during one call.
+pub(crate) struct CallState {
+    wasi: WasiCtx,
+    table: ResourceTable,
+    limiter: CallLimiter,
+    log: PluginLog,
+}
+
+impl WasiView for CallState {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
+    }
+}
+
+/// `types` declares no functions; bindgen still asks for its (empty) host trait.
+impl types::Host for CallState {}
+
+impl log::Host for CallState {
+    fn write(&mut self, level: log::Level, message: String) {
+        self.log.write(level, &message);
+    }
+}
+
+/// The imports every plugin may use: WASI (granting nothing) and `hashtrack:plugins/log`.
+/// Both worlds import exactly these, so one linker serves both.
+pub(crate) fn new_linker(engine: &Engine) -> wasmtime::Result<Linker<CallState>> {
+    let mut linker = Linker::new(engine);
+    wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
+    sentiment::SentimentScorer::add_to_linker::<_, HasSelf<_>>(&mut linker, |state| state)?;
+    link_instant_sleep(&mut linker)?;
+    Ok(linker)
+}
+
+/// Replaces the monotonic clock's `subscribe-*` functions with ones whose pollable is ready at
+/// once. With sync WASI a guest's `sleep` blocks the calling thread inside the host, where
+/// neither fuel nor the epoch deadline can stop it; the WIT contract promises plugins no
+/// clock worth trusting, so an instant sleep is within it.
+fn link_instant_sleep(linker: &mut Linker<CallState>) -> wasmtime::Result<()> {
+    struct ReadyNow;
+
+    #[wasmtime_wasi::async_trait]
+    impl Pollable for ReadyNow {
+        async fn ready(&mut self) {}
+    }
+
+    fn ready_now(
+        mut store: StoreContextMut<'_, CallState>,
+    ) -> wasmtime::Result<(Resource<DynPollable>,)> {
+        let table = &mut store.data_mut().table;
+        let ready = table.push(ReadyNow)?;
+        Ok((subscribe(table, ready)?,))
+    }
+
+    linker.allow_shadowing(true);
+    let mut clock = linker.instance(MONOTONIC_CLOCK)?;
+    clock.func_wrap("subscribe-duration", |store, (_,): (u64,)| ready_now(store))?;
+    clock.func_wrap("subscribe-instant", |store, (_,): (u64,)| ready_now(store))?;
+    linker.allow_shadowing(false);
+    Ok(())
+}
+
+/// Runs calls of one loaded plugin, each in a fresh store under its limits.
+#[derive(Clone)]
+pub(crate) struct Sandbox {
+    engine: Engine,
+    plugin: Arc<str>,
+    limits: PluginLimits,
+}
+
+impl Sandbox {
+    pub(crate) fn new(engine: Engine, plugin: &str, limits: PluginLimits) -> Self {
+        Self {
+            engine,
+            plugin: plugin.into(),
+            limits,
+        }
+    }
+
+    pub(crate) fn plugin(&self) -> &str {
+        &self.plugin
+    }
+
+    /// Runs `call` (instantiation, the export and output validation) in a fresh store. The
+    /// outer `Result` is wasmtime's (traps and limits); the inner one is the plugin's verdict
+    /// or a validation failure.
+    pub(crate) fn call<T>(
+        &self,
+        campaign: &str,
+        call: impl FnOnce(&mut Store<CallState>) -> wasmtime::Result<Result<T, PluginErrorKind>>,
+    ) -> Result<T, PluginError> {
+        let stdout = CapturedOutput::new(self.limits.max_output_bytes);
+        let stderr = CapturedOutput::new(self.limits.max_output_bytes);
+        let wasi = WasiCtxBuilder::new()
+            .stdout(stdout.clone())
+            .stderr(stderr.clone())
+            .allow_tcp(false)
+            .allow_udp(false)
+            .allow_ip_name_lookup(false)
+            .build();
+        let state = CallState {
+            wasi,
+            table: ResourceTable::new(),
+            limiter: CallLimiter::new(self.limits.memory_bytes),
+            log: PluginLog::new(self.plugin.clone(), campaign.into()),
+        };
+        let mut store = Store::new(&self.engine, state);
+        store.limiter(|state| &mut state.limiter);
+        store
+            .set_fuel(self.limits.fuel)
+            .expect("the plugin engine is configured to consume fuel");
+        store.set_epoch_deadline(deadline_ticks(self.limits.timeout));
+        store.epoch_deadline_trap();
+
+        let outcome = call(&mut store);
+
+        let mut log = store.into_data().log;
+        // A Rust panic message goes to stderr: worth a warning, unlike chatter on stdout.
+        for (name, level, output) in [
+            ("stdout", log::Level::Debug, &stdout),
+            ("stderr", log::Level::Warn, &stderr),
+        ] {
+            let (text, dropped) = output.contents();
+            log.printed(name, level, &text, dropped);
+        }
+        let kind = match outcome {
+            Ok(Ok(value)) => return Ok(value),
+            Ok(Err(kind)) => kind,
+            Err(error) => self.classify(&error),
+        };
+        Err(PluginError {
+            plugin: self.plugin.to_string(),
+            campaign: Some(campaign.to_string()),
+            kind,
+            last_log_lines: log.into_tail(),
+        })
+    }
+
+    /// Names the limit a failed call hit, or describes its trap.
+    fn classify(&self, error: &wasmtime::Error) -> PluginErrorKind {
+        if error.is::<MemoryLimitExceeded>() {
+            return PluginErrorKind::OutOfMemory {
+                limit_bytes: self.limits.memory_bytes,
+            };
+        }
+        if let Some(exit) = error.downcast_ref::<I32Exit>() {
+            return PluginErrorKind::Trap(format!("the plugin called exit({})", exit.0));
+        }
+        match error.downcast_ref::<Trap>() {
+            Some(Trap::OutOfFuel) => PluginErrorKind::OutOfFuel {
+                fuel: self.limits.fuel,
+            },
+            Some(Trap::Interrupt) => PluginErrorKind::Timeout {
+                limit: self.limits.timeout,
+            },
+            _ => PluginErrorKind::Trap(describe_trap(error)),
+        }
+    }
+}
+
+/// A trap in one line: its cause and the innermost wasm function, e.g. ``wasm trap: wasm
+/// `unreachable` instruction executed in scorer!score``. (wasmtime's own rendering spans lines.)
+fn describe_trap(error: &wasmtime::Error) -> String {
+    let cause = match error.downcast_ref::<Trap>() {
+        Some(trap) => trap.to_string(),
+        None => error.root_cause().to_string(),
+    };
+    let Some(frame) = error
+        .downcast_ref::<WasmBacktrace>()
+        .and_then(|trace| trace.frames().first())
+    else {
+        return cause;
+    };
+    let module = frame.module().name().unwrap_or("module");
+    match frame.func_name() {
+        Some(function) => format!("{cause} in {module}!{function}"),
+        None => format!("{cause} in {module}!function {}", frame.func_index()),
+    }
+}
+
+/// Epoch ticks for `timeout`, rounded up, plus one because the first tick may come at once.
+/// Capped so that wasmtime's `current epoch + ticks` cannot overflow.
+fn deadline_ticks(timeout: Duration) -> u64 {
+    let ticks = timeout.as_nanos().div_ceil(EPOCH_TICK.as_nanos()) + 1;
+    u64::try_from(ticks).map_or(u64::MAX / 2, |ticks| ticks.min(u64::MAX / 2))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deadlines_round_up_to_whole_ticks() {
+        assert_eq!(deadline_ticks(Duration::ZERO), 1);
+        assert_eq!(deadline_ticks(EPOCH_TICK), 2);
+        assert_eq!(deadline_ticks(EPOCH_TICK * 3 / 2), 3);
+        assert_eq!(deadline_ticks(Duration::MAX), u64::MAX / 2);
+    }
+}

@@ -1,0 +1,100 @@
+//! How single values are written in the text report: thousands separators, signs, percentages,
+//! dollars, and free text cut to one line. Unknown values are [`UNKNOWN`], never 0.
+
+/// What an unknown value prints as.
+pub const UNKNOWN: &str = "n/a";
+
+/// `1234567` → `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+/// A delta as it is, negative included: `-1200` → `-1,200`.
+pub fn signed(n: i64) -> String {
+    let sign = if n < 0 { "-" } else { "" };
+    format!("{sign}{}", thousands(n.unsigned_abs()))
+}
+
+/// A large quantity rounded to a whole number: `12345.6` → `12,346`.
+pub fn whole(x: f64) -> String {
+    signed(x.round() as i64)
+}
+
+/// `0.625` → `62.5%`.
+pub fn percent(ratio: f64) -> String {
+    format!("{:.1}%", ratio * 100.0)
+}
+
+/// A sentiment score with its sign, so neutral-ish days read at a glance: `+0.21`, `-0.05`.
+pub fn score(x: f64) -> String {
+    format!("{x:+.2}")
+}
+
+/// Dollars with cents, and more decimals for the sub-cent amounts that credits cost.
+pub fn usd(x: f64) -> String {
+    if x == 0.0 || x.abs() >= 1.0 {
+        let cents = (x * 100.0).round() as i64;
+        return format!("${}.{:02}", signed(cents / 100), (cents % 100).abs());
+    }
+    let text = format!("{x:.4}");
+    let trimmed = text.trim_end_matches('0');
+    // Keep at least cents: `0.1000` → `0.10`, `0.0050` → `0.005`.
+    let decimals = trimmed.len() - trimmed.find('.').map_or(trimmed.len(), |i| i + 1);
+    format!("${trimmed}{}", "0".repeat(2usize.saturating_sub(decimals)))
+}
+
+/// `value` or [`UNKNOWN`].
+pub fn or_unknown<T>(value: Option<T>, show: impl Fn(T) -> String) -> String {
+    value.map_or_else(|| UNKNOWN.to_string(), show)
+}
+
+/// Free text (a caption, an error) on one line of at most `max` characters.
+pub fn one_line(text: &str, max: usize) -> String {
+    let flat: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let flat = flat.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.chars().count() <= max {
+        return flat;
+    }
+    let kept: String = flat.chars().take(max.saturating_sub(3)).collect();
+    format!("{}...", kept.trim_end())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_get_separators_and_signs() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(signed(-1_200), "-1,200");
+        assert_eq!(whole(12_345.6), "12,346");
+        assert_eq!(score(0.0), "+0.00");
+    }
+
+    #[test]
+    fn dollars_keep_sub_cent_prices_readable() {
+        assert_eq!(usd(0.005), "$0.005");
+        assert_eq!(usd(0.1), "$0.10");
+        assert_eq!(usd(0.0), "$0.00");
+        assert_eq!(usd(1234.5), "$1,234.50");
+    }
+
+    #[test]
+    fn free_text_is_flattened_and_cut() {
+        assert_eq!(one_line("a\nb\t c", 10), "a b c");
+        assert_eq!(one_line("abcdefghijkl", 8), "abcde...");
+    }
+}

@@ -1,0 +1,152 @@
+//! The CSV report: one row per campaign per date of the period, for spreadsheets and charts.
+//!
+//! RFC 4180: CRLF line ends, a header row, fields with a comma, a quote or a line break quoted,
+//! quotes doubled. Unknown values are empty cells, never 0; a date without data says so in the
+//! `missing` column.
+
+use std::borrow::Cow;
+use std::fmt::Display;
+
+use super::{CampaignReport, DayStatus, ReportDay};
+
+const HEADER: [&str; 16] = [
+    "campaign",
+    "date",
+    "total_views",
+    "new_views",
+    "total_videos",
+    "new_videos",
+    "tracked_videos",
+    "new_tracked_videos",
+    "positive",
+    "neutral",
+    "negative",
+    "positive_ratio",
+    "mean_score",
+    "alerts",
+    "credits",
+    "missing",
+];
+
+/// What the `missing` column says of a date with no stored day.
+const NO_DATA: &str = "no data stored for this date";
+
+pub fn render(reports: &[CampaignReport]) -> String {
+    let mut out = String::new();
+    push_record(&mut out, HEADER.map(String::from));
+    for report in reports {
+        for day in &report.days {
+            push_record(&mut out, record(&report.campaign_id, day));
+        }
+    }
+    out
+}
+
+fn record(campaign: &str, day: &ReportDay) -> [String; 16] {
+    let scored = day.scored();
+    let missing = match day.status {
+        DayStatus::NoData => NO_DATA.to_string(),
+        DayStatus::Complete | DayStatus::Partial => day.missing.join("; "),
+    };
+    [
+        campaign.to_string(),
+        day.date.to_string(),
+        cell(day.total_views),
+        cell(day.new_views),
+        cell(day.total_videos),
+        cell(day.new_videos),
+        cell(day.tracked_videos),
+        cell(day.new_tracked_videos),
+        cell(scored.map(|s| s.positive)),
+        cell(scored.map(|s| s.neutral)),
+        cell(scored.map(|s| s.negative)),
+        cell(scored.map(|s| format!("{:.4}", s.positive_ratio))),
+        cell(scored.map(|s| format!("{:.4}", s.mean_score))),
+        // A count, so that 0 (rules ran, nothing raised) differs from empty (not evaluated).
+        cell(day.raised().map(<[_]>::len)),
+        cell(day.credits),
+        missing,
+    ]
+}
+
+fn cell<T: Display>(value: Option<T>) -> String {
+    value.map_or_else(String::new, |v| v.to_string())
+}
+
+fn push_record(out: &mut String, fields: [String; 16]) {
+    let quoted: Vec<Cow<str>> = fields.iter().map(|f| quote(f)).collect();
+    out.push_str(&quoted.join(","));
+    out.push_str("\r\n");
+}
+
+fn quote(field: &str) -> Cow<'_, str> {
+    if field.contains([',', '"', '\r', '\n']) {
+        Cow::Owned(format!("\"{}\"", field.replace('"', "\"\"")))
+    } else {
+        Cow::Borrowed(field)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixtures::{campaign, date, day, video};
+    use super::super::{ReportFormat, build_report, render};
+    use crate::domain::SentimentOutcome;
+
+    fn rows(csv: &str) -> Vec<&str> {
+        csv.split("\r\n").filter(|r| !r.is_empty()).collect()
+    }
+
+    #[test]
+    fn header_then_one_row_per_date_with_empty_cells_for_unknowns() {
+        let mut unscored = day("2026-11-02", 1_000, 10);
+        unscored.videos = vec![video("v1", "ann", 900, "2026-11-01")];
+        unscored.sentiment = SentimentOutcome::Unavailable {
+            reason: "out of fuel".into(),
+        };
+        unscored.missing = vec!["sentiment unavailable: out of fuel".into()];
+        let report = build_report(&campaign(), &[unscored], date("2026-11-03"), 2, 0.005);
+        let csv = render(&[report], ReportFormat::Csv);
+        let rows = rows(&csv);
+        assert_eq!(rows[0], super::HEADER.join(","));
+        assert_eq!(
+            rows[1],
+            "spring,2026-11-02,1000,,10,,1,0,,,,,,0,5,sentiment unavailable: out of fuel"
+        );
+        assert_eq!(
+            rows[2],
+            "spring,2026-11-03,,,,,,,,,,,,,,no data stored for this date"
+        );
+        assert_eq!(rows.len(), 3);
+    }
+
+    #[test]
+    fn fields_with_commas_and_quotes_are_quoted_per_rfc_4180() {
+        let mut partial = day("2026-11-02", 1_000, 10);
+        partial.missing = vec![
+            "comments of video 7, page 2: \"rate limited\"".into(),
+            "line\nbreak".into(),
+        ];
+        let report = build_report(&campaign(), &[partial], date("2026-11-02"), 1, 0.005);
+        let csv = render(&[report], ReportFormat::Csv);
+        assert!(
+            csv.ends_with(
+                ",\"comments of video 7, page 2: \"\"rate limited\"\"; line\nbreak\"\r\n"
+            ),
+            "{csv}"
+        );
+    }
+
+    #[test]
+    fn scored_days_write_counts_and_ratios() {
+        let report = build_report(
+            &campaign(),
+            &[day("2026-11-02", 1_000, 10)],
+            date("2026-11-02"),
+            1,
+            0.005,
+        );
+        let csv = render(&[report], ReportFormat::Csv);
+        assert!(rows(&csv)[1].contains(",6,3,1,0.6000,0.2500,0,5,"), "{csv}");
+    }
+}

@@ -1,0 +1,310 @@
+//! Client reports over a period (7 or 30 days) of one or more campaigns.
+//!
+//! Owns what a report says and how it is written: [`build_report`] turns stored
+//! [`DayMetrics`](crate::domain::DayMetrics) into a [`CampaignReport`] (growth, participation, creators, sentiment, alerts, cost), and
+//! [`render`] writes reports as terminal text, JSON or CSV. Does not read the store or call the
+//! API: the caller passes the days in. Unknown values stay `None` all the way to the output, so
+//! a failed collection never reads as a zero.
+
+mod build;
+mod cells;
+mod csv;
+#[cfg(test)]
+mod fixtures;
+mod sparkline;
+mod text;
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{Duration, NaiveDate};
+use serde::Serialize;
+
+use crate::domain::{
+    Alert, AlertsOutcome, CreatorStats, SentimentOutcome, SentimentSummary, Severity,
+    VideoCountSource,
+};
+
+pub use build::build_report;
+
+/// How many creators and videos a report lists.
+pub const TOP_LISTED: usize = 5;
+
+/// How reports are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// Aligned columns for a terminal; no colours.
+    Text,
+    /// One object per campaign (an array when there are several).
+    Json,
+    /// One row per campaign per day, RFC 4180.
+    Csv,
+}
+
+/// A format name that is not `text`, `json` or `csv`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown report format '{0}' (expected text, json or csv)")]
+pub struct UnknownFormat(pub String);
+
+impl FromStr for ReportFormat {
+    type Err = UnknownFormat;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        <Self as clap::ValueEnum>::from_str(s, true).map_err(|_| UnknownFormat(s.to_string()))
+    }
+}
+
+impl fmt::Display for ReportFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ReportFormat::Text => "text",
+            ReportFormat::Json => "json",
+            ReportFormat::Csv => "csv",
+        })
+    }
+}
+
+/// Everything a client report tells about one campaign over one period.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CampaignReport {
+    pub campaign_id: String,
+    pub client: String,
+    pub hashtags: Vec<String>,
+    pub period: Period,
+    /// Every date of the period, oldest first, with or without data.
+    pub days: Vec<ReportDay>,
+    pub participation: Participation,
+    /// Collaboration leads: creators by the latest plays of their distinct videos.
+    pub top_creators: Vec<CreatorStats>,
+    pub top_videos: Vec<TopVideo>,
+    pub sentiment: SentimentPeriod,
+    pub views_per_video: ViewsPerVideo,
+    /// Alerts raised in the period, oldest first.
+    pub alerts: Vec<DatedAlert>,
+    pub cost: Cost,
+}
+
+/// The dates a report covers, both ends included.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Period {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub days: u32,
+}
+
+impl Period {
+    /// The `days` dates ending with `to` (at least one).
+    pub fn ending(to: NaiveDate, days: u32) -> Period {
+        let days = days.max(1);
+        Period {
+            from: to - Duration::days(i64::from(days) - 1),
+            to,
+            days,
+        }
+    }
+
+    pub fn contains(&self, date: NaiveDate) -> bool {
+        (self.from..=self.to).contains(&date)
+    }
+
+    pub fn dates(&self) -> impl Iterator<Item = NaiveDate> + use<> {
+        let (from, to) = (self.from, self.to);
+        from.iter_days().take_while(move |d| *d <= to)
+    }
+}
+
+/// Whether a date of the period has a stored day, and whether that day is whole.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DayStatus {
+    Complete,
+    /// Stored, but its `missing` notes say what could not be collected or computed.
+    Partial,
+    /// Nothing stored for this date (no run, or a run that never finished).
+    NoData,
+}
+
+/// One date of the period. Every value is `None` on a [`DayStatus::NoData`] date, and where the
+/// day itself did not know it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReportDay {
+    pub date: NaiveDate,
+    pub status: DayStatus,
+    pub total_views: Option<u64>,
+    /// Negative values are kept: the API rounds its counts.
+    pub new_views: Option<i64>,
+    pub total_videos: Option<u64>,
+    pub new_videos: Option<i64>,
+    pub video_count_source: Option<VideoCountSource>,
+    /// Size of the day's feed sample.
+    pub tracked_videos: Option<u32>,
+    /// Videos of the sample seen for the first time that day.
+    pub new_tracked_videos: Option<u32>,
+    pub views_per_video: Option<f64>,
+    pub sentiment: Option<SentimentOutcome>,
+    pub alerts: Option<AlertsOutcome>,
+    pub credits: Option<u32>,
+    /// The day's own notes on what could not be collected; empty on complete and no-data days.
+    pub missing: Vec<String>,
+}
+
+impl ReportDay {
+    /// Scored sentiment counts, if the day has them.
+    fn scored(&self) -> Option<&SentimentSummary> {
+        match &self.sentiment {
+            Some(SentimentOutcome::Scored(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Alerts raised that day; `None` when unknown (no data, or rules unavailable).
+    fn raised(&self) -> Option<&[Alert]> {
+        match &self.alerts {
+            Some(AlertsOutcome::Evaluated { alerts }) => Some(alerts),
+            _ => None,
+        }
+    }
+}
+
+/// Who takes part: the hashtag's video count and the tracked sample.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Participation {
+    /// Mean of the known daily video deltas; `None` when no day knows its delta.
+    pub average_new_videos: Option<f64>,
+    /// How many days the average is over.
+    pub days_with_new_videos: u32,
+    /// Distinct videos in the samples of the period.
+    pub distinct_tracked_videos: u32,
+    /// Of those, how many were first seen within the period.
+    pub tracked_first_seen_in_period: u32,
+    /// The configured sample size per hashtag (the feed is in popularity order).
+    pub sample_per_hashtag: u32,
+    /// Dates whose total video count is distinct videos seen, because the API reported 0.
+    pub video_count_fallback_dates: Vec<NaiveDate>,
+}
+
+/// One tracked video at its latest observation in the period.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TopVideo {
+    pub id: String,
+    pub creator: String,
+    pub plays: u64,
+    pub first_seen: NaiveDate,
+    /// The date `plays` was observed.
+    pub observed: NaiveDate,
+    pub caption: String,
+}
+
+/// Sentiment over the scored days of the period, weighted by comments.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SentimentPeriod {
+    pub scored_days: u32,
+    pub comments: u32,
+    /// `None` when no day was scored: unknown, not 0 %.
+    pub positive_ratio: Option<f64>,
+    pub mean_score: Option<f64>,
+}
+
+/// Views per video: a content-quality signal.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ViewsPerVideo {
+    pub latest: Option<f64>,
+    pub latest_date: Option<NaiveDate>,
+    /// The latest value divides by distinct videos seen (the API reported 0), so it runs high.
+    pub latest_from_fallback: bool,
+    /// Mean of the daily values of days counted by the API: the fallback's small counts would
+    /// inflate it.
+    pub period_average: Option<f64>,
+}
+
+/// An alert with the day it was raised.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DatedAlert {
+    pub date: NaiveDate,
+    pub rule: String,
+    pub severity: Severity,
+    pub message: String,
+}
+
+/// What monitoring cost over the period.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Cost {
+    pub credits: u64,
+    pub price_per_credit_usd: f64,
+    pub usd: f64,
+    /// Per stored day: dates without data were not collected, so they cost nothing.
+    pub credits_per_day: Option<f64>,
+    pub usd_per_day: Option<f64>,
+}
+
+/// Writes reports in `format`; several reports become one text, one JSON array, one CSV table.
+pub fn render(reports: &[CampaignReport], format: ReportFormat) -> String {
+    match format {
+        ReportFormat::Text => text::render(reports),
+        ReportFormat::Json => render_json(reports),
+        ReportFormat::Csv => csv::render(reports),
+    }
+}
+
+/// One object for one report, so a single campaign's JSON needs no unwrapping.
+fn render_json(reports: &[CampaignReport]) -> String {
+    let json = match reports {
+        [one] => serde_json::to_string_pretty(one),
+        many => serde_json::to_string_pretty(many),
+    };
+    json.expect("reports always serialize") + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fixtures::{campaign, date, week};
+    use super::*;
+
+    #[test]
+    fn formats_parse_by_name() {
+        assert_eq!("JSON".parse::<ReportFormat>(), Ok(ReportFormat::Json));
+        assert_eq!(
+            "csv".parse::<ReportFormat>().map(|f| f.to_string()),
+            Ok("csv".to_string())
+        );
+        assert!(
+            "pdf"
+                .parse::<ReportFormat>()
+                .unwrap_err()
+                .to_string()
+                .contains("'pdf'")
+        );
+    }
+
+    #[test]
+    fn json_is_one_object_for_one_report_and_an_array_for_several() {
+        let report = build_report(&campaign(), &week(), date("2026-11-07"), 7, 0.005);
+        let one: serde_json::Value =
+            serde_json::from_str(&render(std::slice::from_ref(&report), ReportFormat::Json))
+                .unwrap();
+        assert_eq!(one["campaign_id"], "spring");
+        let two: serde_json::Value =
+            serde_json::from_str(&render(&[report.clone(), report], ReportFormat::Json)).unwrap();
+        assert_eq!(two.as_array().map(Vec::len), Some(2));
+    }
+
+    #[test]
+    fn json_keeps_unknowns_null_and_unavailable_sentiment_named() {
+        let report = build_report(&campaign(), &week(), date("2026-11-07"), 7, 0.005);
+        let json: serde_json::Value =
+            serde_json::from_str(&render(&[report], ReportFormat::Json)).unwrap();
+        let days = json["days"].as_array().unwrap();
+        let gap = &days[3];
+        assert_eq!(
+            (gap["date"].as_str(), gap["status"].as_str()),
+            (Some("2026-11-04"), Some("no_data"))
+        );
+        assert!(
+            gap["total_views"].is_null() && gap["sentiment"].is_null() && gap["credits"].is_null()
+        );
+        let unscored = &days[4]["sentiment"];
+        assert_eq!(unscored["status"], "unavailable");
+        assert!(unscored.get("positive").is_none() && unscored.get("positive_ratio").is_none());
+        assert_eq!(days[2]["new_views"], -2000);
+    }
+}

@@ -1,0 +1,644 @@
+//! End-to-end tests of the simulator over real HTTP on 127.0.0.1, as its users see it.
+
+use std::collections::HashSet;
+
+use chrono::Days;
+use reqwest::Client;
+use reqwest::header::HeaderMap;
+use serde_json::{Value, json};
+
+use super::campaign::Campaign;
+use super::comments::{Tone, tone_of};
+use super::*;
+
+const KEY: &str = "test-key";
+
+fn day(n: u64) -> NaiveDate {
+    SimConfig::default().start_date + Days::new(n - 1)
+}
+
+/// A config whose rate limit never gets in the way.
+fn roomy() -> SimConfig {
+    SimConfig {
+        requests_per_window: 100_000,
+        ..SimConfig::default()
+    }
+}
+
+fn with_quirks(config: SimConfig, quirks: &[(&str, HashtagQuirks)]) -> SimConfig {
+    SimConfig {
+        quirks: quirks
+            .iter()
+            .map(|(n, q)| (n.to_string(), q.clone()))
+            .collect(),
+        ..config
+    }
+}
+
+async fn start(config: SimConfig) -> SimServer {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    SimServer::start(listener, config).await.unwrap()
+}
+
+struct Answer {
+    status: u16,
+    headers: HeaderMap,
+    bytes: Vec<u8>,
+    body: Value,
+}
+
+impl Answer {
+    fn header(&self, name: &str) -> Option<String> {
+        Some(self.headers.get(name)?.to_str().ok()?.to_string())
+    }
+
+    fn error_code(&self) -> &str {
+        self.body["error"]["code"].as_str().unwrap_or("")
+    }
+}
+
+async fn send(server: &SimServer, path: &str, key: Option<&str>, body: &str) -> Answer {
+    let mut request = Client::new()
+        .post(format!("{}{path}", server.base_url()))
+        .header("content-type", "application/json")
+        .body(body.to_string());
+    if let Some(key) = key {
+        request = request.bearer_auth(key);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let bytes = response.bytes().await.unwrap().to_vec();
+    let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    Answer {
+        status,
+        headers,
+        bytes,
+        body,
+    }
+}
+
+async fn api(server: &SimServer, endpoint: Endpoint, body: Value) -> Answer {
+    send(server, endpoint.path(), Some(KEY), &body.to_string()).await
+}
+
+async fn hashtag_id(server: &SimServer, name: &str) -> String {
+    let info = api(server, Endpoint::HashtagInfo, json!({"hashtag_name": name})).await;
+    assert_eq!(info.status, 200, "{:?}", info.body);
+    info.body["data"]["challengeInfo"]["challenge"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+/// `(viewCount, videoCount)` wherever this hashtag puts its stats.
+fn hashtag_stats(answer: &Answer) -> (u64, u64) {
+    let info = &answer.body["data"]["challengeInfo"];
+    let stats = if info["stats"].is_object() {
+        &info["stats"]
+    } else {
+        &info["challenge"]["stats"]
+    };
+    (
+        stats["viewCount"].as_u64().unwrap(),
+        stats["videoCount"].as_u64().unwrap(),
+    )
+}
+
+/// Every page of a hashtag's feed, following the returned cursors.
+async fn feed_pages(server: &SimServer, id: &str, count: u64) -> Vec<Vec<Value>> {
+    let mut pages = Vec::new();
+    let mut cursor = "0".to_string();
+    loop {
+        let body = json!({"hashtag_id": id, "cursor": cursor, "count": count});
+        let page = api(server, Endpoint::HashtagVideos, body).await;
+        assert_eq!(page.status, 200, "{:?}", page.body);
+        let data = &page.body["data"];
+        pages.push(data["aweme_list"].as_array().unwrap().clone());
+        match data["has_more"].as_u64() {
+            Some(1) => cursor = data["cursor"].as_str().unwrap().to_string(),
+            Some(0) => return pages,
+            other => panic!("has_more must be 0 or 1, got {other:?}"),
+        }
+    }
+}
+
+fn ids_of(items: &[Value], field: &str) -> Vec<String> {
+    items
+        .iter()
+        .map(|i| i[field].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn info_has_the_envelope_and_both_stats_placements() {
+    let nested = HashtagQuirks {
+        stats_nested: true,
+        ..HashtagQuirks::default()
+    };
+    let config = with_quirks(
+        roomy(),
+        &[
+            ("nestedtag", nested),
+            ("besidetag", HashtagQuirks::default()),
+        ],
+    );
+    let server = start(config).await;
+    server.set_date(day(10));
+
+    let beside = api(
+        &server,
+        Endpoint::HashtagInfo,
+        json!({"hashtag_name": "besidetag"}),
+    )
+    .await;
+    assert_eq!(beside.status, 200);
+    assert_eq!(beside.body["credits_used"], 1);
+    assert_eq!(beside.body["credits_remaining"], 9_999);
+    assert!(beside.body["response_time"].is_u64());
+    let info = &beside.body["data"]["challengeInfo"];
+    assert!(info["stats"]["viewCount"].as_u64().unwrap() > 0);
+    assert!(info["challenge"].get("stats").is_none());
+    assert_eq!(info["challenge"]["title"], "besidetag");
+    for header in [
+        "x-ratelimit-limit",
+        "x-ratelimit-remaining",
+        "x-ratelimit-reset",
+    ] {
+        assert!(beside.header(header).is_some(), "{header} missing");
+    }
+
+    let nested = api(
+        &server,
+        Endpoint::HashtagInfo,
+        json!({"hashtag_name": "#NestedTag"}),
+    )
+    .await;
+    let info = &nested.body["data"]["challengeInfo"];
+    assert!(info["challenge"]["stats"]["viewCount"].as_u64().unwrap() > 0);
+    assert!(info.get("stats").is_none());
+    assert_eq!(nested.body["credits_remaining"], 9_998);
+
+    // By id, and the id wins over a name.
+    let id = info["challenge"]["id"].as_str().unwrap();
+    let by_id = api(
+        &server,
+        Endpoint::HashtagInfo,
+        json!({"hashtag_id": id, "hashtag_name": "besidetag"}),
+    )
+    .await;
+    assert_eq!(by_id.body["data"], nested.body["data"]);
+}
+
+#[tokio::test]
+async fn bad_requests_get_their_codes_and_cost_nothing() {
+    let server = start(roomy()).await;
+    let malformed = send(
+        &server,
+        Endpoint::HashtagInfo.path(),
+        Some(KEY),
+        "{\"hashtag_name\":",
+    )
+    .await;
+    assert_eq!(
+        (malformed.status, malformed.error_code()),
+        (400, "bad_request")
+    );
+    let missing = api(&server, Endpoint::HashtagInfo, json!({})).await;
+    assert_eq!(missing.status, 422);
+    let unknown = api(
+        &server,
+        Endpoint::HashtagInfo,
+        json!({"hashtag_name": "unknownbrand"}),
+    )
+    .await;
+    assert_eq!((unknown.status, unknown.error_code()), (404, "not_found"));
+    let id = hashtag_id(&server, "trybrandx").await;
+    let too_many = api(
+        &server,
+        Endpoint::HashtagVideos,
+        json!({"hashtag_id": id, "count": 31}),
+    )
+    .await;
+    assert_eq!(
+        (too_many.status, too_many.error_code()),
+        (400, "bad_request")
+    );
+    let comments = json!({"video_id": "7350810998023949599", "count": 51});
+    assert_eq!(
+        api(&server, Endpoint::VideoComments, comments).await.status,
+        400
+    );
+    let no_video = json!({"video_id": "7350810998023949599"});
+    assert_eq!(
+        api(&server, Endpoint::VideoComments, no_video).await.status,
+        404
+    );
+    let stats = server.stats();
+    assert_eq!(stats.credits_charged, 1, "only the info call succeeded");
+    assert_eq!(stats.per_endpoint[&Endpoint::VideoComments].requests, 2);
+    assert_eq!(stats.per_endpoint[&Endpoint::VideoComments].charged, 0);
+}
+
+#[tokio::test]
+async fn feed_pages_repeat_items_only_with_the_quirk() {
+    let duplicating = HashtagQuirks {
+        duplicate_items: true,
+        ..HashtagQuirks::default()
+    };
+    let config = with_quirks(
+        roomy(),
+        &[
+            ("duptag", duplicating),
+            ("cleantag", HashtagQuirks::default()),
+        ],
+    );
+    let server = start(config).await;
+    server.set_date(day(25));
+
+    let id = hashtag_id(&server, "duptag").await;
+    let pages = feed_pages(&server, &id, 30).await;
+    assert!(pages.len() > 2, "{} pages", pages.len());
+    for pair in pages.windows(2) {
+        let previous = ids_of(&pair[0], "aweme_id");
+        let next = ids_of(&pair[1], "aweme_id");
+        assert!(
+            previous[previous.len() - 2..].contains(&next[0]),
+            "page does not start with a repeat"
+        );
+    }
+    let all: Vec<String> = pages.iter().flat_map(|p| ids_of(p, "aweme_id")).collect();
+    let distinct: HashSet<&String> = all.iter().collect();
+    assert!(distinct.len() < all.len());
+    let info = api(&server, Endpoint::HashtagInfo, json!({"hashtag_id": id})).await;
+    let (_, video_count) = hashtag_stats(&info);
+    assert_eq!(distinct.len() as u64, video_count.min(300));
+
+    let clean = feed_pages(&server, &hashtag_id(&server, "cleantag").await, 20).await;
+    let all: Vec<String> = clean.iter().flat_map(|p| ids_of(p, "aweme_id")).collect();
+    assert_eq!(all.iter().collect::<HashSet<_>>().len(), all.len());
+    assert!(clean[..clean.len() - 1].iter().all(|p| p.len() == 20));
+}
+
+#[tokio::test]
+async fn videos_and_comments_look_like_the_contract_and_grow() {
+    let server = start(roomy()).await;
+    server.set_date(day(12));
+    let id = hashtag_id(&server, "trybrandx").await;
+    let page = api(&server, Endpoint::HashtagVideos, json!({"hashtag_id": id})).await;
+    let videos = page.body["data"]["aweme_list"].as_array().unwrap().clone();
+    assert_eq!(videos.len(), 20);
+    let end_of_day = day(13).and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp();
+    for v in &videos {
+        assert_eq!(v["aweme_id"].as_str().unwrap().len(), 19);
+        assert!(v["create_time"].as_i64().unwrap() < end_of_day);
+        assert!(v["desc"].as_str().unwrap().contains("#trybrandx"));
+        assert!(v["author"]["sec_uid"].as_str().unwrap().starts_with("MS4w"));
+        assert!(v["statistics"]["play_count"].as_u64().unwrap() > 0);
+    }
+    let video = &videos[0];
+    let video_id = video["aweme_id"].as_str().unwrap();
+
+    let mut comments = Vec::new();
+    let mut cursor = "0".to_string();
+    loop {
+        let body = json!({"video_id": video_id, "cursor": cursor, "count": 50});
+        let page = api(&server, Endpoint::VideoComments, body).await;
+        assert_eq!(page.status, 200, "{:?}", page.body);
+        comments.extend(page.body["data"]["comments"].as_array().unwrap().clone());
+        if page.body["data"]["has_more"] == 0 {
+            break;
+        }
+        cursor = page.body["data"]["cursor"].as_str().unwrap().to_string();
+    }
+    assert!(!comments.is_empty());
+    let comment_count = video["statistics"]["comment_count"].as_u64().unwrap();
+    assert!(
+        comment_count > comments.len() as u64,
+        "{comment_count} vs {}",
+        comments.len()
+    );
+    for c in &comments {
+        assert!(c["create_time"].as_i64().unwrap() < end_of_day);
+        assert!(c["create_time"].as_i64() >= video["create_time"].as_i64());
+        assert!(c["user"]["unique_id"].is_string() && c["reply_comment_total"].is_u64());
+        assert!(!c["text"].as_str().unwrap().is_empty());
+    }
+
+    server.set_date(day(20));
+    let later = api(
+        &server,
+        Endpoint::VideoComments,
+        json!({"video_id": video_id, "count": 1}),
+    )
+    .await;
+    assert_eq!(later.body["data"]["has_more"], 1);
+    let newest = later.body["data"]["comments"][0]["create_time"]
+        .as_i64()
+        .unwrap();
+    let first_seen = comments
+        .iter()
+        .map(|c| c["create_time"].as_i64().unwrap())
+        .max()
+        .unwrap();
+    assert!(newest > first_seen, "threads keep growing");
+}
+
+#[tokio::test]
+async fn missing_or_wrong_key_is_401_and_free() {
+    let config = SimConfig {
+        api_key: Some("s3cret".into()),
+        ..roomy()
+    };
+    let server = start(config).await;
+    let body = r#"{"hashtag_name":"trybrandx"}"#;
+    let none = send(&server, Endpoint::HashtagInfo.path(), None, body).await;
+    assert_eq!((none.status, none.error_code()), (401, "unauthorized"));
+    assert!(none.header("x-ratelimit-remaining").is_some());
+    let wrong = send(&server, Endpoint::HashtagInfo.path(), Some("guess"), body).await;
+    assert_eq!(wrong.status, 401);
+    assert!(!String::from_utf8_lossy(&wrong.bytes).contains("s3cret"));
+    let right = send(&server, Endpoint::HashtagInfo.path(), Some("s3cret"), body).await;
+    assert_eq!(right.status, 200);
+    assert_eq!(server.stats().credits_charged, 1);
+}
+
+#[tokio::test]
+async fn credits_run_out_with_402_and_failures_are_not_charged() {
+    let server = start(SimConfig {
+        credits: 2,
+        ..roomy()
+    })
+    .await;
+    let unknown = api(
+        &server,
+        Endpoint::HashtagInfo,
+        json!({"hashtag_name": "unknown_x"}),
+    )
+    .await;
+    assert_eq!(unknown.status, 404);
+    for remaining in [1, 0] {
+        let ok = api(
+            &server,
+            Endpoint::HashtagInfo,
+            json!({"hashtag_name": "trybrandx"}),
+        )
+        .await;
+        assert_eq!(ok.body["credits_remaining"], remaining);
+    }
+    let broke = api(
+        &server,
+        Endpoint::HashtagInfo,
+        json!({"hashtag_name": "trybrandx"}),
+    )
+    .await;
+    assert_eq!(
+        (broke.status, broke.error_code()),
+        (402, "insufficient_credits")
+    );
+    assert!(broke.body["error"]["billing_url"].is_string());
+
+    let usage = Client::new()
+        .get(format!("{}/api/v1/usage", server.base_url()))
+        .bearer_auth(KEY)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(usage.status().as_u16(), 200);
+    let usage: Value = usage.json().await.unwrap();
+    assert_eq!(usage["data"]["credits_remaining"], 0);
+    assert_eq!(usage["data"]["credits_used_this_month"], 2);
+    let stats = server.stats();
+    assert_eq!(
+        (
+            stats.credits_charged,
+            stats.credits_remaining,
+            stats.requests
+        ),
+        (2, 0, 5)
+    );
+}
+
+#[tokio::test]
+async fn a_full_window_gets_429_until_it_resets() {
+    let config = SimConfig {
+        requests_per_window: 2,
+        window: Duration::from_secs(1),
+        ..SimConfig::default()
+    };
+    let server = start(config).await;
+    let body = json!({"hashtag_name": "trybrandx"});
+    let first = api(&server, Endpoint::HashtagInfo, body.clone()).await;
+    assert_eq!(first.header("x-ratelimit-limit").as_deref(), Some("2"));
+    assert_eq!(first.header("x-ratelimit-remaining").as_deref(), Some("1"));
+    let second = api(&server, Endpoint::HashtagInfo, body.clone()).await;
+    assert_eq!(second.header("x-ratelimit-remaining").as_deref(), Some("0"));
+    let throttled = api(&server, Endpoint::HashtagInfo, body.clone()).await;
+    assert_eq!(
+        (throttled.status, throttled.error_code()),
+        (429, "rate_limit_exceeded")
+    );
+    assert_eq!(throttled.header("retry-after").as_deref(), Some("1"));
+    let reset: u64 = throttled
+        .header("x-ratelimit-reset")
+        .unwrap()
+        .parse()
+        .unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    assert!(reset >= now && reset <= now + 2, "reset {reset}, now {now}");
+
+    tokio::time::sleep(Duration::from_millis(1_050)).await;
+    let after = api(&server, Endpoint::HashtagInfo, body).await;
+    assert_eq!(after.status, 200);
+    let stats = server.stats();
+    assert_eq!((stats.rate_limited, stats.credits_charged), (1, 3));
+}
+
+#[tokio::test]
+async fn injected_faults_answer_first_and_cost_nothing() {
+    let server = start(roomy()).await;
+    let id = hashtag_id(&server, "trybrandx").await;
+    server.inject(Fault::on(Endpoint::HashtagInfo, FaultKind::Status(503), 2));
+    server.inject(Fault::any(FaultKind::Status(500), 1));
+
+    let feed = api(&server, Endpoint::HashtagVideos, json!({"hashtag_id": id})).await;
+    assert_eq!((feed.status, feed.error_code()), (500, "internal_error"));
+    for _ in 0..2 {
+        let info = api(&server, Endpoint::HashtagInfo, json!({"hashtag_id": id})).await;
+        assert_eq!(
+            (info.status, info.error_code()),
+            (503, "upstream_unavailable")
+        );
+        assert!(info.header("x-ratelimit-reset").is_some());
+    }
+    assert_eq!(
+        api(&server, Endpoint::HashtagInfo, json!({"hashtag_id": id}))
+            .await
+            .status,
+        200
+    );
+
+    server.inject(Fault::any(
+        FaultKind::RateLimited {
+            retry_after_secs: 7,
+        },
+        1,
+    ));
+    let throttled = api(&server, Endpoint::HashtagInfo, json!({"hashtag_id": id})).await;
+    assert_eq!(
+        (throttled.status, throttled.header("retry-after")),
+        (429, Some("7".into()))
+    );
+
+    server.inject(Fault::any(FaultKind::MalformedBody, 1));
+    let malformed = api(&server, Endpoint::HashtagInfo, json!({"hashtag_id": id})).await;
+    assert_eq!(malformed.status, 200);
+    assert!(malformed.body["data"].get("challengeInfo").is_none());
+
+    server.inject(Fault::any(FaultKind::Delay(Duration::from_millis(400)), 1));
+    let impatient = Client::builder()
+        .timeout(Duration::from_millis(100))
+        .build()
+        .unwrap();
+    let timed_out = impatient
+        .post(format!(
+            "{}{}",
+            server.base_url(),
+            Endpoint::HashtagInfo.path()
+        ))
+        .bearer_auth(KEY)
+        .body(json!({"hashtag_id": id}).to_string())
+        .send()
+        .await;
+    assert!(timed_out.is_err_and(|e| e.is_timeout()));
+
+    let stats = server.stats();
+    assert_eq!(
+        stats.credits_charged, 2,
+        "the first info call and the one after the 503s"
+    );
+    assert_eq!(stats.faults_served, 6);
+    assert_eq!(stats.rate_limited, 1);
+}
+
+#[tokio::test]
+async fn same_seed_and_date_give_the_same_bytes() {
+    async fn session(seed: u64, date: NaiveDate) -> Vec<Vec<u8>> {
+        let server = start(SimConfig { seed, ..roomy() }).await;
+        server.set_date(date);
+        let info = api(
+            &server,
+            Endpoint::HashtagInfo,
+            json!({"hashtag_name": "trybrandx"}),
+        )
+        .await;
+        let id = info.body["data"]["challengeInfo"]["challenge"]["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let feed = api(
+            &server,
+            Endpoint::HashtagVideos,
+            json!({"hashtag_id": id, "count": 30}),
+        )
+        .await;
+        let video = feed.body["data"]["aweme_list"][3]["aweme_id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let comments = api(
+            &server,
+            Endpoint::VideoComments,
+            json!({"video_id": video, "count": 50}),
+        )
+        .await;
+        vec![info.bytes, feed.bytes, comments.bytes]
+    }
+    let first = session(7, day(15)).await;
+    assert_eq!(first, session(7, day(15)).await);
+    assert_ne!(first[1], session(8, day(15)).await[1]);
+    assert_ne!(first[0], session(7, day(16)).await[0]);
+}
+
+#[tokio::test]
+async fn views_step_back_on_the_forced_date_and_video_count_can_be_zero() {
+    let quirks = HashtagQuirks {
+        views_step_back_on: Some(day(12)),
+        zero_video_count: true,
+        ..HashtagQuirks::default()
+    };
+    let server = start(with_quirks(roomy(), &[("stepback", quirks)])).await;
+    let mut views = Vec::new();
+    for n in [11, 12, 13, 25] {
+        server.set_date(day(n));
+        let info = api(
+            &server,
+            Endpoint::HashtagInfo,
+            json!({"hashtag_name": "stepback"}),
+        )
+        .await;
+        let (view_count, video_count) = hashtag_stats(&info);
+        assert_eq!(video_count, 0);
+        views.push(view_count);
+    }
+    assert!(views[1] < views[0], "{views:?}");
+    assert!(views[2] > views[1] && views[3] > views[0], "{views:?}");
+}
+
+#[tokio::test]
+async fn the_backlash_day_has_a_much_more_negative_mood() {
+    let name = "glowdrop";
+    let quirks = HashtagQuirks::default();
+    let config = with_quirks(roomy(), &[(name, quirks.clone())]);
+    let backlash = Campaign::new(config.seed, name, quirks, config.start_date).backlash_day;
+    let server = start(config).await;
+    let id = hashtag_id(&server, name).await;
+
+    let mut negative_share = Vec::new();
+    for n in [6, backlash as u64] {
+        server.set_date(day(n));
+        let feed = api(
+            &server,
+            Endpoint::HashtagVideos,
+            json!({"hashtag_id": id, "count": 10}),
+        )
+        .await;
+        let mut tones = Vec::new();
+        for video in feed.body["data"]["aweme_list"].as_array().unwrap() {
+            let body = json!({"video_id": video["aweme_id"], "count": 30});
+            let page = api(&server, Endpoint::VideoComments, body).await;
+            for c in page.body["data"]["comments"].as_array().unwrap() {
+                tones.push(tone_of(c["text"].as_str().unwrap()).expect("a pool text"));
+            }
+        }
+        assert!(tones.len() >= 60, "{} comments on day {n}", tones.len());
+        let negative = tones.iter().filter(|t| **t == Tone::Negative).count();
+        negative_share.push(negative as f64 / tones.len() as f64);
+    }
+    let (calm, backlash) = (negative_share[0], negative_share[1]);
+    assert!(
+        backlash > 0.45 && backlash > 2.5 * calm,
+        "calm {calm:.2}, backlash {backlash:.2}"
+    );
+}
+
+#[tokio::test]
+async fn the_control_endpoint_moves_the_date() {
+    let server = start(roomy()).await;
+    assert_eq!(server.date(), day(1));
+    let moved = send(&server, "/_sim/date", None, r#"{"date":"2026-11-20"}"#).await;
+    assert_eq!(
+        (moved.status, &moved.body["date"]),
+        (200, &json!("2026-11-20"))
+    );
+    assert_eq!(server.date(), day(20));
+    let bad = send(&server, "/_sim/date", None, r#"{"date":"20 Nov"}"#).await;
+    assert_eq!(bad.status, 400);
+    let nowhere = send(&server, "/api/v1/tiktok/user", Some(KEY), "{}").await;
+    assert_eq!((nowhere.status, nowhere.error_code()), (404, "not_found"));
+    assert!(server.base_url().starts_with("http://127.0.0.1:"));
+    server.shutdown().await;
+}

@@ -1,0 +1,446 @@
+//! The sled store: raw API responses, computed days, per-video history.
+//!
+//! Owns the key layout and the schema version. Every paid response is written and flushed
+//! before the caller may make another request, so a crash never costs a credit twice and any
+//! day can be recomputed (re-scored) without the API. Does not call the API or compute metrics.
+//!
+//! Layout (one sled tree each; dates are `YYYY-MM-DD`, so keys sort by date):
+//! - `meta`:        `schema_version` → decimal text
+//! - `raw`:         `{date}/{request key}` → [`RawSnapshot`] (JSON)
+//! - `days`:        `{campaign}/{date}` → [`DayMetrics`] (JSON)
+//! - `first_seen`:  `{campaign}/{video id}` → [`FirstSeen`] (JSON)
+//! - `video_stats`: `{campaign}/{video id}/{date}` → [`VideoStats`] (JSON)
+//! - `hashtag_ids`: `{hashtag name}` → the provider's id (it never changes)
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::domain::{DayMetrics, VideoStats};
+
+/// Bumped whenever the layout or a stored type changes incompatibly.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("store at {path}: {source}")]
+    Sled { path: PathBuf, source: sled::Error },
+    #[error("store at {path}: schema version {found}, this build reads version {expected}")]
+    SchemaMismatch {
+        path: PathBuf,
+        found: String,
+        expected: u32,
+    },
+    #[error("store at {path}: corrupt entry {key}: {reason}")]
+    Corrupt {
+        path: PathBuf,
+        key: String,
+        reason: String,
+    },
+}
+
+/// One paid response exactly as received, with who paid for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawSnapshot {
+    /// The campaign whose budget paid; others reading the same response paid nothing.
+    pub paid_by: String,
+    pub credits: u32,
+    /// Unix seconds when it was received.
+    pub fetched_at: i64,
+    /// The response body (the provider's JSON, as text).
+    pub body: String,
+}
+
+/// When and where a video first appeared in a campaign's sample.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FirstSeen {
+    pub date: NaiveDate,
+    pub hashtag: String,
+}
+
+pub struct Store {
+    path: PathBuf,
+    db: sled::Db,
+    raw: sled::Tree,
+    days: sled::Tree,
+    first_seen: sled::Tree,
+    video_stats: sled::Tree,
+    hashtag_ids: sled::Tree,
+}
+
+impl Store {
+    /// Opens (or creates) the store in `dir`, refusing a store of another schema version.
+    pub fn open(dir: &Path) -> Result<Store, StoreError> {
+        let path = dir.to_path_buf();
+        let sled_err = |source| StoreError::Sled {
+            path: path.clone(),
+            source,
+        };
+        let db = sled::open(dir).map_err(sled_err)?;
+        let meta = db.open_tree("meta").map_err(sled_err)?;
+        let expected = SCHEMA_VERSION.to_string();
+        match meta.get("schema_version").map_err(sled_err)? {
+            None => {
+                meta.insert("schema_version", expected.as_bytes())
+                    .map_err(sled_err)?;
+            }
+            Some(found) if found.as_ref() == expected.as_bytes() => {}
+            Some(found) => {
+                return Err(StoreError::SchemaMismatch {
+                    path,
+                    found: String::from_utf8_lossy(&found).into_owned(),
+                    expected: SCHEMA_VERSION,
+                });
+            }
+        }
+        let tree = |name: &str| db.open_tree(name).map_err(sled_err);
+        Ok(Store {
+            raw: tree("raw")?,
+            days: tree("days")?,
+            first_seen: tree("first_seen")?,
+            video_stats: tree("video_stats")?,
+            hashtag_ids: tree("hashtag_ids")?,
+            db,
+            path,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn sled_err(&self, source: sled::Error) -> StoreError {
+        StoreError::Sled {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    fn get_json<T: for<'de> Deserialize<'de>>(
+        &self,
+        tree: &sled::Tree,
+        key: &str,
+    ) -> Result<Option<T>, StoreError> {
+        match tree.get(key).map_err(|e| self.sled_err(e))? {
+            None => Ok(None),
+            Some(bytes) => self.decode(key, &bytes).map(Some),
+        }
+    }
+
+    fn decode<T: for<'de> Deserialize<'de>>(
+        &self,
+        key: &str,
+        bytes: &[u8],
+    ) -> Result<T, StoreError> {
+        serde_json::from_slice(bytes).map_err(|e| StoreError::Corrupt {
+            path: self.path.clone(),
+            key: key.to_string(),
+            reason: e.to_string(),
+        })
+    }
+
+    fn put_json<T: Serialize>(
+        &self,
+        tree: &sled::Tree,
+        key: &str,
+        value: &T,
+    ) -> Result<(), StoreError> {
+        let bytes = serde_json::to_vec(value).expect("stored types always serialize");
+        tree.insert(key, bytes).map_err(|e| self.sled_err(e))?;
+        Ok(())
+    }
+
+    /// Makes everything written so far durable.
+    pub fn flush(&self) -> Result<(), StoreError> {
+        self.db.flush().map_err(|e| self.sled_err(e))?;
+        Ok(())
+    }
+
+    pub fn raw(
+        &self,
+        date: NaiveDate,
+        request_key: &str,
+    ) -> Result<Option<RawSnapshot>, StoreError> {
+        self.get_json(&self.raw, &format!("{date}/{request_key}"))
+    }
+
+    /// Stores a paid response and flushes it to disk before returning.
+    pub fn put_raw(
+        &self,
+        date: NaiveDate,
+        request_key: &str,
+        snapshot: &RawSnapshot,
+    ) -> Result<(), StoreError> {
+        self.put_json(&self.raw, &format!("{date}/{request_key}"), snapshot)?;
+        self.flush()
+    }
+
+    /// Credits paid on `date`, per paying campaign, across every run of that day.
+    pub fn credits_spent_on(&self, date: NaiveDate) -> Result<HashMap<String, u32>, StoreError> {
+        let mut spent = HashMap::new();
+        for entry in self.raw.scan_prefix(format!("{date}/")) {
+            let (key, value) = entry.map_err(|e| self.sled_err(e))?;
+            let snapshot: RawSnapshot = self.decode(&String::from_utf8_lossy(&key), &value)?;
+            *spent.entry(snapshot.paid_by).or_insert(0) += snapshot.credits;
+        }
+        Ok(spent)
+    }
+
+    pub fn hashtag_id(&self, name: &str) -> Result<Option<String>, StoreError> {
+        let value = self.hashtag_ids.get(name).map_err(|e| self.sled_err(e))?;
+        Ok(value.map(|v| String::from_utf8_lossy(&v).into_owned()))
+    }
+
+    pub fn put_hashtag_id(&self, name: &str, id: &str) -> Result<(), StoreError> {
+        self.hashtag_ids
+            .insert(name, id.as_bytes())
+            .map_err(|e| self.sled_err(e))?;
+        Ok(())
+    }
+
+    /// Records that `video_id` was in the sample on `date`; returns its first-seen record
+    /// (the earliest date of any run, so re-running an old day moves it back, never forward).
+    pub fn note_seen(
+        &self,
+        campaign: &str,
+        video_id: &str,
+        date: NaiveDate,
+        hashtag: &str,
+    ) -> Result<FirstSeen, StoreError> {
+        let key = format!("{campaign}/{video_id}");
+        let existing: Option<FirstSeen> = self.get_json(&self.first_seen, &key)?;
+        match existing {
+            Some(seen) if seen.date <= date => Ok(seen),
+            _ => {
+                let seen = FirstSeen {
+                    date,
+                    hashtag: hashtag.to_string(),
+                };
+                self.put_json(&self.first_seen, &key, &seen)?;
+                Ok(seen)
+            }
+        }
+    }
+
+    /// Distinct videos of `hashtag` seen in the campaign's samples on or before `date`.
+    pub fn distinct_videos_seen(
+        &self,
+        campaign: &str,
+        hashtag: &str,
+        date: NaiveDate,
+    ) -> Result<u64, StoreError> {
+        let mut count = 0;
+        for entry in self.first_seen.scan_prefix(format!("{campaign}/")) {
+            let (key, value) = entry.map_err(|e| self.sled_err(e))?;
+            let seen: FirstSeen = self.decode(&String::from_utf8_lossy(&key), &value)?;
+            if seen.hashtag == hashtag && seen.date <= date {
+                count += 1;
+            }
+        }
+        Ok(count)
+    }
+
+    pub fn put_video_stats(
+        &self,
+        campaign: &str,
+        video_id: &str,
+        date: NaiveDate,
+        stats: &VideoStats,
+    ) -> Result<(), StoreError> {
+        self.put_json(
+            &self.video_stats,
+            &format!("{campaign}/{video_id}/{date}"),
+            stats,
+        )
+    }
+
+    /// One video's daily counters, oldest first.
+    pub fn video_history(
+        &self,
+        campaign: &str,
+        video_id: &str,
+    ) -> Result<Vec<(NaiveDate, VideoStats)>, StoreError> {
+        let prefix = format!("{campaign}/{video_id}/");
+        let mut history = Vec::new();
+        for entry in self.video_stats.scan_prefix(&prefix) {
+            let (key, value) = entry.map_err(|e| self.sled_err(e))?;
+            let key = String::from_utf8_lossy(&key).into_owned();
+            let date =
+                key[prefix.len()..]
+                    .parse::<NaiveDate>()
+                    .map_err(|e| StoreError::Corrupt {
+                        path: self.path.clone(),
+                        key: key.clone(),
+                        reason: e.to_string(),
+                    })?;
+            history.push((date, self.decode(&key, &value)?));
+        }
+        Ok(history)
+    }
+
+    /// Stores a computed day and flushes: the end of one unit of work.
+    pub fn put_day(&self, day: &DayMetrics) -> Result<(), StoreError> {
+        self.put_json(
+            &self.days,
+            &format!("{}/{}", day.campaign_id, day.date),
+            day,
+        )?;
+        self.flush()
+    }
+
+    pub fn day(&self, campaign: &str, date: NaiveDate) -> Result<Option<DayMetrics>, StoreError> {
+        self.get_json(&self.days, &format!("{campaign}/{date}"))
+    }
+
+    /// Stored days of a campaign from `from` to `to` inclusive, oldest first.
+    pub fn days(
+        &self,
+        campaign: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<DayMetrics>, StoreError> {
+        let start = format!("{campaign}/{from}");
+        let end = format!("{campaign}/{to}");
+        self.days
+            .range(start.as_bytes()..=end.as_bytes())
+            .map(|entry| {
+                let (key, value) = entry.map_err(|e| self.sled_err(e))?;
+                self.decode(&String::from_utf8_lossy(&key), &value)
+            })
+            .collect()
+    }
+
+    /// The latest stored day of a campaign strictly before `date`.
+    pub fn day_before(
+        &self,
+        campaign: &str,
+        date: NaiveDate,
+    ) -> Result<Option<DayMetrics>, StoreError> {
+        let start = format!("{campaign}/");
+        let end = format!("{campaign}/{date}");
+        match self
+            .days
+            .range(start.as_bytes()..end.as_bytes())
+            .next_back()
+        {
+            None => Ok(None),
+            Some(entry) => {
+                let (key, value) = entry.map_err(|e| self.sled_err(e))?;
+                self.decode(&String::from_utf8_lossy(&key), &value)
+                    .map(Some)
+            }
+        }
+    }
+
+    /// The newest stored date of a campaign, if any.
+    pub fn latest_date(&self, campaign: &str) -> Result<Option<NaiveDate>, StoreError> {
+        let prefix = format!("{campaign}/");
+        match self.days.scan_prefix(&prefix).keys().next_back() {
+            None => Ok(None),
+            Some(key) => {
+                let key = key.map_err(|e| self.sled_err(e))?;
+                Ok(String::from_utf8_lossy(&key)[prefix.len()..].parse().ok())
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn raw_snapshots_survive_reopen_and_count_credits_per_payer() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let store = Store::open(dir.path()).unwrap();
+            let snap = |who: &str| RawSnapshot {
+                paid_by: who.into(),
+                credits: 1,
+                fetched_at: 0,
+                body: "{}".into(),
+            };
+            store
+                .put_raw(date("2026-11-02"), "hashtag/a", &snap("one"))
+                .unwrap();
+            store
+                .put_raw(date("2026-11-02"), "hashtag/b", &snap("two"))
+                .unwrap();
+            store
+                .put_raw(date("2026-11-02"), "videos/1/0/30", &snap("one"))
+                .unwrap();
+            store
+                .put_raw(date("2026-11-03"), "hashtag/a", &snap("one"))
+                .unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        assert!(
+            store
+                .raw(date("2026-11-02"), "hashtag/a")
+                .unwrap()
+                .is_some()
+        );
+        let spent = store.credits_spent_on(date("2026-11-02")).unwrap();
+        assert_eq!(spent.get("one"), Some(&2));
+        assert_eq!(spent.get("two"), Some(&1));
+    }
+
+    #[test]
+    fn a_store_of_another_schema_version_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let db = sled::open(dir.path()).unwrap();
+            db.open_tree("meta")
+                .unwrap()
+                .insert("schema_version", "999")
+                .unwrap();
+            db.flush().unwrap();
+        }
+        let err = Store::open(dir.path()).err().unwrap().to_string();
+        assert!(err.contains("schema version 999"), "{err}");
+    }
+
+    #[test]
+    fn first_seen_keeps_the_earliest_date() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        store
+            .note_seen("c", "v1", date("2026-11-05"), "tag")
+            .unwrap();
+        assert_eq!(
+            store
+                .note_seen("c", "v1", date("2026-11-07"), "tag")
+                .unwrap()
+                .date,
+            date("2026-11-05")
+        );
+        assert_eq!(
+            store
+                .note_seen("c", "v1", date("2026-11-03"), "tag")
+                .unwrap()
+                .date,
+            date("2026-11-03")
+        );
+        store
+            .note_seen("c", "v2", date("2026-11-06"), "tag")
+            .unwrap();
+        assert_eq!(
+            store
+                .distinct_videos_seen("c", "tag", date("2026-11-05"))
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            store
+                .distinct_videos_seen("c", "tag", date("2026-11-06"))
+                .unwrap(),
+            2
+        );
+    }
+}

@@ -1,0 +1,387 @@
+//! The daily job against the simulator: the API contract's quirks and failures, credits,
+//! budgets and the store's guarantees.
+
+use std::time::Duration;
+
+use hashtrack::domain::{SentimentOutcome, VideoCountSource};
+use hashtrack::pipeline::{CampaignStatus, RunSummary};
+use hashtrack::sim::{Endpoint, Fault, FaultKind, HashtagQuirks, SimConfig};
+
+use crate::common::*;
+
+const DAY1: &str = "2026-11-01";
+
+fn quirks(stats_nested: bool) -> HashtagQuirks {
+    HashtagQuirks {
+        stats_nested,
+        zero_video_count: false,
+        views_step_back_on: None,
+        duplicate_items: false,
+    }
+}
+
+async fn run(setup: &Setup, day: &str) -> RunSummary {
+    setup
+        .pipeline
+        .run_day(date(day), &[], &|_| {})
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn both_stats_placements_give_totals() {
+    let mut sim_config = roomy_sim();
+    sim_config.quirks.insert("nested".into(), quirks(true));
+    sim_config.quirks.insert("beside".into(), quirks(false));
+    let sim = start_sim(sim_config).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_config(
+        dir.path(),
+        &sim.base_url(),
+        60_000,
+        &[("a", &["nested"], ""), ("b", &["beside"], "")],
+    );
+    let setup = setup(&path, TEST_KEY);
+    let summary = run(&setup, DAY1).await;
+    for id in ["a", "b"] {
+        let day = setup.store.day(id, date(DAY1)).unwrap().unwrap();
+        assert!(day.total_views.unwrap() > 0, "{id}: {day:?}");
+        assert!(day.missing.is_empty(), "{id}: {:?}", day.missing);
+    }
+    assert!(
+        summary
+            .campaigns
+            .iter()
+            .all(|c| c.status == CampaignStatus::Complete),
+        "{summary:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn repeated_items_across_pages_are_counted_once() {
+    let mut sim_config = roomy_sim();
+    sim_config.quirks.insert(
+        "dupes".into(),
+        HashtagQuirks {
+            duplicate_items: true,
+            ..quirks(false)
+        },
+    );
+    let sim = start_sim(sim_config).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_config(
+        dir.path(),
+        &sim.base_url(),
+        60_000,
+        &[("a", &["dupes"], "videos = 75\ncomments_per_video = 120")],
+    );
+    // Later days have more videos and comments than one page holds.
+    sim.set_date(date("2026-11-20"));
+    let setup = setup(&path, TEST_KEY);
+    run(&setup, "2026-11-20").await;
+    let day = setup.store.day("a", date("2026-11-20")).unwrap().unwrap();
+    let mut ids: Vec<_> = day.videos.iter().map(|v| v.id.clone()).collect();
+    let total = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), total, "a video was tracked twice");
+    assert_eq!(total, 75, "the feed should fill the sample despite repeats");
+    match day.sentiment {
+        SentimentOutcome::Scored(s) => assert!(s.comments > 50 && s.comments <= 240, "{s:?}"),
+        other => panic!("sentiment not scored: {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rate_limited_and_server_errors_are_retried() {
+    let sim = start_sim(roomy_sim()).await;
+    sim.inject(Fault {
+        endpoint: Some(Endpoint::HashtagInfo),
+        kind: FaultKind::RateLimited {
+            retry_after_secs: 1,
+        },
+        times: 1,
+    });
+    sim.inject(Fault {
+        endpoint: Some(Endpoint::HashtagVideos),
+        kind: FaultKind::Status(503),
+        times: 2,
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_config(
+        dir.path(),
+        &sim.base_url(),
+        60_000,
+        &[("a", &["retryme"], "")],
+    );
+    let setup = setup(&path, TEST_KEY);
+    let started = std::time::Instant::now();
+    let summary = run(&setup, DAY1).await;
+    assert_eq!(
+        summary.campaigns[0].status,
+        CampaignStatus::Complete,
+        "{summary:?}"
+    );
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "Retry-After was not honoured"
+    );
+    let stats = sim.stats();
+    assert_eq!(stats.rate_limited, 1);
+    // Failed attempts are requests but not credits.
+    assert_eq!(summary.requests, u64::from(summary.credits_spent) + 3);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pacing_at_the_providers_limit_sees_no_429() {
+    let sim = start_sim(SimConfig {
+        requests_per_window: 5,
+        window: Duration::from_secs(1),
+        ..roomy_sim()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    // 300 a minute is the simulator's 5 a second.
+    let path = write_config(
+        dir.path(),
+        &sim.base_url(),
+        300,
+        &[
+            ("a", &["paced"], "sentiment_videos = 4"),
+            ("b", &["paced2"], "sentiment_videos = 4"),
+        ],
+    );
+    let setup = setup(&path, TEST_KEY);
+    let summary = run(&setup, DAY1).await;
+    assert!(summary.requests >= 10, "{summary:?}");
+    assert_eq!(sim.stats().rate_limited, 0);
+    assert!(
+        summary
+            .campaigns
+            .iter()
+            .all(|c| c.status == CampaignStatus::Complete)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refused_key_stops_all_spending_at_once() {
+    let sim = start_sim(roomy_sim()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_config(
+        dir.path(),
+        &sim.base_url(),
+        60_000,
+        &[("a", &["one"], ""), ("b", &["two"], "")],
+    );
+    let setup = setup(&path, "wrong-key");
+    let summary = run(&setup, DAY1).await;
+    let reason = summary
+        .spending_stopped
+        .clone()
+        .expect("spending should stop");
+    assert!(
+        reason.contains("401") && reason.contains("SCAVIO_API_KEY"),
+        "{reason}"
+    );
+    // Each campaign's first request may already be on the wire when the first 401 arrives;
+    // nothing is sent after it (a complete day would take five or more per campaign).
+    assert!(
+        sim.stats().requests <= 2,
+        "requests after a 401: {:?}",
+        sim.stats()
+    );
+    assert_eq!(summary.credits_spent, 0);
+    for id in ["a", "b"] {
+        let day = setup.store.day(id, date(DAY1)).unwrap().unwrap();
+        assert_eq!(
+            day.total_views, None,
+            "a failed call must not be recorded as zeros"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn running_out_of_credits_stops_spending_with_a_clear_message() {
+    let sim = start_sim(SimConfig {
+        credits: 3,
+        ..roomy_sim()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_config(
+        dir.path(),
+        &sim.base_url(),
+        60_000,
+        &[("a", &["broke"], "")],
+    );
+    let setup = setup(&path, TEST_KEY);
+    let summary = run(&setup, DAY1).await;
+    let reason = summary
+        .spending_stopped
+        .clone()
+        .expect("spending should stop");
+    assert!(
+        reason.contains("402") && reason.contains("out of API credits"),
+        "{reason}"
+    );
+    assert_eq!(summary.credits_spent, 3);
+    assert_eq!(
+        sim.stats().requests,
+        4,
+        "exactly one request after the balance ran out"
+    );
+    assert_eq!(summary.campaigns[0].status, CampaignStatus::Partial);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_call_is_recorded_as_missing_never_as_zeros() {
+    let sim = start_sim(roomy_sim()).await;
+    sim.inject(Fault {
+        endpoint: Some(Endpoint::HashtagInfo),
+        kind: FaultKind::Status(500),
+        times: 100,
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_config(
+        dir.path(),
+        &sim.base_url(),
+        60_000,
+        &[("a", &["flaky"], "")],
+    );
+    let setup = setup(&path, TEST_KEY);
+    let summary = run(&setup, DAY1).await;
+    let day = setup.store.day("a", date(DAY1)).unwrap().unwrap();
+    assert_eq!(day.total_views, None);
+    assert_eq!(day.hashtags[0].views, None);
+    assert!(
+        day.missing
+            .iter()
+            .any(|m| m.contains("#flaky totals") && m.contains("500")),
+        "{:?}",
+        day.missing
+    );
+    assert_eq!(summary.campaigns[0].status, CampaignStatus::Failed);
+    assert_eq!(summary.credits_spent, 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn re_running_a_date_spends_nothing_and_gives_the_same_day() {
+    let sim = start_sim(roomy_sim()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_config(
+        dir.path(),
+        &sim.base_url(),
+        60_000,
+        &[("a", &["again"], "")],
+    );
+    let setup = setup(&path, TEST_KEY);
+    let first = run(&setup, DAY1).await;
+    let stored = setup.store.day("a", date(DAY1)).unwrap().unwrap();
+    let charged = sim.stats().credits_charged;
+    assert!(first.credits_spent >= 3);
+    let second = run(&setup, DAY1).await;
+    assert_eq!(second.credits_spent, 0);
+    assert_eq!(second.requests, 0);
+    assert_eq!(sim.stats().credits_charged, charged);
+    assert_eq!(setup.store.day("a", date(DAY1)).unwrap().unwrap(), stored);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn zero_video_count_falls_back_to_videos_seen() {
+    let mut sim_config = roomy_sim();
+    sim_config.quirks.insert(
+        "zerocount".into(),
+        HashtagQuirks {
+            zero_video_count: true,
+            ..quirks(false)
+        },
+    );
+    let sim = start_sim(sim_config).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_config(
+        dir.path(),
+        &sim.base_url(),
+        60_000,
+        &[("a", &["zerocount"], "")],
+    );
+    let setup = setup(&path, TEST_KEY);
+    sim.set_date(date("2026-11-10"));
+    run(&setup, "2026-11-10").await;
+    let day = setup.store.day("a", date("2026-11-10")).unwrap().unwrap();
+    assert_eq!(day.video_count_source, VideoCountSource::DistinctVideosSeen);
+    assert_eq!(day.total_videos, Some(day.videos.len() as u64));
+    assert!(day.total_videos.unwrap() > 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_backward_step_in_views_is_a_negative_delta_not_an_alert() {
+    let mut sim_config = roomy_sim();
+    sim_config.quirks.insert(
+        "wobbly".into(),
+        HashtagQuirks {
+            views_step_back_on: Some(date("2026-11-06")),
+            ..quirks(false)
+        },
+    );
+    let sim = start_sim(sim_config).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_config(
+        dir.path(),
+        &sim.base_url(),
+        60_000,
+        &[("a", &["wobbly"], "")],
+    );
+    let setup = setup(&path, TEST_KEY);
+    for day in ["2026-11-05", "2026-11-06"] {
+        sim.set_date(date(day));
+        run(&setup, day).await;
+    }
+    let day = setup.store.day("a", date("2026-11-06")).unwrap().unwrap();
+    assert!(day.new_views.unwrap() < 0, "{:?}", day.new_views);
+    assert_eq!(day.previous_date, Some(date("2026-11-05")));
+    let hashtrack::domain::AlertsOutcome::Evaluated { alerts } = &day.alerts else {
+        panic!("alerts unavailable: {:?}", day.alerts)
+    };
+    assert!(alerts.iter().all(|a| a.rule != "viral-day"), "{alerts:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn budgets_are_never_exceeded() {
+    let sim = start_sim(roomy_sim()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_config(
+        dir.path(),
+        &sim.base_url(),
+        60_000,
+        &[
+            (
+                "a",
+                &["budget1", "budget2"],
+                "daily_credit_budget = 4\nsentiment_videos = 5",
+            ),
+            ("b", &["budget3"], "sentiment_videos = 5"),
+        ],
+    );
+    let text = std::fs::read_to_string(&path).unwrap().replace(
+        "name = \"Acme\"",
+        "name = \"Acme\"\ndaily_credit_budget = 7",
+    );
+    std::fs::write(&path, text).unwrap();
+    let setup = setup(&path, TEST_KEY);
+    let summary = run(&setup, DAY1).await;
+    let a = summary.campaigns.iter().find(|c| c.id == "a").unwrap();
+    assert!(a.credits_spent <= 4, "{a:?}");
+    assert!(
+        a.missing.iter().any(|m| m.contains("daily credit budget")),
+        "{:?}",
+        a.missing
+    );
+    assert_eq!(
+        summary.credits_spent, 7,
+        "the client's budget caps both campaigns"
+    );
+    assert_eq!(sim.stats().credits_charged, 7);
+    // A second run the same day must not find fresh budget.
+    let again = run(&setup, DAY1).await;
+    assert_eq!(again.credits_spent, 0);
+}
