@@ -382,6 +382,20 @@ fn resolve_hashtags(tags: &Spanned<Vec<String>>, at: &Locator) -> Result<Vec<Str
     Ok(out)
 }
 
+/// One plugin setting as the plugin receives it: a `KEY-file` setting becomes `KEY` with the
+/// text of the file (relative to `dir`), because plugins cannot read files.
+pub fn plugin_setting(key: &str, value: &str, dir: &Path) -> Result<(String, String), String> {
+    match key.strip_suffix("-file") {
+        Some(stem) => {
+            let file = dir.join(value);
+            let contents = std::fs::read_to_string(&file)
+                .map_err(|e| format!("setting '{key}': cannot read {}: {e}", file.display()))?;
+            Ok((stem.to_string(), contents))
+        }
+        None => Ok((key.to_string(), value.to_string())),
+    }
+}
+
 fn resolve_plugin(raw: RawPlugin, at: &Locator) -> Result<PluginConfig, ConfigError> {
     let wasm_file = match raw.plugin {
         None => None,
@@ -411,19 +425,9 @@ fn resolve_plugin(raw: RawPlugin, at: &Locator) -> Result<PluginConfig, ConfigEr
                 ));
             }
         };
-        match key.strip_suffix("-file") {
-            Some(stem) => {
-                let file = at.dir().join(&text);
-                let contents = std::fs::read_to_string(&file).map_err(|e| {
-                    at.error(
-                        value.span(),
-                        format!("setting '{key}': cannot read {}: {e}", file.display()),
-                    )
-                })?;
-                settings.push((stem.to_string(), contents));
-            }
-            None => settings.push((key, text)),
-        }
+        let setting =
+            plugin_setting(&key, &text, at.dir()).map_err(|e| at.error(value.span(), e))?;
+        settings.push(setting);
     }
     Ok(PluginConfig {
         wasm_file,

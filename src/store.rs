@@ -334,16 +334,22 @@ impl Store {
         }
     }
 
-    /// The newest stored date of a campaign, if any.
-    pub fn latest_date(&self, campaign: &str) -> Result<Option<NaiveDate>, StoreError> {
+    /// The oldest and newest stored dates of a campaign, if it has any.
+    pub fn date_range(&self, campaign: &str) -> Result<Option<(NaiveDate, NaiveDate)>, StoreError> {
         let prefix = format!("{campaign}/");
-        match self.days.scan_prefix(&prefix).keys().next_back() {
-            None => Ok(None),
-            Some(key) => {
-                let key = key.map_err(|e| self.sled_err(e))?;
-                Ok(String::from_utf8_lossy(&key)[prefix.len()..].parse().ok())
+        let mut keys = self.days.scan_prefix(&prefix).keys();
+        let date = |key: Option<Result<sled::IVec, sled::Error>>| -> Result<Option<NaiveDate>, StoreError> {
+            match key {
+                None => Ok(None),
+                Some(key) => {
+                    let key = key.map_err(|e| self.sled_err(e))?;
+                    Ok(String::from_utf8_lossy(&key)[prefix.len()..].parse().ok())
+                }
             }
-        }
+        };
+        let first = date(keys.next())?;
+        let last = date(keys.next_back())?.or(first);
+        Ok(first.zip(last))
     }
 }
 

@@ -2,6 +2,7 @@
 //! the store, building the API client and the plugin host.
 
 mod demo;
+mod plugin;
 mod report;
 mod run;
 mod simulate;
@@ -66,6 +67,8 @@ pub enum Command {
     /// Recompute sentiment and alerts of stored days with the current plugins and config,
     /// from the stored raw responses. Spends no credits.
     Rescore(run::RescoreArgs),
+    /// The plugin author's kit: check a component, run it on fixtures, evaluate a scorer.
+    Plugin(plugin::PluginArgs),
 }
 
 pub async fn dispatch(cli: Cli) -> Result<ExitCode> {
@@ -75,6 +78,7 @@ pub async fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Simulate(args) => simulate::simulate(args).await,
         Command::Report(args) => report::report(args),
         Command::Rescore(args) => run::rescore(args).await,
+        Command::Plugin(args) => tokio::task::spawn_blocking(move || plugin::plugin(args)).await?,
     }
 }
 

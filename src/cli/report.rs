@@ -67,16 +67,21 @@ pub fn campaign_reports(
         .iter()
         .filter(|c| only.is_empty() || only.contains(&c.id))
     {
-        let Some(end) = to.or(store.latest_date(&campaign.id)?) else {
+        let Some((first, latest)) = store.date_range(&campaign.id)? else {
             continue;
         };
-        let start = end - Duration::days(i64::from(days) - 1);
+        let end = to.unwrap_or(latest);
+        // A campaign younger than the period is reported from its first day, not as empty days.
+        let start = (end - Duration::days(i64::from(days) - 1)).max(first);
+        let Ok(period) = u32::try_from((end - start).num_days() + 1) else {
+            continue;
+        };
         let stored = store.days(&campaign.id, start, end)?;
         reports.push(build_report(
             campaign,
             &stored,
             end,
-            days,
+            period,
             config.settings.price_per_credit_usd,
         ));
     }

@@ -4,15 +4,14 @@
 
 use std::collections::HashMap;
 
+use crate::sentiment_eval::{Polarity, predicted_polarity};
+
 use crate::domain::{
     CreatorStats, DayMetrics, HashtagDay, SentimentSummary, TrackedVideo, VideoCountSource,
 };
 
 /// How many creators a day keeps (the report's collaboration leads come from these).
 pub const TOP_CREATORS_KEPT: usize = 10;
-/// Score thresholds shared with the WIT contract and the evaluation convention.
-pub const POSITIVE_AT: f64 = 0.05;
-pub const NEGATIVE_AT: f64 = -0.05;
 
 /// One hashtag's info result, with the distinct videos seen so far for the 0-count fallback.
 #[derive(Debug, Clone)]
@@ -117,8 +116,13 @@ pub fn summarize_sentiment(scores: &[f64]) -> Option<SentimentSummary> {
     if scores.is_empty() {
         return None;
     }
-    let positive = scores.iter().filter(|&&s| s >= POSITIVE_AT).count() as u32;
-    let negative = scores.iter().filter(|&&s| s <= NEGATIVE_AT).count() as u32;
+    let count = |class| {
+        scores
+            .iter()
+            .filter(|&&s| predicted_polarity(s) == class)
+            .count() as u32
+    };
+    let (positive, negative) = (count(Polarity::Positive), count(Polarity::Negative));
     let comments = scores.len() as u32;
     Some(SentimentSummary {
         comments,

@@ -7,7 +7,7 @@ use super::LoadReport;
 use super::bindings::alerts::AlertRulesPre;
 use super::bindings::types::{Alert as WitAlert, DayMetrics, Severity as WitSeverity};
 use super::error::{PluginError, PluginErrorKind};
-use super::sandbox::{CallState, Sandbox};
+use super::sandbox::{CallReport, CallState, Sandbox};
 use super::sentiment::wit_settings;
 use crate::domain::{Alert, DayFacts, Severity};
 
@@ -63,6 +63,17 @@ impl AlertRules {
         today: &DayFacts,
         history: &[DayFacts],
     ) -> Result<Vec<Alert>, PluginError> {
+        self.evaluate_measured(campaign, settings, today, history).0
+    }
+
+    /// [`AlertRules::evaluate`], also reporting what the call used.
+    pub fn evaluate_measured(
+        &self,
+        campaign: &str,
+        settings: &[(String, String)],
+        today: &DayFacts,
+        history: &[DayFacts],
+    ) -> (Result<Vec<Alert>, PluginError>, CallReport) {
         let settings = wit_settings(settings);
         let today = day_metrics(today);
         let recent = &history[history.len().saturating_sub(MAX_HISTORY_DAYS)..];

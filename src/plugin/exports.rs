@@ -25,6 +25,15 @@ pub(crate) struct Interface {
     supported: &'static str,
 }
 
+impl Interface {
+    /// This interface among `exports`, in whatever version it is there.
+    pub(crate) fn find_in<'a>(&self, exports: &'a [String]) -> Option<&'a String> {
+        exports
+            .iter()
+            .find(|e| e.split('@').next() == Some(self.name))
+    }
+}
+
 /// The sentiment world's export.
 pub(crate) const SCORER: Interface = Interface {
     name: "hashtrack:plugins/scorer",
@@ -49,10 +58,7 @@ pub(crate) fn check(
         .exports(engine)
         .map(|(name, _)| name.to_string())
         .collect();
-    let found = exports
-        .iter()
-        .find(|name| name.split('@').next() == Some(interface.name));
-    match found {
+    match interface.find_in(&exports) {
         None => Err(PluginErrorKind::MissingExport {
             expected: interface.supported,
             found: exports,

@@ -73,6 +73,7 @@ impl std::error::Error for MemoryLimitExceeded {}
 pub(crate) struct CallLimiter {
     memory_limit: usize,
     memory_used: usize,
+    peak_memory: usize,
     table_elements: usize,
 }
 
@@ -81,8 +82,14 @@ impl CallLimiter {
         Self {
             memory_limit,
             memory_used: 0,
+            peak_memory: 0,
             table_elements: 0,
         }
+    }
+
+    /// The most linear memory the call held at once, in bytes.
+    pub(crate) fn peak_memory(&self) -> usize {
+        self.peak_memory
     }
 }
 
@@ -98,6 +105,7 @@ impl wasmtime::ResourceLimiter for CallLimiter {
             return Err(wasmtime::Error::new(MemoryLimitExceeded));
         }
         self.memory_used = used;
+        self.peak_memory = self.peak_memory.max(used);
         Ok(true)
     }
 

@@ -47,7 +47,7 @@ pub use limits::{
     DEFAULT_TIMEOUT, PluginLimits,
 };
 pub use log::{LOG_LINES_KEPT, MAX_LOG_LINE_BYTES, MAX_LOG_LINES_FORWARDED};
-pub use sandbox::EPOCH_TICK;
+pub use sandbox::{CallReport, EPOCH_TICK};
 pub use sentiment::SentimentScorer;
 
 use cache::{Compiled, ComponentCache};
@@ -143,13 +143,51 @@ impl PluginHost {
         AlertRules::new(pre, sandbox, report)
     }
 
-    /// Reads, compiles (or fetches from the cache), checks the exported interface and links.
-    fn load(
+    /// What a component imports and exports and which world it implements, without
+    /// judging it (loading it as that world does).
+    pub fn inspect(
         &self,
         source: &PluginSource,
-        limits: PluginLimits,
-        interface: &exports::Interface,
-    ) -> Result<(InstancePre<CallState>, Sandbox, LoadReport), PluginError> {
+        limits: &PluginLimits,
+    ) -> Result<ComponentInfo, PluginError> {
+        let (component, report) = self.compile(source, limits)?;
+        let names = |items: Vec<String>| {
+            let mut items = items;
+            items.sort();
+            items
+        };
+        let ty = component.component_type();
+        let exports = names(
+            ty.exports(&self.engine)
+                .map(|(name, _)| name.to_string())
+                .collect(),
+        );
+        let imports = names(
+            ty.imports(&self.engine)
+                .map(|(name, _)| name.to_string())
+                .collect(),
+        );
+        let world = if exports::SCORER.find_in(&exports).is_some() {
+            Some(World::SentimentScorer)
+        } else if exports::RULES.find_in(&exports).is_some() {
+            Some(World::AlertRules)
+        } else {
+            None
+        };
+        Ok(ComponentInfo {
+            component_bytes: report.component_bytes,
+            imports,
+            exports,
+            world,
+        })
+    }
+
+    /// Reads and compiles a component (or fetches it from the cache).
+    fn compile(
+        &self,
+        source: &PluginSource,
+        limits: &PluginLimits,
+    ) -> Result<(wasmtime::component::Component, LoadReport), PluginError> {
         let name = source.to_string();
         let fail = |kind| PluginError::load(&name, kind);
         let bytes = read_component(source, limits.max_component_bytes).map_err(fail)?;
@@ -163,17 +201,30 @@ impl PluginHost {
             cache_hit,
             compile_time,
         } = compiled;
+        let report = LoadReport {
+            cache_hit,
+            compile_time,
+            component_bytes: bytes.len() as u64,
+        };
+        Ok((component, report))
+    }
+
+    /// Compiles, checks the exported interface and links.
+    fn load(
+        &self,
+        source: &PluginSource,
+        limits: PluginLimits,
+        interface: &exports::Interface,
+    ) -> Result<(InstancePre<CallState>, Sandbox, LoadReport), PluginError> {
+        let name = source.to_string();
+        let fail = |kind| PluginError::load(&name, kind);
+        let (component, report) = self.compile(source, &limits)?;
         exports::check(&self.engine, &component, interface).map_err(fail)?;
         let pre = self.linker.instantiate_pre(&component).map_err(|e| {
             fail(Load(format!(
                 "it needs an import this host does not provide: {e:#}"
             )))
         })?;
-        let report = LoadReport {
-            cache_hit,
-            compile_time,
-            component_bytes: bytes.len() as u64,
-        };
         tracing::debug!(plugin = %name, ?report, "loaded plugin");
         Ok((
             pre,
@@ -181,6 +232,32 @@ impl PluginHost {
             report,
         ))
     }
+}
+
+/// The two kinds of plugin, by the WIT world they implement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum World {
+    SentimentScorer,
+    AlertRules,
+}
+
+impl fmt::Display for World {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            World::SentimentScorer => "sentiment-scorer",
+            World::AlertRules => "alert-rules",
+        })
+    }
+}
+
+/// What a component declares, as `hashtrack plugin check` shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ComponentInfo {
+    pub component_bytes: u64,
+    pub imports: Vec<String>,
+    pub exports: Vec<String>,
+    /// `None` when it exports neither world's interface.
+    pub world: Option<World>,
 }
 
 /// The component's bytes, refusing anything over `max_bytes` before reading it whole.

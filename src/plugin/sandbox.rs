@@ -9,7 +9,7 @@
 //! (see `link_instant_sleep`): a blocked host call is out of reach of the epoch deadline.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use wasmtime::component::{HasSelf, Linker, Resource, ResourceTable};
 use wasmtime::{Engine, Store, StoreContextMut, Trap, WasmBacktrace};
@@ -93,6 +93,17 @@ fn link_instant_sleep(linker: &mut Linker<CallState>) -> wasmtime::Result<()> {
     Ok(())
 }
 
+/// What one call used (instantiation included): for `hashtrack plugin test` and benchmarks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallReport {
+    pub duration: Duration,
+    pub fuel_used: u64,
+    /// The most linear memory held at once, in bytes.
+    pub peak_memory_bytes: usize,
+    /// The plugin's last log lines (and captured output), oldest first.
+    pub log_lines: Vec<String>,
+}
+
 /// Runs calls of one loaded plugin, each in a fresh store under its limits.
 #[derive(Clone)]
 pub(crate) struct Sandbox {
@@ -114,14 +125,15 @@ impl Sandbox {
         &self.plugin
     }
 
-    /// Runs `call` (instantiation, the export and output validation) in a fresh store. The
-    /// outer `Result` is wasmtime's (traps and limits); the inner one is the plugin's verdict
-    /// or a validation failure.
+    /// Runs `call` (instantiation, the export and output validation) in a fresh store, and
+    /// reports what it used. The outer `Result` is wasmtime's (traps and limits); the inner one
+    /// is the plugin's verdict or a validation failure.
     pub(crate) fn call<T>(
         &self,
         campaign: &str,
         call: impl FnOnce(&mut Store<CallState>) -> wasmtime::Result<Result<T, PluginErrorKind>>,
-    ) -> Result<T, PluginError> {
+    ) -> (Result<T, PluginError>, CallReport) {
+        let started = Instant::now();
         let stdout = CapturedOutput::new(self.limits.max_output_bytes);
         let stderr = CapturedOutput::new(self.limits.max_output_bytes);
         let wasi = WasiCtxBuilder::new()
@@ -146,6 +158,8 @@ impl Sandbox {
         store.epoch_deadline_trap();
 
         let outcome = call(&mut store);
+        let fuel_left = store.get_fuel().unwrap_or(0);
+        let peak_memory_bytes = store.data().limiter.peak_memory();
 
         let mut log = store.into_data().log;
         // A Rust panic message goes to stderr: worth a warning, unlike chatter on stdout.
@@ -156,17 +170,24 @@ impl Sandbox {
             let (text, dropped) = output.contents();
             log.printed(name, level, &text, dropped);
         }
+        let report = CallReport {
+            duration: started.elapsed(),
+            fuel_used: self.limits.fuel.saturating_sub(fuel_left),
+            peak_memory_bytes,
+            log_lines: log.into_tail(),
+        };
         let kind = match outcome {
-            Ok(Ok(value)) => return Ok(value),
+            Ok(Ok(value)) => return (Ok(value), report),
             Ok(Err(kind)) => kind,
             Err(error) => self.classify(&error),
         };
-        Err(PluginError {
+        let error = PluginError {
             plugin: self.plugin.to_string(),
             campaign: Some(campaign.to_string()),
             kind,
-            last_log_lines: log.into_tail(),
-        })
+            last_log_lines: report.log_lines.clone(),
+        };
+        (Err(error), report)
     }
 
     /// Names the limit a failed call hit, or describes its trap.

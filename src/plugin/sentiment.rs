@@ -7,7 +7,7 @@ use super::LoadReport;
 use super::bindings::sentiment::SentimentScorerPre;
 use super::bindings::types::{Comment as WitComment, Setting};
 use super::error::{PluginError, PluginErrorKind};
-use super::sandbox::{CallState, Sandbox};
+use super::sandbox::{CallReport, CallState, Sandbox};
 use crate::domain::Comment;
 
 /// A sentiment plugin ready to be called. Cheap to share: calls do not affect each other.
@@ -49,6 +49,16 @@ impl SentimentScorer {
         settings: &[(String, String)],
         comments: &[Comment],
     ) -> Result<Vec<f64>, PluginError> {
+        self.score_measured(campaign, settings, comments).0
+    }
+
+    /// [`SentimentScorer::score`], also reporting what the call used.
+    pub fn score_measured(
+        &self,
+        campaign: &str,
+        settings: &[(String, String)],
+        comments: &[Comment],
+    ) -> (Result<Vec<f64>, PluginError>, CallReport) {
         let settings = wit_settings(settings);
         let wit_comments: Vec<WitComment> = comments
             .iter()

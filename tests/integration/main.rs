@@ -6,3 +6,5 @@ mod common;
 mod cli;
 mod collector;
 mod example_plugins;
+mod plugin_sandbox;
+mod rescore;

@@ -1,0 +1,333 @@
+//! `hashtrack plugin check|test|eval`: the plugin author's kit. Everything runs under the
+//! same host, sandbox and limits as production.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::Subcommand;
+use serde::Deserialize;
+
+use hashtrack::config::plugin_setting;
+use hashtrack::domain::{Comment, DayFacts};
+use hashtrack::plugin::{CallReport, PluginHost, PluginLimits, PluginSource, WIT_VERSION, World};
+use hashtrack::sentiment_eval::{Polarity, evaluate, parse_labelled, predicted_polarity};
+
+/// Comments per call when evaluating a labelled file: well inside the default fuel and time.
+const EVAL_BATCH: usize = 500;
+
+#[derive(clap::Args)]
+pub struct PluginArgs {
+    #[command(subcommand)]
+    command: PluginCommand,
+}
+
+#[derive(Subcommand)]
+enum PluginCommand {
+    /// Show which world and WIT version a component implements, its imports and size, and
+    /// whether this host would load it (exit 1 with the reason if not).
+    Check {
+        /// The component (.wasm, or .wat text).
+        file: PathBuf,
+    },
+    /// Run a component once on fixture input under production limits and print its output,
+    /// time, fuel, peak memory and log lines. Input: a JSON array of comments
+    /// ({"id","text","likes"}) for a sentiment scorer, or {"today": {...}, "history": [...]}
+    /// of day facts for alert rules.
+    Test {
+        file: PathBuf,
+        #[arg(long, value_name = "FILE")]
+        input: PathBuf,
+        #[command(flatten)]
+        plugin: PluginOptions,
+    },
+    /// Score a labelled file (ID<TAB>RATING<TAB>TEXT, ratings -4..4) and print 3-class
+    /// accuracy, macro-F1 and Pearson r (positive >= 0.05, negative <= -0.05).
+    Eval {
+        /// A sentiment component, or `builtin` for the default scorer.
+        plugin: String,
+        #[arg(long, value_name = "FILE")]
+        labels: PathBuf,
+        /// One JSON object: items, accuracy, macro_f1, pearson_r.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        plugin_options: PluginOptions,
+    },
+}
+
+#[derive(clap::Args)]
+struct PluginOptions {
+    /// A setting passed to the plugin (repeatable). `KEY-file=PATH` passes the file's text
+    /// as KEY, as in campaigns.toml.
+    #[arg(long = "config", value_name = "KEY=VALUE")]
+    settings: Vec<String>,
+    /// Memory limit per call in MiB (default 64).
+    #[arg(long, value_name = "MIB")]
+    memory_mib: Option<u32>,
+    /// Fuel per call (default 2,000,000,000).
+    #[arg(long)]
+    fuel: Option<u64>,
+}
+
+impl PluginOptions {
+    fn settings(&self) -> Result<Vec<(String, String)>> {
+        self.settings
+            .iter()
+            .map(|pair| {
+                let (key, value) = pair
+                    .split_once('=')
+                    .with_context(|| format!("--config {pair}: expected KEY=VALUE"))?;
+                plugin_setting(key, value, Path::new(".")).map_err(anyhow::Error::msg)
+            })
+            .collect()
+    }
+
+    fn limits(&self) -> PluginLimits {
+        let mut limits = PluginLimits::default();
+        if let Some(mib) = self.memory_mib {
+            limits.memory_bytes = mib as usize * 1024 * 1024;
+        }
+        if let Some(fuel) = self.fuel {
+            limits.fuel = fuel;
+        }
+        limits
+    }
+}
+
+pub fn plugin(args: PluginArgs) -> Result<ExitCode> {
+    // Compiled components are cached beside the user's other hashtrack data.
+    let host = PluginHost::new(Some(std::env::temp_dir().join("hashtrack-plugin-cache")))?;
+    match args.command {
+        PluginCommand::Check { file } => check(&host, &file),
+        PluginCommand::Test {
+            file,
+            input,
+            plugin,
+        } => test(&host, &file, &input, &plugin),
+        PluginCommand::Eval {
+            plugin,
+            labels,
+            json,
+            plugin_options,
+        } => eval(&host, &plugin, &labels, json, &plugin_options),
+    }
+}
+
+fn check(host: &PluginHost, file: &Path) -> Result<ExitCode> {
+    let source = PluginSource::File(file.to_path_buf());
+    let limits = PluginLimits::default();
+    let info = match host.inspect(&source, &limits) {
+        Ok(info) => info,
+        Err(e) => {
+            println!("REFUSED: {e}");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    println!(
+        "file:    {} ({} KiB)",
+        file.display(),
+        info.component_bytes.div_ceil(1024)
+    );
+    println!("exports: {}", info.exports.join(", "));
+    println!(
+        "imports: {}",
+        if info.imports.is_empty() {
+            "(none)".to_string()
+        } else {
+            info.imports.join("\n         ")
+        }
+    );
+    let verdict = match info.world {
+        None => Err(format!(
+            "it implements neither world of hashtrack:plugins@{WIT_VERSION} (it must export hashtrack:plugins/scorer or hashtrack:plugins/rules)"
+        )),
+        Some(World::SentimentScorer) => host
+            .load_sentiment(&source, limits)
+            .map(|_| ())
+            .map_err(|e| e.to_string()),
+        Some(World::AlertRules) => host
+            .load_alerts(&source, limits)
+            .map(|_| ())
+            .map_err(|e| e.to_string()),
+    };
+    if let Some(world) = info.world {
+        println!("world:   {world}");
+    }
+    match verdict {
+        Ok(()) => {
+            println!("OK: this host (WIT {WIT_VERSION}) loads it");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(reason) => {
+            println!("REFUSED: {reason}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct FixtureComment {
+    #[serde(default)]
+    id: Option<String>,
+    text: String,
+    #[serde(default)]
+    likes: u64,
+}
+
+#[derive(Deserialize)]
+struct FixtureDays {
+    today: DayFacts,
+    #[serde(default)]
+    history: Vec<DayFacts>,
+}
+
+fn test(host: &PluginHost, file: &Path, input: &Path, options: &PluginOptions) -> Result<ExitCode> {
+    let source = PluginSource::File(file.to_path_buf());
+    let info = host.inspect(&source, &options.limits())?;
+    let text = std::fs::read_to_string(input)
+        .with_context(|| format!("cannot read {}", input.display()))?;
+    let settings = options.settings()?;
+    let (outcome, report) = match info.world {
+        Some(World::SentimentScorer) => {
+            let fixtures: Vec<FixtureComment> = serde_json::from_str(&text).with_context(|| {
+                format!(
+                    "{}: expected a JSON array of {{\"id\", \"text\", \"likes\"}}",
+                    input.display()
+                )
+            })?;
+            let comments = fixture_comments(fixtures);
+            let scorer = host.load_sentiment(&source, options.limits())?;
+            let (scores, report) = scorer.score_measured("plugin-test", &settings, &comments);
+            let lines = scores.map(|scores| {
+                comments
+                    .iter()
+                    .zip(scores)
+                    .map(|(c, s)| format!("{s:+.3} {:<8} {}", polarity(s), c.text))
+                    .collect::<Vec<_>>()
+            });
+            (lines, report)
+        }
+        Some(World::AlertRules) => {
+            let days: FixtureDays = serde_json::from_str(&text).with_context(|| {
+                format!(
+                    "{}: expected {{\"today\": {{day facts}}, \"history\": [{{day facts}}...]}}",
+                    input.display()
+                )
+            })?;
+            let rules = host.load_alerts(&source, options.limits())?;
+            let (alerts, report) =
+                rules.evaluate_measured("plugin-test", &settings, &days.today, &days.history);
+            let lines = alerts.map(|alerts| {
+                if alerts.is_empty() {
+                    vec!["(no alerts)".to_string()]
+                } else {
+                    alerts
+                        .iter()
+                        .map(|a| format!("{:?} {}: {}", a.severity, a.rule, a.message))
+                        .collect()
+                }
+            });
+            (lines, report)
+        }
+        None => bail!(
+            "{}: implements neither world; run `hashtrack plugin check` for details",
+            file.display()
+        ),
+    };
+    let code = match outcome {
+        Ok(lines) => {
+            for line in lines {
+                println!("{line}");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            println!("FAILED: {e}");
+            ExitCode::FAILURE
+        }
+    };
+    print_call_report(&report);
+    Ok(code)
+}
+
+fn fixture_comments(fixtures: Vec<FixtureComment>) -> Vec<Comment> {
+    fixtures
+        .into_iter()
+        .enumerate()
+        .map(|(i, c)| Comment {
+            id: c.id.unwrap_or_else(|| i.to_string()),
+            text: c.text,
+            created_at: 0,
+            likes: c.likes,
+            replies: 0,
+            author_handle: String::new(),
+        })
+        .collect()
+}
+
+fn polarity(score: f64) -> &'static str {
+    match predicted_polarity(score) {
+        Polarity::Positive => "positive",
+        Polarity::Neutral => "neutral",
+        Polarity::Negative => "negative",
+    }
+}
+
+fn print_call_report(report: &CallReport) {
+    println!(
+        "time {:.1} ms, fuel {}, peak memory {:.1} MiB",
+        report.duration.as_secs_f64() * 1e3,
+        report.fuel_used,
+        report.peak_memory_bytes as f64 / (1024.0 * 1024.0)
+    );
+    for line in &report.log_lines {
+        println!("log: {line}");
+    }
+}
+
+fn eval(
+    host: &PluginHost,
+    plugin: &str,
+    labels: &Path,
+    json: bool,
+    options: &PluginOptions,
+) -> Result<ExitCode> {
+    let source = match plugin {
+        "builtin" => PluginSource::BuiltinSentiment,
+        file => PluginSource::File(PathBuf::from(file)),
+    };
+    let text = std::fs::read_to_string(labels)
+        .with_context(|| format!("cannot read {}", labels.display()))?;
+    let items = parse_labelled(&text).with_context(|| format!("{}", labels.display()))?;
+    let settings = options.settings()?;
+    let scorer = host.load_sentiment(&source, options.limits())?;
+    let comments: Vec<Comment> = fixture_comments(
+        items
+            .iter()
+            .map(|i| FixtureComment {
+                id: Some(i.id.clone()),
+                text: i.text.clone(),
+                likes: 0,
+            })
+            .collect(),
+    );
+    let mut scores = Vec::with_capacity(comments.len());
+    for batch in comments.chunks(EVAL_BATCH) {
+        scores.extend(scorer.score("plugin-eval", &settings, batch)?);
+    }
+    let report = evaluate(&items, &scores);
+    if json {
+        println!("{}", serde_json::to_string(&report)?);
+    } else {
+        println!(
+            "{}: {} items, accuracy {:.3}, macro-F1 {:.3}, Pearson r {:.3} ({source})",
+            labels.display(),
+            report.items,
+            report.accuracy,
+            report.macro_f1,
+            report.pearson_r
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

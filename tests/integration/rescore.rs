@@ -1,0 +1,75 @@
+//! Re-scoring stored days with a new lexicon: different sentiment, no API call, no credit.
+
+use std::sync::Arc;
+
+use hashtrack::config::Config;
+use hashtrack::domain::SentimentOutcome;
+use hashtrack::pipeline::Pipeline;
+use hashtrack::plugin::PluginHost;
+
+use crate::common::*;
+
+/// Turns the sample's usual praise into insults, so a re-score must move the positive ratio.
+const GRUMPY_LEXICON: &str = "love -3\nobsessed -3\nslay -3\nate -3\nfire -3\nbest -3\namazing -3\nneed -3\n😍 -3\n🔥 -3\n❤️ -3\n";
+
+fn positive_ratio(outcome: &SentimentOutcome) -> f64 {
+    match outcome {
+        SentimentOutcome::Scored(s) => s.positive_ratio,
+        other => panic!("not scored: {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rescoring_with_a_new_lexicon_changes_sentiment_and_spends_nothing() {
+    let sim = start_sim(roomy_sim()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_config(
+        dir.path(),
+        &sim.base_url(),
+        60_000,
+        &[("a", &["rescoreme"], "sentiment_videos = 3")],
+    );
+    let days = ["2026-11-03", "2026-11-04"];
+    let setup = setup(&path, TEST_KEY);
+    for day in days {
+        sim.set_date(date(day));
+        setup
+            .pipeline
+            .run_day(date(day), &[], &|_| {})
+            .await
+            .unwrap();
+    }
+    let before: Vec<_> = days
+        .iter()
+        .map(|d| setup.store.day("a", date(d)).unwrap().unwrap())
+        .collect();
+    let charged = sim.stats().credits_charged;
+    let store = setup.store.clone();
+    drop(setup);
+
+    std::fs::write(dir.path().join("grumpy.txt"), GRUMPY_LEXICON).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap()
+        + "[campaigns.sentiment.settings]\nlexicon-file = \"grumpy.txt\"\n";
+    std::fs::write(&path, text).unwrap();
+    let config = Arc::new(Config::load(&path).unwrap());
+    let host = PluginHost::new(Some(plugin_cache())).unwrap();
+    let rescorer = Pipeline::new(config, store.clone(), &host, None);
+    for (day, old) in days.iter().zip(&before) {
+        let summary = rescorer.run_day(date(day), &[], &|_| {}).await.unwrap();
+        assert_eq!((summary.credits_spent, summary.requests), (0, 0));
+        let new = store.day("a", date(day)).unwrap().unwrap();
+        assert!(
+            positive_ratio(&new.sentiment) < positive_ratio(&old.sentiment) - 0.05,
+            "{:?} vs {:?}",
+            new.sentiment,
+            old.sentiment
+        );
+        // Everything but the scoring is as collected.
+        assert_eq!(
+            (new.total_views, &new.videos, new.credits_spent),
+            (old.total_views, &old.videos, old.credits_spent)
+        );
+        assert!(new.missing.is_empty(), "{:?}", new.missing);
+    }
+    assert_eq!(sim.stats().credits_charged, charged);
+}
