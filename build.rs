@@ -64,6 +64,14 @@ fn build_plugins(workspace: &Path, out_dir: &Path) -> Result<(), String> {
     command
         .current_dir(workspace)
         .args(["build", "--release", "--target", WASM_TARGET])
+        // Whole-program optimisation for the small guests only: the host's own release build
+        // (wasmtime included) would take far longer with it.
+        .args([
+            "--config",
+            "profile.release.lto=true",
+            "--config",
+            "profile.release.codegen-units=1",
+        ])
         .arg("--target-dir")
         .arg(&target_dir);
     if workspace.join("Cargo.lock").exists() {

@@ -6,5 +6,7 @@ mod common;
 mod cli;
 mod collector;
 mod example_plugins;
+mod plugin_cli;
 mod plugin_sandbox;
 mod rescore;
+mod sentiment_quality;

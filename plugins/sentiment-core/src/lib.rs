@@ -19,6 +19,7 @@
 mod entry;
 mod lexicon;
 mod modifiers;
+mod reactions;
 mod tokens;
 
 pub use entry::EntryProblem;
@@ -52,6 +53,12 @@ const EXCESS: f64 = -1.0;
 /// Intensity added per `!`, counting at most `MAX_EXCLAMATIONS` (VADER's).
 const EXCLAMATION_BOOST: f64 = 0.292;
 const MAX_EXCLAMATIONS: usize = 4;
+/// Intensity added per laughing token ("💀", "lol"), counting at most `MAX_LAUGHS`: more
+/// than a `!`, since laughter is the point of the comment rather than punctuation.
+const LAUGHTER_BOOST: f64 = 0.5;
+const MAX_LAUGHS: usize = 3;
+/// The sentiment of laughter in a comment that says nothing else ("💀💀"): amused, mildly.
+const LAUGHTER_ALONE: f64 = 0.5;
 /// Intensity added per `?` when there are two or three, and in all when there are more
 /// (VADER's: repeated question marks signal incredulity).
 const QUESTION_BOOST: f64 = 0.18;
@@ -96,9 +103,19 @@ impl Scorer {
         let tokens = self.merge_phrases(tokenized.tokens);
         let roles: Vec<Role> = (0..tokens.len()).map(|i| self.role(&tokens, i)).collect();
         let mut valences = adjusted_valences(&tokens, &roles);
+        read_sarcasm(&tokens, &mut valences);
         weigh_contrast(&roles, &mut valences);
-        let sum: f64 = valences.iter().sum();
-        let emphasis = punctuation_emphasis(tokenized.exclamation_marks, tokenized.question_marks);
+        let laughs = roles
+            .iter()
+            .filter(|role| **role == Role::Modifier(Modifier::Laughter))
+            .count()
+            .min(MAX_LAUGHS);
+        let sum: f64 = match valences.iter().sum() {
+            0.0 if laughs > 0 => LAUGHTER_ALONE,
+            sum => sum,
+        };
+        let emphasis = punctuation_emphasis(tokenized.exclamation_marks, tokenized.question_marks)
+            + laughs as f64 * LAUGHTER_BOOST;
         let emphasised = if sum == 0.0 {
             0.0
         } else {
@@ -225,7 +242,8 @@ impl Scorer {
 }
 
 /// Each sentiment token's score after capitals and the modifiers up to three tokens before
-/// it (within its clause) and an intensifier right after it.
+/// it (within its clause) and an intensifier right after it; a negation leaves reactions
+/// (emoji, interjections) alone.
 fn adjusted_valences(tokens: &[Token], roles: &[Role]) -> Vec<f64> {
     let words: Vec<&Token> = tokens.iter().filter(|t| t.is_word).collect();
     let shouting_stands_out = words.iter().any(|t| t.shouting) && !words.iter().all(|t| t.shouting);
@@ -257,7 +275,11 @@ fn adjusted_valences(tokens: &[Token], roles: &[Role]) -> Vec<f64> {
                 Role::Modifier(Modifier::Degree(change)) => {
                     valence += (change + shouting_boost(&tokens[j])) * decay * valence.signum();
                 }
-                Role::Modifier(Modifier::Negation) => valence *= NEGATION_SCALAR,
+                // Emoji and interjections are the writer's reaction, outside the negated
+                // clause: "not buying it 😒" rolls its eyes, it does not un-roll them.
+                Role::Modifier(Modifier::Negation) if !reactions::is_reaction(&tokens[i]) => {
+                    valence *= NEGATION_SCALAR;
+                }
                 _ => {}
             }
         }
@@ -269,6 +291,31 @@ fn adjusted_valences(tokens: &[Token], roles: &[Role]) -> Vec<f64> {
         valences[i] = valence;
     }
     valences
+}
+
+/// Praise verbs that, followed by "how" or an activity, can be sarcastic: "love paying for
+/// something that doesn't work", "love how it broke".
+const SARCASTIC_PRAISE: [&str; 5] = ["love", "loving", "gotta love", "enjoy", "adore"];
+
+/// Negates sarcastic praise: a praise verb aimed at an activity or a "how" clause while
+/// everything else in the comment complains. Genuine praise of that shape ("love how soft it
+/// is") has nothing negative around it and keeps its score.
+fn read_sarcasm(tokens: &[Token], valences: &mut [f64]) {
+    let total: f64 = valences.iter().sum();
+    for i in 0..tokens.len().saturating_sub(1) {
+        let next = &tokens[i + 1];
+        let aimed_at_activity = next.is_word
+            && !next.starts_clause
+            && valences[i + 1] == 0.0
+            && (next.text == "how" || next.text.ends_with("ing"));
+        if valences[i] > 0.0
+            && SARCASTIC_PRAISE.contains(&tokens[i].text.as_str())
+            && aimed_at_activity
+            && total - valences[i] < 0.0
+        {
+            valences[i] *= NEGATION_SCALAR;
+        }
+    }
 }
 
 /// Halves the sentiment before the first "but" and boosts the sentiment after it.

@@ -1,5 +1,5 @@
 //! Words that change the sentiment of other words instead of carrying their own: negations,
-//! intensifiers and dampeners, and contrastive conjunctions.
+//! intensifiers and dampeners, contrastive conjunctions, and laughter.
 //!
 //! The lists and the weights start from VADER's (Hutto & Gilbert 2014, MIT licence) and add
 //! the spellings and slang of social comments. Sentiment-bearing words live in the lexicon,
@@ -17,6 +17,10 @@ pub enum Modifier {
     TrailingDegree(f64),
     /// The clause after it outweighs the clause before it ("but").
     Contrast,
+    /// Laughter ("💀", "😭", "lol", "i'm dead"): on TikTok it says "I can't", not what the
+    /// comment is about, so it emphasises the rest of the comment in whichever direction
+    /// that goes ("flop era 💀" mocks, "so funny 💀" praises), like `!`.
+    Laughter,
 }
 
 /// VADER's empirically derived intensity change for a degree adverb.
@@ -51,7 +55,9 @@ pub fn modifier(term: &str) -> Option<Modifier> {
         // Spoken and social-media intensifiers; "huge" and "crazy" also stand alone as
         // sentiment words, which the scorer lets them be when nothing follows.
         "super" | "mega" | "huge" | "crazy" | "literally" | "highkey" | "no cap" | "deadass"
-        | "straight up" | "wildly" | "insanely" | "ridiculously" | "seriously" => Degree(BOOST),
+        | "straight up" | "wildly" | "insanely" | "ridiculously" | "seriously" | "honestly" => {
+            Degree(BOOST)
+        }
         "af" | "asf" | "fr" | "for real" => TrailingDegree(BOOST),
 
         "almost" | "barely" | "hardly" | "just enough" | "kind of" | "kinda" | "kindof"
@@ -62,6 +68,10 @@ pub fn modifier(term: &str) -> Option<Modifier> {
         | "pretty much" => Degree(DAMPEN),
 
         "but" => Contrast,
+
+        "💀" | "☠" | "😭" | "😂" | "🤣" | "😹" | "lol" | "lmao" | "lmfao" | "rofl" | "haha"
+        | "hahaha" | "hahahaha" | "i'm dead" | "im dead" | "i'm crying" | "im crying"
+        | "i'm dying" | "im dying" | "i'm screaming" | "im screaming" => Laughter,
         _ => return None,
     };
     Some(modifier)

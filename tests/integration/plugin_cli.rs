@@ -1,0 +1,98 @@
+//! `hashtrack plugin check|test|eval` as an author runs them, on WAT fixtures and the built-in.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use crate::common::plugin_cache;
+
+fn fixture(name: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/integration/fixtures")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn plugin_cmd(args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_hashtrack"))
+        .arg("plugin")
+        .args(args)
+        .env("HASHTRACK_PLUGIN_CACHE", plugin_cache())
+        .output()
+        .unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.code().unwrap_or(-1), text)
+}
+
+#[test]
+fn check_names_the_world_and_refuses_another_wit_version() {
+    let (code, out) = plugin_cmd(&["check", &fixture("nan_scores.wat")]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("world:   sentiment-scorer") && out.contains("OK:"),
+        "{out}"
+    );
+    let (code, out) = plugin_cmd(&["check", &fixture("future_version.wat")]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("scorer@0.2.0") && out.contains("scorer@0.1.0"),
+        "{out}"
+    );
+}
+
+#[test]
+fn test_runs_fixtures_under_limits_and_reports_failures_with_logs() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("comments.json");
+    std::fs::write(
+        &input,
+        r#"[{"id":"a","text":"love it"},{"text":"meh","likes":3}]"#,
+    )
+    .unwrap();
+    let (code, out) = plugin_cmd(&[
+        "test",
+        &fixture("trap_after_logging.wat"),
+        "--input",
+        input.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("trapped") && out.contains("about to hit unreachable"),
+        "{out}"
+    );
+    let (code, out) = plugin_cmd(&[
+        "test",
+        &fixture("infinite_loop.wat"),
+        "--input",
+        input.to_str().unwrap(),
+        "--fuel",
+        "5000000",
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("ran out of fuel") && out.contains("fuel 5000000"),
+        "{out}"
+    );
+}
+
+#[test]
+fn eval_prints_accuracy_macro_f1_and_pearson_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let labels = dir.path().join("labels.txt");
+    // Made-up sentences, in the labelled files' format (CRLF, no final newline).
+    std::fs::write(&labels, "1\t3.1\tI love this, it is wonderful\r\n2\t-2.8\tterrible, a total waste of money\r\n3\t2.2\tgreat value and works well\r\n4\t-3.0\tawful, it broke on day one").unwrap();
+    let (code, out) = plugin_cmd(&[
+        "eval",
+        "builtin",
+        "--labels",
+        labels.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let json: serde_json::Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
+    assert_eq!(json["items"], 4);
+    assert_eq!(json["accuracy"], 1.0, "{json}");
+    assert!(json["pearson_r"].as_f64().unwrap() > 0.8, "{json}");
+    assert!(json["macro_f1"].is_number());
+}

@@ -1,0 +1,130 @@
+//! The default scorer, run as the wasm component production uses: quality against the
+//! human-labelled sets in ../shared (the VADER reference figures are the bar), the target
+//! domain (the simulator's comments, whose intended tone is known), and brand overlays.
+
+use std::path::PathBuf;
+
+use hashtrack::domain::Comment;
+use hashtrack::plugin::{PluginHost, PluginLimits, PluginSource, SentimentScorer};
+use hashtrack::sentiment_eval::{Polarity, evaluate, parse_labelled, predicted_polarity};
+
+use crate::common::plugin_cache;
+
+fn builtin() -> SentimentScorer {
+    let host = PluginHost::new(Some(plugin_cache())).unwrap();
+    host.load_sentiment(&PluginSource::BuiltinSentiment, PluginLimits::default())
+        .unwrap()
+}
+
+fn comments(texts: &[String]) -> Vec<Comment> {
+    texts
+        .iter()
+        .enumerate()
+        .map(|(i, text)| Comment {
+            id: i.to_string(),
+            text: text.clone(),
+            created_at: 0,
+            likes: 0,
+            replies: 0,
+            author_handle: String::new(),
+        })
+        .collect()
+}
+
+fn score_all(
+    scorer: &SentimentScorer,
+    settings: &[(String, String)],
+    texts: &[String],
+) -> Vec<f64> {
+    comments(texts)
+        .chunks(500)
+        .flat_map(|batch| scorer.score("quality", settings, batch).unwrap())
+        .collect()
+}
+
+/// (file, VADER's Pearson r, VADER's 3-class accuracy) from ../shared/data/sentiment/README.md.
+const VADER_REFERENCE: [(&str, f64, f64); 3] = [
+    ("amazonReviewSnippets_GroundTruth.txt", 0.590, 0.565),
+    ("movieReviewSnippets_GroundTruth.txt", 0.427, 0.556),
+    ("nytEditorialSnippets_GroundTruth.txt", 0.503, 0.487),
+];
+
+#[test]
+fn the_default_scorer_matches_or_beats_vader_on_every_labelled_set() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/sentiment");
+    let scorer = builtin();
+    for (file, vader_r, vader_accuracy) in VADER_REFERENCE {
+        let text = std::fs::read_to_string(dir.join(file))
+            .unwrap_or_else(|e| panic!("{file}: {e} (shared/ must sit beside the repo)"));
+        let items = parse_labelled(&text).unwrap();
+        let texts: Vec<String> = items.iter().map(|i| i.text.clone()).collect();
+        let report = evaluate(&items, &score_all(&scorer, &[], &texts));
+        eprintln!(
+            "{file}: r {:.3} (VADER {vader_r}), accuracy {:.3} (VADER {vader_accuracy}), macro-F1 {:.3}",
+            report.pearson_r, report.accuracy, report.macro_f1
+        );
+        assert!(
+            report.pearson_r >= vader_r,
+            "{file}: r {} below VADER's {vader_r}",
+            report.pearson_r
+        );
+        assert!(
+            report.accuracy >= vader_accuracy,
+            "{file}: accuracy {} below VADER's {vader_accuracy}",
+            report.accuracy
+        );
+    }
+}
+
+#[test]
+fn the_simulators_comments_are_read_as_meant() {
+    // sample_comments cycles positive, neutral, negative intent.
+    let texts = hashtrack::sim::sample_comments(11, 900);
+    let scores = score_all(&builtin(), &[], &texts);
+    let intended = [Polarity::Positive, Polarity::Neutral, Polarity::Negative];
+    let mut right = [0usize; 3];
+    for (i, score) in scores.iter().enumerate() {
+        if predicted_polarity(*score) == intended[i % 3] {
+            right[i % 3] += 1;
+        }
+    }
+    eprintln!(
+        "simulated comments read as meant: positive {}/300, neutral {}/300, negative {}/300",
+        right[0], right[1], right[2]
+    );
+    assert!(right[0] >= 240 && right[2] >= 240, "{right:?}");
+}
+
+#[test]
+fn brand_overlays_score_the_same_comments_differently() {
+    let lexicon = |name: &str| {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("plugins/lexicons")
+            .join(name);
+        vec![(
+            "lexicon".to_string(),
+            std::fs::read_to_string(path).unwrap(),
+        )]
+    };
+    let texts = vec![
+        "found a dupe for this".to_string(),
+        "so addictive".to_string(),
+    ];
+    let scorer = builtin();
+    let glowco = score_all(&scorer, &lexicon("glowco.txt"), &texts);
+    let snackhaus = score_all(&scorer, &lexicon("snackhaus.txt"), &texts);
+    assert_eq!(
+        predicted_polarity(glowco[0]),
+        Polarity::Negative,
+        "a dupe is bad news for a beauty brand: {glowco:?}"
+    );
+    assert_eq!(
+        predicted_polarity(snackhaus[0]),
+        Polarity::Neutral,
+        "{snackhaus:?}"
+    );
+    assert!(
+        snackhaus[1] > glowco[1],
+        "'addictive' is praise for snacks: {snackhaus:?} vs {glowco:?}"
+    );
+}
