@@ -26,14 +26,7 @@ fn main() {
     let comments: Vec<Comment> = texts
         .iter()
         .enumerate()
-        .map(|(i, text)| Comment {
-            id: i.to_string(),
-            text: text.clone(),
-            created_at: 0,
-            likes: 0,
-            replies: 0,
-            author_handle: String::new(),
-        })
+        .map(|(i, text)| Comment::from_text(i.to_string(), text))
         .collect();
 
     let cache = tempfile::tempdir().unwrap();

@@ -66,6 +66,20 @@ pub struct Comment {
     pub author_handle: String,
 }
 
+impl Comment {
+    /// A comment known only by id and text, as fixtures, evaluations and benchmarks have them.
+    pub fn from_text(id: impl Into<String>, text: impl Into<String>) -> Comment {
+        Comment {
+            id: id.into(),
+            text: text.into(),
+            created_at: 0,
+            likes: 0,
+            replies: 0,
+            author_handle: String::new(),
+        }
+    }
+}
+
 /// One page of a video's comments.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommentPage {
@@ -147,6 +161,33 @@ pub struct CreatorStats {
     pub handle: String,
     pub videos: u32,
     pub plays: u64,
+}
+
+impl CreatorStats {
+    /// The creators of `videos` (each video counted once) ranked by their plays, most first,
+    /// the first `keep` of them.
+    pub fn rank<'a>(
+        videos: impl IntoIterator<Item = &'a TrackedVideo>,
+        keep: usize,
+    ) -> Vec<CreatorStats> {
+        let mut by_handle: std::collections::HashMap<&str, CreatorStats> =
+            std::collections::HashMap::new();
+        for video in videos {
+            let entry = by_handle
+                .entry(&video.creator)
+                .or_insert_with(|| CreatorStats {
+                    handle: video.creator.clone(),
+                    videos: 0,
+                    plays: 0,
+                });
+            entry.videos += 1;
+            entry.plays = entry.plays.saturating_add(video.stats.plays);
+        }
+        let mut creators: Vec<_> = by_handle.into_values().collect();
+        creators.sort_by(|a, b| b.plays.cmp(&a.plays).then_with(|| a.handle.cmp(&b.handle)));
+        creators.truncate(keep);
+        creators
+    }
 }
 
 /// Counts over the comments scored on one day.

@@ -256,12 +256,8 @@ fn fixture_comments(fixtures: Vec<FixtureComment>) -> Vec<Comment> {
         .into_iter()
         .enumerate()
         .map(|(i, c)| Comment {
-            id: c.id.unwrap_or_else(|| i.to_string()),
-            text: c.text,
-            created_at: 0,
             likes: c.likes,
-            replies: 0,
-            author_handle: String::new(),
+            ..Comment::from_text(c.id.unwrap_or_else(|| i.to_string()), c.text)
         })
         .collect()
 }

@@ -89,13 +89,13 @@ impl Budgets {
         let mut spent = self.spent.lock().expect("budget lock");
         let owners = self.owners(campaign);
         for owner in &owners {
-            if let Some(&limit) = self.limits.get(owner) {
-                if spent.get(owner).copied().unwrap_or(0) + credits > limit {
-                    return Err(FetchError::BudgetSpent {
-                        owner: describe_owner(owner),
-                        limit,
-                    });
-                }
+            if let Some(&limit) = self.limits.get(owner)
+                && spent.get(owner).copied().unwrap_or(0) + credits > limit
+            {
+                return Err(FetchError::BudgetSpent {
+                    owner: describe_owner(owner),
+                    limit,
+                });
             }
         }
         for owner in owners {

@@ -2,13 +2,9 @@
 //! and the sentiment summary. Pure functions: no I/O, no plugins, so every rule about missing
 //! or odd data (a 0 video count, a negative delta, a failed call) is tested here directly.
 
-use std::collections::HashMap;
-
 use crate::sentiment_eval::{Polarity, predicted_polarity};
 
-use crate::domain::{
-    CreatorStats, DayMetrics, HashtagDay, SentimentSummary, TrackedVideo, VideoCountSource,
-};
+use crate::domain::{DayMetrics, HashtagDay, SentimentSummary, VideoCountSource};
 
 /// How many creators a day keeps (the report's collaboration leads come from these).
 pub const TOP_CREATORS_KEPT: usize = 10;
@@ -84,26 +80,6 @@ pub fn deltas(
     (new_views, new_videos)
 }
 
-/// Creators of the sample ranked by plays, with their video counts.
-pub fn top_creators(videos: &[TrackedVideo]) -> Vec<CreatorStats> {
-    let mut by_handle: HashMap<&str, CreatorStats> = HashMap::new();
-    for video in videos {
-        let entry = by_handle
-            .entry(&video.creator)
-            .or_insert_with(|| CreatorStats {
-                handle: video.creator.clone(),
-                videos: 0,
-                plays: 0,
-            });
-        entry.videos += 1;
-        entry.plays = entry.plays.saturating_add(video.stats.plays);
-    }
-    let mut creators: Vec<_> = by_handle.into_values().collect();
-    creators.sort_by(|a, b| b.plays.cmp(&a.plays).then_with(|| a.handle.cmp(&b.handle)));
-    creators.truncate(TOP_CREATORS_KEPT);
-    creators
-}
-
 pub fn views_per_video(total_views: Option<u64>, total_videos: Option<u64>) -> Option<f64> {
     match (total_views, total_videos) {
         (Some(views), Some(videos)) if videos > 0 => Some(views as f64 / videos as f64),
@@ -138,7 +114,7 @@ pub fn summarize_sentiment(scores: &[f64]) -> Option<SentimentSummary> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{AlertsOutcome, SentimentOutcome, VideoStats};
+    use crate::domain::{AlertsOutcome, CreatorStats, SentimentOutcome, TrackedVideo, VideoStats};
 
     fn tag(name: &str, info: Option<(u64, u64)>, seen: u64) -> HashtagTotals {
         HashtagTotals {
@@ -237,7 +213,10 @@ mod tests {
             },
             first_seen: "2026-11-01".parse().unwrap(),
         };
-        let creators = top_creators(&[video("ann", 10), video("bob", 25), video("ann", 20)]);
+        let creators = CreatorStats::rank(
+            &[video("ann", 10), video("bob", 25), video("ann", 20)],
+            TOP_CREATORS_KEPT,
+        );
         assert_eq!(
             (
                 creators[0].handle.as_str(),

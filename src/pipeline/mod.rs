@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use crate::api::ApiClient;
 use crate::config::{CampaignConfig, Config, PluginConfig};
-use crate::domain::{AlertsOutcome, DayMetrics, SentimentOutcome, TrackedVideo};
+use crate::domain::{AlertsOutcome, CreatorStats, DayMetrics, SentimentOutcome, TrackedVideo};
 use crate::plugin::{AlertRules, PluginHost, PluginLimits, PluginSource, SentimentScorer};
 use crate::store::{Store, StoreError};
 
@@ -267,7 +267,7 @@ impl CampaignDay {
             new_videos,
             previous_date: previous.map(|p| p.date),
             new_tracked_videos: videos.iter().filter(|v| v.first_seen == self.date).count() as u32,
-            top_creators: metrics::top_creators(&videos),
+            top_creators: CreatorStats::rank(&videos, metrics::TOP_CREATORS_KEPT),
             views_per_video: metrics::views_per_video(total_views, total_videos),
             videos,
             sentiment,

@@ -47,7 +47,7 @@ pub fn build_report(
         client: campaign.client.clone(),
         hashtags: campaign.hashtags.clone(),
         participation: participation(&rows, &latest, &period, campaign.videos),
-        top_creators: top_creators(&latest),
+        top_creators: CreatorStats::rank(latest.iter().map(|(_, video)| *video), TOP_LISTED),
         top_videos: top_videos(&latest),
         sentiment: sentiment(&rows),
         views_per_video: views_per_video(&rows),
@@ -137,25 +137,6 @@ fn participation(
             .map(|r| r.date)
             .collect(),
     }
-}
-
-fn top_creators(latest: &[Observation]) -> Vec<CreatorStats> {
-    let mut by_handle: HashMap<&str, CreatorStats> = HashMap::new();
-    for (_, video) in latest {
-        let creator = by_handle
-            .entry(&video.creator)
-            .or_insert_with(|| CreatorStats {
-                handle: video.creator.clone(),
-                videos: 0,
-                plays: 0,
-            });
-        creator.videos += 1;
-        creator.plays = creator.plays.saturating_add(video.stats.plays);
-    }
-    let mut creators: Vec<CreatorStats> = by_handle.into_values().collect();
-    creators.sort_by(|a, b| b.plays.cmp(&a.plays).then_with(|| a.handle.cmp(&b.handle)));
-    creators.truncate(TOP_LISTED);
-    creators
 }
 
 fn top_videos(latest: &[Observation]) -> Vec<TopVideo> {

@@ -33,15 +33,16 @@ async fn both_stats_placements_give_totals() {
     let mut sim_config = roomy_sim();
     sim_config.quirks.insert("nested".into(), quirks(true));
     sim_config.quirks.insert("beside".into(), quirks(false));
-    let sim = start_sim(sim_config).await;
-    let dir = tempfile::tempdir().unwrap();
-    let path = write_config(
-        dir.path(),
-        &sim.base_url(),
+    let World {
+        sim: _sim,
+        setup,
+        dir: _dir,
+    } = world(
+        sim_config,
         60_000,
         &[("a", &["nested"], ""), ("b", &["beside"], "")],
-    );
-    let setup = setup(&path, TEST_KEY);
+    )
+    .await;
     let summary = run(&setup, DAY1).await;
     for id in ["a", "b"] {
         let day = setup.store.day(id, date(DAY1)).unwrap().unwrap();
@@ -266,15 +267,11 @@ async fn a_failed_call_is_recorded_as_missing_never_as_zeros() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn re_running_a_date_spends_nothing_and_gives_the_same_day() {
-    let sim = start_sim(roomy_sim()).await;
-    let dir = tempfile::tempdir().unwrap();
-    let path = write_config(
-        dir.path(),
-        &sim.base_url(),
-        60_000,
-        &[("a", &["again"], "")],
-    );
-    let setup = setup(&path, TEST_KEY);
+    let World {
+        sim,
+        setup,
+        dir: _dir,
+    } = world(roomy_sim(), 60_000, &[("a", &["again"], "")]).await;
     let first = run(&setup, DAY1).await;
     let stored = setup.store.day("a", date(DAY1)).unwrap().unwrap();
     let charged = sim.stats().credits_charged;
@@ -296,15 +293,11 @@ async fn zero_video_count_falls_back_to_videos_seen() {
             ..quirks(false)
         },
     );
-    let sim = start_sim(sim_config).await;
-    let dir = tempfile::tempdir().unwrap();
-    let path = write_config(
-        dir.path(),
-        &sim.base_url(),
-        60_000,
-        &[("a", &["zerocount"], "")],
-    );
-    let setup = setup(&path, TEST_KEY);
+    let World {
+        sim,
+        setup,
+        dir: _dir,
+    } = world(sim_config, 60_000, &[("a", &["zerocount"], "")]).await;
     sim.set_date(date("2026-11-10"));
     run(&setup, "2026-11-10").await;
     let day = setup.store.day("a", date("2026-11-10")).unwrap().unwrap();
@@ -323,15 +316,11 @@ async fn a_backward_step_in_views_is_a_negative_delta_not_an_alert() {
             ..quirks(false)
         },
     );
-    let sim = start_sim(sim_config).await;
-    let dir = tempfile::tempdir().unwrap();
-    let path = write_config(
-        dir.path(),
-        &sim.base_url(),
-        60_000,
-        &[("a", &["wobbly"], "")],
-    );
-    let setup = setup(&path, TEST_KEY);
+    let World {
+        sim,
+        setup,
+        dir: _dir,
+    } = world(sim_config, 60_000, &[("a", &["wobbly"], "")]).await;
     for day in ["2026-11-05", "2026-11-06"] {
         sim.set_date(date(day));
         run(&setup, day).await;

@@ -54,8 +54,9 @@ pub fn write_config(
             .collect::<Vec<_>>()
             .join(", ");
         text.push_str(&format!(
-            "\n[[campaigns]]\nid = \"{id}\"\nclient = \"acme\"\nhashtags = [{tags}]\n{extra}\n"
+            "\n[[campaigns]]\nid = \"{id}\"\nclient = \"acme\"\nhashtags = [{tags}]\n"
         ));
+        // Defaults first: `extra` may open a sub-table, after which no campaign key may follow.
         for default in [
             "videos = 30",
             "sentiment_videos = 2",
@@ -66,6 +67,7 @@ pub fn write_config(
                 text.push_str(&format!("{default}\n"));
             }
         }
+        text.push_str(&format!("{extra}\n"));
     }
     let path = dir.join("campaigns.toml");
     std::fs::write(&path, text).unwrap();
@@ -103,6 +105,35 @@ pub fn setup(config_path: &Path, key: &str) -> Setup {
     }
 }
 
+/// A simulator, a campaigns.toml pointing at it in a temporary directory, and a pipeline.
+pub struct World {
+    pub sim: SimServer,
+    pub setup: Setup,
+    /// Kept alive for the test's duration; removed on drop.
+    pub dir: tempfile::TempDir,
+}
+
+pub async fn world(
+    sim: SimConfig,
+    requests_per_minute: u32,
+    campaigns: &[(&str, &[&str], &str)],
+) -> World {
+    let sim = start_sim(sim).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config_path = write_config(dir.path(), &sim.base_url(), requests_per_minute, campaigns);
+    let setup = setup(&config_path, TEST_KEY);
+    World { sim, setup, dir }
+}
+
 pub fn date(s: &str) -> chrono::NaiveDate {
     s.parse().unwrap()
+}
+
+/// Comments with these texts, ids `c0`, `c1`...
+pub fn comments<S: AsRef<str>>(texts: &[S]) -> Vec<hashtrack::domain::Comment> {
+    texts
+        .iter()
+        .enumerate()
+        .map(|(i, text)| hashtrack::domain::Comment::from_text(format!("c{i}"), text.as_ref()))
+        .collect()
 }

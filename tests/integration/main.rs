@@ -6,6 +6,7 @@ mod common;
 mod cli;
 mod collector;
 mod example_plugins;
+mod hostile_plugins;
 mod plugin_cli;
 mod plugin_sandbox;
 mod rescore;

@@ -6,8 +6,10 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
-use hashtrack::domain::{Comment, DayFacts, Severity};
+use hashtrack::domain::{DayFacts, Severity};
 use hashtrack::plugin::{PluginError, PluginErrorKind, PluginHost, PluginLimits, PluginSource};
+
+use crate::common::comments;
 
 const CAMPAIGN: &str = "brandx-spring";
 
@@ -21,21 +23,6 @@ fn fixture(name: &str) -> PluginSource {
 
 fn host() -> PluginHost {
     PluginHost::new(None).expect("plugin host")
-}
-
-fn comments(texts: &[&str]) -> Vec<Comment> {
-    texts
-        .iter()
-        .enumerate()
-        .map(|(i, text)| Comment {
-            id: format!("c{i}"),
-            text: text.to_string(),
-            created_at: 1_773_446_400,
-            likes: i as u64 * 3,
-            replies: 0,
-            author_handle: format!("fan{i}"),
-        })
-        .collect()
 }
 
 /// Scores `n` comments with a fixture under `limits`.

@@ -4,13 +4,16 @@
 //! The method is VADER's (Hutto & Gilbert, ICWSM 2014; MIT licence): every word, emoticon or
 //! emoji the lexicon knows carries a score on a -4..4 scale; negations, degree adverbs,
 //! ALL-CAPS and `!` adjust it; after "but" the clause that follows dominates; the sum is
-//! squashed into [-1, 1]. On top of VADER: TikTok slang and emoji meanings (💀 and 😭 are
-//! laughter, "mid" is an insult) and some 600 terms VADER lacks (`lexicon/hashtrack.tsv`); clause
+//! squashed into [-1, 1]. On top of VADER: TikTok slang, emoji meanings and fillers ("mid" is
+//! an insult, "honestly" says nothing) and some 700 terms and phrases VADER lacks
+//! (`lexicon/hashtrack.tsv`); laughter (💀, 😭, "lol") as emphasis of whatever the rest of the
+//! comment says; negations that never reach emoji or interjections ("not buying it 😒"); clause
 //! punctuation that stops a negation from reaching the next clause; trailing intensifiers
 //! ("good af"); "too" before a plain word as a complaint ("too long"); counterfactuals
-//! ("could have been great"); degree words that are also sentiment words ("incredible")
-//! keeping their own score when nothing follows; and look-ups through inflections, negating
-//! affixes and stretched spellings ("tediously", "unhelpful", "loooove").
+//! ("could have been great"); sarcastic praise of a chore ("love paying for something that
+//! doesn't work"); degree words that are also sentiment words ("incredible") keeping their own
+//! score when nothing follows; and look-ups through inflections, negating affixes and
+//! stretched spellings ("tediously", "unhelpful", "loooove").
 //!
 //! Owns: tokenising, the built-in lexicon and overlays, the rules. Does not own: what the
 //! host counts as positive (see `wit/hashtrack.wit`) or how it is measured
@@ -295,23 +298,28 @@ fn adjusted_valences(tokens: &[Token], roles: &[Role]) -> Vec<f64> {
 
 /// Praise verbs that, followed by "how" or an activity, can be sarcastic: "love paying for
 /// something that doesn't work", "love how it broke".
-const SARCASTIC_PRAISE: [&str; 5] = ["love", "loving", "gotta love", "enjoy", "adore"];
+const SARCASTIC_PRAISE: [&str; 4] = ["love", "loving", "enjoy", "adore"];
 
-/// Negates sarcastic praise: a praise verb aimed at an activity or a "how" clause while
-/// everything else in the comment complains. Genuine praise of that shape ("love how soft it
-/// is") has nothing negative around it and keeps its score.
+/// How negative the rest of a comment must be for praise of the sarcastic shape to count as
+/// sarcasm: a clear complaint ("broke", "doesn't work"), not a stray "no".
+const SARCASM_EVIDENCE: f64 = -1.5;
+
+/// Negates sarcastic praise: a praise verb aimed at an activity or a "how" clause while the
+/// rest of the comment clearly complains. Genuine praise of that shape ("love how soft it
+/// is") has no complaint around it and keeps its score.
 fn read_sarcasm(tokens: &[Token], valences: &mut [f64]) {
     let total: f64 = valences.iter().sum();
     for i in 0..tokens.len().saturating_sub(1) {
         let next = &tokens[i + 1];
+        // The activity itself may be a mild chore ("paying"), never praise.
         let aimed_at_activity = next.is_word
             && !next.starts_clause
-            && valences[i + 1] == 0.0
+            && valences[i + 1] <= 0.0
             && (next.text == "how" || next.text.ends_with("ing"));
         if valences[i] > 0.0
             && SARCASTIC_PRAISE.contains(&tokens[i].text.as_str())
             && aimed_at_activity
-            && total - valences[i] < 0.0
+            && total - valences[i] <= SARCASM_EVIDENCE
         {
             valences[i] *= NEGATION_SCALAR;
         }
@@ -481,6 +489,125 @@ mod tests {
         ] {
             assert_negative(negative);
         }
+    }
+
+    #[test]
+    fn negation_leaves_emoji_and_interjections_alone() {
+        assert_negative("not buying it 😒");
+        assert_negative("this ain't it 🙄");
+        assert_negative("didn't expect that 😡");
+        assert_negative("no thanks ugh");
+        assert_negative("can't believe they changed the formula smh");
+        assert_negative("not again ughhh");
+        assert_positive("never thought i'd find one 😍");
+        // The words themselves are still negated.
+        assert_negative("not good 👀");
+    }
+
+    #[test]
+    fn a_reply_of_refusal_does_not_negate_what_follows() {
+        assert_negative("nah mid");
+        assert_negative("nah not worth it");
+        assert_negative("yeah no not worth it");
+        assert_positive("can't believe how good this is");
+        assert_negative("can't believe i fell for it");
+    }
+
+    #[test]
+    fn laughter_intensifies_the_rest_of_the_comment() {
+        assert_negative("flop era 💀💀");
+        assert!(score("flop era 💀💀") < score("flop era"));
+        assert!(score("this is so funny 💀") > score("this is so funny"));
+        assert!(score("the packaging is awful 😭") < score("the packaging is awful"));
+        assert!(score("not impressed lol") < score("not impressed"));
+        assert_negative("i'm dead this is so bad");
+        assert_positive("im crying this is adorable");
+        assert_positive("the way i screamed");
+        // Alone, laughter is mildly positive: amused, not delighted.
+        let alone = score("💀💀💀");
+        assert!(alone >= 0.05 && alone < score("love it"), "{alone}");
+        assert!(score("lmaooo") >= 0.05);
+    }
+
+    #[test]
+    fn fillers_carry_no_sentiment() {
+        for filler in [
+            "honestly",
+            "literally",
+            "ngl",
+            "fr",
+            "no cap",
+            "lowkey",
+            "highkey",
+            "bro",
+            "girl",
+            "omg",
+            "please",
+        ] {
+            assert_eq!(score(filler), 0.0, "{filler:?}");
+        }
+        assert_negative("honestly the worst purchase");
+        assert_negative("honestly no");
+        assert_negative("please stop posting these");
+        assert_negative("ngl bro this is mid");
+        // Before a sentiment word, "honestly" intensifies it.
+        assert!(score("honestly amazing") > score("amazing"));
+    }
+
+    #[test]
+    fn complaint_phrases_are_negative() {
+        for complaint in [
+            "mine doesn't even work",
+            "the cream did nothing for me",
+            "total waste of money",
+            "I want a refund asap",
+            "returned it the next day",
+            "already returned mine",
+            "the strap broke after two washes",
+            "this account went downhill",
+            "she really fell off this year",
+            "such a sellout",
+            "unfollowing after this",
+            "nobody asked for a new logo",
+            "literally ghosted me after I paid",
+            "it's giving scam",
+            "not worth it at that price",
+            "why is this on my fyp",
+            "the old version was better tbh",
+            "every video is an ad now",
+            "sorry but this shade is ugly",
+        ] {
+            assert_negative(complaint);
+        }
+    }
+
+    #[test]
+    fn praise_phrases_are_positive() {
+        for praise in [
+            "the lighting team understood the assignment",
+            "i'm hooked on this series",
+            "need a part 2 immediately",
+            "my holy grail lip oil",
+            "this blender is a game changer",
+            "the results tho",
+            "adding this to my routine",
+            "10/10 would buy again",
+            "W brand",
+            "obsessed with the new scent",
+            "sorry but this is the best serum ever",
+            "living for this colour",
+            "this made my day",
+        ] {
+            assert_positive(praise);
+        }
+    }
+
+    #[test]
+    fn praise_of_a_chore_amid_complaints_is_sarcasm() {
+        assert_negative("love paying for something that doesn't work");
+        assert_negative("love how it broke after two days");
+        assert_positive("love how soft it is");
+        assert_positive("loving using this every morning");
     }
 
     #[test]

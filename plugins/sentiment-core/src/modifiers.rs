@@ -33,9 +33,9 @@ pub fn modifier(term: &str) -> Option<Modifier> {
     use Modifier::*;
     let modifier = match term {
         "not" | "never" | "no" | "none" | "nope" | "nor" | "nothing" | "nowhere" | "neither"
-        | "without" | "cannot" | "rarely" | "seldom" | "despite" | "uhuh" | "nah" | "aint"
-        | "arent" | "cant" | "couldnt" | "darent" | "didnt" | "doesnt" | "dont" | "hadnt"
-        | "hasnt" | "havent" | "isnt" | "mightnt" | "mustnt" | "neednt" | "oughtnt" | "shant"
+        | "without" | "cannot" | "rarely" | "seldom" | "despite" | "uhuh" | "aint" | "arent"
+        | "cant" | "couldnt" | "darent" | "didnt" | "doesnt" | "dont" | "hadnt" | "hasnt"
+        | "havent" | "isnt" | "mightnt" | "mustnt" | "neednt" | "oughtnt" | "shant"
         | "shouldnt" | "wasnt" | "werent" | "wont" | "wouldnt" => Negation,
         _ if !term.contains(' ') && term.ends_with("n't") => Negation,
         // Counterfactuals deny what follows: "could have been great" is a complaint.
@@ -71,7 +71,7 @@ pub fn modifier(term: &str) -> Option<Modifier> {
 
         "💀" | "☠" | "😭" | "😂" | "🤣" | "😹" | "lol" | "lmao" | "lmfao" | "rofl" | "haha"
         | "hahaha" | "hahahaha" | "i'm dead" | "im dead" | "i'm crying" | "im crying"
-        | "i'm dying" | "im dying" | "i'm screaming" | "im screaming" => Laughter,
+        | "i'm dying" | "im dying" | "i'm screaming" | "im screaming" | "i screamed" => Laughter,
         _ => return None,
     };
     Some(modifier)

@@ -39,6 +39,7 @@ fn is_interjection(word: &str) -> bool {
             | "woohoo"
             | "yum"
             | "yummy"
+            | "nah"
             | "yas"
             | "yass"
     )
