@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use rand::Rng;
 use reqwest::StatusCode;
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, RETRY_AFTER};
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER};
 use tokio::time::Instant;
 
 pub use limiter::{RateLimitHeaders, RateLimiter};
@@ -25,6 +25,15 @@ pub struct ApiKey(String);
 impl ApiKey {
     pub fn new(key: impl Into<String>) -> ApiKey {
         ApiKey(key.into())
+    }
+
+    /// `Bearer <key>`, marked sensitive so HTTP-level debug logging never prints it.
+    fn header_value(&self) -> HeaderValue {
+        let mut value = HeaderValue::from_str(&format!("Bearer {}", self.0))
+            // A key with control characters cannot be sent; an empty value fails auth cleanly.
+            .unwrap_or_else(|_| HeaderValue::from_static(""));
+        value.set_sensitive(true);
+        value
     }
 }
 
@@ -212,7 +221,7 @@ impl ApiClient {
             let sent = self
                 .http
                 .post(&url)
-                .header(AUTHORIZATION, format!("Bearer {}", self.key.0))
+                .header(AUTHORIZATION, self.key.header_value())
                 .header(CONTENT_TYPE, "application/json")
                 .json(&body)
                 .send()
