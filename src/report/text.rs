@@ -11,6 +11,9 @@ use crate::domain::{AlertsOutcome, SentimentOutcome, Severity, VideoCountSource}
 
 /// Notes, reasons and alert messages are cut to about one terminal line.
 const NOTE_CHARS: usize = 72;
+/// Alert messages are what a client acts on: kept whole (up to this), wrapped to fit.
+const ALERT_CHARS: usize = 300;
+const ALERT_LINE_CHARS: usize = 72;
 /// A day with many failures lists this many notes and a count of the rest.
 const NOTES_PER_DAY: usize = 3;
 const CAPTION_CHARS: usize = 40;
@@ -271,8 +274,15 @@ fn quality_alerts_and_cost(lines: &mut Vec<String>, r: &CampaignReport) {
             Severity::Warning => "warning",
             Severity::Critical => "CRITICAL",
         };
-        let text = one_line(&format!("{}: {}", a.rule, a.message), NOTE_CHARS);
-        lines.push(format!("  {}  {severity:<8}  {text}", a.date));
+        let text = one_line(&a.message, ALERT_CHARS);
+        for (i, part) in wrap(&text, ALERT_LINE_CHARS).into_iter().enumerate() {
+            let lead = if i == 0 {
+                format!("{}  {severity:<8}", a.date)
+            } else {
+                String::new()
+            };
+            lines.push(format!("  {lead:<20}  {part}"));
+        }
     }
     let unevaluated = dates_where(&r.days, |d| {
         matches!(d.alerts, Some(AlertsOutcome::Unavailable { .. }))
@@ -330,10 +340,27 @@ fn date_ranges(dates: &[NaiveDate]) -> String {
     runs.join(", ")
 }
 
+/// Splits `text` at spaces into lines of at most `width` characters (a longer word stands
+/// alone on its line).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split(' ') {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= width => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_string()),
+        }
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::fixtures::{campaign, date, day, week};
     use super::super::{ReportFormat, build_report, render};
+    use super::wrap;
     use crate::domain::SentimentOutcome;
 
     fn week_report() -> String {
@@ -451,5 +478,13 @@ mod tests {
             ),
             "{text}"
         );
+    }
+
+    #[test]
+    fn long_alerts_wrap_at_spaces_without_losing_words() {
+        let text = "Low activity: only 300,000 new views today, below the 500,000 minimum set for this campaign.";
+        let lines = wrap(text, 30);
+        assert!(lines.iter().all(|l| l.chars().count() <= 30), "{lines:?}");
+        assert_eq!(lines.join(" "), text);
     }
 }
