@@ -37,10 +37,12 @@ async fn both_stats_placements_give_totals() {
         sim: _sim,
         setup,
         dir: _dir,
+        ..
     } = world(
         sim_config,
         60_000,
         &[("a", &["nested"], ""), ("b", &["beside"], "")],
+        TEST_KEY,
     )
     .await;
     let summary = run(&setup, DAY1).await;
@@ -68,17 +70,20 @@ async fn repeated_items_across_pages_are_counted_once() {
             ..quirks(false)
         },
     );
-    let sim = start_sim(sim_config).await;
-    let dir = tempfile::tempdir().unwrap();
-    let path = write_config(
-        dir.path(),
-        &sim.base_url(),
+    let World {
+        sim,
+        setup,
+        dir: _dir,
+        ..
+    } = world(
+        sim_config,
         60_000,
         &[("a", &["dupes"], "videos = 75\ncomments_per_video = 120")],
-    );
+        TEST_KEY,
+    )
+    .await;
     // Later days have more videos and comments than one page holds.
     sim.set_date(date("2026-11-20"));
-    let setup = setup(&path, TEST_KEY);
     run(&setup, "2026-11-20").await;
     let day = setup.store.day("a", date("2026-11-20")).unwrap().unwrap();
     let mut ids: Vec<_> = day.videos.iter().map(|v| v.id.clone()).collect();
@@ -95,7 +100,12 @@ async fn repeated_items_across_pages_are_counted_once() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn rate_limited_and_server_errors_are_retried() {
-    let sim = start_sim(roomy_sim()).await;
+    let World {
+        sim,
+        setup,
+        dir: _dir,
+        ..
+    } = world(roomy_sim(), 60_000, &[("a", &["retryme"], "")], TEST_KEY).await;
     sim.inject(Fault {
         endpoint: Some(Endpoint::HashtagInfo),
         kind: FaultKind::RateLimited {
@@ -108,14 +118,6 @@ async fn rate_limited_and_server_errors_are_retried() {
         kind: FaultKind::Status(503),
         times: 2,
     });
-    let dir = tempfile::tempdir().unwrap();
-    let path = write_config(
-        dir.path(),
-        &sim.base_url(),
-        60_000,
-        &[("a", &["retryme"], "")],
-    );
-    let setup = setup(&path, TEST_KEY);
     let started = std::time::Instant::now();
     let summary = run(&setup, DAY1).await;
     assert_eq!(
@@ -135,24 +137,22 @@ async fn rate_limited_and_server_errors_are_retried() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn pacing_at_the_providers_limit_sees_no_429() {
-    let sim = start_sim(SimConfig {
+    let sim_config = SimConfig {
         requests_per_window: 5,
         window: Duration::from_secs(1),
         ..roomy_sim()
-    })
-    .await;
-    let dir = tempfile::tempdir().unwrap();
+    };
+    let campaigns: &[(&str, &[&str], &str)] = &[
+        ("a", &["paced"], "sentiment_videos = 4"),
+        ("b", &["paced2"], "sentiment_videos = 4"),
+    ];
     // 300 a minute is the simulator's 5 a second.
-    let path = write_config(
-        dir.path(),
-        &sim.base_url(),
-        300,
-        &[
-            ("a", &["paced"], "sentiment_videos = 4"),
-            ("b", &["paced2"], "sentiment_videos = 4"),
-        ],
-    );
-    let setup = setup(&path, TEST_KEY);
+    let World {
+        sim,
+        setup,
+        dir: _dir,
+        ..
+    } = world(sim_config, 300, campaigns, TEST_KEY).await;
     let summary = run(&setup, DAY1).await;
     assert!(summary.requests >= 10, "{summary:?}");
     assert_eq!(sim.stats().rate_limited, 0);
@@ -166,15 +166,18 @@ async fn pacing_at_the_providers_limit_sees_no_429() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_refused_key_stops_all_spending_at_once() {
-    let sim = start_sim(roomy_sim()).await;
-    let dir = tempfile::tempdir().unwrap();
-    let path = write_config(
-        dir.path(),
-        &sim.base_url(),
+    let World {
+        sim,
+        setup,
+        dir: _dir,
+        ..
+    } = world(
+        roomy_sim(),
         60_000,
         &[("a", &["one"], ""), ("b", &["two"], "")],
-    );
-    let setup = setup(&path, "wrong-key");
+        "wrong-key",
+    )
+    .await;
     let summary = run(&setup, DAY1).await;
     let reason = summary
         .spending_stopped
@@ -203,19 +206,16 @@ async fn a_refused_key_stops_all_spending_at_once() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn running_out_of_credits_stops_spending_with_a_clear_message() {
-    let sim = start_sim(SimConfig {
+    let sim_config = SimConfig {
         credits: 3,
         ..roomy_sim()
-    })
-    .await;
-    let dir = tempfile::tempdir().unwrap();
-    let path = write_config(
-        dir.path(),
-        &sim.base_url(),
-        60_000,
-        &[("a", &["broke"], "")],
-    );
-    let setup = setup(&path, TEST_KEY);
+    };
+    let World {
+        sim,
+        setup,
+        dir: _dir,
+        ..
+    } = world(sim_config, 60_000, &[("a", &["broke"], "")], TEST_KEY).await;
     let summary = run(&setup, DAY1).await;
     let reason = summary
         .spending_stopped
@@ -236,20 +236,17 @@ async fn running_out_of_credits_stops_spending_with_a_clear_message() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_failed_call_is_recorded_as_missing_never_as_zeros() {
-    let sim = start_sim(roomy_sim()).await;
+    let World {
+        sim,
+        setup,
+        dir: _dir,
+        ..
+    } = world(roomy_sim(), 60_000, &[("a", &["flaky"], "")], TEST_KEY).await;
     sim.inject(Fault {
         endpoint: Some(Endpoint::HashtagInfo),
         kind: FaultKind::Status(500),
         times: 100,
     });
-    let dir = tempfile::tempdir().unwrap();
-    let path = write_config(
-        dir.path(),
-        &sim.base_url(),
-        60_000,
-        &[("a", &["flaky"], "")],
-    );
-    let setup = setup(&path, TEST_KEY);
     let summary = run(&setup, DAY1).await;
     let day = setup.store.day("a", date(DAY1)).unwrap().unwrap();
     assert_eq!(day.total_views, None);
@@ -271,7 +268,8 @@ async fn re_running_a_date_spends_nothing_and_gives_the_same_day() {
         sim,
         setup,
         dir: _dir,
-    } = world(roomy_sim(), 60_000, &[("a", &["again"], "")]).await;
+        ..
+    } = world(roomy_sim(), 60_000, &[("a", &["again"], "")], TEST_KEY).await;
     let first = run(&setup, DAY1).await;
     let stored = setup.store.day("a", date(DAY1)).unwrap().unwrap();
     let charged = sim.stats().credits_charged;
@@ -297,7 +295,8 @@ async fn zero_video_count_falls_back_to_videos_seen() {
         sim,
         setup,
         dir: _dir,
-    } = world(sim_config, 60_000, &[("a", &["zerocount"], "")]).await;
+        ..
+    } = world(sim_config, 60_000, &[("a", &["zerocount"], "")], TEST_KEY).await;
     sim.set_date(date("2026-11-10"));
     run(&setup, "2026-11-10").await;
     let day = setup.store.day("a", date("2026-11-10")).unwrap().unwrap();
@@ -320,7 +319,8 @@ async fn a_backward_step_in_views_is_a_negative_delta_not_an_alert() {
         sim,
         setup,
         dir: _dir,
-    } = world(sim_config, 60_000, &[("a", &["wobbly"], "")]).await;
+        ..
+    } = world(sim_config, 60_000, &[("a", &["wobbly"], "")], TEST_KEY).await;
     for day in ["2026-11-05", "2026-11-06"] {
         sim.set_date(date(day));
         run(&setup, day).await;

@@ -108,6 +108,7 @@ pub fn setup(config_path: &Path, key: &str) -> Setup {
 /// A simulator, a campaigns.toml pointing at it in a temporary directory, and a pipeline.
 pub struct World {
     pub sim: SimServer,
+    pub config_path: PathBuf,
     pub setup: Setup,
     /// Kept alive for the test's duration; removed on drop.
     pub dir: tempfile::TempDir,
@@ -117,12 +118,26 @@ pub async fn world(
     sim: SimConfig,
     requests_per_minute: u32,
     campaigns: &[(&str, &[&str], &str)],
+    key: &str,
 ) -> World {
     let sim = start_sim(sim).await;
     let dir = tempfile::tempdir().unwrap();
     let config_path = write_config(dir.path(), &sim.base_url(), requests_per_minute, campaigns);
-    let setup = setup(&config_path, TEST_KEY);
-    World { sim, setup, dir }
+    let setup = setup(&config_path, key);
+    World {
+        sim,
+        config_path,
+        setup,
+        dir,
+    }
+}
+
+/// A re-scoring pipeline (no API client) over `store`, with the configuration now in
+/// `config_path`.
+pub fn rescorer(config_path: &Path, store: Arc<Store>) -> Pipeline {
+    let config = Arc::new(Config::load(config_path).unwrap());
+    let host = PluginHost::new(Some(plugin_cache())).unwrap();
+    Pipeline::new(config, store, &host, None)
 }
 
 pub fn date(s: &str) -> chrono::NaiveDate {

@@ -3,12 +3,9 @@
 //! can be re-scored later with a working plugin at no cost.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
-use hashtrack::config::Config;
 use hashtrack::domain::{AlertsOutcome, SentimentOutcome};
-use hashtrack::pipeline::{CampaignStatus, Pipeline};
-use hashtrack::plugin::PluginHost;
+use hashtrack::pipeline::CampaignStatus;
 
 use crate::common::*;
 
@@ -34,8 +31,6 @@ const HOSTILE: [(&str, &str, &[&str]); 4] = [
 
 #[tokio::test(flavor = "multi_thread")]
 async fn hostile_plugins_fail_only_their_own_campaign_day() {
-    let sim = start_sim(roomy_sim()).await;
-    let dir = tempfile::tempdir().unwrap();
     let mut campaigns: Vec<(&str, &[&str], String)> = HOSTILE
         .iter()
         .map(|(id, wat, _)| {
@@ -51,8 +46,12 @@ async fn hostile_plugins_fail_only_their_own_campaign_day() {
         .iter()
         .map(|(id, tags, extra)| (*id, *tags, extra.as_str()))
         .collect();
-    let path = write_config(dir.path(), &sim.base_url(), 60_000, &borrowed);
-    let setup = setup(&path, TEST_KEY);
+    let World {
+        sim,
+        config_path: path,
+        setup,
+        dir: _dir,
+    } = world(roomy_sim(), 60_000, &borrowed, TEST_KEY).await;
     let summary = setup
         .pipeline
         .run_day(date("2026-11-05"), &[], &|_| {})
@@ -95,11 +94,9 @@ async fn hostile_plugins_fail_only_their_own_campaign_day() {
         .collect::<Vec<_>>()
         .join("\n");
     std::fs::write(&path, fixed).unwrap();
-    let config = Arc::new(Config::load(&path).unwrap());
-    let host = PluginHost::new(Some(plugin_cache())).unwrap();
     let store = setup.store.clone();
     drop(setup);
-    let rescorer = Pipeline::new(config, store.clone(), &host, None);
+    let rescorer = rescorer(&path, store.clone());
     rescorer
         .run_day(date("2026-11-05"), &[], &|_| {})
         .await

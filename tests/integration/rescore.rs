@@ -1,11 +1,6 @@
 //! Re-scoring stored days with a new lexicon: different sentiment, no API call, no credit.
 
-use std::sync::Arc;
-
-use hashtrack::config::Config;
 use hashtrack::domain::SentimentOutcome;
-use hashtrack::pipeline::Pipeline;
-use hashtrack::plugin::PluginHost;
 
 use crate::common::*;
 
@@ -21,16 +16,14 @@ fn positive_ratio(outcome: &SentimentOutcome) -> f64 {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn rescoring_with_a_new_lexicon_changes_sentiment_and_spends_nothing() {
-    let sim = start_sim(roomy_sim()).await;
-    let dir = tempfile::tempdir().unwrap();
-    let path = write_config(
-        dir.path(),
-        &sim.base_url(),
-        60_000,
-        &[("a", &["rescoreme"], "sentiment_videos = 3")],
-    );
+    let campaigns: &[(&str, &[&str], &str)] = &[("a", &["rescoreme"], "sentiment_videos = 3")];
+    let World {
+        sim,
+        config_path: path,
+        setup,
+        dir,
+    } = world(roomy_sim(), 60_000, campaigns, TEST_KEY).await;
     let days = ["2026-11-03", "2026-11-04"];
-    let setup = setup(&path, TEST_KEY);
     for day in days {
         sim.set_date(date(day));
         setup
@@ -51,9 +44,7 @@ async fn rescoring_with_a_new_lexicon_changes_sentiment_and_spends_nothing() {
     let text = std::fs::read_to_string(&path).unwrap()
         + "[campaigns.sentiment.settings]\nlexicon-file = \"grumpy.txt\"\n";
     std::fs::write(&path, text).unwrap();
-    let config = Arc::new(Config::load(&path).unwrap());
-    let host = PluginHost::new(Some(plugin_cache())).unwrap();
-    let rescorer = Pipeline::new(config, store.clone(), &host, None);
+    let rescorer = rescorer(&path, store.clone());
     for (day, old) in days.iter().zip(&before) {
         let summary = rescorer.run_day(date(day), &[], &|_| {}).await.unwrap();
         assert_eq!((summary.credits_spent, summary.requests), (0, 0));
