@@ -46,11 +46,28 @@ pub struct Video {
     pub creator: Creator,
 }
 
-/// One page of a hashtag's video feed.
+/// Something the API identifies by a string id, unique within its list.
+pub trait Identified {
+    fn id(&self) -> &str;
+}
+
+impl Identified for Video {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Identified for Comment {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+/// One page of a cursor-paginated list: a hashtag's videos, a video's comments.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct VideoPage {
-    pub videos: Vec<Video>,
-    /// The cursor of the next page; `None` when the feed has no more.
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// The cursor of the next page; `None` when the list has no more.
     pub next_cursor: Option<String>,
 }
 
@@ -78,13 +95,6 @@ impl Comment {
             author_handle: String::new(),
         }
     }
-}
-
-/// One page of a video's comments.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CommentPage {
-    pub comments: Vec<Comment>,
-    pub next_cursor: Option<String>,
 }
 
 /// How serious an alert is.

@@ -10,7 +10,7 @@ use serde::de::{self, Deserializer};
 use serde_json::{Value, json};
 
 use super::ApiRequest;
-use crate::domain::{Comment, CommentPage, Creator, HashtagInfo, Video, VideoPage, VideoStats};
+use crate::domain::{Comment, Creator, HashtagInfo, Page, Video, VideoStats};
 
 /// A response body that does not follow the contract.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -197,12 +197,12 @@ struct WireAuthor {
 }
 
 /// Parses one page of a hashtag's video feed.
-pub fn parse_video_page(body: &[u8]) -> Result<VideoPage, WireError> {
+pub fn parse_video_page(body: &[u8]) -> Result<Page<Video>, WireError> {
     let envelope: Envelope<VideoData> = parse("hashtag videos", body)?;
     let data = envelope.data;
-    Ok(VideoPage {
+    Ok(Page {
         next_cursor: next_cursor(data.has_more, data.cursor),
-        videos: data
+        items: data
             .aweme_list
             .into_iter()
             .map(|v| Video {
@@ -255,12 +255,12 @@ struct WireCommentUser {
 }
 
 /// Parses one page of a video's comments.
-pub fn parse_comment_page(body: &[u8]) -> Result<CommentPage, WireError> {
+pub fn parse_comment_page(body: &[u8]) -> Result<Page<Comment>, WireError> {
     let envelope: Envelope<CommentData> = parse("video comments", body)?;
     let data = envelope.data;
-    Ok(CommentPage {
+    Ok(Page {
         next_cursor: next_cursor(data.has_more, data.cursor),
-        comments: data
+        items: data
             .comments
             .into_iter()
             .map(|c| Comment {
@@ -342,7 +342,7 @@ mod tests {
         let more = br#"{"data":{"aweme_list":[{"aweme_id":"7","desc":"hi","create_time":1700000000,"statistics":{"play_count":10,"digg_count":2,"comment_count":1,"share_count":0,"collect_count":0},"author":{"unique_id":"ana","nickname":"Ana","sec_uid":"x"}}],"cursor":"20","has_more":1}}"#;
         let page = parse_video_page(more).unwrap();
         assert_eq!(page.next_cursor.as_deref(), Some("20"));
-        assert_eq!(page.videos[0].creator.handle, "ana");
+        assert_eq!(page.items[0].creator.handle, "ana");
         let last = br#"{"data":{"comments":[],"cursor":"40","has_more":0}}"#;
         assert_eq!(parse_comment_page(last).unwrap().next_cursor, None);
         let bad = br#"{"data":{"comments":[],"cursor":"40","has_more":2}}"#;

@@ -10,12 +10,12 @@ use std::collections::HashSet;
 use crate::api::ApiRequest;
 use crate::api::wire;
 use crate::config::{CampaignConfig, MAX_COMMENTS_PER_PAGE, MAX_VIDEOS_PER_PAGE};
-use crate::domain::{Comment, HashtagInfo, Video};
+use crate::domain::{Comment, HashtagInfo, Identified, Page, Video};
 
 use super::fetch::{FetchError, Fetcher};
 
 /// Pages beyond the strict need that a feed may take to make up for repeated items.
-const EXTRA_PAGES_FOR_DUPLICATES: u32 = 3;
+const EXTRA_PAGES_FOR_DUPLICATES: usize = 3;
 
 /// What one campaign-day's collection produced.
 #[derive(Debug, Default)]
@@ -117,38 +117,26 @@ async fn collect_feed(
     seen: &mut HashSet<String>,
     out: &mut Collected,
 ) {
-    let wanted = campaign.videos as usize;
-    let mut from_this_feed = 0;
-    let mut cursor = "0".to_string();
-    let max_pages = campaign.videos.div_ceil(MAX_VIDEOS_PER_PAGE) + EXTRA_PAGES_FOR_DUPLICATES;
-    for _ in 0..max_pages {
-        let count = (wanted - from_this_feed).min(MAX_VIDEOS_PER_PAGE as usize) as u32;
-        let request = ApiRequest::HashtagVideos {
-            hashtag_id: hashtag_id.to_string(),
-            cursor: cursor.clone(),
-            count,
-        };
-        let page = match fetcher
-            .fetch(&campaign.id, &request, wire::parse_video_page)
-            .await
-        {
-            Ok(page) => page,
-            Err(e) => {
-                out.missing
-                    .push(format!("#{name} videos from cursor {cursor}: {e}"));
-                return;
-            }
-        };
-        for video in page.videos {
-            if from_this_feed < wanted && seen.insert(video.id.clone()) {
-                from_this_feed += 1;
-                out.videos.push((name.to_string(), video));
-            }
-        }
-        match page.next_cursor {
-            Some(next) if from_this_feed < wanted => cursor = next,
-            _ => return,
-        }
+    let request = |cursor, count| ApiRequest::HashtagVideos {
+        hashtag_id: hashtag_id.to_string(),
+        cursor,
+        count,
+    };
+    let (videos, failure) = paginate(
+        fetcher,
+        &campaign.id,
+        campaign.videos,
+        MAX_VIDEOS_PER_PAGE,
+        request,
+        wire::parse_video_page,
+        seen,
+    )
+    .await;
+    out.videos
+        .extend(videos.into_iter().map(|video| (name.to_string(), video)));
+    if let Some((cursor, e)) = failure {
+        out.missing
+            .push(format!("#{name} videos from cursor {cursor}: {e}"));
     }
 }
 
@@ -159,31 +147,60 @@ async fn collect_comments(
     seen: &mut HashSet<String>,
     comments: &mut Vec<Comment>,
 ) -> Result<(), FetchError> {
-    let wanted = campaign.comments_per_video as usize;
-    let mut collected = 0;
+    let request = |cursor, count| ApiRequest::VideoComments {
+        video_id: video_id.to_string(),
+        cursor,
+        count,
+    };
+    let (page_items, failure) = paginate(
+        fetcher,
+        &campaign.id,
+        campaign.comments_per_video,
+        MAX_COMMENTS_PER_PAGE,
+        request,
+        wire::parse_comment_page,
+        seen,
+    )
+    .await;
+    comments.extend(page_items);
+    failure.map_or(Ok(()), |(_, e)| Err(e))
+}
+
+/// Collects up to `wanted` distinct items of a cursor-paginated list, skipping items whose id
+/// is already in `seen` (pages repeat items). Page sizes depend only on what was collected, so
+/// a re-run asks for the same pages. Returns the items and, if a page failed, its cursor and
+/// the error (the items before it are kept).
+async fn paginate<T: Identified>(
+    fetcher: &Fetcher,
+    campaign: &str,
+    wanted: u32,
+    page_size: u32,
+    request: impl Fn(String, u32) -> ApiRequest,
+    parse: fn(&[u8]) -> Result<Page<T>, wire::WireError>,
+    seen: &mut HashSet<String>,
+) -> (Vec<T>, Option<(String, FetchError)>) {
+    let wanted = wanted as usize;
+    let mut items = Vec::new();
     let mut cursor = "0".to_string();
-    let max_pages =
-        campaign.comments_per_video.div_ceil(MAX_COMMENTS_PER_PAGE) + EXTRA_PAGES_FOR_DUPLICATES;
+    let max_pages = wanted.div_ceil(page_size as usize) + EXTRA_PAGES_FOR_DUPLICATES;
     for _ in 0..max_pages {
-        let count = (wanted - collected).min(MAX_COMMENTS_PER_PAGE as usize) as u32;
-        let request = ApiRequest::VideoComments {
-            video_id: video_id.to_string(),
-            cursor: cursor.clone(),
-            count,
+        let count = (wanted - items.len()).min(page_size as usize) as u32;
+        let page = match fetcher
+            .fetch(campaign, &request(cursor.clone(), count), parse)
+            .await
+        {
+            Ok(page) => page,
+            Err(e) => return (items, Some((cursor, e))),
         };
-        let page = fetcher
-            .fetch(&campaign.id, &request, wire::parse_comment_page)
-            .await?;
-        for comment in page.comments {
-            if collected < wanted && seen.insert(comment.id.clone()) {
-                collected += 1;
-                comments.push(comment);
+        for item in page.items {
+            if items.len() < wanted && seen.insert(item.id().to_string()) {
+                items.push(item);
             }
         }
         match page.next_cursor {
-            Some(next) if collected < wanted => cursor = next,
+            Some(next) if items.len() < wanted => cursor = next,
             _ => break,
         }
     }
-    Ok(())
+    (items, None)
 }
