@@ -197,7 +197,7 @@ async fn a_run_killed_mid_way_and_resumed_pays_each_credit_once() {
     // Kill in the idle gap between two paced requests (the 4th was charged, its body is being
     // stored, the 5th is 250 ms away): a crash while a paid answer is on the wire is the one
     // loss no client can prevent, and not what this test is about.
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    tokio::time::sleep(Duration::from_millis(150)).await;
     child.kill().unwrap();
     child.wait().unwrap();
     let before_resume = sim.stats().credits_charged;
@@ -225,4 +225,74 @@ async fn run_to_end(config: &Path) -> i32 {
     })
     .await
     .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn rescore_recomputes_stored_days_without_calling_the_api() {
+    let sim = start_sim(roomy_sim()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_config(
+        dir.path(),
+        &sim.base_url(),
+        60_000,
+        &[("a", &["rescorecli"], "")],
+    );
+    let config = path.to_str().unwrap().to_string();
+    let (code, _, stderr) = tokio::task::spawn_blocking(move || {
+        run_cli(
+            &["run", "--config", &config, "--date", "2026-11-01"],
+            TEST_KEY,
+        );
+        run_cli(
+            &["run", "--config", &config, "--date", "2026-11-02"],
+            TEST_KEY,
+        )
+    })
+    .await
+    .unwrap();
+    assert_eq!(code, 0, "{stderr}");
+    let requests_before = sim.stats().requests;
+    let config = path.to_str().unwrap().to_string();
+    let (code, stdout, stderr) = tokio::task::spawn_blocking(move || {
+        run_cli(
+            &[
+                "rescore",
+                "--config",
+                &config,
+                "--from",
+                "2026-10-30",
+                "--to",
+                "2026-11-02",
+                "--json",
+            ],
+            "",
+        )
+    })
+    .await
+    .unwrap();
+    assert_eq!(code, 0, "{stderr}");
+    let days: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let dates: Vec<_> = days
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["date"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        dates,
+        ["2026-11-01", "2026-11-02"],
+        "only stored days are re-scored"
+    );
+    for day in days.as_array().unwrap() {
+        assert_eq!(
+            (day["credits_spent"].as_u64(), day["requests"].as_u64()),
+            (Some(0), Some(0))
+        );
+        assert_eq!(day["campaigns"][0]["status"], "complete");
+    }
+    assert_eq!(
+        sim.stats().requests,
+        charged,
+        "re-scoring must not call the API"
+    );
 }
