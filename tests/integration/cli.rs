@@ -292,7 +292,7 @@ async fn rescore_recomputes_stored_days_without_calling_the_api() {
     }
     assert_eq!(
         sim.stats().requests,
-        charged,
+        requests_before,
         "re-scoring must not call the API"
     );
 }
