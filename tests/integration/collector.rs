@@ -20,6 +20,13 @@ fn quirks(stats_nested: bool) -> HashtagQuirks {
     }
 }
 
+/// A roomy simulator in which `hashtag` shows exactly `quirks`.
+fn sim_with(hashtag: &str, quirks: HashtagQuirks) -> SimConfig {
+    let mut config = roomy_sim();
+    config.quirks.insert(hashtag.into(), quirks);
+    config
+}
+
 async fn run(setup: &Setup, day: &str) -> RunSummary {
     setup
         .pipeline
@@ -62,9 +69,8 @@ async fn both_stats_placements_give_totals() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn repeated_items_across_pages_are_counted_once() {
-    let mut sim_config = roomy_sim();
-    sim_config.quirks.insert(
-        "dupes".into(),
+    let sim_config = sim_with(
+        "dupes",
         HashtagQuirks {
             duplicate_items: true,
             ..quirks(false)
@@ -283,9 +289,8 @@ async fn re_running_a_date_spends_nothing_and_gives_the_same_day() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn zero_video_count_falls_back_to_videos_seen() {
-    let mut sim_config = roomy_sim();
-    sim_config.quirks.insert(
-        "zerocount".into(),
+    let sim_config = sim_with(
+        "zerocount",
         HashtagQuirks {
             zero_video_count: true,
             ..quirks(false)
@@ -307,9 +312,8 @@ async fn zero_video_count_falls_back_to_videos_seen() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_backward_step_in_views_is_a_negative_delta_not_an_alert() {
-    let mut sim_config = roomy_sim();
-    sim_config.quirks.insert(
-        "wobbly".into(),
+    let sim_config = sim_with(
+        "wobbly",
         HashtagQuirks {
             views_step_back_on: Some(date("2026-11-06")),
             ..quirks(false)
