@@ -41,7 +41,14 @@ const LEAKING_ENV: &[&str] = &[
 fn main() {
     let workspace = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("set by cargo"));
     let out_dir = PathBuf::from(env::var_os("OUT_DIR").expect("set by cargo"));
-    for watched in ["plugins", "wit", "Cargo.lock"] {
+    // The plugin crates and the contract, not `plugins/examples` or the brand lexicons.
+    for watched in [
+        "plugins/sentiment-core",
+        "plugins/sentiment-default",
+        "plugins/alerts-default",
+        "wit",
+        "Cargo.lock",
+    ] {
         println!("cargo:rerun-if-changed={watched}");
     }
 
