@@ -23,7 +23,7 @@ use hashtrack::store::Store;
 
 /// Overrides where compiled plugins are cached (default: `plugin-cache` in the data directory),
 /// so several data directories can share one cache.
-pub const PLUGIN_CACHE_ENV: &str = "HASHTRACK_PLUGIN_CACHE";
+const PLUGIN_CACHE_ENV: &str = "HASHTRACK_PLUGIN_CACHE";
 
 /// Exit code of a run that finished but left some campaign-day incomplete.
 pub const EXIT_INCOMPLETE: u8 = 2;
@@ -133,10 +133,14 @@ pub fn open_pipeline(
     api: Option<ApiClient>,
 ) -> Result<(Pipeline, Arc<Store>)> {
     let store = open_store(data_dir)?;
-    let cache = std::env::var_os(PLUGIN_CACHE_ENV)
-        .map_or_else(|| data_dir.join("plugin-cache"), PathBuf::from);
-    let host = PluginHost::new(Some(cache))?;
+    let host = plugin_host(data_dir.join("plugin-cache"))?;
     Ok((Pipeline::new(config, store.clone(), &host, api), store))
+}
+
+/// A plugin host caching compiled components in `$HASHTRACK_PLUGIN_CACHE`, else `default_cache`.
+pub fn plugin_host(default_cache: PathBuf) -> Result<PluginHost> {
+    let cache = std::env::var_os(PLUGIN_CACHE_ENV).map_or(default_cache, PathBuf::from);
+    Ok(PluginHost::new(Some(cache))?)
 }
 
 /// Today's date in the configured time zone.

@@ -13,6 +13,8 @@ use hashtrack::domain::{Comment, DayFacts};
 use hashtrack::plugin::{CallReport, PluginHost, PluginLimits, PluginSource, WIT_VERSION, World};
 use hashtrack::sentiment_eval::{Polarity, evaluate, parse_labelled, predicted_polarity};
 
+use super::plugin_host;
+
 /// Comments per call when evaluating a labelled file: well inside the default fuel and time.
 const EVAL_BATCH: usize = 500;
 
@@ -96,8 +98,8 @@ impl PluginOptions {
 }
 
 pub fn plugin(args: PluginArgs) -> Result<ExitCode> {
-    // Compiled components are cached beside the user's other hashtrack data.
-    let host = PluginHost::new(Some(std::env::temp_dir().join("hashtrack-plugin-cache")))?;
+    // No data directory here: compiled components are cached in the system's temp directory.
+    let host = plugin_host(std::env::temp_dir().join("hashtrack-plugin-cache"))?;
     match args.command {
         PluginCommand::Check { file } => check(&host, &file),
         PluginCommand::Test {
