@@ -449,4 +449,31 @@ mod tests {
             2
         );
     }
+
+    #[test]
+    fn a_videos_daily_counters_come_back_oldest_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let stats = |plays| VideoStats {
+            plays,
+            ..Default::default()
+        };
+        store
+            .put_video_stats("c", "v1", date("2026-11-03"), &stats(30))
+            .unwrap();
+        store
+            .put_video_stats("c", "v1", date("2026-11-01"), &stats(10))
+            .unwrap();
+        store
+            .put_video_stats("c", "v10", date("2026-11-02"), &stats(99))
+            .unwrap();
+        let history = store.video_history("c", "v1").unwrap();
+        assert_eq!(
+            history,
+            vec![
+                (date("2026-11-01"), stats(10)),
+                (date("2026-11-03"), stats(30))
+            ]
+        );
+    }
 }

@@ -16,7 +16,6 @@ const RESET_MARGIN: Duration = Duration::from_millis(50);
 /// What a response's `X-RateLimit-*` headers said.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RateLimitHeaders {
-    pub limit: Option<u32>,
     pub remaining: Option<u32>,
     /// Unix seconds at which the window resets.
     pub reset_unix: Option<u64>,

@@ -328,7 +328,6 @@ fn transport_message(e: &reqwest::Error) -> String {
 fn rate_limit_headers(headers: &HeaderMap) -> RateLimitHeaders {
     let number = |name: &str| headers.get(name)?.to_str().ok()?.trim().parse::<u64>().ok();
     RateLimitHeaders {
-        limit: number("x-ratelimit-limit").map(|n| n as u32),
         remaining: number("x-ratelimit-remaining").map(|n| n as u32),
         reset_unix: number("x-ratelimit-reset"),
     }
