@@ -115,23 +115,86 @@ pub struct Alert {
     pub message: String,
 }
 
-/// What alert rules see of one campaign-day (mirrors the WIT `day-metrics` record).
-/// `None` means missing data, never zero.
+/// What alert rules see of one campaign-day (mirrors the WIT 0.2 `day-facts` record).
+/// `None` means missing data, never zero. Every field has a default so that fixtures written by
+/// hand (`hashtrack plugin test --input days.json`) need only what they test.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct DayFacts {
     pub campaign_id: String,
     pub date: Option<NaiveDate>,
+    /// Days the changes cover: since the previous stored day (1 for consecutive days).
+    pub span_days: Option<u32>,
+    /// The date the data was fetched on, when that is not `date` (late or re-collected).
+    pub collected_on: Option<NaiveDate>,
     pub total_views: Option<u64>,
+    /// `None` when the API does not know (it reports 0 videos): see `videos_seen`.
     pub total_videos: Option<u64>,
-    pub new_views: Option<i64>,
-    pub new_videos: Option<i64>,
+    /// Distinct videos seen in the samples so far: a lower bound of the hashtag's videos.
+    pub videos_seen: u64,
+    pub views: Option<ViewGrowth>,
+    /// The API's video counts' change per day over the span (`None` when a count is unknown).
+    pub new_videos_per_day: Option<f64>,
     pub tracked_videos: u32,
+    /// Videos in today's sample that no earlier sample had: new *in the sample*.
     pub new_tracked_videos: u32,
-    pub top_video_views: Option<u64>,
-    pub comments_scored: u32,
-    pub positive_ratio: Option<f64>,
-    pub negative_ratio: Option<f64>,
-    pub mean_sentiment: Option<f64>,
+    pub hashtags: Vec<HashtagDay>,
+    pub videos: Vec<VideoFacts>,
+    /// Sentiment of the comments written since the previous collection (first read today).
+    pub new_comments: Option<SentimentSummary>,
+    /// Sentiment of every comment read up to and including this day.
+    pub comments_to_date: Option<SentimentSummary>,
+    /// Which scorer and settings produced the sentiment: equal strings, comparable scores.
+    pub scorer: String,
+    /// Alerts raised on this day (empty for the day being evaluated).
+    pub alerts: Vec<Alert>,
+}
+
+/// One tracked video as alert rules see it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct VideoFacts {
+    pub id: String,
+    pub creator: String,
+    pub stats: VideoStats,
+    pub first_seen: Option<NaiveDate>,
+    /// Plays gained since the video was last seen in a sample, and over how many days.
+    pub plays_change: Option<u64>,
+    pub change_span_days: Option<u32>,
+}
+
+/// New views over the days since the previous stored day, from two sources: the hashtag's
+/// rounded totals and the exact plays of the tracked videos.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ViewGrowth {
+    /// Days the change covers.
+    pub span_days: u32,
+    /// The best estimate of new views per day.
+    pub per_day: f64,
+    /// Per day, what the evidence rules out below: the tracked videos' exact gain (or the
+    /// totals' change less their rounding, when that is higher).
+    pub per_day_low: f64,
+    /// Per day, what the rounded totals allow at most; `None` when the totals are unknown.
+    pub per_day_high: Option<f64>,
+    /// The rounded totals' change over the whole span, and the step they move in.
+    pub totals_change: Option<i64>,
+    pub totals_step: Option<u64>,
+    /// Exact plays gained over the span by the tracked videos seen on both days, plus every
+    /// play of the videos posted since the previous collection.
+    pub tracked_change: u64,
+    /// How many videos that comparison covers.
+    pub tracked_compared: u32,
+    pub basis: GrowthBasis,
+}
+
+/// What a growth estimate rests on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GrowthBasis {
+    /// The tracked videos' exact gain, scaled by their share of the hashtag's views.
+    TrackedVideos,
+    /// The change of the rounded totals (no usable sample).
+    Totals,
 }
 
 /// Where a day's total video count came from.
@@ -163,6 +226,12 @@ pub struct TrackedVideo {
     pub stats: VideoStats,
     /// The first day this video appeared in the campaign's sample.
     pub first_seen: NaiveDate,
+    /// Plays gained since the video was last in a sample (the previous stored day's), and
+    /// over how many days; `None` when it was not in that sample.
+    #[serde(default)]
+    pub plays_change: Option<u64>,
+    #[serde(default)]
+    pub change_span_days: Option<u32>,
 }
 
 /// A creator's share of the day's sample: collaboration leads.
@@ -241,22 +310,47 @@ pub struct DayMetrics {
     pub campaign_id: String,
     pub client_id: String,
     pub date: NaiveDate,
+    /// Unix seconds of the day's first stored response: when its data was fetched.
+    #[serde(default)]
+    pub collected_at: Option<i64>,
+    /// The date (in the configured time zone) the data was fetched on, when that is not
+    /// `date`: a late run, or a day collected on purpose for another date.
+    #[serde(default)]
+    pub collected_on: Option<NaiveDate>,
     pub hashtags: Vec<HashtagDay>,
     /// `None` when any hashtag's info call failed: a partial sum would read as a collapse.
     pub total_views: Option<u64>,
+    /// `None` when a call failed or the API reported 0 videos (unknown): see `videos_seen`.
     pub total_videos: Option<u64>,
     pub video_count_source: VideoCountSource,
-    /// Against `previous_date`; negative deltas are data (upstream rounding).
+    /// Distinct videos seen in the campaign's samples so far: a lower bound of its videos.
+    #[serde(default)]
+    pub videos_seen: u64,
+    /// Change of the rounded totals since `previous_date` (the whole span, not per day);
+    /// negative deltas are data (upstream rounding).
     pub new_views: Option<i64>,
     pub new_videos: Option<i64>,
     pub previous_date: Option<NaiveDate>,
+    /// New views per day over the span, estimated from the totals and the tracked videos.
+    #[serde(default)]
+    pub view_growth: Option<ViewGrowth>,
     /// The day's feed sample, most-played first.
     pub videos: Vec<TrackedVideo>,
     pub new_tracked_videos: u32,
     /// Creators of the sample by plays, most first.
     pub top_creators: Vec<CreatorStats>,
     pub views_per_video: Option<f64>,
+    /// Sentiment of the comments written since the previous collection and first read today.
     pub sentiment: SentimentOutcome,
+    /// Comments read for the first time today, whenever they were written.
+    #[serde(default)]
+    pub comments_read: u32,
+    /// Sentiment of every comment read up to and including this day (the running total).
+    #[serde(default)]
+    pub sentiment_to_date: Option<SentimentSummary>,
+    /// Which scorer and settings scored the comments (see `DayFacts::scorer`).
+    #[serde(default)]
+    pub scorer: String,
     pub alerts: AlertsOutcome,
     /// Credits this campaign paid for this day, across every run of the day.
     pub credits_spent: u32,
@@ -265,26 +359,54 @@ pub struct DayMetrics {
 }
 
 impl DayMetrics {
-    /// What alert rules and reports see of this day.
+    /// Days since the previous stored day: what the day's changes cover.
+    pub fn span_days(&self) -> Option<u32> {
+        self.previous_date
+            .and_then(|p| u32::try_from((self.date - p).num_days()).ok())
+    }
+
+    /// What alert rules see of this day.
     pub fn facts(&self) -> DayFacts {
-        let scored = match &self.sentiment {
-            SentimentOutcome::Scored(s) => Some(s),
-            _ => None,
-        };
+        let span = self.span_days();
         DayFacts {
             campaign_id: self.campaign_id.clone(),
             date: Some(self.date),
+            span_days: span,
+            collected_on: self.collected_on,
             total_views: self.total_views,
             total_videos: self.total_videos,
-            new_views: self.new_views,
-            new_videos: self.new_videos,
+            videos_seen: self.videos_seen,
+            views: self.view_growth.clone(),
+            new_videos_per_day: self
+                .new_videos
+                .zip(span)
+                .filter(|(_, span)| *span > 0)
+                .map(|(n, span)| n as f64 / f64::from(span)),
             tracked_videos: self.videos.len() as u32,
             new_tracked_videos: self.new_tracked_videos,
-            top_video_views: self.videos.first().map(|v| v.stats.plays),
-            comments_scored: scored.map_or(0, |s| s.comments),
-            positive_ratio: scored.map(|s| s.positive_ratio),
-            negative_ratio: scored.map(|s| s.negative_ratio),
-            mean_sentiment: scored.map(|s| s.mean_score),
+            hashtags: self.hashtags.clone(),
+            videos: self
+                .videos
+                .iter()
+                .map(|v| VideoFacts {
+                    id: v.id.clone(),
+                    creator: v.creator.clone(),
+                    stats: v.stats,
+                    first_seen: Some(v.first_seen),
+                    plays_change: v.plays_change,
+                    change_span_days: v.change_span_days,
+                })
+                .collect(),
+            new_comments: match &self.sentiment {
+                SentimentOutcome::Scored(s) => Some(s.clone()),
+                _ => None,
+            },
+            comments_to_date: self.sentiment_to_date.clone(),
+            scorer: self.scorer.clone(),
+            alerts: match &self.alerts {
+                AlertsOutcome::Evaluated { alerts } => alerts.clone(),
+                AlertsOutcome::Unavailable { .. } => Vec::new(),
+            },
         }
     }
 }

@@ -13,4 +13,5 @@ pub mod plugin;
 pub mod report;
 pub mod sentiment_eval;
 pub mod sim;
+pub mod scorecard;
 pub mod store;

@@ -177,6 +177,16 @@ impl Store {
         self.flush()
     }
 
+    /// Every stored paid response with its `{date}/{request key}` key, in key order.
+    pub fn raw_entries(&self) -> impl Iterator<Item = Result<(String, RawSnapshot), StoreError>> + '_ {
+        self.raw.iter().map(|entry| {
+            let (key, value) = entry.map_err(|e| self.sled_err(e))?;
+            let key = String::from_utf8_lossy(&key).into_owned();
+            let snapshot = self.decode(&key, &value)?;
+            Ok((key, snapshot))
+        })
+    }
+
     /// Credits paid on `date`, per paying campaign, across every run of that day.
     pub fn credits_spent_on(&self, date: NaiveDate) -> Result<HashMap<String, u32>, StoreError> {
         let mut spent = HashMap::new();

@@ -4,22 +4,19 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::{Context, Result};
 use chrono::Days;
 
-use hashtrack::api::{ApiKey, RetryPolicy};
 use hashtrack::report::{ReportFormat, render};
-use hashtrack::sim::{SimConfig, SimServer};
+use hashtrack::sim::SimConfig;
 
 use super::report::campaign_reports;
-use super::run::{api_client, collect, progress_bar};
-use super::{ConfigArgs, describe_run, open_pipeline};
+use super::run::progress_bar;
+use super::simulated::SimulatedCampaigns;
+use super::{ConfigArgs, describe_run};
 
-/// The demo compresses the provider's per-minute limit: the simulator allows this many
-/// requests a second and the collector paces itself to match, so 30 days take seconds.
-const DEMO_REQUESTS_PER_SECOND: u32 = 200;
 /// Marks a data directory the demo created, so a re-run may start it afresh.
 const DEMO_MARKER: &str = ".hashtrack-demo";
 
@@ -34,43 +31,27 @@ pub struct DemoArgs {
 
 pub async fn demo(args: DemoArgs) -> Result<ExitCode> {
     let started = Instant::now();
-    let mut config = args.config.load()?;
+    let config = args.config.load()?;
     let data_dir = match &args.config.data_dir {
         Some(dir) => dir.clone(),
         None => fresh_demo_dir()?,
     };
-    let sim_config = SimConfig {
-        requests_per_window: DEMO_REQUESTS_PER_SECOND,
-        window: Duration::from_secs(1),
-        credits: 1_000_000,
-        api_key: Some("demo-key".to_string()),
-        ..SimConfig::default()
-    };
-    let first_day = sim_config.start_date;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .context("cannot listen on 127.0.0.1")?;
-    let sim = SimServer::start(listener, sim_config).await?;
-    config.settings.api_base_url = sim.base_url();
-    config.settings.requests_per_minute = DEMO_REQUESTS_PER_SECOND * 60;
-    let config = Arc::new(config);
+    let first_day = SimConfig::default().start_date;
+    let run = SimulatedCampaigns::start(config, SimConfig::default(), &data_dir).await?;
+    let config = run.config.clone();
     eprintln!(
         "demo: {} campaigns, {} days from {first_day}, simulated API at {}, data in {}",
         config.campaigns.len(),
         args.days,
-        sim.base_url(),
+        run.sim.base_url(),
         data_dir.display()
     );
-
-    let api = api_client(&config, ApiKey::new("demo-key"), RetryPolicy::default())?;
-    let (pipeline, store) = open_pipeline(config.clone(), &data_dir, Some(api))?;
     let bar = progress_bar(true, u64::from(args.days), "days");
     let mut credits = 0;
     let mut incomplete = Vec::new();
     for offset in 0..args.days {
         let date = first_day + Days::new(u64::from(offset));
-        sim.set_date(date);
-        let summary = collect(&pipeline, date, &[], config.campaigns.len(), false).await?;
+        let summary = run.run_day(date).await?;
         credits += summary.credits_spent;
         if summary.spending_stopped.is_some()
             || !summary.campaigns.iter().all(|c| c.missing.is_empty())
@@ -81,8 +62,9 @@ pub async fn demo(args: DemoArgs) -> Result<ExitCode> {
         bar.inc(1);
     }
     bar.finish_and_clear();
-    let stats = sim.stats();
-    sim.shutdown().await;
+    let stats = run.sim.stats();
+    let store = run.store.clone();
+    run.sim.shutdown().await;
 
     for days in [7, 30] {
         let reports = campaign_reports(&config, &store, &[], days, None)?;

@@ -2,10 +2,12 @@
 //! the store, building the API client and the plugin host.
 
 mod demo;
+mod evaluate;
 mod plugin;
 mod report;
 mod run;
 mod simulate;
+mod simulated;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -67,6 +69,10 @@ pub enum Command {
     /// Recompute sentiment and alerts of stored days with the current plugins and config,
     /// from the stored raw responses. Spends no credits.
     Rescore(run::RescoreArgs),
+    /// Run the daily job against the simulator for several seeds and judge what it reported
+    /// against the simulator's truth: comments per credit, growth error, stall and backlash
+    /// detection latency, false and missed alerts. Spends nothing real; takes seconds per seed.
+    Evaluate(evaluate::EvaluateArgs),
     /// The plugin author's kit: check a component, run it on fixtures, evaluate a scorer.
     Plugin(plugin::PluginArgs),
 }
@@ -78,6 +84,7 @@ pub async fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Simulate(args) => simulate::simulate(args).await,
         Command::Report(args) => report::report(args),
         Command::Rescore(args) => run::rescore(args).await,
+        Command::Evaluate(args) => evaluate::evaluate(args).await,
         Command::Plugin(args) => tokio::task::spawn_blocking(move || plugin::plugin(args)).await?,
     }
 }

@@ -10,7 +10,7 @@ mod build;
 mod cells;
 mod csv;
 #[cfg(test)]
-mod fixtures;
+pub(crate) mod fixtures;
 mod sparkline;
 mod text;
 
