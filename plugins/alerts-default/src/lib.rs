@@ -20,7 +20,7 @@ mod rules;
 mod settings;
 
 wit_bindgen::generate!({
-    path: "../../wit",
+    path: "../../wit/v0.1",
     world: "alert-rules",
 });
 

@@ -7,7 +7,7 @@
 //! which the host delivers as `lexicon`). The component keeps no state between calls.
 
 wit_bindgen::generate!({
-    path: "../../wit",
+    path: "../../wit/v0.1",
     world: "sentiment-scorer",
 });
 
