@@ -101,7 +101,7 @@ pub struct Detection {
 
 /// The growth estimate a stored day gives, in new views per day.
 pub fn estimated_views_per_day(day: &DayMetrics) -> Option<f64> {
-    day.new_views.map(|v| v as f64)
+    day.view_growth.as_ref().map(|g| g.per_day)
 }
 
 /// Judges one campaign's days against the truth.
@@ -340,7 +340,7 @@ impl Scorecard {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{Alert, Severity};
+    use crate::domain::{Alert, GrowthBasis, Severity, ViewGrowth};
 
     fn date(d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
@@ -368,7 +368,17 @@ mod tests {
 
     fn day(d: u32, new_views: Option<i64>, rules: &[&str]) -> DayMetrics {
         let mut day = crate::report::fixtures::day(&date(d).to_string(), 1_000_000, 100);
-        day.new_views = new_views;
+        day.view_growth = new_views.map(|v| ViewGrowth {
+            span_days: 1,
+            per_day: v as f64,
+            per_day_low: 0.0,
+            per_day_high: None,
+            totals_change: None,
+            totals_step: None,
+            tracked_change: 0,
+            tracked_compared: 0,
+            basis: GrowthBasis::TrackedVideos,
+        });
         day.alerts = AlertsOutcome::Evaluated {
             alerts: rules
                 .iter()

@@ -11,6 +11,10 @@
 //! - `first_seen`:  `{campaign}/{video id}` → [`FirstSeen`] (JSON)
 //! - `video_stats`: `{campaign}/{video id}/{date}` → [`VideoStats`] (JSON)
 //! - `hashtag_ids`: `{hashtag name}` → the provider's id (it never changes)
+//! - `comments`:    `{campaign}/{comment id}` → [`FirstSeen`] of the comment (its video as
+//!   `hashtag`): each comment is read, stored and scored once
+//! - `comment_reads`: `{campaign}/{video id}/{date}` → [`CommentRead`]: how far a video's
+//!   comments had been read by the end of that day, so the next day continues past it
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -60,6 +64,17 @@ pub struct FirstSeen {
     pub hashtag: String,
 }
 
+/// How far a video's comments had been read by the end of a day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommentRead {
+    /// The video's comment count (replies included) in that day's feed.
+    pub comment_count: u64,
+    /// The cursor after the last page read: where the next read continues.
+    pub next_cursor: String,
+    /// The last page read said there were no more.
+    pub reached_end: bool,
+}
+
 pub struct Store {
     path: PathBuf,
     db: sled::Db,
@@ -68,6 +83,8 @@ pub struct Store {
     first_seen: sled::Tree,
     video_stats: sled::Tree,
     hashtag_ids: sled::Tree,
+    comments: sled::Tree,
+    comment_reads: sled::Tree,
 }
 
 impl Store {
@@ -102,6 +119,8 @@ impl Store {
             first_seen: tree("first_seen")?,
             video_stats: tree("video_stats")?,
             hashtag_ids: tree("hashtag_ids")?,
+            comments: tree("comments")?,
+            comment_reads: tree("comment_reads")?,
             db,
             path,
         })
@@ -219,8 +238,31 @@ impl Store {
         date: NaiveDate,
         hashtag: &str,
     ) -> Result<FirstSeen, StoreError> {
-        let key = format!("{campaign}/{video_id}");
-        let existing: Option<FirstSeen> = self.get_json(&self.first_seen, &key)?;
+        self.note_first_seen(&self.first_seen, campaign, video_id, date, hashtag)
+    }
+
+    /// Records that comment `comment_id` (of `video_id`) was read on `date`; returns the
+    /// earliest date it was read, as [`Store::note_seen`] does for videos.
+    pub fn note_comment_read(
+        &self,
+        campaign: &str,
+        comment_id: &str,
+        date: NaiveDate,
+        video_id: &str,
+    ) -> Result<FirstSeen, StoreError> {
+        self.note_first_seen(&self.comments, campaign, comment_id, date, video_id)
+    }
+
+    fn note_first_seen(
+        &self,
+        tree: &sled::Tree,
+        campaign: &str,
+        id: &str,
+        date: NaiveDate,
+        hashtag: &str,
+    ) -> Result<FirstSeen, StoreError> {
+        let key = format!("{campaign}/{id}");
+        let existing: Option<FirstSeen> = self.get_json(tree, &key)?;
         match existing {
             Some(seen) if seen.date <= date => Ok(seen),
             _ => {
@@ -228,7 +270,7 @@ impl Store {
                     date,
                     hashtag: hashtag.to_string(),
                 };
-                self.put_json(&self.first_seen, &key, &seen)?;
+                self.put_json(tree, &key, &seen)?;
                 Ok(seen)
             }
         }
@@ -288,6 +330,43 @@ impl Store {
             history.push((date, self.decode(&key, &value)?));
         }
         Ok(history)
+    }
+
+    pub fn put_comment_read(
+        &self,
+        campaign: &str,
+        video_id: &str,
+        date: NaiveDate,
+        read: &CommentRead,
+    ) -> Result<(), StoreError> {
+        self.put_json(
+            &self.comment_reads,
+            &format!("{campaign}/{video_id}/{date}"),
+            read,
+        )
+    }
+
+    /// How far the video's comments had been read by the end of the latest day before `date`.
+    pub fn comment_read_before(
+        &self,
+        campaign: &str,
+        video_id: &str,
+        date: NaiveDate,
+    ) -> Result<Option<CommentRead>, StoreError> {
+        let start = format!("{campaign}/{video_id}/");
+        let end = format!("{campaign}/{video_id}/{date}");
+        match self
+            .comment_reads
+            .range(start.as_bytes()..end.as_bytes())
+            .next_back()
+        {
+            None => Ok(None),
+            Some(entry) => {
+                let (key, value) = entry.map_err(|e| self.sled_err(e))?;
+                self.decode(&String::from_utf8_lossy(&key), &value)
+                    .map(Some)
+            }
+        }
     }
 
     /// Stores a computed day and flushes: the end of one unit of work.

@@ -9,7 +9,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use hashtrack::api::{ApiClient, ApiKey, RetryPolicy};
 use hashtrack::config::Config;
-use hashtrack::pipeline::{CampaignRun, Pipeline};
+use hashtrack::pipeline::{CampaignRun, Pipeline, RunSummary};
 
 use super::{ConfigArgs, describe_run, open_pipeline, run_exit_code, today};
 
@@ -17,10 +17,18 @@ use super::{ConfigArgs, describe_run, open_pipeline, run_exit_code, today};
 pub struct RunArgs {
     #[command(flatten)]
     pub config: ConfigArgs,
-    /// The campaign day to collect (default: today in the configured time zone). Re-running a
-    /// date reuses every stored response and spends only what is still missing.
+    /// The campaign day (default: today in the configured time zone). The API has no date
+    /// parameter: it always answers with today's data. So a future date is refused, and
+    /// another past date only recomputes what is stored (0 credits) unless
+    /// --allow-other-date is given. Re-running today reuses every stored response and spends
+    /// only what is still missing.
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub date: Option<NaiveDate>,
+    /// With --date of a past day: collect today's data from the API and file it under that
+    /// date, marked "collected on TODAY for DATE" in the store and reports. For simulators
+    /// and tests; a real past day cannot be fetched.
+    #[arg(long, requires = "date")]
+    pub allow_other_date: bool,
     /// Only these campaigns (repeatable; default: all).
     #[arg(long = "campaign", value_name = "ID")]
     pub campaigns: Vec<String>,
@@ -37,6 +45,31 @@ pub async fn run(args: RunArgs) -> Result<ExitCode> {
     if let Some(base) = &args.api_base {
         config.settings.api_base_url = base.trim_end_matches('/').to_string();
     }
+    let today = today(&config);
+    let date = args.date.unwrap_or(today);
+    if date > today {
+        bail!(
+            "--date {date} is in the future (today is {today} in {}): the API only has today's \
+             data, so nothing was collected and no credit was spent",
+            config.settings.time_zone
+        );
+    }
+    let data_dir = args.config.data_dir(&config);
+    let count = if args.campaigns.is_empty() {
+        config.campaigns.len()
+    } else {
+        args.campaigns.len()
+    };
+    if date != today && !args.allow_other_date {
+        eprintln!(
+            "note: {date} is not today ({today}): recomputing it from the store only, 0 credits. \
+             The API answers with today's data whatever the date; pass --allow-other-date to \
+             collect it for {date} anyway (marked \"collected on {today} for {date}\")."
+        );
+        let (pipeline, _) = open_pipeline(Arc::new(config), &data_dir, None)?;
+        let summary = collect(&pipeline, date, &args.campaigns, count, !args.json).await?;
+        return Ok(print_summary(&summary, args.json)?);
+    }
     let key_env = config.settings.api_key_env.clone();
     let key = match std::env::var(&key_env) {
         Ok(key) if !key.trim().is_empty() => ApiKey::new(key.trim()),
@@ -46,22 +79,20 @@ pub async fn run(args: RunArgs) -> Result<ExitCode> {
             config.path.display()
         ),
     };
-    let data_dir = args.config.data_dir(&config);
-    let date = args.date.unwrap_or_else(|| today(&config));
     let api = api_client(&config, key, RetryPolicy::default())?;
-    let count = if args.campaigns.is_empty() {
-        config.campaigns.len()
-    } else {
-        args.campaigns.len()
-    };
     let (pipeline, _) = open_pipeline(Arc::new(config), &data_dir, Some(api))?;
     let summary = collect(&pipeline, date, &args.campaigns, count, !args.json).await?;
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&summary)?);
+    print_summary(&summary, args.json)
+}
+
+/// The run summary on stdout as JSON, or for people on stderr; the exit code for cron.
+fn print_summary(summary: &RunSummary, json: bool) -> Result<ExitCode> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(summary)?);
     } else {
-        eprint!("{}", describe_run(&summary));
+        eprint!("{}", describe_run(summary));
     }
-    Ok(run_exit_code(&summary))
+    Ok(run_exit_code(summary))
 }
 
 /// Builds the API client for the configured provider.
@@ -85,7 +116,7 @@ pub async fn collect(
     campaigns: &[String],
     count: usize,
     progress: bool,
-) -> Result<hashtrack::pipeline::RunSummary> {
+) -> Result<RunSummary> {
     let bar = progress_bar(progress, count as u64, &format!("{date}"));
     let on_done = |run: &CampaignRun| {
         bar.set_message(format!("{date} {}", run.id));

@@ -7,11 +7,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveTime, TimeZone};
 
 use hashtrack::api::{ApiKey, RetryPolicy};
 use hashtrack::config::Config;
-use hashtrack::pipeline::{Pipeline, RunSummary};
+use hashtrack::pipeline::{Clock, Pipeline, RunSummary};
 use hashtrack::sim::{SimConfig, SimServer};
 use hashtrack::store::Store;
 
@@ -30,6 +30,9 @@ pub struct SimulatedCampaigns {
     pub pipeline: Pipeline,
     pub store: Arc<Store>,
     pub config: Arc<Config>,
+    /// Stands at noon of the simulated date in the configured time zone: the simulated data
+    /// is collected on its own date, as a daily cron run collects real data.
+    clock: Clock,
 }
 
 impl SimulatedCampaigns {
@@ -50,18 +53,25 @@ impl SimulatedCampaigns {
         config.settings.requests_per_minute = REQUESTS_PER_SECOND * 60;
         let config = Arc::new(config);
         let api = api_client(&config, ApiKey::new(SIM_KEY), RetryPolicy::default())?;
-        let (pipeline, store) = open_pipeline(config.clone(), data_dir, Some(api))?;
+        let (mut pipeline, store) = open_pipeline(config.clone(), data_dir, Some(api))?;
+        let clock = Clock::manual(chrono::Utc::now());
+        pipeline.set_clock(clock.clone());
         Ok(SimulatedCampaigns {
             sim,
             pipeline,
             store,
             config,
+            clock,
         })
     }
 
     /// Collects `date` for every campaign, with the simulator serving that date's world.
     pub async fn run_day(&self, date: NaiveDate) -> Result<RunSummary> {
         self.sim.set_date(date);
+        let noon = date.and_time(NaiveTime::from_hms_opt(12, 0, 0).expect("a valid time"));
+        if let Some(at) = self.config.settings.time_zone.from_local_datetime(&noon).earliest() {
+            self.clock.set(at.to_utc());
+        }
         collect(
             &self.pipeline,
             date,

@@ -14,6 +14,8 @@ use chrono::NaiveDate;
 use crate::api::wire::WireError;
 use crate::api::{ApiClient, ApiError, ApiRequest};
 use crate::config::Config;
+
+use super::clock::Clock;
 use crate::store::{RawSnapshot, Store, StoreError};
 
 /// Why a response could not be had.
@@ -132,6 +134,7 @@ pub struct Fetcher {
     api: Option<Arc<ApiClient>>,
     budgets: Budgets,
     date: NaiveDate,
+    clock: Clock,
     stopped: Mutex<Option<String>>,
     credits_this_run: Mutex<HashMap<String, u32>>,
     total_this_run: AtomicU32,
@@ -143,16 +146,23 @@ impl Fetcher {
         api: Option<Arc<ApiClient>>,
         budgets: Budgets,
         date: NaiveDate,
+        clock: Clock,
     ) -> Fetcher {
         Fetcher {
             store,
             api,
             budgets,
             date,
+            clock,
             stopped: Mutex::new(None),
             credits_this_run: Mutex::new(HashMap::new()),
             total_this_run: AtomicU32::new(0),
         }
+    }
+
+    /// The campaign day this fetcher collects.
+    pub fn date(&self) -> NaiveDate {
+        self.date
     }
 
     /// Why spending stopped, if it did.
@@ -216,7 +226,7 @@ impl Fetcher {
             .entry(campaign.to_string())
             .or_default() += credits;
         self.total_this_run.fetch_add(credits, Ordering::Relaxed);
-        let fetched_at = chrono::Utc::now();
+        let fetched_at = self.clock.now();
         let parsed = parse(&response.body);
         let snapshot = RawSnapshot {
             paid_by: campaign.to_string(),

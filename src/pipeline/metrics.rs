@@ -4,7 +4,9 @@
 
 use crate::sentiment_eval::{Polarity, predicted_polarity};
 
-use crate::domain::{DayMetrics, HashtagDay, SentimentSummary, VideoCountSource};
+use crate::domain::{
+    DayMetrics, GrowthBasis, HashtagDay, SentimentSummary, TrackedVideo, VideoCountSource, ViewGrowth,
+};
 
 /// How many creators a day keeps (the report's collaboration leads come from these).
 pub const TOP_CREATORS_KEPT: usize = 10;
@@ -18,7 +20,9 @@ pub struct HashtagTotals {
     pub distinct_videos_seen: u64,
 }
 
-/// Totals across hashtags. Any failed hashtag makes the totals unknown rather than smaller.
+/// Totals across hashtags. Any failed hashtag makes the totals unknown rather than smaller. A
+/// hashtag whose API count is 0 next to a non-zero view count has an unknown video count (the
+/// API does not know it): the total is unknown too, and `videos_seen` says what is known.
 pub fn totals(
     hashtags: &[HashtagTotals],
 ) -> (Vec<HashtagDay>, Option<u64>, Option<u64>, VideoCountSource) {
@@ -27,57 +31,151 @@ pub fn totals(
     let mut views = Some(0u64);
     let mut videos = Some(0u64);
     for tag in hashtags {
-        let day = match tag.views_and_videos {
-            None => HashtagDay {
-                name: tag.name.clone(),
-                views: None,
-                videos: None,
-            },
+        let (day_views, day_videos) = match tag.views_and_videos {
+            None => (None, None),
             Some((v, 0)) if v > 0 => {
                 source = VideoCountSource::DistinctVideosSeen;
-                HashtagDay {
-                    name: tag.name.clone(),
-                    views: Some(v),
-                    videos: Some(tag.distinct_videos_seen),
-                }
+                (Some(v), None)
             }
-            Some((v, n)) => HashtagDay {
-                name: tag.name.clone(),
-                views: Some(v),
-                videos: Some(n),
-            },
+            Some((v, n)) => (Some(v), Some(n)),
         };
-        views = views.zip(day.views).map(|(a, b)| a.saturating_add(b));
-        videos = videos.zip(day.videos).map(|(a, b)| a.saturating_add(b));
-        days.push(day);
+        views = views.zip(day_views).map(|(a, b)| a.saturating_add(b));
+        videos = videos.zip(day_videos).map(|(a, b)| a.saturating_add(b));
+        days.push(HashtagDay {
+            name: tag.name.clone(),
+            views: day_views,
+            videos: day_videos,
+        });
     }
     (days, views, videos, source)
 }
 
-/// The latest earlier day with known totals: the base for today's deltas.
-pub fn previous_with_totals(history: &[DayMetrics]) -> Option<&DayMetrics> {
-    history.iter().rev().find(|d| d.total_views.is_some())
+/// The latest earlier day with known totals or a sample: the base for today's changes.
+pub fn previous_with_data(history: &[DayMetrics]) -> Option<&DayMetrics> {
+    history
+        .iter()
+        .rev()
+        .find(|d| d.total_views.is_some() || !d.videos.is_empty())
 }
 
-/// Today's growth against `previous`. Negative values are kept: the API rounds view counts.
-/// Video deltas across a change of count source would compare different things, so are unknown.
+/// The rounded totals' change against `previous` (over the whole span). Negative values are
+/// kept: the API rounds view counts. Video counts are compared only when the API gave both.
 pub fn deltas(
     total_views: Option<u64>,
     total_videos: Option<u64>,
-    source: VideoCountSource,
     previous: Option<&DayMetrics>,
 ) -> (Option<i64>, Option<i64>) {
     let Some(prev) = previous else {
         return (None, None);
     };
     let diff = |a: u64, b: u64| a as i64 - b as i64;
-    let new_views = total_views.zip(prev.total_views).map(|(a, b)| diff(a, b));
-    let new_videos = if prev.video_count_source == source {
-        total_videos.zip(prev.total_videos).map(|(a, b)| diff(a, b))
-    } else {
-        None
+    (
+        total_views.zip(prev.total_views).map(|(a, b)| diff(a, b)),
+        total_videos.zip(prev.total_videos).map(|(a, b)| diff(a, b)),
+    )
+}
+
+/// The step the summed totals' change moves in: per hashtag, the largest power of ten that
+/// divides both readings (the upstream rounding), added up. `None` unless every hashtag was
+/// read on both days.
+pub fn totals_step(today: &[HashtagDay], previous: &[HashtagDay]) -> Option<u64> {
+    let unit = |value: u64| {
+        let mut unit = 1u64;
+        while value > 0 && value % (unit * 10) == 0 && unit < MAX_ROUNDING_UNIT {
+            unit *= 10;
+        }
+        unit
     };
-    (new_views, new_videos)
+    today
+        .iter()
+        .map(|tag| {
+            let before = previous.iter().find(|p| p.name == tag.name)?.views?;
+            Some(unit(tag.views?).min(unit(before)))
+        })
+        .sum()
+}
+
+/// No API rounds a count to more than this.
+const MAX_ROUNDING_UNIT: u64 = 1_000_000_000_000;
+/// How far upstream jitter may move one reading of a hashtag's views, as a share of it:
+/// replicas disagree by about half a percent, beyond the rounding.
+const UPSTREAM_JITTER: f64 = 0.006;
+/// The tracked videos stand for the hashtag only when they carry at least this share of its
+/// views and are at least this many: below, growth rests on the totals alone.
+const MIN_TRACKED_SHARE: f64 = 0.02;
+const MIN_TRACKED_COMPARED: u32 = 3;
+
+/// What today's growth is estimated from.
+pub struct GrowthEvidence<'a> {
+    pub span_days: u32,
+    /// Summed rounded totals today and on the previous day, and the step they move in.
+    pub totals: Option<(u64, u64)>,
+    pub totals_step: Option<u64>,
+    /// Today's sample; `plays_change` already set for videos the previous sample had.
+    pub videos: &'a [TrackedVideo],
+    /// When the previous day's data was fetched: videos posted since then gained all their
+    /// plays within the span.
+    pub previous_collected_at: Option<i64>,
+}
+
+/// New views per day over the span, from the tracked videos' exact plays scaled by their
+/// share of the hashtag's views, kept within what the rounded totals allow. `None` on a first
+/// day, or when neither source is usable.
+pub fn view_growth(e: &GrowthEvidence) -> Option<ViewGrowth> {
+    let span = f64::from(e.span_days.max(1));
+    let mut tracked_change = 0u64;
+    let mut tracked_compared = 0u32;
+    let mut covered_plays = 0u64;
+    for video in e.videos {
+        let posted_since = e
+            .previous_collected_at
+            .is_some_and(|at| video.created_at > at);
+        let gain = match video.plays_change {
+            Some(gain) => gain,
+            None if posted_since => video.stats.plays,
+            None => continue,
+        };
+        tracked_change = tracked_change.saturating_add(gain);
+        tracked_compared += 1;
+        covered_plays = covered_plays.saturating_add(video.stats.plays);
+    }
+    let totals_change = e.totals.map(|(now, before)| now as i64 - before as i64);
+    // What the totals allow: their change, give or take one rounding step and the jitter of
+    // both readings.
+    let totals_range = e.totals.zip(totals_change).map(|((now, before), change)| {
+        let slack = e.totals_step.unwrap_or(0) as f64 + UPSTREAM_JITTER * (now + before) as f64;
+        (change as f64 - slack, change as f64 + slack)
+    });
+    let share = e
+        .totals
+        .filter(|(now, _)| *now > 0)
+        .map(|(now, _)| (covered_plays as f64 / now as f64).min(1.0));
+    let scaled = share
+        .filter(|&share| share >= MIN_TRACKED_SHARE && tracked_compared >= MIN_TRACKED_COMPARED)
+        .map(|share| tracked_change as f64 / share);
+    let exact = tracked_change as f64;
+    let (estimate, basis) = match (scaled, totals_change) {
+        (Some(scaled), _) => (scaled, GrowthBasis::TrackedVideos),
+        (None, Some(change)) => ((change as f64).max(exact), GrowthBasis::Totals),
+        (None, None) => return None,
+    };
+    let low = totals_range.map_or(exact, |(low, _)| low.max(exact)).max(0.0);
+    let high = totals_range.map(|(_, high)| high.max(low));
+    let estimate = match high {
+        Some(high) => estimate.clamp(low, high),
+        None => estimate.max(low),
+    };
+    Some(ViewGrowth {
+        span_days: e.span_days.max(1),
+        per_day: estimate / span,
+        per_day_low: low / span,
+        per_day_high: high.map(|h| h / span),
+        totals_change,
+        totals_step: e.totals_step,
+        tracked_change,
+        tracked_compared,
+        basis,
+    })
 }
 
 pub fn views_per_video(total_views: Option<u64>, total_videos: Option<u64>) -> Option<f64> {
@@ -111,10 +209,30 @@ pub fn summarize_sentiment(scores: &[f64]) -> Option<SentimentSummary> {
     })
 }
 
+/// Two summaries as one (a running total and a day's new comments).
+pub fn merge_sentiment(a: &SentimentSummary, b: &SentimentSummary) -> SentimentSummary {
+    let comments = a.comments + b.comments;
+    let ratio = |n: u32| if comments == 0 { 0.0 } else { f64::from(n) / f64::from(comments) };
+    let (positive, negative) = (a.positive + b.positive, a.negative + b.negative);
+    SentimentSummary {
+        comments,
+        positive,
+        neutral: a.neutral + b.neutral,
+        negative,
+        positive_ratio: ratio(positive),
+        negative_ratio: ratio(negative),
+        mean_score: if comments == 0 {
+            0.0
+        } else {
+            (a.mean_score * f64::from(a.comments) + b.mean_score * f64::from(b.comments))
+                / f64::from(comments)
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::{AlertsOutcome, CreatorStats, SentimentOutcome, TrackedVideo, VideoStats};
 
     fn tag(name: &str, info: Option<(u64, u64)>, seen: u64) -> HashtagTotals {
         HashtagTotals {
@@ -124,39 +242,40 @@ mod tests {
         }
     }
 
-    fn day(views: Option<u64>, videos: Option<u64>, source: VideoCountSource) -> DayMetrics {
-        DayMetrics {
-            campaign_id: "c".into(),
-            client_id: "k".into(),
-            date: "2026-11-01".parse().unwrap(),
-            hashtags: vec![],
-            total_views: views,
-            total_videos: videos,
-            video_count_source: source,
-            new_views: None,
-            new_videos: None,
-            previous_date: None,
-            videos: vec![],
-            new_tracked_videos: 0,
-            top_creators: vec![],
-            views_per_video: None,
-            sentiment: SentimentOutcome::NotCollected {
-                reason: String::new(),
+    fn hashtag_day(name: &str, views: u64) -> HashtagDay {
+        HashtagDay {
+            name: name.into(),
+            views: Some(views),
+            videos: None,
+        }
+    }
+
+    fn video(id: &str, plays: u64, change: Option<u64>, created_at: i64) -> TrackedVideo {
+        TrackedVideo {
+            id: id.into(),
+            creator: "ann".into(),
+            caption: String::new(),
+            created_at,
+            stats: crate::domain::VideoStats {
+                plays,
+                ..Default::default()
             },
-            alerts: AlertsOutcome::Evaluated { alerts: vec![] },
-            credits_spent: 0,
-            missing: vec![],
+            first_seen: "2026-11-01".parse().unwrap(),
+            plays_change: change,
+            change_span_days: change.map(|_| 1),
         }
     }
 
     #[test]
-    fn zero_video_count_falls_back_to_distinct_videos_seen() {
-        let (_, views, videos, source) = totals(&[
+    fn a_zero_video_count_is_unknown_not_the_sample() {
+        let (days, views, videos, source) = totals(&[
             tag("a", Some((1_000_000, 0)), 42),
             tag("b", Some((10, 3)), 9),
         ]);
         assert_eq!(views, Some(1_000_010));
-        assert_eq!(videos, Some(45));
+        assert_eq!(videos, None);
+        assert_eq!(days[0].videos, None);
+        assert_eq!(days[1].videos, Some(3));
         assert_eq!(source, VideoCountSource::DistinctVideosSeen);
     }
 
@@ -168,67 +287,92 @@ mod tests {
     }
 
     #[test]
-    fn negative_view_delta_is_kept_as_data() {
-        let prev = day(Some(1_230_000), Some(100), VideoCountSource::Api);
-        let (new_views, new_videos) = deltas(
-            Some(1_220_000),
-            Some(104),
-            VideoCountSource::Api,
-            Some(&prev),
-        );
-        assert_eq!((new_views, new_videos), (Some(-10_000), Some(4)));
+    fn the_rounding_step_is_the_power_of_ten_both_readings_share() {
+        let today = [hashtag_day("a", 12_300_000), hashtag_day("b", 4_560)];
+        let before = [hashtag_day("a", 12_000_000), hashtag_day("b", 4_500)];
+        assert_eq!(totals_step(&today, &before), Some(100_000 + 10));
+        assert_eq!(totals_step(&today, &before[..1]), None);
     }
 
     #[test]
-    fn deltas_skip_failed_days_and_source_changes() {
-        let history = vec![
-            day(Some(100), Some(10), VideoCountSource::Api),
-            day(None, None, VideoCountSource::Api),
+    fn a_rounding_step_on_a_stalled_hashtag_is_not_growth() {
+        // Totals moved by one 100,000 step; the tracked videos gained 300 plays in all.
+        let videos = [
+            video("v1", 5_000_000, Some(120), 0),
+            video("v2", 2_000_000, Some(100), 0),
+            video("v3", 1_000_000, Some(80), 0),
         ];
-        let prev = previous_with_totals(&history).unwrap();
-        assert_eq!(prev.total_views, Some(100));
-        let (v, n) = deltas(
-            Some(150),
-            Some(3),
-            VideoCountSource::DistinctVideosSeen,
-            Some(prev),
-        );
-        assert_eq!((v, n), (Some(50), None));
-        assert_eq!(
-            deltas(Some(150), Some(3), VideoCountSource::Api, None),
-            (None, None)
-        );
+        let growth = view_growth(&GrowthEvidence {
+            span_days: 1,
+            totals: Some((12_100_000, 12_000_000)),
+            totals_step: Some(100_000),
+            videos: &videos,
+            previous_collected_at: Some(10),
+        })
+        .unwrap();
+        assert_eq!(growth.basis, GrowthBasis::TrackedVideos);
+        assert_eq!(growth.tracked_change, 300);
+        // 8M of 12.1M views are tracked: 300 plays scale to about 450.
+        assert!((400.0..500.0).contains(&growth.per_day), "{growth:?}");
+        assert_eq!(growth.per_day_low, 300.0);
     }
 
     #[test]
-    fn creators_rank_by_plays_and_sentiment_counts_add_up() {
-        let video = |creator: &str, plays| TrackedVideo {
-            id: format!("{creator}{plays}"),
-            creator: creator.into(),
-            caption: String::new(),
-            created_at: 0,
-            stats: VideoStats {
-                plays,
-                ..Default::default()
-            },
-            first_seen: "2026-11-01".parse().unwrap(),
-        };
-        let creators = CreatorStats::rank(
-            &[video("ann", 10), video("bob", 25), video("ann", 20)],
-            TOP_CREATORS_KEPT,
-        );
-        assert_eq!(
-            (
-                creators[0].handle.as_str(),
-                creators[0].videos,
-                creators[0].plays
-            ),
-            ("ann", 2, 30)
-        );
+    fn a_gap_is_a_span_and_new_videos_count_whole() {
+        let videos = [
+            video("old", 1_000, Some(3_000), 0),
+            video("new", 6_000, None, 500),
+            video("unknown", 9_000, None, 5),
+            video("old2", 1_000, Some(0), 0),
+        ];
+        let growth = view_growth(&GrowthEvidence {
+            span_days: 3,
+            totals: Some((100_000, 90_000)),
+            totals_step: Some(1_000),
+            videos: &videos,
+            previous_collected_at: Some(100),
+        })
+        .unwrap();
+        assert_eq!((growth.tracked_change, growth.tracked_compared), (9_000, 3));
+        assert_eq!(growth.span_days, 3);
+        // 8,000 tracked plays of 100,000: 9,000 scales to 112,500, more than the totals allow
+        // (10,000 + 1,000 step + jitter 1,140), so the estimate is held to 12,140 over 3 days.
+        assert!((growth.per_day - 12_140.0 / 3.0).abs() < 1.0, "{growth:?}");
+        assert_eq!(growth.per_day_low, 3_000.0);
+    }
+
+    #[test]
+    fn without_a_sample_growth_rests_on_the_totals() {
+        let growth = view_growth(&GrowthEvidence {
+            span_days: 1,
+            totals: Some((5_000, 4_000)),
+            totals_step: Some(10),
+            videos: &[],
+            previous_collected_at: None,
+        })
+        .unwrap();
+        assert_eq!(growth.basis, GrowthBasis::Totals);
+        assert_eq!(growth.per_day, 1_000.0);
+        assert!(view_growth(&GrowthEvidence {
+            span_days: 1,
+            totals: None,
+            totals_step: None,
+            videos: &[],
+            previous_collected_at: None,
+        })
+        .is_none());
+    }
+
+    #[test]
+    fn sentiment_counts_add_up_and_merge() {
         let s = summarize_sentiment(&[0.9, 0.05, 0.0, -0.05, -0.7]).unwrap();
         assert_eq!((s.positive, s.neutral, s.negative), (2, 1, 2));
         assert!((s.positive_ratio - 0.4).abs() < 1e-9);
         assert!(summarize_sentiment(&[]).is_none());
+        let t = summarize_sentiment(&[1.0]).unwrap();
+        let both = merge_sentiment(&s, &t);
+        assert_eq!((both.comments, both.positive), (6, 3));
+        assert!((both.mean_score - (0.2 + 1.0) / 6.0).abs() < 1e-9);
         assert_eq!(views_per_video(Some(100), Some(0)), None);
     }
 }

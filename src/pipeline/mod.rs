@@ -5,28 +5,36 @@
 //! others; it is recorded on its day as what is missing. Re-scoring is the same run with no
 //! API client: every response comes from the store and nothing is spent.
 
-mod collect;
+mod clock;
+pub mod collect;
 mod fetch;
 pub mod metrics;
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use chrono::{Duration, NaiveDate};
+use chrono::{DateTime, Duration, NaiveDate};
+use chrono_tz::Tz;
 use serde::Serialize;
 
 use crate::api::ApiClient;
 use crate::config::{CampaignConfig, Config, PluginConfig};
-use crate::domain::{AlertsOutcome, CreatorStats, DayMetrics, SentimentOutcome, TrackedVideo};
+use crate::api::ApiRequest;
+use crate::domain::{
+    AlertsOutcome, Comment, DayFacts, CreatorStats, DayMetrics, SentimentOutcome, SentimentSummary,
+    TrackedVideo,
+};
 use crate::plugin::{AlertRules, PluginHost, PluginLimits, PluginSource, SentimentScorer};
 use crate::store::{Store, StoreError};
 
+pub use clock::Clock;
 pub use fetch::{Budgets, FetchError, Fetcher};
 
 /// How many earlier days alert rules see.
 pub const ALERT_HISTORY_DAYS: i64 = 30;
 /// Captions are kept short in the store and reports.
 const CAPTION_CHARS: usize = 120;
+const SECONDS_PER_DAY: i64 = 86_400;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PipelineError {
@@ -83,6 +91,7 @@ pub struct Pipeline {
     store: Arc<Store>,
     api: Option<Arc<ApiClient>>,
     plugins: HashMap<String, Arc<CampaignPlugins>>,
+    clock: Clock,
 }
 
 impl Pipeline {
@@ -118,7 +127,13 @@ impl Pipeline {
             store,
             api: api.map(Arc::new),
             plugins,
+            clock: Clock::system(),
         }
+    }
+
+    /// Uses `clock` for "now" (when responses are fetched) instead of the system clock.
+    pub fn set_clock(&mut self, clock: Clock) {
+        self.clock = clock;
     }
 
     /// Runs `date` for the named campaigns (all when `only` is empty), calling `on_done` as each
@@ -137,6 +152,7 @@ impl Pipeline {
             self.api.clone(),
             budgets,
             date,
+            self.clock.clone(),
         ));
         let mut tasks = tokio::task::JoinSet::new();
         for campaign in campaigns {
@@ -144,6 +160,7 @@ impl Pipeline {
                 plugins: self.plugins[&campaign.id].clone(),
                 campaign,
                 date,
+                time_zone: self.config.settings.time_zone,
                 store: self.store.clone(),
                 fetcher: fetcher.clone(),
             };
@@ -184,6 +201,21 @@ impl Pipeline {
     }
 }
 
+/// Which scorer and settings score a campaign's comments: equal identities, comparable scores.
+fn scorer_identity(campaign: &CampaignConfig) -> String {
+    use sha2::{Digest, Sha256};
+    let mut settings = Sha256::new();
+    for (key, value) in &campaign.sentiment.settings {
+        settings.update(key.as_bytes());
+        settings.update([0]);
+        settings.update(value.as_bytes());
+        settings.update([0]);
+    }
+    let digest = settings.finalize();
+    let hex: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
+    format!("{}+settings#{hex}", source(&campaign.sentiment, PluginSource::BuiltinSentiment))
+}
+
 fn source(config: &PluginConfig, builtin: PluginSource) -> PluginSource {
     config.wasm_file.clone().map_or(builtin, PluginSource::File)
 }
@@ -206,9 +238,18 @@ fn limits(config: &PluginConfig) -> PluginLimits {
 struct CampaignDay {
     campaign: CampaignConfig,
     date: NaiveDate,
+    time_zone: Tz,
     store: Arc<Store>,
     fetcher: Arc<Fetcher>,
     plugins: Arc<CampaignPlugins>,
+}
+
+/// The comments read on a day, split by when they were written.
+struct CommentsRead {
+    /// Read for the first time today, whenever written.
+    first_read: Vec<Comment>,
+    /// How many of `first_read` (its first ones) were written since the previous collection.
+    written_in_span: usize,
 }
 
 impl CampaignDay {
@@ -216,12 +257,20 @@ impl CampaignDay {
         let c = &self.campaign;
         let collected = collect::collect_day(&self.fetcher, &self.store, c).await;
         let mut missing = collected.missing;
+        let history = self.store.days(
+            &c.id,
+            self.date - Duration::days(ALERT_HISTORY_DAYS),
+            self.date - Duration::days(1),
+        )?;
+        let previous = metrics::previous_with_data(&history);
+        let span_days = previous.map(|p| (self.date - p.date).num_days().max(1) as u32);
 
         let mut videos = Vec::with_capacity(collected.videos.len());
         for (hashtag, video) in &collected.videos {
             let seen = self.store.note_seen(&c.id, &video.id, self.date, hashtag)?;
             self.store
                 .put_video_stats(&c.id, &video.id, self.date, &video.stats)?;
+            let before = previous.and_then(|p| p.videos.iter().find(|v| v.id == video.id));
             videos.push(TrackedVideo {
                 id: video.id.clone(),
                 creator: video.creator.handle.clone(),
@@ -229,48 +278,78 @@ impl CampaignDay {
                 created_at: video.created_at,
                 stats: video.stats,
                 first_seen: seen.date,
+                plays_change: before.map(|b| video.stats.plays.saturating_sub(b.stats.plays)),
+                change_span_days: before.and(span_days),
             });
         }
         let mut hashtag_totals = Vec::with_capacity(collected.hashtags.len());
+        let mut videos_seen = 0;
         for (name, info) in &collected.hashtags {
+            let seen = self.store.distinct_videos_seen(&c.id, name, self.date)?;
+            videos_seen += seen;
             hashtag_totals.push(metrics::HashtagTotals {
                 name: name.clone(),
                 views_and_videos: info.as_ref().map(|i| (i.view_count, i.video_count)),
-                distinct_videos_seen: self.store.distinct_videos_seen(&c.id, name, self.date)?,
+                distinct_videos_seen: seen,
             });
         }
         let (hashtags, total_views, total_videos, source) = metrics::totals(&hashtag_totals);
-        let history = self.store.days(
-            &c.id,
-            self.date - Duration::days(ALERT_HISTORY_DAYS),
-            self.date - Duration::days(1),
-        )?;
-        let previous = metrics::previous_with_totals(&history);
-        let (new_views, new_videos) = metrics::deltas(total_views, total_videos, source, previous);
+        let (new_views, new_videos) = metrics::deltas(total_views, total_videos, previous);
+        let collected_at = self.collected_at()?;
+        let view_growth = span_days.and_then(|span_days| {
+            let previous = previous?;
+            metrics::view_growth(&metrics::GrowthEvidence {
+                span_days,
+                totals: total_views.zip(previous.total_views),
+                totals_step: metrics::totals_step(&hashtags, &previous.hashtags),
+                videos: &videos,
+                previous_collected_at: previous.collected_at,
+            })
+        });
 
-        let sentiment = self
+        // Comments written since the previous collection (a day before this one's, on a first
+        // day) are what commenters say now.
+        let since = previous
+            .and_then(|p| p.collected_at)
+            .or(collected_at.map(|at| at - SECONDS_PER_DAY));
+        let read = self.first_read(collected.comments, since)?;
+        let (sentiment, read_summary) = self
             .score(
-                &collected.comments,
+                &read,
                 collected.comment_videos,
                 collected.comment_videos_failed,
             )
             .await;
+        let sentiment_to_date = match (previous.and_then(|p| p.sentiment_to_date.as_ref()), &read_summary) {
+            (Some(before), Some(today)) => Some(metrics::merge_sentiment(before, today)),
+            (before, today) => today.clone().or_else(|| before.cloned()),
+        };
         let mut day = DayMetrics {
             campaign_id: c.id.clone(),
             client_id: c.client.clone(),
             date: self.date,
+            collected_at,
+            collected_on: collected_at
+                .and_then(|at| DateTime::from_timestamp(at, 0))
+                .map(|at| at.with_timezone(&self.time_zone).date_naive())
+                .filter(|on| *on != self.date),
             hashtags,
             total_views,
             total_videos,
             video_count_source: source,
+            videos_seen,
             new_views,
             new_videos,
             previous_date: previous.map(|p| p.date),
+            view_growth,
             new_tracked_videos: videos.iter().filter(|v| v.first_seen == self.date).count() as u32,
             top_creators: CreatorStats::rank(&videos, metrics::TOP_CREATORS_KEPT),
             views_per_video: metrics::views_per_video(total_views, total_videos),
             videos,
             sentiment,
+            comments_read: read.first_read.len() as u32,
+            sentiment_to_date,
+            scorer: scorer_identity(&self.campaign),
             alerts: AlertsOutcome::Evaluated { alerts: vec![] },
             credits_spent: 0,
             missing: Vec::new(),
@@ -309,44 +388,96 @@ impl CampaignDay {
         })
     }
 
+    /// When the day's data was fetched: its earliest stored hashtag response.
+    fn collected_at(&self) -> Result<Option<i64>, PipelineError> {
+        let mut earliest: Option<i64> = None;
+        for name in &self.campaign.hashtags {
+            let key = ApiRequest::HashtagInfo { name: name.clone() }.store_key();
+            if let Some(snapshot) = self.store.raw(self.date, &key)? {
+                earliest = Some(earliest.map_or(snapshot.fetched_at, |e| e.min(snapshot.fetched_at)));
+            }
+        }
+        Ok(earliest)
+    }
+
+    /// The comments read today that no earlier day read, those written since `since` first.
+    fn first_read(
+        &self,
+        comments: Vec<(String, Comment)>,
+        since: Option<i64>,
+    ) -> Result<CommentsRead, PipelineError> {
+        let mut recent = Vec::new();
+        let mut older = Vec::new();
+        for (video, comment) in comments {
+            let seen = self
+                .store
+                .note_comment_read(&self.campaign.id, &comment.id, self.date, &video)?;
+            if seen.date != self.date {
+                continue;
+            }
+            if since.is_none_or(|since| comment.created_at > since) {
+                recent.push(comment);
+            } else {
+                older.push(comment);
+            }
+        }
+        let written_in_span = recent.len();
+        recent.extend(older);
+        Ok(CommentsRead {
+            first_read: recent,
+            written_in_span,
+        })
+    }
+
+    /// Scores each comment read for the first time today, once: the day's sentiment is over
+    /// those written since the previous collection; the summary of all of them feeds the
+    /// running total.
     async fn score(
         &self,
-        comments: &[crate::domain::Comment],
+        read: &CommentsRead,
         asked: usize,
         failed: usize,
-    ) -> SentimentOutcome {
-        if comments.is_empty() {
+    ) -> (SentimentOutcome, Option<SentimentSummary>) {
+        if read.first_read.is_empty() {
             let reason = match (asked, failed) {
-                (0, _) => "no videos to read comments from".to_string(),
+                (0, _) => "no video had new comments to read".to_string(),
                 (_, f) if f == asked => "every comment request failed".to_string(),
-                _ => "the top videos have no comments yet".to_string(),
+                _ => "no comment read today was new".to_string(),
             };
-            return SentimentOutcome::NotCollected { reason };
+            return (SentimentOutcome::NotCollected { reason }, None);
         }
         let scorer = match &self.plugins.sentiment {
             Ok(scorer) => scorer.clone(),
-            Err(e) => return SentimentOutcome::Unavailable { reason: e.clone() },
+            Err(e) => return (SentimentOutcome::Unavailable { reason: e.clone() }, None),
         };
         let campaign = self.campaign.id.clone();
         let settings = self.campaign.sentiment.settings.clone();
-        let comments = comments.to_vec();
+        let comments = read.first_read.clone();
         let scored =
             tokio::task::spawn_blocking(move || scorer.score(&campaign, &settings, &comments))
                 .await;
-        match scored {
-            Ok(Ok(scores)) => match metrics::summarize_sentiment(&scores) {
-                Some(summary) => SentimentOutcome::Scored(summary),
-                None => SentimentOutcome::NotCollected {
-                    reason: "no comments".into(),
-                },
+        let scores = match scored {
+            Ok(Ok(scores)) => scores,
+            Ok(Err(e)) => {
+                let reason = e.to_string();
+                return (SentimentOutcome::Unavailable { reason }, None);
+            }
+            Err(e) => {
+                let reason = format!("scorer task failed: {e}");
+                return (SentimentOutcome::Unavailable { reason }, None);
+            }
+        };
+        let all = metrics::summarize_sentiment(&scores);
+        let outcome = match metrics::summarize_sentiment(&scores[..read.written_in_span]) {
+            Some(summary) => SentimentOutcome::Scored(summary),
+            None => SentimentOutcome::NotCollected {
+                reason: format!(
+                    "none of the {} comments read for the first time was written since the previous collection",
+                    scores.len()
+                ),
             },
-            Ok(Err(e)) => SentimentOutcome::Unavailable {
-                reason: e.to_string(),
-            },
-            Err(e) => SentimentOutcome::Unavailable {
-                reason: format!("scorer task failed: {e}"),
-            },
-        }
+        };
+        (outcome, all)
     }
 
     async fn evaluate(&self, day: &DayMetrics, history: &[DayMetrics]) -> AlertsOutcome {
@@ -356,7 +487,10 @@ impl CampaignDay {
         };
         let campaign = self.campaign.id.clone();
         let settings = self.campaign.alerts.settings.clone();
-        let today = day.facts();
+        let today = DayFacts {
+            alerts: Vec::new(),
+            ..day.facts()
+        };
         let history: Vec<_> = history.iter().map(DayMetrics::facts).collect();
         let evaluated = tokio::task::spawn_blocking(move || {
             rules.evaluate(&campaign, &settings, &today, &history)

@@ -69,15 +69,21 @@ fn report_day(day: &DayMetrics) -> ReportDay {
         } else {
             DayStatus::Partial
         },
+        collected_on: day.collected_on,
+        span_days: day.span_days(),
         total_views: day.total_views,
         new_views: day.new_views,
+        view_growth: day.view_growth.clone(),
         total_videos: day.total_videos,
+        videos_seen: Some(day.videos_seen),
         new_videos: day.new_videos,
         video_count_source: Some(day.video_count_source),
         tracked_videos: sample_known.then_some(day.videos.len() as u32),
         new_tracked_videos: sample_known.then_some(day.new_tracked_videos),
         views_per_video: day.views_per_video,
         sentiment: Some(day.sentiment.clone()),
+        comments_read: Some(day.comments_read),
+        sentiment_to_date: day.sentiment_to_date.clone(),
         alerts: Some(day.alerts.clone()),
         credits: Some(day.credits_spent),
         missing: day.missing.clone(),
@@ -88,15 +94,21 @@ fn no_data(date: NaiveDate) -> ReportDay {
     ReportDay {
         date,
         status: DayStatus::NoData,
+        collected_on: None,
+        span_days: None,
         total_views: None,
         new_views: None,
+        view_growth: None,
         total_videos: None,
+        videos_seen: None,
         new_videos: None,
         video_count_source: None,
         tracked_videos: None,
         new_tracked_videos: None,
         views_per_video: None,
         sentiment: None,
+        comments_read: None,
+        sentiment_to_date: None,
         alerts: None,
         credits: None,
         missing: Vec::new(),
@@ -121,9 +133,12 @@ fn participation(
     period: &Period,
     sample_per_hashtag: u32,
 ) -> Participation {
-    let deltas: Vec<i64> = rows.iter().filter_map(|r| r.new_videos).collect();
+    let deltas: Vec<f64> = rows
+        .iter()
+        .filter_map(|r| Some(r.new_videos? as f64 / f64::from(r.span_days?.max(1))))
+        .collect();
     Participation {
-        average_new_videos: mean(deltas.iter().map(|&d| d as f64)),
+        average_new_videos: mean(deltas.iter().copied()),
         days_with_new_videos: deltas.len() as u32,
         distinct_tracked_videos: latest.len() as u32,
         tracked_first_seen_in_period: latest

@@ -9,20 +9,31 @@ use std::fmt::Display;
 
 use super::{CampaignReport, DayStatus, ReportDay};
 
-const HEADER: [&str; 16] = [
+const COLUMNS: usize = 26;
+const HEADER: [&str; COLUMNS] = [
     "campaign",
     "date",
+    "collected_on",
+    "span_days",
     "total_views",
     "new_views",
+    "new_views_per_day",
+    "new_views_per_day_low",
+    "new_views_per_day_high",
+    "totals_step",
+    "tracked_views_gained",
     "total_videos",
+    "videos_seen",
     "new_videos",
     "tracked_videos",
     "new_tracked_videos",
+    "new_comments",
     "positive",
     "neutral",
     "negative",
     "positive_ratio",
     "mean_score",
+    "comments_to_date",
     "alerts",
     "credits",
     "missing",
@@ -42,8 +53,9 @@ pub fn render(reports: &[CampaignReport]) -> String {
     out
 }
 
-fn record(campaign: &str, day: &ReportDay) -> [String; 16] {
+fn record(campaign: &str, day: &ReportDay) -> [String; COLUMNS] {
     let scored = day.scored();
+    let growth = day.view_growth.as_ref();
     let missing = match day.status {
         DayStatus::NoData => NO_DATA.to_string(),
         DayStatus::Complete | DayStatus::Partial => day.missing.join("; "),
@@ -51,17 +63,27 @@ fn record(campaign: &str, day: &ReportDay) -> [String; 16] {
     [
         campaign.to_string(),
         day.date.to_string(),
+        cell(day.collected_on),
+        cell(day.span_days),
         cell(day.total_views),
         cell(day.new_views),
+        cell(growth.map(|g| g.per_day.round())),
+        cell(growth.map(|g| g.per_day_low.round())),
+        cell(growth.and_then(|g| g.per_day_high).map(f64::round)),
+        cell(growth.and_then(|g| g.totals_step)),
+        cell(growth.map(|g| g.tracked_change)),
         cell(day.total_videos),
+        cell(day.videos_seen),
         cell(day.new_videos),
         cell(day.tracked_videos),
         cell(day.new_tracked_videos),
+        cell(scored.map(|s| s.comments)),
         cell(scored.map(|s| s.positive)),
         cell(scored.map(|s| s.neutral)),
         cell(scored.map(|s| s.negative)),
         cell(scored.map(|s| format!("{:.4}", s.positive_ratio))),
         cell(scored.map(|s| format!("{:.4}", s.mean_score))),
+        cell(day.sentiment_to_date.as_ref().map(|s| s.comments)),
         // A count, so that 0 (rules ran, nothing raised) differs from empty (not evaluated).
         cell(day.raised().map(<[_]>::len)),
         cell(day.credits),
@@ -73,7 +95,7 @@ fn cell<T: Display>(value: Option<T>) -> String {
     value.map_or_else(String::new, |v| v.to_string())
 }
 
-fn push_record(out: &mut String, fields: [String; 16]) {
+fn push_record(out: &mut String, fields: [String; COLUMNS]) {
     let quoted: Vec<Cow<str>> = fields.iter().map(|f| quote(f)).collect();
     out.push_str(&quoted.join(","));
     out.push_str("\r\n");
@@ -111,11 +133,11 @@ mod tests {
         assert_eq!(rows[0], super::HEADER.join(","));
         assert_eq!(
             rows[1],
-            "spring,2026-11-02,1000,,10,,1,0,,,,,,0,5,sentiment unavailable: out of fuel"
+            "spring,2026-11-02,,,1000,,,,,,,10,0,,1,0,,,,,,,,0,5,sentiment unavailable: out of fuel"
         );
         assert_eq!(
             rows[2],
-            "spring,2026-11-03,,,,,,,,,,,,,,no data stored for this date"
+            "spring,2026-11-03,,,,,,,,,,,,,,,,,,,,,,,,no data stored for this date"
         );
         assert_eq!(rows.len(), 3);
     }
@@ -147,6 +169,6 @@ mod tests {
             0.005,
         );
         let csv = render(&[report], ReportFormat::Csv);
-        assert!(rows(&csv)[1].contains(",6,3,1,0.6000,0.2500,0,5,"), "{csv}");
+        assert!(rows(&csv)[1].contains(",10,6,3,1,0.6000,0.2500,,0,5,"), "{csv}");
     }
 }

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 
 use crate::config::{CampaignConfig, PluginConfig};
 use crate::domain::{
-    AlertsOutcome, DayMetrics, HashtagDay, SentimentOutcome, SentimentSummary, TrackedVideo,
+    AlertsOutcome, GrowthBasis, ViewGrowth, DayMetrics, HashtagDay, SentimentOutcome, SentimentSummary, TrackedVideo,
     VideoCountSource, VideoStats,
 };
 
@@ -40,6 +40,8 @@ pub fn day(on: &str, total_views: u64, total_videos: u64) -> DayMetrics {
         campaign_id: "spring".into(),
         client_id: "acme".into(),
         date: date(on),
+        collected_at: None,
+        collected_on: None,
         hashtags: vec![HashtagDay {
             name: "tryacme".into(),
             views: Some(total_views),
@@ -48,14 +50,19 @@ pub fn day(on: &str, total_views: u64, total_videos: u64) -> DayMetrics {
         total_views: Some(total_views),
         total_videos: Some(total_videos),
         video_count_source: VideoCountSource::Api,
+        videos_seen: 0,
         new_views: None,
         new_videos: None,
         previous_date: None,
+        view_growth: None,
         videos: vec![],
         new_tracked_videos: 0,
         top_creators: vec![],
         views_per_video: Some(total_views as f64 / total_videos as f64),
         sentiment: scored(6, 3, 1, 0.25),
+        comments_read: 10,
+        sentiment_to_date: None,
+        scorer: "builtin:sentiment".into(),
         alerts: AlertsOutcome::Evaluated { alerts: vec![] },
         credits_spent: 5,
         missing: vec![],
@@ -73,6 +80,8 @@ pub fn video(id: &str, creator: &str, plays: u64, first_seen: &str) -> TrackedVi
             ..VideoStats::default()
         },
         first_seen: date(first_seen),
+        plays_change: None,
+        change_span_days: None,
     }
 }
 
@@ -112,12 +121,26 @@ pub fn week() -> Vec<DayMetrics> {
             Some(today.total_views.unwrap() as i64 - prev.total_views.unwrap() as i64);
         today.new_videos =
             Some(today.total_videos.unwrap() as i64 - prev.total_videos.unwrap() as i64);
+        let span = (today.date - prev.date).num_days() as u32;
+        let change = today.new_views.unwrap();
+        today.view_growth = Some(ViewGrowth {
+            span_days: span,
+            per_day: change as f64 / f64::from(span),
+            per_day_low: 20_600.0 / f64::from(span),
+            per_day_high: Some((change + 100) as f64 / f64::from(span)),
+            totals_change: Some(change),
+            totals_step: Some(100),
+            tracked_change: 20_600 * u64::from(span),
+            tracked_compared: 3,
+            basis: GrowthBasis::TrackedVideos,
+        });
     }
     let last = days.last_mut().unwrap();
     last.video_count_source = VideoCountSource::DistinctVideosSeen;
-    last.total_videos = Some(57);
+    last.total_videos = None;
+    last.videos_seen = 57;
     last.new_videos = None;
-    last.views_per_video = Some(3_380_200.0 / 57.0);
+    last.views_per_video = None;
 
     let creators = [
         "mia.makes",

@@ -22,13 +22,17 @@ use serde::Serialize;
 
 use crate::domain::{
     Alert, AlertsOutcome, CreatorStats, SentimentOutcome, SentimentSummary, Severity,
-    VideoCountSource,
+    VideoCountSource, ViewGrowth,
 };
 
 pub use build::build_report;
 
 /// How many creators and videos a report lists.
 pub const TOP_LISTED: usize = 5;
+
+/// Fewer new comments than this say little about a day's mood: the report marks the share as
+/// "too few to judge", and the built-in rules (`min-new-comments`) raise nothing on them.
+pub const MIN_COMMENTS_TO_JUDGE: u32 = 30;
 
 /// How reports are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -130,10 +134,20 @@ pub enum DayStatus {
 pub struct ReportDay {
     pub date: NaiveDate,
     pub status: DayStatus,
+    /// The date the data was fetched on, when that is not `date` (a late run).
+    pub collected_on: Option<NaiveDate>,
+    /// Days the changes cover: since the previous stored day.
+    pub span_days: Option<u32>,
     pub total_views: Option<u64>,
-    /// Negative values are kept: the API rounds its counts.
+    /// The rounded totals' change over the span; negative values are kept (upstream rounding).
     pub new_views: Option<i64>,
+    /// New views per day, estimated with bounds: what the report shows as growth.
+    pub view_growth: Option<ViewGrowth>,
+    /// `None` when unknown (a failed call, or the API reported 0 videos): see `videos_seen`.
     pub total_videos: Option<u64>,
+    /// Distinct videos seen in the samples so far: a lower bound of the hashtag's videos.
+    pub videos_seen: Option<u64>,
+    /// The API's video counts' change over the span.
     pub new_videos: Option<i64>,
     pub video_count_source: Option<VideoCountSource>,
     /// Size of the day's feed sample.
@@ -141,7 +155,12 @@ pub struct ReportDay {
     /// Videos of the sample seen for the first time that day.
     pub new_tracked_videos: Option<u32>,
     pub views_per_video: Option<f64>,
+    /// Sentiment of the comments written since the previous collection.
     pub sentiment: Option<SentimentOutcome>,
+    /// Comments read for the first time that day, whenever written.
+    pub comments_read: Option<u32>,
+    /// Sentiment of every comment read up to that day.
+    pub sentiment_to_date: Option<SentimentSummary>,
     pub alerts: Option<AlertsOutcome>,
     pub credits: Option<u32>,
     /// The day's own notes on what could not be collected; empty on complete and no-data days.
@@ -169,7 +188,7 @@ impl ReportDay {
 /// Who takes part: the hashtag's video count and the tracked sample.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Participation {
-    /// Mean of the known daily video deltas; `None` when no day knows its delta.
+    /// Mean of the known video deltas per day; `None` when no day knows its delta.
     pub average_new_videos: Option<f64>,
     /// How many days the average is over.
     pub days_with_new_videos: u32,

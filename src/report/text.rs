@@ -4,9 +4,9 @@
 
 use chrono::NaiveDate;
 
-use super::cells::{UNKNOWN, one_line, or_unknown, percent, score, signed, thousands, usd, whole};
+use super::cells::{UNKNOWN, one_line, or_unknown, percent, score, thousands, usd, whole};
 use super::sparkline::sparkline;
-use super::{CampaignReport, DayStatus, ReportDay};
+use super::{CampaignReport, DayStatus, MIN_COMMENTS_TO_JUDGE, ReportDay};
 use crate::domain::{AlertsOutcome, SentimentOutcome, Severity, VideoCountSource};
 
 /// Notes, reasons and alert messages are cut to about one terminal line.
@@ -84,32 +84,47 @@ fn coverage(lines: &mut Vec<String>, r: &CampaignReport) {
     }
 }
 
-/// The growth curve and the sample's daily intake, one row per date.
+/// The growth curve and the sample's daily intake, one row per date. New views are an
+/// estimate per day with the evidence it rests on, never a bare rounding step.
 fn growth(lines: &mut Vec<String>, r: &CampaignReport) {
     lines.push(String::new());
     lines.push("Growth and participation".into());
     lines.push(format!(
-        "  {:<10} {:>13} {:>11} {:>13}  {:>11} {:>8} {:>11}",
-        "Date", "Total views", "New views", "Total videos", "New videos", "Tracked", "First seen"
+        "  {:<10} {:>12} {:>13}  {:<27} {:>12} {:>7} {:>6}",
+        "Date", "Total views", "New views/day", "Evidence", "Total videos", "New/day", "New in"
     ));
     for day in &r.days {
         if day.status == DayStatus::NoData {
             lines.push(format!("  {}     no data", day.date));
             continue;
         }
-        // The star marks a count from the fallback; the blank keeps the other rows aligned.
-        let fallback = day.video_count_source == Some(VideoCountSource::DistinctVideosSeen);
-        let videos = or_unknown(day.total_videos, thousands) + if fallback { "*" } else { " " };
+        let videos = match (day.total_videos, day.videos_seen) {
+            (Some(total), _) => thousands(total),
+            (None, Some(seen))
+                if day.video_count_source == Some(VideoCountSource::DistinctVideosSeen) =>
+            {
+                format!(">= {} seen", thousands(seen))
+            }
+            _ => UNKNOWN.to_string(),
+        };
+        let new_videos = day
+            .new_videos
+            .zip(day.span_days)
+            .map(|(n, span)| n as f64 / f64::from(span.max(1)));
+        let (estimate, evidence) = new_views(day);
         lines.push(format!(
-            "  {} {:>13} {:>11} {:>14} {:>11} {:>8} {:>11}",
+            "  {} {:>12} {:>13}  {:<27} {:>12} {:>7} {:>6}",
             day.date,
             or_unknown(day.total_views, thousands),
-            or_unknown(day.new_views, signed),
+            estimate,
+            evidence,
             videos,
-            or_unknown(day.new_videos, signed),
-            or_unknown(day.tracked_videos, |n| thousands(n.into())),
+            or_unknown(new_videos, approx_signed),
             or_unknown(day.new_tracked_videos, |n| thousands(n.into())),
         ));
+        if let Some(on) = day.collected_on {
+            lines.push(format!("  {:<10} (collected on {on} for {})", "", day.date));
+        }
     }
     let views: Vec<Option<u64>> = r.days.iter().map(|d| d.total_views).collect();
     let known = views.iter().flatten();
@@ -121,25 +136,65 @@ fn growth(lines: &mut Vec<String>, r: &CampaignReport) {
             thousands(*high),
         ));
     }
-    let negative =
-        |d: &ReportDay| d.new_views.is_some_and(|n| n < 0) || d.new_videos.is_some_and(|n| n < 0);
-    if r.days.iter().any(negative) {
-        lines.push(
-            "  Negative steps are shown as reported: the API rounds its counts, so small".into(),
-        );
-        lines.push("  steps back are normal and not a loss.".into());
+    for note in [
+        "  New views/day are estimates: the API rounds totals to 3 significant figures, so they",
+        "  move in steps (\"step\"); the tracked videos' plays are exact (\"+N tracked\": gained",
+        "  for sure) and, scaled by their share of the views, carry the estimate. \"(3d)\": a",
+        "  change since a run 3 days earlier, shown per day. \"New in\": new in the sample.",
+    ] {
+        lines.push(note.to_string());
     }
+}
+
+/// `~450` or `~4,000 (3d)` per day, and its evidence: `+312 tracked, step 100,000`.
+fn new_views(day: &ReportDay) -> (String, String) {
+    let Some(g) = &day.view_growth else {
+        let why = if day.span_days.is_none() {
+            "first day"
+        } else {
+            "no usable totals or sample"
+        };
+        return (UNKNOWN.to_string(), why.to_string());
+    };
+    let span = if g.span_days > 1 {
+        format!(" ({}d)", g.span_days)
+    } else {
+        String::new()
+    };
+    let mut evidence = format!("+{} tracked", thousands(g.tracked_change));
+    if let Some(step) = g.totals_step.filter(|s| *s > 1) {
+        evidence.push_str(&format!(", step {}", thousands(step)));
+    }
+    (format!("{}{span}", approx(g.per_day)), evidence)
+}
+
+/// An estimate to two significant figures: `~450`, `~12,000`.
+fn approx(x: f64) -> String {
+    format!("~{}", thousands(two_figures(x.max(0.0))))
+}
+
+fn approx_signed(x: f64) -> String {
+    let sign = if x < 0.0 { "-" } else { "" };
+    format!("{sign}{}", thousands(two_figures(x.abs())))
+}
+
+fn two_figures(x: f64) -> u64 {
+    if x < 1.0 {
+        return x.round() as u64;
+    }
+    let unit = 10f64.powi((x.log10().floor() as i32 - 1).max(0));
+    ((x / unit).round() * unit) as u64
 }
 
 fn participation(lines: &mut Vec<String>, r: &CampaignReport) {
     let p = &r.participation;
     lines.push(match p.average_new_videos {
         Some(avg) => format!(
-            "  New videos per day: {} on average, over {} days with a known change.",
+            "  New videos per day: {} on average (the API's counts), over {} days with a known change.",
             one_decimal(avg),
             p.days_with_new_videos
         ),
-        None => "  New videos per day: unknown (no two comparable days of video counts).".into(),
+        None => "  New videos per day: unknown (the API gave no two comparable video counts).".into(),
     });
     lines.push(format!(
         "  Tracked: {} distinct videos, {} first seen in the period. They are a sample of the",
@@ -152,36 +207,46 @@ fn participation(lines: &mut Vec<String>, r: &CampaignReport) {
     ));
     if !p.video_count_fallback_dates.is_empty() {
         lines.push(format!(
-            "  * {}: the API reported 0 videos, so total videos counts distinct videos seen.",
+            "  {}: the API reported 0 videos, so the total is unknown; \">= N seen\" is a lower bound.",
             date_ranges(&p.video_count_fallback_dates)
         ));
     }
 }
 
+/// New comments per day (what commenters say now) beside the running total.
 fn sentiment(lines: &mut Vec<String>, r: &CampaignReport) {
     lines.push(String::new());
-    lines.push("Sentiment of comments on the top videos".into());
+    lines.push("Sentiment of new comments (written since the previous run), and to date".into());
     lines.push(format!(
-        "  {:<10} {:>9} {:>9} {:>8} {:>9} {:>9} {:>6}",
-        "Date", "Comments", "Positive", "Neutral", "Negative", "Positive", "Mean"
+        "  {:<10} {:>6} {:>9} {:>8} {:>9} {:>9} {:>6}   {:>8} {:>9}",
+        "Date", "New", "Positive", "Neutral", "Negative", "Positive", "Mean", "To date", "Positive"
     ));
     for day in &r.days {
+        let to_date = day.sentiment_to_date.as_ref().map_or_else(String::new, |t| {
+            format!(
+                "   {:>8} {:>9}",
+                thousands(t.comments.into()),
+                percent(t.positive_ratio)
+            )
+        });
         let why = match &day.sentiment {
             Some(SentimentOutcome::Scored(s)) => {
+                let few = s.comments < MIN_COMMENTS_TO_JUDGE;
                 lines.push(format!(
-                    "  {} {:>9} {:>9} {:>8} {:>9} {:>9} {:>6}",
+                    "  {} {:>6} {:>9} {:>8} {:>9} {:>9} {:>6}{to_date}{}",
                     day.date,
                     thousands(s.comments.into()),
                     thousands(s.positive.into()),
                     thousands(s.neutral.into()),
                     thousands(s.negative.into()),
-                    percent(s.positive_ratio),
-                    score(s.mean_score),
+                    if few { "-".to_string() } else { percent(s.positive_ratio) },
+                    if few { "-".to_string() } else { score(s.mean_score) },
+                    if few { "  (too few to judge)" } else { "" },
                 ));
                 continue;
             }
             Some(SentimentOutcome::Unavailable { reason }) => format!("unavailable: {reason}"),
-            Some(SentimentOutcome::NotCollected { reason }) => format!("not collected: {reason}"),
+            Some(SentimentOutcome::NotCollected { reason }) => format!("none: {reason}"),
             None => "no data".into(),
         };
         lines.push(format!(
@@ -193,7 +258,7 @@ fn sentiment(lines: &mut Vec<String>, r: &CampaignReport) {
     let s = &r.sentiment;
     lines.push(match (s.positive_ratio, s.mean_score) {
         (Some(ratio), Some(mean)) => format!(
-            "  Period: {} positive, mean score {}, over {} comments on {} of {} days.",
+            "  Period: {} positive, mean score {}, over {} new comments on {} of {} days.",
             percent(ratio),
             score(mean),
             thousands(s.comments.into()),
@@ -202,6 +267,9 @@ fn sentiment(lines: &mut Vec<String>, r: &CampaignReport) {
         ),
         _ => "  Period: no day was scored, so there is no trend.".into(),
     });
+    lines.push(format!(
+        "  A day with fewer than {MIN_COMMENTS_TO_JUDGE} new comments is shown but not judged: too few to tell a mood."
+    ));
 }
 
 fn creators(lines: &mut Vec<String>, r: &CampaignReport) {
@@ -405,22 +473,21 @@ mod tests {
     }
 
     #[test]
-    fn a_negative_step_is_shown_as_negative_with_a_note() {
+    fn growth_is_a_per_day_estimate_with_its_evidence_and_span() {
         let text = week_report();
         let row = text
             .lines()
-            .find(|l| l.starts_with("  2026-11-03"))
+            .find(|l| l.starts_with("  2026-11-05"))
             .unwrap();
-        assert!(row.contains(" -2,000 "), "{row}");
-        assert!(text.contains("the API rounds its counts"), "{text}");
-        let steady = build_report(
-            &campaign(),
-            &[day("2026-11-01", 5, 1)],
-            date("2026-11-01"),
-            7,
-            0.005,
-        );
-        assert!(!render(&[steady], ReportFormat::Text).contains("rounds its counts"));
+        // 2026-11-04 has no data: the change covers two days, shown per day.
+        assert!(row.contains("~380,000 (2d)"), "{row}");
+        assert!(row.contains("+41,200 tracked, step 100"), "{row}");
+        let first = text
+            .lines()
+            .find(|l| l.starts_with("  2026-11-01"))
+            .unwrap();
+        assert!(first.contains("first day"), "{first}");
+        assert!(text.contains("rounds totals to 3 significant figures"), "{text}");
     }
 
     #[test]
@@ -445,26 +512,32 @@ mod tests {
         );
         let rows = section(&text, "Sentiment");
         assert!(
-            rows[2].ends_with("not collected: no videos to read comments from"),
+            rows[2].ends_with("none: no videos to read comments from"),
             "{rows:#?}"
         );
         assert_eq!(
             rows[3],
             "  Period: no day was scored, so there is no trend."
         );
+        let week = week_report();
+        let few = section(&week, "Sentiment")
+            .into_iter()
+            .find(|l| l.starts_with("  2026-11-01"))
+            .unwrap();
+        assert!(few.ends_with("(too few to judge)"), "{few}");
         assert!(!rows.iter().any(|l| l.contains("0.0%")), "{rows:#?}");
     }
 
     #[test]
-    fn fallback_counts_are_starred_and_explained() {
+    fn an_unknown_video_count_is_a_lower_bound_never_the_sample() {
         let text = week_report();
         let row = text
             .lines()
             .find(|l| l.starts_with("  2026-11-07"))
             .unwrap();
-        assert!(row.contains(" 57* "), "{row}");
+        assert!(row.contains(">= 57 seen"), "{row}");
         assert!(
-            text.contains("* 2026-11-07: the API reported 0 videos"),
+            text.contains("2026-11-07: the API reported 0 videos, so the total is unknown"),
             "{text}"
         );
     }

@@ -103,6 +103,7 @@ async fn run_json_reports_credits_and_the_key_appears_nowhere() {
                 &config,
                 "--date",
                 "2026-11-01",
+                "--allow-other-date",
                 "--json",
             ],
             secret,
@@ -126,7 +127,7 @@ async fn run_json_reports_credits_and_the_key_appears_nowhere() {
     let config = path.to_str().unwrap().to_string();
     let (code, stdout, stderr) = tokio::task::spawn_blocking(move || {
         run_cli(
-            &["-vv", "run", "--config", &config, "--date", "2026-11-02"],
+            &["-vv", "run", "--config", &config, "--date", "2026-11-02", "--allow-other-date"],
             "sk-wrong-key-also-secret",
         )
     })
@@ -183,6 +184,7 @@ async fn a_run_killed_mid_way_and_resumed_pays_each_credit_once() {
             config.to_str().unwrap(),
             "--date",
             "2026-11-01",
+            "--allow-other-date",
         ])
         .env("SCAVIO_API_KEY", TEST_KEY)
         .stdout(Stdio::null())
@@ -218,7 +220,7 @@ async fn run_to_end(config: &Path) -> i32 {
     let config = config.to_str().unwrap().to_string();
     tokio::task::spawn_blocking(move || {
         run_cli(
-            &["run", "--config", &config, "--date", "2026-11-01"],
+            &["run", "--config", &config, "--date", "2026-11-01", "--allow-other-date"],
             TEST_KEY,
         )
         .0
@@ -240,11 +242,11 @@ async fn rescore_recomputes_stored_days_without_calling_the_api() {
     let config = path.to_str().unwrap().to_string();
     let (code, _, stderr) = tokio::task::spawn_blocking(move || {
         run_cli(
-            &["run", "--config", &config, "--date", "2026-11-01"],
+            &["run", "--config", &config, "--date", "2026-11-01", "--allow-other-date"],
             TEST_KEY,
         );
         run_cli(
-            &["run", "--config", &config, "--date", "2026-11-02"],
+            &["run", "--config", &config, "--date", "2026-11-02", "--allow-other-date"],
             TEST_KEY,
         )
     })

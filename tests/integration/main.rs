@@ -11,3 +11,4 @@ mod plugin_cli;
 mod plugin_sandbox;
 mod rescore;
 mod sentiment_quality;
+mod signals;

@@ -1,0 +1,245 @@
+//! What hashtrack tells an agency, on real HTTP against the simulator and checked against its
+//! truth (`/_sim/truth`): a stall caught, a backlash caught the next day, a gap of days as a
+//! span, a future date refused for 0 credits, and an unknown video count never shown as the
+//! sample's size.
+
+use chrono::{Days, NaiveDate, NaiveTime, TimeZone};
+
+use hashtrack::domain::{AlertsOutcome, DayMetrics, SentimentOutcome};
+use hashtrack::pipeline::{Clock, RunSummary};
+use hashtrack::report::{ReportFormat, build_report, render};
+use hashtrack::scorecard::TruthDay;
+use hashtrack::sim::{HashtagQuirks, SimConfig, default_quirks};
+
+use crate::common::*;
+
+fn day_n(n: u64) -> NaiveDate {
+    SimConfig::default().start_date + Days::new(n - 1)
+}
+
+/// A roomy simulator where `hashtag` has its seed's quirks changed by `change`.
+fn sim_where(hashtag: &str, change: impl FnOnce(&mut HashtagQuirks)) -> SimConfig {
+    let mut config = roomy_sim();
+    let mut quirks = default_quirks(hashtag, config.seed);
+    change(&mut quirks);
+    config.quirks.insert(hashtag.into(), quirks);
+    config
+}
+
+/// Runs `date` with the simulator serving it and the pipeline's clock at its noon (UTC, as
+/// the test config's time zone is UTC), as a daily cron run would.
+async fn collect(world: &World, clock: &Clock, date: NaiveDate) -> RunSummary {
+    world.sim.set_date(date);
+    let noon = date.and_time(NaiveTime::from_hms_opt(12, 0, 0).unwrap());
+    clock.set(chrono::Utc.from_utc_datetime(&noon));
+    world
+        .setup
+        .pipeline
+        .run_day(date, &[], &|_| {})
+        .await
+        .unwrap()
+}
+
+async fn truth(world: &World, hashtag: &str, date: NaiveDate) -> TruthDay {
+    let url = format!("{}/_sim/truth", world.sim.base_url());
+    reqwest::Client::new()
+        .get(url)
+        .query(&[("hashtag", hashtag), ("date", &date.to_string())])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+fn rules(day: &DayMetrics) -> Vec<String> {
+    match &day.alerts {
+        AlertsOutcome::Evaluated { alerts } => alerts.iter().map(|a| a.rule.clone()).collect(),
+        AlertsOutcome::Unavailable { reason } => panic!("rules unavailable: {reason}"),
+    }
+}
+
+/// A world with one campaign on `hashtag` (config lines `extra`) and a manual clock.
+async fn world_of(sim: SimConfig, hashtag: &str, extra: &str) -> (World, Clock) {
+    let mut world = world(sim, 60_000, &[("c", &[hashtag], extra)], TEST_KEY).await;
+    let clock = Clock::manual(chrono::Utc::now());
+    world.setup.pipeline.set_clock(clock.clone());
+    (world, clock)
+}
+
+fn campaign_of(world: &World) -> hashtrack::config::CampaignConfig {
+    let config = hashtrack::config::Config::load(&world.config_path).unwrap();
+    config.campaign("c").unwrap().clone()
+}
+
+fn stored(world: &World, date: NaiveDate) -> DayMetrics {
+    world.setup.store.day("c", date).unwrap().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stalled_campaign_is_caught_the_day_it_stalls_and_not_before() {
+    let stall = day_n(6);
+    let sim = sim_where("stallco", |q| q.stall_on = Some(stall));
+    let (world, clock) = world_of(
+        sim,
+        "stallco",
+        "[campaigns.alerts.settings]\nmin-daily-views = 1000",
+    )
+    .await;
+    for n in 1..=8 {
+        collect(&world, &clock, day_n(n)).await;
+    }
+    for n in 2..=8 {
+        let date = day_n(n);
+        let true_views = truth(&world, "stallco", date).await.new_views;
+        let raised = rules(&stored(&world, date)).contains(&"low-activity".to_string());
+        if date >= stall {
+            assert!(true_views < 1_000, "day {n}: the simulator did not stall ({true_views})");
+        }
+        if date == stall || date == stall + Days::new(1) {
+            assert!(raised, "day {n}: stall not caught ({true_views} true new views)");
+        }
+        if true_views >= 5_000 {
+            assert!(!raised, "day {n}: low activity raised on {true_views} true new views");
+        }
+    }
+    // The report says what the estimate rests on, not a bare rounding step.
+    let days = world.setup.store.days("c", day_n(1), day_n(8)).unwrap();
+    let campaign = campaign_of(&world);
+    let text = render(&[build_report(&campaign, &days, day_n(8), 8, 0.005)], ReportFormat::Text);
+    assert!(text.contains("tracked +"), "{text}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_backlash_is_caught_by_the_next_day_and_not_before() {
+    let backlash = day_n(8);
+    let sim = sim_where("lashco", |q| {
+        q.backlash_on = Some(backlash);
+        q.stall_on = None;
+    });
+    let (world, clock) = world_of(sim, "lashco", "sentiment_videos = 3").await;
+    for n in 1..=9 {
+        collect(&world, &clock, day_n(n)).await;
+    }
+    let backlash_rules = ["negative-sentiment", "sentiment-drop"];
+    let caught = |n: u64| {
+        rules(&stored(&world, day_n(n)))
+            .iter()
+            .any(|r| backlash_rules.contains(&r.as_str()))
+    };
+    assert!(caught(8) || caught(9), "backlash of day 8 not caught by day 9");
+    for n in 2..8 {
+        assert!(!caught(n), "day {n}: a backlash alert before the backlash");
+    }
+    // The day's sentiment is over new comments, beside the running total.
+    let day = stored(&world, backlash);
+    let SentimentOutcome::Scored(new) = &day.sentiment else {
+        panic!("{:?}", day.sentiment)
+    };
+    let to_date = day.sentiment_to_date.as_ref().unwrap();
+    assert!(to_date.comments > new.comments);
+    assert!(new.negative_ratio > to_date.negative_ratio, "{new:?} vs {to_date:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_gap_of_days_is_a_span_not_one_day() {
+    let sim = sim_where("gapco", |q| {
+        q.stall_on = None;
+        q.zero_video_count = false;
+    });
+    let (world, clock) = world_of(sim, "gapco", "").await;
+    for n in [1, 2, 5] {
+        collect(&world, &clock, day_n(n)).await;
+    }
+    let day = stored(&world, day_n(5));
+    assert_eq!(day.span_days(), Some(3));
+    let growth = day.view_growth.clone().unwrap();
+    assert_eq!(growth.span_days, 3);
+    let mut true_total = 0;
+    for n in 3..=5 {
+        true_total += truth(&world, "gapco", day_n(n)).await.new_views;
+    }
+    let true_per_day = true_total as f64 / 3.0;
+    // Per day, not the three days' sum: within a factor of two of the truth.
+    assert!(
+        growth.per_day > true_per_day / 2.0 && growth.per_day < true_per_day * 2.0,
+        "estimate {} a day against a true {true_per_day} a day",
+        growth.per_day
+    );
+    let facts = day.facts();
+    assert_eq!(facts.span_days, Some(3));
+    assert_eq!(facts.views.unwrap().span_days, 3);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_zero_video_count_is_unknown_never_the_sample_size() {
+    let sim = sim_where("zeroco", |q| q.zero_video_count = true);
+    let (world, clock) = world_of(sim, "zeroco", "").await;
+    for n in 1..=2 {
+        collect(&world, &clock, day_n(n)).await;
+    }
+    let day = stored(&world, day_n(2));
+    assert_eq!(day.total_videos, None);
+    assert_eq!(day.new_videos, None);
+    assert!(day.videos_seen >= day.videos.len() as u64 && day.videos_seen > 0);
+    let days = world.setup.store.days("c", day_n(1), day_n(2)).unwrap();
+    let campaign = campaign_of(&world);
+    let report = build_report(&campaign, &days, day_n(2), 2, 0.005);
+    let text = render(std::slice::from_ref(&report), ReportFormat::Text);
+    assert!(
+        text.contains(&format!(">= {} seen", day.videos_seen)),
+        "{text}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&render(&[report], ReportFormat::Json)).unwrap();
+    assert!(json["days"][1]["total_videos"].is_null(), "{json}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn each_comment_is_read_and_scored_once_and_pages_move_past_what_is_known() {
+    let sim = sim_where("chatco", |q| q.stall_on = None);
+    let (world, clock) = world_of(sim, "chatco", "sentiment_videos = 2").await;
+    let mut read = 0;
+    for n in 1..=5 {
+        collect(&world, &clock, day_n(n)).await;
+        read += stored(&world, day_n(n)).comments_read;
+    }
+    let mut distinct = std::collections::HashSet::new();
+    let mut comment_credits = 0;
+    for entry in world.setup.store.raw_entries() {
+        let (key, snapshot) = entry.unwrap();
+        if key.contains("/comments/") {
+            comment_credits += snapshot.credits;
+            let page = hashtrack::api::wire::parse_comment_page(snapshot.body.as_bytes()).unwrap();
+            distinct.extend(page.items.into_iter().map(|c| c.id));
+        }
+    }
+    assert_eq!(read as usize, distinct.len(), "a comment was counted twice");
+    // At most the configured budget: 2 videos x 1 page of 50 a day.
+    assert!(comment_credits <= 2 * 5, "{comment_credits}");
+    // Pages continue past what was read: most comments of a page are new to the store.
+    assert!(
+        distinct.len() as u32 > 30 * comment_credits,
+        "{} distinct comments for {comment_credits} credits",
+        distinct.len()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_future_date_is_refused_before_anything_is_spent() {
+    let (world, _clock) = world_of(roomy_sim(), "futureco", "").await;
+    let tomorrow = chrono::Utc::now().date_naive() + Days::new(1);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_hashtrack"))
+        .args(["run", "--config", world.config_path.to_str().unwrap()])
+        .args(["--date", &tomorrow.to_string()])
+        .env("SCAVIO_API_KEY", TEST_KEY)
+        .env("HASHTRACK_PLUGIN_CACHE", plugin_cache())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("in the future"), "{stderr}");
+    let stats = world.sim.stats();
+    assert_eq!((stats.requests, stats.credits_charged), (0, 0));
+}
