@@ -87,8 +87,20 @@ pub struct CampaignScore {
     pub backlashes: Vec<Detection>,
     /// Alerts the truth contradicts, by rule.
     pub false_alerts: BTreeMap<String, u32>,
+    /// Each of those alerts with the figures that contradict it, to look into.
+    pub false_alert_days: Vec<FalseAlert>,
     /// Days the truth was above the viral threshold and no `viral-day` was raised.
     pub missed_viral_days: u32,
+}
+
+/// An alert the truth contradicts, with what the product estimated and what was true.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FalseAlert {
+    pub date: NaiveDate,
+    pub rule: String,
+    pub estimated_views_per_day: Option<f64>,
+    pub true_views_per_day: Option<f64>,
+    pub true_negative_share: f64,
 }
 
 /// One event and when (if ever) the product reported it.
@@ -147,6 +159,13 @@ pub fn judge(evidence: &CampaignEvidence) -> CampaignScore {
         for rule in &raised {
             if contradicted(rule) {
                 *score.false_alerts.entry(rule.to_string()).or_default() += 1;
+                score.false_alert_days.push(FalseAlert {
+                    date: day.date,
+                    rule: rule.to_string(),
+                    estimated_views_per_day: estimated_views_per_day(day),
+                    true_views_per_day: true_views,
+                    true_negative_share: truth.negative_share(day.date),
+                });
             }
             alerts.push((day.date, rule.to_string()));
         }

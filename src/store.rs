@@ -353,13 +353,18 @@ impl Store {
         video_id: &str,
         date: NaiveDate,
     ) -> Result<Option<CommentRead>, StoreError> {
-        let start = format!("{campaign}/{video_id}/");
-        let end = format!("{campaign}/{video_id}/{date}");
-        match self
-            .comment_reads
-            .range(start.as_bytes()..end.as_bytes())
-            .next_back()
-        {
+        self.latest_before(&self.comment_reads, &format!("{campaign}/{video_id}/"), date)
+    }
+
+    /// The entry of `tree` with the greatest `{prefix}{date}` key before `{prefix}{date}`.
+    fn latest_before<T: for<'de> Deserialize<'de>>(
+        &self,
+        tree: &sled::Tree,
+        prefix: &str,
+        date: NaiveDate,
+    ) -> Result<Option<T>, StoreError> {
+        let end = format!("{prefix}{date}");
+        match tree.range(prefix.as_bytes()..end.as_bytes()).next_back() {
             None => Ok(None),
             Some(entry) => {
                 let (key, value) = entry.map_err(|e| self.sled_err(e))?;
@@ -407,20 +412,7 @@ impl Store {
         campaign: &str,
         date: NaiveDate,
     ) -> Result<Option<DayMetrics>, StoreError> {
-        let start = format!("{campaign}/");
-        let end = format!("{campaign}/{date}");
-        match self
-            .days
-            .range(start.as_bytes()..end.as_bytes())
-            .next_back()
-        {
-            None => Ok(None),
-            Some(entry) => {
-                let (key, value) = entry.map_err(|e| self.sled_err(e))?;
-                self.decode(&String::from_utf8_lossy(&key), &value)
-                    .map(Some)
-            }
-        }
+        self.latest_before(&self.days, &format!("{campaign}/"), date)
     }
 
     /// The oldest and newest stored dates of a campaign, if it has any.

@@ -81,7 +81,7 @@ async fn run_seed(config: &Config, seed: u64, days: u32, card: &mut Scorecard) -
     if !singles.is_empty() {
         let stalled = singles[(seed as usize - 1) % singles.len()];
         let name = stalled.hashtags[0].to_lowercase();
-        let mut quirks = default_quirks(&name, seed);
+        let mut quirks = default_quirks(&name, seed, start);
         quirks.stall_on = Some(date_of(FIRST_STALL_DAY + seed % 7));
         sim.quirks.insert(name, quirks);
     }

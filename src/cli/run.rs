@@ -9,9 +9,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use hashtrack::api::{ApiClient, ApiKey, RetryPolicy};
 use hashtrack::config::Config;
-use hashtrack::pipeline::{CampaignRun, Pipeline, RunSummary};
+use hashtrack::pipeline::{CampaignRun, CampaignStatus, Pipeline, RunSummary};
 
-use super::{ConfigArgs, describe_run, open_pipeline, run_exit_code, today};
+use super::{ConfigArgs, EXIT_INCOMPLETE, describe_run, open_pipeline, run_exit_code, today};
 
 #[derive(clap::Args)]
 pub struct RunArgs {
@@ -67,8 +67,9 @@ pub async fn run(args: RunArgs) -> Result<ExitCode> {
              collect it for {date} anyway (marked \"collected on {today} for {date}\")."
         );
         let (pipeline, _) = open_pipeline(Arc::new(config), &data_dir, None)?;
+        pipeline.check_plugins(&args.campaigns)?;
         let summary = collect(&pipeline, date, &args.campaigns, count, !args.json).await?;
-        return Ok(print_summary(&summary, args.json)?);
+        return print_summary(&summary, args.json);
     }
     let key_env = config.settings.api_key_env.clone();
     let key = match std::env::var(&key_env) {
@@ -81,6 +82,7 @@ pub async fn run(args: RunArgs) -> Result<ExitCode> {
     };
     let api = api_client(&config, key, RetryPolicy::default())?;
     let (pipeline, _) = open_pipeline(Arc::new(config), &data_dir, Some(api))?;
+    pipeline.check_plugins(&args.campaigns)?;
     let summary = collect(&pipeline, date, &args.campaigns, count, !args.json).await?;
     print_summary(&summary, args.json)
 }
@@ -168,6 +170,7 @@ pub async fn rescore(args: RescoreArgs) -> Result<ExitCode> {
         bail!("--from {from} is after --to {to}");
     }
     let (pipeline, store) = open_pipeline(config.clone(), &data_dir, None)?;
+    pipeline.check_plugins(&args.campaigns)?;
     let mut summaries = Vec::new();
     let mut date = from;
     while date <= to {
@@ -193,5 +196,15 @@ pub async fn rescore(args: RescoreArgs) -> Result<ExitCode> {
     } else if summaries.is_empty() {
         eprintln!("no stored days between {from} and {to}");
     }
-    Ok(ExitCode::SUCCESS)
+    // A day that could not be scored or evaluated is not re-scored: say so to cron.
+    let rescored = summaries.iter().all(|s| {
+        s.campaigns
+            .iter()
+            .all(|c| c.status == CampaignStatus::Complete)
+    });
+    Ok(if rescored {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_INCOMPLETE)
+    })
 }

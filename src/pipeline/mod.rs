@@ -42,6 +42,8 @@ pub enum PipelineError {
     Store(#[from] StoreError),
     #[error("unknown campaign '{0}' (not in the configuration)")]
     UnknownCampaign(String),
+    #[error("plugins not ready, nothing was spent:\n  {}", .0.join("\n  "))]
+    PluginsNotReady(Vec<String>),
 }
 
 /// How one campaign's day ended.
@@ -182,6 +184,42 @@ impl Pipeline {
         })
     }
 
+    /// Checks, before anything is spent, that every selected campaign's plugins loaded and
+    /// accept their settings (each plugin's own `check-settings`): a misspelt setting is a
+    /// configuration error, not a day of "rules unavailable".
+    pub fn check_plugins(&self, only: &[String]) -> Result<(), PipelineError> {
+        let mut problems = Vec::new();
+        for campaign in self.select(only)? {
+            let plugins = &self.plugins[&campaign.id];
+            let checked = [
+                (
+                    "sentiment",
+                    plugins.sentiment.as_ref().map_err(Clone::clone).and_then(|p| {
+                        p.check_settings(&campaign.id, &campaign.sentiment.settings)
+                            .map_err(|e| e.to_string())
+                    }),
+                ),
+                (
+                    "alerts",
+                    plugins.alerts.as_ref().map_err(Clone::clone).and_then(|p| {
+                        p.check_settings(&campaign.id, &campaign.alerts.settings)
+                            .map_err(|e| e.to_string())
+                    }),
+                ),
+            ];
+            for (kind, result) in checked {
+                if let Err(e) = result {
+                    problems.push(format!("campaign '{}', {kind}: {e}", campaign.id));
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(PipelineError::PluginsNotReady(problems))
+        }
+    }
+
     fn requests_sent(&self) -> u64 {
         self.api.as_ref().map_or(0, |api| api.requests.get())
     }
@@ -199,21 +237,6 @@ impl Pipeline {
             })
             .collect()
     }
-}
-
-/// Which scorer and settings score a campaign's comments: equal identities, comparable scores.
-fn scorer_identity(campaign: &CampaignConfig) -> String {
-    use sha2::{Digest, Sha256};
-    let mut settings = Sha256::new();
-    for (key, value) in &campaign.sentiment.settings {
-        settings.update(key.as_bytes());
-        settings.update([0]);
-        settings.update(value.as_bytes());
-        settings.update([0]);
-    }
-    let digest = settings.finalize();
-    let hex: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
-    format!("{}+settings#{hex}", source(&campaign.sentiment, PluginSource::BuiltinSentiment))
 }
 
 fn source(config: &PluginConfig, builtin: PluginSource) -> PluginSource {
@@ -349,7 +372,7 @@ impl CampaignDay {
             sentiment,
             comments_read: read.first_read.len() as u32,
             sentiment_to_date,
-            scorer: scorer_identity(&self.campaign),
+            scorer: self.scorer_identity(),
             alerts: AlertsOutcome::Evaluated { alerts: vec![] },
             credits_spent: 0,
             missing: Vec::new(),
@@ -386,6 +409,28 @@ impl CampaignDay {
             },
             missing: day.missing,
         })
+    }
+
+    /// Which scorer and settings score the campaign's comments: equal identities, comparable
+    /// scores. The component's content hash and a hash of the settings.
+    fn scorer_identity(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut settings = Sha256::new();
+        for (key, value) in &self.campaign.sentiment.settings {
+            for part in [key, value] {
+                settings.update(part.as_bytes());
+                settings.update([0]);
+            }
+        }
+        let hex: String = settings.finalize()[..6]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let scorer = match &self.plugins.sentiment {
+            Ok(scorer) => scorer.identity(),
+            Err(_) => source(&self.campaign.sentiment, PluginSource::BuiltinSentiment).to_string(),
+        };
+        format!("{scorer}+settings#{hex}")
     }
 
     /// When the day's data was fetched: its earliest stored hashtag response.

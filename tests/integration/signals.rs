@@ -20,7 +20,7 @@ fn day_n(n: u64) -> NaiveDate {
 /// A roomy simulator where `hashtag` has its seed's quirks changed by `change`.
 fn sim_where(hashtag: &str, change: impl FnOnce(&mut HashtagQuirks)) -> SimConfig {
     let mut config = roomy_sim();
-    let mut quirks = default_quirks(hashtag, config.seed);
+    let mut quirks = default_quirks(hashtag, config.seed, config.start_date);
     change(&mut quirks);
     config.quirks.insert(hashtag.into(), quirks);
     config
