@@ -141,10 +141,13 @@ fn low_activity(thresholds: &Thresholds, today: &DayFacts) -> Outcome {
         Outcome::Raise(
             Severity::Warning,
             format!(
-                "Low activity: about {} new views a day, below the {} minimum{} ({}).",
+                "Low activity: about {} new views a day, below the {} minimum ({}{}).",
                 about(views.per_day.max(0.0)),
                 thousands(thresholds.min_daily_views),
-                over_span(Some(views.span_days)),
+                match views.span_days {
+                    days if days > 1 => format!("over the {days} days since the last run; "),
+                    _ => String::new(),
+                },
                 growth_evidence(views),
             ),
         )
@@ -470,6 +473,21 @@ mod tests {
             evaluation.alerts[0].message,
             "Low activity: about 300 new views a day, below the 1,000 minimum (tracked videos \
              +312; totals move in steps of 100,000)."
+        );
+    }
+
+    #[test]
+    fn low_activity_over_several_days_says_so_with_its_evidence() {
+        let views = ViewGrowth {
+            span_days: 3,
+            tracked_change: 360,
+            ..tracked(120.0)
+        };
+        let alerts = evaluate(&Thresholds::default(), &with_views(views), &[]).alerts;
+        assert_eq!(
+            alerts[0].message,
+            "Low activity: about 120 new views a day, below the 1,000 minimum (over the 3 days \
+             since the last run; tracked videos +360)."
         );
     }
 
