@@ -86,9 +86,9 @@ cached() {
 }
 
 cached python-sentiment build_python <(echo "componentize-py $COMPONENTIZE_PY_VERSION") \
-    "$examples/python-sentiment/"{app.py,build.sh} "$repo/wit/hashtrack.wit"
+    "$examples/python-sentiment/"{app.py,build.sh} "$repo/wit/v0.1/hashtrack.wit"
 cached js-alerts build_js <(echo "componentize-js $js_version") \
-    "$examples/js-alerts/"{alerts.js,build.mjs,package-lock.json} "$repo/wit/hashtrack.wit"
+    "$examples/js-alerts/"{alerts.js,build.mjs,package-lock.json} "$repo/wit/v0.1/hashtrack.wit"
 
 echo "componentize-py $COMPONENTIZE_PY_VERSION, componentize-js $js_version:" >&2
 ls -l "$outdir"/{python-sentiment,js-alerts}.wasm >&2

@@ -10,7 +10,10 @@ use serde::Deserialize;
 
 use hashtrack::config::plugin_setting;
 use hashtrack::domain::{Comment, DayFacts};
-use hashtrack::plugin::{CallReport, PluginHost, PluginLimits, PluginSource, WIT_VERSION, World};
+use hashtrack::plugin::{
+    CallReport, PluginError, PluginErrorKind, PluginHost, PluginLimits, PluginSource,
+    SUPPORTED_WIT_VERSIONS, WIT_VERSION, World,
+};
 use hashtrack::sentiment_eval::{Polarity, evaluate, parse_labelled, predicted_polarity};
 
 use super::plugin_host;
@@ -33,8 +36,8 @@ enum PluginCommand {
         file: PathBuf,
     },
     /// Run a component once on fixture input under production limits and print its output,
-    /// time, fuel, peak memory and log lines. Input: a JSON array of comments
-    /// ({"id","text","likes"}) for a sentiment scorer, or {"today": {...}, "history": [...]}
+    /// time, fuel, peak memory and log lines; the settings are checked first. Input: a JSON
+    /// array of comments ({"id","text","likes","created_at"}) for a sentiment scorer, or {"today": {...}, "history": [...]}
     /// of day facts for alert rules.
     Test {
         file: PathBuf,
@@ -142,7 +145,8 @@ fn check(host: &PluginHost, file: &Path) -> Result<ExitCode> {
     );
     let verdict = match info.world {
         None => Err(format!(
-            "it implements neither world of hashtrack:plugins@{WIT_VERSION} (it must export hashtrack:plugins/scorer or hashtrack:plugins/rules)"
+            "it implements neither world of hashtrack:plugins@{WIT_VERSION} (it must export hashtrack:plugins/scorer or hashtrack:plugins/rules, version {})",
+            SUPPORTED_WIT_VERSIONS.join(" or ")
         )),
         Some(World::SentimentScorer) => host
             .load_sentiment(&source, limits)
@@ -156,9 +160,15 @@ fn check(host: &PluginHost, file: &Path) -> Result<ExitCode> {
     if let Some(world) = info.world {
         println!("world:   {world}");
     }
+    if let Some(version) = info.wit_version {
+        println!("wit:     hashtrack:plugins@{version}");
+    }
     match verdict {
         Ok(()) => {
-            println!("OK: this host (WIT {WIT_VERSION}) loads it");
+            println!(
+                "OK: this host (WIT {}) loads it",
+                SUPPORTED_WIT_VERSIONS.join(", ")
+            );
             Ok(ExitCode::SUCCESS)
         }
         Err(reason) => {
@@ -175,6 +185,9 @@ struct FixtureComment {
     text: String,
     #[serde(default)]
     likes: u64,
+    /// Unix seconds; 0 (unknown) when absent.
+    #[serde(default)]
+    created_at: i64,
 }
 
 #[derive(Deserialize)]
@@ -200,6 +213,12 @@ fn test(host: &PluginHost, file: &Path, input: &Path, options: &PluginOptions) -
             })?;
             let comments = fixture_comments(fixtures);
             let scorer = host.load_sentiment(&source, options.limits())?;
+            if scorer.wit_version() != "0.1.0"
+                && let Some(code) =
+                    settings_refused(scorer.check_settings("plugin-test", &settings))
+            {
+                return Ok(code);
+            }
             let (scores, report) = scorer.score_measured("plugin-test", &settings, &comments);
             let lines = scores.map(|scores| {
                 comments
@@ -218,6 +237,11 @@ fn test(host: &PluginHost, file: &Path, input: &Path, options: &PluginOptions) -
                 )
             })?;
             let rules = host.load_alerts(&source, options.limits())?;
+            if rules.wit_version() != "0.1.0"
+                && let Some(code) = settings_refused(rules.check_settings("plugin-test", &settings))
+            {
+                return Ok(code);
+            }
             let (alerts, report) =
                 rules.evaluate_measured("plugin-test", &settings, &days.today, &days.history);
             let lines = alerts.map(|alerts| {
@@ -253,12 +277,27 @@ fn test(host: &PluginHost, file: &Path, input: &Path, options: &PluginOptions) -
     Ok(code)
 }
 
+/// `plugin test` stops before the call when a 0.2 plugin's `check-settings` refuses the
+/// settings, naming every problem. Any other failure of the check is left to the call itself,
+/// which reports it with what it used. (For a 0.1 plugin the check would be a second call
+/// doing what the real one does: it is skipped.)
+fn settings_refused(checked: Result<(), PluginError>) -> Option<ExitCode> {
+    match checked {
+        Err(error) if matches!(error.kind, PluginErrorKind::InvalidSettings(_)) => {
+            println!("FAILED: {error}");
+            Some(ExitCode::FAILURE)
+        }
+        _ => None,
+    }
+}
+
 fn fixture_comments(fixtures: Vec<FixtureComment>) -> Vec<Comment> {
     fixtures
         .into_iter()
         .enumerate()
         .map(|(i, c)| Comment {
             likes: c.likes,
+            created_at: c.created_at,
             ..Comment::from_text(c.id.unwrap_or_else(|| i.to_string()), c.text)
         })
         .collect()
@@ -300,6 +339,7 @@ fn eval(
     let items = parse_labelled(&text).with_context(|| format!("{}", labels.display()))?;
     let settings = options.settings()?;
     let scorer = host.load_sentiment(&source, options.limits())?;
+    scorer.check_settings("plugin-eval", &settings)?;
     let comments: Vec<Comment> = fixture_comments(
         items
             .iter()
@@ -307,6 +347,7 @@ fn eval(
                 id: Some(i.id.clone()),
                 text: i.text.clone(),
                 likes: 0,
+                created_at: 0,
             })
             .collect(),
     );

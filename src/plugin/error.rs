@@ -32,9 +32,13 @@ pub enum PluginErrorKind {
     InvalidOutput(String),
     /// The guest returned `err` with this message (for example unusable settings).
     PluginReturnedError(String),
+    /// The campaign's settings are unusable: every problem the plugin named, one sentence each
+    /// (`check-settings` in 0.2; a 0.1 plugin's `err` from a dry call).
+    InvalidSettings(Vec<String>),
     /// The file could not be read, is not a component, or needs imports the host lacks.
     Load(String),
-    /// The component implements the interface, but a version this host does not speak.
+    /// The component implements the interface, but a version this host does not speak;
+    /// `supported` names the versions it does.
     UnsupportedVersion {
         found: String,
         supported: &'static str,
@@ -107,11 +111,22 @@ impl fmt::Display for PluginErrorKind {
             ),
             Self::InvalidOutput(reason) => write!(f, "it returned invalid output: {reason}"),
             Self::PluginReturnedError(message) => write!(f, "it returned an error: {message}"),
+            Self::InvalidSettings(problems) => match problems.as_slice() {
+                [] => write!(f, "it refused the settings without saying why"),
+                [problem] => write!(f, "it refused the settings: {problem}"),
+                problems => {
+                    write!(f, "it refused the settings ({} problems):", problems.len())?;
+                    for problem in problems {
+                        write!(f, "\n  - {problem}")?;
+                    }
+                    Ok(())
+                }
+            },
             Self::Load(reason) => write!(f, "{reason}"),
             Self::UnsupportedVersion { found, supported } => write!(
                 f,
                 "it implements {found}, but this host supports {supported}; rebuild the plugin \
-                 against the WIT package in `wit/`"
+                 against the WIT package in `wit/` (or `wit/v0.1/`)"
             ),
             Self::MissingExport { expected, found } => {
                 write!(f, "it does not export {expected}")?;
@@ -153,8 +168,8 @@ mod tests {
         let error = PluginError::load(
             "builtin:alerts",
             PluginErrorKind::UnsupportedVersion {
-                found: "hashtrack:plugins/rules@0.2.0".to_string(),
-                supported: "hashtrack:plugins/rules@0.1.0",
+                found: "hashtrack:plugins/rules@0.3.0".to_string(),
+                supported: "hashtrack:plugins/rules@0.2.0 or hashtrack:plugins/rules@0.1.0",
             },
         );
         let text = error.to_string();
@@ -162,6 +177,31 @@ mod tests {
             text.starts_with("plugin `builtin:alerts` could not be loaded: "),
             "{text}"
         );
-        assert!(text.contains("@0.2.0") && text.contains("@0.1.0"), "{text}");
+        assert!(
+            text.contains("@0.3.0") && text.contains("@0.2.0") && text.contains("@0.1.0"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn invalid_settings_name_plugin_campaign_and_every_problem() {
+        let error = |problems: &[&str]| PluginError {
+            plugin: "builtin:alerts".to_string(),
+            campaign: Some("brandx-spring".to_string()),
+            kind: PluginErrorKind::InvalidSettings(
+                problems.iter().map(|p| p.to_string()).collect(),
+            ),
+            last_log_lines: Vec::new(),
+        };
+        assert_eq!(
+            error(&["setting `x` is unknown"]).to_string(),
+            "plugin `builtin:alerts` failed for campaign `brandx-spring`: it refused the \
+             settings: setting `x` is unknown"
+        );
+        assert_eq!(
+            error(&["setting `x` is unknown", "setting `y` must be a number"]).to_string(),
+            "plugin `builtin:alerts` failed for campaign `brandx-spring`: it refused the \
+             settings (2 problems):\n  - setting `x` is unknown\n  - setting `y` must be a number"
+        );
     }
 }

@@ -2,15 +2,25 @@
 //! of `wit/hashtrack.wit`) and calls them in a sandbox, each call bounded in fuel, wall-clock
 //! time and memory, with no filesystem, network or environment.
 //!
+//! The host speaks two versions of the contract, as an extension host keeps the bindings of
+//! earlier releases: `hashtrack:plugins@0.2.0` (`wit/hashtrack.wit`, [`WIT_VERSION`]; the
+//! built-in plugins) and the frozen `0.1.0` (`wit/v0.1/hashtrack.wit`), so that components
+//! built before 0.2 keep working unchanged. Loading reads the version of the exported
+//! interface (`exports`), and a loaded `SentimentScorer` or `AlertRules` holds the
+//! pre-instantiated component with the bindings of its version; the conversions from the
+//! host's types happen per version (`alerts` documents how 0.1's `day-metrics` is computed
+//! from `DayFacts`). What 0.1 lacks is emulated: `check_settings` on a 0.1 component is a dry
+//! call whose `err` is the problem.
+//!
 //! The API is synchronous: the pipeline calls it from `spawn_blocking`. `PluginHost` owns the
-//! engine, the linker and the compiled-component cache; a loaded `SentimentScorer` or
-//! `AlertRules` holds a pre-instantiated component and instantiates it in a fresh store for
-//! every call, so nothing a call does (a trap included) reaches the next one.
+//! engine, the linker (both versions' imports) and the compiled-component cache; a loaded
+//! plugin instantiates its component in a fresh store for every call, so nothing a call does
+//! (a trap included) reaches the next one.
 //!
 //! Module map: `engine` (engine and epoch ticker), `cache` (compiled components on disk),
-//! `exports` (WIT version check), `sandbox` (linker, store, WASI, limits in force, error
-//! classification), `limits`, `log` and `capture` (what a plugin says), `sentiment` and
-//! `alerts` (the two worlds), `builtin` (the default plugins), `error`.
+//! `bindings` (`v0_1`, `v0_2`), `exports` (WIT version check), `sandbox` (linker, store, WASI,
+//! limits in force, error classification), `limits`, `log` and `capture` (what a plugin says),
+//! `sentiment` and `alerts` (the two worlds), `builtin` (the default plugins), `error`.
 //! Not here: which plugin a campaign uses and its settings (`config`), what the scores and
 //! alerts mean for a day (`pipeline`).
 
@@ -41,7 +51,7 @@ pub use alerts::{
     AlertRules, MAX_ALERT_MESSAGE_CHARS, MAX_ALERTS, MAX_HISTORY_DAYS, MAX_RULE_ID_CHARS,
 };
 pub use error::{PluginError, PluginErrorKind};
-pub use exports::WIT_VERSION;
+pub use exports::{SUPPORTED_WIT_VERSIONS, WIT_VERSION};
 pub use limits::{
     DEFAULT_FUEL, DEFAULT_MAX_COMPONENT_BYTES, DEFAULT_MAX_OUTPUT_BYTES, DEFAULT_MEMORY_BYTES,
     DEFAULT_TIMEOUT, PluginLimits,
@@ -129,8 +139,14 @@ impl PluginHost {
         source: &PluginSource,
         limits: PluginLimits,
     ) -> Result<SentimentScorer, PluginError> {
-        let (pre, sandbox, report) = self.load(source, limits, &exports::SCORER)?;
-        SentimentScorer::new(pre, sandbox, report)
+        let loaded = self.load(source, limits, &exports::SCORER)?;
+        SentimentScorer::new(
+            loaded.pre,
+            loaded.version,
+            loaded.sandbox,
+            loaded.report,
+            &loaded.content_hash,
+        )
     }
 
     /// Loads alert rules (world `alert-rules`).
@@ -139,8 +155,8 @@ impl PluginHost {
         source: &PluginSource,
         limits: PluginLimits,
     ) -> Result<AlertRules, PluginError> {
-        let (pre, sandbox, report) = self.load(source, limits, &exports::RULES)?;
-        AlertRules::new(pre, sandbox, report)
+        let loaded = self.load(source, limits, &exports::RULES)?;
+        AlertRules::new(loaded.pre, loaded.version, loaded.sandbox, loaded.report)
     }
 
     /// What a component imports and exports and which world it implements, without
@@ -150,7 +166,7 @@ impl PluginHost {
         source: &PluginSource,
         limits: &PluginLimits,
     ) -> Result<ComponentInfo, PluginError> {
-        let (component, report) = self.compile(source, limits)?;
+        let (component, report, _) = self.compile(source, limits)?;
         let names = |items: Vec<String>| {
             let mut items = items;
             items.sort();
@@ -167,30 +183,36 @@ impl PluginHost {
                 .map(|(name, _)| name.to_string())
                 .collect(),
         );
-        let world = if exports::SCORER.find_in(&exports).is_some() {
-            Some(World::SentimentScorer)
+        let (world, interface) = if exports::SCORER.find_in(&exports).is_some() {
+            (Some(World::SentimentScorer), Some(&exports::SCORER))
         } else if exports::RULES.find_in(&exports).is_some() {
-            Some(World::AlertRules)
+            (Some(World::AlertRules), Some(&exports::RULES))
         } else {
-            None
+            (None, None)
         };
+        let wit_version = interface
+            .and_then(|interface| exports::version_of(&exports, interface).ok())
+            .map(|version| version.as_str());
         Ok(ComponentInfo {
             component_bytes: report.component_bytes,
             imports,
             exports,
             world,
+            wit_version,
         })
     }
 
-    /// Reads and compiles a component (or fetches it from the cache).
+    /// Reads and compiles a component (or fetches it from the cache); also returns a short
+    /// hash of its bytes.
     fn compile(
         &self,
         source: &PluginSource,
         limits: &PluginLimits,
-    ) -> Result<(wasmtime::component::Component, LoadReport), PluginError> {
+    ) -> Result<(wasmtime::component::Component, LoadReport, String), PluginError> {
         let name = source.to_string();
         let fail = |kind| PluginError::load(&name, kind);
         let bytes = read_component(source, limits.max_component_bytes).map_err(fail)?;
+        let content_hash = short_hash(&bytes);
         let compiled = match &self.cache {
             Some(cache) => cache.load(&self.engine, &bytes),
             None => cache::compile(&self.engine, &bytes),
@@ -206,32 +228,54 @@ impl PluginHost {
             compile_time,
             component_bytes: bytes.len() as u64,
         };
-        Ok((component, report))
+        Ok((component, report, content_hash))
     }
 
-    /// Compiles, checks the exported interface and links.
+    /// Compiles, checks the exported interface (and learns its version) and links.
     fn load(
         &self,
         source: &PluginSource,
         limits: PluginLimits,
         interface: &exports::Interface,
-    ) -> Result<(InstancePre<CallState>, Sandbox, LoadReport), PluginError> {
+    ) -> Result<Loaded, PluginError> {
         let name = source.to_string();
         let fail = |kind| PluginError::load(&name, kind);
-        let (component, report) = self.compile(source, &limits)?;
-        exports::check(&self.engine, &component, interface).map_err(fail)?;
+        let (component, report, content_hash) = self.compile(source, &limits)?;
+        let version = exports::check(&self.engine, &component, interface).map_err(fail)?;
         let pre = self.linker.instantiate_pre(&component).map_err(|e| {
             fail(Load(format!(
                 "it needs an import this host does not provide: {e:#}"
             )))
         })?;
-        tracing::debug!(plugin = %name, ?report, "loaded plugin");
-        Ok((
+        tracing::debug!(plugin = %name, ?report, wit = version.as_str(), "loaded plugin");
+        Ok(Loaded {
             pre,
-            Sandbox::new(self.engine.clone(), &name, limits),
+            version,
+            sandbox: Sandbox::new(self.engine.clone(), &name, limits),
             report,
-        ))
+            content_hash,
+        })
     }
+}
+
+/// A component ready to be wrapped as the plugin of its world.
+struct Loaded {
+    pre: InstancePre<CallState>,
+    version: exports::WitVersion,
+    sandbox: Sandbox,
+    report: LoadReport,
+    /// `short_hash` of the component's bytes.
+    content_hash: String,
+}
+
+/// The first 12 hex digits of the SHA-256 of `bytes`: enough to tell components apart.
+fn short_hash(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .take(6)
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }
 
 /// The two kinds of plugin, by the WIT world they implement.
@@ -258,6 +302,9 @@ pub struct ComponentInfo {
     pub exports: Vec<String>,
     /// `None` when it exports neither world's interface.
     pub world: Option<World>,
+    /// The version of the contract its interface implements, when this host speaks it:
+    /// one of [`SUPPORTED_WIT_VERSIONS`].
+    pub wit_version: Option<&'static str>,
 }
 
 /// The component's bytes, refusing anything over `max_bytes` before reading it whole.
@@ -318,6 +365,15 @@ mod tests {
         send_and_sync::<SentimentScorer>();
         send_and_sync::<AlertRules>();
         send_and_sync::<PluginError>();
+    }
+
+    #[test]
+    fn short_hashes_are_twelve_hex_digits_of_the_content() {
+        let hash = short_hash(b"component");
+        assert_eq!(hash.len(), 12);
+        assert!(hash.chars().all(|c| c.is_ascii_hexdigit()), "{hash}");
+        assert_eq!(hash, short_hash(b"component"));
+        assert_ne!(hash, short_hash(b"component2"));
     }
 
     #[test]

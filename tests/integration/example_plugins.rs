@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
-use hashtrack::domain::{Comment, DayFacts};
+use hashtrack::domain::{Comment, DayFacts, GrowthBasis, ViewGrowth};
 use hashtrack::plugin::{
     AlertRules, PluginErrorKind, PluginHost, PluginLimits, PluginSource, SentimentScorer,
 };
@@ -237,13 +237,31 @@ fn python_bad_settings_are_errors_that_name_the_plugin() {
     }
 }
 
+/// A day with the API's new videos and the estimated new views (both per day). The JS rules
+/// are a 0.1.0 component: they read these as `new-videos` and `new-views`.
 fn day(date: &str, new_videos: Option<i64>, new_views: Option<i64>) -> DayFacts {
     DayFacts {
         campaign_id: CAMPAIGN.to_string(),
         date: Some(NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap()),
-        new_videos,
-        new_views,
+        span_days: Some(1),
+        new_videos_per_day: new_videos.map(|n| n as f64),
+        views: new_views.map(growth),
         ..DayFacts::default()
+    }
+}
+
+/// New views per day, as estimated from the tracked videos.
+fn growth(per_day: i64) -> ViewGrowth {
+    ViewGrowth {
+        span_days: 1,
+        per_day: per_day as f64,
+        per_day_low: per_day as f64,
+        per_day_high: None,
+        totals_change: None,
+        totals_step: None,
+        tracked_change: per_day as u64,
+        tracked_compared: 30,
+        basis: GrowthBasis::TrackedVideos,
     }
 }
 
@@ -325,8 +343,8 @@ fn js_rules_raise_nothing_on_missing_data() {
 #[test]
 fn js_rules_raise_a_stall_after_three_slow_days_in_a_row() {
     let mut history = ordinary_history();
-    history[3].new_views = Some(200);
-    history[4].new_views = Some(0);
+    history[3].views = Some(growth(200));
+    history[4].views = Some(growth(0));
     let slow_today = day("2026-03-14", Some(12), Some(150));
     assert_eq!(rules_raised(&[], &slow_today, &history), ["stall"]);
     // A gap in the stored days breaks the run.
@@ -346,4 +364,21 @@ fn js_rules_reject_unknown_and_malformed_settings() {
             "{error}"
         );
     }
+}
+
+#[test]
+fn the_examples_run_through_the_0_1_path() {
+    assert_eq!(python_scorer().wit_version(), "0.1.0");
+    assert_eq!(js_rules().wit_version(), "0.1.0");
+    // 0.1 has no `check-settings`: a dry call stands in, and its `err` is the one problem.
+    assert_eq!(js_rules().check_settings(CAMPAIGN, &[]), Ok(()));
+    let error = js_rules()
+        .check_settings(CAMPAIGN, &settings(&[("surge-factr", "2")]))
+        .unwrap_err();
+    assert!(
+        matches!(&error.kind, PluginErrorKind::InvalidSettings(problems)
+            if problems.len() == 1 && problems[0].contains("surge-factr")),
+        "{error}"
+    );
+    assert_eq!(python_scorer().check_settings(CAMPAIGN, &[]), Ok(()));
 }

@@ -36,7 +36,9 @@ fn check_names_the_world_and_refuses_another_wit_version() {
     let (code, out) = plugin_cmd(&["check", &fixture("future_version.wat")]);
     assert_eq!(code, 1, "{out}");
     assert!(
-        out.contains("scorer@0.2.0") && out.contains("scorer@0.1.0"),
+        out.contains("scorer@0.3.0")
+            && out.contains("scorer@0.2.0")
+            && out.contains("scorer@0.1.0"),
         "{out}"
     );
 }

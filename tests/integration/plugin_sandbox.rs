@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
-use hashtrack::domain::{DayFacts, Severity};
+use hashtrack::domain::{DayFacts, GrowthBasis, SentimentSummary, Severity, ViewGrowth};
 use hashtrack::plugin::{PluginError, PluginErrorKind, PluginHost, PluginLimits, PluginSource};
 
 use crate::common::comments;
@@ -184,8 +184,8 @@ fn a_future_wit_version_is_refused_naming_both_versions() {
     assert_eq!(
         error.kind,
         PluginErrorKind::UnsupportedVersion {
-            found: "hashtrack:plugins/scorer@0.2.0".to_string(),
-            supported: "hashtrack:plugins/scorer@0.1.0",
+            found: "hashtrack:plugins/scorer@0.3.0".to_string(),
+            supported: "hashtrack:plugins/scorer@0.2.0 or hashtrack:plugins/scorer@0.1.0",
         }
     );
     assert_eq!(error.campaign, None);
@@ -200,7 +200,7 @@ fn a_component_without_the_interface_is_refused_naming_what_was_expected() {
     assert_eq!(
         error.kind,
         PluginErrorKind::MissingExport {
-            expected: "hashtrack:plugins/rules@0.1.0",
+            expected: "hashtrack:plugins/rules@0.2.0 or hashtrack:plugins/rules@0.1.0",
             found: vec![],
         }
     );
@@ -210,8 +210,11 @@ fn a_component_without_the_interface_is_refused_naming_what_was_expected() {
         load_error(host().load_sentiment(&PluginSource::BuiltinAlerts, PluginLimits::default()));
     match &error.kind {
         PluginErrorKind::MissingExport { expected, found } => {
-            assert_eq!(*expected, "hashtrack:plugins/scorer@0.1.0");
-            assert_eq!(found, &["hashtrack:plugins/rules@0.1.0"]);
+            assert_eq!(
+                *expected,
+                "hashtrack:plugins/scorer@0.2.0 or hashtrack:plugins/scorer@0.1.0"
+            );
+            assert_eq!(found, &["hashtrack:plugins/rules@0.2.0"]);
         }
         other => panic!("{other:?}"),
     }
@@ -320,11 +323,39 @@ fn rules_raised(today: &DayFacts, settings: &[(&str, &str)]) -> Vec<String> {
         .collect()
 }
 
+/// Growth estimated from the tracked videos' exact plays.
+fn tracked(per_day: f64) -> Option<ViewGrowth> {
+    Some(ViewGrowth {
+        span_days: 1,
+        per_day,
+        per_day_low: per_day,
+        per_day_high: None,
+        totals_change: None,
+        totals_step: None,
+        tracked_change: per_day as u64,
+        tracked_compared: 20,
+        basis: GrowthBasis::TrackedVideos,
+    })
+}
+
+/// `n` new comments, `positive` of them positive and the rest negative.
+fn new_comments(n: u32, positive: u32) -> Option<SentimentSummary> {
+    Some(SentimentSummary {
+        comments: n,
+        positive,
+        neutral: 0,
+        negative: n - positive,
+        positive_ratio: f64::from(positive) / f64::from(n),
+        negative_ratio: f64::from(n - positive) / f64::from(n),
+        mean_score: -0.3,
+    })
+}
+
 #[test]
 fn the_builtin_alerts_raise_each_threshold_rule() {
     let viral = DayFacts {
-        new_views: Some(812_400),
-        new_videos: Some(74),
+        views: tracked(812_400.0),
+        new_videos_per_day: Some(74.0),
         ..day("2026-03-14")
     };
     assert_eq!(
@@ -333,9 +364,8 @@ fn the_builtin_alerts_raise_each_threshold_rule() {
     );
 
     let quiet = DayFacts {
-        new_views: Some(212),
-        comments_scored: 40,
-        positive_ratio: Some(0.1),
+        views: tracked(212.0),
+        new_comments: new_comments(140, 14),
         ..day("2026-03-15")
     };
     assert_eq!(
@@ -345,7 +375,7 @@ fn the_builtin_alerts_raise_each_threshold_rule() {
 
     // Thresholds come from the campaign's settings.
     let modest = DayFacts {
-        new_views: Some(20_000),
+        views: tracked(20_000.0),
         ..day("2026-03-16")
     };
     assert!(rules_raised(&modest, &[]).is_empty());
@@ -361,7 +391,7 @@ fn the_builtin_alerts_write_sentences_with_thousands_separators() {
         .load_alerts(&PluginSource::BuiltinAlerts, PluginLimits::default())
         .unwrap();
     let today = DayFacts {
-        new_views: Some(812_400),
+        views: tracked(812_400.0),
         ..day("2026-03-14")
     };
     let alerts = rules.evaluate(CAMPAIGN, &[], &today, &[]).unwrap();
@@ -369,12 +399,12 @@ fn the_builtin_alerts_write_sentences_with_thousands_separators() {
     assert_eq!(alerts[0].severity, Severity::Info);
     assert_eq!(
         alerts[0].message,
-        "Viral day: 812,400 new views, above the 500,000 threshold."
+        "Viral day: about 812,000 new views a day, above the 500,000 threshold."
     );
 }
 
 #[test]
-fn the_builtin_alerts_raise_nothing_on_missing_data() {
+fn the_builtin_alerts_raise_nothing_on_missing_data_or_a_rounding_step() {
     let history: Vec<DayFacts> = (1..=7).map(|d| day(&format!("2026-03-0{d}"))).collect();
     let rules = host()
         .load_alerts(&PluginSource::BuiltinAlerts, PluginLimits::default())
@@ -384,17 +414,32 @@ fn the_builtin_alerts_raise_nothing_on_missing_data() {
         .unwrap();
     assert!(alerts.is_empty(), "{alerts:?}");
 
-    // A negative delta is the API's rounding, not a stalled campaign.
-    let rounded_down = DayFacts {
-        new_views: Some(-3_000),
-        ..day("2026-03-09")
-    };
-    assert!(
-        rules
-            .evaluate(CAMPAIGN, &[], &rounded_down, &history)
-            .unwrap()
-            .is_empty()
-    );
+    // Rounded totals that did not move (no usable sample) are not a stalled campaign, and a
+    // step of 100,000 is not a viral day.
+    for change in [0, 100_000] {
+        let stepped = DayFacts {
+            views: Some(ViewGrowth {
+                span_days: 1,
+                per_day: change as f64,
+                per_day_low: 0.0,
+                per_day_high: Some(change as f64 + 100_000.0),
+                totals_change: Some(change),
+                totals_step: Some(100_000),
+                tracked_change: 0,
+                tracked_compared: 0,
+                basis: GrowthBasis::Totals,
+            }),
+            ..day("2026-03-09")
+        };
+        let settings = [("viral-day-views".to_string(), "50000".to_string())];
+        assert!(
+            rules
+                .evaluate(CAMPAIGN, &settings, &stepped, &history)
+                .unwrap()
+                .is_empty(),
+            "{change}"
+        );
+    }
 }
 
 #[test]
@@ -414,6 +459,78 @@ fn the_builtin_alerts_refuse_unusable_settings_naming_the_key() {
             other => panic!("{other:?}"),
         }
     }
+}
+
+#[test]
+fn the_builtin_alerts_check_settings_naming_every_problem() {
+    let rules = host()
+        .load_alerts(&PluginSource::BuiltinAlerts, PluginLimits::default())
+        .unwrap();
+    assert_eq!(rules.wit_version(), "0.2.0");
+    let ok = [("min-new-comments".to_string(), "50".to_string())];
+    assert_eq!(rules.check_settings(CAMPAIGN, &ok), Ok(()));
+    let bad = [
+        ("viral-views".to_string(), "5".to_string()),
+        ("min-daily-views".to_string(), "lots".to_string()),
+    ];
+    let error = rules.check_settings(CAMPAIGN, &bad).unwrap_err();
+    match &error.kind {
+        PluginErrorKind::InvalidSettings(problems) => {
+            assert_eq!(problems.len(), 2, "{problems:?}");
+            assert!(problems[0].contains("`viral-views`"), "{problems:?}");
+            assert!(problems[1].contains("`min-daily-views`"), "{problems:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+    let text = error.to_string();
+    assert!(
+        text.contains("builtin:alerts")
+            && text.contains(CAMPAIGN)
+            && text.contains("`viral-views`"),
+        "{text}"
+    );
+}
+
+#[test]
+fn the_builtin_scorer_checks_settings_and_has_an_identity() {
+    let scorer = host()
+        .load_sentiment(&PluginSource::BuiltinSentiment, PluginLimits::default())
+        .unwrap();
+    assert_eq!(scorer.wit_version(), "0.2.0");
+    let identity = scorer.identity();
+    let (name, hash) = identity.split_once('#').unwrap();
+    assert_eq!(name, "builtin:sentiment");
+    assert_eq!(hash.len(), 12, "{identity}");
+    assert_eq!(scorer.check_settings(CAMPAIGN, &[]), Ok(()));
+    let bad = [("lexicon".to_string(), "dupe\nglow 9\n".to_string())];
+    match scorer.check_settings(CAMPAIGN, &bad).unwrap_err().kind {
+        PluginErrorKind::InvalidSettings(problems) => assert_eq!(problems.len(), 2, "{problems:?}"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn one_host_runs_a_0_1_component_and_a_0_2_component() {
+    let host = host();
+    // A 0.1.0 scorer (hand-written WAT) and the 0.2.0 built-in, side by side.
+    let old = host
+        .load_sentiment(
+            &fixture("fresh_state_per_call.wat"),
+            PluginLimits::default(),
+        )
+        .unwrap();
+    let new = host
+        .load_sentiment(&PluginSource::BuiltinSentiment, PluginLimits::default())
+        .unwrap();
+    assert_eq!(old.wit_version(), "0.1.0");
+    assert_eq!(new.wit_version(), "0.2.0");
+    let two = comments(&["love it", "hate it"]);
+    assert_eq!(old.score(CAMPAIGN, &[], &two).unwrap().len(), 2);
+    let scores = new.score(CAMPAIGN, &[], &two).unwrap();
+    assert!(scores[0] > 0.0 && scores[1] < 0.0, "{scores:?}");
+    // A 0.1 scorer's settings are checked by a dry call.
+    assert_eq!(old.check_settings(CAMPAIGN, &[]), Ok(()));
+    assert_ne!(old.identity(), new.identity());
 }
 
 fn cache_entries(dir: &Path) -> Vec<PathBuf> {

@@ -5,36 +5,47 @@
 //! `rules` decides which alerts to raise and `format` writes numbers for people. The rules are
 //! plain functions so that `cargo test -p alerts-default` checks them natively.
 //!
-//! Rules (each is skipped when the data it needs is missing; missing is never zero):
+//! Implements `hashtrack:plugins/rules@0.2.0`. Rules decide on evidence: growth on the host's
+//! estimate (`views.per-day`) backed by the tracked videos' exact plays or by bounds of the
+//! rounded totals, so that a step of the rounding alone never raises anything; sentiment on
+//! the *new* comments, only when there are at least `min-new-comments` of them. Each rule is
+//! skipped (and the skip logged at debug level) when the data it needs is missing or too thin;
+//! missing is never zero.
 //!
-//! | rule | severity | raised when | setting (default) |
+//! | rule | severity | raised when | settings (default) |
 //! | --- | --- | --- | --- |
-//! | `viral-day` | info | new views exceed the threshold | `viral-day-views` (500000) |
-//! | `high-participation` | info | new videos exceed the threshold | `high-participation-videos` (50) |
-//! | `low-activity` | warning | new views are below the minimum (a negative delta is upstream rounding, not a stall, and never raises it) | `min-daily-views` (1000) |
-//! | `negative-sentiment` | warning | the share of positive comments is below the minimum | `min-positive-ratio` (0.3) |
-//! | `sentiment-drop` | warning | the mean comment score fell this far below its mean over the last 7 stored days (needs 3 of them with sentiment) | `sentiment-drop` (0.25) |
+//! | `viral-day` | info | `views.per-day` exceeds the threshold, and the basis is `tracked-videos` or the totals' change less one step, per day, also exceeds it | `viral-day-views` (500000) |
+//! | `high-participation` | info | `new-videos-per-day` (the API's counts; missing when it does not know) exceeds the threshold | `high-participation-videos` (50) |
+//! | `low-activity` | warning | `views.per-day` is below the minimum, and the basis is `tracked-videos` or `per-day-high` is below it too | `min-daily-views` (1000) |
+//! | `negative-sentiment` | warning | at least `min-new-comments` new comments, and the upper end of the 90% Wilson interval of their positive share is below the minimum | `min-positive-ratio` (0.3), `min-new-comments` (30) |
+//! | `sentiment-drop` | warning | at least `min-new-comments` new comments, whose mean score is this far below the comment-weighted mean of the last 7 stored days with as many new comments scored by the same `scorer` (needs 3 such days; days of another scorer are never compared) | `sentiment-drop` (0.25), `min-new-comments` (30) |
+//!
+//! `check-settings` and `evaluate` read the settings with the same parser (`settings`).
 
 mod format;
 mod rules;
 mod settings;
 
 wit_bindgen::generate!({
-    path: "../../wit/v0.1",
+    path: "../../wit",
     world: "alert-rules",
 });
 
 use exports::hashtrack::plugins::rules::Guest;
 use hashtrack::plugins::log::{self, Level};
-use hashtrack::plugins::types::{Alert, DayMetrics, Setting};
+use hashtrack::plugins::types::{Alert, DayFacts, Setting};
 
 struct DefaultRules;
 
 impl Guest for DefaultRules {
+    fn check_settings(settings: Vec<Setting>) -> Result<(), Vec<String>> {
+        settings::Thresholds::parse_all(&settings).map(|_| ())
+    }
+
     fn evaluate(
         settings: Vec<Setting>,
-        today: DayMetrics,
-        history: Vec<DayMetrics>,
+        today: DayFacts,
+        history: Vec<DayFacts>,
     ) -> Result<Vec<Alert>, String> {
         let thresholds = settings::Thresholds::parse(&settings)?;
         let evaluation = rules::evaluate(&thresholds, &today, &history);
@@ -47,6 +58,9 @@ impl Guest for DefaultRules {
                     evaluation.skipped.join(", ")
                 ),
             );
+        }
+        for note in &evaluation.notes {
+            log::write(Level::Debug, &format!("{}: {note}", today.date));
         }
         Ok(evaluation.alerts)
     }

@@ -1,34 +1,46 @@
-//! The rules themselves: pure functions from one day's metrics (and its history) to alerts.
+//! The rules themselves: pure functions from one day's facts (and its history) to alerts.
 //!
-//! A rule whose input is missing is skipped and named in `Evaluation::skipped`, never read as
-//! zero: a failed API call must not look like a day without views.
+//! A rule whose input is missing, or too thin to be evidence (fewer new comments than
+//! `min-new-comments`), is skipped and named in `Evaluation::skipped`, never read as zero: a
+//! failed API call must not look like a day without views. Growth is judged on the host's
+//! estimate (`views.per-day`) and its bounds, never on the raw change of the rounded totals:
+//! a step of the rounding alone raises nothing.
 
-use crate::format::{percent, thousands};
-use crate::hashtrack::plugins::types::{Alert, DayMetrics, Severity};
+use crate::format::{about, percent, thousands};
+use crate::hashtrack::plugins::types::{
+    Alert, DayFacts, GrowthBasis, Sentiment, Severity, ViewGrowth,
+};
 use crate::settings::Thresholds;
 
-/// How many of the most recent stored days form the baseline of `sentiment-drop`.
+/// How many of the most recent stored days may form the baseline of `sentiment-drop`.
 const SENTIMENT_BASELINE_DAYS: usize = 7;
-/// How many of those days must have sentiment for the baseline to mean anything.
+/// How many of those days must have comparable sentiment for the baseline to mean anything.
 const SENTIMENT_BASELINE_MIN_DAYS: usize = 3;
+/// The normal quantile of a two-sided 90% interval: `negative-sentiment`'s confidence.
+const Z_90: f64 = 1.644_853_626_951_472_2;
 
 /// What the rules concluded for one day.
 #[derive(Debug, Default)]
 pub struct Evaluation {
     pub alerts: Vec<Alert>,
-    /// Rules not evaluated because their data is missing.
+    /// Rules not evaluated because their data is missing or too thin.
     pub skipped: Vec<&'static str>,
+    /// Debug lines worth logging (what a rule left out, and why).
+    pub notes: Vec<String>,
 }
 
 /// Runs every rule against `today`; `history` is oldest first.
-pub fn evaluate(thresholds: &Thresholds, today: &DayMetrics, history: &[DayMetrics]) -> Evaluation {
+pub fn evaluate(thresholds: &Thresholds, today: &DayFacts, history: &[DayFacts]) -> Evaluation {
     let mut evaluation = Evaluation::default();
     let outcomes = [
         ("viral-day", viral_day(thresholds, today)),
         ("high-participation", high_participation(thresholds, today)),
         ("low-activity", low_activity(thresholds, today)),
         ("negative-sentiment", negative_sentiment(thresholds, today)),
-        ("sentiment-drop", sentiment_drop(thresholds, today, history)),
+        (
+            "sentiment-drop",
+            sentiment_drop(thresholds, today, history, &mut evaluation.notes),
+        ),
     ];
     for (rule, outcome) in outcomes {
         match outcome {
@@ -51,72 +63,151 @@ enum Outcome {
     MissingData,
 }
 
-fn viral_day(thresholds: &Thresholds, today: &DayMetrics) -> Outcome {
-    let Some(new_views) = today.new_views else {
+/// The span an estimate covers, at least one day.
+fn span(views: &ViewGrowth) -> u32 {
+    views.span_days.max(1)
+}
+
+/// ` (over the 3 days since the last run)` when the change covers more than a day.
+fn over_span(days: Option<u32>) -> String {
+    match days {
+        Some(days) if days > 1 => format!(" (over the {days} days since the last run)"),
+        _ => String::new(),
+    }
+}
+
+/// Raised on the estimate, but only when the evidence backs it: the tracked videos' exact
+/// gain, or a change of the totals that exceeds the threshold even less one rounding step.
+fn viral_day(thresholds: &Thresholds, today: &DayFacts) -> Outcome {
+    let Some(views) = &today.views else {
         return Outcome::MissingData;
     };
-    match u64::try_from(new_views) {
-        Ok(views) if views > thresholds.viral_day_views => Outcome::Raise(
+    let threshold = thresholds.viral_day_views as f64;
+    let backed = match views.basis {
+        GrowthBasis::TrackedVideos => true,
+        GrowthBasis::Totals => match (views.totals_change, views.totals_step) {
+            (Some(change), Some(step)) => {
+                (change as f64 - step as f64) / f64::from(span(views)) > threshold
+            }
+            _ => false,
+        },
+    };
+    if views.per_day.is_finite() && views.per_day > threshold && backed {
+        Outcome::Raise(
             Severity::Info,
             format!(
-                "Viral day: {} new views, above the {} threshold.",
-                thousands(views),
-                thousands(thresholds.viral_day_views)
+                "Viral day: about {} new views a day, above the {} threshold{}.",
+                about(views.per_day),
+                thousands(thresholds.viral_day_views),
+                over_span(Some(views.span_days)),
             ),
-        ),
-        _ => Outcome::Quiet,
+        )
+    } else {
+        Outcome::Quiet
     }
 }
 
-fn high_participation(thresholds: &Thresholds, today: &DayMetrics) -> Outcome {
-    let Some(new_videos) = today.new_videos else {
+/// The API's video counts: missing when it does not know them.
+fn high_participation(thresholds: &Thresholds, today: &DayFacts) -> Outcome {
+    let Some(per_day) = today.new_videos_per_day.filter(|n| n.is_finite()) else {
         return Outcome::MissingData;
     };
-    match u64::try_from(new_videos) {
-        Ok(videos) if videos > thresholds.high_participation_videos => Outcome::Raise(
+    if per_day > thresholds.high_participation_videos as f64 {
+        Outcome::Raise(
             Severity::Info,
             format!(
-                "High participation: {} new videos today, above the {} threshold.",
-                thousands(videos),
-                thousands(thresholds.high_participation_videos)
+                "High participation: about {} new videos a day, above the {} threshold{}.",
+                about(per_day),
+                thousands(thresholds.high_participation_videos),
+                over_span(today.span_days),
             ),
-        ),
-        _ => Outcome::Quiet,
+        )
+    } else {
+        Outcome::Quiet
     }
 }
 
-/// A negative delta means the API's rounded view count stepped backwards: it says nothing
-/// about whether the campaign stalled, so only a delta of zero or more can raise this.
-fn low_activity(thresholds: &Thresholds, today: &DayMetrics) -> Outcome {
-    let Some(new_views) = today.new_views else {
+/// Raised on the estimate when the tracked videos' exact plays back it, or when even the most
+/// the rounded totals allow is below the minimum: a flat step of the totals alone is not a
+/// stall.
+fn low_activity(thresholds: &Thresholds, today: &DayFacts) -> Outcome {
+    let Some(views) = &today.views else {
         return Outcome::MissingData;
     };
-    match u64::try_from(new_views) {
-        Ok(views) if views < thresholds.min_daily_views => Outcome::Raise(
-            Severity::Warning,
-            format!(
-                "Low activity: only {} new views today, below the {} minimum.",
-                thousands(views),
-                thousands(thresholds.min_daily_views)
-            ),
-        ),
-        _ => Outcome::Quiet,
-    }
-}
-
-/// A ratio over zero scored comments is no measurement, so it counts as missing.
-fn negative_sentiment(thresholds: &Thresholds, today: &DayMetrics) -> Outcome {
-    let ratio = match today.positive_ratio {
-        Some(ratio) if ratio.is_finite() && today.comments_scored > 0 => ratio,
-        _ => return Outcome::MissingData,
-    };
-    if ratio < thresholds.min_positive_ratio {
+    let minimum = thresholds.min_daily_views as f64;
+    let backed = views.basis == GrowthBasis::TrackedVideos
+        || views.per_day_high.is_some_and(|high| high < minimum);
+    if views.per_day.is_finite() && views.per_day < minimum && backed {
         Outcome::Raise(
             Severity::Warning,
             format!(
-                "Negative sentiment: only {} of {} scored comments were positive, below the {} minimum.",
-                percent(ratio),
-                thousands(u64::from(today.comments_scored)),
+                "Low activity: about {} new views a day, below the {} minimum ({}{}).",
+                about(views.per_day.max(0.0)),
+                thousands(thresholds.min_daily_views),
+                match views.span_days {
+                    days if days > 1 => format!("over the {days} days since the last run; "),
+                    _ => String::new(),
+                },
+                growth_evidence(views),
+            ),
+        )
+    } else {
+        Outcome::Quiet
+    }
+}
+
+/// What an estimate rests on, for a person: `tracked videos +312; totals move in steps of
+/// 100,000`.
+fn growth_evidence(views: &ViewGrowth) -> String {
+    let mut parts = Vec::new();
+    if views.tracked_compared > 0 {
+        parts.push(format!(
+            "tracked videos +{}",
+            thousands(views.tracked_change)
+        ));
+    }
+    match (views.totals_change, views.totals_step) {
+        (_, Some(step)) if views.basis == GrowthBasis::TrackedVideos => {
+            parts.push(format!("totals move in steps of {}", thousands(step)))
+        }
+        (Some(change), step) => {
+            let sign = if change < 0 { "-" } else { "+" };
+            let mut part = format!("totals {sign}{}", thousands(change.unsigned_abs()));
+            if let Some(step) = step {
+                part.push_str(&format!(" in steps of {}", thousands(step)));
+            }
+            parts.push(part);
+        }
+        _ => {}
+    }
+    if parts.is_empty() {
+        "no other evidence".to_string()
+    } else {
+        parts.join("; ")
+    }
+}
+
+/// Today's new comments when there are enough of them to be evidence.
+fn enough_comments<'a>(thresholds: &Thresholds, day: &'a DayFacts) -> Option<&'a Sentiment> {
+    day.new_comments
+        .as_ref()
+        .filter(|s| s.comments > 0 && s.comments >= thresholds.min_new_comments)
+}
+
+/// Raised when even the upper end of a 90% Wilson interval of the positive share of the new
+/// comments is below the minimum: many comments say so, not a handful.
+fn negative_sentiment(thresholds: &Thresholds, today: &DayFacts) -> Outcome {
+    let Some(sentiment) = enough_comments(thresholds, today) else {
+        return Outcome::MissingData;
+    };
+    let share = f64::from(sentiment.positive) / f64::from(sentiment.comments);
+    if wilson_upper(sentiment.positive, sentiment.comments) < thresholds.min_positive_ratio {
+        Outcome::Raise(
+            Severity::Warning,
+            format!(
+                "Negative sentiment: only {} of {} new comments were positive, below the {} minimum.",
+                percent(share),
+                thousands(u64::from(sentiment.comments)),
                 percent(thresholds.min_positive_ratio)
             ),
         )
@@ -125,26 +216,65 @@ fn negative_sentiment(thresholds: &Thresholds, today: &DayMetrics) -> Outcome {
     }
 }
 
-fn sentiment_drop(thresholds: &Thresholds, today: &DayMetrics, history: &[DayMetrics]) -> Outcome {
-    let Some(mean_today) = today.mean_sentiment.filter(|m| m.is_finite()) else {
+/// The upper end of the 90% Wilson score interval of `successes` out of `n` (n > 0).
+fn wilson_upper(successes: u32, n: u32) -> f64 {
+    let n = f64::from(n);
+    let p = f64::from(successes.min(n as u32)) / n;
+    let z2 = Z_90 * Z_90;
+    let centre = p + z2 / (2.0 * n);
+    let spread = Z_90 * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
+    (centre + spread) / (1.0 + z2 / n)
+}
+
+/// Compares today's mean score with the comment-weighted mean of the recent days scored by
+/// the same scorer; scores of another scorer are not comparable and never used.
+fn sentiment_drop(
+    thresholds: &Thresholds,
+    today: &DayFacts,
+    history: &[DayFacts],
+    notes: &mut Vec<String>,
+) -> Outcome {
+    let Some(sentiment) = enough_comments(thresholds, today) else {
         return Outcome::MissingData;
     };
-    let recent: Vec<f64> = history
-        .iter()
-        .rev()
-        .take(SENTIMENT_BASELINE_DAYS)
-        .filter_map(|day| day.mean_sentiment.filter(|m| m.is_finite()))
-        .collect();
-    if recent.len() < SENTIMENT_BASELINE_MIN_DAYS {
+    let mean_today = sentiment.mean_score;
+    if !mean_today.is_finite() {
         return Outcome::MissingData;
     }
-    let baseline = recent.iter().sum::<f64>() / recent.len() as f64;
+    let mut other_scorer = 0;
+    let mut days = 0usize;
+    let (mut weighted, mut comments) = (0.0, 0.0);
+    for day in history.iter().rev().take(SENTIMENT_BASELINE_DAYS) {
+        let Some(past) = enough_comments(thresholds, day).filter(|s| s.mean_score.is_finite())
+        else {
+            continue;
+        };
+        if day.scorer != today.scorer {
+            other_scorer += 1;
+            continue;
+        }
+        days += 1;
+        weighted += past.mean_score * f64::from(past.comments);
+        comments += f64::from(past.comments);
+    }
+    if other_scorer > 0 {
+        notes.push(format!(
+            "sentiment-drop: {other_scorer} of the last {SENTIMENT_BASELINE_DAYS} days were \
+             scored by another scorer than `{}` and were not compared",
+            today.scorer
+        ));
+    }
+    if days < SENTIMENT_BASELINE_MIN_DAYS {
+        return Outcome::MissingData;
+    }
+    let baseline = weighted / comments;
     if baseline - mean_today >= thresholds.sentiment_drop {
         Outcome::Raise(
             Severity::Warning,
             format!(
-                "Sentiment dropped: the mean comment score is {mean_today:.2} today against {baseline:.2} over the previous {} stored days with sentiment.",
-                recent.len()
+                "Sentiment dropped: the mean score of {} new comments is {mean_today:.2}, against \
+                 {baseline:.2} over the previous {days} comparable days.",
+                thousands(u64::from(sentiment.comments)),
             ),
         )
     } else {
@@ -156,30 +286,104 @@ fn sentiment_drop(thresholds: &Thresholds, today: &DayMetrics, history: &[DayMet
 mod tests {
     use super::*;
 
-    fn day() -> DayMetrics {
-        DayMetrics {
+    fn day() -> DayFacts {
+        DayFacts {
             campaign_id: "brandx".to_string(),
             date: "2026-03-14".to_string(),
+            span_days: Some(1),
+            collected_on: None,
             total_views: None,
             total_videos: None,
-            new_views: None,
-            new_videos: None,
+            videos_seen: 0,
+            views: None,
+            new_videos_per_day: None,
             tracked_videos: 0,
             new_tracked_videos: 0,
-            top_video_views: None,
-            comments_scored: 0,
-            positive_ratio: None,
-            negative_ratio: None,
-            mean_sentiment: None,
+            hashtags: Vec::new(),
+            videos: Vec::new(),
+            new_comments: None,
+            comments_to_date: None,
+            scorer: "builtin:sentiment#3fa81c2d9e01".to_string(),
+            alerts: Vec::new(),
         }
     }
 
-    fn rules_raised(today: &DayMetrics, history: &[DayMetrics]) -> Vec<String> {
-        evaluate(&Thresholds::default(), today, history)
+    /// Growth estimated from the tracked videos, the totals unknown.
+    fn tracked(per_day: f64) -> ViewGrowth {
+        ViewGrowth {
+            span_days: 1,
+            per_day,
+            per_day_low: per_day,
+            per_day_high: None,
+            totals_change: None,
+            totals_step: None,
+            tracked_change: per_day as u64,
+            tracked_compared: 20,
+            basis: GrowthBasis::TrackedVideos,
+        }
+    }
+
+    /// Growth from the rounded totals alone (no usable sample).
+    fn totals(change: i64, step: u64) -> ViewGrowth {
+        ViewGrowth {
+            span_days: 1,
+            per_day: change.max(0) as f64,
+            per_day_low: (change - step as i64).max(0) as f64,
+            per_day_high: Some((change + step as i64) as f64),
+            totals_change: Some(change),
+            totals_step: Some(step),
+            tracked_change: 0,
+            tracked_compared: 0,
+            basis: GrowthBasis::Totals,
+        }
+    }
+
+    fn with_views(views: ViewGrowth) -> DayFacts {
+        DayFacts {
+            views: Some(views),
+            ..day()
+        }
+    }
+
+    /// `n` new comments, `positive` of them positive, the rest negative.
+    fn sentiment(n: u32, positive: u32, mean: f64) -> Sentiment {
+        Sentiment {
+            comments: n,
+            positive,
+            neutral: 0,
+            negative: n - positive,
+            mean_score: mean,
+        }
+    }
+
+    fn with_comments(n: u32, positive: u32, mean: f64) -> DayFacts {
+        DayFacts {
+            new_comments: Some(sentiment(n, positive, mean)),
+            ..day()
+        }
+    }
+
+    fn settings(pairs: &[(&str, &str)]) -> Thresholds {
+        let settings: Vec<_> = pairs
+            .iter()
+            .map(|(key, value)| crate::hashtrack::plugins::types::Setting {
+                key: key.to_string(),
+                value: value.to_string(),
+            })
+            .collect();
+        Thresholds::parse(&settings).unwrap()
+    }
+
+    fn raised_with(thresholds: &Thresholds, today: &DayFacts, history: &[DayFacts]) -> Vec<String> {
+        evaluate(thresholds, today, history)
             .alerts
             .into_iter()
             .map(|alert| alert.rule)
             .collect()
+    }
+
+    fn rules_raised(today: &DayFacts, history: &[DayFacts]) -> Vec<String> {
+        raised_with(&Thresholds::default(), today, history)
     }
 
     #[test]
@@ -199,106 +403,234 @@ mod tests {
     }
 
     #[test]
-    fn a_viral_day_is_an_info_alert_with_separators() {
-        let today = DayMetrics {
-            new_views: Some(812_400),
-            ..day()
-        };
-        let alerts = evaluate(&Thresholds::default(), &today, &[]).alerts;
+    fn a_viral_day_on_the_tracked_videos_is_an_info_alert() {
+        let alerts = evaluate(&Thresholds::default(), &with_views(tracked(812_400.0)), &[]).alerts;
         assert_eq!(alerts.len(), 1);
         assert_eq!(alerts[0].rule, "viral-day");
         assert!(matches!(alerts[0].severity, Severity::Info));
         assert_eq!(
             alerts[0].message,
-            "Viral day: 812,400 new views, above the 500,000 threshold."
+            "Viral day: about 812,000 new views a day, above the 500,000 threshold."
         );
+    }
+
+    #[test]
+    fn a_viral_day_over_several_days_says_so() {
+        let views = ViewGrowth {
+            span_days: 3,
+            ..tracked(812_400.0)
+        };
+        let alerts = evaluate(&Thresholds::default(), &with_views(views), &[]).alerts;
+        assert_eq!(
+            alerts[0].message,
+            "Viral day: about 812,000 new views a day, above the 500,000 threshold (over the 3 \
+             days since the last run)."
+        );
+    }
+
+    #[test]
+    fn a_viral_day_on_the_totals_needs_more_than_one_step() {
+        // One step of 100,000: at most the rounding, not news.
+        assert!(rules_raised(&with_views(totals(600_000, 100_000)), &[]).is_empty());
+        assert_eq!(
+            raised_with(
+                &settings(&[("viral-day-views", "50000")]),
+                &with_views(totals(100_000, 100_000)),
+                &[]
+            ),
+            Vec::<String>::new()
+        );
+        // Three steps: even less one step, 200,000 a day is above 50,000.
+        assert_eq!(
+            raised_with(
+                &settings(&[("viral-day-views", "50000")]),
+                &with_views(totals(300_000, 100_000)),
+                &[]
+            ),
+            ["viral-day"]
+        );
+    }
+
+    #[test]
+    fn a_rounding_step_with_quiet_tracked_videos_is_low_activity_not_viral() {
+        let views = ViewGrowth {
+            span_days: 1,
+            per_day: 300.0,
+            per_day_low: 300.0,
+            per_day_high: Some(200_000.0),
+            totals_change: Some(100_000),
+            totals_step: Some(100_000),
+            tracked_change: 312,
+            tracked_compared: 18,
+            basis: GrowthBasis::TrackedVideos,
+        };
+        let thresholds = settings(&[("viral-day-views", "50000"), ("min-daily-views", "1000")]);
+        let evaluation = evaluate(&thresholds, &with_views(views), &[]);
+        let rules: Vec<_> = evaluation.alerts.iter().map(|a| a.rule.as_str()).collect();
+        assert_eq!(rules, ["low-activity"]);
+        assert!(matches!(evaluation.alerts[0].severity, Severity::Warning));
+        assert_eq!(
+            evaluation.alerts[0].message,
+            "Low activity: about 300 new views a day, below the 1,000 minimum (tracked videos \
+             +312; totals move in steps of 100,000)."
+        );
+    }
+
+    #[test]
+    fn low_activity_over_several_days_says_so_with_its_evidence() {
+        let views = ViewGrowth {
+            span_days: 3,
+            tracked_change: 360,
+            ..tracked(120.0)
+        };
+        let alerts = evaluate(&Thresholds::default(), &with_views(views), &[]).alerts;
+        assert_eq!(
+            alerts[0].message,
+            "Low activity: about 120 new views a day, below the 1,000 minimum (over the 3 days \
+             since the last run; tracked videos +360)."
+        );
+    }
+
+    #[test]
+    fn flat_rounded_totals_alone_are_not_low_activity() {
+        // The totals did not move, but they allow up to a step a day.
+        assert!(rules_raised(&with_views(totals(0, 100_000)), &[]).is_empty());
+        // Totals that allow at most 600 a day are evidence enough.
+        let views = ViewGrowth {
+            per_day_high: Some(600.0),
+            ..totals(100, 500)
+        };
+        assert_eq!(rules_raised(&with_views(views), &[]), ["low-activity"]);
     }
 
     #[test]
     fn thresholds_are_exceeded_not_met() {
-        let today = DayMetrics {
-            new_views: Some(500_000),
-            new_videos: Some(50),
+        let today = DayFacts {
+            views: Some(tracked(500_000.0)),
+            new_videos_per_day: Some(50.0),
             ..day()
         };
         assert!(rules_raised(&today, &[]).is_empty());
     }
 
     #[test]
-    fn high_participation_counts_new_videos() {
-        let today = DayMetrics {
-            new_videos: Some(74),
+    fn high_participation_counts_the_apis_new_videos() {
+        let today = DayFacts {
+            new_videos_per_day: Some(74.0),
+            span_days: Some(2),
             ..day()
         };
-        assert_eq!(rules_raised(&today, &[]), ["high-participation"]);
-    }
-
-    #[test]
-    fn low_activity_is_raised_below_the_minimum_including_zero() {
-        for views in [0, 999] {
-            let today = DayMetrics {
-                new_views: Some(views),
-                ..day()
-            };
-            assert_eq!(rules_raised(&today, &[]), ["low-activity"], "{views}");
-        }
-    }
-
-    #[test]
-    fn a_negative_view_delta_is_not_low_activity() {
-        let today = DayMetrics {
-            new_views: Some(-12_000),
-            new_videos: Some(-3),
-            ..day()
-        };
-        assert!(rules_raised(&today, &[]).is_empty());
-    }
-
-    #[test]
-    fn negative_sentiment_needs_scored_comments() {
-        let scored = DayMetrics {
-            comments_scored: 1_240,
-            positive_ratio: Some(0.22),
-            ..day()
-        };
-        let alerts = evaluate(&Thresholds::default(), &scored, &[]).alerts;
+        let alerts = evaluate(&Thresholds::default(), &today, &[]).alerts;
+        assert_eq!(alerts.len(), 1);
         assert_eq!(
             alerts[0].message,
-            "Negative sentiment: only 22% of 1,240 scored comments were positive, below the 30% minimum."
+            "High participation: about 74 new videos a day, above the 50 threshold (over the 2 \
+             days since the last run)."
         );
-        let unscored = DayMetrics {
-            comments_scored: 0,
-            ..scored
-        };
-        assert!(rules_raised(&unscored, &[]).is_empty());
     }
 
     #[test]
-    fn sentiment_drop_compares_with_the_last_seven_days() {
-        let with_mean = |mean: Option<f64>| DayMetrics {
-            mean_sentiment: mean,
-            ..day()
+    fn a_handful_of_negative_comments_raises_nothing() {
+        let evaluation = evaluate(&Thresholds::default(), &with_comments(12, 0, -0.6), &[]);
+        assert!(evaluation.alerts.is_empty());
+        assert!(evaluation.skipped.contains(&"negative-sentiment"));
+    }
+
+    #[test]
+    fn many_mostly_negative_comments_raise_negative_sentiment() {
+        // 31 of 140 is 22%: the 90% interval reaches only about 28%.
+        let alerts = evaluate(&Thresholds::default(), &with_comments(140, 31, -0.3), &[]).alerts;
+        assert_eq!(alerts.len(), 1);
+        assert_eq!(alerts[0].rule, "negative-sentiment");
+        assert_eq!(
+            alerts[0].message,
+            "Negative sentiment: only 22% of 140 new comments were positive, below the 30% minimum."
+        );
+    }
+
+    #[test]
+    fn a_share_just_below_the_minimum_is_not_evidence() {
+        // 28% of 40 could well be 30% or more.
+        assert!(rules_raised(&with_comments(40, 11, 0.0), &[]).is_empty());
+    }
+
+    #[test]
+    fn the_wilson_interval_is_right() {
+        // Upper end of the 90% interval of 31/140 and of 0/12.
+        assert!((wilson_upper(31, 140) - 0.2841).abs() < 1e-3);
+        assert!((wilson_upper(0, 12) - 0.1840).abs() < 1e-3);
+        assert!((wilson_upper(12, 12) - 1.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn sentiment_drop_compares_with_the_last_seven_days_weighted_by_comments() {
+        let day_with = |mean: Option<f64>| match mean {
+            Some(mean) => with_comments(100, 60, mean),
+            None => day(),
         };
         // An old bad day falls outside the 7-day window and does not lower the baseline.
-        let mut history = vec![with_mean(Some(-0.9))];
+        let mut history = vec![day_with(Some(-0.9))];
         history
-            .extend([Some(0.4), None, Some(0.5), Some(0.3), None, None, Some(0.4)].map(with_mean));
+            .extend([Some(0.4), None, Some(0.5), Some(0.3), None, None, Some(0.4)].map(day_with));
         assert_eq!(
-            rules_raised(&with_mean(Some(0.1)), &history),
+            rules_raised(&with_comments(100, 40, 0.1), &history),
             ["sentiment-drop"]
         );
-        assert!(rules_raised(&with_mean(Some(0.3)), &history).is_empty());
+        assert!(rules_raised(&with_comments(100, 60, 0.3), &history).is_empty());
+
+        // A big day weighs more than a small one: baseline (0.6·1000 + 0.0·40·2) / 1080.
+        let history = [
+            with_comments(1_000, 700, 0.6),
+            with_comments(40, 20, 0.0),
+            with_comments(40, 20, 0.0),
+        ];
+        assert_eq!(
+            rules_raised(&with_comments(100, 50, 0.3), &history),
+            ["sentiment-drop"]
+        );
     }
 
     #[test]
-    fn sentiment_drop_needs_three_days_of_baseline() {
-        let with_mean = |mean: Option<f64>| DayMetrics {
-            mean_sentiment: mean,
-            ..day()
-        };
-        let history = [Some(0.8), None, Some(0.8)].map(with_mean);
-        let evaluation = evaluate(&Thresholds::default(), &with_mean(Some(-0.5)), &history);
+    fn sentiment_drop_needs_three_days_of_baseline_with_enough_comments() {
+        let history = [
+            with_comments(100, 80, 0.8),
+            with_comments(10, 9, 0.8),
+            day(),
+            with_comments(100, 80, 0.8),
+        ];
+        let evaluation = evaluate(
+            &Thresholds::default(),
+            &with_comments(100, 50, -0.5),
+            &history,
+        );
         assert!(evaluation.alerts.is_empty());
         assert!(evaluation.skipped.contains(&"sentiment-drop"));
+    }
+
+    #[test]
+    fn history_scored_by_another_scorer_is_not_compared() {
+        let other = |mean| DayFacts {
+            scorer: "plugins/brandx.wasm#0123456789ab".to_string(),
+            ..with_comments(100, 80, mean)
+        };
+        let history = [
+            other(0.8),
+            other(0.8),
+            other(0.8),
+            with_comments(100, 50, 0.2),
+        ];
+        let evaluation = evaluate(
+            &Thresholds::default(),
+            &with_comments(100, 50, 0.1),
+            &history,
+        );
+        assert!(evaluation.alerts.is_empty());
+        assert!(evaluation.skipped.contains(&"sentiment-drop"));
+        assert_eq!(evaluation.notes.len(), 1);
+        assert!(
+            evaluation.notes[0].contains("3 of the last 7"),
+            "{:?}",
+            evaluation.notes
+        );
     }
 }

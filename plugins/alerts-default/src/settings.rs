@@ -1,6 +1,8 @@
 //! Parses the campaign's `settings` into thresholds. Every setting is optional; an unknown key
 //! or a value that is not a number of the right kind is an error naming the key, because a
 //! misspelt threshold silently falling back to its default would hide the mistake.
+//! `check-settings` and `evaluate` share this one parser: the first gets every problem, the
+//! second refuses with the first.
 
 use crate::hashtrack::plugins::types::Setting;
 
@@ -17,6 +19,9 @@ pub struct Thresholds {
     pub min_positive_ratio: f64,
     /// `sentiment-drop`: raised when the mean comment score is this far below its recent mean.
     pub sentiment_drop: f64,
+    /// `negative-sentiment`, `sentiment-drop`: the fewest new comments a day needs for its
+    /// sentiment to count as evidence (today's, and each baseline day's).
+    pub min_new_comments: u32,
 }
 
 impl Default for Thresholds {
@@ -27,6 +32,7 @@ impl Default for Thresholds {
             min_daily_views: 1_000,
             min_positive_ratio: 0.3,
             sentiment_drop: 0.25,
+            min_new_comments: 30,
         }
     }
 }
@@ -37,37 +43,59 @@ const KNOWN_KEYS: &[&str] = &[
     "min-daily-views",
     "min-positive-ratio",
     "sentiment-drop",
+    "min-new-comments",
 ];
 
 impl Thresholds {
-    /// Starts from the defaults and applies each setting in turn.
+    /// Starts from the defaults and applies each setting in turn; refuses the settings with
+    /// their first problem.
     pub fn parse(settings: &[Setting]) -> Result<Self, String> {
+        Self::parse_all(settings).map_err(|mut problems| problems.remove(0))
+    }
+
+    /// [`Thresholds::parse`], with every problem (never an empty list).
+    pub fn parse_all(settings: &[Setting]) -> Result<Self, Vec<String>> {
         let mut thresholds = Self::default();
+        let mut problems = Vec::new();
         for (i, setting) in settings.iter().enumerate() {
-            let key = setting.key.as_str();
-            if settings[..i].iter().any(|earlier| earlier.key == key) {
-                return Err(format!("setting `{key}` is given more than once"));
-            }
-            let value = setting.value.trim();
-            match key {
-                "viral-day-views" => thresholds.viral_day_views = whole_number(key, value)?,
-                "high-participation-videos" => {
-                    thresholds.high_participation_videos = whole_number(key, value)?
-                }
-                "min-daily-views" => thresholds.min_daily_views = whole_number(key, value)?,
-                "min-positive-ratio" => {
-                    thresholds.min_positive_ratio = number_in(key, value, 0.0, 1.0)?
-                }
-                "sentiment-drop" => thresholds.sentiment_drop = number_in(key, value, 0.0, 2.0)?,
-                _ => {
-                    return Err(format!(
-                        "unknown setting `{key}`: the default alert rules understand {}",
-                        KNOWN_KEYS.join(", ")
-                    ));
-                }
+            if let Err(problem) = thresholds.apply(settings, i, setting) {
+                problems.push(problem);
             }
         }
-        Ok(thresholds)
+        if problems.is_empty() {
+            Ok(thresholds)
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// Applies `setting`, the `i`th of `settings`.
+    fn apply(&mut self, settings: &[Setting], i: usize, setting: &Setting) -> Result<(), String> {
+        let key = setting.key.as_str();
+        if settings[..i].iter().any(|earlier| earlier.key == key) {
+            return Err(format!("setting `{key}` is given more than once"));
+        }
+        let value = setting.value.trim();
+        match key {
+            "viral-day-views" => self.viral_day_views = whole_number(key, value)?,
+            "high-participation-videos" => {
+                self.high_participation_videos = whole_number(key, value)?
+            }
+            "min-daily-views" => self.min_daily_views = whole_number(key, value)?,
+            "min-positive-ratio" => self.min_positive_ratio = number_in(key, value, 0.0, 1.0)?,
+            "sentiment-drop" => self.sentiment_drop = number_in(key, value, 0.0, 2.0)?,
+            "min-new-comments" => {
+                self.min_new_comments = u32::try_from(whole_number(key, value)?)
+                    .map_err(|_| format!("setting `{key}` is too large: `{value}`"))?
+            }
+            _ => {
+                return Err(format!(
+                    "unknown setting `{key}`: the default alert rules understand {}",
+                    KNOWN_KEYS.join(", ")
+                ));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -118,6 +146,7 @@ mod tests {
             setting("min-daily-views", " 250 "),
             setting("min-positive-ratio", "0.5"),
             setting("sentiment-drop", "0.1"),
+            setting("min-new-comments", "50"),
         ])
         .unwrap();
         assert_eq!(
@@ -128,6 +157,7 @@ mod tests {
                 min_daily_views: 250,
                 min_positive_ratio: 0.5,
                 sentiment_drop: 0.1,
+                min_new_comments: 50,
             }
         );
     }
@@ -147,6 +177,8 @@ mod tests {
             ("min-positive-ratio", "1.5"),
             ("min-positive-ratio", "NaN"),
             ("sentiment-drop", ""),
+            ("min-new-comments", "5000000000"),
+            ("min-new-comments", "ten"),
         ] {
             let err = Thresholds::parse(&[setting(key, value)]).unwrap_err();
             assert!(err.contains(&format!("`{key}`")), "{key}={value}: {err}");
@@ -161,5 +193,21 @@ mod tests {
         ])
         .unwrap_err();
         assert!(err.contains("more than once"), "{err}");
+    }
+
+    #[test]
+    fn parse_all_reports_every_problem_and_parse_the_first() {
+        let settings = [
+            setting("viral-views", "5"),
+            setting("min-daily-views", "1"),
+            setting("min-positive-ratio", "2"),
+            setting("min-daily-views", "2"),
+        ];
+        let problems = Thresholds::parse_all(&settings).unwrap_err();
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert!(problems[0].contains("`viral-views`"));
+        assert!(problems[1].contains("`min-positive-ratio`"));
+        assert!(problems[2].contains("more than once"));
+        assert_eq!(Thresholds::parse(&settings).unwrap_err(), problems[0]);
     }
 }

@@ -1,4 +1,4 @@
-// Alert rules for hashtrack in JavaScript (world `alert-rules` of wit/hashtrack.wit).
+// Alert rules for hashtrack in JavaScript (world `alert-rules` of wit/v0.1/hashtrack.wit, 0.1.0).
 //
 // Two rules, thresholds from the campaign's settings:
 //   participation-surge  today's new videos > `surge-factor` x the mean of the stored days

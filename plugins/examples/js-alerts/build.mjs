@@ -19,7 +19,7 @@ const { componentize } = await import(
 const out = resolve(process.argv[2] ?? here('./js-alerts.wasm'));
 const { component } = await componentize({
   sourcePath: here('./alerts.js'),
-  witPath: here('../../../wit'),
+  witPath: here('../../../wit/v0.1'),
   worldName: 'alert-rules',
   // Leave out fetch() and incoming HTTP: they import wasi:http, which hashtrack does not
   // provide (plugins get no network), so the component would not load.

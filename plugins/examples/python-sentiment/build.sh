@@ -20,5 +20,5 @@ cp "$here/app.py" "$stage/"
 
 # -d/-w name the WIT package and world; `componentize app` wraps the module app.py, found
 # through -p. The bindings (wit_world) are generated on the fly and bundled.
-"${COMPONENTIZE_PY:-componentize-py}" -d "$repo/wit" -w sentiment-scorer \
+"${COMPONENTIZE_PY:-componentize-py}" -d "$repo/wit/v0.1" -w sentiment-scorer \
     componentize app -p "$stage" -o "$out"

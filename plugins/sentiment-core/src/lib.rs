@@ -99,6 +99,20 @@ impl Scorer {
         })
     }
 
+    /// Every line of an overlay that [`Scorer::with_overlay`] would refuse, in order: for
+    /// checking settings, where all problems are reported at once rather than the first.
+    pub fn overlay_problems(text: &str) -> Vec<LexiconError> {
+        text.lines()
+            .enumerate()
+            .filter_map(|(index, line)| {
+                entry::parse_entry(line).err().map(|problem| LexiconError {
+                    line: index + 1,
+                    problem,
+                })
+            })
+            .collect()
+    }
+
     /// The comment's sentiment from -1.0 (very negative) to 1.0 (very positive); 0.0 when it
     /// holds nothing the lexicon knows. Always finite.
     pub fn score(&self, text: &str) -> f64 {
@@ -682,5 +696,13 @@ mod tests {
             error.problem,
             EntryProblem::ScoreNotANumber("comment".into())
         );
+    }
+
+    #[test]
+    fn overlay_problems_lists_every_bad_line() {
+        let problems = Scorer::overlay_problems("dupe 3\nglow\n# fine\nbad 9\n");
+        let lines: Vec<usize> = problems.iter().map(|p| p.line).collect();
+        assert_eq!(lines, [2, 4]);
+        assert!(Scorer::overlay_problems("dupe 3\n").is_empty());
     }
 }
