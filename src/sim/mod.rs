@@ -8,9 +8,30 @@
 //! key, fixed-window rate limit, credits charged only on success) and lets callers inject
 //! faults. It does not persist anything and has no replies endpoint.
 //!
+//! Campaigns have shapes: an S-curve of new videos with a few viral days, a backlash (a day
+//! of mostly negative comments, fading over two more), and for about one hashtag in five a
+//! stall (from a date on: no new videos, a trickle of a few hundred views a day, hardly any
+//! comments). [`HashtagQuirks`] can force the backlash and stall dates. Comments are served
+//! most-liked first, so today's comments sit behind the old favourites (contract quirk 7).
+//!
+//! Outside `/api`, two endpoints drive and measure the simulator; they need no key and are
+//! never charged, rate-limited or counted in [`SimStats`]:
+//! - `GET /_sim/date` shows the simulated date; `POST /_sim/date {"date": "YYYY-MM-DD"}` sets
+//!   it.
+//! - `GET /_sim/truth?hashtag=NAME&date=YYYY-MM-DD` answers the ground truth of that hashtag
+//!   by the end of that date, as JSON ([`Truth`]): `hashtag`, `date`, `day` (campaign day),
+//!   `views` and `videos` (exact true totals, before the provider's rounding and jitter),
+//!   `new_views` and `new_videos` (the gains over that date), `phase` (`launch`, `steady`,
+//!   `viral`, `backlash`, `stalled`), `backlash_on`, `stall_on` (or null), `viral_on` (dates),
+//!   and `new_comments` (`total`, `positive`, `neutral`, `negative`: the top-level comments
+//!   written that date over all the hashtag's videos, by the tone they were written in). 400
+//!   with the contract's error body for a missing or bad parameter, 404 for a hashtag that
+//!   does not exist. In process: [`truth`] or [`SimServer::truth`].
+//!
 //! Modules: `routes` (HTTP) → `service` (checks, metering, faults) → `wire` (JSON shapes) and
-//! `world` (answers) → `campaign`, `videos`, `threads` (the model), with `comments`, `people`,
-//! `captions` writing text, `ids` making identifiers and `dice` the deterministic randomness.
+//! `world` (answers) → `campaign`, `videos`, `threads` (the model), with `truth` measuring the
+//! model, `comments`, `people`, `captions` writing text, `ids` making identifiers and `dice`
+//! the deterministic randomness.
 
 mod campaign;
 mod captions;
@@ -24,6 +45,7 @@ mod quirks;
 mod routes;
 mod service;
 mod threads;
+mod truth;
 mod videos;
 mod wire;
 mod world;
@@ -44,6 +66,7 @@ use tokio::task::JoinHandle;
 
 pub use faults::{Fault, FaultKind};
 pub use quirks::{HashtagQuirks, default_quirks};
+pub use truth::{Phase, ToneCounts, Truth, truth};
 
 /// `n` comments written the way the simulator writes them (a third each positive, neutral
 /// and negative in intent), for benchmarks and for measuring scorers on the target domain.
@@ -78,7 +101,8 @@ pub struct SimConfig {
     pub api_key: Option<String>,
     /// Day 1 of every simulated campaign, and the simulated date at start.
     pub start_date: NaiveDate,
-    /// Per hashtag name (lowercase, no `#`), replacing [`default_quirks`].
+    /// Per hashtag name (lowercase, no `#`), replacing [`default_quirks`] (also the way to
+    /// force a hashtag's backlash or stall date).
     pub quirks: HashMap<String, HashtagQuirks>,
 }
 
@@ -132,7 +156,7 @@ impl Endpoint {
 /// What the simulator has seen and done so far.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SimStats {
-    /// API requests of any outcome, usage calls included (not the `/_sim` control endpoint).
+    /// API requests of any outcome, usage calls included (not the `/_sim` endpoints).
     pub requests: u64,
     pub credits_charged: u64,
     pub credits_remaining: u64,
@@ -213,6 +237,11 @@ impl SimServer {
 
     pub fn stats(&self) -> SimStats {
         self.service.stats()
+    }
+
+    /// The truth about `hashtag` on `date` (see [`truth`]); free, like `GET /_sim/truth`.
+    pub fn truth(&self, hashtag: &str, date: NaiveDate) -> Option<Truth> {
+        self.service.truth(hashtag, date).ok()
     }
 
     /// Stops accepting requests and waits briefly for in-flight ones.

@@ -1,12 +1,14 @@
-//! HTTP for the simulator (axum): maps the contract's paths and the `/_sim` control endpoint
-//! onto `Service`, and turns its replies into responses with the `X-RateLimit-*` headers every
-//! response carries.
+//! HTTP for the simulator (axum): maps the contract's paths and the `/_sim` endpoints (date
+//! control, truth) onto `Service`, and turns its replies into responses with the
+//! `X-RateLimit-*` headers every API response carries.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -16,9 +18,12 @@ use serde_json::{Value, json};
 
 use super::Endpoint;
 use super::service::{Reply, Service};
+use super::wire::ApiError;
 
 /// Shows and sets the simulated date, so a standalone simulator can be driven by hand.
 pub(super) const DATE_CONTROL_PATH: &str = "/_sim/date";
+/// `GET ?hashtag=NAME&date=YYYY-MM-DD`: the truth about a hashtag on a date (free).
+pub(super) const TRUTH_PATH: &str = "/_sim/truth";
 const USAGE_PATH: &str = "/api/v1/usage";
 
 pub(super) fn router(service: Arc<Service>) -> Router {
@@ -28,6 +33,7 @@ pub(super) fn router(service: Arc<Service>) -> Router {
         .route(Endpoint::VideoComments.path(), post(video_comments))
         .route(USAGE_PATH, get(usage))
         .route(DATE_CONTROL_PATH, get(current_date).post(set_date))
+        .route(TRUTH_PATH, get(truth))
         .fallback(no_such_endpoint)
         .with_state(service)
 }
@@ -83,6 +89,38 @@ async fn set_date(State(s): State<Arc<Service>>, body: Bytes) -> Response {
             (StatusCode::BAD_REQUEST, axum::Json(error)).into_response()
         }
     }
+}
+
+/// `GET /_sim/truth?hashtag=NAME&date=YYYY-MM-DD`: never charged, throttled or counted, no
+/// key needed; 400 for a missing or bad parameter, 404 for a hashtag that does not exist.
+async fn truth(
+    State(s): State<Arc<Service>>,
+    query: Result<Query<HashMap<String, String>>, QueryRejection>,
+) -> Response {
+    let params = match query {
+        Ok(Query(params)) => params,
+        Err(rejection) => return error_response(&ApiError::new(400, rejection.body_text())),
+    };
+    let Some(hashtag) = params.get("hashtag") else {
+        return error_response(&ApiError::new(400, "hashtag is required"));
+    };
+    let Some(date) = params.get("date").and_then(|d| d.parse::<NaiveDate>().ok()) else {
+        return error_response(&ApiError::new(400, "date is required, as YYYY-MM-DD"));
+    };
+    match s.truth(hashtag, date) {
+        Ok(truth) => axum::Json(truth).into_response(),
+        Err(error) => error_response(&error),
+    }
+}
+
+/// An error in the contract's body, without the rate-limit headers (for `/_sim`).
+fn error_response(error: &ApiError) -> Response {
+    let status = StatusCode::from_u16(error.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = (status, error.body()).into_response();
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
 }
 
 fn authorization(headers: &HeaderMap) -> Option<&str> {

@@ -15,6 +15,7 @@ use chrono::NaiveDate;
 use super::dice::Key;
 use super::faults::{Fault, FaultKind, FaultQueue};
 use super::limits::{Ledger, RateHeaders, RateWindow};
+use super::truth::Truth;
 use super::wire::{self, ApiError};
 use super::world::{World, WorldError};
 use super::{Endpoint, SimConfig, SimStats};
@@ -249,6 +250,11 @@ impl Service {
 
     pub(super) fn set_date(&self, date: NaiveDate) {
         self.lock().date = date;
+    }
+
+    /// The truth about a hashtag on a date: free, unmetered, and not an API request.
+    pub(super) fn truth(&self, hashtag: &str, date: NaiveDate) -> Result<Truth, ApiError> {
+        self.lock().world.truth(hashtag, date).map_err(world_error)
     }
 
     pub(super) fn inject(&self, fault: Fault) {

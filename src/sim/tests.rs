@@ -123,6 +123,27 @@ async fn feed_pages(server: &SimServer, id: &str, count: u64) -> Vec<Vec<Value>>
     }
 }
 
+/// Every comment of a video as served now, page after page (50 a page).
+async fn all_comments(server: &SimServer, video_id: &str) -> Vec<Value> {
+    let mut comments = Vec::new();
+    let mut cursor = "0".to_string();
+    loop {
+        let body = json!({"video_id": video_id, "cursor": cursor, "count": 50});
+        let page = api(server, Endpoint::VideoComments, body).await;
+        assert_eq!(page.status, 200, "{:?}", page.body);
+        comments.extend(page.body["data"]["comments"].as_array().unwrap().clone());
+        if page.body["data"]["has_more"] == 0 {
+            return comments;
+        }
+        cursor = page.body["data"]["cursor"].as_str().unwrap().to_string();
+    }
+}
+
+/// Unix seconds at the start of campaign day `n`.
+fn day_start(n: u64) -> i64 {
+    day(n).and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp()
+}
+
 fn ids_of(items: &[Value], field: &str) -> Vec<String> {
     items
         .iter()
@@ -299,18 +320,7 @@ async fn videos_and_comments_look_like_the_contract_and_grow() {
     let video = &videos[0];
     let video_id = video["aweme_id"].as_str().unwrap();
 
-    let mut comments = Vec::new();
-    let mut cursor = "0".to_string();
-    loop {
-        let body = json!({"video_id": video_id, "cursor": cursor, "count": 50});
-        let page = api(&server, Endpoint::VideoComments, body).await;
-        assert_eq!(page.status, 200, "{:?}", page.body);
-        comments.extend(page.body["data"]["comments"].as_array().unwrap().clone());
-        if page.body["data"]["has_more"] == 0 {
-            break;
-        }
-        cursor = page.body["data"]["cursor"].as_str().unwrap().to_string();
-    }
+    let comments = all_comments(&server, video_id).await;
     assert!(!comments.is_empty());
     let comment_count = video["statistics"]["comment_count"].as_u64().unwrap();
     assert!(
@@ -333,8 +343,11 @@ async fn videos_and_comments_look_like_the_contract_and_grow() {
     )
     .await;
     assert_eq!(later.body["data"]["has_more"], 1);
-    let newest = later.body["data"]["comments"][0]["create_time"]
-        .as_i64()
+    let later = all_comments(&server, video_id).await;
+    let newest = later
+        .iter()
+        .map(|c| c["create_time"].as_i64().unwrap())
+        .max()
         .unwrap();
     let first_seen = comments
         .iter()
@@ -342,6 +355,7 @@ async fn videos_and_comments_look_like_the_contract_and_grow() {
         .max()
         .unwrap();
     assert!(newest > first_seen, "threads keep growing");
+    assert!(later.len() > comments.len());
 }
 
 #[tokio::test]
@@ -597,6 +611,7 @@ async fn the_backlash_day_has_a_much_more_negative_mood() {
     let server = start(config).await;
     let id = hashtag_id(&server, name).await;
 
+    // The day's comments sit behind the old favourites: read whole threads, keep that day's.
     let mut negative_share = Vec::new();
     for n in [6, backlash as u64] {
         server.set_date(day(n));
@@ -608,10 +623,11 @@ async fn the_backlash_day_has_a_much_more_negative_mood() {
         .await;
         let mut tones = Vec::new();
         for video in feed.body["data"]["aweme_list"].as_array().unwrap() {
-            let body = json!({"video_id": video["aweme_id"], "count": 30});
-            let page = api(&server, Endpoint::VideoComments, body).await;
-            for c in page.body["data"]["comments"].as_array().unwrap() {
-                tones.push(tone_of(c["text"].as_str().unwrap()).expect("a pool text"));
+            let comments = all_comments(&server, video["aweme_id"].as_str().unwrap()).await;
+            for c in comments {
+                if c["create_time"].as_i64().unwrap() >= day_start(n) {
+                    tones.push(tone_of(c["text"].as_str().unwrap()).expect("a pool text"));
+                }
             }
         }
         assert!(tones.len() >= 60, "{} comments on day {n}", tones.len());
@@ -641,4 +657,201 @@ async fn the_control_endpoint_moves_the_date() {
     assert_eq!((nowhere.status, nowhere.error_code()), (404, "not_found"));
     assert!(server.base_url().starts_with("http://127.0.0.1:"));
     server.shutdown().await;
+}
+
+#[tokio::test]
+async fn comments_come_most_liked_first_and_todays_sit_deeper() {
+    let name = "toplikes";
+    let server = start(with_quirks(roomy(), &[(name, HashtagQuirks::default())])).await;
+    let (first, later) = (14, 17);
+    server.set_date(day(first));
+    let id = hashtag_id(&server, name).await;
+    let feed = api(
+        &server,
+        Endpoint::HashtagVideos,
+        json!({"hashtag_id": id, "count": 30}),
+    )
+    .await;
+    let mut checked = 0;
+    for video in feed.body["data"]["aweme_list"].as_array().unwrap() {
+        // Videos a daily collector would keep re-reading: days old, with a long thread.
+        if video["create_time"].as_i64().unwrap() >= day_start(first - 2)
+            || video["statistics"]["comment_count"].as_u64().unwrap() < 120
+        {
+            continue;
+        }
+        let video_id = video["aweme_id"].as_str().unwrap();
+        server.set_date(day(first));
+        let body = json!({"video_id": video_id, "cursor": "0", "count": 20});
+        let page_one = api(&server, Endpoint::VideoComments, body.clone()).await;
+        let page_one = ids_of(page_one.body["data"]["comments"].as_array().unwrap(), "cid");
+        assert_eq!(page_one.len(), 20);
+
+        server.set_date(day(later));
+        let thread = all_comments(&server, video_id).await;
+        let likes: Vec<(u64, u64)> = thread
+            .iter()
+            .map(|c| {
+                let cid: u64 = c["cid"].as_str().unwrap().parse().unwrap();
+                (c["digg_count"].as_u64().unwrap(), cid)
+            })
+            .collect();
+        assert!(
+            likes
+                .windows(2)
+                .all(|w| w[0].0 > w[1].0 || (w[0].0 == w[1].0 && w[0].1 < w[1].1)),
+            "most liked first, ties by id"
+        );
+        let again = api(&server, Endpoint::VideoComments, body).await;
+        let again = ids_of(again.body["data"]["comments"].as_array().unwrap(), "cid");
+        let repeated = again.iter().filter(|cid| page_one.contains(cid)).count();
+        assert!(repeated >= 16, "{repeated} of 20 repeated");
+        let todays: Vec<usize> = (0..thread.len())
+            .filter(|&i| thread[i]["create_time"].as_i64().unwrap() >= day_start(later))
+            .collect();
+        assert!(!todays.is_empty());
+        let deep = todays.iter().filter(|&&i| i >= 20).count();
+        assert!(deep * 10 >= todays.len() * 8, "{deep} of {}", todays.len());
+        // Continuing the cursor past page 1 reaches comments not read before.
+        let next = api(
+            &server,
+            Endpoint::VideoComments,
+            json!({"video_id": video_id, "cursor": "20", "count": 50}),
+        )
+        .await;
+        let next = ids_of(next.body["data"]["comments"].as_array().unwrap(), "cid");
+        assert!(next.iter().any(|cid| !page_one.contains(cid)));
+        checked += 1;
+        if checked == 3 {
+            break;
+        }
+    }
+    assert_eq!(checked, 3, "not enough old videos with long threads");
+}
+
+#[tokio::test]
+async fn a_forced_stall_stops_true_growth_while_reported_views_still_step() {
+    let quirks = HashtagQuirks {
+        stall_on: Some(day(15)),
+        ..HashtagQuirks::default()
+    };
+    let server = start(with_quirks(roomy(), &[("stalls", quirks)])).await;
+    for n in [5, 9, 12, 14] {
+        let truth = server.truth("stalls", day(n)).unwrap();
+        assert!(truth.new_views > 5_000, "day {n}: {truth:?}");
+    }
+    let mut reported = Vec::new();
+    for n in 15..=22 {
+        let truth = server.truth("stalls", day(n)).unwrap();
+        assert!(truth.new_views < 1_000, "day {n}: {truth:?}");
+        assert_eq!((truth.new_videos, truth.phase), (0, Phase::Stalled));
+        server.set_date(day(n));
+        let info = api(
+            &server,
+            Endpoint::HashtagInfo,
+            json!({"hashtag_name": "stalls"}),
+        )
+        .await;
+        let (views, videos) = hashtag_stats(&info);
+        assert_eq!(videos, truth.videos);
+        let unit = 10f64.powi((views as f64).log10().floor() as i32 - 2);
+        assert!(
+            (views as f64 - truth.views as f64).abs() <= truth.views as f64 * 0.0061 + unit,
+            "reported {views}, true {}",
+            truth.views
+        );
+        reported.push(views);
+    }
+    assert!(
+        reported.windows(2).filter(|w| w[0] != w[1]).count() >= 2,
+        "{reported:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_truth_endpoint_answers_for_free_and_checks_its_parameters() {
+    let quirks = HashtagQuirks {
+        stall_on: Some(day(20)),
+        backlash_on: Some(day(16)),
+        ..HashtagQuirks::default()
+    };
+    let config = with_quirks(
+        SimConfig {
+            api_key: Some("s3cret".into()),
+            requests_per_window: 1,
+            ..SimConfig::default()
+        },
+        &[("trybrandx", quirks)],
+    );
+    let server = start(config.clone()).await;
+    let get = |query: &'static str| {
+        let url = format!("{}/_sim/truth{query}", server.base_url());
+        async move {
+            let response = Client::new().get(url).send().await.unwrap();
+            let status = response.status().as_u16();
+            (
+                status,
+                response.json::<Value>().await.unwrap_or(Value::Null),
+            )
+        }
+    };
+    for _ in 0..3 {
+        let (status, body) = get("?hashtag=TryBrandX&date=2026-11-18").await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["hashtag"], "trybrandx");
+        assert_eq!(body["date"], "2026-11-18");
+        assert_eq!(body["day"], 18);
+        assert_eq!(body["backlash_on"], "2026-11-16");
+        assert_eq!(body["stall_on"], "2026-11-20");
+        assert_eq!(body["phase"], "backlash");
+        for field in ["views", "videos", "new_views", "new_videos"] {
+            assert!(body[field].is_u64(), "{field}: {body}");
+        }
+        assert!(body["viral_on"].is_array());
+        for field in ["total", "positive", "neutral", "negative"] {
+            assert!(body["new_comments"][field].is_u64(), "{field}: {body}");
+        }
+        let in_process = serde_json::to_value(server.truth("trybrandx", day(18)).unwrap()).unwrap();
+        assert_eq!(body, in_process);
+        assert_eq!(
+            in_process,
+            serde_json::to_value(truth(&config, "trybrandx", day(18)).unwrap()).unwrap()
+        );
+    }
+    let (_, stalled) = get("?hashtag=trybrandx&date=2026-11-21").await;
+    assert_eq!(
+        (&stalled["phase"], &stalled["new_videos"]),
+        (&json!("stalled"), &json!(0))
+    );
+
+    for bad in [
+        "?hashtag=trybrandx&date=2026-13-01",
+        "?hashtag=trybrandx&date=18%20Nov",
+        "?hashtag=trybrandx",
+        "?date=2026-11-18",
+        "?hashtag=two%20words&date=2026-11-18",
+        "",
+    ] {
+        let (status, body) = get(bad).await;
+        assert_eq!(
+            (status, &body["error"]["code"]),
+            (400, &json!("bad_request")),
+            "{bad}"
+        );
+    }
+    let (status, body) = get("?hashtag=unknownbrand&date=2026-11-18").await;
+    assert_eq!((status, &body["error"]["code"]), (404, &json!("not_found")));
+    assert!(server.truth("unknownbrand", day(18)).is_none());
+
+    let stats = server.stats();
+    assert_eq!((stats.requests, stats.credits_charged), (0, 0));
+    // Still a whole rate window for the API.
+    let info = send(
+        &server,
+        Endpoint::HashtagInfo.path(),
+        Some("s3cret"),
+        r#"{"hashtag_name":"trybrandx"}"#,
+    )
+    .await;
+    assert_eq!(info.status, 200);
 }

@@ -1,6 +1,7 @@
 //! The videos of a simulated campaign: when each was posted, by whom, how popular it gets and
 //! how its counters grow day by day, plus the hashtag feed (popularity order, partly
-//! shuffled, capped) and the hashtag's total views.
+//! shuffled, capped) and the hashtag's total views. Once a campaign has stalled, its videos'
+//! plays only creep up by their share of the campaign's trickle, and late comments almost stop.
 //!
 //! A video is described by numbers only ([`VideoModel`]); captions and authors are written
 //! when a video is actually served, which keeps whole-campaign sums cheap.
@@ -17,6 +18,9 @@ pub(super) const FEED_CAP: usize = 300;
 const LONG_TAIL_PER_DAY: f64 = 0.004;
 /// Late comments keep trickling in on older videos, relative to the first burst.
 const COMMENT_TRICKLE_PER_DAY: f64 = 0.03;
+/// How fast a video keeps "ageing" for late comments once its campaign has stalled, relative
+/// to an ordinary day: the comment trickle nearly stops.
+const STALLED_COMMENT_PACE: f64 = 0.03;
 /// Extra top-level comments on every live video on the backlash day and the day after,
 /// relative to the comments its plays would bring.
 const BACKLASH_SURGE: [(i64, f64); 2] = [(0, 0.6), (1, 0.25)];
@@ -92,10 +96,33 @@ impl VideoModel {
         }
     }
 
-    /// Plays by the Unix second `at`: a burst that saturates, then a slow long tail.
-    pub(super) fn plays_at(&self, at: i64) -> f64 {
+    /// Plays by the Unix second `at`: a burst that saturates, then a slow long tail; after a
+    /// stall, the plays at the stall plus this video's share of the campaign's trickle.
+    pub(super) fn plays_at(&self, c: &Campaign, at: i64) -> f64 {
+        match c.stall() {
+            Some(stall) if at > stall.at => {
+                let at_stall = self.unstalled_plays_at(stall.at);
+                at_stall + stall.share_of(at_stall) * stall.trickle_since(at)
+            }
+            _ => self.unstalled_plays_at(at),
+        }
+    }
+
+    /// Plays by `at` if the campaign never stalled.
+    pub(super) fn unstalled_plays_at(&self, at: i64) -> f64 {
         let age_days = (at - self.create_time).max(0) as f64 / SECONDS_PER_DAY as f64;
         self.peak_plays * (1.0 - (-age_days / self.burst_days).exp() + LONG_TAIL_PER_DAY * age_days)
+    }
+
+    /// Age in days at `at` as late comments see it: it nearly stops growing after a stall.
+    fn comment_age_days(&self, c: &Campaign, at: i64) -> f64 {
+        let days = |seconds: i64| seconds.max(0) as f64 / SECONDS_PER_DAY as f64;
+        match c.stall() {
+            Some(stall) if at > stall.at => {
+                days(stall.at - self.create_time) + STALLED_COMMENT_PACE * days(at - stall.at)
+            }
+            _ => days(at - self.create_time),
+        }
     }
 
     /// Top-level comments written by the end of `day` (fractional; see `threads`).
@@ -104,22 +131,24 @@ impl VideoModel {
             return 0.0;
         }
         let end = c.day_end(day);
-        let age_days = (end - self.create_time) as f64 / SECONDS_PER_DAY as f64;
+        let age_days = self.comment_age_days(c, end);
         let own =
-            self.plays_at(end) * self.comment_rate * (1.0 + COMMENT_TRICKLE_PER_DAY * age_days);
+            self.plays_at(c, end) * self.comment_rate * (1.0 + COMMENT_TRICKLE_PER_DAY * age_days);
+        // A campaign that has stalled has nobody left to complain.
         let surge: f64 = BACKLASH_SURGE
             .iter()
             .map(|&(offset, strength)| (c.backlash_day + offset, strength))
             .filter(|&(surge_day, _)| self.day <= surge_day && surge_day <= day)
+            .filter(|&(surge_day, _)| !c.is_stalled(surge_day))
             .map(|(surge_day, strength)| {
-                self.plays_at(c.day_end(surge_day)) * self.comment_rate * strength
+                self.plays_at(c, c.day_end(surge_day)) * self.comment_rate * strength
             })
             .sum();
         own + surge
     }
 
     pub(super) fn stats_by(&self, c: &Campaign, day: i64) -> VideoStats {
-        let plays = self.plays_at(c.day_end(day));
+        let plays = self.plays_at(c, c.day_end(day));
         let top_level = self.top_level_comments_by(c, day).floor();
         // At least one reply once there are comments: `comment_count` must exceed them.
         let replies = (top_level * self.reply_ratio).floor() + top_level.min(1.0);
@@ -180,7 +209,7 @@ pub(super) fn posted_by(c: &Campaign, day: i64) -> Vec<VideoModel> {
 /// The hashtag's view count by the end of `day`, before upstream rounding.
 pub(super) fn total_views(c: &Campaign, day: i64) -> f64 {
     let end = c.day_end(day);
-    posted_by(c, day).iter().map(|v| v.plays_at(end)).sum()
+    posted_by(c, day).iter().map(|v| v.plays_at(c, end)).sum()
 }
 
 /// The feed as served on `day`: most played first, neighbours partly shuffled, capped.
@@ -188,7 +217,7 @@ pub(super) fn feed(c: &Campaign, day: i64) -> Vec<VideoModel> {
     let end = c.day_end(day);
     let mut ranked: Vec<(f64, VideoModel)> = posted_by(c, day)
         .into_iter()
-        .map(|v| (v.plays_at(end), v))
+        .map(|v| (v.plays_at(c, end), v))
         .collect();
     ranked.sort_by(|(a, va), (b, vb)| b.total_cmp(a).then(va.index.cmp(&vb.index)));
     let mut feed: Vec<VideoModel> = ranked.into_iter().map(|(_, v)| v).collect();
@@ -231,13 +260,42 @@ mod tests {
     }
 
     #[test]
+    fn a_stall_freezes_posting_and_counters_keep_creeping_up() {
+        let start = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+        let quirks = HashtagQuirks {
+            stall_on: Some(start + chrono::Days::new(12)),
+            ..HashtagQuirks::default()
+        };
+        let c = Campaign::new(42, "trybrandx", quirks, start);
+        assert_eq!(c.posted_by(30), c.posted_by(12));
+        assert!(c.posted_by(12) > 0);
+        let total = |day| total_views(&c, day);
+        assert!((1.0..1_000.0).contains(&(total(13) - total(12))));
+        assert!((1.0..1_000.0).contains(&(total(30) - total(29))));
+        for v in posted_by(&c, 12).iter().step_by(7) {
+            let mut last = v.stats_by(&c, v.day);
+            for day in v.day + 1..=40 {
+                let now = v.stats_by(&c, day);
+                assert!(now.plays >= last.plays && now.likes >= last.likes);
+                assert!(now.comments >= last.comments && now.shares >= last.shares);
+                let top_level = v.top_level_comments_by(&c, day).floor() as u64;
+                assert!(top_level == 0 || now.comments > top_level);
+                last = now;
+            }
+        }
+    }
+
+    #[test]
     fn feed_is_capped_popular_first_and_only_posted_videos() {
         let c = campaign();
         let day = 25;
         let feed = feed(&c, day);
         assert_eq!(feed.len(), c.posted_by(day).min(FEED_CAP));
         assert!(feed.iter().all(|v| v.create_time <= c.day_end(day)));
-        let plays: Vec<f64> = feed.iter().map(|v| v.plays_at(c.day_end(day))).collect();
+        let plays: Vec<f64> = feed
+            .iter()
+            .map(|v| v.plays_at(&c, c.day_end(day)))
+            .collect();
         let tail_max = plays[plays.len() / 2..].iter().cloned().fold(0.0, f64::max);
         assert!(plays[0] > tail_max, "head {} tail {tail_max}", plays[0]);
     }

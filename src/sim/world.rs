@@ -5,7 +5,8 @@
 //! Everything is a pure function of the seed, the hashtag name and the date, except one piece
 //! of memory: video ids carry only a short key of their hashtag, so a comments request finds
 //! its video only if this server has already resolved that hashtag (an info or feed call, as
-//! any collector makes first).
+//! any collector makes first). The truth about a hashtag (`truth`) is answered here too, from
+//! the same campaigns, without that memory.
 
 use std::collections::HashMap;
 
@@ -17,6 +18,7 @@ use super::ids;
 use super::people::Person;
 use super::quirks::{HashtagQuirks, default_quirks};
 use super::threads;
+use super::truth::{self, Truth};
 use super::videos::{self, Creator, VideoStats};
 
 /// How a request names a hashtag.
@@ -189,19 +191,15 @@ impl World {
         })
     }
 
+    /// What really happened to hashtag `raw_name` (any case, `#` allowed) on `date`. Does not
+    /// count as resolving it for comments requests.
+    pub(super) fn truth(&self, raw_name: &str, date: NaiveDate) -> Result<Truth, WorldError> {
+        let name = existing_name(&HashtagRef::Name(raw_name.to_string()))?;
+        Ok(truth::measure(&self.campaign(&name), date))
+    }
+
     fn resolve(&mut self, by: &HashtagRef) -> Result<Campaign, WorldError> {
-        let name = match by {
-            HashtagRef::Name(raw) => ids::normalize_name(raw).ok_or_else(|| {
-                WorldError::Invalid(format!(
-                    "hashtag_name {raw:?} is not a hashtag (letters, digits, underscores)"
-                ))
-            })?,
-            HashtagRef::Id(id) => ids::hashtag_name(id)
-                .ok_or_else(|| WorldError::NotFound(format!("hashtag {id} not found")))?,
-        };
-        if name.starts_with("unknown") {
-            return Err(WorldError::NotFound(format!("hashtag {name} not found")));
-        }
+        let name = existing_name(by)?;
         self.resolved.insert(ids::tag_key(&name), name.clone());
         Ok(self.campaign(&name))
     }
@@ -211,9 +209,26 @@ impl World {
             .overrides
             .get(name)
             .cloned()
-            .unwrap_or_else(|| default_quirks(name, self.seed));
+            .unwrap_or_else(|| default_quirks(name, self.seed, self.start));
         Campaign::new(self.seed, name, quirks, self.start)
     }
+}
+
+/// The normalized name of a hashtag that exists.
+fn existing_name(by: &HashtagRef) -> Result<String, WorldError> {
+    let name = match by {
+        HashtagRef::Name(raw) => ids::normalize_name(raw).ok_or_else(|| {
+            WorldError::Invalid(format!(
+                "hashtag_name {raw:?} is not a hashtag (letters, digits, underscores)"
+            ))
+        })?,
+        HashtagRef::Id(id) => ids::hashtag_name(id)
+            .ok_or_else(|| WorldError::NotFound(format!("hashtag {id} not found")))?,
+    };
+    if name.starts_with("unknown") {
+        return Err(WorldError::NotFound(format!("hashtag {name} not found")));
+    }
+    Ok(name)
 }
 
 /// Relative disagreement between the provider's replicas on a hashtag's views.
