@@ -10,7 +10,8 @@
 //!   product gave an estimate and the truth gained views; the truth of a day that covers a gap
 //!   is the gap's average.
 //! - a stall starts on the latest `stall_on` of the campaign's hashtags (every hashtag must
-//!   stall); a backlash starts on each hashtag's `backlash_on`. Detection latency is the days
+//!   stall); a backlash starts on each hashtag's `backlash_on`, unless that hashtag has
+//!   stalled by then (hardly any new comments: nothing to detect). Detection latency is the days
 //!   from the start to the first alert of the matching rules; none within
 //!   [`DETECTION_WINDOW_DAYS`] is a miss.
 //! - a false alert is one the truth contradicts: `low-activity` on a day whose true new views
@@ -32,6 +33,8 @@ pub const DETECTION_WINDOW_DAYS: i64 = 2;
 pub const BACKLASH_RULES: &[&str] = &["negative-sentiment", "sentiment-drop"];
 /// The rule that reports a stall.
 pub const STALL_RULE: &str = "low-activity";
+/// The truth's phase of a stalled hashtag.
+const STALLED: &str = "stalled";
 /// A day's new comments at least this negative are a backlash in truth, whatever the phase.
 const NEGATIVE_SHARE_OF_A_BACKLASH: f64 = 0.4;
 
@@ -259,8 +262,15 @@ impl<'a> CampaignTruth<'a> {
         starts.into_iter().max()
     }
 
+    /// Backlash days of hashtags that are not stalled then (a stalled hashtag has hardly any
+    /// new comments: there is no backlash to see).
     fn backlash_starts(&self) -> Vec<NaiveDate> {
-        let mut starts: Vec<NaiveDate> = self.days.iter().filter_map(|d| d.backlash_on).collect();
+        let mut starts: Vec<NaiveDate> = self
+            .days
+            .iter()
+            .filter(|d| d.backlash_on == Some(d.date) && d.phase != STALLED)
+            .map(|d| d.date)
+            .collect();
         starts.sort();
         starts.dedup();
         starts

@@ -6,10 +6,14 @@
 //! by id (the API repeats items across pages). Failures are listed, never replaced by zeros.
 //!
 //! Comments are served most-liked first, so page 1 of a video is the same old favourites every
-//! day. The day's comment pages (as many as `sentiment_videos` × `comments_per_video` cost) go
-//! to the videos whose comment counts grew most since their comments were last read, and each
-//! read continues with the API's cursor where the previous day's stopped. The plan depends only
-//! on the stored feed and on reads of earlier days, so a re-run makes the same requests.
+//! day, and a new comment, with few likes yet, sits near the end of the list. The day's comment
+//! pages (as many as `sentiment_videos` × `comments_per_video` cost) go to the videos whose
+//! comment counts grew most since their comments were last read. A new video is read from the
+//! top (all of it is new); a video read before is read at its tail: from where its list ended
+//! last time, or from where it should end now (its comment count times the share of top-level
+//! comments seen on videos read to the end), never before where the last read stopped. The
+//! plan depends only on the stored feed and on reads of earlier days, so a re-run makes the
+//! same requests.
 
 use std::collections::HashSet;
 
@@ -105,8 +109,65 @@ pub struct CommentCandidate {
     pub video_id: String,
     /// Its comment count (replies included) in today's feed.
     pub comment_count: u64,
+    /// Posted since the day before: every comment it has is new.
+    pub posted_recently: bool,
     /// How far its comments had been read before today.
     pub last_read: Option<CommentRead>,
+}
+
+/// Top-level comments as a share of `comment_count` (which counts replies too) when no video
+/// has been read to the end yet: a low guess, so a tail read starts a little early rather than
+/// past the end.
+const DEFAULT_TOP_LEVEL_SHARE: f64 = 0.5;
+
+/// The share of a video's `comment_count` that is top-level comments, from the videos whose
+/// lists were read to the end (their median; a read that starts past the end looks again
+/// halfway back).
+pub fn top_level_share(candidates: &[CommentCandidate]) -> f64 {
+    let mut shares: Vec<f64> = candidates
+        .iter()
+        .filter_map(|c| {
+            let read = c.last_read.as_ref().filter(|r| r.reached_end)?;
+            let end: f64 = read.next_cursor.parse().ok()?;
+            (read.comment_count > 0).then(|| end / read.comment_count as f64)
+        })
+        .collect();
+    if shares.is_empty() {
+        return DEFAULT_TOP_LEVEL_SHARE;
+    }
+    shares.sort_by(f64::total_cmp);
+    shares[shares.len() / 2].clamp(0.1, 1.0)
+}
+
+/// How many comments written since the video was last read a read of it should find: its
+/// comment count's growth, all of it for a video posted since the day before, and little for
+/// an old video never read (most of what it has is old; its tail is a guess).
+fn expected_new_comments(candidate: &CommentCandidate) -> i64 {
+    let grown = match &candidate.last_read {
+        Some(read) if read.reached_end => candidate.comment_count.saturating_sub(read.comment_count),
+        Some(read) => candidate.comment_count.saturating_sub(read.comment_count) / 2,
+        None if candidate.posted_recently => candidate.comment_count,
+        None => candidate.comment_count / OLD_UNREAD_VIDEO_DISCOUNT,
+    };
+    grown as i64
+}
+
+/// An old video never read has its whole comment count unread but few new comments in it.
+const OLD_UNREAD_VIDEO_DISCOUNT: u64 = 10;
+
+/// Where `pages` pages of a video's comments start: where its newest comments should be.
+fn start_cursor(candidate: &CommentCandidate, pages: u32, share: f64) -> String {
+    let tail = ((candidate.comment_count as f64 * share) as u64)
+        .saturating_sub(u64::from(pages * MAX_COMMENTS_PER_PAGE));
+    match &candidate.last_read {
+        Some(read) if read.reached_end => read.next_cursor.clone(),
+        Some(read) => read
+            .next_cursor
+            .parse::<u64>()
+            .map_or(read.next_cursor.clone(), |stopped| stopped.max(tail).to_string()),
+        None if candidate.posted_recently => "0".to_string(),
+        None => tail.to_string(),
+    }
 }
 
 /// Pages to read of one video's comments.
@@ -119,14 +180,12 @@ pub struct CommentPages {
 
 /// Gives each of `budget` pages to the video with the most comments not yet read (its count's
 /// growth since it was last read, or its whole count if never read), a page at a time, so
-/// pages go where the new comments are. Ties go to the lower id, for a stable plan.
+/// pages go where the new comments are, and starts each video's pages where its newest
+/// comments should be. Ties go to the lower id, for a stable plan.
 pub fn plan_comment_pages(candidates: &[CommentCandidate], budget: u32) -> Vec<CommentPages> {
     let mut unread: Vec<(i64, &CommentCandidate)> = candidates
         .iter()
-        .map(|c| {
-            let before = c.last_read.as_ref().map_or(0, |r| r.comment_count);
-            (c.comment_count.saturating_sub(before) as i64, c)
-        })
+        .map(|c| (expected_new_comments(c), c))
         .collect();
     let mut pages: Vec<CommentPages> = Vec::new();
     for _ in 0..budget {
@@ -142,13 +201,18 @@ pub fn plan_comment_pages(candidates: &[CommentCandidate], budget: u32) -> Vec<C
             Some(plan) => plan.pages += 1,
             None => pages.push(CommentPages {
                 video_id: candidate.video_id.clone(),
-                start_cursor: candidate
-                    .last_read
-                    .as_ref()
-                    .map_or_else(|| "0".to_string(), |r| r.next_cursor.clone()),
+                start_cursor: String::new(),
                 pages: 1,
             }),
         }
+    }
+    let share = top_level_share(candidates);
+    for plan in &mut pages {
+        let candidate = candidates
+            .iter()
+            .find(|c| c.video_id == plan.video_id)
+            .expect("planned from the candidates");
+        plan.start_cursor = start_cursor(candidate, plan.pages, share);
     }
     pages
 }
@@ -160,11 +224,14 @@ async fn collect_comments(
     out: &mut Collected,
 ) {
     let mut candidates = Vec::with_capacity(out.videos.len());
+    let day_before = fetcher.date() - chrono::Duration::days(1);
+    let recent_since = day_before.and_time(chrono::NaiveTime::MIN).and_utc().timestamp();
     for (_, video) in &out.videos {
         match store.comment_read_before(&campaign.id, &video.id, fetcher.date()) {
             Ok(last_read) => candidates.push(CommentCandidate {
                 video_id: video.id.clone(),
                 comment_count: video.stats.comments,
+                posted_recently: video.created_at >= recent_since,
                 last_read,
             }),
             Err(e) => out
@@ -308,14 +375,26 @@ async fn paginate<T: Identified>(
                 return run;
             }
         };
+        let served = page.items.len();
         for item in page.items {
             if run.items.len() < wanted && seen.insert(item.id().to_string()) {
                 run.items.push(item);
             }
         }
-        match page.next_cursor {
-            Some(next) => run.next_cursor = next,
-            None => {
+        let offset = run.next_cursor.parse::<usize>().ok();
+        match (page.next_cursor, offset) {
+            (Some(next), _) => run.next_cursor = next,
+            // A read that started past the end (a tail guessed too far): the list is shorter,
+            // so look again halfway back rather than give up the pages.
+            (None, Some(offset)) if served == 0 && offset > 0 => {
+                run.next_cursor = (offset / 2).to_string();
+            }
+            (None, offset) => {
+                // The cursor is an offset: the list ends after what this page served, which
+                // is where a later read of what was added since should start.
+                if let Some(offset) = offset {
+                    run.next_cursor = (offset + served).to_string();
+                }
                 run.reached_end = true;
                 break;
             }
@@ -335,6 +414,7 @@ mod tests {
         CommentCandidate {
             video_id: id.into(),
             comment_count: count,
+            posted_recently: read_at.is_none(),
             last_read: read_at.map(|(comment_count, cursor)| CommentRead {
                 comment_count,
                 next_cursor: cursor.into(),
@@ -356,13 +436,35 @@ mod tests {
         ];
         let plan = plan_comment_pages(&candidates, 5);
         let pages = |id: &str| plan.iter().find(|p| p.video_id == id).map(|p| p.pages);
-        // 180 unread on "busy", 70 on "new", 10 on "big": a page takes 50 off each time.
-        assert_eq!(pages("busy"), Some(4));
-        assert_eq!(pages("new"), Some(1));
-        assert_eq!((pages("big"), pages("quiet")), (None, None));
+        // Expected new comments: "busy" 180 grown, halved as its tail is a guess; "new" all
+        // its 70; "big" 5; "quiet" none. A page takes 50 off each time.
+        assert_eq!(pages("busy"), Some(2));
+        assert_eq!(pages("new"), Some(2));
+        assert_eq!((pages("big"), pages("quiet")), (Some(1), None));
+        // "busy" should now have about 400 x 0.5 = 200 top-level comments: its 2 pages start
+        // at its tail (100), past where the last read stopped (50).
         let busy = plan.iter().find(|p| p.video_id == "busy").unwrap();
-        assert_eq!(busy.start_cursor, "50");
+        assert_eq!(busy.start_cursor, "100");
         assert_eq!(plan.iter().find(|p| p.video_id == "new").unwrap().start_cursor, "0");
+    }
+
+    #[test]
+    fn a_video_read_before_is_read_at_its_tail() {
+        let mut ended = candidate("ended", 300, Some((200, "120")));
+        ended.last_read.as_mut().unwrap().reached_end = true;
+        let old = candidate("old", 1_000, Some((600, "50")));
+        let mut unread_old = candidate("unread", 400, None);
+        unread_old.posted_recently = false;
+        let candidates = [ended, old, unread_old];
+        // Top-level share from the video read to the end: 120 of 200 counted comments.
+        assert!((top_level_share(&candidates) - 0.6).abs() < 1e-9);
+        // Read to its end before: continue from that end.
+        assert_eq!(start_cursor(&candidates[0], 1, 0.6), "120");
+        // 1,000 x 0.6 = 600 long now, 2 pages end there: start at 500, past the last read.
+        assert_eq!(start_cursor(&candidates[1], 2, 0.6), "500");
+        assert_eq!(start_cursor(&candidates[1], 20, 0.6), "50");
+        // Never read, but not new: its tail only.
+        assert_eq!(start_cursor(&candidates[2], 1, 0.6), "190");
     }
 
     #[test]

@@ -104,6 +104,9 @@ const UPSTREAM_JITTER: f64 = 0.006;
 /// views and are at least this many: below, growth rests on the totals alone.
 const MIN_TRACKED_SHARE: f64 = 0.02;
 const MIN_TRACKED_COMPARED: u32 = 3;
+/// The most the untracked videos' views may grow, relative to their size, against the tracked
+/// ones': the sample's own upper bound (they are the less popular, mostly older videos).
+const UNTRACKED_GROWTH_BOUND: f64 = 2.0;
 
 /// What today's growth is estimated from.
 pub struct GrowthEvidence<'a> {
@@ -116,11 +119,13 @@ pub struct GrowthEvidence<'a> {
     /// When the previous day's data was fetched: videos posted since then gained all their
     /// plays within the span.
     pub previous_collected_at: Option<i64>,
+    /// Videos the API counted as new over the span (`None` when it does not know).
+    pub new_videos: Option<u64>,
 }
 
-/// New views per day over the span, from the tracked videos' exact plays scaled by their
-/// share of the hashtag's views, kept within what the rounded totals allow. `None` on a first
-/// day, or when neither source is usable.
+/// New views per day over the span, from two sources weighed by their precision: the tracked
+/// videos' exact plays scaled by their share of the hashtag's views, and the rounded totals'
+/// change; kept within what both allow. `None` on a first day, or when neither is usable.
 pub fn view_growth(e: &GrowthEvidence) -> Option<ViewGrowth> {
     let span = f64::from(e.span_days.max(1));
     let mut tracked_change = 0u64;
@@ -139,6 +144,18 @@ pub fn view_growth(e: &GrowthEvidence) -> Option<ViewGrowth> {
         tracked_compared += 1;
         covered_plays = covered_plays.saturating_add(video.stats.plays);
     }
+    // New videos outside the sample gained all their plays within the span too; each has
+    // fewer plays than the least played video of the sample (the feed is ranked by plays),
+    // half as many on a guess.
+    let posted_in_sample = e
+        .videos
+        .iter()
+        .filter(|v| e.previous_collected_at.is_some_and(|at| v.created_at > at))
+        .count() as u64;
+    let smallest_tracked = e.videos.iter().map(|v| v.stats.plays).min().unwrap_or(0) as f64;
+    let untracked_new_high = e
+        .new_videos
+        .map_or(0.0, |n| n.saturating_sub(posted_in_sample) as f64 * smallest_tracked);
     let totals_change = e.totals.map(|(now, before)| now as i64 - before as i64);
     // What the totals allow: their change, give or take one rounding step and the jitter of
     // both readings.
@@ -149,18 +166,43 @@ pub fn view_growth(e: &GrowthEvidence) -> Option<ViewGrowth> {
     let share = e
         .totals
         .filter(|(now, _)| *now > 0)
-        .map(|(now, _)| (covered_plays as f64 / now as f64).min(1.0));
-    let scaled = share
-        .filter(|&share| share >= MIN_TRACKED_SHARE && tracked_compared >= MIN_TRACKED_COMPARED)
-        .map(|share| tracked_change as f64 / share);
+        .map(|(now, _)| (covered_plays as f64 / now as f64).min(1.0))
+        .filter(|&share| share >= MIN_TRACKED_SHARE && tracked_compared >= MIN_TRACKED_COMPARED);
     let exact = tracked_change as f64;
-    let (estimate, basis) = match (scaled, totals_change) {
-        (Some(scaled), _) => (scaled, GrowthBasis::TrackedVideos),
-        (None, Some(change)) => ((change as f64).max(exact), GrowthBasis::Totals),
+    // The sample's estimate: the tracked gain scaled by the sample's share of the views, plus
+    // half of what the new untracked videos may have; and the most the sample allows.
+    let sample = share.map(|share| {
+        let estimate = exact / share + untracked_new_high / 2.0;
+        let high = exact * (1.0 + UNTRACKED_GROWTH_BOUND * (1.0 - share) / share)
+            + untracked_new_high;
+        (estimate, high)
+    });
+    let (estimate, basis) = match (sample, totals_range) {
+        // Both sources: each weighed by how precise it is (inverse square of its half-range),
+        // so the rounded totals decide on a small hashtag and the exact plays on a big one.
+        (Some((estimate, high)), Some((low, total_high))) => {
+            let sample_weight = (((high - exact) / 2.0).max(1.0)).powi(-2);
+            let totals_weight = (((total_high - low) / 2.0).max(1.0)).powi(-2);
+            let totals = (low + total_high) / 2.0;
+            (
+                (estimate * sample_weight + totals * totals_weight)
+                    / (sample_weight + totals_weight),
+                GrowthBasis::TrackedVideos,
+            )
+        }
+        (Some((estimate, _)), None) => (estimate, GrowthBasis::TrackedVideos),
+        (None, Some(_)) => (
+            (totals_change.unwrap_or(0) as f64).max(exact),
+            GrowthBasis::Totals,
+        ),
         (None, None) => return None,
     };
     let low = totals_range.map_or(exact, |(low, _)| low.max(exact)).max(0.0);
-    let high = totals_range.map(|(_, high)| high.max(low));
+    let high = match (totals_range.map(|(_, high)| high), sample.map(|(_, high)| high)) {
+        (Some(totals), Some(sample)) => Some(totals.min(sample)),
+        (totals, sample) => totals.or(sample),
+    }
+    .map(|high| high.max(low));
     let estimate = match high {
         Some(high) => estimate.clamp(low, high),
         None => estimate.max(low),
@@ -207,6 +249,29 @@ pub fn summarize_sentiment(scores: &[f64]) -> Option<SentimentSummary> {
         negative_ratio: negative as f64 / comments as f64,
         mean_score: scores.iter().sum::<f64>() / comments as f64,
     })
+}
+
+/// A campaign's growth from its hashtags' (each estimated from its own totals and sample, so
+/// that a stalled hashtag does not drag a live one's estimate down): sums, unknown if any
+/// hashtag's is.
+pub fn campaign_growth(hashtags: Vec<Option<ViewGrowth>>) -> Option<ViewGrowth> {
+    let hashtags: Vec<ViewGrowth> = hashtags.into_iter().collect::<Option<_>>()?;
+    let first = hashtags.first()?.clone();
+    Some(hashtags[1..].iter().fold(first, |sum, g| ViewGrowth {
+        span_days: sum.span_days,
+        per_day: sum.per_day + g.per_day,
+        per_day_low: sum.per_day_low + g.per_day_low,
+        per_day_high: sum.per_day_high.zip(g.per_day_high).map(|(a, b)| a + b),
+        totals_change: sum.totals_change.zip(g.totals_change).map(|(a, b)| a + b),
+        totals_step: sum.totals_step.zip(g.totals_step).map(|(a, b)| a + b),
+        tracked_change: sum.tracked_change + g.tracked_change,
+        tracked_compared: sum.tracked_compared + g.tracked_compared,
+        basis: if g.basis == GrowthBasis::TrackedVideos {
+            g.basis
+        } else {
+            sum.basis
+        },
+    }))
 }
 
 /// Two summaries as one (a running total and a day's new comments).
@@ -308,6 +373,7 @@ mod tests {
             totals_step: Some(100_000),
             videos: &videos,
             previous_collected_at: Some(10),
+            new_videos: Some(0),
         })
         .unwrap();
         assert_eq!(growth.basis, GrowthBasis::TrackedVideos);
@@ -331,14 +397,42 @@ mod tests {
             totals_step: Some(1_000),
             videos: &videos,
             previous_collected_at: Some(100),
+            new_videos: None,
         })
         .unwrap();
         assert_eq!((growth.tracked_change, growth.tracked_compared), (9_000, 3));
         assert_eq!(growth.span_days, 3);
-        // 8,000 tracked plays of 100,000: 9,000 scales to 112,500, more than the totals allow
-        // (10,000 + 1,000 step + jitter 1,140), so the estimate is held to 12,140 over 3 days.
-        assert!((growth.per_day - 12_140.0 / 3.0).abs() < 1.0, "{growth:?}");
+        // 8,000 tracked plays of 100,000 are a thin sample (9,000 scales to 112,500, give or
+        // take a lot); the totals' 10,000 (+/- 2,140) are the precise source here.
+        assert!((growth.per_day - 10_000.0 / 3.0).abs() < 50.0, "{growth:?}");
         assert_eq!(growth.per_day_low, 3_000.0);
+        assert_eq!(growth.per_day_high, Some(12_140.0 / 3.0));
+    }
+
+    #[test]
+    fn new_videos_outside_the_sample_count_up_to_the_smallest_tracked_plays() {
+        let videos = [
+            video("v1", 400_000, Some(100), 0),
+            video("v2", 200_000, Some(100), 0),
+            video("v3", 100_000, Some(100), 0),
+            video("fresh", 4_000, None, 500),
+        ];
+        let evidence = |new_videos| GrowthEvidence {
+            span_days: 1,
+            totals: Some((1_000_000, 985_000)),
+            totals_step: Some(1_000),
+            videos: &videos,
+            previous_collected_at: Some(100),
+            new_videos,
+        };
+        let without = view_growth(&evidence(Some(1))).unwrap();
+        // 11 new videos, one of them tracked: 10 more with fewer than 4,000 plays each, so up
+        // to 40,000 more views than the sample shows, as far as the totals allow (27,910).
+        let with = view_growth(&evidence(Some(11))).unwrap();
+        assert!(with.per_day > without.per_day + 5_000.0, "{without:?} {with:?}");
+        assert_eq!(with.per_day_high, Some(27_910.0));
+        assert!(without.per_day_high.unwrap() < 8_000.0, "{without:?}");
+        assert_eq!(with.per_day_low, without.per_day_low);
     }
 
     #[test]
@@ -349,6 +443,7 @@ mod tests {
             totals_step: Some(10),
             videos: &[],
             previous_collected_at: None,
+            new_videos: None,
         })
         .unwrap();
         assert_eq!(growth.basis, GrowthBasis::Totals);
@@ -359,6 +454,7 @@ mod tests {
             totals_step: None,
             videos: &[],
             previous_collected_at: None,
+            new_videos: None,
         })
         .is_none());
     }

@@ -319,16 +319,38 @@ impl CampaignDay {
         let (hashtags, total_views, total_videos, source) = metrics::totals(&hashtag_totals);
         let (new_views, new_videos) = metrics::deltas(total_views, total_videos, previous);
         let collected_at = self.collected_at()?;
-        let view_growth = span_days.and_then(|span_days| {
-            let previous = previous?;
-            metrics::view_growth(&metrics::GrowthEvidence {
-                span_days,
-                totals: total_views.zip(previous.total_views),
-                totals_step: metrics::totals_step(&hashtags, &previous.hashtags),
-                videos: &videos,
-                previous_collected_at: previous.collected_at,
-            })
-        });
+        let view_growth = match (span_days, previous) {
+            (Some(span_days), Some(previous)) => {
+                let per_hashtag = hashtags
+                    .iter()
+                    .map(|tag| {
+                        let before = previous.hashtags.iter().find(|p| p.name == tag.name);
+                        let sample: Vec<TrackedVideo> = collected
+                            .videos
+                            .iter()
+                            .zip(&videos)
+                            .filter(|((name, _), _)| *name == tag.name)
+                            .map(|(_, video)| video.clone())
+                            .collect();
+                        metrics::view_growth(&metrics::GrowthEvidence {
+                            span_days,
+                            totals: tag.views.zip(before.and_then(|b| b.views)),
+                            totals_step: before.and_then(|b| {
+                                metrics::totals_step(std::slice::from_ref(tag), std::slice::from_ref(b))
+                            }),
+                            videos: &sample,
+                            previous_collected_at: previous.collected_at,
+                            new_videos: tag
+                                .videos
+                                .zip(before.and_then(|b| b.videos))
+                                .map(|(now, then)| now.saturating_sub(then)),
+                        })
+                    })
+                    .collect();
+                metrics::campaign_growth(per_hashtag)
+            }
+            _ => None,
+        };
 
         // Comments written since the previous collection (a day before this one's, on a first
         // day) are what commenters say now.

@@ -14,8 +14,8 @@ use crate::settings::Thresholds;
 
 /// How many of the most recent stored days may form the baseline of `sentiment-drop`.
 const SENTIMENT_BASELINE_DAYS: usize = 7;
-/// How many of those days must have comparable sentiment for the baseline to mean anything.
-const SENTIMENT_BASELINE_MIN_DAYS: usize = 3;
+/// How many times `min-new-comments` the baseline must hold to mean anything.
+const SENTIMENT_BASELINE_MIN_SAMPLES: u32 = 3;
 /// The normal quantile of a two-sided 90% interval: `negative-sentiment`'s confidence.
 const Z_90: f64 = 1.644_853_626_951_472_2;
 
@@ -36,7 +36,10 @@ pub fn evaluate(thresholds: &Thresholds, today: &DayFacts, history: &[DayFacts])
         ("viral-day", viral_day(thresholds, today)),
         ("high-participation", high_participation(thresholds, today)),
         ("low-activity", low_activity(thresholds, today)),
-        ("negative-sentiment", negative_sentiment(thresholds, today)),
+        (
+            "negative-sentiment",
+            negative_sentiment(thresholds, today, history),
+        ),
         (
             "sentiment-drop",
             sentiment_drop(thresholds, today, history, &mut evaluation.notes),
@@ -135,8 +138,8 @@ fn low_activity(thresholds: &Thresholds, today: &DayFacts) -> Outcome {
         return Outcome::MissingData;
     };
     let minimum = thresholds.min_daily_views as f64;
-    let backed = views.basis == GrowthBasis::TrackedVideos
-        || views.per_day_high.is_some_and(|high| high < minimum);
+    // Evidence, not a guess: even the most the sample and the totals allow is below it.
+    let backed = views.per_day_high.is_some_and(|high| high < minimum);
     if views.per_day.is_finite() && views.per_day < minimum && backed {
         Outcome::Raise(
             Severity::Warning,
@@ -188,16 +191,52 @@ fn growth_evidence(views: &ViewGrowth) -> String {
 }
 
 /// Today's new comments when there are enough of them to be evidence.
-fn enough_comments<'a>(thresholds: &Thresholds, day: &'a DayFacts) -> Option<&'a Sentiment> {
-    day.new_comments
-        .as_ref()
-        .filter(|s| s.comments > 0 && s.comments >= thresholds.min_new_comments)
+/// The recent new comments to judge: today's when there are enough of them; else today's and
+/// the previous day's together (same scorer, the day just before), when those are enough. A
+/// backlash that starts late one day is judged the next morning on both days' comments,
+/// never on a handful. The second value is how many days were pooled.
+fn recent_comments(
+    thresholds: &Thresholds,
+    today: &DayFacts,
+    history: &[DayFacts],
+) -> Option<(Sentiment, usize)> {
+    let now = today.new_comments.as_ref().filter(|s| s.comments > 0)?;
+    if now.comments >= thresholds.min_new_comments {
+        return Some((*now, 1));
+    }
+    let yesterday = history
+        .last()
+        .filter(|_| today.span_days == Some(1) && today.views.is_none_or(|v| v.span_days == 1))
+        .filter(|day| day.scorer == today.scorer)?
+        .new_comments
+        .as_ref()?;
+    let pooled = pool(now, yesterday);
+    (pooled.comments >= thresholds.min_new_comments).then_some((pooled, 2))
+}
+
+/// Two days' comment counts as one, the mean weighted by comments.
+fn pool(a: &Sentiment, b: &Sentiment) -> Sentiment {
+    let comments = a.comments + b.comments;
+    Sentiment {
+        comments,
+        positive: a.positive + b.positive,
+        neutral: a.neutral + b.neutral,
+        negative: a.negative + b.negative,
+        mean_score: (a.mean_score * f64::from(a.comments) + b.mean_score * f64::from(b.comments))
+            / f64::from(comments.max(1)),
+    }
+}
+
+/// "of 140 new comments", or "of 140 new comments over two days".
+fn counted(sentiment: &Sentiment, days: usize) -> String {
+    let over = if days > 1 { " over two days" } else { "" };
+    format!("{} new comments{over}", thousands(u64::from(sentiment.comments)))
 }
 
 /// Raised when even the upper end of a 90% Wilson interval of the positive share of the new
 /// comments is below the minimum: many comments say so, not a handful.
-fn negative_sentiment(thresholds: &Thresholds, today: &DayFacts) -> Outcome {
-    let Some(sentiment) = enough_comments(thresholds, today) else {
+fn negative_sentiment(thresholds: &Thresholds, today: &DayFacts, history: &[DayFacts]) -> Outcome {
+    let Some((sentiment, days)) = recent_comments(thresholds, today, history) else {
         return Outcome::MissingData;
     };
     let share = f64::from(sentiment.positive) / f64::from(sentiment.comments);
@@ -205,9 +244,9 @@ fn negative_sentiment(thresholds: &Thresholds, today: &DayFacts) -> Outcome {
         Outcome::Raise(
             Severity::Warning,
             format!(
-                "Negative sentiment: only {} of {} new comments were positive, below the {} minimum.",
+                "Negative sentiment: only {} of {} were positive, below the {} minimum.",
                 percent(share),
-                thousands(u64::from(sentiment.comments)),
+                counted(&sentiment, days),
                 percent(thresholds.min_positive_ratio)
             ),
         )
@@ -234,7 +273,7 @@ fn sentiment_drop(
     history: &[DayFacts],
     notes: &mut Vec<String>,
 ) -> Outcome {
-    let Some(sentiment) = enough_comments(thresholds, today) else {
+    let Some((sentiment, pooled)) = recent_comments(thresholds, today, history) else {
         return Outcome::MissingData;
     };
     let mean_today = sentiment.mean_score;
@@ -243,9 +282,14 @@ fn sentiment_drop(
     }
     let mut other_scorer = 0;
     let mut days = 0usize;
-    let (mut weighted, mut comments) = (0.0, 0.0);
-    for day in history.iter().rev().take(SENTIMENT_BASELINE_DAYS) {
-        let Some(past) = enough_comments(thresholds, day).filter(|s| s.mean_score.is_finite())
+    let (mut weighted, mut comments) = (0.0, 0u32);
+    // The days pooled into "recent" are not their own baseline.
+    let earlier = &history[..history.len() - (pooled - 1)];
+    for day in earlier.iter().rev().take(SENTIMENT_BASELINE_DAYS) {
+        let Some(past) = day
+            .new_comments
+            .as_ref()
+            .filter(|s| s.comments > 0 && s.mean_score.is_finite())
         else {
             continue;
         };
@@ -255,7 +299,7 @@ fn sentiment_drop(
         }
         days += 1;
         weighted += past.mean_score * f64::from(past.comments);
-        comments += f64::from(past.comments);
+        comments += past.comments;
     }
     if other_scorer > 0 {
         notes.push(format!(
@@ -264,24 +308,24 @@ fn sentiment_drop(
             today.scorer
         ));
     }
-    if days < SENTIMENT_BASELINE_MIN_DAYS {
+    if comments < SENTIMENT_BASELINE_MIN_SAMPLES * thresholds.min_new_comments.max(1) {
         return Outcome::MissingData;
     }
-    let baseline = weighted / comments;
+    let baseline = weighted / f64::from(comments);
     if baseline - mean_today >= thresholds.sentiment_drop {
         Outcome::Raise(
             Severity::Warning,
             format!(
-                "Sentiment dropped: the mean score of {} new comments is {mean_today:.2}, against \
-                 {baseline:.2} over the previous {days} comparable days.",
-                thousands(u64::from(sentiment.comments)),
+                "Sentiment dropped: the mean score of {} is {mean_today:.2}, against \
+                 {baseline:.2} over {} comments of the previous {days} comparable days.",
+                counted(&sentiment, pooled),
+                thousands(u64::from(comments)),
             ),
         )
     } else {
         Outcome::Quiet
     }
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -314,7 +358,7 @@ mod tests {
             span_days: 1,
             per_day,
             per_day_low: per_day,
-            per_day_high: None,
+            per_day_high: Some(per_day * 2.0),
             totals_change: None,
             totals_step: None,
             tracked_change: per_day as u64,
@@ -457,7 +501,7 @@ mod tests {
             span_days: 1,
             per_day: 300.0,
             per_day_low: 300.0,
-            per_day_high: Some(200_000.0),
+            per_day_high: Some(700.0),
             totals_change: Some(100_000),
             totals_step: Some(100_000),
             tracked_change: 312,
@@ -489,6 +533,15 @@ mod tests {
             "Low activity: about 120 new views a day, below the 1,000 minimum (over the 3 days \
              since the last run; tracked videos +360)."
         );
+    }
+
+    #[test]
+    fn an_estimate_below_the_minimum_that_could_be_above_it_is_not_evidence() {
+        let views = ViewGrowth {
+            per_day_high: Some(1_400.0),
+            ..tracked(800.0)
+        };
+        assert!(rules_raised(&with_views(views), &[]).is_empty());
     }
 
     #[test]
@@ -591,13 +644,9 @@ mod tests {
     }
 
     #[test]
-    fn sentiment_drop_needs_three_days_of_baseline_with_enough_comments() {
-        let history = [
-            with_comments(100, 80, 0.8),
-            with_comments(10, 9, 0.8),
-            day(),
-            with_comments(100, 80, 0.8),
-        ];
+    fn sentiment_drop_needs_a_baseline_of_three_times_the_minimum() {
+        // 40 + 40 comments: fewer than 3 x 30.
+        let history = [with_comments(40, 32, 0.8), day(), with_comments(40, 32, 0.8)];
         let evaluation = evaluate(
             &Thresholds::default(),
             &with_comments(100, 50, -0.5),
@@ -617,7 +666,7 @@ mod tests {
             other(0.8),
             other(0.8),
             other(0.8),
-            with_comments(100, 50, 0.2),
+            with_comments(50, 25, 0.2),
         ];
         let evaluation = evaluate(
             &Thresholds::default(),
@@ -632,5 +681,25 @@ mod tests {
             "{:?}",
             evaluation.notes
         );
+    }
+
+    #[test]
+    fn too_few_new_comments_today_are_judged_with_yesterdays() {
+        let yesterday = with_comments(20, 3, -0.4);
+        let today = with_comments(20, 2, -0.5);
+        let alerts = evaluate(&Thresholds::default(), &today, &[yesterday.clone()]).alerts;
+        assert_eq!(alerts.len(), 1, "{alerts:?}");
+        assert_eq!(
+            alerts[0].message,
+            "Negative sentiment: only 12% of 40 new comments over two days were positive, below \
+             the 30% minimum."
+        );
+        // Alone, or after a gap, 20 comments are too few.
+        assert!(rules_raised(&today, &[]).is_empty());
+        let after_a_gap = DayFacts {
+            span_days: Some(2),
+            ..today
+        };
+        assert!(rules_raised(&after_a_gap, &[yesterday]).is_empty());
     }
 }
