@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use chrono::{NaiveDate, NaiveTime, TimeZone};
+use chrono::NaiveDate;
 
 use hashtrack::api::{ApiKey, RetryPolicy};
 use hashtrack::config::Config;
@@ -30,9 +30,6 @@ pub struct SimulatedCampaigns {
     pub pipeline: Pipeline,
     pub store: Arc<Store>,
     pub config: Arc<Config>,
-    /// Stands at noon of the simulated date in the configured time zone: the simulated data
-    /// is collected on its own date, as a daily cron run collects real data.
-    clock: Clock,
 }
 
 impl SimulatedCampaigns {
@@ -53,25 +50,19 @@ impl SimulatedCampaigns {
         config.settings.requests_per_minute = REQUESTS_PER_SECOND * 60;
         let config = Arc::new(config);
         let api = api_client(&config, ApiKey::new(SIM_KEY), RetryPolicy::default())?;
-        let (mut pipeline, store) = open_pipeline(config.clone(), data_dir, Some(api))?;
-        let clock = Clock::manual(chrono::Utc::now());
-        pipeline.set_clock(clock.clone());
+        let (pipeline, store) = open_pipeline(config.clone(), data_dir, Some(api))?;
         Ok(SimulatedCampaigns {
             sim,
-            pipeline,
+            // A simulated day is collected on its own date, as a daily cron run would.
+            pipeline: pipeline.with_clock(Clock::NoonOfRunDate),
             store,
             config,
-            clock,
         })
     }
 
     /// Collects `date` for every campaign, with the simulator serving that date's world.
     pub async fn run_day(&self, date: NaiveDate) -> Result<RunSummary> {
         self.sim.set_date(date);
-        let noon = date.and_time(NaiveTime::from_hms_opt(12, 0, 0).expect("a valid time"));
-        if let Some(at) = self.config.settings.time_zone.from_local_datetime(&noon).earliest() {
-            self.clock.set(at.to_utc());
-        }
         collect(
             &self.pipeline,
             date,

@@ -1,42 +1,32 @@
 //! The pipeline's "now": when a response was fetched and so which date a day's data is really
-//! from. The system clock in production; a clock set by hand where the world is simulated
-//! (`demo`, `evaluate`, tests), so that a simulated day is collected "on" its own date.
+//! from. The system clock in production; in a simulated world (`demo`, `evaluate`, tests) the
+//! noon of the date being run, so that a simulated day is collected "on" its own date, as a
+//! daily cron run collects real data.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
+use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
 
-use chrono::{DateTime, Utc};
-
-#[derive(Debug, Clone, Default)]
-pub struct Clock {
-    /// Unix seconds set by hand; `None` reads the system clock.
-    manual: Option<Arc<AtomicI64>>,
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Clock {
+    /// The system clock.
+    #[default]
+    System,
+    /// Noon, in the configured time zone, of the date being run.
+    NoonOfRunDate,
 }
 
 impl Clock {
-    pub fn system() -> Clock {
-        Clock::default()
-    }
-
-    /// A clock that stands at `at` until [`Clock::set`] moves it.
-    pub fn manual(at: DateTime<Utc>) -> Clock {
-        Clock {
-            manual: Some(Arc::new(AtomicI64::new(at.timestamp()))),
-        }
-    }
-
-    /// Moves a manual clock (and every clone of it); a system clock ignores it.
-    pub fn set(&self, at: DateTime<Utc>) {
-        if let Some(manual) = &self.manual {
-            manual.store(at.timestamp(), Ordering::Relaxed);
-        }
-    }
-
-    pub fn now(&self) -> DateTime<Utc> {
-        match &self.manual {
-            Some(manual) => DateTime::from_timestamp(manual.load(Ordering::Relaxed), 0)
-                .unwrap_or_else(Utc::now),
-            None => Utc::now(),
+    /// What "now" is during a run of `date` in `time_zone`.
+    pub fn now(self, date: NaiveDate, time_zone: Tz) -> DateTime<Utc> {
+        match self {
+            Clock::System => Utc::now(),
+            Clock::NoonOfRunDate => {
+                let noon = date.and_time(NaiveTime::from_hms_opt(12, 0, 0).expect("a valid time"));
+                time_zone
+                    .from_local_datetime(&noon)
+                    .earliest()
+                    .map_or_else(|| noon.and_utc(), |at| at.to_utc())
+            }
         }
     }
 }
@@ -46,12 +36,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_manual_clock_moves_for_every_clone() {
-        let start = DateTime::from_timestamp(1_700_000_000, 0).unwrap();
-        let clock = Clock::manual(start);
-        let copy = clock.clone();
-        clock.set(start + chrono::Duration::days(2));
-        assert_eq!(copy.now(), start + chrono::Duration::days(2));
-        assert!(Clock::system().now() > start);
+    fn a_simulated_run_happens_at_noon_of_its_date_in_the_time_zone() {
+        let date = NaiveDate::from_ymd_opt(2026, 11, 5).unwrap();
+        let at = Clock::NoonOfRunDate.now(date, chrono_tz::America::New_York);
+        assert_eq!(at.to_rfc3339(), "2026-11-05T17:00:00+00:00");
+        assert!(Clock::System.now(date, Tz::UTC) > at);
     }
 }

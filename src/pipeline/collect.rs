@@ -44,10 +44,13 @@ pub struct Collected {
     pub missing: Vec<String>,
 }
 
+/// `since`: when the previous day's data was fetched (`None` on a campaign's first day): the
+/// comments written after it are the new ones.
 pub async fn collect_day(
     fetcher: &Fetcher,
     store: &Store,
     campaign: &CampaignConfig,
+    since: Option<i64>,
 ) -> Collected {
     let mut out = Collected::default();
     let mut seen_videos = HashSet::new();
@@ -93,7 +96,7 @@ pub async fn collect_day(
             .cmp(&a.1.stats.plays)
             .then_with(|| a.1.id.cmp(&b.1.id))
     });
-    collect_comments(fetcher, store, campaign, &mut out).await;
+    collect_comments(fetcher, store, campaign, since, &mut out).await;
     out
 }
 
@@ -109,11 +112,16 @@ pub struct CommentCandidate {
     pub video_id: String,
     /// Its comment count (replies included) in today's feed.
     pub comment_count: u64,
-    /// Posted since the day before: every comment it has is new.
+    /// Young at the previous collection (or the campaign has none): most of its comments are
+    /// new, so it is read from the top.
     pub posted_recently: bool,
     /// How far its comments had been read before today.
     pub last_read: Option<CommentRead>,
 }
+
+/// A video posted less than this before the previous collection was still in its first burst
+/// then: most of its comments came after.
+const YOUNG_VIDEO_SECONDS: i64 = 12 * 3_600;
 
 /// Top-level comments as a share of `comment_count` (which counts replies too) when no video
 /// has been read to the end yet: a low guess, so a tail read starts a little early rather than
@@ -221,17 +229,17 @@ async fn collect_comments(
     fetcher: &Fetcher,
     store: &Store,
     campaign: &CampaignConfig,
+    since: Option<i64>,
     out: &mut Collected,
 ) {
     let mut candidates = Vec::with_capacity(out.videos.len());
-    let day_before = fetcher.date() - chrono::Duration::days(1);
-    let recent_since = day_before.and_time(chrono::NaiveTime::MIN).and_utc().timestamp();
     for (_, video) in &out.videos {
         match store.comment_read_before(&campaign.id, &video.id, fetcher.date()) {
             Ok(last_read) => candidates.push(CommentCandidate {
                 video_id: video.id.clone(),
                 comment_count: video.stats.comments,
-                posted_recently: video.created_at >= recent_since,
+                posted_recently: since
+                    .is_none_or(|since| video.created_at > since - YOUNG_VIDEO_SECONDS),
                 last_read,
             }),
             Err(e) => out

@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 
 use chrono::NaiveDate;
+use chrono_tz::Tz;
 
 use crate::api::wire::WireError;
 use crate::api::{ApiClient, ApiError, ApiRequest};
@@ -135,6 +136,7 @@ pub struct Fetcher {
     budgets: Budgets,
     date: NaiveDate,
     clock: Clock,
+    time_zone: Tz,
     stopped: Mutex<Option<String>>,
     credits_this_run: Mutex<HashMap<String, u32>>,
     total_this_run: AtomicU32,
@@ -147,6 +149,7 @@ impl Fetcher {
         budgets: Budgets,
         date: NaiveDate,
         clock: Clock,
+        time_zone: Tz,
     ) -> Fetcher {
         Fetcher {
             store,
@@ -154,6 +157,7 @@ impl Fetcher {
             budgets,
             date,
             clock,
+            time_zone,
             stopped: Mutex::new(None),
             credits_this_run: Mutex::new(HashMap::new()),
             total_this_run: AtomicU32::new(0),
@@ -226,7 +230,7 @@ impl Fetcher {
             .entry(campaign.to_string())
             .or_default() += credits;
         self.total_this_run.fetch_add(credits, Ordering::Relaxed);
-        let fetched_at = self.clock.now();
+        let fetched_at = self.clock.now(self.date, self.time_zone);
         let parsed = parse(&response.body);
         let snapshot = RawSnapshot {
             paid_by: campaign.to_string(),

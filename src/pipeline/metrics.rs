@@ -171,17 +171,22 @@ pub fn view_growth(e: &GrowthEvidence) -> Option<ViewGrowth> {
     let exact = tracked_change as f64;
     // The sample's estimate: the tracked gain scaled by the sample's share of the views, plus
     // half of what the new untracked videos may have; and the most the sample allows.
+    // Without the API's count of new videos, those outside the sample are unbounded: the
+    // sample then says nothing of an upper end.
     let sample = share.map(|share| {
         let estimate = exact / share + untracked_new_high / 2.0;
         let high = exact * (1.0 + UNTRACKED_GROWTH_BOUND * (1.0 - share) / share)
             + untracked_new_high;
         (estimate, high)
     });
+    let sample_bound = sample
+        .filter(|_| e.new_videos.is_some())
+        .map(|(_, high)| high);
     let (estimate, basis) = match (sample, totals_range) {
         // Both sources: each weighed by how precise it is (inverse square of its half-range),
         // so the rounded totals decide on a small hashtag and the exact plays on a big one.
         (Some((estimate, high)), Some((low, total_high))) => {
-            let sample_weight = (((high - exact) / 2.0).max(1.0)).powi(-2);
+            let sample_weight = ((high - exact) / 2.0).max(1.0).powi(-2);
             let totals_weight = (((total_high - low) / 2.0).max(1.0)).powi(-2);
             let totals = (low + total_high) / 2.0;
             (
@@ -198,7 +203,7 @@ pub fn view_growth(e: &GrowthEvidence) -> Option<ViewGrowth> {
         (None, None) => return None,
     };
     let low = totals_range.map_or(exact, |(low, _)| low.max(exact)).max(0.0);
-    let high = match (totals_range.map(|(_, high)| high), sample.map(|(_, high)| high)) {
+    let high = match (totals_range.map(|(_, high)| high), sample_bound) {
         (Some(totals), Some(sample)) => Some(totals.min(sample)),
         (totals, sample) => totals.or(sample),
     }

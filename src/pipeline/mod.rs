@@ -34,7 +34,6 @@ pub use fetch::{Budgets, FetchError, Fetcher};
 pub const ALERT_HISTORY_DAYS: i64 = 30;
 /// Captions are kept short in the store and reports.
 const CAPTION_CHARS: usize = 120;
-const SECONDS_PER_DAY: i64 = 86_400;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PipelineError {
@@ -129,13 +128,14 @@ impl Pipeline {
             store,
             api: api.map(Arc::new),
             plugins,
-            clock: Clock::system(),
+            clock: Clock::System,
         }
     }
 
     /// Uses `clock` for "now" (when responses are fetched) instead of the system clock.
-    pub fn set_clock(&mut self, clock: Clock) {
+    pub fn with_clock(mut self, clock: Clock) -> Pipeline {
         self.clock = clock;
+        self
     }
 
     /// Runs `date` for the named campaigns (all when `only` is empty), calling `on_done` as each
@@ -154,7 +154,8 @@ impl Pipeline {
             self.api.clone(),
             budgets,
             date,
-            self.clock.clone(),
+            self.clock,
+            self.config.settings.time_zone,
         ));
         let mut tasks = tokio::task::JoinSet::new();
         for campaign in campaigns {
@@ -278,14 +279,17 @@ struct CommentsRead {
 impl CampaignDay {
     async fn run(self) -> Result<CampaignRun, PipelineError> {
         let c = &self.campaign;
-        let collected = collect::collect_day(&self.fetcher, &self.store, c).await;
-        let mut missing = collected.missing;
         let history = self.store.days(
             &c.id,
             self.date - Duration::days(ALERT_HISTORY_DAYS),
             self.date - Duration::days(1),
         )?;
         let previous = metrics::previous_with_data(&history);
+        // Comments written since the previous collection are what commenters say now; on a
+        // campaign's first day every comment read is new to it.
+        let since = previous.and_then(|p| p.collected_at);
+        let collected = collect::collect_day(&self.fetcher, &self.store, c, since).await;
+        let mut missing = collected.missing;
         let span_days = previous.map(|p| (self.date - p.date).num_days().max(1) as u32);
 
         let mut videos = Vec::with_capacity(collected.videos.len());
@@ -352,11 +356,6 @@ impl CampaignDay {
             _ => None,
         };
 
-        // Comments written since the previous collection (a day before this one's, on a first
-        // day) are what commenters say now.
-        let since = previous
-            .and_then(|p| p.collected_at)
-            .or(collected_at.map(|at| at - SECONDS_PER_DAY));
         let read = self.first_read(collected.comments, since)?;
         let (sentiment, read_summary) = self
             .score(

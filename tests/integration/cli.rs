@@ -162,6 +162,8 @@ async fn a_run_killed_mid_way_and_resumed_pays_each_credit_once() {
     let campaigns: &[(&str, &[&str], &str)] = &[
         ("a", &["resume1"], "sentiment_videos = 4"),
         ("b", &["resume2"], "sentiment_videos = 4"),
+        ("c", &["resume3"], "sentiment_videos = 4"),
+        ("d", &["resume4"], "sentiment_videos = 4"),
     ];
 
     // The baseline: the same day, collected in one go.

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use hashtrack::api::{ApiClient, ApiKey, RetryPolicy};
 use hashtrack::config::Config;
-use hashtrack::pipeline::Pipeline;
+use hashtrack::pipeline::{Clock, Pipeline};
 use hashtrack::plugin::PluginHost;
 use hashtrack::sim::{SimConfig, SimServer};
 use hashtrack::store::Store;
@@ -99,10 +99,9 @@ pub fn setup(config_path: &Path, key: &str) -> Setup {
     )
     .unwrap();
     let host = PluginHost::new(Some(plugin_cache())).unwrap();
-    Setup {
-        pipeline: Pipeline::new(config, store.clone(), &host, Some(api)),
-        store,
-    }
+    // The simulator serves the date being run: collect it on that date, as cron would.
+    let pipeline = Pipeline::new(config, store.clone(), &host, Some(api)).with_clock(Clock::NoonOfRunDate);
+    Setup { pipeline, store }
 }
 
 /// A simulator, a campaigns.toml pointing at it in a temporary directory, and a pipeline.
@@ -137,7 +136,7 @@ pub async fn world(
 pub fn rescorer(config_path: &Path, store: Arc<Store>) -> Pipeline {
     let config = Arc::new(Config::load(config_path).unwrap());
     let host = PluginHost::new(Some(plugin_cache())).unwrap();
-    Pipeline::new(config, store, &host, None)
+    Pipeline::new(config, store, &host, None).with_clock(Clock::NoonOfRunDate)
 }
 
 pub fn date(s: &str) -> chrono::NaiveDate {

@@ -323,13 +323,13 @@ fn rules_raised(today: &DayFacts, settings: &[(&str, &str)]) -> Vec<String> {
         .collect()
 }
 
-/// Growth estimated from the tracked videos' exact plays.
+/// Growth estimated from the tracked videos' exact plays (at most twice as much).
 fn tracked(per_day: f64) -> Option<ViewGrowth> {
     Some(ViewGrowth {
         span_days: 1,
         per_day,
         per_day_low: per_day,
-        per_day_high: None,
+        per_day_high: Some(per_day * 2.0),
         totals_change: None,
         totals_step: None,
         tracked_change: per_day as u64,
