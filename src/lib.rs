@@ -11,7 +11,7 @@ pub mod domain;
 pub mod pipeline;
 pub mod plugin;
 pub mod report;
+pub mod scorecard;
 pub mod sentiment_eval;
 pub mod sim;
-pub mod scorecard;
 pub mod store;

@@ -334,7 +334,8 @@ impl Scorecard {
                 .flat_map(|c| pick(c).iter().map(|d| d.latency_days))
                 .collect()
         };
-        let within_a_day = |l: &[Option<i64>]| l.iter().filter(|l| l.is_some_and(|d| d <= 1)).count() as u32;
+        let within_a_day =
+            |l: &[Option<i64>]| l.iter().filter(|l| l.is_some_and(|d| d <= 1)).count() as u32;
         let stall_latencies = latencies(|c| &c.stalls);
         let backlash_latencies = latencies(|c| &c.backlashes);
         let mut false_alerts = BTreeMap::new();

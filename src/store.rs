@@ -197,7 +197,9 @@ impl Store {
     }
 
     /// Every stored paid response with its `{date}/{request key}` key, in key order.
-    pub fn raw_entries(&self) -> impl Iterator<Item = Result<(String, RawSnapshot), StoreError>> + '_ {
+    pub fn raw_entries(
+        &self,
+    ) -> impl Iterator<Item = Result<(String, RawSnapshot), StoreError>> + '_ {
         self.raw.iter().map(|entry| {
             let (key, value) = entry.map_err(|e| self.sled_err(e))?;
             let key = String::from_utf8_lossy(&key).into_owned();
@@ -353,7 +355,11 @@ impl Store {
         video_id: &str,
         date: NaiveDate,
     ) -> Result<Option<CommentRead>, StoreError> {
-        self.latest_before(&self.comment_reads, &format!("{campaign}/{video_id}/"), date)
+        self.latest_before(
+            &self.comment_reads,
+            &format!("{campaign}/{video_id}/"),
+            date,
+        )
     }
 
     /// The entry of `tree` with the greatest `{prefix}{date}` key before `{prefix}{date}`.

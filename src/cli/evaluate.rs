@@ -130,7 +130,10 @@ async fn fetch_truth(
     let url = format!("{base}/_sim/truth");
     let response = client
         .get(&url)
-        .query(&[("hashtag", hashtag.to_lowercase()), ("date", date.to_string())])
+        .query(&[
+            ("hashtag", hashtag.to_lowercase()),
+            ("date", date.to_string()),
+        ])
         .send()
         .await
         .with_context(|| format!("cannot reach {url}"))?;
@@ -150,7 +153,7 @@ fn comment_yield(store: &hashtrack::store::Store) -> Result<(u64, u64)> {
     let mut seen = HashSet::new();
     for entry in store.raw_entries() {
         let (key, snapshot) = entry?;
-        if !key.split('/').nth(1).is_some_and(|kind| kind == "comments") {
+        if key.split('/').nth(1) != Some("comments") {
             continue;
         }
         credits += u64::from(snapshot.credits);

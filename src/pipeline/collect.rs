@@ -152,7 +152,9 @@ pub fn top_level_share(candidates: &[CommentCandidate]) -> f64 {
 /// an old video never read (most of what it has is old; its tail is a guess).
 fn expected_new_comments(candidate: &CommentCandidate) -> i64 {
     let grown = match &candidate.last_read {
-        Some(read) if read.reached_end => candidate.comment_count.saturating_sub(read.comment_count),
+        Some(read) if read.reached_end => {
+            candidate.comment_count.saturating_sub(read.comment_count)
+        }
         Some(read) => candidate.comment_count.saturating_sub(read.comment_count) / 2,
         None if candidate.posted_recently => candidate.comment_count,
         None => candidate.comment_count / OLD_UNREAD_VIDEO_DISCOUNT,
@@ -172,7 +174,9 @@ fn start_cursor(candidate: &CommentCandidate, pages: u32, share: f64) -> String 
         Some(read) => read
             .next_cursor
             .parse::<u64>()
-            .map_or(read.next_cursor.clone(), |stopped| stopped.max(tail).to_string()),
+            .map_or(read.next_cursor.clone(), |stopped| {
+                stopped.max(tail).to_string()
+            }),
         None if candidate.posted_recently => "0".to_string(),
         None => tail.to_string(),
     }
@@ -326,8 +330,11 @@ async fn collect_feed(
         seen,
     )
     .await;
-    out.videos
-        .extend(read.items.into_iter().map(|video| (name.to_string(), video)));
+    out.videos.extend(
+        read.items
+            .into_iter()
+            .map(|video| (name.to_string(), video)),
+    );
     if let Some((cursor, e)) = read.failure {
         out.missing
             .push(format!("#{name} videos from cursor {cursor}: {e}"));
@@ -453,7 +460,13 @@ mod tests {
         // at its tail (100), past where the last read stopped (50).
         let busy = plan.iter().find(|p| p.video_id == "busy").unwrap();
         assert_eq!(busy.start_cursor, "100");
-        assert_eq!(plan.iter().find(|p| p.video_id == "new").unwrap().start_cursor, "0");
+        assert_eq!(
+            plan.iter()
+                .find(|p| p.video_id == "new")
+                .unwrap()
+                .start_cursor,
+            "0"
+        );
     }
 
     #[test]

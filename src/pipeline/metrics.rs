@@ -5,7 +5,8 @@
 use crate::sentiment_eval::{Polarity, predicted_polarity};
 
 use crate::domain::{
-    DayMetrics, GrowthBasis, HashtagDay, SentimentSummary, TrackedVideo, VideoCountSource, ViewGrowth,
+    DayMetrics, GrowthBasis, HashtagDay, SentimentSummary, TrackedVideo, VideoCountSource,
+    ViewGrowth,
 };
 
 /// How many creators a day keeps (the report's collaboration leads come from these).
@@ -81,7 +82,7 @@ pub fn deltas(
 pub fn totals_step(today: &[HashtagDay], previous: &[HashtagDay]) -> Option<u64> {
     let unit = |value: u64| {
         let mut unit = 1u64;
-        while value > 0 && value % (unit * 10) == 0 && unit < MAX_ROUNDING_UNIT {
+        while value > 0 && value.is_multiple_of(unit * 10) && unit < MAX_ROUNDING_UNIT {
             unit *= 10;
         }
         unit
@@ -153,9 +154,9 @@ pub fn view_growth(e: &GrowthEvidence) -> Option<ViewGrowth> {
         .filter(|v| e.previous_collected_at.is_some_and(|at| v.created_at > at))
         .count() as u64;
     let smallest_tracked = e.videos.iter().map(|v| v.stats.plays).min().unwrap_or(0) as f64;
-    let untracked_new_high = e
-        .new_videos
-        .map_or(0.0, |n| n.saturating_sub(posted_in_sample) as f64 * smallest_tracked);
+    let untracked_new_high = e.new_videos.map_or(0.0, |n| {
+        n.saturating_sub(posted_in_sample) as f64 * smallest_tracked
+    });
     let totals_change = e.totals.map(|(now, before)| now as i64 - before as i64);
     // What the totals allow: their change, give or take one rounding step and the jitter of
     // both readings.
@@ -175,8 +176,8 @@ pub fn view_growth(e: &GrowthEvidence) -> Option<ViewGrowth> {
     // sample then says nothing of an upper end.
     let sample = share.map(|share| {
         let estimate = exact / share + untracked_new_high / 2.0;
-        let high = exact * (1.0 + UNTRACKED_GROWTH_BOUND * (1.0 - share) / share)
-            + untracked_new_high;
+        let high =
+            exact * (1.0 + UNTRACKED_GROWTH_BOUND * (1.0 - share) / share) + untracked_new_high;
         (estimate, high)
     });
     let sample_bound = sample
@@ -202,7 +203,9 @@ pub fn view_growth(e: &GrowthEvidence) -> Option<ViewGrowth> {
         ),
         (None, None) => return None,
     };
-    let low = totals_range.map_or(exact, |(low, _)| low.max(exact)).max(0.0);
+    let low = totals_range
+        .map_or(exact, |(low, _)| low.max(exact))
+        .max(0.0);
     let high = match (totals_range.map(|(_, high)| high), sample_bound) {
         (Some(totals), Some(sample)) => Some(totals.min(sample)),
         (totals, sample) => totals.or(sample),
@@ -282,7 +285,13 @@ pub fn campaign_growth(hashtags: Vec<Option<ViewGrowth>>) -> Option<ViewGrowth> 
 /// Two summaries as one (a running total and a day's new comments).
 pub fn merge_sentiment(a: &SentimentSummary, b: &SentimentSummary) -> SentimentSummary {
     let comments = a.comments + b.comments;
-    let ratio = |n: u32| if comments == 0 { 0.0 } else { f64::from(n) / f64::from(comments) };
+    let ratio = |n: u32| {
+        if comments == 0 {
+            0.0
+        } else {
+            f64::from(n) / f64::from(comments)
+        }
+    };
     let (positive, negative) = (a.positive + b.positive, a.negative + b.negative);
     SentimentSummary {
         comments,
@@ -434,7 +443,10 @@ mod tests {
         // 11 new videos, one of them tracked: 10 more with fewer than 4,000 plays each, so up
         // to 40,000 more views than the sample shows, as far as the totals allow (27,910).
         let with = view_growth(&evidence(Some(11))).unwrap();
-        assert!(with.per_day > without.per_day + 5_000.0, "{without:?} {with:?}");
+        assert!(
+            with.per_day > without.per_day + 5_000.0,
+            "{without:?} {with:?}"
+        );
         assert_eq!(with.per_day_high, Some(27_910.0));
         assert!(without.per_day_high.unwrap() < 8_000.0, "{without:?}");
         assert_eq!(with.per_day_low, without.per_day_low);
@@ -453,15 +465,17 @@ mod tests {
         .unwrap();
         assert_eq!(growth.basis, GrowthBasis::Totals);
         assert_eq!(growth.per_day, 1_000.0);
-        assert!(view_growth(&GrowthEvidence {
-            span_days: 1,
-            totals: None,
-            totals_step: None,
-            videos: &[],
-            previous_collected_at: None,
-            new_videos: None,
-        })
-        .is_none());
+        assert!(
+            view_growth(&GrowthEvidence {
+                span_days: 1,
+                totals: None,
+                totals_step: None,
+                videos: &[],
+                previous_collected_at: None,
+                new_videos: None,
+            })
+            .is_none()
+        );
     }
 
     #[test]

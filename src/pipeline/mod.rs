@@ -18,10 +18,10 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 use crate::api::ApiClient;
-use crate::config::{CampaignConfig, Config, PluginConfig};
 use crate::api::ApiRequest;
+use crate::config::{CampaignConfig, Config, PluginConfig};
 use crate::domain::{
-    AlertsOutcome, Comment, DayFacts, CreatorStats, DayMetrics, SentimentOutcome, SentimentSummary,
+    AlertsOutcome, Comment, CreatorStats, DayFacts, DayMetrics, SentimentOutcome, SentimentSummary,
     TrackedVideo,
 };
 use crate::plugin::{AlertRules, PluginHost, PluginLimits, PluginSource, SentimentScorer};
@@ -195,10 +195,14 @@ impl Pipeline {
             let checked = [
                 (
                     "sentiment",
-                    plugins.sentiment.as_ref().map_err(Clone::clone).and_then(|p| {
-                        p.check_settings(&campaign.id, &campaign.sentiment.settings)
-                            .map_err(|e| e.to_string())
-                    }),
+                    plugins
+                        .sentiment
+                        .as_ref()
+                        .map_err(Clone::clone)
+                        .and_then(|p| {
+                            p.check_settings(&campaign.id, &campaign.sentiment.settings)
+                                .map_err(|e| e.to_string())
+                        }),
                 ),
                 (
                     "alerts",
@@ -340,7 +344,10 @@ impl CampaignDay {
                             span_days,
                             totals: tag.views.zip(before.and_then(|b| b.views)),
                             totals_step: before.and_then(|b| {
-                                metrics::totals_step(std::slice::from_ref(tag), std::slice::from_ref(b))
+                                metrics::totals_step(
+                                    std::slice::from_ref(tag),
+                                    std::slice::from_ref(b),
+                                )
                             }),
                             videos: &sample,
                             previous_collected_at: previous.collected_at,
@@ -364,7 +371,10 @@ impl CampaignDay {
                 collected.comment_videos_failed,
             )
             .await;
-        let sentiment_to_date = match (previous.and_then(|p| p.sentiment_to_date.as_ref()), &read_summary) {
+        let sentiment_to_date = match (
+            previous.and_then(|p| p.sentiment_to_date.as_ref()),
+            &read_summary,
+        ) {
             (Some(before), Some(today)) => Some(metrics::merge_sentiment(before, today)),
             (before, today) => today.clone().or_else(|| before.cloned()),
         };
@@ -460,7 +470,8 @@ impl CampaignDay {
         for name in &self.campaign.hashtags {
             let key = ApiRequest::HashtagInfo { name: name.clone() }.store_key();
             if let Some(snapshot) = self.store.raw(self.date, &key)? {
-                earliest = Some(earliest.map_or(snapshot.fetched_at, |e| e.min(snapshot.fetched_at)));
+                earliest =
+                    Some(earliest.map_or(snapshot.fetched_at, |e| e.min(snapshot.fetched_at)));
             }
         }
         Ok(earliest)
@@ -475,9 +486,9 @@ impl CampaignDay {
         let mut recent = Vec::new();
         let mut older = Vec::new();
         for (video, comment) in comments {
-            let seen = self
-                .store
-                .note_comment_read(&self.campaign.id, &comment.id, self.date, &video)?;
+            let seen =
+                self.store
+                    .note_comment_read(&self.campaign.id, &comment.id, self.date, &video)?;
             if seen.date != self.date {
                 continue;
             }

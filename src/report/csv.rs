@@ -169,6 +169,9 @@ mod tests {
             0.005,
         );
         let csv = render(&[report], ReportFormat::Csv);
-        assert!(rows(&csv)[1].contains(",10,6,3,1,0.6000,0.2500,,0,5,"), "{csv}");
+        assert!(
+            rows(&csv)[1].contains(",10,6,3,1,0.6000,0.2500,,0,5,"),
+            "{csv}"
+        );
     }
 }

@@ -5,8 +5,8 @@ use chrono::NaiveDate;
 
 use crate::config::{CampaignConfig, PluginConfig};
 use crate::domain::{
-    AlertsOutcome, GrowthBasis, ViewGrowth, DayMetrics, HashtagDay, SentimentOutcome, SentimentSummary, TrackedVideo,
-    VideoCountSource, VideoStats,
+    AlertsOutcome, DayMetrics, GrowthBasis, HashtagDay, SentimentOutcome, SentimentSummary,
+    TrackedVideo, VideoCountSource, VideoStats, ViewGrowth,
 };
 
 pub fn date(text: &str) -> NaiveDate {

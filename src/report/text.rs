@@ -222,13 +222,16 @@ fn sentiment(lines: &mut Vec<String>, r: &CampaignReport) {
         "Date", "New", "Positive", "Neutral", "Negative", "Positive", "Mean", "To date", "Positive"
     ));
     for day in &r.days {
-        let to_date = day.sentiment_to_date.as_ref().map_or_else(String::new, |t| {
-            format!(
-                "   {:>8} {:>9}",
-                thousands(t.comments.into()),
-                percent(t.positive_ratio)
-            )
-        });
+        let to_date = day
+            .sentiment_to_date
+            .as_ref()
+            .map_or_else(String::new, |t| {
+                format!(
+                    "   {:>8} {:>9}",
+                    thousands(t.comments.into()),
+                    percent(t.positive_ratio)
+                )
+            });
         let why = match &day.sentiment {
             Some(SentimentOutcome::Scored(s)) => {
                 let few = s.comments < MIN_COMMENTS_TO_JUDGE;
@@ -239,8 +242,16 @@ fn sentiment(lines: &mut Vec<String>, r: &CampaignReport) {
                     thousands(s.positive.into()),
                     thousands(s.neutral.into()),
                     thousands(s.negative.into()),
-                    if few { "-".to_string() } else { percent(s.positive_ratio) },
-                    if few { "-".to_string() } else { score(s.mean_score) },
+                    if few {
+                        "-".to_string()
+                    } else {
+                        percent(s.positive_ratio)
+                    },
+                    if few {
+                        "-".to_string()
+                    } else {
+                        score(s.mean_score)
+                    },
                     if few { "  (too few to judge)" } else { "" },
                 ));
                 continue;
@@ -487,7 +498,10 @@ mod tests {
             .find(|l| l.starts_with("  2026-11-01"))
             .unwrap();
         assert!(first.contains("first day"), "{first}");
-        assert!(text.contains("rounds totals to 3 significant figures"), "{text}");
+        assert!(
+            text.contains("rounds totals to 3 significant figures"),
+            "{text}"
+        );
     }
 
     #[test]

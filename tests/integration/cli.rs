@@ -127,7 +127,15 @@ async fn run_json_reports_credits_and_the_key_appears_nowhere() {
     let config = path.to_str().unwrap().to_string();
     let (code, stdout, stderr) = tokio::task::spawn_blocking(move || {
         run_cli(
-            &["-vv", "run", "--config", &config, "--date", "2026-11-02", "--allow-other-date"],
+            &[
+                "-vv",
+                "run",
+                "--config",
+                &config,
+                "--date",
+                "2026-11-02",
+                "--allow-other-date",
+            ],
             "sk-wrong-key-also-secret",
         )
     })
@@ -222,7 +230,14 @@ async fn run_to_end(config: &Path) -> i32 {
     let config = config.to_str().unwrap().to_string();
     tokio::task::spawn_blocking(move || {
         run_cli(
-            &["run", "--config", &config, "--date", "2026-11-01", "--allow-other-date"],
+            &[
+                "run",
+                "--config",
+                &config,
+                "--date",
+                "2026-11-01",
+                "--allow-other-date",
+            ],
             TEST_KEY,
         )
         .0
@@ -244,11 +259,25 @@ async fn rescore_recomputes_stored_days_without_calling_the_api() {
     let config = path.to_str().unwrap().to_string();
     let (code, _, stderr) = tokio::task::spawn_blocking(move || {
         run_cli(
-            &["run", "--config", &config, "--date", "2026-11-01", "--allow-other-date"],
+            &[
+                "run",
+                "--config",
+                &config,
+                "--date",
+                "2026-11-01",
+                "--allow-other-date",
+            ],
             TEST_KEY,
         );
         run_cli(
-            &["run", "--config", &config, "--date", "2026-11-02", "--allow-other-date"],
+            &[
+                "run",
+                "--config",
+                &config,
+                "--date",
+                "2026-11-02",
+                "--allow-other-date",
+            ],
             TEST_KEY,
         )
     })

@@ -344,11 +344,17 @@ async fn a_backward_step_in_views_is_a_negative_delta_not_an_alert() {
     // The totals stepped back, the tracked videos' plays did not: growth is what they gained,
     // never a loss, and the step raises no low-activity alert.
     let growth = day.view_growth.as_ref().unwrap();
-    assert!(growth.per_day >= growth.per_day_low && growth.per_day_low > 0.0, "{growth:?}");
+    assert!(
+        growth.per_day >= growth.per_day_low && growth.per_day_low > 0.0,
+        "{growth:?}"
+    );
     let hashtrack::domain::AlertsOutcome::Evaluated { alerts } = &day.alerts else {
         panic!("alerts unavailable: {:?}", day.alerts)
     };
-    assert!(alerts.iter().all(|a| a.rule != "low-activity"), "{alerts:?}");
+    assert!(
+        alerts.iter().all(|a| a.rule != "low-activity"),
+        "{alerts:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

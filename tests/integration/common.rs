@@ -100,7 +100,8 @@ pub fn setup(config_path: &Path, key: &str) -> Setup {
     .unwrap();
     let host = PluginHost::new(Some(plugin_cache())).unwrap();
     // The simulator serves the date being run: collect it on that date, as cron would.
-    let pipeline = Pipeline::new(config, store.clone(), &host, Some(api)).with_clock(Clock::NoonOfRunDate);
+    let pipeline =
+        Pipeline::new(config, store.clone(), &host, Some(api)).with_clock(Clock::NoonOfRunDate);
     Setup { pipeline, store }
 }
 

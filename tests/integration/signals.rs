@@ -93,19 +93,31 @@ async fn a_stalled_campaign_is_caught_the_day_it_stalls_and_not_before() {
         let true_views = truth(&world, "stallco", date).await.new_views;
         let raised = rules(&stored(&world, date)).contains(&"low-activity".to_string());
         if date >= stall {
-            assert!(true_views < 1_000, "day {n}: the simulator did not stall ({true_views})");
+            assert!(
+                true_views < 1_000,
+                "day {n}: the simulator did not stall ({true_views})"
+            );
         }
         if date == stall || date == stall + Days::new(1) {
-            assert!(raised, "day {n}: stall not caught ({true_views} true new views)");
+            assert!(
+                raised,
+                "day {n}: stall not caught ({true_views} true new views)"
+            );
         }
         if true_views >= 5_000 {
-            assert!(!raised, "day {n}: low activity raised on {true_views} true new views");
+            assert!(
+                !raised,
+                "day {n}: low activity raised on {true_views} true new views"
+            );
         }
     }
     // The report says what the estimate rests on, not a bare rounding step.
     let days = world.setup.store.days("c", day_n(1), day_n(8)).unwrap();
     let campaign = campaign_of(&world);
-    let text = render(&[build_report(&campaign, &days, day_n(8), 8, 0.005)], ReportFormat::Text);
+    let text = render(
+        &[build_report(&campaign, &days, day_n(8), 8, 0.005)],
+        ReportFormat::Text,
+    );
     assert!(text.contains(" tracked"), "{text}");
 }
 
@@ -126,7 +138,10 @@ async fn a_backlash_is_caught_by_the_next_day_and_not_before() {
             .iter()
             .any(|r| backlash_rules.contains(&r.as_str()))
     };
-    assert!(caught(8) || caught(9), "backlash of day 8 not caught by day 9");
+    assert!(
+        caught(8) || caught(9),
+        "backlash of day 8 not caught by day 9"
+    );
     for n in 2..8 {
         assert!(!caught(n), "day {n}: a backlash alert before the backlash");
     }
@@ -137,7 +152,10 @@ async fn a_backlash_is_caught_by_the_next_day_and_not_before() {
     };
     let to_date = day.sentiment_to_date.as_ref().unwrap();
     assert!(to_date.comments > new.comments);
-    assert!(new.negative_ratio > to_date.negative_ratio, "{new:?} vs {to_date:?}");
+    assert!(
+        new.negative_ratio > to_date.negative_ratio,
+        "{new:?} vs {to_date:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]

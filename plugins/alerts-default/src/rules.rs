@@ -230,7 +230,10 @@ fn pool(a: &Sentiment, b: &Sentiment) -> Sentiment {
 /// "of 140 new comments", or "of 140 new comments over two days".
 fn counted(sentiment: &Sentiment, days: usize) -> String {
     let over = if days > 1 { " over two days" } else { "" };
-    format!("{} new comments{over}", thousands(u64::from(sentiment.comments)))
+    format!(
+        "{} new comments{over}",
+        thousands(u64::from(sentiment.comments))
+    )
 }
 
 /// Raised when even the upper end of a 90% Wilson interval of the positive share of the new
@@ -646,7 +649,11 @@ mod tests {
     #[test]
     fn sentiment_drop_needs_a_baseline_of_three_times_the_minimum() {
         // 40 + 40 comments: fewer than 3 x 30.
-        let history = [with_comments(40, 32, 0.8), day(), with_comments(40, 32, 0.8)];
+        let history = [
+            with_comments(40, 32, 0.8),
+            day(),
+            with_comments(40, 32, 0.8),
+        ];
         let evaluation = evaluate(
             &Thresholds::default(),
             &with_comments(100, 50, -0.5),
@@ -687,7 +694,12 @@ mod tests {
     fn too_few_new_comments_today_are_judged_with_yesterdays() {
         let yesterday = with_comments(20, 3, -0.4);
         let today = with_comments(20, 2, -0.5);
-        let alerts = evaluate(&Thresholds::default(), &today, &[yesterday.clone()]).alerts;
+        let alerts = evaluate(
+            &Thresholds::default(),
+            &today,
+            std::slice::from_ref(&yesterday),
+        )
+        .alerts;
         assert_eq!(alerts.len(), 1, "{alerts:?}");
         assert_eq!(
             alerts[0].message,
