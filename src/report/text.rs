@@ -90,8 +90,8 @@ fn growth(lines: &mut Vec<String>, r: &CampaignReport) {
     lines.push(String::new());
     lines.push("Growth and participation".into());
     lines.push(format!(
-        "  {:<10} {:>12} {:>13}  {:<27} {:>12} {:>7} {:>6}",
-        "Date", "Total views", "New views/day", "Evidence", "Total videos", "New/day", "New in"
+        "  {:<10} {:>12} {:>13}  {:<32} {:>11} {:>7} {:>6}",
+        "Date", "Total views", "New views/day", "Evidence", "Videos", "New/day", "New in"
     ));
     for day in &r.days {
         if day.status == DayStatus::NoData {
@@ -103,7 +103,7 @@ fn growth(lines: &mut Vec<String>, r: &CampaignReport) {
             (None, Some(seen))
                 if day.video_count_source == Some(VideoCountSource::DistinctVideosSeen) =>
             {
-                format!(">= {} seen", thousands(seen))
+                format!(">={} seen", thousands(seen))
             }
             _ => UNKNOWN.to_string(),
         };
@@ -113,7 +113,7 @@ fn growth(lines: &mut Vec<String>, r: &CampaignReport) {
             .map(|(n, span)| n as f64 / f64::from(span.max(1)));
         let (estimate, evidence) = new_views(day);
         lines.push(format!(
-            "  {} {:>12} {:>13}  {:<27} {:>12} {:>7} {:>6}",
+            "  {} {:>12} {:>13}  {:<32} {:>11} {:>7} {:>6}",
             day.date,
             or_unknown(day.total_views, thousands),
             estimate,
@@ -207,7 +207,7 @@ fn participation(lines: &mut Vec<String>, r: &CampaignReport) {
     ));
     if !p.video_count_fallback_dates.is_empty() {
         lines.push(format!(
-            "  {}: the API reported 0 videos, so the total is unknown; \">= N seen\" is a lower bound.",
+            "  {}: the API reported 0 videos, so the total is unknown; \">=N seen\" is a lower bound.",
             date_ranges(&p.video_count_fallback_dates)
         ));
     }
@@ -549,7 +549,7 @@ mod tests {
             .lines()
             .find(|l| l.starts_with("  2026-11-07"))
             .unwrap();
-        assert!(row.contains(">= 57 seen"), "{row}");
+        assert!(row.contains(">=57 seen"), "{row}");
         assert!(
             text.contains("2026-11-07: the API reported 0 videos, so the total is unknown"),
             "{text}"

@@ -204,7 +204,7 @@ async fn a_zero_video_count_is_unknown_never_the_sample_size() {
     let report = build_report(&campaign, &days, day_n(2), 2, 0.005);
     let text = render(std::slice::from_ref(&report), ReportFormat::Text);
     assert!(
-        text.contains(&format!(">= {} seen", day.videos_seen)),
+        text.contains(&format!(">={} seen", day.videos_seen)),
         "{text}"
     );
     let json: serde_json::Value =
