@@ -69,6 +69,9 @@ pub struct Page<T> {
     pub items: Vec<T>,
     /// The cursor of the next page; `None` when the list has no more.
     pub next_cursor: Option<String>,
+    /// The cursor the API returned with a last page (no more): with offset cursors, where
+    /// the list ends, which a read that started past the end needs to find its way back.
+    pub end_cursor: Option<String>,
 }
 
 /// One top-level comment on a video.

@@ -200,8 +200,10 @@ struct WireAuthor {
 pub fn parse_video_page(body: &[u8]) -> Result<Page<Video>, WireError> {
     let envelope: Envelope<VideoData> = parse("hashtag videos", body)?;
     let data = envelope.data;
+    let (next_cursor, end_cursor) = cursors(data.has_more, data.cursor);
     Ok(Page {
-        next_cursor: next_cursor(data.has_more, data.cursor),
+        next_cursor,
+        end_cursor,
         items: data
             .aweme_list
             .into_iter()
@@ -258,8 +260,10 @@ struct WireCommentUser {
 pub fn parse_comment_page(body: &[u8]) -> Result<Page<Comment>, WireError> {
     let envelope: Envelope<CommentData> = parse("video comments", body)?;
     let data = envelope.data;
+    let (next_cursor, end_cursor) = cursors(data.has_more, data.cursor);
     Ok(Page {
-        next_cursor: next_cursor(data.has_more, data.cursor),
+        next_cursor,
+        end_cursor,
         items: data
             .comments
             .into_iter()
@@ -275,8 +279,14 @@ pub fn parse_comment_page(body: &[u8]) -> Result<Page<Comment>, WireError> {
     })
 }
 
-fn next_cursor(has_more: bool, cursor: Option<String>) -> Option<String> {
-    if has_more { cursor } else { None }
+/// The next page's cursor while there are more; the returned one, as where the list ends,
+/// on the last page.
+fn cursors(has_more: bool, cursor: Option<String>) -> (Option<String>, Option<String>) {
+    if has_more {
+        (cursor, None)
+    } else {
+        (None, cursor)
+    }
 }
 
 /// `has_more` is documented as 0/1; accept a boolean too.
@@ -344,7 +354,9 @@ mod tests {
         assert_eq!(page.next_cursor.as_deref(), Some("20"));
         assert_eq!(page.items[0].creator.handle, "ana");
         let last = br#"{"data":{"comments":[],"cursor":"40","has_more":0}}"#;
-        assert_eq!(parse_comment_page(last).unwrap().next_cursor, None);
+        let last = parse_comment_page(last).unwrap();
+        assert_eq!(last.next_cursor, None);
+        assert_eq!(last.end_cursor.as_deref(), Some("40"));
         let bad = br#"{"data":{"comments":[],"cursor":"40","has_more":2}}"#;
         assert!(parse_comment_page(bad).is_err());
     }

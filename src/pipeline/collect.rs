@@ -397,18 +397,27 @@ async fn paginate<T: Identified>(
             }
         }
         let offset = run.next_cursor.parse::<usize>().ok();
-        match (page.next_cursor, offset) {
-            (Some(next), _) => run.next_cursor = next,
-            // A read that started past the end (a tail guessed too far): the list is shorter,
-            // so look again halfway back rather than give up the pages.
-            (None, Some(offset)) if served == 0 && offset > 0 => {
-                run.next_cursor = (offset / 2).to_string();
+        // The cursor is an offset: on the last page the list ends at the cursor the API
+        // returned, or else after what this page served.
+        let end = page
+            .end_cursor
+            .as_deref()
+            .and_then(|c| c.parse::<usize>().ok())
+            .or(offset.map(|offset| offset + served));
+        match (page.next_cursor, offset, end) {
+            (Some(next), _, _) => run.next_cursor = next,
+            // A read that started past the end (a tail guessed too far) looks again at the
+            // list's last page, or halfway back when the API does not say where it ends.
+            (None, Some(offset), end) if served == 0 && offset > 0 => {
+                let back = end.filter(|&end| end < offset).map_or(offset / 2, |end| {
+                    end.saturating_sub(limits.page_size as usize)
+                });
+                run.next_cursor = back.to_string();
             }
-            (None, offset) => {
-                // The cursor is an offset: the list ends after what this page served, which
-                // is where a later read of what was added since should start.
-                if let Some(offset) = offset {
-                    run.next_cursor = (offset + served).to_string();
+            (None, _, end) => {
+                // Where a later read of what was added since should start.
+                if let Some(end) = end {
+                    run.next_cursor = end.to_string();
                 }
                 run.reached_end = true;
                 break;

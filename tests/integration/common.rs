@@ -84,8 +84,14 @@ pub struct Setup {
     pub store: Arc<Store>,
 }
 
-/// A pipeline over `config_path` with the store in `dir/data`, talking to the configured API.
+/// A pipeline over `config_path` with the store in `dir/data`, talking to the configured API,
+/// collecting each date at its noon (the simulator serves the date being run, as cron would).
 pub fn setup(config_path: &Path, key: &str) -> Setup {
+    setup_with_clock(config_path, key, Clock::NoonOfRunDate)
+}
+
+/// [`setup`] with another clock (`Clock::System`: a run now, whatever the date).
+pub fn setup_with_clock(config_path: &Path, key: &str, clock: Clock) -> Setup {
     let config = Arc::new(Config::load(config_path).unwrap());
     let store = Arc::new(Store::open(&config.settings.data_dir.join("store")).unwrap());
     let s = &config.settings;
@@ -99,9 +105,7 @@ pub fn setup(config_path: &Path, key: &str) -> Setup {
     )
     .unwrap();
     let host = PluginHost::new(Some(plugin_cache())).unwrap();
-    // The simulator serves the date being run: collect it on that date, as cron would.
-    let pipeline =
-        Pipeline::new(config, store.clone(), &host, Some(api)).with_clock(Clock::NoonOfRunDate);
+    let pipeline = Pipeline::new(config, store.clone(), &host, Some(api)).with_clock(clock);
     Setup { pipeline, store }
 }
 

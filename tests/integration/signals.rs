@@ -259,3 +259,68 @@ async fn a_future_date_is_refused_before_anything_is_spent() {
     let stats = world.sim.stats();
     assert_eq!((stats.requests, stats.credits_charged), (0, 0));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_misspelt_plugin_setting_stops_the_run_before_anything_is_spent() {
+    let sim = start_sim(roomy_sim()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let extra = "[campaigns.alerts.settings]\nmin-postive-ratio = 0.3";
+    let config_path = write_config(
+        dir.path(),
+        &sim.base_url(),
+        60_000,
+        &[("c", &["typoco"], extra)],
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_hashtrack"))
+        .args(["run", "--config", config_path.to_str().unwrap()])
+        .env("SCAVIO_API_KEY", TEST_KEY)
+        .env("HASHTRACK_PLUGIN_CACHE", plugin_cache())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    for words in ["nothing was spent", "campaign 'c'", "min-postive-ratio"] {
+        assert!(stderr.contains(words), "{words}: {stderr}");
+    }
+    let stats = sim.stats();
+    assert_eq!((stats.requests, stats.credits_charged), (0, 0));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_day_collected_on_another_date_says_so() {
+    let sim = start_sim(roomy_sim()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config_path = write_config(
+        dir.path(),
+        &sim.base_url(),
+        60_000,
+        &[("c", &["lateco"], "")],
+    );
+    // Collected now (the system clock), for a date long past.
+    let setup = setup_with_clock(&config_path, TEST_KEY, hashtrack::pipeline::Clock::System);
+    let long_ago = day_n(3);
+    sim.set_date(long_ago);
+    setup
+        .pipeline
+        .run_day(long_ago, &[], &|_| {})
+        .await
+        .unwrap();
+    let today = chrono::Utc::now().date_naive();
+    let day = setup.store.day("c", long_ago).unwrap().unwrap();
+    assert_eq!(day.collected_on, Some(today));
+    let config = hashtrack::config::Config::load(&config_path).unwrap();
+    let text = render(
+        &[build_report(
+            config.campaign("c").unwrap(),
+            &[day],
+            long_ago,
+            1,
+            0.005,
+        )],
+        ReportFormat::Text,
+    );
+    assert!(
+        text.contains(&format!("(collected on {today} for {long_ago})")),
+        "{text}"
+    );
+}
