@@ -110,6 +110,9 @@ pub enum ApiError {
     Transport { attempts: u32, message: String },
     #[error(transparent)]
     Malformed(#[from] wire::WireError),
+    /// Spending stopped while this request waited for its rate-limit slot: never sent.
+    #[error("not sent: {0}")]
+    NotSent(String),
 }
 
 impl ApiError {
@@ -208,15 +211,25 @@ impl ApiClient {
         })
     }
 
-    /// Sends one request, retrying what is worth retrying. Returns the raw body of the paid
-    /// response; the body's envelope has been checked, its `data` has not.
-    pub async fn send(&self, request: &ApiRequest) -> Result<PaidResponse, ApiError> {
+    /// Sends one request, retrying what is worth retrying. Returns the raw body of a paid
+    /// (2xx) response, readable or not: the provider charged it either way, so its billing is
+    /// the body's when the body says, else the one credit every success costs. `stop` is asked
+    /// once the rate-limit slot is granted, just before each attempt goes out: a stop that
+    /// came while the request waited (a 402 elsewhere) sends nothing more.
+    pub async fn send(
+        &self,
+        request: &ApiRequest,
+        stop: &(dyn Fn() -> Option<String> + Sync),
+    ) -> Result<PaidResponse, ApiError> {
         let url = format!("{}{}", self.base_url, wire::endpoint_path(request));
         let body = wire::request_body(request);
         let mut attempt = 0;
         loop {
             attempt += 1;
             self.limiter.acquire().await;
+            if let Some(reason) = stop() {
+                return Err(ApiError::NotSent(reason));
+            }
             self.requests.bump();
             let sent = self
                 .http
@@ -246,6 +259,12 @@ impl ApiClient {
             self.limiter.observe(rate_limit_headers(&headers)).await;
             let bytes = match response.bytes().await {
                 Ok(b) => b.to_vec(),
+                // A success whose body broke off was charged all the same: hand back what
+                // arrived (nothing), to be stored and counted as paid, never retried here.
+                Err(e) if status.is_success() => {
+                    tracing::warn!(request = %request.store_key(), error = %transport_message(&e), "paid answer lost in transfer");
+                    Vec::new()
+                }
                 Err(e) if attempt < self.retry.max_attempts => {
                     tracing::warn!(request = %request.store_key(), attempt, error = %transport_message(&e), "body lost; retrying");
                     tokio::time::sleep(self.retry.backoff(attempt)).await;
@@ -259,7 +278,10 @@ impl ApiClient {
                 }
             };
             if status.is_success() {
-                let billing = wire::parse_billing(&bytes)?;
+                let billing = wire::parse_billing(&bytes).unwrap_or(wire::Billing {
+                    credits_used: 1,
+                    credits_remaining: None,
+                });
                 return Ok(PaidResponse {
                     body: bytes,
                     billing,

@@ -140,6 +140,7 @@ pub struct Fetcher {
     stopped: Mutex<Option<String>>,
     credits_this_run: Mutex<HashMap<String, u32>>,
     total_this_run: AtomicU32,
+    in_flight: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl Fetcher {
@@ -161,7 +162,18 @@ impl Fetcher {
             stopped: Mutex::new(None),
             credits_this_run: Mutex::new(HashMap::new()),
             total_this_run: AtomicU32::new(0),
+            in_flight: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// The lock of one store key, made on first use.
+    fn key_lock(&self, key: &str) -> Arc<tokio::sync::Mutex<()>> {
+        self.in_flight
+            .lock()
+            .expect("in-flight lock")
+            .entry(key.to_string())
+            .or_default()
+            .clone()
     }
 
     /// The campaign day this fetcher collects.
@@ -198,6 +210,10 @@ impl Fetcher {
         parse: fn(&[u8]) -> Result<T, WireError>,
     ) -> Result<T, FetchError> {
         let key = request.store_key();
+        // One request per key in flight: a campaign asking what another is already fetching
+        // (a hashtag they share) waits for it and finds it stored.
+        let in_flight = self.key_lock(&key);
+        let _one_at_a_time = in_flight.lock().await;
         if let Some(snapshot) = self.store.raw(self.date, &key)? {
             return parse(snapshot.body.as_bytes()).map_err(|e| FetchError::Api(e.into()));
         }
@@ -208,8 +224,12 @@ impl Fetcher {
             return Err(FetchError::SpendingStopped(reason));
         }
         self.budgets.reserve(campaign, 1)?;
-        let response = match api.send(request).await {
+        let response = match api.send(request, &|| self.stopped()).await {
             Ok(response) => response,
+            Err(ApiError::NotSent(reason)) => {
+                self.budgets.settle(campaign, 1, 0);
+                return Err(FetchError::SpendingStopped(reason));
+            }
             Err(e) => {
                 self.budgets.settle(campaign, 1, 0);
                 if e.stops_all_spending() {
@@ -240,9 +260,10 @@ impl Fetcher {
         };
         let stored_key = match &parsed {
             Ok(_) => key,
+            // Unique per answer (not per simulated instant): every unreadable answer was billed.
             Err(_) => format!(
                 "{key}!malformed@{}",
-                fetched_at.timestamp_nanos_opt().unwrap_or_default()
+                chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
             ),
         };
         self.store.put_raw(self.date, &stored_key, &snapshot)?;

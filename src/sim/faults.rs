@@ -1,6 +1,7 @@
 //! Faults a test or demo injects into the simulated provider: error statuses, throttling,
 //! slow answers and bodies that break the contract. Queued in order; each is consumed by the
-//! next matching request(s) and never charges credits.
+//! next matching request(s). Only `Truncated` charges a credit, as a provider that bills a
+//! successful answer it then fails to deliver whole.
 
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -48,6 +49,8 @@ pub enum FaultKind {
     Delay(Duration),
     /// Status 200 with valid JSON that carries none of the contract's payload.
     MalformedBody,
+    /// The normal answer, charged, with only the first half of its body sent.
+    Truncated,
 }
 
 /// Injected faults waiting for their requests.

@@ -105,6 +105,13 @@ impl Service {
                 retry_after_secs: Some(retry_after_secs),
                 ..Reply::error(&ApiError::new(429, fault_message(429)), rate)
             },
+            Some(FaultKind::Truncated) => {
+                let mut reply = self.answer(endpoint, body, rate, true, 0);
+                if reply.status == 200 {
+                    reply.body.truncate(reply.body.len() / 2);
+                }
+                reply
+            }
             Some(FaultKind::MalformedBody) => Reply {
                 status: 200,
                 body: wire::malformed_body(),

@@ -5,6 +5,7 @@ mod common;
 
 mod cli;
 mod collector;
+mod credits;
 mod example_plugins;
 mod hostile_plugins;
 mod plugin_cli;

@@ -1,0 +1,116 @@
+//! Every paid credit accounted for (issue: reliability): charged answers counted even when
+//! their bodies are unreadable, a shared request paid once, nothing sent after a stop.
+
+use hashtrack::pipeline::RunSummary;
+use hashtrack::sim::{Endpoint, Fault, FaultKind, SimConfig};
+
+use crate::common::*;
+
+const DAY: &str = "2026-11-06";
+
+async fn run(setup: &Setup) -> RunSummary {
+    setup
+        .pipeline
+        .run_day(date(DAY), &[], &|_| {})
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn truncated_paid_answers_are_counted_and_budgets_hold_against_the_providers_bill() {
+    let World {
+        sim,
+        setup,
+        dir: _dir,
+        ..
+    } = world(
+        roomy_sim(),
+        60_000,
+        &[(
+            "a",
+            &["truncco"],
+            "daily_credit_budget = 20\nvideos = 60\nsentiment_videos = 5",
+        )],
+        TEST_KEY,
+    )
+    .await;
+    sim.set_date(date(DAY));
+    // The provider charges these answers, then sends only half of each body.
+    sim.inject(Fault::on(Endpoint::HashtagVideos, FaultKind::Truncated, 2));
+    sim.inject(Fault::on(Endpoint::VideoComments, FaultKind::Truncated, 12));
+    for _ in 0..3 {
+        run(&setup).await;
+    }
+    let charged = sim.stats().credits_charged;
+    let counted = setup.store.credits_spent_on(date(DAY)).unwrap()["a"];
+    assert_eq!(
+        u64::from(counted),
+        charged,
+        "the store counts what the provider billed"
+    );
+    assert!(
+        charged <= 20,
+        "the budget of 20 held against the bill: {charged}"
+    );
+    let day = setup.store.day("a", date(DAY)).unwrap().unwrap();
+    assert_eq!(u64::from(day.credits_spent), charged);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hashtag_two_campaigns_share_is_paid_once() {
+    let World {
+        sim,
+        setup,
+        dir: _dir,
+        ..
+    } = world(
+        roomy_sim(),
+        60_000,
+        &[("a", &["sharedtag"], ""), ("b", &["sharedtag"], "")],
+        TEST_KEY,
+    )
+    .await;
+    sim.set_date(date(DAY));
+    run(&setup).await;
+    let stats = sim.stats();
+    let stored = setup.store.raw_entries().count() as u64;
+    assert_eq!(
+        stats.credits_charged, stored,
+        "every paid request is a distinct one"
+    );
+    assert_eq!(stats.requests, stored);
+    for id in ["a", "b"] {
+        let day = setup.store.day(id, date(DAY)).unwrap().unwrap();
+        assert!(day.missing.is_empty(), "{id}: {:?}", day.missing);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn nothing_is_sent_after_a_402_however_many_requests_wait_for_a_slot() {
+    let sim_config = SimConfig {
+        credits: 5,
+        ..roomy_sim()
+    };
+    // Paced at 10 a second: four campaigns' requests queue for slots when the 402 comes.
+    let campaigns: &[(&str, &[&str], &str)] = &[
+        ("a", &["broke1"], ""),
+        ("b", &["broke2"], ""),
+        ("c", &["broke3"], ""),
+        ("d", &["broke4"], ""),
+    ];
+    let World {
+        sim,
+        setup,
+        dir: _dir,
+        ..
+    } = world(sim_config, 600, campaigns, TEST_KEY).await;
+    sim.set_date(date(DAY));
+    let summary = run(&setup).await;
+    assert!(summary.spending_stopped.is_some(), "{summary:?}");
+    let stats = sim.stats();
+    assert_eq!(stats.credits_charged, 5);
+    assert_eq!(
+        stats.requests, 6,
+        "only the request answered 402 went out after the balance ran out"
+    );
+}
