@@ -32,10 +32,10 @@ pub const MAX_TRACKED_VIDEOS: u32 = 300;
 /// A bad configuration file, with where and why.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("{path}: cannot read: {source}")]
+    #[error("{path}: cannot read: {error} (pass --config FILE to use another file)")]
     Read {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
     #[error("{path}:{line}:{column}: {message}")]
     Invalid {
@@ -108,9 +108,9 @@ pub struct PluginConfig {
 impl Config {
     /// Reads and validates a configuration file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        let text = std::fs::read_to_string(path).map_err(|error| ConfigError::Read {
             path: path.to_path_buf(),
-            source,
+            error,
         })?;
         Config::parse(path, &text)
     }
@@ -217,12 +217,20 @@ fn default_comments_per_video() -> Spanned<u32> {
 struct RawPlugin {
     /// `"builtin"` or a path to a `.wasm` component, relative to the config file.
     plugin: Option<Spanned<String>>,
-    memory_mib: Option<u32>,
-    fuel: Option<u64>,
-    timeout_ms: Option<u64>,
+    memory_mib: Option<Spanned<u32>>,
+    fuel: Option<Spanned<u64>>,
+    timeout_ms: Option<Spanned<u64>>,
     #[serde(default)]
     settings: BTreeMap<String, Spanned<toml::Value>>,
 }
+
+/// Plugin limits a campaign may set: a limit of 0 could never let a call finish, and one past
+/// these is a typo rather than a plan.
+const PLUGIN_MEMORY_MIB: (u32, u32) = (1, 4_096);
+const PLUGIN_FUEL: (u64, u64) = (1_000, 1_000_000_000_000);
+const PLUGIN_TIMEOUT_MS: (u64, u64) = (10, 600_000);
+/// The first bytes of every WebAssembly binary (a component included).
+const WASM_MAGIC: &[u8] = b"\0asm";
 
 fn resolve(raw: RawConfig, at: &Locator) -> Result<Config, ConfigError> {
     let settings = resolve_settings(raw.settings, at)?;
@@ -290,6 +298,12 @@ fn resolve(raw: RawConfig, at: &Locator) -> Result<Config, ConfigError> {
             client: c.client.into_inner(),
             id,
         });
+    }
+    if campaigns.is_empty() {
+        return Err(at.error(
+            0..0,
+            "no [[campaigns]]: nothing to track (see the shipped campaigns.toml for an example)",
+        ));
     }
     Ok(Config {
         path: at.path.to_path_buf(),
@@ -408,6 +422,15 @@ fn resolve_plugin(raw: RawPlugin, at: &Locator) -> Result<PluginConfig, ConfigEr
                     format!("plugin file {} does not exist (expected \"builtin\" or a path to a .wasm component)", file.display()),
                 ));
             }
+            if !looks_like_a_component(&file) {
+                return Err(at.error(
+                    p.span(),
+                    format!(
+                        "plugin file {} is not WebAssembly (a component starts with \\0asm, or is WAT text starting with `(`)",
+                        file.display()
+                    ),
+                ));
+            }
             Some(file)
         }
     };
@@ -429,13 +452,46 @@ fn resolve_plugin(raw: RawPlugin, at: &Locator) -> Result<PluginConfig, ConfigEr
             plugin_setting(&key, &text, at.dir()).map_err(|e| at.error(value.span(), e))?;
         settings.push(setting);
     }
+    let limit = |value: &Option<Spanned<u64>>, (min, max): (u64, u64), name: &str| {
+        value
+            .as_ref()
+            .map(|v| in_range(v, min, max, name, at))
+            .transpose()
+    };
     Ok(PluginConfig {
         wasm_file,
-        memory_mib: raw.memory_mib,
-        fuel: raw.fuel,
-        timeout_ms: raw.timeout_ms,
+        memory_mib: raw
+            .memory_mib
+            .as_ref()
+            .map(|v| {
+                in_range(
+                    v,
+                    PLUGIN_MEMORY_MIB.0,
+                    PLUGIN_MEMORY_MIB.1,
+                    "memory_mib",
+                    at,
+                )
+            })
+            .transpose()?,
+        fuel: limit(&raw.fuel, PLUGIN_FUEL, "fuel")?,
+        timeout_ms: limit(&raw.timeout_ms, PLUGIN_TIMEOUT_MS, "timeout_ms")?,
         settings,
     })
+}
+
+/// A binary component or module (the wasm magic number), or WAT text, which the host also
+/// accepts.
+fn looks_like_a_component(file: &Path) -> bool {
+    use std::io::Read;
+    let mut start = [0u8; 64];
+    let Ok(read) = std::fs::File::open(file).and_then(|mut f| f.read(&mut start)) else {
+        return false;
+    };
+    let start = &start[..read];
+    start.starts_with(WASM_MAGIC)
+        || String::from_utf8_lossy(start)
+            .trim_start()
+            .starts_with(['(', ';'])
 }
 
 #[cfg(test)]

@@ -29,8 +29,20 @@ pub const SCHEMA_VERSION: u32 = 1;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("store at {path}: {source}")]
-    Sled { path: PathBuf, source: sled::Error },
+    #[error("store at {path}: {error}")]
+    Sled { path: PathBuf, error: sled::Error },
+    #[error(
+        "the store at {path} is in use by another hashtrack (a run still going?): wait for it to finish, then try again"
+    )]
+    Locked { path: PathBuf },
+    #[error(
+        "the store at {path} is damaged and cannot be opened ({reason}): move it aside (or restore a copy) and run again; what it held would have to be collected again"
+    )]
+    Damaged { path: PathBuf, reason: String },
+    #[error(
+        "no store at {path}: nothing has been collected there yet (run `hashtrack run` or `hashtrack demo`, or check --data-dir)"
+    )]
+    Missing { path: PathBuf },
     #[error("store at {path}: schema version {found}, this build reads version {expected}")]
     SchemaMismatch {
         path: PathBuf,
@@ -88,17 +100,35 @@ pub struct Store {
 }
 
 impl Store {
+    /// Opens the existing store in `dir` (for commands that only read), refusing to create one.
+    pub fn open_existing(dir: &Path) -> Result<Store, StoreError> {
+        if !dir.join("db").is_file() {
+            return Err(StoreError::Missing {
+                path: dir.to_path_buf(),
+            });
+        }
+        Store::open(dir)
+    }
+
     /// Opens (or creates) the store in `dir`, refusing a store of another schema version.
     pub fn open(dir: &Path) -> Result<Store, StoreError> {
         let path = dir.to_path_buf();
-        let sled_err = |source| StoreError::Sled {
+        let sled_err = |error| StoreError::Sled {
             path: path.clone(),
-            source,
+            error,
         };
-        let db = sled::open(dir).map_err(sled_err)?;
+        // A store that had been written has its schema version: one that lost it was cut short.
+        let written_before = std::fs::metadata(dir.join("db")).is_ok_and(|m| m.len() > 0);
+        let db = open_sled(dir)?;
         let meta = db.open_tree("meta").map_err(sled_err)?;
         let expected = SCHEMA_VERSION.to_string();
         match meta.get("schema_version").map_err(sled_err)? {
+            None if written_before => {
+                return Err(StoreError::Damaged {
+                    path,
+                    reason: "its records no longer read back; was its file cut short?".into(),
+                });
+            }
             None => {
                 meta.insert("schema_version", expected.as_bytes())
                     .map_err(sled_err)?;
@@ -130,10 +160,10 @@ impl Store {
         &self.path
     }
 
-    fn sled_err(&self, source: sled::Error) -> StoreError {
+    fn sled_err(&self, error: sled::Error) -> StoreError {
         StoreError::Sled {
             path: self.path.clone(),
-            source,
+            error,
         }
     }
 
@@ -440,6 +470,41 @@ impl Store {
     }
 }
 
+/// `sled::open`, with its failures named: another process holding the lock, and a damaged
+/// file (sled panics on some truncated files rather than returning an error).
+fn open_sled(dir: &Path) -> Result<sled::Db, StoreError> {
+    let path = dir.to_path_buf();
+    // Quiet while opening: a panic here is reported as the error below, not as a crash.
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let opened = std::panic::catch_unwind(|| sled::open(dir));
+    std::panic::set_hook(hook);
+    match opened {
+        Ok(Ok(db)) => Ok(db),
+        // sled reports its file lock held elsewhere only in the message.
+        Ok(Err(sled::Error::Io(e)))
+            if e.kind() == std::io::ErrorKind::WouldBlock
+                || e.to_string().contains("could not acquire lock") =>
+        {
+            Err(StoreError::Locked { path })
+        }
+        Ok(Err(sled::Error::Corruption { .. })) => Err(StoreError::Damaged {
+            path,
+            reason: "its files do not read back".into(),
+        }),
+        Ok(Err(error)) => Err(StoreError::Sled { path, error }),
+        Err(panic) => Err(StoreError::Damaged {
+            path,
+            reason: panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or(panic.downcast_ref::<&str>().copied())
+                .unwrap_or("sled gave up reading it")
+                .to_string(),
+        }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -482,6 +547,55 @@ mod tests {
         let spent = store.credits_spent_on(date("2026-11-02")).unwrap();
         assert_eq!(spent.get("one"), Some(&2));
         assert_eq!(spent.get("two"), Some(&1));
+    }
+
+    #[test]
+    fn a_store_in_use_is_named_as_such_and_a_missing_one_is_not_created() {
+        let dir = tempfile::tempdir().unwrap();
+        let _held = Store::open(dir.path()).unwrap();
+        let err = Store::open(dir.path()).err().unwrap().to_string();
+        assert!(err.contains("in use by another hashtrack"), "{err}");
+        let missing = dir.path().join("typo");
+        let err = Store::open_existing(&missing).err().unwrap().to_string();
+        assert!(err.contains("no store at"), "{err}");
+        assert!(!missing.exists());
+    }
+
+    #[test]
+    fn a_damaged_store_is_an_error_naming_its_path_never_a_panic() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let store = Store::open(dir.path()).unwrap();
+            let snap = RawSnapshot {
+                paid_by: "a".into(),
+                credits: 1,
+                fetched_at: 0,
+                body: "{}".repeat(10_000),
+            };
+            for i in 0..50 {
+                store
+                    .put_raw(date("2026-11-02"), &format!("k{i}"), &snap)
+                    .unwrap();
+            }
+        }
+        let db = dir.path().join("db");
+        let len = std::fs::metadata(&db).unwrap().len();
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&db)
+            .unwrap()
+            .set_len(len / 3)
+            .unwrap();
+        match Store::open(dir.path()) {
+            Ok(store) => {
+                // sled may recover what it can; reading must still not panic.
+                let _ = store.credits_spent_on(date("2026-11-02"));
+            }
+            Err(e) => assert!(
+                e.to_string().contains(&dir.path().display().to_string()),
+                "{e}"
+            ),
+        }
     }
 
     #[test]

@@ -108,6 +108,13 @@ pub enum ApiError {
     },
     #[error("no answer after {attempts} attempts: {message}")]
     Transport { attempts: u32, message: String },
+    /// Not even a connection, attempt after attempt: nothing more can be had this run.
+    #[error("the API at {url} could not be reached ({attempts} attempts): {message}")]
+    Unreachable {
+        url: String,
+        attempts: u32,
+        message: String,
+    },
     #[error(transparent)]
     Malformed(#[from] wire::WireError),
     /// Spending stopped while this request waited for its rate-limit slot: never sent.
@@ -123,6 +130,7 @@ impl ApiError {
             ApiError::Unauthorized(_)
                 | ApiError::Forbidden(_)
                 | ApiError::InsufficientCredits { .. }
+                | ApiError::Unreachable { .. }
         )
     }
 }
@@ -243,6 +251,13 @@ impl ApiClient {
                 Ok(r) => r,
                 Err(e) => {
                     let message = transport_message(&e);
+                    if attempt >= self.retry.max_attempts && e.is_connect() {
+                        return Err(ApiError::Unreachable {
+                            url: self.base_url.clone(),
+                            attempts: attempt,
+                            message,
+                        });
+                    }
                     if attempt >= self.retry.max_attempts {
                         return Err(ApiError::Transport {
                             attempts: attempt,

@@ -9,6 +9,7 @@ mod run;
 mod simulate;
 mod simulated;
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -41,8 +42,9 @@ rate limit), stores every raw response in sled before the next request, scores c
 sentiment and evaluates alert rules in WebAssembly plugins, and `hashtrack report` writes 7- \
 and 30-day reports.\n\nTry it without an API key: `hashtrack demo` runs 30 simulated days \
 against the built-in simulated API.\n\nExit codes: 0 all campaign-days complete; 1 error \
-(bad config, store, arguments); 2 the run finished but some campaign-day is incomplete (see \
-its `missing` notes; re-run the same date to fill the gaps: stored calls cost nothing)."
+(bad config or arguments, a store that cannot be opened, plugins that refuse their settings, \
+an API that cannot be reached at all); 2 the run finished but some campaign-day is incomplete \
+(see its `missing` notes; re-run the same date to fill the gaps: stored calls cost nothing)."
 )]
 pub struct Cli {
     /// More log output on stderr (-v info, -vv debug). RUST_LOG overrides.
@@ -97,9 +99,12 @@ pub fn init_logging(verbose: u8) {
     };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    // Colours only for a person at a terminal, and never when NO_COLOR is set (no-color.org).
+    let colours = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(colours)
         .init();
 }
 
@@ -124,6 +129,11 @@ impl ConfigArgs {
             .clone()
             .unwrap_or_else(|| config.settings.data_dir.clone())
     }
+}
+
+/// The store under `dir` for a command that only reads it: never created by a typo.
+pub fn open_existing_store(dir: &Path) -> Result<Arc<Store>> {
+    Ok(Arc::new(Store::open_existing(&dir.join("store"))?))
 }
 
 pub fn open_store(dir: &Path) -> Result<Arc<Store>> {
@@ -183,8 +193,12 @@ pub fn describe_run(summary: &RunSummary) -> String {
     out
 }
 
-/// The exit code that tells cron whether every campaign-day is complete.
+/// The exit code that tells cron whether every campaign-day is complete: 1 when the API could
+/// not be reached at all (an error), 2 when something is missing.
 pub fn run_exit_code(summary: &RunSummary) -> ExitCode {
+    if summary.api_unreachable {
+        return ExitCode::FAILURE;
+    }
     let complete = summary.spending_stopped.is_none()
         && summary
             .campaigns

@@ -9,7 +9,7 @@ use hashtrack::config::Config;
 use hashtrack::report::{CampaignReport, ReportFormat, build_report, render};
 use hashtrack::store::Store;
 
-use super::{ConfigArgs, open_store};
+use super::{ConfigArgs, open_existing_store};
 
 #[derive(clap::Args)]
 pub struct ReportArgs {
@@ -39,7 +39,7 @@ fn period_days(value: &str) -> Result<u32, String> {
 
 pub fn report(args: ReportArgs) -> Result<ExitCode> {
     let config = args.config.load()?;
-    let store = open_store(&args.config.data_dir(&config))?;
+    let store = open_existing_store(&args.config.data_dir(&config))?;
     for id in &args.campaigns {
         if config.campaign(id).is_none() {
             bail!("unknown campaign '{id}' (not in {})", config.path.display());

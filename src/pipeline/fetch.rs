@@ -141,6 +141,7 @@ pub struct Fetcher {
     credits_this_run: Mutex<HashMap<String, u32>>,
     total_this_run: AtomicU32,
     in_flight: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    unreachable: std::sync::atomic::AtomicBool,
 }
 
 impl Fetcher {
@@ -163,6 +164,7 @@ impl Fetcher {
             credits_this_run: Mutex::new(HashMap::new()),
             total_this_run: AtomicU32::new(0),
             in_flight: Mutex::new(HashMap::new()),
+            unreachable: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -179,6 +181,11 @@ impl Fetcher {
     /// The campaign day this fetcher collects.
     pub fn date(&self) -> NaiveDate {
         self.date
+    }
+
+    /// Whether the API could not be reached at all (no connection).
+    pub fn api_unreachable(&self) -> bool {
+        self.unreachable.load(Ordering::Relaxed)
     }
 
     /// Why spending stopped, if it did.
@@ -232,6 +239,9 @@ impl Fetcher {
             }
             Err(e) => {
                 self.budgets.settle(campaign, 1, 0);
+                if matches!(e, ApiError::Unreachable { .. }) {
+                    self.unreachable.store(true, Ordering::Relaxed);
+                }
                 if e.stops_all_spending() {
                     self.stopped
                         .lock()

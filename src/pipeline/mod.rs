@@ -77,8 +77,10 @@ pub struct RunSummary {
     /// HTTP requests sent, retries included (0 when re-scoring).
     pub requests: u64,
     pub campaigns: Vec<CampaignRun>,
-    /// Set when an error (402, 401, 403) stopped all spending.
+    /// Set when an error (402, 401, 403, an unreachable API) stopped all spending.
     pub spending_stopped: Option<String>,
+    /// The API could not be reached at all: an error of the run, not a partial day.
+    pub api_unreachable: bool,
 }
 
 /// A campaign's loaded plugins, or why they could not be loaded.
@@ -182,6 +184,7 @@ impl Pipeline {
             requests: self.requests_sent() - requests_before,
             campaigns: runs,
             spending_stopped: fetcher.stopped(),
+            api_unreachable: fetcher.api_unreachable(),
         })
     }
 

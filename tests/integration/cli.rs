@@ -329,3 +329,117 @@ async fn rescore_recomputes_stored_days_without_calling_the_api() {
         "re-scoring must not call the API"
     );
 }
+
+#[test]
+fn usage_errors_exit_1_never_the_partial_day_code_2() {
+    for args in [
+        &["run", "--bogus"][..],
+        &["run", "--date", "2026-13-45"],
+        &["report", "--days", "0"],
+    ] {
+        let (code, _, stderr) = run_cli(args, "k");
+        assert_eq!(code, 1, "{args:?}: {stderr}");
+    }
+    let (code, stdout, _) = run_cli(&["run", "--help"], "k");
+    assert_eq!(code, 0);
+    assert!(stdout.contains("--allow-other-date"), "{stdout}");
+}
+
+#[test]
+fn an_unreachable_api_is_an_error_said_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    // Nothing listens on the discard port.
+    let path = write_config(
+        dir.path(),
+        "http://127.0.0.1:9",
+        6_000,
+        &[("a", &["x"], "")],
+    );
+    let (code, _, stderr) = run_cli(&["run", "--config", path.to_str().unwrap()], "k");
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("could not be reached"), "{stderr}");
+}
+
+#[test]
+fn config_and_store_mistakes_are_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope.toml");
+    let (code, _, stderr) = run_cli(&["report", "--config", missing.to_str().unwrap()], "k");
+    assert_eq!(code, 1);
+    assert_eq!(
+        stderr.matches("No such file").count(),
+        1,
+        "said once: {stderr}"
+    );
+
+    let empty = dir.path().join("empty.toml");
+    std::fs::write(&empty, "[settings]\nrequests_per_minute = 10\n").unwrap();
+    let (code, _, stderr) = run_cli(&["run", "--config", empty.to_str().unwrap()], "k");
+    assert_eq!(code, 1);
+    assert!(stderr.contains("no [[campaigns]]"), "{stderr}");
+
+    let config = write_config(dir.path(), "http://127.0.0.1:9", 10, &[("a", &["x"], "")]);
+    let typo = dir.path().join("typo");
+    let (code, _, stderr) = run_cli(
+        &[
+            "report",
+            "--config",
+            config.to_str().unwrap(),
+            "--data-dir",
+            typo.to_str().unwrap(),
+        ],
+        "k",
+    );
+    assert_eq!(code, 1);
+    assert!(stderr.contains("no store at"), "{stderr}");
+    assert!(!typo.exists(), "a report never creates a store");
+}
+
+#[test]
+fn plugin_limits_and_files_are_checked_before_anything_is_spent() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.wasm"), "just some text").unwrap();
+    for (extra, expected) in [
+        (
+            "[campaigns.sentiment]\nmemory_mib = 0",
+            "memory_mib must be from 1",
+        ),
+        ("[campaigns.alerts]\nfuel = 0", "fuel must be from"),
+        (
+            "[campaigns.alerts]\ntimeout_ms = 0",
+            "timeout_ms must be from",
+        ),
+        (
+            "[campaigns.sentiment]\nplugin = \"notes.wasm\"",
+            "is not WebAssembly",
+        ),
+    ] {
+        let path = write_config(
+            dir.path(),
+            "http://127.0.0.1:9",
+            10,
+            &[("a", &["x"], extra)],
+        );
+        let (code, _, stderr) = run_cli(&["run", "--config", path.to_str().unwrap()], "k");
+        assert_eq!(code, 1, "{extra}: {stderr}");
+        assert!(stderr.contains(expected), "{extra}: {stderr}");
+        assert!(
+            stderr.contains("campaigns.toml:"),
+            "names the file: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn logs_carry_no_colours_when_stderr_is_not_a_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_config(
+        dir.path(),
+        "http://127.0.0.1:9",
+        6_000,
+        &[("a", &["x"], "")],
+    );
+    let (_, _, stderr) = run_cli(&["-vv", "run", "--config", path.to_str().unwrap()], "k");
+    assert!(!stderr.is_empty());
+    assert!(!stderr.contains('\u{1b}'), "{stderr}");
+}
