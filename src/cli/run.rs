@@ -2,6 +2,8 @@
 
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
@@ -9,7 +11,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use hashtrack::api::{ApiClient, ApiKey, RetryPolicy};
 use hashtrack::config::Config;
-use hashtrack::pipeline::{CampaignRun, CampaignStatus, Pipeline, RunSummary};
+use hashtrack::pipeline::{CampaignRun, CampaignStatus, Pipeline, RunSummary, StopSwitch};
 
 use super::{ConfigArgs, EXIT_INCOMPLETE, describe_run, open_pipeline, run_exit_code, today};
 
@@ -83,8 +85,54 @@ pub async fn run(args: RunArgs) -> Result<ExitCode> {
     let api = api_client(&config, key, RetryPolicy::default())?;
     let (pipeline, _) = open_pipeline(Arc::new(config), &data_dir, Some(api))?;
     pipeline.check_plugins(&args.campaigns)?;
+    let signalled = stop_on_signals(pipeline.stop_switch())?;
     let summary = collect(&pipeline, date, &args.campaigns, count, !args.json).await?;
-    print_summary(&summary, args.json)
+    let code = print_summary(&summary, args.json)?;
+    Ok(match signalled.load(Ordering::SeqCst) {
+        0 => code,
+        signal_code => ExitCode::from(signal_code),
+    })
+}
+
+/// How long a stopped run may take to let the requests on the wire finish and store its days.
+const STOP_GRACE: Duration = Duration::from_secs(30);
+
+/// On SIGINT or SIGTERM: no new request starts, those on the wire finish and are stored, and
+/// the run ends with its summary and exit code 130 or 143 (within [`STOP_GRACE`]). A second
+/// signal ends the process at once. Returns the exit code chosen (0 while none came).
+fn stop_on_signals(switch: StopSwitch) -> Result<Arc<AtomicU8>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut interrupt = signal(SignalKind::interrupt()).context("cannot listen for SIGINT")?;
+    let mut terminate = signal(SignalKind::terminate()).context("cannot listen for SIGTERM")?;
+    let signalled = Arc::new(AtomicU8::new(0));
+    let seen = signalled.clone();
+    tokio::spawn(async move {
+        loop {
+            let (name, code) = tokio::select! {
+                _ = interrupt.recv() => ("SIGINT", 130),
+                _ = terminate.recv() => ("SIGTERM", 143),
+            };
+            if seen.swap(code, Ordering::SeqCst) != 0 {
+                eprintln!("{name} again: stopping now");
+                std::process::exit(i32::from(code));
+            }
+            eprintln!(
+                "{name}: no new requests; the ones on the wire finish and are stored (at most {} s; \
+                 a second signal stops at once). Re-run the same date to resume.",
+                STOP_GRACE.as_secs()
+            );
+            switch.stop(format!("stopped by {name}"));
+            tokio::spawn(async move {
+                tokio::time::sleep(STOP_GRACE).await;
+                eprintln!(
+                    "still busy {} s after {name}: stopping now",
+                    STOP_GRACE.as_secs()
+                );
+                std::process::exit(i32::from(code));
+            });
+        }
+    });
+    Ok(signalled)
 }
 
 /// The run summary on stdout as JSON, or for people on stderr; the exit code for cron.

@@ -128,6 +128,25 @@ fn describe_owner(owner: &str) -> String {
     }
 }
 
+/// A switch that stops all spending from outside a run (a signal): requests waiting for a
+/// slot are not sent, and those on the wire finish and are stored.
+#[derive(Debug, Clone, Default)]
+pub struct StopSwitch(Arc<Mutex<Option<String>>>);
+
+impl StopSwitch {
+    /// Stops spending, with the reason runs will report (the first reason stays).
+    pub fn stop(&self, reason: impl Into<String>) {
+        self.0
+            .lock()
+            .expect("stop switch")
+            .get_or_insert_with(|| reason.into());
+    }
+
+    pub fn reason(&self) -> Option<String> {
+        self.0.lock().expect("stop switch").clone()
+    }
+}
+
 /// Fetches responses for one run of one date.
 pub struct Fetcher {
     store: Arc<Store>,
@@ -138,6 +157,7 @@ pub struct Fetcher {
     clock: Clock,
     time_zone: Tz,
     stopped: Mutex<Option<String>>,
+    shutdown: StopSwitch,
     credits_this_run: Mutex<HashMap<String, u32>>,
     total_this_run: AtomicU32,
     in_flight: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
@@ -152,6 +172,7 @@ impl Fetcher {
         date: NaiveDate,
         clock: Clock,
         time_zone: Tz,
+        shutdown: StopSwitch,
     ) -> Fetcher {
         Fetcher {
             store,
@@ -161,6 +182,7 @@ impl Fetcher {
             clock,
             time_zone,
             stopped: Mutex::new(None),
+            shutdown,
             credits_this_run: Mutex::new(HashMap::new()),
             total_this_run: AtomicU32::new(0),
             in_flight: Mutex::new(HashMap::new()),
@@ -190,7 +212,8 @@ impl Fetcher {
 
     /// Why spending stopped, if it did.
     pub fn stopped(&self) -> Option<String> {
-        self.stopped.lock().expect("stop lock").clone()
+        let stopped = self.stopped.lock().expect("stop lock").clone();
+        stopped.or_else(|| self.shutdown.reason())
     }
 
     /// Credits this run paid on behalf of `campaign`.

@@ -28,7 +28,7 @@ use crate::plugin::{AlertRules, PluginHost, PluginLimits, PluginSource, Sentimen
 use crate::store::{Store, StoreError};
 
 pub use clock::Clock;
-pub use fetch::{Budgets, FetchError, Fetcher};
+pub use fetch::{Budgets, FetchError, Fetcher, StopSwitch};
 
 /// How many earlier days alert rules see.
 pub const ALERT_HISTORY_DAYS: i64 = 30;
@@ -95,6 +95,7 @@ pub struct Pipeline {
     api: Option<Arc<ApiClient>>,
     plugins: HashMap<String, Arc<CampaignPlugins>>,
     clock: Clock,
+    shutdown: StopSwitch,
 }
 
 impl Pipeline {
@@ -131,7 +132,13 @@ impl Pipeline {
             api: api.map(Arc::new),
             plugins,
             clock: Clock::System,
+            shutdown: StopSwitch::default(),
         }
+    }
+
+    /// The switch that stops this pipeline's spending from outside (a signal handler).
+    pub fn stop_switch(&self) -> StopSwitch {
+        self.shutdown.clone()
     }
 
     /// Uses `clock` for "now" (when responses are fetched) instead of the system clock.
@@ -158,6 +165,7 @@ impl Pipeline {
             date,
             self.clock,
             self.config.settings.time_zone,
+            self.shutdown.clone(),
         ));
         let mut tasks = tokio::task::JoinSet::new();
         for campaign in campaigns {

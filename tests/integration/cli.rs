@@ -443,3 +443,73 @@ fn logs_carry_no_colours_when_stderr_is_not_a_terminal() {
     assert!(!stderr.is_empty());
     assert!(!stderr.contains('\u{1b}'), "{stderr}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sigterm_stops_cleanly_keeps_every_paid_answer_and_the_run_resumes() {
+    let campaigns: &[(&str, &[&str], &str)] = &[
+        ("a", &["sigterm1"], "sentiment_videos = 4"),
+        ("b", &["sigterm2"], "sentiment_videos = 4"),
+    ];
+    let clean_sim = start_sim(roomy_sim()).await;
+    let clean_dir = tempfile::tempdir().unwrap();
+    let clean_config = write_config(clean_dir.path(), &clean_sim.base_url(), 60_000, campaigns);
+    assert_eq!(run_to_end(&clean_config).await, 0);
+    let baseline = clean_sim.stats().credits_charged;
+
+    // Paced at 2 a second, so the signal comes with requests still to go.
+    let sim = start_sim(roomy_sim()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), &sim.base_url(), 120, campaigns);
+    let child = hashtrack()
+        .args(["run", "--config", config.to_str().unwrap()])
+        .args(["--date", "2026-11-01", "--allow-other-date"])
+        .env("SCAVIO_API_KEY", TEST_KEY)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while sim.stats().credits_charged < 3 {
+        assert!(Instant::now() < deadline, "the run never got going");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let signalled = Instant::now();
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(143), "{stderr}");
+    assert!(
+        signalled.elapsed() < Duration::from_secs(10),
+        "it took too long to stop"
+    );
+    assert!(
+        stderr.contains("SIGTERM") && stderr.contains("credits"),
+        "{stderr}"
+    );
+    let charged = sim.stats().credits_charged;
+    assert!(
+        charged < baseline,
+        "the signal came too late to test anything"
+    );
+    {
+        let store = hashtrack::store::Store::open(&dir.path().join("data/store")).unwrap();
+        let stored: u32 = store
+            .credits_spent_on(date("2026-11-01"))
+            .unwrap()
+            .values()
+            .sum();
+        assert_eq!(u64::from(stored), charged, "every paid answer was stored");
+    }
+    assert_eq!(run_to_end(&config).await, 0);
+    assert_eq!(
+        sim.stats().credits_charged,
+        baseline,
+        "resumed, nothing paid twice"
+    );
+}
