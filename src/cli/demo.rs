@@ -66,7 +66,7 @@ pub async fn demo(args: DemoArgs) -> Result<ExitCode> {
     run.sim.shutdown().await;
 
     for days in [7, 30] {
-        let reports = campaign_reports(&config, &store, &[], days, None)?;
+        let reports = campaign_reports(&config, store.as_ref(), &[], days, None)?;
         println!("{}", render(&reports, ReportFormat::Text));
     }
     for text in &incomplete {

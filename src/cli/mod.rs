@@ -131,11 +131,6 @@ impl ConfigArgs {
     }
 }
 
-/// The store under `dir` for a command that only reads it: never created by a typo.
-pub fn open_existing_store(dir: &Path) -> Result<Arc<Store>> {
-    Ok(Arc::new(Store::open_existing(&dir.join("store"))?))
-}
-
 pub fn open_store(dir: &Path) -> Result<Arc<Store>> {
     std::fs::create_dir_all(dir)
         .with_context(|| format!("cannot create data directory {}", dir.display()))?;

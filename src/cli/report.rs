@@ -7,9 +7,9 @@ use chrono::{Duration, NaiveDate};
 
 use hashtrack::config::Config;
 use hashtrack::report::{CampaignReport, ReportFormat, build_report, render};
-use hashtrack::store::Store;
+use hashtrack::store::{DayMirror, DayReader, Store, StoreError};
 
-use super::{ConfigArgs, open_existing_store};
+use super::ConfigArgs;
 
 #[derive(clap::Args)]
 pub struct ReportArgs {
@@ -39,13 +39,26 @@ fn period_days(value: &str) -> Result<u32, String> {
 
 pub fn report(args: ReportArgs) -> Result<ExitCode> {
     let config = args.config.load()?;
-    let store = open_existing_store(&args.config.data_dir(&config))?;
+    let store_dir = args.config.data_dir(&config).join("store");
+    let store: Box<dyn DayReader> = match Store::open_existing(&store_dir) {
+        Ok(store) => Box::new(store),
+        // A run holds the store: report the days it has finished, from their copies.
+        Err(StoreError::Locked { .. }) => {
+            let mirror = DayMirror::beside(&store_dir);
+            eprintln!(
+                "note: a run is using the store; reporting the days computed so far ({})",
+                mirror.path().display()
+            );
+            Box::new(mirror)
+        }
+        Err(e) => return Err(e.into()),
+    };
     for id in &args.campaigns {
         if config.campaign(id).is_none() {
             bail!("unknown campaign '{id}' (not in {})", config.path.display());
         }
     }
-    let reports = campaign_reports(&config, &store, &args.campaigns, args.days, args.to)?;
+    let reports = campaign_reports(&config, store.as_ref(), &args.campaigns, args.days, args.to)?;
     if reports.is_empty() {
         bail!("no stored days to report: run `hashtrack run` (or `hashtrack demo`) first");
     }
@@ -56,7 +69,7 @@ pub fn report(args: ReportArgs) -> Result<ExitCode> {
 /// Reports of the selected campaigns (all when `only` is empty) that have stored days.
 pub fn campaign_reports(
     config: &Config,
-    store: &Store,
+    store: &dyn DayReader,
     only: &[String],
     days: u32,
     to: Option<NaiveDate>,

@@ -513,3 +513,50 @@ async fn sigterm_stops_cleanly_keeps_every_paid_answer_and_the_run_resumes() {
         "resumed, nothing paid twice"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn report_works_while_a_run_holds_the_store() {
+    let campaigns: &[(&str, &[&str], &str)] = &[
+        ("a", &["busy1"], "sentiment_videos = 4"),
+        ("b", &["busy2"], "sentiment_videos = 4"),
+    ];
+    let sim = start_sim(roomy_sim()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), &sim.base_url(), 60_000, campaigns);
+    assert_eq!(run_to_end(&config).await, 0);
+
+    // A slow run of the next day (1 request a second) holds the store.
+    let slow = write_config(dir.path(), &sim.base_url(), 60, campaigns);
+    let mut child = hashtrack()
+        .args(["run", "--config", slow.to_str().unwrap()])
+        .args(["--date", "2026-11-02", "--allow-other-date"])
+        .env("SCAVIO_API_KEY", TEST_KEY)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let charged = sim.stats().credits_charged;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while sim.stats().credits_charged < charged + 2 {
+        assert!(Instant::now() < deadline, "the slow run never got going");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let started = Instant::now();
+    let config_arg = slow.to_str().unwrap().to_string();
+    let (code, stdout, stderr) = tokio::task::spawn_blocking(move || {
+        run_cli(&["report", "--config", &config_arg, "--format", "json"], "")
+    })
+    .await
+    .unwrap();
+    let took = started.elapsed();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("a run is using the store"), "{stderr}");
+    let reports: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(reports.as_array().map(Vec::len), Some(2), "{stdout}");
+    println!(
+        "report during a run took {:.0} ms",
+        took.as_secs_f64() * 1e3
+    );
+}

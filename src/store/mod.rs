@@ -15,6 +15,11 @@
 //!   `hashtag`): each comment is read, stored and scored once
 //! - `comment_reads`: `{campaign}/{video id}/{date}` → [`CommentRead`]: how far a video's
 //!   comments had been read by the end of that day, so the next day continues past it
+//!
+//! Beside the store, `days/{campaign}/{date}.json` copies each computed day ([`DayMirror`]) so
+//! that reports can read while a run holds sled's lock.
+
+mod mirror;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -23,6 +28,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{DayMetrics, VideoStats};
+
+pub use mirror::{DayMirror, DayReader};
 
 /// Bumped whenever the layout or a stored type changes incompatibly.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -43,6 +50,11 @@ pub enum StoreError {
         "no store at {path}: nothing has been collected there yet (run `hashtrack run` or `hashtrack demo`, or check --data-dir)"
     )]
     Missing { path: PathBuf },
+    #[error("{path}: {error}")]
+    Io {
+        path: PathBuf,
+        error: std::io::Error,
+    },
     #[error("store at {path}: schema version {found}, this build reads version {expected}")]
     SchemaMismatch {
         path: PathBuf,
@@ -410,14 +422,16 @@ impl Store {
         }
     }
 
-    /// Stores a computed day and flushes: the end of one unit of work.
+    /// Stores a computed day and flushes: the end of one unit of work. Its copy for readers
+    /// during a run ([`DayMirror`]) follows.
     pub fn put_day(&self, day: &DayMetrics) -> Result<(), StoreError> {
         self.put_json(
             &self.days,
             &format!("{}/{}", day.campaign_id, day.date),
             day,
         )?;
-        self.flush()
+        self.flush()?;
+        DayMirror::beside(&self.path).put(day)
     }
 
     pub fn day(&self, campaign: &str, date: NaiveDate) -> Result<Option<DayMetrics>, StoreError> {
@@ -467,6 +481,21 @@ impl Store {
         let first = date(keys.next())?;
         let last = date(keys.next_back())?.or(first);
         Ok(first.zip(last))
+    }
+}
+
+impl DayReader for Store {
+    fn date_range(&self, campaign: &str) -> Result<Option<(NaiveDate, NaiveDate)>, StoreError> {
+        Store::date_range(self, campaign)
+    }
+
+    fn days(
+        &self,
+        campaign: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<DayMetrics>, StoreError> {
+        Store::days(self, campaign, from, to)
     }
 }
 
