@@ -1,5 +1,6 @@
 //! `hashtrack run` (one day from the API) and `hashtrack rescore` (stored days, no API).
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -57,11 +58,7 @@ pub async fn run(args: RunArgs) -> Result<ExitCode> {
         );
     }
     let data_dir = args.config.data_dir(&config);
-    let count = if args.campaigns.is_empty() {
-        config.campaigns.len()
-    } else {
-        args.campaigns.len()
-    };
+    let rate = config.settings.requests_per_minute;
     if date != today && !args.allow_other_date {
         eprintln!(
             "note: {date} is not today ({today}): recomputing it from the store only, 0 credits. \
@@ -70,7 +67,7 @@ pub async fn run(args: RunArgs) -> Result<ExitCode> {
         );
         let (pipeline, _) = open_pipeline(Arc::new(config), &data_dir, None)?;
         pipeline.check_plugins(&args.campaigns)?;
-        let summary = collect(&pipeline, date, &args.campaigns, count, !args.json).await?;
+        let summary = collect(&pipeline, date, &args.campaigns, rate, !args.json).await?;
         return print_summary(&summary, args.json);
     }
     let key_env = config.settings.api_key_env.clone();
@@ -86,7 +83,7 @@ pub async fn run(args: RunArgs) -> Result<ExitCode> {
     let (pipeline, _) = open_pipeline(Arc::new(config), &data_dir, Some(api))?;
     pipeline.check_plugins(&args.campaigns)?;
     let signalled = stop_on_signals(pipeline.stop_switch())?;
-    let summary = collect(&pipeline, date, &args.campaigns, count, !args.json).await?;
+    let summary = collect(&pipeline, date, &args.campaigns, rate, !args.json).await?;
     let code = print_summary(&summary, args.json)?;
     Ok(match signalled.load(Ordering::SeqCst) {
         0 => code,
@@ -159,22 +156,60 @@ pub fn api_client(config: &Config, key: ApiKey, retry: RetryPolicy) -> Result<Ap
     .context("cannot build the HTTP client")
 }
 
-/// One date of the given campaigns, with a progress bar on stderr when `progress` is set.
+/// How often a run not watched on a terminal logs its progress.
+const PROGRESS_LOG_EVERY: Duration = Duration::from_secs(60);
+/// How often the bar on a terminal is redrawn.
+const PROGRESS_REDRAW_EVERY: Duration = Duration::from_millis(250);
+
+/// One date of the given campaigns. With `progress`, stderr shows requests done and planned,
+/// credits, the ETA at the plan's rate and the campaign being worked on: a bar on a terminal,
+/// a line a minute otherwise (a cron log).
 pub async fn collect(
     pipeline: &Pipeline,
     date: NaiveDate,
     campaigns: &[String],
-    count: usize,
+    requests_per_minute: u32,
     progress: bool,
 ) -> Result<RunSummary> {
-    let bar = progress_bar(progress, count as u64, &format!("{date}"));
-    let on_done = |run: &CampaignRun| {
-        bar.set_message(format!("{date} {}", run.id));
-        bar.inc(1);
-    };
-    let summary = pipeline.run_day(date, campaigns, &on_done).await?;
+    let on_terminal = std::io::stderr().is_terminal();
+    let bar = progress_bar(progress && on_terminal, 0, &format!("{date}"));
+    let shown = pipeline.progress();
+    let started = std::time::Instant::now();
+    let ticker_bar = bar.clone();
+    let ticker = tokio::spawn(async move {
+        let mut last_log = std::time::Instant::now();
+        loop {
+            tokio::time::sleep(PROGRESS_REDRAW_EVERY).await;
+            let now = shown.snapshot();
+            let left = now.planned.saturating_sub(now.done);
+            let eta_secs = u64::from(left) * 60 / u64::from(requests_per_minute.max(1));
+            let line = format!(
+                "{date} {}: {} credits, ETA {}m{:02}s at {requests_per_minute}/min",
+                now.campaign,
+                now.credits,
+                eta_secs / 60,
+                eta_secs % 60
+            );
+            ticker_bar.set_length(u64::from(now.planned.max(now.done)));
+            ticker_bar.set_position(u64::from(now.done));
+            ticker_bar.set_message(line.clone());
+            if progress && !on_terminal && last_log.elapsed() >= PROGRESS_LOG_EVERY {
+                last_log = std::time::Instant::now();
+                eprintln!(
+                    "progress after {:.0} min: {} of about {} requests; {line}",
+                    started.elapsed().as_secs_f64() / 60.0,
+                    now.done,
+                    now.planned
+                );
+            }
+        }
+    });
+    let summary = pipeline
+        .run_day(date, campaigns, &|_: &CampaignRun| {})
+        .await;
+    ticker.abort();
     bar.finish_and_clear();
-    Ok(summary)
+    Ok(summary?)
 }
 
 pub fn progress_bar(visible: bool, len: u64, message: &str) -> ProgressBar {

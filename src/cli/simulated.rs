@@ -63,13 +63,7 @@ impl SimulatedCampaigns {
     /// Collects `date` for every campaign, with the simulator serving that date's world.
     pub async fn run_day(&self, date: NaiveDate) -> Result<RunSummary> {
         self.sim.set_date(date);
-        collect(
-            &self.pipeline,
-            date,
-            &[],
-            self.config.campaigns.len(),
-            false,
-        )
-        .await
+        let rate = self.config.settings.requests_per_minute;
+        collect(&self.pipeline, date, &[], rate, false).await
     }
 }

@@ -17,6 +17,7 @@ use crate::api::{ApiClient, ApiError, ApiRequest};
 use crate::config::Config;
 
 use super::clock::Clock;
+use super::progress::RunProgress;
 use crate::store::{RawSnapshot, Store, StoreError};
 
 /// Why a response could not be had.
@@ -158,6 +159,7 @@ pub struct Fetcher {
     time_zone: Tz,
     stopped: Mutex<Option<String>>,
     shutdown: StopSwitch,
+    progress: Arc<RunProgress>,
     credits_this_run: Mutex<HashMap<String, u32>>,
     total_this_run: AtomicU32,
     in_flight: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
@@ -173,6 +175,7 @@ impl Fetcher {
         clock: Clock,
         time_zone: Tz,
         shutdown: StopSwitch,
+        progress: Arc<RunProgress>,
     ) -> Fetcher {
         Fetcher {
             store,
@@ -183,6 +186,7 @@ impl Fetcher {
             time_zone,
             stopped: Mutex::new(None),
             shutdown,
+            progress,
             credits_this_run: Mutex::new(HashMap::new()),
             total_this_run: AtomicU32::new(0),
             in_flight: Mutex::new(HashMap::new()),
@@ -245,6 +249,7 @@ impl Fetcher {
         let in_flight = self.key_lock(&key);
         let _one_at_a_time = in_flight.lock().await;
         if let Some(snapshot) = self.store.raw(self.date, &key)? {
+            self.progress.answered(campaign, 0);
             return parse(snapshot.body.as_bytes()).map_err(|e| FetchError::Api(e.into()));
         }
         let Some(api) = &self.api else {
@@ -262,6 +267,7 @@ impl Fetcher {
             }
             Err(e) => {
                 self.budgets.settle(campaign, 1, 0);
+                self.progress.answered(campaign, 0);
                 if matches!(e, ApiError::Unreachable { .. }) {
                     self.unreachable.store(true, Ordering::Relaxed);
                 }
@@ -276,6 +282,7 @@ impl Fetcher {
         };
         let credits = response.billing.credits_used;
         self.budgets.settle(campaign, 1, credits);
+        self.progress.answered(campaign, credits);
         *self
             .credits_this_run
             .lock()

@@ -9,6 +9,7 @@ mod clock;
 pub mod collect;
 mod fetch;
 pub mod metrics;
+mod progress;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -29,6 +30,7 @@ use crate::store::{Store, StoreError};
 
 pub use clock::Clock;
 pub use fetch::{Budgets, FetchError, Fetcher, StopSwitch};
+pub use progress::{ProgressSnapshot, RunProgress};
 
 /// How many earlier days alert rules see.
 pub const ALERT_HISTORY_DAYS: i64 = 30;
@@ -96,6 +98,7 @@ pub struct Pipeline {
     plugins: HashMap<String, Arc<CampaignPlugins>>,
     clock: Clock,
     shutdown: StopSwitch,
+    progress: Arc<RunProgress>,
 }
 
 impl Pipeline {
@@ -133,7 +136,13 @@ impl Pipeline {
             plugins,
             clock: Clock::System,
             shutdown: StopSwitch::default(),
+            progress: Arc::default(),
         }
+    }
+
+    /// How far the current run has got (for a progress bar).
+    pub fn progress(&self) -> Arc<RunProgress> {
+        self.progress.clone()
     }
 
     /// The switch that stops this pipeline's spending from outside (a signal handler).
@@ -156,6 +165,7 @@ impl Pipeline {
         on_done: &(dyn Fn(&CampaignRun) + Sync),
     ) -> Result<RunSummary, PipelineError> {
         let campaigns = self.select(only)?;
+        self.progress.start(&campaigns);
         let requests_before = self.requests_sent();
         let budgets = Budgets::for_day(&self.config, &self.store, date)?;
         let fetcher = Arc::new(Fetcher::new(
@@ -166,6 +176,7 @@ impl Pipeline {
             self.clock,
             self.config.settings.time_zone,
             self.shutdown.clone(),
+            self.progress.clone(),
         ));
         let mut tasks = tokio::task::JoinSet::new();
         for campaign in campaigns {
