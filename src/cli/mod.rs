@@ -8,6 +8,7 @@ mod report;
 mod run;
 mod simulate;
 mod simulated;
+mod store;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -75,6 +76,8 @@ pub enum Command {
     /// against the simulator's truth: comments per credit, growth error, stall and backlash
     /// detection latency, false and missed alerts. Spends nothing real; takes seconds per seed.
     Evaluate(evaluate::EvaluateArgs),
+    /// Back up, restore or check the store (`hashtrack store backup DIR`).
+    Store(store::StoreArgs),
     /// The plugin author's kit: check a component, run it on fixtures, evaluate a scorer.
     Plugin(plugin::PluginArgs),
 }
@@ -87,6 +90,7 @@ pub async fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Report(args) => report::report(args),
         Command::Rescore(args) => run::rescore(args).await,
         Command::Evaluate(args) => evaluate::evaluate(args).await,
+        Command::Store(args) => store::store(args),
         Command::Plugin(args) => tokio::task::spawn_blocking(move || plugin::plugin(args)).await?,
     }
 }

@@ -484,6 +484,45 @@ impl Store {
     }
 }
 
+/// What [`Store::verify`] found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StoreCheck {
+    /// Entries read, per tree.
+    pub entries: Vec<(String, u64)>,
+    /// Entries that did not decode, as `tree: key: reason`.
+    pub problems: Vec<String>,
+}
+
+impl Store {
+    /// Reads every entry of every tree and decodes the JSON ones: what `store check` reports.
+    pub fn verify(&self) -> Result<StoreCheck, StoreError> {
+        let mut check = StoreCheck::default();
+        let trees: [(&str, &sled::Tree, bool); 7] = [
+            ("raw", &self.raw, true),
+            ("days", &self.days, true),
+            ("first_seen", &self.first_seen, true),
+            ("video_stats", &self.video_stats, true),
+            ("hashtag_ids", &self.hashtag_ids, false),
+            ("comments", &self.comments, true),
+            ("comment_reads", &self.comment_reads, true),
+        ];
+        for (name, tree, json) in trees {
+            let mut count = 0;
+            for entry in tree.iter() {
+                let (key, value) = entry.map_err(|e| self.sled_err(e))?;
+                count += 1;
+                if json && let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(&value) {
+                    check
+                        .problems
+                        .push(format!("{name}: {}: {e}", String::from_utf8_lossy(&key)));
+                }
+            }
+            check.entries.push((name.to_string(), count));
+        }
+        Ok(check)
+    }
+}
+
 impl DayReader for Store {
     fn date_range(&self, campaign: &str) -> Result<Option<(NaiveDate, NaiveDate)>, StoreError> {
         Store::date_range(self, campaign)

@@ -560,3 +560,86 @@ async fn report_works_while_a_run_holds_the_store() {
         took.as_secs_f64() * 1e3
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_store_backs_up_restores_and_checks() {
+    let campaigns: &[(&str, &[&str], &str)] = &[("a", &["backedup"], "")];
+    let sim = start_sim(roomy_sim()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), &sim.base_url(), 60_000, campaigns);
+    assert_eq!(run_to_end(&config).await, 0);
+    let config_arg = config.to_str().unwrap().to_string();
+    let backup = dir.path().join("backup");
+    let backup_arg = backup.to_str().unwrap().to_string();
+    let cli = move |args: Vec<String>| {
+        tokio::task::spawn_blocking(move || {
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            run_cli(&args, TEST_KEY)
+        })
+    };
+    let args = |words: &[&str]| words.iter().map(|w| w.to_string()).collect::<Vec<_>>();
+
+    let (code, stdout, stderr) = cli(args(&["store", "check", "--config", &config_arg]))
+        .await
+        .unwrap();
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("is sound") && stdout.contains("raw"),
+        "{stdout}"
+    );
+    let (code, _, stderr) = cli(args(&[
+        "store",
+        "backup",
+        &backup_arg,
+        "--config",
+        &config_arg,
+    ]))
+    .await
+    .unwrap();
+    assert_eq!(code, 0, "{stderr}");
+
+    // A later day changes the store; restoring the backup brings back the first day only.
+    sim.set_date(date("2026-11-02"));
+    let (code, _, stderr) = cli(args(&[
+        "run",
+        "--config",
+        &config_arg,
+        "--date",
+        "2026-11-02",
+        "--allow-other-date",
+    ]))
+    .await
+    .unwrap();
+    assert_eq!(code, 0, "{stderr}");
+    let (code, _, stderr) = cli(args(&[
+        "store",
+        "restore",
+        &backup_arg,
+        "--config",
+        &config_arg,
+    ]))
+    .await
+    .unwrap();
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("kept the replaced store"), "{stderr}");
+    let store = hashtrack::store::Store::open(&dir.path().join("data/store")).unwrap();
+    assert!(store.day("a", date("2026-11-01")).unwrap().is_some());
+    assert!(store.day("a", date("2026-11-02")).unwrap().is_none());
+    drop(store);
+
+    // A damaged backup (its file overwritten) is refused before anything is replaced.
+    let db = backup.join("store/db");
+    let len = std::fs::metadata(&db).unwrap().len() as usize;
+    std::fs::write(&db, vec![0u8; len]).unwrap();
+    let (code, _, stderr) = cli(args(&[
+        "store",
+        "restore",
+        &backup_arg,
+        "--config",
+        &config_arg,
+    ]))
+    .await
+    .unwrap();
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("not a usable backup"), "{stderr}");
+}

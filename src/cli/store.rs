@@ -1,0 +1,159 @@
+//! `hashtrack store backup|restore|check`: a consistent copy of the store while nothing runs,
+//! putting one back (the store it replaces is kept aside, never deleted), and a check that
+//! reads every entry without changing the store.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+
+use hashtrack::store::Store;
+
+use super::ConfigArgs;
+
+#[derive(clap::Args)]
+pub struct StoreArgs {
+    #[command(subcommand)]
+    pub command: StoreCommand,
+}
+
+#[derive(clap::Subcommand)]
+pub enum StoreCommand {
+    /// Copy the store (and its day copies) into DIR, which must not exist or be empty. Takes
+    /// the store's lock, so it refuses while a run is going: the copy is consistent.
+    Backup {
+        #[command(flatten)]
+        config: ConfigArgs,
+        /// Where the copy goes.
+        dir: PathBuf,
+    },
+    /// Put a backup made by `store backup` in place of the store. The store it replaces is
+    /// moved aside to `store.replaced-TIMESTAMP` in the data directory, never deleted.
+    Restore {
+        #[command(flatten)]
+        config: ConfigArgs,
+        /// A directory made by `store backup`.
+        dir: PathBuf,
+    },
+    /// Read every entry of the store and decode it, without changing the store (the check runs
+    /// on a copy). Exits 1 if anything is damaged.
+    Check {
+        #[command(flatten)]
+        config: ConfigArgs,
+    },
+}
+
+pub fn store(args: StoreArgs) -> Result<ExitCode> {
+    match args.command {
+        StoreCommand::Backup { config, dir } => backup(&data_dir(&config)?, &dir),
+        StoreCommand::Restore { config, dir } => restore(&data_dir(&config)?, &dir),
+        StoreCommand::Check { config } => check(&data_dir(&config)?),
+    }
+}
+
+fn data_dir(args: &ConfigArgs) -> Result<PathBuf> {
+    let config = args.load()?;
+    Ok(args.data_dir(&config))
+}
+
+/// The directories a backup holds: the sled store and the copies of its days.
+const PARTS: [&str; 2] = ["store", "days"];
+
+fn backup(data_dir: &Path, dir: &Path) -> Result<ExitCode> {
+    if dir.exists() && dir.read_dir()?.next().is_some() {
+        bail!(
+            "{} is not empty: back up into a new directory",
+            dir.display()
+        );
+    }
+    // Holding the store open keeps every other hashtrack out while the files are copied.
+    let store = Store::open_existing(&data_dir.join("store"))?;
+    store.flush()?;
+    for part in PARTS {
+        let from = data_dir.join(part);
+        if from.exists() {
+            copy_dir(&from, &dir.join(part))?;
+        }
+    }
+    drop(store);
+    eprintln!("backed up {} to {}", data_dir.display(), dir.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn restore(data_dir: &Path, dir: &Path) -> Result<ExitCode> {
+    // The backup must open before anything is moved.
+    verify(&dir.join("store"))
+        .with_context(|| format!("{} is not a usable backup", dir.display()))?;
+    let current = data_dir.join("store");
+    if current.exists() {
+        // Refuses while a run holds it.
+        drop(Store::open(&current)?);
+        let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%S%.3f");
+        for part in PARTS {
+            let from = data_dir.join(part);
+            if from.exists() {
+                let aside = data_dir.join(format!("{part}.replaced-{stamp}"));
+                std::fs::rename(&from, &aside)
+                    .with_context(|| format!("cannot move {} aside", from.display()))?;
+                eprintln!("kept the replaced {part} as {}", aside.display());
+            }
+        }
+    }
+    for part in PARTS {
+        let from = dir.join(part);
+        if from.exists() {
+            copy_dir(&from, &data_dir.join(part))?;
+        }
+    }
+    eprintln!("restored {} from {}", data_dir.display(), dir.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check(data_dir: &Path) -> Result<ExitCode> {
+    let report = verify(&data_dir.join("store"))?;
+    for (tree, count) in &report.entries {
+        println!("{tree:<14} {count} entries");
+    }
+    if report.problems.is_empty() {
+        println!("store at {} is sound", data_dir.join("store").display());
+        return Ok(ExitCode::SUCCESS);
+    }
+    for problem in &report.problems {
+        println!("damaged: {problem}");
+    }
+    Ok(ExitCode::FAILURE)
+}
+
+/// Opens a copy of the store in `store_dir` (opening may recover and so write) and reads it all.
+fn verify(store_dir: &Path) -> Result<hashtrack::store::StoreCheck> {
+    if !store_dir.join("db").is_file() {
+        bail!("no store at {}", store_dir.display());
+    }
+    let scratch = tempfile::tempdir().context("cannot make a scratch directory")?;
+    let copy = scratch.path().join("store");
+    copy_dir(store_dir, &copy)?;
+    let store = Store::open(&copy).map_err(|e| {
+        anyhow::anyhow!(e.to_string().replace(
+            &copy.display().to_string(),
+            &store_dir.display().to_string()
+        ))
+    })?;
+    Ok(store.verify()?)
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to).with_context(|| format!("cannot create {}", to.display()))?;
+    for entry in
+        std::fs::read_dir(from).with_context(|| format!("cannot read {}", from.display()))?
+    {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)
+                .with_context(|| format!("cannot copy {}", entry.path().display()))?;
+        }
+    }
+    Ok(())
+}
