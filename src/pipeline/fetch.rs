@@ -166,27 +166,32 @@ pub struct Fetcher {
     unreachable: std::sync::atomic::AtomicBool,
 }
 
+/// The run a fetcher serves: its date, what "now" is, and the switches it shares.
+pub struct RunContext {
+    pub date: NaiveDate,
+    pub clock: Clock,
+    pub time_zone: Tz,
+    pub shutdown: StopSwitch,
+    pub progress: Arc<RunProgress>,
+}
+
 impl Fetcher {
     pub fn new(
         store: Arc<Store>,
         api: Option<Arc<ApiClient>>,
         budgets: Budgets,
-        date: NaiveDate,
-        clock: Clock,
-        time_zone: Tz,
-        shutdown: StopSwitch,
-        progress: Arc<RunProgress>,
+        run: RunContext,
     ) -> Fetcher {
         Fetcher {
             store,
             api,
             budgets,
-            date,
-            clock,
-            time_zone,
+            date: run.date,
+            clock: run.clock,
+            time_zone: run.time_zone,
             stopped: Mutex::new(None),
-            shutdown,
-            progress,
+            shutdown: run.shutdown,
+            progress: run.progress,
             credits_this_run: Mutex::new(HashMap::new()),
             total_this_run: AtomicU32::new(0),
             in_flight: Mutex::new(HashMap::new()),

@@ -29,7 +29,7 @@ use crate::plugin::{AlertRules, PluginHost, PluginLimits, PluginSource, Sentimen
 use crate::store::{Store, StoreError};
 
 pub use clock::Clock;
-pub use fetch::{Budgets, FetchError, Fetcher, StopSwitch};
+pub use fetch::{Budgets, FetchError, Fetcher, RunContext, StopSwitch};
 pub use progress::{ProgressSnapshot, RunProgress};
 
 /// How many earlier days alert rules see.
@@ -172,11 +172,13 @@ impl Pipeline {
             self.store.clone(),
             self.api.clone(),
             budgets,
-            date,
-            self.clock,
-            self.config.settings.time_zone,
-            self.shutdown.clone(),
-            self.progress.clone(),
+            RunContext {
+                date,
+                clock: self.clock,
+                time_zone: self.config.settings.time_zone,
+                shutdown: self.shutdown.clone(),
+                progress: self.progress.clone(),
+            },
         ));
         let mut tasks = tokio::task::JoinSet::new();
         for campaign in campaigns {
