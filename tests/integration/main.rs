@@ -7,6 +7,7 @@ mod cli;
 mod collector;
 mod credits;
 mod example_plugins;
+mod faults;
 mod hostile_plugins;
 mod plugin_cli;
 mod plugin_sandbox;

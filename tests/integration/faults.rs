@@ -1,0 +1,120 @@
+//! The fault suite: a run killed with SIGKILL at random moments, again and again, until it
+//! completes. No restart may fail to open the store, the final data must equal an
+//! uninterrupted run's, and no credit may be paid twice except by a kill that caught an answer
+//! on the wire (at most one per kill).
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::common::*;
+
+/// How many times the run is killed before it may finish.
+const KILLS: u32 = 20;
+
+fn hashtrack_run(config: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hashtrack"));
+    cmd.args(["run", "--config", config.to_str().unwrap()])
+        .args(["--date", "2026-11-01", "--allow-other-date"])
+        .env("SCAVIO_API_KEY", TEST_KEY)
+        .env("HASHTRACK_PLUGIN_CACHE", plugin_cache())
+        .env_remove("RUST_LOG")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    cmd
+}
+
+/// The stored days as JSON, without what differs between runs by design (when they ran).
+fn days_of(dir: &Path, campaigns: &[&str]) -> Vec<serde_json::Value> {
+    let store = hashtrack::store::Store::open(&dir.join("data/store")).unwrap();
+    campaigns
+        .iter()
+        .map(|id| {
+            let day = store.day(id, date("2026-11-01")).unwrap().unwrap();
+            let mut json = serde_json::to_value(&day).unwrap();
+            for volatile in ["collected_at", "credits_spent"] {
+                json.as_object_mut().unwrap().remove(volatile);
+            }
+            json
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_run_killed_twenty_times_ends_as_if_never_killed() {
+    let ids = ["k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8"];
+    let extra = "videos = 60\nsentiment_videos = 4";
+    let campaigns: &[(&str, &[&str], &str)] = &[
+        ("k1", &["killloop1"], extra),
+        ("k2", &["killloop2"], extra),
+        ("k3", &["killloop3"], extra),
+        ("k4", &["killloop4"], extra),
+        ("k5", &["killloop5"], extra),
+        ("k6", &["killloop6"], extra),
+        ("k7", &["killloop7"], extra),
+        ("k8", &["killloop8"], extra),
+    ];
+    // Two weeks in, the simulated hashtags have feeds and comments worth paging through.
+    let busy_day = date("2026-11-15");
+    let clean_sim = start_sim(roomy_sim()).await;
+    clean_sim.set_date(busy_day);
+    let clean_dir = tempfile::tempdir().unwrap();
+    let clean_config = write_config(clean_dir.path(), &clean_sim.base_url(), 60_000, campaigns);
+    let clean = tokio::task::spawn_blocking(move || hashtrack_run(&clean_config).output().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(clean.status.code(), Some(0));
+    let baseline = clean_sim.stats().credits_charged;
+
+    // Paced at 4 a second: each start pays an answer or two before its kill.
+    let sim = start_sim(roomy_sim()).await;
+    sim.set_date(busy_day);
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(dir.path(), &sim.base_url(), 240, campaigns);
+    let mut seed: u64 = 0x5eed;
+    let (mut kills, mut failed_opens) = (0, 0);
+    let started = Instant::now();
+    loop {
+        assert!(
+            started.elapsed() < Duration::from_secs(300),
+            "the kill loop never ended"
+        );
+        let mut child = hashtrack_run(&config).spawn().unwrap();
+        if kills < KILLS {
+            // A pseudo-random moment within the first 600 ms.
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            let wait = Duration::from_millis(50 + (seed >> 33) % 550);
+            tokio::time::sleep(wait).await;
+            if child.try_wait().unwrap().is_none() {
+                child.kill().unwrap();
+                kills += 1;
+            }
+        }
+        let out = tokio::task::spawn_blocking(move || child.wait_with_output().unwrap())
+            .await
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        if stderr.contains("store at") {
+            failed_opens += 1;
+        }
+        if out.status.code() == Some(0) {
+            break;
+        }
+    }
+    let charged = sim.stats().credits_charged;
+    println!(
+        "kill loop: {kills} kills, {failed_opens} failed opens, {charged} credits against {baseline} uninterrupted ({} paid twice)",
+        charged - baseline
+    );
+    assert!(kills >= KILLS, "only {kills} kills landed");
+    assert_eq!(failed_opens, 0);
+    assert!(
+        charged - baseline <= u64::from(kills),
+        "more double charges than kills"
+    );
+    assert_eq!(
+        days_of(dir.path(), &ids),
+        days_of(clean_dir.path(), &ids),
+        "the final data differs from an uninterrupted run's"
+    );
+}
