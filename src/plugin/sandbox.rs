@@ -113,7 +113,9 @@ fn link_instant_sleep(linker: &mut Linker<CallState>) -> wasmtime::Result<()> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallReport {
     pub duration: Duration,
-    pub fuel_used: u64,
+    /// `None` when the call was stopped by its time limit: the fuel counter is not brought up
+    /// to date by an interrupt, so what it shows then is not what the call used.
+    pub fuel_used: Option<u64>,
     /// The most linear memory held at once, in bytes.
     pub peak_memory_bytes: usize,
     /// The plugin's last log lines (and captured output), oldest first.
@@ -186,9 +188,9 @@ impl Sandbox {
             let (text, dropped) = output.contents();
             log.printed(name, level, &text, dropped);
         }
-        let report = CallReport {
+        let mut report = CallReport {
             duration: started.elapsed(),
-            fuel_used: self.limits.fuel.saturating_sub(fuel_left),
+            fuel_used: Some(self.limits.fuel.saturating_sub(fuel_left)),
             peak_memory_bytes,
             log_lines: log.into_tail(),
         };
@@ -197,6 +199,9 @@ impl Sandbox {
             Ok(Err(kind)) => kind,
             Err(error) => self.classify(&error),
         };
+        if matches!(kind, PluginErrorKind::Timeout { .. }) {
+            report.fuel_used = None;
+        }
         let error = PluginError {
             plugin: self.plugin.to_string(),
             campaign: Some(campaign.to_string()),

@@ -65,7 +65,7 @@ fn an_infinite_loop_ends_at_the_time_limit() {
         ..PluginLimits::default()
     };
     let started = Instant::now();
-    let error = score_fixture("infinite_loop.wat", limits, 1).unwrap_err();
+    let error = score_fixture("infinite_loop.wat", limits.clone(), 1).unwrap_err();
     assert_eq!(
         error.kind,
         PluginErrorKind::Timeout {
@@ -75,6 +75,13 @@ fn an_infinite_loop_ends_at_the_time_limit() {
     let elapsed = started.elapsed();
     assert!(elapsed >= Duration::from_millis(200), "{elapsed:?}");
     assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
+    // What the interrupted call used is unknown, not the stale counter.
+    let scorer = host()
+        .load_sentiment(&fixture("infinite_loop.wat"), limits)
+        .unwrap();
+    let (result, report) = scorer.score_measured(CAMPAIGN, &[], &comments(&["hello"]));
+    assert!(result.is_err());
+    assert_eq!(report.fuel_used, None);
 }
 
 #[test]
