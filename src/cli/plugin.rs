@@ -315,9 +315,10 @@ fn print_call_report(report: &CallReport) {
     println!(
         "time {:.1} ms, fuel {}, peak memory {:.1} MiB",
         report.duration.as_secs_f64() * 1e3,
-        report
-            .fuel_used
-            .map_or_else(|| "unknown (stopped by the time limit)".to_string(), |f| f.to_string()),
+        report.fuel_used.map_or_else(
+            || "unknown (stopped by the time limit)".to_string(),
+            |f| f.to_string()
+        ),
         report.peak_memory_bytes as f64 / (1024.0 * 1024.0)
     );
     for line in &report.log_lines {

@@ -3,32 +3,13 @@
 
 use std::path::Path;
 use std::process::{Command, Stdio};
+
 use std::time::{Duration, Instant};
 
 use hashtrack::config::Config;
 use hashtrack::sim::SimConfig;
 
-use crate::common::*;
-
-fn hashtrack() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hashtrack"));
-    cmd.env_remove("RUST_LOG")
-        .env("HASHTRACK_PLUGIN_CACHE", plugin_cache());
-    cmd
-}
-
-fn run_cli(args: &[&str], key: &str) -> (i32, String, String) {
-    let out = hashtrack()
-        .args(args)
-        .env("SCAVIO_API_KEY", key)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use crate::util::*;
 
 #[test]
 fn the_shipped_campaigns_toml_parses_and_shows_two_clients_with_different_rules() {
@@ -72,7 +53,12 @@ fn a_bad_config_is_reported_with_file_line_and_column() {
 #[test]
 fn run_without_a_key_says_which_variable_to_set() {
     let dir = tempfile::tempdir().unwrap();
-    let path = write_config(dir.path(), "http://127.0.0.1:9", 10, &[("a", &["x"], "")]);
+    let path = write_config(
+        dir.path(),
+        "http://127.0.0.1:9",
+        10,
+        &[campaign("a", &["x"])],
+    );
     let (code, _, stderr) = run_cli(&["run", "--config", path.to_str().unwrap()], "");
     assert_eq!(code, 1);
     assert!(stderr.contains("SCAVIO_API_KEY"), "{stderr}");
@@ -91,7 +77,7 @@ async fn run_json_reports_credits_and_the_key_appears_nowhere() {
         dir.path(),
         &sim.base_url(),
         60_000,
-        &[("a", &["secretive"], ""), ("b", &["other"], "")],
+        &[campaign("a", &["secretive"]), campaign("b", &["other"])],
     );
     let config = path.to_str().unwrap().to_string();
     let (code, stdout, stderr) = tokio::task::spawn_blocking(move || {
@@ -167,11 +153,11 @@ fn assert_no_file_contains(dir: &Path, needle: &[u8]) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_run_killed_mid_way_and_resumed_pays_each_credit_once() {
-    let campaigns: &[(&str, &[&str], &str)] = &[
-        ("a", &["resume1"], "sentiment_videos = 4"),
-        ("b", &["resume2"], "sentiment_videos = 4"),
-        ("c", &["resume3"], "sentiment_videos = 4"),
-        ("d", &["resume4"], "sentiment_videos = 4"),
+    let campaigns: &[Campaign] = &[
+        campaign("a", &["resume1"]).sentiment_videos(4),
+        campaign("b", &["resume2"]).sentiment_videos(4),
+        campaign("c", &["resume3"]).sentiment_videos(4),
+        campaign("d", &["resume4"]).sentiment_videos(4),
     ];
 
     // The baseline: the same day, collected in one go.
@@ -254,7 +240,7 @@ async fn rescore_recomputes_stored_days_without_calling_the_api() {
         dir.path(),
         &sim.base_url(),
         60_000,
-        &[("a", &["rescorecli"], "")],
+        &[campaign("a", &["rescorecli"])],
     );
     let config = path.to_str().unwrap().to_string();
     let (code, _, stderr) = tokio::task::spawn_blocking(move || {
@@ -353,7 +339,7 @@ fn an_unreachable_api_is_an_error_said_as_such() {
         dir.path(),
         "http://127.0.0.1:9",
         6_000,
-        &[("a", &["x"], "")],
+        &[campaign("a", &["x"])],
     );
     let (code, _, stderr) = run_cli(&["run", "--config", path.to_str().unwrap()], "k");
     assert_eq!(code, 1, "{stderr}");
@@ -378,7 +364,12 @@ fn config_and_store_mistakes_are_clear_errors() {
     assert_eq!(code, 1);
     assert!(stderr.contains("no [[campaigns]]"), "{stderr}");
 
-    let config = write_config(dir.path(), "http://127.0.0.1:9", 10, &[("a", &["x"], "")]);
+    let config = write_config(
+        dir.path(),
+        "http://127.0.0.1:9",
+        10,
+        &[campaign("a", &["x"])],
+    );
     let typo = dir.path().join("typo");
     let (code, _, stderr) = run_cli(
         &[
@@ -399,30 +390,29 @@ fn config_and_store_mistakes_are_clear_errors() {
 fn plugin_limits_and_files_are_checked_before_anything_is_spent() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("notes.wasm"), "just some text").unwrap();
-    for (extra, expected) in [
+    let base = || campaign("a", &["x"]);
+    for (spec, expected) in [
         (
-            "[campaigns.sentiment]\nmemory_mib = 0",
+            base().sentiment(Plugin::default().memory_mib(0)),
             "memory_mib must be from 1",
         ),
-        ("[campaigns.alerts]\nfuel = 0", "fuel must be from"),
         (
-            "[campaigns.alerts]\ntimeout_ms = 0",
+            base().alerts(Plugin::default().fuel(0)),
+            "fuel must be from",
+        ),
+        (
+            base().alerts(Plugin::default().timeout_ms(0)),
             "timeout_ms must be from",
         ),
         (
-            "[campaigns.sentiment]\nplugin = \"notes.wasm\"",
+            base().sentiment(Plugin::file("notes.wasm")),
             "is not WebAssembly",
         ),
     ] {
-        let path = write_config(
-            dir.path(),
-            "http://127.0.0.1:9",
-            10,
-            &[("a", &["x"], extra)],
-        );
+        let path = write_config(dir.path(), "http://127.0.0.1:9", 10, &[spec]);
         let (code, _, stderr) = run_cli(&["run", "--config", path.to_str().unwrap()], "k");
-        assert_eq!(code, 1, "{extra}: {stderr}");
-        assert!(stderr.contains(expected), "{extra}: {stderr}");
+        assert_eq!(code, 1, "{expected}: {stderr}");
+        assert!(stderr.contains(expected), "{expected}: {stderr}");
         assert!(
             stderr.contains("campaigns.toml:"),
             "names the file: {stderr}"
@@ -437,7 +427,7 @@ fn logs_carry_no_colours_when_stderr_is_not_a_terminal() {
         dir.path(),
         "http://127.0.0.1:9",
         6_000,
-        &[("a", &["x"], "")],
+        &[campaign("a", &["x"])],
     );
     let (_, _, stderr) = run_cli(&["-vv", "run", "--config", path.to_str().unwrap()], "k");
     assert!(!stderr.is_empty());
@@ -446,9 +436,9 @@ fn logs_carry_no_colours_when_stderr_is_not_a_terminal() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn sigterm_stops_cleanly_keeps_every_paid_answer_and_the_run_resumes() {
-    let campaigns: &[(&str, &[&str], &str)] = &[
-        ("a", &["sigterm1"], "sentiment_videos = 4"),
-        ("b", &["sigterm2"], "sentiment_videos = 4"),
+    let campaigns: &[Campaign] = &[
+        campaign("a", &["sigterm1"]).sentiment_videos(4),
+        campaign("b", &["sigterm2"]).sentiment_videos(4),
     ];
     let clean_sim = start_sim(roomy_sim()).await;
     let clean_dir = tempfile::tempdir().unwrap();
@@ -516,9 +506,9 @@ async fn sigterm_stops_cleanly_keeps_every_paid_answer_and_the_run_resumes() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn report_works_while_a_run_holds_the_store() {
-    let campaigns: &[(&str, &[&str], &str)] = &[
-        ("a", &["busy1"], "sentiment_videos = 4"),
-        ("b", &["busy2"], "sentiment_videos = 4"),
+    let campaigns: &[Campaign] = &[
+        campaign("a", &["busy1"]).sentiment_videos(4),
+        campaign("b", &["busy2"]).sentiment_videos(4),
     ];
     let sim = start_sim(roomy_sim()).await;
     let dir = tempfile::tempdir().unwrap();
@@ -563,7 +553,7 @@ async fn report_works_while_a_run_holds_the_store() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_store_backs_up_restores_and_checks() {
-    let campaigns: &[(&str, &[&str], &str)] = &[("a", &["backedup"], "")];
+    let campaigns: &[Campaign] = &[campaign("a", &["backedup"])];
     let sim = start_sim(roomy_sim()).await;
     let dir = tempfile::tempdir().unwrap();
     let config = write_config(dir.path(), &sim.base_url(), 60_000, campaigns);

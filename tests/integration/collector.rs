@@ -7,7 +7,7 @@ use hashtrack::domain::{SentimentOutcome, VideoCountSource};
 use hashtrack::pipeline::{CampaignStatus, RunSummary};
 use hashtrack::sim::{Endpoint, Fault, FaultKind, HashtagQuirks, SimConfig};
 
-use crate::common::*;
+use crate::util::*;
 
 const DAY1: &str = "2026-11-01";
 
@@ -49,7 +49,7 @@ async fn both_stats_placements_give_totals() {
     } = world(
         sim_config,
         60_000,
-        &[("a", &["nested"], ""), ("b", &["beside"], "")],
+        &[campaign("a", &["nested"]), campaign("b", &["beside"])],
         TEST_KEY,
     )
     .await;
@@ -85,7 +85,7 @@ async fn repeated_items_across_pages_are_counted_once() {
     } = world(
         sim_config,
         60_000,
-        &[("a", &["dupes"], "videos = 75\ncomments_per_video = 120")],
+        &[campaign("a", &["dupes"]).videos(75).comments_per_video(120)],
         TEST_KEY,
     )
     .await;
@@ -118,7 +118,13 @@ async fn rate_limited_and_server_errors_are_retried() {
         setup,
         dir: _dir,
         ..
-    } = world(roomy_sim(), 60_000, &[("a", &["retryme"], "")], TEST_KEY).await;
+    } = world(
+        roomy_sim(),
+        60_000,
+        &[campaign("a", &["retryme"])],
+        TEST_KEY,
+    )
+    .await;
     sim.inject(Fault {
         endpoint: Some(Endpoint::HashtagInfo),
         kind: FaultKind::RateLimited {
@@ -155,9 +161,9 @@ async fn pacing_at_the_providers_limit_sees_no_429() {
         window: Duration::from_secs(1),
         ..roomy_sim()
     };
-    let campaigns: &[(&str, &[&str], &str)] = &[
-        ("a", &["paced"], "sentiment_videos = 4"),
-        ("b", &["paced2"], "sentiment_videos = 4"),
+    let campaigns: &[Campaign] = &[
+        campaign("a", &["paced"]).sentiment_videos(4),
+        campaign("b", &["paced2"]).sentiment_videos(4),
     ];
     // 300 a minute is the simulator's 5 a second.
     let World {
@@ -187,7 +193,7 @@ async fn a_refused_key_stops_all_spending_at_once() {
     } = world(
         roomy_sim(),
         60_000,
-        &[("a", &["one"], ""), ("b", &["two"], "")],
+        &[campaign("a", &["one"]), campaign("b", &["two"])],
         "wrong-key",
     )
     .await;
@@ -228,7 +234,7 @@ async fn running_out_of_credits_stops_spending_with_a_clear_message() {
         setup,
         dir: _dir,
         ..
-    } = world(sim_config, 60_000, &[("a", &["broke"], "")], TEST_KEY).await;
+    } = world(sim_config, 60_000, &[campaign("a", &["broke"])], TEST_KEY).await;
     let summary = run(&setup, DAY1).await;
     let reason = summary
         .spending_stopped
@@ -254,7 +260,7 @@ async fn a_failed_call_is_recorded_as_missing_never_as_zeros() {
         setup,
         dir: _dir,
         ..
-    } = world(roomy_sim(), 60_000, &[("a", &["flaky"], "")], TEST_KEY).await;
+    } = world(roomy_sim(), 60_000, &[campaign("a", &["flaky"])], TEST_KEY).await;
     sim.inject(Fault {
         endpoint: Some(Endpoint::HashtagInfo),
         kind: FaultKind::Status(500),
@@ -282,7 +288,7 @@ async fn re_running_a_date_spends_nothing_and_gives_the_same_day() {
         setup,
         dir: _dir,
         ..
-    } = world(roomy_sim(), 60_000, &[("a", &["again"], "")], TEST_KEY).await;
+    } = world(roomy_sim(), 60_000, &[campaign("a", &["again"])], TEST_KEY).await;
     let first = run(&setup, DAY1).await;
     let stored = setup.store.day("a", date(DAY1)).unwrap().unwrap();
     let charged = sim.stats().credits_charged;
@@ -308,7 +314,13 @@ async fn zero_video_count_falls_back_to_videos_seen() {
         setup,
         dir: _dir,
         ..
-    } = world(sim_config, 60_000, &[("a", &["zerocount"], "")], TEST_KEY).await;
+    } = world(
+        sim_config,
+        60_000,
+        &[campaign("a", &["zerocount"])],
+        TEST_KEY,
+    )
+    .await;
     sim.set_date(date("2026-11-10"));
     run(&setup, "2026-11-10").await;
     let day = setup.store.day("a", date("2026-11-10")).unwrap().unwrap();
@@ -333,7 +345,7 @@ async fn a_backward_step_in_views_is_a_negative_delta_not_an_alert() {
         setup,
         dir: _dir,
         ..
-    } = world(sim_config, 60_000, &[("a", &["wobbly"], "")], TEST_KEY).await;
+    } = world(sim_config, 60_000, &[campaign("a", &["wobbly"])], TEST_KEY).await;
     for day in ["2026-11-05", "2026-11-06"] {
         sim.set_date(date(day));
         run(&setup, day).await;
@@ -361,24 +373,18 @@ async fn a_backward_step_in_views_is_a_negative_delta_not_an_alert() {
 async fn budgets_are_never_exceeded() {
     let sim = start_sim(roomy_sim()).await;
     let dir = tempfile::tempdir().unwrap();
-    let path = write_config(
-        dir.path(),
-        &sim.base_url(),
-        60_000,
-        &[
-            (
-                "a",
-                &["budget1", "budget2"],
-                "daily_credit_budget = 4\nsentiment_videos = 5",
-            ),
-            ("b", &["budget3"], "sentiment_videos = 5"),
+    let path = ConfigFile {
+        base_url: sim.base_url(),
+        requests_per_minute: 60_000,
+        client_budget: Some(7),
+        campaigns: vec![
+            campaign("a", &["budget1", "budget2"])
+                .budget(4)
+                .sentiment_videos(5),
+            campaign("b", &["budget3"]).sentiment_videos(5),
         ],
-    );
-    let text = std::fs::read_to_string(&path).unwrap().replace(
-        "name = \"Acme\"",
-        "name = \"Acme\"\ndaily_credit_budget = 7",
-    );
-    std::fs::write(&path, text).unwrap();
+    }
+    .write(dir.path());
     let setup = setup(&path, TEST_KEY);
     let summary = run(&setup, DAY1).await;
     let a = summary.campaigns.iter().find(|c| c.id == "a").unwrap();

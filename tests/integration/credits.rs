@@ -4,7 +4,7 @@
 use hashtrack::pipeline::RunSummary;
 use hashtrack::sim::{Endpoint, Fault, FaultKind, SimConfig};
 
-use crate::common::*;
+use crate::util::*;
 
 const DAY: &str = "2026-11-06";
 
@@ -26,11 +26,10 @@ async fn truncated_paid_answers_are_counted_and_budgets_hold_against_the_provide
     } = world(
         roomy_sim(),
         60_000,
-        &[(
-            "a",
-            &["truncco"],
-            "daily_credit_budget = 20\nvideos = 60\nsentiment_videos = 5",
-        )],
+        &[campaign("a", &["truncco"])
+            .budget(20)
+            .videos(60)
+            .sentiment_videos(5)],
         TEST_KEY,
     )
     .await;
@@ -66,7 +65,7 @@ async fn a_hashtag_two_campaigns_share_is_paid_once() {
     } = world(
         roomy_sim(),
         60_000,
-        &[("a", &["sharedtag"], ""), ("b", &["sharedtag"], "")],
+        &[campaign("a", &["sharedtag"]), campaign("b", &["sharedtag"])],
         TEST_KEY,
     )
     .await;
@@ -92,11 +91,11 @@ async fn nothing_is_sent_after_a_402_however_many_requests_wait_for_a_slot() {
         ..roomy_sim()
     };
     // Paced at 10 a second: four campaigns' requests queue for slots when the 402 comes.
-    let campaigns: &[(&str, &[&str], &str)] = &[
-        ("a", &["broke1"], ""),
-        ("b", &["broke2"], ""),
-        ("c", &["broke3"], ""),
-        ("d", &["broke4"], ""),
+    let campaigns: &[Campaign] = &[
+        campaign("a", &["broke1"]),
+        campaign("b", &["broke2"]),
+        campaign("c", &["broke3"]),
+        campaign("d", &["broke4"]),
     ];
     let World {
         sim,

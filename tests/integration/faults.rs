@@ -7,18 +7,16 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::*;
+use crate::util::*;
 
 /// How many times the run is killed before it may finish.
 const KILLS: u32 = 20;
 
 fn hashtrack_run(config: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hashtrack"));
+    let mut cmd = hashtrack();
     cmd.args(["run", "--config", config.to_str().unwrap()])
         .args(["--date", "2026-11-01", "--allow-other-date"])
         .env("SCAVIO_API_KEY", TEST_KEY)
-        .env("HASHTRACK_PLUGIN_CACHE", plugin_cache())
-        .env_remove("RUST_LOG")
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
     cmd
@@ -43,17 +41,16 @@ fn days_of(dir: &Path, campaigns: &[&str]) -> Vec<serde_json::Value> {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_run_killed_twenty_times_ends_as_if_never_killed() {
     let ids = ["k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8"];
-    let extra = "videos = 60\nsentiment_videos = 4";
-    let campaigns: &[(&str, &[&str], &str)] = &[
-        ("k1", &["killloop1"], extra),
-        ("k2", &["killloop2"], extra),
-        ("k3", &["killloop3"], extra),
-        ("k4", &["killloop4"], extra),
-        ("k5", &["killloop5"], extra),
-        ("k6", &["killloop6"], extra),
-        ("k7", &["killloop7"], extra),
-        ("k8", &["killloop8"], extra),
-    ];
+    let campaigns: Vec<Campaign> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| {
+            campaign(id, &[&format!("killloop{}", i + 1)])
+                .videos(60)
+                .sentiment_videos(4)
+        })
+        .collect();
+    let campaigns = campaigns.as_slice();
     // Two weeks in, the simulated hashtags have feeds and comments worth paging through.
     let busy_day = date("2026-11-15");
     let clean_sim = start_sim(roomy_sim()).await;

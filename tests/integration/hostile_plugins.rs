@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use hashtrack::domain::{AlertsOutcome, SentimentOutcome};
 use hashtrack::pipeline::CampaignStatus;
 
-use crate::common::*;
+use crate::util::*;
 
 fn fixture(name: &str) -> String {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -31,27 +31,19 @@ const HOSTILE: [(&str, &str, &[&str]); 4] = [
 
 #[tokio::test(flavor = "multi_thread")]
 async fn hostile_plugins_fail_only_their_own_campaign_day() {
-    let mut campaigns: Vec<(&str, &[&str], String)> = HOSTILE
+    let mut campaigns: Vec<Campaign> = HOSTILE
         .iter()
         .map(|(id, wat, _)| {
-            let extra = format!(
-                "[campaigns.sentiment]\nplugin = \"{}\"\nfuel = 50000000\nmemory_mib = 16",
-                fixture(wat)
-            );
-            (*id, &["hostile"][..], extra)
+            let plugin = Plugin::file(fixture(wat).to_string())
+                .fuel(50_000_000)
+                .memory_mib(16);
+            campaign(id, &["hostile"]).sentiment(plugin)
         })
         .collect();
-    campaigns.push(("good", &["hostile"], String::new()));
-    let borrowed: Vec<(&str, &[&str], &str)> = campaigns
-        .iter()
-        .map(|(id, tags, extra)| (*id, *tags, extra.as_str()))
-        .collect();
+    campaigns.push(campaign("good", &["hostile"]));
     let World {
-        sim,
-        config_path: path,
-        setup,
-        dir: _dir,
-    } = world(roomy_sim(), 60_000, &borrowed, TEST_KEY).await;
+        sim, setup, dir, ..
+    } = world(roomy_sim(), 60_000, &campaigns, TEST_KEY).await;
     let summary = setup
         .pipeline
         .run_day(date("2026-11-05"), &[], &|_| {})
@@ -87,13 +79,11 @@ async fn hostile_plugins_fail_only_their_own_campaign_day() {
 
     // The same days re-scored with the built-in scorer: scored, and not a credit spent.
     let charged = sim.stats().credits_charged;
-    let fixed = std::fs::read_to_string(&path)
-        .unwrap()
-        .lines()
-        .filter(|l| !l.starts_with("plugin = "))
-        .collect::<Vec<_>>()
-        .join("\n");
-    std::fs::write(&path, fixed).unwrap();
+    let builtin: Vec<Campaign> = campaigns
+        .into_iter()
+        .map(|c| c.sentiment(Plugin::default()))
+        .collect();
+    let path = write_config(dir.path(), &sim.base_url(), 60_000, &builtin);
     let store = setup.store.clone();
     drop(setup);
     let rescorer = rescorer(&path, store.clone());

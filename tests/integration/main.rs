@@ -1,7 +1,7 @@
 //! Integration tests: real HTTP against the simulated API on 127.0.0.1, real sled stores in
 //! temporary directories, real wasm components. One test binary (one link of wasmtime).
 
-mod common;
+mod util;
 
 mod cli;
 mod collector;

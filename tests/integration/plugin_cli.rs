@@ -1,9 +1,8 @@
 //! `hashtrack plugin check|test|eval` as an author runs them, on WAT fixtures and the built-in.
 
 use std::path::PathBuf;
-use std::process::Command;
 
-use crate::common::plugin_cache;
+use crate::util::hashtrack;
 
 fn fixture(name: &str) -> String {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -14,12 +13,7 @@ fn fixture(name: &str) -> String {
 }
 
 fn plugin_cmd(args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_hashtrack"))
-        .arg("plugin")
-        .args(args)
-        .env("HASHTRACK_PLUGIN_CACHE", plugin_cache())
-        .output()
-        .unwrap();
+    let out = hashtrack().arg("plugin").args(args).output().unwrap();
     let text =
         String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     (out.status.code().unwrap_or(-1), text)

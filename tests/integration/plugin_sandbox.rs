@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use hashtrack::domain::{DayFacts, GrowthBasis, SentimentSummary, Severity, ViewGrowth};
 use hashtrack::plugin::{PluginError, PluginErrorKind, PluginHost, PluginLimits, PluginSource};
 
-use crate::common::comments;
+use crate::util::comments;
 
 const CAMPAIGN: &str = "brandx-spring";
 

@@ -2,7 +2,7 @@
 
 use hashtrack::domain::SentimentOutcome;
 
-use crate::common::*;
+use crate::util::*;
 
 /// Turns the sample's usual praise into insults, so a re-score must move the positive ratio.
 const GRUMPY_LEXICON: &str = "love -3\nobsessed -3\nslay -3\nate -3\nfire -3\nbest -3\namazing -3\nneed -3\n😍 -3\n🔥 -3\n❤️ -3\n";
@@ -16,12 +16,9 @@ fn positive_ratio(outcome: &SentimentOutcome) -> f64 {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn rescoring_with_a_new_lexicon_changes_sentiment_and_spends_nothing() {
-    let campaigns: &[(&str, &[&str], &str)] = &[("a", &["rescoreme"], "sentiment_videos = 3")];
+    let campaigns: &[Campaign] = &[campaign("a", &["rescoreme"]).sentiment_videos(3)];
     let World {
-        sim,
-        config_path: path,
-        setup,
-        dir,
+        sim, setup, dir, ..
     } = world(roomy_sim(), 60_000, campaigns, TEST_KEY).await;
     let days = ["2026-11-03", "2026-11-04"];
     for day in days {
@@ -41,9 +38,10 @@ async fn rescoring_with_a_new_lexicon_changes_sentiment_and_spends_nothing() {
     drop(setup);
 
     std::fs::write(dir.path().join("grumpy.txt"), GRUMPY_LEXICON).unwrap();
-    let text = std::fs::read_to_string(&path).unwrap()
-        + "[campaigns.sentiment.settings]\nlexicon-file = \"grumpy.txt\"\n";
-    std::fs::write(&path, text).unwrap();
+    let grumpy = campaigns[0]
+        .clone()
+        .sentiment_setting("lexicon-file", "grumpy.txt");
+    let path = write_config(dir.path(), &sim.base_url(), 60_000, &[grumpy]);
     let rescorer = rescorer(&path, store.clone());
     for (day, old) in days.iter().zip(&before) {
         let summary = rescorer.run_day(date(day), &[], &|_| {}).await.unwrap();

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use hashtrack::plugin::{PluginHost, PluginLimits, PluginSource, SentimentScorer};
 use hashtrack::sentiment_eval::{Polarity, evaluate, parse_labelled, predicted_polarity};
 
-use crate::common::{comments, plugin_cache};
+use crate::util::{comments, plugin_cache};
 
 fn builtin() -> SentimentScorer {
     let host = PluginHost::new(Some(plugin_cache())).unwrap();

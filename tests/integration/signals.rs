@@ -11,7 +11,7 @@ use hashtrack::report::{ReportFormat, build_report, render};
 use hashtrack::scorecard::TruthDay;
 use hashtrack::sim::{HashtagQuirks, SimConfig, default_quirks};
 
-use crate::common::*;
+use crate::util::*;
 
 fn day_n(n: u64) -> NaiveDate {
     SimConfig::default().start_date + Days::new(n - 1)
@@ -58,8 +58,8 @@ fn rules(day: &DayMetrics) -> Vec<String> {
 }
 
 /// A world with one campaign on `hashtag` (config lines `extra`).
-async fn world_of(sim: SimConfig, hashtag: &str, extra: &str) -> World {
-    world(sim, 60_000, &[("c", &[hashtag], extra)], TEST_KEY).await
+async fn world_of(sim: SimConfig, spec: Campaign) -> World {
+    world(sim, 60_000, &[spec], TEST_KEY).await
 }
 
 fn campaign_of(world: &World) -> hashtrack::config::CampaignConfig {
@@ -79,12 +79,8 @@ async fn a_stalled_campaign_is_caught_the_day_it_stalls_and_not_before() {
         q.stall_on = Some(stall);
         q.zero_video_count = false;
     });
-    let world = world_of(
-        sim,
-        "stallco",
-        "[campaigns.alerts.settings]\nmin-daily-views = 1000",
-    )
-    .await;
+    let stallco = campaign("c", &["stallco"]).alert_setting("min-daily-views", 1000);
+    let world = world_of(sim, stallco).await;
     for n in 1..=8 {
         collect(&world, day_n(n)).await;
     }
@@ -128,7 +124,7 @@ async fn a_backlash_is_caught_by_the_next_day_and_not_before() {
         q.backlash_on = Some(backlash);
         q.stall_on = None;
     });
-    let world = world_of(sim, "lashco", "sentiment_videos = 3").await;
+    let world = world_of(sim, campaign("c", &["lashco"]).sentiment_videos(3)).await;
     for n in 1..=9 {
         collect(&world, day_n(n)).await;
     }
@@ -164,7 +160,7 @@ async fn a_gap_of_days_is_a_span_not_one_day() {
         q.stall_on = None;
         q.zero_video_count = false;
     });
-    let world = world_of(sim, "gapco", "").await;
+    let world = world_of(sim, campaign("c", &["gapco"])).await;
     for n in [1, 2, 5] {
         collect(&world, day_n(n)).await;
     }
@@ -191,7 +187,7 @@ async fn a_gap_of_days_is_a_span_not_one_day() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_zero_video_count_is_unknown_never_the_sample_size() {
     let sim = sim_where("zeroco", |q| q.zero_video_count = true);
-    let world = world_of(sim, "zeroco", "").await;
+    let world = world_of(sim, campaign("c", &["zeroco"])).await;
     for n in 1..=2 {
         collect(&world, day_n(n)).await;
     }
@@ -215,7 +211,7 @@ async fn a_zero_video_count_is_unknown_never_the_sample_size() {
 #[tokio::test(flavor = "multi_thread")]
 async fn each_comment_is_read_and_scored_once_and_pages_move_past_what_is_known() {
     let sim = sim_where("chatco", |q| q.stall_on = None);
-    let world = world_of(sim, "chatco", "sentiment_videos = 2").await;
+    let world = world_of(sim, campaign("c", &["chatco"]).sentiment_videos(2)).await;
     let mut read = 0;
     for n in 1..=5 {
         collect(&world, day_n(n)).await;
@@ -244,17 +240,12 @@ async fn each_comment_is_read_and_scored_once_and_pages_move_past_what_is_known(
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_future_date_is_refused_before_anything_is_spent() {
-    let world = world_of(roomy_sim(), "futureco", "").await;
+    let world = world_of(roomy_sim(), campaign("c", &["futureco"])).await;
     let tomorrow = chrono::Utc::now().date_naive() + Days::new(1);
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_hashtrack"))
-        .args(["run", "--config", world.config_path.to_str().unwrap()])
-        .args(["--date", &tomorrow.to_string()])
-        .env("SCAVIO_API_KEY", TEST_KEY)
-        .env("HASHTRACK_PLUGIN_CACHE", plugin_cache())
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let config = world.config_path.to_str().unwrap();
+    let tomorrow = tomorrow.to_string();
+    let (code, _, stderr) = run_cli(&["run", "--config", config, "--date", &tomorrow], TEST_KEY);
+    assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("in the future"), "{stderr}");
     let stats = world.sim.stats();
     assert_eq!((stats.requests, stats.credits_charged), (0, 0));
@@ -264,21 +255,13 @@ async fn a_future_date_is_refused_before_anything_is_spent() {
 async fn a_misspelt_plugin_setting_stops_the_run_before_anything_is_spent() {
     let sim = start_sim(roomy_sim()).await;
     let dir = tempfile::tempdir().unwrap();
-    let extra = "[campaigns.alerts.settings]\nmin-postive-ratio = 0.3";
-    let config_path = write_config(
-        dir.path(),
-        &sim.base_url(),
-        60_000,
-        &[("c", &["typoco"], extra)],
+    let misspelt = campaign("c", &["typoco"]).alert_setting("min-postive-ratio", 0.3);
+    let config_path = write_config(dir.path(), &sim.base_url(), 60_000, &[misspelt]);
+    let (code, _, stderr) = run_cli(
+        &["run", "--config", config_path.to_str().unwrap()],
+        TEST_KEY,
     );
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_hashtrack"))
-        .args(["run", "--config", config_path.to_str().unwrap()])
-        .env("SCAVIO_API_KEY", TEST_KEY)
-        .env("HASHTRACK_PLUGIN_CACHE", plugin_cache())
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(code, 1, "{stderr}");
     for words in ["nothing was spent", "campaign 'c'", "min-postive-ratio"] {
         assert!(stderr.contains(words), "{words}: {stderr}");
     }
@@ -294,7 +277,7 @@ async fn a_day_collected_on_another_date_says_so() {
         dir.path(),
         &sim.base_url(),
         60_000,
-        &[("c", &["lateco"], "")],
+        &[campaign("c", &["lateco"])],
     );
     // Collected now (the system clock), for a date long past.
     let setup = setup_with_clock(&config_path, TEST_KEY, hashtrack::pipeline::Clock::System);

@@ -1,0 +1,346 @@
+//! Shared set-up: a simulator on a free port, a campaigns.toml pointing at it, a pipeline with
+//! the built-in plugins (compiled once into a cache shared by the tests).
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use hashtrack::api::{ApiClient, ApiKey, RetryPolicy};
+use hashtrack::config::Config;
+use hashtrack::pipeline::{Clock, Pipeline};
+use hashtrack::plugin::PluginHost;
+use hashtrack::sim::{SimConfig, SimServer};
+use hashtrack::store::Store;
+
+pub const TEST_KEY: &str = "test-key-d41d8cd98f00b204";
+
+/// Retries fast enough for tests, the same policy otherwise.
+pub const FAST_RETRY: RetryPolicy = RetryPolicy {
+    max_attempts: 4,
+    base_backoff: Duration::from_millis(20),
+    max_backoff: Duration::from_millis(200),
+};
+
+pub async fn start_sim(config: SimConfig) -> SimServer {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    SimServer::start(listener, config).await.unwrap()
+}
+
+/// A simulator that never rate-limits and has plenty of credits, keyed with [`TEST_KEY`].
+pub fn roomy_sim() -> SimConfig {
+    SimConfig {
+        requests_per_window: 10_000,
+        window: Duration::from_secs(1),
+        credits: 100_000,
+        api_key: Some(TEST_KEY.to_string()),
+        ..SimConfig::default()
+    }
+}
+
+/// One campaign of a test's campaigns.toml, built in code (never TOML edited as text).
+#[derive(Debug, Clone)]
+pub struct Campaign {
+    id: String,
+    hashtags: Vec<String>,
+    videos: u32,
+    sentiment_videos: u32,
+    comments_per_video: u32,
+    budget: Option<u32>,
+    sentiment: Plugin,
+    alerts: Plugin,
+}
+
+/// A campaign tracking `hashtags`, with small test defaults (30 videos, 2 sentiment videos, 50
+/// comments each) and the built-in plugins.
+pub fn campaign(id: &str, hashtags: &[&str]) -> Campaign {
+    Campaign {
+        id: id.to_string(),
+        hashtags: hashtags.iter().map(|t| t.to_string()).collect(),
+        videos: 30,
+        sentiment_videos: 2,
+        comments_per_video: 50,
+        budget: None,
+        sentiment: Plugin::default(),
+        alerts: Plugin::default(),
+    }
+}
+
+impl Campaign {
+    pub fn videos(self, videos: u32) -> Self {
+        Campaign { videos, ..self }
+    }
+
+    pub fn sentiment_videos(self, sentiment_videos: u32) -> Self {
+        Campaign {
+            sentiment_videos,
+            ..self
+        }
+    }
+
+    pub fn comments_per_video(self, comments_per_video: u32) -> Self {
+        Campaign {
+            comments_per_video,
+            ..self
+        }
+    }
+
+    /// The campaign's `daily_credit_budget`.
+    pub fn budget(self, credits: u32) -> Self {
+        Campaign {
+            budget: Some(credits),
+            ..self
+        }
+    }
+
+    pub fn sentiment(self, sentiment: Plugin) -> Self {
+        Campaign { sentiment, ..self }
+    }
+
+    pub fn alerts(self, alerts: Plugin) -> Self {
+        Campaign { alerts, ..self }
+    }
+
+    pub fn alert_setting(self, key: &str, value: impl Into<toml::Value>) -> Self {
+        let alerts = self.alerts.clone().setting(key, value);
+        Campaign { alerts, ..self }
+    }
+
+    pub fn sentiment_setting(self, key: &str, value: impl Into<toml::Value>) -> Self {
+        let sentiment = self.sentiment.clone().setting(key, value);
+        Campaign { sentiment, ..self }
+    }
+
+    fn to_toml(&self) -> toml::Table {
+        let mut table = toml::Table::new();
+        table.insert("id".into(), self.id.clone().into());
+        table.insert("client".into(), "acme".into());
+        table.insert("hashtags".into(), self.hashtags.clone().into());
+        table.insert("videos".into(), i64::from(self.videos).into());
+        table.insert(
+            "sentiment_videos".into(),
+            i64::from(self.sentiment_videos).into(),
+        );
+        table.insert(
+            "comments_per_video".into(),
+            i64::from(self.comments_per_video).into(),
+        );
+        if let Some(budget) = self.budget {
+            table.insert("daily_credit_budget".into(), i64::from(budget).into());
+        }
+        table.insert("sentiment".into(), self.sentiment.to_toml().into());
+        table.insert("alerts".into(), self.alerts.to_toml().into());
+        table
+    }
+}
+
+/// A campaign's plugin table: the built-in plugin unless `file` is set.
+#[derive(Debug, Clone, Default)]
+pub struct Plugin {
+    file: Option<String>,
+    limits: Vec<(&'static str, i64)>,
+    settings: toml::Table,
+}
+
+impl Plugin {
+    /// A component file (any path; relative ones are relative to campaigns.toml).
+    pub fn file(path: impl Into<String>) -> Plugin {
+        Plugin {
+            file: Some(path.into()),
+            ..Plugin::default()
+        }
+    }
+
+    pub fn memory_mib(self, mib: i64) -> Self {
+        self.limit("memory_mib", mib)
+    }
+
+    pub fn fuel(self, fuel: i64) -> Self {
+        self.limit("fuel", fuel)
+    }
+
+    pub fn timeout_ms(self, ms: i64) -> Self {
+        self.limit("timeout_ms", ms)
+    }
+
+    pub fn setting(mut self, key: &str, value: impl Into<toml::Value>) -> Self {
+        self.settings.insert(key.into(), value.into());
+        self
+    }
+
+    fn limit(mut self, key: &'static str, value: i64) -> Self {
+        self.limits.push((key, value));
+        self
+    }
+
+    fn to_toml(&self) -> toml::Table {
+        let mut table = toml::Table::new();
+        if let Some(file) = &self.file {
+            table.insert("plugin".into(), file.clone().into());
+        }
+        for (key, value) in &self.limits {
+            table.insert((*key).into(), (*value).into());
+        }
+        table.insert("settings".into(), self.settings.clone().into());
+        table
+    }
+}
+
+/// A whole test campaigns.toml: one client (`acme`), its campaigns.
+#[derive(Debug, Clone)]
+pub struct ConfigFile {
+    pub base_url: String,
+    pub requests_per_minute: u32,
+    /// The client's `daily_credit_budget`.
+    pub client_budget: Option<u32>,
+    pub campaigns: Vec<Campaign>,
+}
+
+impl ConfigFile {
+    /// Writes campaigns.toml in `dir` (its store goes to `dir/data`).
+    pub fn write(&self, dir: &Path) -> PathBuf {
+        let mut settings = toml::Table::new();
+        settings.insert("api_base_url".into(), self.base_url.clone().into());
+        settings.insert(
+            "requests_per_minute".into(),
+            i64::from(self.requests_per_minute).into(),
+        );
+        settings.insert("data_dir".into(), "data".into());
+        let mut client = toml::Table::new();
+        client.insert("name".into(), "Acme".into());
+        if let Some(budget) = self.client_budget {
+            client.insert("daily_credit_budget".into(), i64::from(budget).into());
+        }
+        let mut clients = toml::Table::new();
+        clients.insert("acme".into(), client.into());
+        let mut config = toml::Table::new();
+        config.insert("settings".into(), settings.into());
+        config.insert("clients".into(), clients.into());
+        let campaigns: Vec<toml::Value> =
+            self.campaigns.iter().map(|c| c.to_toml().into()).collect();
+        config.insert("campaigns".into(), campaigns.into());
+        let path = dir.join("campaigns.toml");
+        std::fs::write(&path, toml::to_string(&config).unwrap()).unwrap();
+        path
+    }
+}
+
+/// campaigns.toml in `dir` for `campaigns` of one client, against the API at `base_url`.
+pub fn write_config(
+    dir: &Path,
+    base_url: &str,
+    requests_per_minute: u32,
+    campaigns: &[Campaign],
+) -> PathBuf {
+    ConfigFile {
+        base_url: base_url.to_string(),
+        requests_per_minute,
+        client_budget: None,
+        campaigns: campaigns.to_vec(),
+    }
+    .write(dir)
+}
+
+/// The `hashtrack` binary, with the shared plugin cache and no inherited log filter.
+pub fn hashtrack() -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_hashtrack"));
+    cmd.env_remove("RUST_LOG")
+        .env("HASHTRACK_PLUGIN_CACHE", plugin_cache());
+    cmd
+}
+
+/// Runs `hashtrack ARGS` with `key` as the API key: exit code, stdout, stderr.
+pub fn run_cli(args: &[&str], key: &str) -> (i32, String, String) {
+    let out = hashtrack()
+        .args(args)
+        .env("SCAVIO_API_KEY", key)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// The plugin cache every test shares, so each built-in component is compiled once.
+pub fn plugin_cache() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("plugin-cache")
+}
+
+pub struct Setup {
+    pub pipeline: Pipeline,
+    pub store: Arc<Store>,
+}
+
+/// A pipeline over `config_path` with the store in `dir/data`, talking to the configured API,
+/// collecting each date at its noon (the simulator serves the date being run, as cron would).
+pub fn setup(config_path: &Path, key: &str) -> Setup {
+    setup_with_clock(config_path, key, Clock::NoonOfRunDate)
+}
+
+/// [`setup`] with another clock (`Clock::System`: a run now, whatever the date).
+pub fn setup_with_clock(config_path: &Path, key: &str, clock: Clock) -> Setup {
+    let config = Arc::new(Config::load(config_path).unwrap());
+    let store = Arc::new(Store::open(&config.settings.data_dir.join("store")).unwrap());
+    let s = &config.settings;
+    let api = ApiClient::new(
+        &s.api_base_url,
+        ApiKey::new(key),
+        &s.api_key_env,
+        s.requests_per_minute,
+        Duration::from_secs(5),
+        FAST_RETRY,
+    )
+    .unwrap();
+    let host = PluginHost::new(Some(plugin_cache())).unwrap();
+    let pipeline = Pipeline::new(config, store.clone(), &host, Some(api)).with_clock(clock);
+    Setup { pipeline, store }
+}
+
+/// A simulator, a campaigns.toml pointing at it in a temporary directory, and a pipeline.
+pub struct World {
+    pub sim: SimServer,
+    pub config_path: PathBuf,
+    pub setup: Setup,
+    /// Kept alive for the test's duration; removed on drop.
+    pub dir: tempfile::TempDir,
+}
+
+pub async fn world(
+    sim: SimConfig,
+    requests_per_minute: u32,
+    campaigns: &[Campaign],
+    key: &str,
+) -> World {
+    let sim = start_sim(sim).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config_path = write_config(dir.path(), &sim.base_url(), requests_per_minute, campaigns);
+    let setup = setup(&config_path, key);
+    World {
+        sim,
+        config_path,
+        setup,
+        dir,
+    }
+}
+
+/// A re-scoring pipeline (no API client) over `store`, with the configuration now in
+/// `config_path`.
+pub fn rescorer(config_path: &Path, store: Arc<Store>) -> Pipeline {
+    let config = Arc::new(Config::load(config_path).unwrap());
+    let host = PluginHost::new(Some(plugin_cache())).unwrap();
+    Pipeline::new(config, store, &host, None).with_clock(Clock::NoonOfRunDate)
+}
+
+pub fn date(s: &str) -> chrono::NaiveDate {
+    s.parse().unwrap()
+}
+
+/// Comments with these texts, ids `c0`, `c1`...
+pub fn comments<S: AsRef<str>>(texts: &[S]) -> Vec<hashtrack::domain::Comment> {
+    texts
+        .iter()
+        .enumerate()
+        .map(|(i, text)| hashtrack::domain::Comment::from_text(format!("c{i}"), text.as_ref()))
+        .collect()
+}
