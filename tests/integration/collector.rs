@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use hashtrack::domain::{SentimentOutcome, VideoCountSource};
-use hashtrack::pipeline::{CampaignStatus, RunSummary};
+use hashtrack::pipeline::CampaignStatus;
 use hashtrack::sim::{Endpoint, Fault, FaultKind, HashtagQuirks, SimConfig};
 
 use crate::util::*;
@@ -28,14 +28,6 @@ fn sim_with(hashtag: &str, quirks: HashtagQuirks) -> SimConfig {
     config
 }
 
-async fn run(setup: &Setup, day: &str) -> RunSummary {
-    setup
-        .pipeline
-        .run_day(date(day), &[], &|_| {})
-        .await
-        .unwrap()
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn both_stats_placements_give_totals() {
     let mut sim_config = roomy_sim();
@@ -53,7 +45,7 @@ async fn both_stats_placements_give_totals() {
         TEST_KEY,
     )
     .await;
-    let summary = run(&setup, DAY1).await;
+    let summary = setup.run(DAY1).await;
     for id in ["a", "b"] {
         let day = setup.store.day(id, date(DAY1)).unwrap().unwrap();
         assert!(day.total_views.unwrap() > 0, "{id}: {day:?}");
@@ -91,7 +83,7 @@ async fn repeated_items_across_pages_are_counted_once() {
     .await;
     // Later days have more videos and comments than one page holds.
     sim.set_date(date("2026-11-20"));
-    run(&setup, "2026-11-20").await;
+    setup.run("2026-11-20").await;
     let day = setup.store.day("a", date("2026-11-20")).unwrap().unwrap();
     let mut ids: Vec<_> = day.videos.iter().map(|v| v.id.clone()).collect();
     let total = ids.len();
@@ -138,7 +130,7 @@ async fn rate_limited_and_server_errors_are_retried() {
         times: 2,
     });
     let started = std::time::Instant::now();
-    let summary = run(&setup, DAY1).await;
+    let summary = setup.run(DAY1).await;
     assert_eq!(
         summary.campaigns[0].status,
         CampaignStatus::Complete,
@@ -172,7 +164,7 @@ async fn pacing_at_the_providers_limit_sees_no_429() {
         dir: _dir,
         ..
     } = world(sim_config, 300, campaigns, TEST_KEY).await;
-    let summary = run(&setup, DAY1).await;
+    let summary = setup.run(DAY1).await;
     assert!(summary.requests >= 10, "{summary:?}");
     assert_eq!(sim.stats().rate_limited, 0);
     assert!(
@@ -197,7 +189,7 @@ async fn a_refused_key_stops_all_spending_at_once() {
         "wrong-key",
     )
     .await;
-    let summary = run(&setup, DAY1).await;
+    let summary = setup.run(DAY1).await;
     let reason = summary
         .spending_stopped
         .clone()
@@ -235,7 +227,7 @@ async fn running_out_of_credits_stops_spending_with_a_clear_message() {
         dir: _dir,
         ..
     } = world(sim_config, 60_000, &[campaign("a", &["broke"])], TEST_KEY).await;
-    let summary = run(&setup, DAY1).await;
+    let summary = setup.run(DAY1).await;
     let reason = summary
         .spending_stopped
         .clone()
@@ -266,7 +258,7 @@ async fn a_failed_call_is_recorded_as_missing_never_as_zeros() {
         kind: FaultKind::Status(500),
         times: 100,
     });
-    let summary = run(&setup, DAY1).await;
+    let summary = setup.run(DAY1).await;
     let day = setup.store.day("a", date(DAY1)).unwrap().unwrap();
     assert_eq!(day.total_views, None);
     assert_eq!(day.hashtags[0].views, None);
@@ -289,11 +281,11 @@ async fn re_running_a_date_spends_nothing_and_gives_the_same_day() {
         dir: _dir,
         ..
     } = world(roomy_sim(), 60_000, &[campaign("a", &["again"])], TEST_KEY).await;
-    let first = run(&setup, DAY1).await;
+    let first = setup.run(DAY1).await;
     let stored = setup.store.day("a", date(DAY1)).unwrap().unwrap();
     let charged = sim.stats().credits_charged;
     assert!(first.credits_spent >= 3);
-    let second = run(&setup, DAY1).await;
+    let second = setup.run(DAY1).await;
     assert_eq!(second.credits_spent, 0);
     assert_eq!(second.requests, 0);
     assert_eq!(sim.stats().credits_charged, charged);
@@ -322,7 +314,7 @@ async fn zero_video_count_falls_back_to_videos_seen() {
     )
     .await;
     sim.set_date(date("2026-11-10"));
-    run(&setup, "2026-11-10").await;
+    setup.run("2026-11-10").await;
     let day = setup.store.day("a", date("2026-11-10")).unwrap().unwrap();
     assert_eq!(day.video_count_source, VideoCountSource::DistinctVideosSeen);
     // The API does not know: unknown, with the distinct videos seen as a lower bound.
@@ -348,7 +340,7 @@ async fn a_backward_step_in_views_is_a_negative_delta_not_an_alert() {
     } = world(sim_config, 60_000, &[campaign("a", &["wobbly"])], TEST_KEY).await;
     for day in ["2026-11-05", "2026-11-06"] {
         sim.set_date(date(day));
-        run(&setup, day).await;
+        setup.run(day).await;
     }
     let day = setup.store.day("a", date("2026-11-06")).unwrap().unwrap();
     assert!(day.new_views.unwrap() < 0, "{:?}", day.new_views);
@@ -386,7 +378,7 @@ async fn budgets_are_never_exceeded() {
     }
     .write(dir.path());
     let setup = setup(&path, TEST_KEY);
-    let summary = run(&setup, DAY1).await;
+    let summary = setup.run(DAY1).await;
     let a = summary.campaigns.iter().find(|c| c.id == "a").unwrap();
     assert!(a.credits_spent <= 4, "{a:?}");
     assert!(
@@ -400,6 +392,6 @@ async fn budgets_are_never_exceeded() {
     );
     assert_eq!(sim.stats().credits_charged, 7);
     // A second run the same day must not find fresh budget.
-    let again = run(&setup, DAY1).await;
+    let again = setup.run(DAY1).await;
     assert_eq!(again.credits_spent, 0);
 }

@@ -1,20 +1,11 @@
 //! Every paid credit accounted for (issue: reliability): charged answers counted even when
 //! their bodies are unreadable, a shared request paid once, nothing sent after a stop.
 
-use hashtrack::pipeline::RunSummary;
 use hashtrack::sim::{Endpoint, Fault, FaultKind, SimConfig};
 
 use crate::util::*;
 
 const DAY: &str = "2026-11-06";
-
-async fn run(setup: &Setup) -> RunSummary {
-    setup
-        .pipeline
-        .run_day(date(DAY), &[], &|_| {})
-        .await
-        .unwrap()
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn truncated_paid_answers_are_counted_and_budgets_hold_against_the_providers_bill() {
@@ -38,7 +29,7 @@ async fn truncated_paid_answers_are_counted_and_budgets_hold_against_the_provide
     sim.inject(Fault::on(Endpoint::HashtagVideos, FaultKind::Truncated, 2));
     sim.inject(Fault::on(Endpoint::VideoComments, FaultKind::Truncated, 12));
     for _ in 0..3 {
-        run(&setup).await;
+        setup.run(DAY).await;
     }
     let charged = sim.stats().credits_charged;
     let counted = setup.store.credits_spent_on(date(DAY)).unwrap()["a"];
@@ -70,7 +61,7 @@ async fn a_hashtag_two_campaigns_share_is_paid_once() {
     )
     .await;
     sim.set_date(date(DAY));
-    run(&setup).await;
+    setup.run(DAY).await;
     let stats = sim.stats();
     let stored = setup.store.raw_entries().count() as u64;
     assert_eq!(
@@ -104,7 +95,7 @@ async fn nothing_is_sent_after_a_402_however_many_requests_wait_for_a_slot() {
         ..
     } = world(sim_config, 600, campaigns, TEST_KEY).await;
     sim.set_date(date(DAY));
-    let summary = run(&setup).await;
+    let summary = setup.run(DAY).await;
     assert!(summary.spending_stopped.is_some(), "{summary:?}");
     let stats = sim.stats();
     assert_eq!(stats.credits_charged, 5);

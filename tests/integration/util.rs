@@ -272,6 +272,16 @@ pub struct Setup {
     pub store: Arc<Store>,
 }
 
+impl Setup {
+    /// Runs `day` (`YYYY-MM-DD`) for every campaign.
+    pub async fn run(&self, day: &str) -> hashtrack::pipeline::RunSummary {
+        self.pipeline
+            .run_day(date(day), &[], &|_| {})
+            .await
+            .unwrap()
+    }
+}
+
 /// A pipeline over `config_path` with the store in `dir/data`, talking to the configured API,
 /// collecting each date at its noon (the simulator serves the date being run, as cron would).
 pub fn setup(config_path: &Path, key: &str) -> Setup {
