@@ -33,6 +33,9 @@ async fn truncated_paid_answers_are_counted_and_budgets_hold_against_the_provide
     }
     let charged = sim.stats().credits_charged;
     let counted = setup.store.credits_spent_on(date(DAY)).unwrap()["a"];
+    println!(
+        "truncated answers, budget 20, 3 runs: provider charged {charged}, hashtrack counted {counted}"
+    );
     assert_eq!(
         u64::from(counted),
         charged,
