@@ -17,7 +17,7 @@ async fn truncated_paid_answers_are_counted_and_budgets_hold_against_the_provide
     } = world(
         roomy_sim(),
         60_000,
-        &[campaign("a", &["truncco"])
+        &[campaign("a", &["trunc1", "trunc2", "trunc3", "trunc4"])
             .budget(20)
             .videos(60)
             .sentiment_videos(5)],
@@ -25,22 +25,27 @@ async fn truncated_paid_answers_are_counted_and_budgets_hold_against_the_provide
     )
     .await;
     sim.set_date(date(DAY));
-    // The provider charges these answers, then sends only half of each body.
-    sim.inject(Fault::on(Endpoint::HashtagVideos, FaultKind::Truncated, 2));
-    sim.inject(Fault::on(Endpoint::VideoComments, FaultKind::Truncated, 12));
-    for _ in 0..3 {
+    // The provider charges these answers, then sends only half of each body: every run asks
+    // again, and only the budget stops the bill from growing.
+    sim.inject(Fault::on(
+        Endpoint::HashtagVideos,
+        FaultKind::Truncated,
+        1_000,
+    ));
+    for _ in 0..5 {
         setup.run(DAY).await;
     }
     let charged = sim.stats().credits_charged;
     let counted = setup.store.credits_spent_on(date(DAY)).unwrap()["a"];
     println!(
-        "truncated answers, budget 20, 3 runs: provider charged {charged}, hashtrack counted {counted}"
+        "truncated answers, budget 20, 5 runs: provider charged {charged}, hashtrack counted {counted}"
     );
     assert_eq!(
         u64::from(counted),
         charged,
         "the store counts what the provider billed"
     );
+    assert_eq!(charged, 20, "the runs spent up to the budget, no further");
     assert!(
         charged <= 20,
         "the budget of 20 held against the bill: {charged}"
