@@ -307,3 +307,31 @@ async fn a_day_collected_on_another_date_says_so() {
         "{text}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_0_1_component_and_a_0_2_component_run_in_one_run() {
+    // `alerts_v0_1.wasm` is the built-in alert rules as released for WIT 0.1.0 (commit
+    // 8e90ca1), kept as a fixture: components built for 0.1.0 must keep working.
+    let old_rules = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/integration/fixtures/alerts_v0_1.wasm")
+        .to_string_lossy()
+        .into_owned();
+    let campaigns = [
+        campaign("old", &["versionold"])
+            .alerts(Plugin::file(old_rules).setting("min-daily-views", 1_000_000_000)),
+        campaign("new", &["versionnew"]).alert_setting("min-daily-views", 1_000_000_000),
+    ];
+    let world = world(roomy_sim(), 60_000, &campaigns, TEST_KEY).await;
+    for n in 1..=2 {
+        collect(&world, day_n(n)).await;
+    }
+    for id in ["old", "new"] {
+        let day = world.setup.store.day(id, day_n(2)).unwrap().unwrap();
+        let raised = rules(&day);
+        // Both rule sets read the day's growth: far below a billion a day, a stall.
+        assert!(
+            raised.contains(&"low-activity".to_string()),
+            "{id}: {raised:?}"
+        );
+    }
+}
