@@ -116,6 +116,22 @@ pub struct EvalReport {
     /// Pearson correlation between score and mean rating; 0 when either is constant, where the
     /// correlation is undefined.
     pub pearson_r: f64,
+    /// `confusion[truth][predicted]`, classes in the order negative, neutral, positive.
+    pub confusion: [[usize; 3]; 3],
+}
+
+/// The items the scorer got most wrong: the largest gap between its score and the human
+/// rating scaled to -1..1, worst first, at most `n`.
+pub fn worst<'a>(
+    items: &'a [LabelledItem],
+    scores: &[f64],
+    n: usize,
+) -> Vec<(&'a LabelledItem, f64)> {
+    let mut pairs: Vec<(&LabelledItem, f64)> = items.iter().zip(scores.iter().copied()).collect();
+    let gap = |(item, score): &(&LabelledItem, f64)| (score - item.rating / 4.0).abs();
+    pairs.sort_by(|a, b| gap(b).total_cmp(&gap(a)));
+    pairs.truncate(n);
+    pairs
 }
 
 /// Compares one score per item with the items' ratings.
@@ -134,11 +150,17 @@ pub fn evaluate(items: &[LabelledItem], scores: &[f64]) -> EvalReport {
         .iter()
         .filter(|(truth, predicted)| truth == predicted)
         .count();
+    let index = |p: Polarity| Polarity::ALL.iter().position(|&c| c == p).expect("a class");
+    let mut confusion = [[0; 3]; 3];
+    for &(truth, predicted) in &pairs {
+        confusion[index(truth)][index(predicted)] += 1;
+    }
     EvalReport {
         items: items.len(),
         accuracy: ratio(correct, items.len()),
         macro_f1: macro_f1(&pairs),
         pearson_r: pearson(&ratings, scores),
+        confusion,
     }
 }
 
@@ -280,12 +302,24 @@ mod tests {
     fn perfect_agreement_scores_one_everywhere() {
         let report = evaluate(&items(&[-2.0, 0.0, 3.0]), &[-0.5, 0.0, 0.75]);
         assert_eq!(report.items, 3);
+        assert_eq!(report.confusion, [[1, 0, 0], [0, 1, 0], [0, 0, 1]]);
         assert_eq!(report.accuracy, 1.0);
         assert_eq!(report.macro_f1, 1.0);
         assert!(
             (report.pearson_r - 1.0).abs() < 1e-12,
             "{}",
             report.pearson_r
+        );
+    }
+
+    #[test]
+    fn the_worst_scored_come_first() {
+        let labelled = items(&[4.0, -4.0, 2.0]);
+        let worst = worst(&labelled, &[1.0, 0.9, 0.0], 2);
+        // -4 read as +0.9 is the furthest off (1.9), then 2 read as 0 (0.5).
+        assert_eq!(
+            worst.iter().map(|(i, _)| i.rating).collect::<Vec<_>>(),
+            [-4.0, 2.0]
         );
     }
 

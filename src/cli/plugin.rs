@@ -14,12 +14,14 @@ use hashtrack::plugin::{
     CallReport, PluginError, PluginErrorKind, PluginHost, PluginLimits, PluginSource,
     SUPPORTED_WIT_VERSIONS, WIT_VERSION, World,
 };
-use hashtrack::sentiment_eval::{Polarity, evaluate, parse_labelled, predicted_polarity};
+use hashtrack::sentiment_eval::{Polarity, evaluate, parse_labelled, predicted_polarity, worst};
 
 use super::plugin_host;
 
 /// Comments per call when evaluating a labelled file: well inside the default fuel and time.
 const EVAL_BATCH: usize = 500;
+/// How many of the worst-scored items `plugin eval` lists.
+const WORST_SHOWN: usize = 8;
 
 #[derive(clap::Args)]
 pub struct PluginArgs {
@@ -38,13 +40,20 @@ enum PluginCommand {
     /// Run a component once on fixture input under production limits and print its output,
     /// time, fuel, peak memory and log lines; the settings are checked first. Input: a JSON
     /// array of comments ({"id","text","likes","created_at"}) for a sentiment scorer, or {"today": {...}, "history": [...]}
-    /// of day facts for alert rules.
+    /// of day facts for alert rules. Exit 1 when the call fails or the output differs from
+    /// --expect.
     Test {
-        file: PathBuf,
+        /// The component (.wasm, or .wat text), or `builtin` for the built-in plugin of the
+        /// input's kind (comments: the scorer; days: the alert rules).
+        plugin: String,
         #[arg(long, value_name = "FILE")]
         input: PathBuf,
+        /// A file with the output lines expected (as this command prints them, one per line):
+        /// any difference is shown and fails the test.
+        #[arg(long, value_name = "FILE")]
+        expect: Option<PathBuf>,
         #[command(flatten)]
-        plugin: PluginOptions,
+        options: PluginOptions,
     },
     /// Score a labelled file (ID<TAB>RATING<TAB>TEXT, ratings -4..4) and print 3-class
     /// accuracy, macro-F1 and Pearson r (positive >= 0.05, negative <= -0.05).
@@ -73,6 +82,9 @@ struct PluginOptions {
     /// Fuel per call (default 2,000,000,000).
     #[arg(long)]
     fuel: Option<u64>,
+    /// Wall-clock limit per call in milliseconds (default 2,000).
+    #[arg(long, value_name = "MS")]
+    timeout_ms: Option<u64>,
 }
 
 impl PluginOptions {
@@ -96,6 +108,9 @@ impl PluginOptions {
         if let Some(fuel) = self.fuel {
             limits.fuel = fuel;
         }
+        if let Some(ms) = self.timeout_ms {
+            limits.timeout = std::time::Duration::from_millis(ms);
+        }
         limits
     }
 }
@@ -106,10 +121,11 @@ pub fn plugin(args: PluginArgs) -> Result<ExitCode> {
     match args.command {
         PluginCommand::Check { file } => check(&host, &file),
         PluginCommand::Test {
-            file,
-            input,
             plugin,
-        } => test(&host, &file, &input, &plugin),
+            input,
+            expect,
+            options,
+        } => test(&host, &plugin, &input, expect.as_deref(), &options),
         PluginCommand::Eval {
             plugin,
             labels,
@@ -197,11 +213,22 @@ struct FixtureDays {
     history: Vec<DayFacts>,
 }
 
-fn test(host: &PluginHost, file: &Path, input: &Path, options: &PluginOptions) -> Result<ExitCode> {
-    let source = PluginSource::File(file.to_path_buf());
-    let info = host.inspect(&source, &options.limits())?;
+fn test(
+    host: &PluginHost,
+    component: &str,
+    input: &Path,
+    expect: Option<&Path>,
+    options: &PluginOptions,
+) -> Result<ExitCode> {
     let text = std::fs::read_to_string(input)
         .with_context(|| format!("cannot read {}", input.display()))?;
+    let source = match component {
+        // Comments are an array; days are an object.
+        "builtin" if text.trim_start().starts_with('[') => PluginSource::BuiltinSentiment,
+        "builtin" => PluginSource::BuiltinAlerts,
+        file => PluginSource::File(PathBuf::from(file)),
+    };
+    let info = host.inspect(&source, &options.limits())?;
     let settings = options.settings()?;
     let (outcome, report) = match info.world {
         Some(World::SentimentScorer) => {
@@ -256,17 +283,19 @@ fn test(host: &PluginHost, file: &Path, input: &Path, options: &PluginOptions) -
             });
             (lines, report)
         }
-        None => bail!(
-            "{}: implements neither world; run `hashtrack plugin check` for details",
-            file.display()
-        ),
+        None => {
+            bail!("{source}: implements neither world; run `hashtrack plugin check` for details")
+        }
     };
     let code = match outcome {
         Ok(lines) => {
-            for line in lines {
+            for line in &lines {
                 println!("{line}");
             }
-            ExitCode::SUCCESS
+            match expect {
+                Some(expected) => compare(&lines, expected)?,
+                None => ExitCode::SUCCESS,
+            }
         }
         Err(e) => {
             println!("FAILED: {e}");
@@ -275,6 +304,42 @@ fn test(host: &PluginHost, file: &Path, input: &Path, options: &PluginOptions) -
     };
     print_call_report(&report);
     Ok(code)
+}
+
+/// Compares output lines with the lines of `expected` (surrounding blanks ignored), printing
+/// each difference.
+fn compare(lines: &[String], expected: &Path) -> Result<ExitCode> {
+    let wanted = std::fs::read_to_string(expected)
+        .with_context(|| format!("cannot read {}", expected.display()))?;
+    let wanted: Vec<&str> = wanted.lines().map(str::trim_end).collect();
+    let wanted = &wanted[..wanted
+        .iter()
+        .rposition(|l| !l.is_empty())
+        .map_or(0, |i| i + 1)];
+    let mut differences = 0;
+    for i in 0..lines.len().max(wanted.len()) {
+        let got = lines.get(i).map(|l| l.trim_end());
+        let want = wanted.get(i).copied();
+        if got != want {
+            differences += 1;
+            println!(
+                "DIFFERS at line {}: expected {:?}, got {:?}",
+                i + 1,
+                want.unwrap_or("(nothing)"),
+                got.unwrap_or("(nothing)")
+            );
+        }
+    }
+    if differences == 0 {
+        println!("OK: the output matches {}", expected.display());
+        Ok(ExitCode::SUCCESS)
+    } else {
+        println!(
+            "FAILED: {differences} lines differ from {}",
+            expected.display()
+        );
+        Ok(ExitCode::FAILURE)
+    }
 }
 
 /// `plugin test` stops before the call when a 0.2 plugin's `check-settings` refuses the
@@ -370,6 +435,22 @@ fn eval(
             report.macro_f1,
             report.pearson_r
         );
+        println!("\nconfusion (rows: human verdict, columns: the scorer's)");
+        println!(
+            "{:>10} {:>9} {:>9} {:>9}",
+            "", "negative", "neutral", "positive"
+        );
+        for (name, row) in ["negative", "neutral", "positive"]
+            .iter()
+            .zip(report.confusion)
+        {
+            println!("{name:>10} {:>9} {:>9} {:>9}", row[0], row[1], row[2]);
+        }
+        println!("\nworst scored (human rating -4..4, score -1..1)");
+        for (item, score) in worst(&items, &scores, WORST_SHOWN) {
+            let text: String = item.text.chars().take(70).collect();
+            println!("  {:>5.1} {score:+.2}  {}  {text}", item.rating, item.id);
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -91,4 +91,59 @@ fn eval_prints_accuracy_macro_f1_and_pearson_as_json() {
     assert_eq!(json["accuracy"], 1.0, "{json}");
     assert!(json["pearson_r"].as_f64().unwrap() > 0.8, "{json}");
     assert!(json["macro_f1"].is_number());
+    // Two negative and two positive items, all read right: the diagonal.
+    assert_eq!(
+        json["confusion"],
+        serde_json::json!([[2, 0, 0], [0, 0, 0], [0, 0, 2]])
+    );
+    let (code, out) = plugin_cmd(&["eval", "builtin", "--labels", labels.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("confusion") && out.contains("worst scored"),
+        "{out}"
+    );
+}
+
+#[test]
+fn test_runs_the_builtins_with_a_time_limit_and_compares_with_expected_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let comments = dir.path().join("comments.json");
+    std::fs::write(
+        &comments,
+        r#"[{"text":"love it"},{"text":"worst purchase ever"}]"#,
+    )
+    .unwrap();
+    let input = comments.to_str().unwrap();
+    let (code, out) = plugin_cmd(&["test", "builtin", "--input", input, "--timeout-ms", "5000"]);
+    assert_eq!(code, 0, "{out}");
+    let printed: Vec<&str> = out.lines().take(2).collect();
+    assert!(
+        printed[0].contains("positive") && printed[1].contains("negative"),
+        "{out}"
+    );
+
+    let expected = dir.path().join("expected.txt");
+    std::fs::write(&expected, printed.join("\n") + "\n").unwrap();
+    let expect = expected.to_str().unwrap();
+    let (code, out) = plugin_cmd(&["test", "builtin", "--input", input, "--expect", expect]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("OK: the output matches"), "{out}");
+    std::fs::write(&expected, printed[1].to_string() + "\n" + printed[0] + "\n").unwrap();
+    let (code, out) = plugin_cmd(&["test", "builtin", "--input", input, "--expect", expect]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("DIFFERS at line 1") && out.contains("2 lines differ"),
+        "{out}"
+    );
+
+    // Days in, the built-in alert rules run.
+    let days = dir.path().join("days.json");
+    std::fs::write(
+        &days,
+        r#"{"today": {"campaign_id": "c", "date": "2026-11-05"}}"#,
+    )
+    .unwrap();
+    let (code, out) = plugin_cmd(&["test", "builtin", "--input", days.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("(no alerts)"), "{out}");
 }
