@@ -55,6 +55,20 @@ enum PluginCommand {
         #[command(flatten)]
         options: PluginOptions,
     },
+    /// Write what a campaign's plugins saw on a stored day as fixtures for `plugin test`:
+    /// `comments.json` (the comments read for the first time that day) and `days.json` (the
+    /// day's facts and up to 30 earlier days). Never calls the API.
+    Fixtures {
+        #[command(flatten)]
+        config: super::ConfigArgs,
+        #[arg(long, value_name = "ID")]
+        campaign: String,
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: chrono::NaiveDate,
+        /// Where the two files go (created if missing).
+        #[arg(long, value_name = "DIR", default_value = ".")]
+        out: PathBuf,
+    },
     /// Score a labelled file (ID<TAB>RATING<TAB>TEXT, ratings -4..4) and print 3-class
     /// accuracy, macro-F1 and Pearson r (positive >= 0.05, negative <= -0.05).
     Eval {
@@ -126,6 +140,12 @@ pub fn plugin(args: PluginArgs) -> Result<ExitCode> {
             expect,
             options,
         } => test(&host, &plugin, &input, expect.as_deref(), &options),
+        PluginCommand::Fixtures {
+            config,
+            campaign,
+            date,
+            out,
+        } => fixtures(&config, &campaign, date, &out),
         PluginCommand::Eval {
             plugin,
             labels,
@@ -192,6 +212,79 @@ fn check(host: &PluginHost, file: &Path) -> Result<ExitCode> {
             Ok(ExitCode::FAILURE)
         }
     }
+}
+
+/// Exports a stored day's plugin inputs as `plugin test` fixtures.
+fn fixtures(
+    config: &super::ConfigArgs,
+    campaign: &str,
+    date: chrono::NaiveDate,
+    out: &Path,
+) -> Result<ExitCode> {
+    let loaded = config.load()?;
+    if loaded.campaign(campaign).is_none() {
+        bail!(
+            "unknown campaign '{campaign}' (not in {})",
+            loaded.path.display()
+        );
+    }
+    let store = hashtrack::store::Store::open_existing(&config.data_dir(&loaded).join("store"))?;
+    let Some(day) = store.day(campaign, date)? else {
+        bail!("campaign '{campaign}' has no stored day {date}");
+    };
+    let history = store.days(
+        campaign,
+        date - chrono::Duration::days(hashtrack::pipeline::ALERT_HISTORY_DAYS),
+        date - chrono::Duration::days(1),
+    )?;
+    let today = DayFacts {
+        alerts: Vec::new(),
+        ..day.facts()
+    };
+    let days = serde_json::json!({
+        "today": today,
+        "history": history.iter().map(|d| d.facts()).collect::<Vec<_>>(),
+    });
+    // The comments themselves are in the stored pages of that date.
+    let wanted = store.comments_first_read_on(campaign, date)?;
+    let mut comments = Vec::new();
+    let pages = format!("{date}/comments/");
+    for entry in store.raw_entries() {
+        let (key, snapshot) = entry?;
+        if !key.starts_with(&pages) || key.contains('!') {
+            continue;
+        }
+        let Ok(page) = hashtrack::api::wire::parse_comment_page(snapshot.body.as_bytes()) else {
+            continue;
+        };
+        for c in page.items {
+            if wanted.contains(&c.id) && !comments.iter().any(|(id, _)| *id == c.id) {
+                let json = serde_json::json!({
+                    "id": c.id, "text": c.text, "likes": c.likes, "created_at": c.created_at,
+                });
+                comments.push((c.id, json));
+            }
+        }
+    }
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+    let comments: Vec<_> = comments.into_iter().map(|(_, json)| json).collect();
+    for (name, value) in [
+        ("comments.json", serde_json::Value::from(comments.clone())),
+        ("days.json", days),
+    ] {
+        let path = out.join(name);
+        std::fs::write(&path, serde_json::to_string_pretty(&value)? + "\n")
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    eprintln!(
+        "wrote {} ({} comments) and {} ({} days of history): try `hashtrack plugin test builtin --input {}`",
+        out.join("comments.json").display(),
+        comments.len(),
+        out.join("days.json").display(),
+        history.len(),
+        out.join("days.json").display()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 #[derive(Deserialize)]

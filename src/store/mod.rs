@@ -297,6 +297,25 @@ impl Store {
         self.note_first_seen(&self.comments, campaign, comment_id, date, video_id)
     }
 
+    /// The ids of the comments a campaign read for the first time on `date`.
+    pub fn comments_first_read_on(
+        &self,
+        campaign: &str,
+        date: NaiveDate,
+    ) -> Result<std::collections::HashSet<String>, StoreError> {
+        let prefix = format!("{campaign}/");
+        let mut ids = std::collections::HashSet::new();
+        for entry in self.comments.scan_prefix(&prefix) {
+            let (key, value) = entry.map_err(|e| self.sled_err(e))?;
+            let key = String::from_utf8_lossy(&key).into_owned();
+            let seen: FirstSeen = self.decode(&key, &value)?;
+            if seen.date == date {
+                ids.insert(key[prefix.len()..].to_string());
+            }
+        }
+        Ok(ids)
+    }
+
     fn note_first_seen(
         &self,
         tree: &sled::Tree,

@@ -633,3 +633,53 @@ async fn a_store_backs_up_restores_and_checks() {
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("not a usable backup"), "{stderr}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stored_day_exports_as_fixtures_that_plugin_test_runs() {
+    let sim = start_sim(roomy_sim()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(
+        dir.path(),
+        &sim.base_url(),
+        60_000,
+        &[campaign("a", &["fixtureco"]).sentiment_videos(3)],
+    );
+    assert_eq!(run_to_end(&config).await, 0);
+    let config_arg = config.to_str().unwrap().to_string();
+    let out = dir.path().join("fixtures");
+    let out_arg = out.to_str().unwrap().to_string();
+    let (code, _, stderr) = tokio::task::spawn_blocking(move || {
+        run_cli(
+            &[
+                "plugin",
+                "fixtures",
+                "--config",
+                &config_arg,
+                "--campaign",
+                "a",
+                "--date",
+                "2026-11-01",
+                "--out",
+                &out_arg,
+            ],
+            "",
+        )
+    })
+    .await
+    .unwrap();
+    assert_eq!(code, 0, "{stderr}");
+    let comments: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("comments.json")).unwrap()).unwrap();
+    assert!(
+        comments.as_array().is_some_and(|c| !c.is_empty()),
+        "{comments}"
+    );
+    let days: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("days.json")).unwrap()).unwrap();
+    assert_eq!(days["today"]["campaign_id"], "a");
+    for input in ["comments.json", "days.json"] {
+        let path = out.join(input).to_str().unwrap().to_string();
+        let (code, stdout, stderr) = run_cli(&["plugin", "test", "builtin", "--input", &path], "");
+        assert_eq!(code, 0, "{input}: {stdout}{stderr}");
+    }
+}
