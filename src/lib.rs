@@ -2,7 +2,8 @@
 //!
 //! Data flows one way: `config` → `pipeline` (with `api` under one rate limiter) → `store`
 //! (raw snapshots in sled) → `plugin` (wasm sentiment scorer and alert rules) → `report`.
-//! `sim` is a faithful simulator of the provider's API, used by the demo and the tests;
+//! `sim` is a faithful simulator of the provider's API, used by the demo and the tests, with
+//! its truth; `scorecard` judges what the pipeline reported against that truth (`evaluate`);
 //! `sentiment_eval` measures scorers against human-labelled sentences.
 
 pub mod api;

@@ -4,6 +4,10 @@
 //! budgets, one stop switch). A campaign's failure, its plugin's included, never stops the
 //! others; it is recorded on its day as what is missing. Re-scoring is the same run with no
 //! API client: every response comes from the store and nothing is spent.
+//!
+//! Modules: `collect` (requests, the comment-page plan), `fetch` (store first, budgets, stop
+//! switch), `metrics` (pure: totals, growth estimate, sentiment summaries), `clock` (what "now"
+//! is), `progress` (for people watching a run).
 
 mod clock;
 pub mod collect;
