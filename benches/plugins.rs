@@ -14,6 +14,7 @@ use hashtrack::plugin::{PluginHost, PluginLimits, PluginSource};
 const COMMENTS: usize = 20_000;
 const BATCH: usize = 1_000;
 const SINGLE_CALLS: usize = 200;
+const ROUNDS: usize = 7;
 
 fn main() {
     let lexicon = std::fs::read_to_string(concat!(
@@ -50,27 +51,45 @@ fn main() {
         cold.as_secs_f64() / cached.as_secs_f64()
     );
 
-    let (native_scores, native) = timed(|| {
-        let scorer = sentiment_core::Scorer::with_overlay(&lexicon).unwrap();
-        texts.iter().map(|t| scorer.score(t)).collect::<Vec<_>>()
-    });
-    let (wasm_scores, wasm) = timed(|| {
-        comments
-            .chunks(BATCH)
-            .flat_map(|batch| scorer.score("bench", &settings, batch).unwrap())
-            .collect::<Vec<_>>()
-    });
-    let differ = native_scores
-        .iter()
-        .zip(&wasm_scores)
-        .filter(|(a, b)| (*a - *b).abs() > 1e-9)
-        .count();
+    // Native and wasm alternate over several rounds and each keeps its fastest round: a
+    // single pass of a fraction of a second is at the mercy of whatever else the machine does.
+    let native_scorer = sentiment_core::Scorer::with_overlay(&lexicon).unwrap();
+    let mut native = Duration::MAX;
+    let mut wasm = Duration::MAX;
+    let mut ratios = Vec::with_capacity(ROUNDS);
+    let mut differ = 0;
+    for _ in 0..ROUNDS {
+        let (native_scores, native_round) = timed(|| {
+            texts
+                .iter()
+                .map(|t| native_scorer.score(t))
+                .collect::<Vec<_>>()
+        });
+        let (wasm_scores, wasm_round) = timed(|| {
+            comments
+                .chunks(BATCH)
+                .flat_map(|batch| scorer.score("bench", &settings, batch).unwrap())
+                .collect::<Vec<_>>()
+        });
+        differ = native_scores
+            .iter()
+            .zip(&wasm_scores)
+            .filter(|(a, b)| (*a - *b).abs() > 1e-9)
+            .count();
+        native = native.min(native_round);
+        wasm = wasm.min(wasm_round);
+        ratios.push(wasm_round.as_secs_f64() / native_round.as_secs_f64());
+    }
+    ratios.sort_by(f64::total_cmp);
     let rate = |d: Duration| COMMENTS as f64 / d.as_secs_f64();
     println!(
-        "throughput on {COMMENTS} comments: native {:.0}/s, wasm {:.0}/s in calls of {BATCH}; wasm takes {:.2}x native's time; {differ} scores differ",
+        "throughput on {COMMENTS} comments, best of {ROUNDS} rounds: native {:.0}/s, wasm {:.0}/s in calls of {BATCH}; wasm takes {:.2}x native's time (median round {:.2}x, range {:.2}-{:.2}x); {differ} scores differ",
         rate(native),
         rate(wasm),
-        wasm.as_secs_f64() / native.as_secs_f64()
+        wasm.as_secs_f64() / native.as_secs_f64(),
+        ratios[ROUNDS / 2],
+        ratios[0],
+        ratios[ROUNDS - 1],
     );
 
     let one = &comments[..1];

@@ -56,6 +56,20 @@ fn main() {
     )
     .unwrap();
 
+    // The first words of multi-word terms: the scorer tries phrases only at these words.
+    let phrase_starts: std::collections::BTreeSet<&str> = terms
+        .keys()
+        .filter_map(|t| t.split_once(' ').map(|(first, _)| first))
+        .collect();
+    table.push_str(
+        "/// The first word of every multi-word built-in term, sorted.\n\
+         static BUILT_IN_PHRASE_STARTS: &[&str] = &[\n",
+    );
+    for first in phrase_starts {
+        writeln!(table, "    {first:?},").unwrap();
+    }
+    table.push_str("];\n");
+
     let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     std::fs::write(Path::new(&out_dir).join("built_in_lexicon.rs"), table)
         .expect("write the generated lexicon");

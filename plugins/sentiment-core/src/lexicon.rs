@@ -6,7 +6,7 @@
 //! by hashtrack's own terms: see `LEXICON-SOURCES.md`. Knows nothing of sentences: which
 //! neighbour modifies which word is `lib.rs`'s business.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::entry::{self, EntryProblem};
 
@@ -34,6 +34,8 @@ pub struct Lexicon {
     /// import for the component, and overlays are small.
     overlay: BTreeMap<String, f64>,
     overlay_max_words: usize,
+    /// The first words of the overlay's multi-word terms.
+    overlay_phrase_starts: BTreeSet<String>,
 }
 
 impl Lexicon {
@@ -48,6 +50,9 @@ impl Lexicon {
             })?;
             if let Some((term, score)) = entry {
                 lexicon.overlay_max_words = lexicon.overlay_max_words.max(term.split(' ').count());
+                if let Some((first, _)) = term.split_once(' ') {
+                    lexicon.overlay_phrase_starts.insert(first.to_string());
+                }
                 lexicon.overlay.insert(term, score);
             }
         }
@@ -57,6 +62,13 @@ impl Lexicon {
     /// The most words any term (built-in or overlay) has.
     pub fn max_phrase_words(&self) -> usize {
         BUILT_IN_MAX_WORDS.max(self.overlay_max_words)
+    }
+
+    /// Whether some multi-word term starts with `word`: phrases are looked up only there,
+    /// which spares most words a look-up per possible phrase length.
+    pub fn may_start_phrase(&self, word: &str) -> bool {
+        BUILT_IN_PHRASE_STARTS.binary_search(&word).is_ok()
+            || self.overlay_phrase_starts.contains(word)
     }
 
     /// The overlay's score of an exact, normalised term.
@@ -76,9 +88,9 @@ impl Lexicon {
         if word.chars().count() < 4 || !word.chars().all(|c| c.is_alphabetic() || c == '\'') {
             return None;
         }
-        base_forms(word)
-            .into_iter()
-            .find_map(|base| self.exact(&base.form).map(|score| score * base.factor))
+        find_base_form(word, |form, factor| {
+            self.exact(form).map(|score| score * factor)
+        })
     }
 }
 
@@ -89,51 +101,54 @@ fn built_in(term: &str) -> Option<f64> {
         .map(|index| f64::from(BUILT_IN[index].1))
 }
 
-/// A form a word may derive from, and how the derivation changes its sentiment.
-#[derive(Debug, PartialEq)]
-struct BaseForm {
-    form: String,
-    factor: f64,
-}
-
 /// How much of a base word's sentiment a derived opposite keeps ("unfunny" from "funny"):
 /// the same scalar VADER uses for a negated word.
 const NEGATED_DERIVATION: f64 = -0.74;
 
-/// Candidate base forms of `word`, most plausible first.
-fn base_forms(word: &str) -> Vec<BaseForm> {
-    let mut forms = Vec::new();
-    let mut same = |form: String| forms.push(BaseForm { form, factor: 1.0 });
-    unstretched(word).for_each(&mut same);
+/// Offers `found` the candidate base forms of `word`, most plausible first, each with how the
+/// derivation changes its sentiment, and returns its first answer. Forms are slices of the
+/// word or built in one reused buffer: this runs for most words of most comments, and inside
+/// a wasm guest every allocation is dear.
+fn find_base_form(word: &str, mut found: impl FnMut(&str, f64) -> Option<f64>) -> Option<f64> {
+    for form in unstretched(word) {
+        if let Some(score) = found(&form, 1.0) {
+            return Some(score);
+        }
+    }
     let stem_word = word.strip_suffix("'s").unwrap_or(word);
     if stem_word != word {
-        same(stem_word.to_string());
+        if let Some(score) = found(stem_word, 1.0) {
+            return Some(score);
+        }
     }
+    let mut form = String::new();
     for (suffix, replacements) in SUFFIXES {
-        if let Some(stem) = stem_word.strip_suffix(suffix).filter(|s| s.len() >= 3) {
-            for replacement in *replacements {
-                same(format!("{stem}{replacement}"));
-            }
-            if let Some(undoubled) = undouble_final_consonant(stem) {
-                same(undoubled);
+        let Some(stem) = stem_word.strip_suffix(suffix).filter(|s| s.len() >= 3) else {
+            continue;
+        };
+        for replacement in *replacements {
+            form.clear();
+            form.push_str(stem);
+            form.push_str(replacement);
+            if let Some(score) = found(&form, 1.0) {
+                return Some(score);
             }
         }
-    }
-    for prefix in NEGATING_PREFIXES {
-        if let Some(base) = stem_word.strip_prefix(prefix).filter(|b| b.len() >= 3) {
-            forms.push(BaseForm {
-                form: base.to_string(),
-                factor: NEGATED_DERIVATION,
-            });
+        if let Some(score) = undouble_final_consonant(stem).and_then(|u| found(u, 1.0)) {
+            return Some(score);
         }
     }
-    if let Some(base) = stem_word.strip_suffix("less").filter(|b| b.len() >= 3) {
-        forms.push(BaseForm {
-            form: base.to_string(),
-            factor: NEGATED_DERIVATION,
-        });
+    let negated_bases = NEGATING_PREFIXES
+        .iter()
+        .filter_map(|prefix| stem_word.strip_prefix(prefix))
+        .chain(stem_word.strip_suffix("less"))
+        .filter(|base| base.len() >= 3);
+    for base in negated_bases {
+        if let Some(score) = found(base, NEGATED_DERIVATION) {
+            return Some(score);
+        }
     }
-    forms
+    None
 }
 
 /// English inflectional and common derivational suffixes, each with the endings that may
@@ -158,21 +173,36 @@ const SUFFIXES: &[(&str, &[&str])] = &[
 const NEGATING_PREFIXES: [&str; 2] = ["un", "non"];
 
 /// "stopp" → "stop": the doubled consonant before -ed/-ing/-er.
-fn undouble_final_consonant(stem: &str) -> Option<String> {
+fn undouble_final_consonant(stem: &str) -> Option<&str> {
     let mut chars = stem.chars().rev();
     let (last, before) = (chars.next()?, chars.next()?);
-    (last == before && !"aeiouls".contains(last))
-        .then(|| stem[..stem.len() - last.len_utf8()].to_string())
+    (last == before && !"aeiouls".contains(last)).then(|| &stem[..stem.len() - last.len_utf8()])
 }
 
 /// "sooo" as "soo", then "so": a word with a letter held for three or more, with the run cut
 /// to two and then to one (none for a word without such a run).
 pub fn unstretched(word: &str) -> impl Iterator<Item = String> {
-    let stretched = squeeze_runs(word, 2) != word;
+    let stretched = has_run_of_three(word);
     [2, 1]
         .into_iter()
         .filter(move |_| stretched)
         .map(move |keep| squeeze_runs(word, keep))
+}
+
+/// Whether one character is repeated three or more times in a row ("sooo"); checked
+/// before `squeeze_runs`, since most words are not stretched and need no copy.
+fn has_run_of_three(word: &str) -> bool {
+    let mut chars = word.chars();
+    let (Some(mut before), Some(mut last)) = (chars.next(), chars.next()) else {
+        return false;
+    };
+    for c in chars {
+        if c == last && c == before {
+            return true;
+        }
+        (before, last) = (last, c);
+    }
+    false
 }
 
 /// Shortens every run of one repeated character to at most `keep` characters.
@@ -208,6 +238,24 @@ mod tests {
         let built_in_good = Lexicon::default().exact("good").unwrap();
         assert!((built_in_good - 1.9).abs() < 1e-6, "{built_in_good}");
         assert_eq!(lexicon.max_phrase_words(), BUILT_IN_MAX_WORDS.max(2));
+        assert!(lexicon.may_start_phrase("glow"));
+        assert!(!Lexicon::default().may_start_phrase("glow"));
+    }
+
+    #[test]
+    fn every_built_in_phrase_starts_at_a_listed_word() {
+        let lexicon = Lexicon::default();
+        let phrases: Vec<&str> = BUILT_IN
+            .iter()
+            .map(|(t, _)| *t)
+            .filter(|t| t.contains(' '))
+            .collect();
+        assert!(phrases.len() > 100, "{}", phrases.len());
+        for phrase in phrases {
+            let first = phrase.split(' ').next().unwrap();
+            assert!(lexicon.may_start_phrase(first), "{phrase:?}");
+        }
+        assert!(!lexicon.may_start_phrase("serum"));
     }
 
     #[test]
@@ -255,6 +303,8 @@ mod tests {
     fn squeezes_and_undoubles() {
         assert_eq!(squeeze_runs("sooo goood", 2), "soo good");
         assert_eq!(squeeze_runs("sooo goood", 1), "so god");
+        assert!(has_run_of_three("sooo") && has_run_of_three("yesss"));
+        assert!(!has_run_of_three("good") && !has_run_of_three("aa") && !has_run_of_three(""));
         assert_eq!(undouble_final_consonant("stopp").as_deref(), Some("stop"));
         assert_eq!(undouble_final_consonant("fall"), None);
     }

@@ -151,8 +151,12 @@ impl Scorer {
         let mut merged = Vec::with_capacity(tokens.len());
         let mut start = 0;
         while start < tokens.len() {
+            let first = tokens[start].text.as_str();
+            let may_start =
+                self.lexicon.may_start_phrase(first) || modifiers::may_start_phrase(first);
             let longest = (2..=max_words.min(tokens.len() - start))
                 .rev()
+                .filter(|_| may_start)
                 .find_map(|words| Some((words, self.phrase_at(&tokens[start..start + words])?)));
             match longest {
                 Some((words, phrase)) => {

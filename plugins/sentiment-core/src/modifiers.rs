@@ -79,3 +79,64 @@ pub fn modifier(term: &str) -> Option<Modifier> {
 
 /// The most words a modifier phrase has ("could have been").
 pub const MAX_PHRASE_WORDS: usize = 3;
+
+/// The first words of the multi-word terms `modifier` knows; a test keeps the two in step.
+const PHRASE_STARTS: &[&str] = &[
+    "a",
+    "could",
+    "could've",
+    "for",
+    "i",
+    "i'm",
+    "im",
+    "just",
+    "kind",
+    "low",
+    "no",
+    "pretty",
+    "should",
+    "should've",
+    "sort",
+    "straight",
+    "would",
+    "would've",
+];
+
+/// Whether a modifier phrase may start with `word` (see `Lexicon::may_start_phrase`).
+pub fn may_start_phrase(word: &str) -> bool {
+    PHRASE_STARTS.contains(&word)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    /// Reads the phrases out of `modifier`'s source (every quoted term with a space that
+    /// `modifier` knows), so that a phrase added there without its first word in
+    /// `PHRASE_STARTS` fails here instead of silently never matching.
+    #[test]
+    fn phrase_starts_are_the_first_words_of_the_phrases() {
+        let source = include_str!("modifiers.rs");
+        let body = &source[source.find("pub fn modifier").unwrap()
+            ..source.find("pub const MAX_PHRASE_WORDS").unwrap()];
+        let phrases: Vec<&str> = body
+            .split('"')
+            .skip(1)
+            .step_by(2)
+            .filter(|literal| literal.contains(' ') && modifier(literal).is_some())
+            .collect();
+        assert!(phrases.len() >= 20, "{phrases:?}");
+        assert!(
+            phrases
+                .iter()
+                .all(|p| p.split(' ').count() <= MAX_PHRASE_WORDS)
+        );
+        let derived: BTreeSet<&str> = phrases
+            .iter()
+            .map(|p| p.split(' ').next().unwrap())
+            .collect();
+        let listed: BTreeSet<&str> = PHRASE_STARTS.iter().copied().collect();
+        assert_eq!(derived, listed);
+    }
+}

@@ -162,13 +162,19 @@ fn is_clause_break(c: char) -> bool {
 }
 
 fn normalise(text: &str) -> String {
-    text.to_lowercase().replace('\u{2019}', "'")
+    let lower = text.to_lowercase();
+    // Most words have no curly apostrophe: spare them a second allocation.
+    if lower.contains('\u{2019}') {
+        lower.replace('\u{2019}', "'")
+    } else {
+        lower
+    }
 }
 
 /// Two or more letters, all capitals: emphasis, not an acronym-sized "I" or "A".
 fn is_shouting(word: &str) -> bool {
-    let letters: Vec<char> = word.chars().filter(|c| c.is_alphabetic()).collect();
-    letters.len() >= 2 && letters.iter().all(|c| c.is_uppercase())
+    let mut letters = word.chars().filter(|c| c.is_alphabetic());
+    letters.clone().nth(1).is_some() && letters.all(char::is_uppercase)
 }
 
 const ZERO_WIDTH_JOINER: char = '\u{200D}';
