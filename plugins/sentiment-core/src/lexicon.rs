@@ -116,10 +116,10 @@ fn find_base_form(word: &str, mut found: impl FnMut(&str, f64) -> Option<f64>) -
         }
     }
     let stem_word = word.strip_suffix("'s").unwrap_or(word);
-    if stem_word != word {
-        if let Some(score) = found(stem_word, 1.0) {
-            return Some(score);
-        }
+    if stem_word != word
+        && let Some(score) = found(stem_word, 1.0)
+    {
+        return Some(score);
     }
     let mut form = String::new();
     for (suffix, replacements) in SUFFIXES {
@@ -305,7 +305,7 @@ mod tests {
         assert_eq!(squeeze_runs("sooo goood", 1), "so god");
         assert!(has_run_of_three("sooo") && has_run_of_three("yesss"));
         assert!(!has_run_of_three("good") && !has_run_of_three("aa") && !has_run_of_three(""));
-        assert_eq!(undouble_final_consonant("stopp").as_deref(), Some("stop"));
+        assert_eq!(undouble_final_consonant("stopp"), Some("stop"));
         assert_eq!(undouble_final_consonant("fall"), None);
     }
 }
