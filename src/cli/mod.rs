@@ -4,6 +4,8 @@
 mod demo;
 mod evaluate;
 mod plugin;
+mod plugin_build;
+mod plugin_new;
 mod report;
 mod run;
 mod simulate;

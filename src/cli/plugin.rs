@@ -1,4 +1,5 @@
-//! `hashtrack plugin check|test|eval`: the plugin author's kit. Everything runs under the
+//! `hashtrack plugin check|test|fixtures|eval`: the plugin author's kit (`new` and `build` are
+//! `plugin_new` and `plugin_build`). Everything runs under the
 //! same host, sandbox and limits as production.
 
 use std::path::{Path, PathBuf};
@@ -16,7 +17,11 @@ use hashtrack::plugin::{
 };
 use hashtrack::sentiment_eval::{Polarity, evaluate, parse_labelled, predicted_polarity, worst};
 
+use hashtrack::pipeline::LoadedPlugins;
+
+use super::plugin_build::build_project;
 use super::plugin_host;
+use super::plugin_new::{Language, WorldChoice, new_project, read_manifest};
 
 /// Comments per call when evaluating a labelled file: well inside the default fuel and time.
 const EVAL_BATCH: usize = 500;
@@ -33,9 +38,35 @@ pub struct PluginArgs {
 enum PluginCommand {
     /// Show which world and WIT version a component implements, its imports and size, and
     /// whether this host would load it (exit 1 with the reason if not).
+    ///
+    /// Without FILE: load every campaign's plugins from the config and run each plugin's
+    /// check-settings on the campaign's settings, as `run` does before spending (exit 1 with
+    /// every problem). Nothing is fetched or stored.
     Check {
         /// The component (.wasm, or .wat text).
-        file: PathBuf,
+        file: Option<PathBuf>,
+        /// The campaign configuration to check instead of a component.
+        #[arg(long, value_name = "FILE", conflicts_with = "file")]
+        config: Option<PathBuf>,
+    },
+    /// Start a plugin project in DIR (created; must be new or empty): the source, the WIT,
+    /// a README and a fixture.json that passes `plugin test` as generated. Rust scorers get a
+    /// copy of the default scorer's library to build on.
+    New {
+        dir: PathBuf,
+        #[arg(long, value_enum)]
+        world: WorldChoice,
+        #[arg(long = "lang", value_enum)]
+        language: Language,
+    },
+    /// Build a `plugin new` project into DIR/target/NAME.wasm, whatever its language, and
+    /// print that path on the last line. Build tools are installed on first use into
+    /// $HASHTRACK_PLUGIN_TOOLS (default ~/.cache/hashtrack/plugin-tools): the wasm32-wasip2
+    /// target (rustup), componentize-py 0.25.1 (needs python3), componentize-js 0.23.0
+    /// (needs node and npm).
+    Build {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
     },
     /// Run a component once on fixture input under production limits and print its output,
     /// time, fuel, peak memory and log lines; the settings are checked first. Input: a JSON
@@ -130,10 +161,44 @@ impl PluginOptions {
 }
 
 pub fn plugin(args: PluginArgs) -> Result<ExitCode> {
+    match args.command {
+        PluginCommand::New {
+            dir,
+            world,
+            language,
+        } => {
+            let written = new_project(&dir, world, language)?;
+            println!("wrote {} files into {}:", written.len(), dir.display());
+            for file in written.iter().filter(|f| !f.starts_with("sentiment-core")) {
+                println!("  {}", file.display());
+            }
+            if written.iter().any(|f| f.starts_with("sentiment-core")) {
+                println!("  sentiment-core/ (the default scorer's library, to build on)");
+            }
+            println!(
+                "next: hashtrack plugin build {0} && hashtrack plugin test {0}/target/{1}.wasm --input {0}/fixture.json",
+                dir.display(),
+                read_manifest(&dir)?.name
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
+        PluginCommand::Build { dir } => {
+            let component = build_project(&dir)?;
+            println!("{}", component.display());
+            return Ok(ExitCode::SUCCESS);
+        }
+        _ => {}
+    }
     // No data directory here: compiled components are cached in the system's temp directory.
     let host = plugin_host(std::env::temp_dir().join("hashtrack-plugin-cache"))?;
     match args.command {
-        PluginCommand::Check { file } => check(&host, &file),
+        PluginCommand::New { .. } | PluginCommand::Build { .. } => unreachable!("handled above"),
+        PluginCommand::Check {
+            file: Some(file), ..
+        } => check(&host, &file),
+        PluginCommand::Check { file: None, config } => {
+            check_config(&host, &config.unwrap_or_else(|| "campaigns.toml".into()))
+        }
         PluginCommand::Test {
             plugin,
             input,
@@ -209,6 +274,33 @@ fn check(host: &PluginHost, file: &Path) -> Result<ExitCode> {
         }
         Err(reason) => {
             println!("REFUSED: {reason}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+/// Loads every campaign's plugins and checks their settings, as `run` does first.
+fn check_config(host: &PluginHost, path: &Path) -> Result<ExitCode> {
+    let config = hashtrack::config::Config::load(path)?;
+    let plugins = LoadedPlugins::load(&config, host);
+    match plugins.check(&config.campaigns) {
+        Ok(()) => {
+            println!(
+                "OK: {} campaigns in {}: every plugin loaded and accepted its settings",
+                config.campaigns.len(),
+                path.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(problems) => {
+            for problem in &problems {
+                println!("PROBLEM: {problem}");
+            }
+            println!(
+                "{} problem(s) in {}: `run` would stop before spending",
+                problems.len(),
+                path.display()
+            );
             Ok(ExitCode::FAILURE)
         }
     }

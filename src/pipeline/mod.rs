@@ -7,15 +7,16 @@
 //!
 //! Modules: `collect` (requests, the comment-page plan), `fetch` (store first, budgets, stop
 //! switch), `metrics` (pure: totals, growth estimate, sentiment summaries), `clock` (what "now"
-//! is), `progress` (for people watching a run).
+//! is), `plugins` (every campaign's plugins, checked before spending), `progress` (for people
+//! watching a run).
 
 mod clock;
 pub mod collect;
 mod fetch;
 pub mod metrics;
+mod plugins;
 mod progress;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, NaiveDate};
@@ -24,16 +25,18 @@ use serde::Serialize;
 
 use crate::api::ApiClient;
 use crate::api::ApiRequest;
-use crate::config::{CampaignConfig, Config, PluginConfig};
+use crate::config::{CampaignConfig, Config};
 use crate::domain::{
     AlertsOutcome, Comment, CreatorStats, DayFacts, DayMetrics, SentimentOutcome, SentimentSummary,
     TrackedVideo,
 };
-use crate::plugin::{AlertRules, PluginHost, PluginLimits, PluginSource, SentimentScorer};
+use crate::plugin::{PluginHost, PluginSource};
 use crate::store::{Store, StoreError};
 
 pub use clock::Clock;
 pub use fetch::{Budgets, FetchError, Fetcher, RunContext, StopSwitch};
+pub use plugins::LoadedPlugins;
+use plugins::{CampaignPlugins, source};
 pub use progress::{ProgressSnapshot, RunProgress};
 
 /// How many earlier days alert rules see.
@@ -89,17 +92,11 @@ pub struct RunSummary {
     pub api_unreachable: bool,
 }
 
-/// A campaign's loaded plugins, or why they could not be loaded.
-struct CampaignPlugins {
-    sentiment: Result<Arc<SentimentScorer>, String>,
-    alerts: Result<Arc<AlertRules>, String>,
-}
-
 pub struct Pipeline {
     config: Arc<Config>,
     store: Arc<Store>,
     api: Option<Arc<ApiClient>>,
-    plugins: HashMap<String, Arc<CampaignPlugins>>,
+    plugins: LoadedPlugins,
     clock: Clock,
     shutdown: StopSwitch,
     progress: Arc<RunProgress>,
@@ -113,26 +110,7 @@ impl Pipeline {
         host: &PluginHost,
         api: Option<ApiClient>,
     ) -> Pipeline {
-        let mut plugins = HashMap::new();
-        for campaign in &config.campaigns {
-            let loaded = CampaignPlugins {
-                sentiment: host
-                    .load_sentiment(
-                        &source(&campaign.sentiment, PluginSource::BuiltinSentiment),
-                        limits(&campaign.sentiment),
-                    )
-                    .map(Arc::new)
-                    .map_err(|e| e.to_string()),
-                alerts: host
-                    .load_alerts(
-                        &source(&campaign.alerts, PluginSource::BuiltinAlerts),
-                        limits(&campaign.alerts),
-                    )
-                    .map(Arc::new)
-                    .map_err(|e| e.to_string()),
-            };
-            plugins.insert(campaign.id.clone(), Arc::new(loaded));
-        }
+        let plugins = LoadedPlugins::load(&config, host);
         Pipeline {
             config,
             store,
@@ -187,7 +165,7 @@ impl Pipeline {
         let mut tasks = tokio::task::JoinSet::new();
         for campaign in campaigns {
             let job = CampaignDay {
-                plugins: self.plugins[&campaign.id].clone(),
+                plugins: self.plugins.of(&campaign.id),
                 campaign,
                 date,
                 time_zone: self.config.settings.time_zone,
@@ -217,40 +195,9 @@ impl Pipeline {
     /// accept their settings (each plugin's own `check-settings`): a misspelt setting is a
     /// configuration error, not a day of "rules unavailable".
     pub fn check_plugins(&self, only: &[String]) -> Result<(), PipelineError> {
-        let mut problems = Vec::new();
-        for campaign in self.select(only)? {
-            let plugins = &self.plugins[&campaign.id];
-            let checked = [
-                (
-                    "sentiment",
-                    plugins
-                        .sentiment
-                        .as_ref()
-                        .map_err(Clone::clone)
-                        .and_then(|p| {
-                            p.check_settings(&campaign.id, &campaign.sentiment.settings)
-                                .map_err(|e| e.to_string())
-                        }),
-                ),
-                (
-                    "alerts",
-                    plugins.alerts.as_ref().map_err(Clone::clone).and_then(|p| {
-                        p.check_settings(&campaign.id, &campaign.alerts.settings)
-                            .map_err(|e| e.to_string())
-                    }),
-                ),
-            ];
-            for (kind, result) in checked {
-                if let Err(e) = result {
-                    problems.push(format!("campaign '{}', {kind}: {e}", campaign.id));
-                }
-            }
-        }
-        if problems.is_empty() {
-            Ok(())
-        } else {
-            Err(PipelineError::PluginsNotReady(problems))
-        }
+        self.plugins
+            .check(&self.select(only)?)
+            .map_err(PipelineError::PluginsNotReady)
     }
 
     fn requests_sent(&self) -> u64 {
@@ -270,24 +217,6 @@ impl Pipeline {
             })
             .collect()
     }
-}
-
-fn source(config: &PluginConfig, builtin: PluginSource) -> PluginSource {
-    config.wasm_file.clone().map_or(builtin, PluginSource::File)
-}
-
-fn limits(config: &PluginConfig) -> PluginLimits {
-    let mut limits = PluginLimits::default();
-    if let Some(mib) = config.memory_mib {
-        limits.memory_bytes = mib as usize * 1024 * 1024;
-    }
-    if let Some(fuel) = config.fuel {
-        limits.fuel = fuel;
-    }
-    if let Some(ms) = config.timeout_ms {
-        limits.timeout = std::time::Duration::from_millis(ms);
-    }
-    limits
 }
 
 /// One campaign on one date: the unit of work, stored (and flushed) when it ends.

@@ -1,0 +1,102 @@
+//! Every campaign's plugins, loaded once per process, and the check that they accept their
+//! settings before anything is spent (`run`, `rescore` and `plugin check --config`).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::config::{CampaignConfig, Config, PluginConfig};
+use crate::plugin::{AlertRules, PluginHost, PluginLimits, PluginSource, SentimentScorer};
+
+/// A campaign's loaded plugins, or why they could not be loaded.
+pub(crate) struct CampaignPlugins {
+    pub(crate) sentiment: Result<Arc<SentimentScorer>, String>,
+    pub(crate) alerts: Result<Arc<AlertRules>, String>,
+}
+
+/// The plugins of every configured campaign.
+pub struct LoadedPlugins {
+    by_campaign: HashMap<String, Arc<CampaignPlugins>>,
+}
+
+impl LoadedPlugins {
+    /// Loads each campaign's plugins; one that cannot be loaded is kept as its reason.
+    pub fn load(config: &Config, host: &PluginHost) -> LoadedPlugins {
+        let by_campaign = config
+            .campaigns
+            .iter()
+            .map(|campaign| {
+                let loaded = CampaignPlugins {
+                    sentiment: host
+                        .load_sentiment(
+                            &source(&campaign.sentiment, PluginSource::BuiltinSentiment),
+                            limits(&campaign.sentiment),
+                        )
+                        .map(Arc::new)
+                        .map_err(|e| e.to_string()),
+                    alerts: host
+                        .load_alerts(
+                            &source(&campaign.alerts, PluginSource::BuiltinAlerts),
+                            limits(&campaign.alerts),
+                        )
+                        .map(Arc::new)
+                        .map_err(|e| e.to_string()),
+                };
+                (campaign.id.clone(), Arc::new(loaded))
+            })
+            .collect();
+        LoadedPlugins { by_campaign }
+    }
+
+    pub(crate) fn of(&self, campaign_id: &str) -> Arc<CampaignPlugins> {
+        self.by_campaign[campaign_id].clone()
+    }
+
+    /// Every problem of these campaigns' plugins, one line each naming the campaign and the
+    /// plugin: not loaded, or settings refused by the plugin's own `check-settings`.
+    pub fn check(&self, campaigns: &[CampaignConfig]) -> Result<(), Vec<String>> {
+        let mut problems = Vec::new();
+        for campaign in campaigns {
+            let plugins = &self.by_campaign[&campaign.id];
+            let sentiment = plugins
+                .sentiment
+                .as_ref()
+                .map_err(Clone::clone)
+                .and_then(|p| {
+                    p.check_settings(&campaign.id, &campaign.sentiment.settings)
+                        .map_err(|e| e.to_string())
+                });
+            let alerts = plugins.alerts.as_ref().map_err(Clone::clone).and_then(|p| {
+                p.check_settings(&campaign.id, &campaign.alerts.settings)
+                    .map_err(|e| e.to_string())
+            });
+            for (kind, result) in [("sentiment", sentiment), ("alerts", alerts)] {
+                if let Err(e) = result {
+                    problems.push(format!("campaign '{}', {kind}: {e}", campaign.id));
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems)
+        }
+    }
+}
+
+pub(crate) fn source(config: &PluginConfig, builtin: PluginSource) -> PluginSource {
+    config.wasm_file.clone().map_or(builtin, PluginSource::File)
+}
+
+fn limits(config: &PluginConfig) -> PluginLimits {
+    let mut limits = PluginLimits::default();
+    if let Some(mib) = config.memory_mib {
+        limits.memory_bytes = mib as usize * 1024 * 1024;
+    }
+    if let Some(fuel) = config.fuel {
+        limits.fuel = fuel;
+    }
+    if let Some(ms) = config.timeout_ms {
+        limits.timeout = std::time::Duration::from_millis(ms);
+    }
+    limits
+}
