@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    restore_default_sigpipe();
     let args = match cli::Cli::try_parse() {
         Ok(args) => args,
         // Help and --version print and exit 0; a usage error exits 1, never 2, which means
@@ -38,5 +39,16 @@ fn main() -> ExitCode {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// `hashtrack report | head` should end quietly, as other command-line tools do, not panic
+/// on a closed pipe: Rust ignores SIGPIPE by default, so restore the default action. The
+/// store is written crash-safe, so a run ended this way loses nothing.
+fn restore_default_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called first thing in main, before any other thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }

@@ -68,11 +68,12 @@ enum PluginCommand {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
-    /// Run a component once on fixture input under production limits and print its output,
-    /// time, fuel, peak memory and log lines; the settings are checked first. Input: a JSON
-    /// array of comments ({"id","text","likes","created_at"}) for a sentiment scorer, or {"today": {...}, "history": [...]}
-    /// of day facts for alert rules. Exit 1 when the call fails or the output differs from
-    /// --expect.
+    /// Run a component once on fixture input under production limits: its output on stdout
+    /// (one line per score or alert), then its time, fuel, peak memory and log lines on
+    /// stderr; the settings are checked first. Input: a JSON array of comments
+    /// ({"id","text","likes","created_at"}) for a sentiment scorer, or
+    /// {"today": {...}, "history": [...]} of day facts for alert rules. Exit 1 when the call
+    /// fails or the output differs from --expect (a file saved from stdout).
     Test {
         /// The component (.wasm, or .wat text), or `builtin` for the built-in plugin of the
         /// input's kind (comments: the scorer; days: the alert rules).
@@ -561,8 +562,10 @@ fn polarity(score: f64) -> &'static str {
     }
 }
 
+/// On stderr, so that stdout holds only the result: `plugin test ... > expected.txt` saves
+/// what `--expect` compares.
 fn print_call_report(report: &CallReport) {
-    println!(
+    eprintln!(
         "time {:.1} ms, fuel {}, peak memory {:.1} MiB",
         report.duration.as_secs_f64() * 1e3,
         report.fuel_used.map_or_else(
@@ -572,7 +575,7 @@ fn print_call_report(report: &CallReport) {
         report.peak_memory_bytes as f64 / (1024.0 * 1024.0)
     );
     for line in &report.log_lines {
-        println!("log: {line}");
+        eprintln!("log: {line}");
     }
 }
 

@@ -240,12 +240,27 @@ pub fn write_config(
     .write(dir)
 }
 
-/// The `hashtrack` binary, with the shared plugin cache and no inherited log filter.
+/// The `hashtrack` binary, with the shared plugin cache, the shared plugin build tools and
+/// no inherited log filter.
 pub fn hashtrack() -> std::process::Command {
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_hashtrack"));
-    cmd.env_remove("RUST_LOG")
-        .env("HASHTRACK_PLUGIN_CACHE", plugin_cache());
+    cmd.env_remove("RUST_LOG").envs(kit_env());
     cmd
+}
+
+/// What `plugin build` needs in tests: the tools directory `build-examples.sh` also installs
+/// into (`target/plugin-tools`), one cargo target directory for every Rust plugin project
+/// (wit-bindgen is compiled once), and the shared plugin cache.
+pub fn kit_env() -> [(&'static str, PathBuf); 3] {
+    let target_tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let target = target_tmp
+        .parent()
+        .expect("CARGO_TARGET_TMPDIR is target/tmp");
+    [
+        ("HASHTRACK_PLUGIN_CACHE", plugin_cache()),
+        ("HASHTRACK_PLUGIN_TOOLS", target.join("plugin-tools")),
+        ("CARGO_TARGET_DIR", target_tmp.join("plugin-projects")),
+    ]
 }
 
 /// Runs `hashtrack ARGS` with `key` as the API key: exit code, stdout, stderr.
