@@ -147,17 +147,7 @@ impl PluginOptions {
     }
 
     fn limits(&self) -> PluginLimits {
-        let mut limits = PluginLimits::default();
-        if let Some(mib) = self.memory_mib {
-            limits.memory_bytes = mib as usize * 1024 * 1024;
-        }
-        if let Some(fuel) = self.fuel {
-            limits.fuel = fuel;
-        }
-        if let Some(ms) = self.timeout_ms {
-            limits.timeout = std::time::Duration::from_millis(ms);
-        }
-        limits
+        PluginLimits::with_overrides(self.memory_mib, self.fuel, self.timeout_ms)
     }
 }
 

@@ -88,15 +88,5 @@ pub(crate) fn source(config: &PluginConfig, builtin: PluginSource) -> PluginSour
 }
 
 fn limits(config: &PluginConfig) -> PluginLimits {
-    let mut limits = PluginLimits::default();
-    if let Some(mib) = config.memory_mib {
-        limits.memory_bytes = mib as usize * 1024 * 1024;
-    }
-    if let Some(fuel) = config.fuel {
-        limits.fuel = fuel;
-    }
-    if let Some(ms) = config.timeout_ms {
-        limits.timeout = std::time::Duration::from_millis(ms);
-    }
-    limits
+    PluginLimits::with_overrides(config.memory_mib, config.fuel, config.timeout_ms)
 }

@@ -56,6 +56,25 @@ impl Default for PluginLimits {
     }
 }
 
+impl PluginLimits {
+    /// The defaults with a campaign's (or a command line's) overrides: memory in MiB, fuel,
+    /// time in milliseconds.
+    pub fn with_overrides(
+        memory_mib: Option<u32>,
+        fuel: Option<u64>,
+        timeout_ms: Option<u64>,
+    ) -> PluginLimits {
+        let defaults = PluginLimits::default();
+        PluginLimits {
+            memory_bytes: memory_mib
+                .map_or(defaults.memory_bytes, |mib| mib as usize * 1024 * 1024),
+            fuel: fuel.unwrap_or(defaults.fuel),
+            timeout: timeout_ms.map_or(defaults.timeout, Duration::from_millis),
+            ..defaults
+        }
+    }
+}
+
 /// Raised (as a trap) when a call asks for memory past its limit. A denied `memory.grow`
 /// would be more lenient, but guests rarely recover from it and the trap names the cause.
 #[derive(Debug)]
