@@ -4,6 +4,10 @@
 //! column where the file says something wrong). Does not read lexicon or plugin files' meaning:
 //! it only resolves their paths and reads `*-file` settings into text for the plugins.
 
+mod sinks;
+
+pub use sinks::{DEFAULT_COOLDOWN_DAYS, DeliveryMode, SinkConfig, SinkKind};
+use sinks::{RawSink, resolve_sink_names, resolve_sinks};
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::ops::Range;
@@ -54,6 +58,8 @@ pub struct Config {
     pub settings: GlobalSettings,
     pub clients: BTreeMap<String, ClientConfig>,
     pub campaigns: Vec<CampaignConfig>,
+    /// Where alerts go, by name.
+    pub sinks: BTreeMap<String, SinkConfig>,
 }
 
 /// Settings that apply to the whole run.
@@ -74,6 +80,8 @@ pub struct ClientConfig {
     pub id: String,
     pub name: String,
     pub daily_credit_budget: Option<u32>,
+    /// The sinks its campaigns' alerts go to (unless a campaign names its own).
+    pub sinks: Vec<String>,
 }
 
 /// One tracked campaign.
@@ -91,6 +99,8 @@ pub struct CampaignConfig {
     pub daily_credit_budget: Option<u32>,
     pub sentiment: PluginConfig,
     pub alerts: PluginConfig,
+    /// Sinks for this campaign's alerts instead of its client's (list the client's too to add).
+    pub sinks: Option<Vec<String>>,
 }
 
 /// Which plugin a campaign uses for one job, its limits and its per-brand settings.
@@ -127,6 +137,18 @@ impl Config {
     pub fn campaign(&self, id: &str) -> Option<&CampaignConfig> {
         self.campaigns.iter().find(|c| c.id == id)
     }
+
+    /// The sinks a campaign's alerts go to: its own list, else its client's.
+    pub fn sinks_for(&self, campaign: &CampaignConfig) -> Vec<&SinkConfig> {
+        let names = match &campaign.sinks {
+            Some(own) => own.as_slice(),
+            None => self
+                .clients
+                .get(&campaign.client)
+                .map_or(&[][..], |c| c.sinks.as_slice()),
+        };
+        names.iter().filter_map(|n| self.sinks.get(n)).collect()
+    }
 }
 
 /// Turns byte spans into `file:line:column` errors.
@@ -162,6 +184,8 @@ struct RawConfig {
     clients: BTreeMap<String, RawClient>,
     #[serde(default)]
     campaigns: Vec<RawCampaign>,
+    #[serde(default)]
+    sinks: BTreeMap<String, RawSink>,
 }
 
 #[derive(Deserialize, Default)]
@@ -181,6 +205,7 @@ struct RawSettings {
 struct RawClient {
     name: Option<String>,
     daily_credit_budget: Option<u32>,
+    sinks: Option<Spanned<Vec<String>>>,
 }
 
 #[derive(Deserialize)]
@@ -200,6 +225,7 @@ struct RawCampaign {
     sentiment: RawPlugin,
     #[serde(default)]
     alerts: RawPlugin,
+    sinks: Option<Spanned<Vec<String>>>,
 }
 
 fn default_videos() -> Spanned<u32> {
@@ -234,18 +260,18 @@ const WASM_MAGIC: &[u8] = b"\0asm";
 
 fn resolve(raw: RawConfig, at: &Locator) -> Result<Config, ConfigError> {
     let settings = resolve_settings(raw.settings, at)?;
-    let clients = raw
-        .clients
-        .into_iter()
-        .map(|(id, c)| {
-            let client = ClientConfig {
-                name: c.name.unwrap_or_else(|| id.clone()),
-                id: id.clone(),
-                daily_credit_budget: c.daily_credit_budget,
-            };
-            (id, client)
-        })
-        .collect::<BTreeMap<_, _>>();
+    let sinks = resolve_sinks(raw.sinks, at)?;
+    let mut clients = BTreeMap::new();
+    for (id, c) in raw.clients {
+        let owner = format!("client '{id}'");
+        let client = ClientConfig {
+            sinks: resolve_sink_names(c.sinks, &sinks, &owner, at)?.unwrap_or_default(),
+            name: c.name.unwrap_or_else(|| id.clone()),
+            id: id.clone(),
+            daily_credit_budget: c.daily_credit_budget,
+        };
+        clients.insert(id, client);
+    }
 
     let mut seen = HashSet::new();
     let mut campaigns = Vec::with_capacity(raw.campaigns.len());
@@ -295,6 +321,7 @@ fn resolve(raw: RawConfig, at: &Locator) -> Result<Config, ConfigError> {
             daily_credit_budget: c.daily_credit_budget,
             sentiment: resolve_plugin(c.sentiment, at)?,
             alerts: resolve_plugin(c.alerts, at)?,
+            sinks: resolve_sink_names(c.sinks, &sinks, &format!("campaign '{id}'"), at)?,
             client: c.client.into_inner(),
             id,
         });
@@ -310,6 +337,7 @@ fn resolve(raw: RawConfig, at: &Locator) -> Result<Config, ConfigError> {
         settings,
         clients,
         campaigns,
+        sinks,
     })
 }
 

@@ -6,6 +6,7 @@
 //! its truth; `scorecard` judges what the pipeline reported against that truth (`evaluate`);
 //! `sentiment_eval` measures scorers against human-labelled sentences.
 
+pub mod alerts;
 pub mod api;
 pub mod config;
 pub mod domain;

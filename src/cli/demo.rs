@@ -1,13 +1,15 @@
 //! `hashtrack demo`: the whole daily job for N simulated days against the built-in simulated
 //! API, then the 7- and 30-day reports. Needs no API key and no network.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
 use chrono::Days;
 
+use hashtrack::alerts::deliver::{DeliveryReport, deliver_pending};
+use hashtrack::config::{Config, SinkKind};
 use hashtrack::report::{ReportFormat, render};
 use hashtrack::sim::SimConfig;
 
@@ -45,6 +47,8 @@ pub async fn demo(args: DemoArgs) -> Result<ExitCode> {
         run.sim.base_url(),
         data_dir.display()
     );
+    let delivery_config = demo_delivery_config(&config, &data_dir);
+    let mut delivered = DeliveryReport::default();
     let bar = progress_bar(true, u64::from(args.days), "days");
     let mut credits = 0;
     let mut incomplete = Vec::new();
@@ -57,6 +61,10 @@ pub async fn demo(args: DemoArgs) -> Result<ExitCode> {
         {
             incomplete.push(describe_run(&summary));
         }
+        // As a daily cron run would: the day's alerts go out after its collection.
+        let report = deliver_pending(&run.store, &delivery_config).await?;
+        delivered.messages_sent += report.messages_sent;
+        delivered.alerts_sent += report.alerts_sent;
         bar.set_message(format!("{date}: {} credits", summary.credits_spent));
         bar.inc(1);
     }
@@ -72,6 +80,19 @@ pub async fn demo(args: DemoArgs) -> Result<ExitCode> {
     for text in &incomplete {
         eprint!("{text}");
     }
+    for sink in delivery_config.sinks.values() {
+        if let SinkKind::File { dir } = &sink.kind {
+            eprintln!(
+                "alerts: {} message(s) ({} alert(s)) delivered to the sink '{}', one JSON file each in {} \
+                 (`hashtrack alerts --data-dir {}` lists them)",
+                delivered.messages_sent,
+                delivered.alerts_sent,
+                sink.name,
+                dir.display(),
+                data_dir.display()
+            );
+        }
+    }
     let campaign_days = config.campaigns.len() as f64 * f64::from(args.days);
     eprintln!(
         "demo done in {:.1}s: {credits} credits over {} campaign-days ({:.1} per campaign-day), {} HTTP requests to the simulator. \
@@ -85,6 +106,20 @@ pub async fn demo(args: DemoArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The config the demo delivers with: its simulated alerts must never reach a real Slack
+/// channel or mailbox, so only `file` sinks are kept, writing into the demo's data directory.
+fn demo_delivery_config(config: &Config, data_dir: &Path) -> Config {
+    let mut demo = config.clone();
+    demo.sinks
+        .retain(|_, sink| matches!(sink.kind, SinkKind::File { .. }));
+    for (name, sink) in demo.sinks.iter_mut() {
+        sink.kind = SinkKind::File {
+            dir: data_dir.join("inbox").join(name),
+        };
+    }
+    demo
+}
+
 /// `./hashtrack-demo`, emptied if an earlier demo made it; refuses to touch anything else.
 fn fresh_demo_dir() -> Result<PathBuf> {
     let dir = PathBuf::from("hashtrack-demo");
@@ -95,10 +130,12 @@ fn fresh_demo_dir() -> Result<PathBuf> {
             dir.display()
         );
         // The plugin cache is kept: it only makes the next start faster.
-        let store = dir.join("store");
-        if store.exists() {
-            std::fs::remove_dir_all(&store)
-                .with_context(|| format!("cannot clear {}", store.display()))?;
+        for made in ["store", "inbox"] {
+            let made = dir.join(made);
+            if made.exists() {
+                std::fs::remove_dir_all(&made)
+                    .with_context(|| format!("cannot clear {}", made.display()))?;
+            }
         }
     }
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;

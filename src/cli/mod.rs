@@ -1,6 +1,7 @@
 //! Command definitions (clap) and the pieces the commands share: loading the config, opening
 //! the store, building the API client and the plugin host.
 
+mod alerts;
 mod demo;
 mod evaluate;
 mod plugin;
@@ -82,6 +83,11 @@ pub enum Command {
     Store(store::StoreArgs),
     /// The plugin author's kit: check a component, run it on fixtures, evaluate a scorer.
     Plugin(plugin::PluginArgs),
+    /// List stored alerts and where each stands with its sinks (sent, waiting to retry,
+    /// failed and why); `alerts send` delivers what is pending now.
+    Alerts(alerts::AlertsArgs),
+    /// Check alert sinks: `sinks test NAME` sends a test message.
+    Sinks(alerts::SinksArgs),
 }
 
 pub async fn dispatch(cli: Cli) -> Result<ExitCode> {
@@ -93,6 +99,8 @@ pub async fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Rescore(args) => run::rescore(args).await,
         Command::Evaluate(args) => evaluate::evaluate(args).await,
         Command::Store(args) => store::store(args),
+        Command::Alerts(args) => alerts::alerts(args).await,
+        Command::Sinks(args) => alerts::sinks(args).await,
         Command::Plugin(args) => tokio::task::spawn_blocking(move || plugin::plugin(args)).await?,
     }
 }

@@ -14,6 +14,7 @@ use hashtrack::api::{ApiClient, ApiKey, RetryPolicy};
 use hashtrack::config::Config;
 use hashtrack::pipeline::{CampaignRun, CampaignStatus, Pipeline, RunSummary, StopSwitch};
 
+use super::alerts::deliver_after_run;
 use super::{ConfigArgs, EXIT_INCOMPLETE, describe_run, open_pipeline, run_exit_code, today};
 
 #[derive(clap::Args)]
@@ -65,9 +66,11 @@ pub async fn run(args: RunArgs) -> Result<ExitCode> {
              The API answers with today's data whatever the date; pass --allow-other-date to \
              collect it for {date} anyway (marked \"collected on {today} for {date}\")."
         );
-        let (pipeline, _) = open_pipeline(Arc::new(config), &data_dir, None)?;
+        let config = Arc::new(config);
+        let (pipeline, store) = open_pipeline(config.clone(), &data_dir, None)?;
         pipeline.check_plugins(&args.campaigns)?;
         let summary = collect(&pipeline, date, &args.campaigns, rate, !args.json).await?;
+        deliver_after_run(&store, &config).await;
         return print_summary(&summary, args.json);
     }
     let key_env = config.settings.api_key_env.clone();
@@ -80,10 +83,15 @@ pub async fn run(args: RunArgs) -> Result<ExitCode> {
         ),
     };
     let api = api_client(&config, key, RetryPolicy::default())?;
-    let (pipeline, _) = open_pipeline(Arc::new(config), &data_dir, Some(api))?;
+    let config = Arc::new(config);
+    let (pipeline, store) = open_pipeline(config.clone(), &data_dir, Some(api))?;
     pipeline.check_plugins(&args.campaigns)?;
     let signalled = stop_on_signals(pipeline.stop_switch())?;
     let summary = collect(&pipeline, date, &args.campaigns, rate, !args.json).await?;
+    // After collection, and only if not stopped: a stopped run ends quickly.
+    if signalled.load(Ordering::SeqCst) == 0 {
+        deliver_after_run(&store, &config).await;
+    }
     let code = print_summary(&summary, args.json)?;
     Ok(match signalled.load(Ordering::SeqCst) {
         0 => code,
@@ -274,6 +282,7 @@ pub async fn rescore(args: RescoreArgs) -> Result<ExitCode> {
         }
         date = date.succ_opt().context("date out of range")?;
     }
+    deliver_after_run(&store, &config).await;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&summaries)?);
     } else if summaries.is_empty() {

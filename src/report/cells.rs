@@ -28,6 +28,20 @@ pub fn whole(x: f64) -> String {
     signed(x.round() as i64)
 }
 
+/// An estimate to two significant figures: `~450`, `~12,000`: no more precise than it is known.
+pub fn approx(x: f64) -> String {
+    format!("~{}", thousands(two_figures(x.max(0.0))))
+}
+
+/// `x` rounded to two significant figures.
+pub fn two_figures(x: f64) -> u64 {
+    if x < 1.0 {
+        return x.round() as u64;
+    }
+    let unit = 10f64.powi((x.log10().floor() as i32 - 1).max(0));
+    ((x / unit).round() * unit) as u64
+}
+
 /// `0.625` → `62.5%`.
 pub fn percent(ratio: f64) -> String {
     format!("{:.1}%", ratio * 100.0)

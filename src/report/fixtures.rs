@@ -31,6 +31,7 @@ pub fn campaign() -> CampaignConfig {
         daily_credit_budget: None,
         sentiment: plugin.clone(),
         alerts: plugin,
+        sinks: None,
     }
 }
 

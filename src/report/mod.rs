@@ -7,7 +7,7 @@
 //! a failed collection never reads as a zero.
 
 mod build;
-mod cells;
+pub(crate) mod cells;
 mod csv;
 #[cfg(test)]
 pub(crate) mod fixtures;

@@ -4,7 +4,9 @@
 
 use chrono::NaiveDate;
 
-use super::cells::{UNKNOWN, one_line, or_unknown, percent, score, thousands, usd, whole};
+use super::cells::{
+    UNKNOWN, approx, one_line, or_unknown, percent, score, thousands, two_figures, usd, whole,
+};
 use super::sparkline::sparkline;
 use super::{CampaignReport, DayStatus, MIN_COMMENTS_TO_JUDGE, ReportDay};
 use crate::domain::{AlertsOutcome, SentimentOutcome, Severity, VideoCountSource};
@@ -168,22 +170,9 @@ fn new_views(day: &ReportDay) -> (String, String) {
     (format!("{}{span}", approx(g.per_day)), evidence)
 }
 
-/// An estimate to two significant figures: `~450`, `~12,000`.
-fn approx(x: f64) -> String {
-    format!("~{}", thousands(two_figures(x.max(0.0))))
-}
-
 fn approx_signed(x: f64) -> String {
     let sign = if x < 0.0 { "-" } else { "" };
     format!("{sign}{}", thousands(two_figures(x.abs())))
-}
-
-fn two_figures(x: f64) -> u64 {
-    if x < 1.0 {
-        return x.round() as u64;
-    }
-    let unit = 10f64.powi((x.log10().floor() as i32 - 1).max(0));
-    ((x / unit).round() * unit) as u64
 }
 
 fn participation(lines: &mut Vec<String>, r: &CampaignReport) {

@@ -22,11 +22,14 @@
 mod mirror;
 
 use std::collections::HashMap;
+
+use sled::Transactional;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::alerts::outbox::{self, OutboxEntry};
 use crate::domain::{DayMetrics, VideoStats};
 
 pub use mirror::{DayMirror, DayReader};
@@ -109,6 +112,8 @@ pub struct Store {
     hashtag_ids: sled::Tree,
     comments: sled::Tree,
     comment_reads: sled::Tree,
+    /// Alerts and their deliveries (`crate::alerts::outbox`), by campaign/date/rule.
+    outbox: sled::Tree,
 }
 
 impl Store {
@@ -163,6 +168,7 @@ impl Store {
             hashtag_ids: tree("hashtag_ids")?,
             comments: tree("comments")?,
             comment_reads: tree("comment_reads")?,
+            outbox: tree("outbox")?,
             db,
             path,
         })
@@ -443,14 +449,69 @@ impl Store {
 
     /// Stores a computed day and flushes: the end of one unit of work. Its copy for readers
     /// during a run ([`DayMirror`]) follows.
+    ///
+    /// The day's alerts go into the outbox in the same transaction: a new alert gets its
+    /// record, one the day no longer raises is withdrawn, one already recorded is left as it
+    /// is (so a re-run never sends it twice).
     pub fn put_day(&self, day: &DayMetrics) -> Result<(), StoreError> {
-        self.put_json(
-            &self.days,
-            &format!("{}/{}", day.campaign_id, day.date),
-            day,
-        )?;
+        let key = format!("{}/{}", day.campaign_id, day.date);
+        let existing = self.outbox_of_day(&day.campaign_id, day.date)?;
+        let changes = outbox::reconcile(day, &existing, chrono::Utc::now().timestamp());
+        let day_bytes = serde_json::to_vec(day).expect("stored types always serialize");
+        let entries: Vec<(String, Vec<u8>)> = changes
+            .iter()
+            .map(|e| {
+                (
+                    e.key(),
+                    serde_json::to_vec(e).expect("stored types always serialize"),
+                )
+            })
+            .collect();
+        (&self.days, &self.outbox)
+            .transaction(|(days, outbox)| {
+                days.insert(key.as_bytes(), day_bytes.as_slice())?;
+                for (entry_key, bytes) in &entries {
+                    outbox.insert(entry_key.as_bytes(), bytes.as_slice())?;
+                }
+                Ok::<(), sled::transaction::ConflictableTransactionError<()>>(())
+            })
+            .map_err(|e| match e {
+                sled::transaction::TransactionError::Storage(e) => self.sled_err(e),
+                sled::transaction::TransactionError::Abort(()) => unreachable!("never aborted"),
+            })?;
         self.flush()?;
         DayMirror::beside(&self.path).put(day)
+    }
+
+    /// The outbox records of one campaign-day.
+    fn outbox_of_day(
+        &self,
+        campaign: &str,
+        date: NaiveDate,
+    ) -> Result<Vec<OutboxEntry>, StoreError> {
+        self.scan_outbox(&outbox::day_prefix(campaign, date))
+    }
+
+    /// Every outbox record, by campaign, date and rule.
+    pub fn outbox_entries(&self) -> Result<Vec<OutboxEntry>, StoreError> {
+        self.scan_outbox("")
+    }
+
+    fn scan_outbox(&self, prefix: &str) -> Result<Vec<OutboxEntry>, StoreError> {
+        self.outbox
+            .scan_prefix(prefix)
+            .map(|item| {
+                let (key, bytes) = item.map_err(|e| self.sled_err(e))?;
+                self.decode(&String::from_utf8_lossy(&key), &bytes)
+            })
+            .collect()
+    }
+
+    /// Records a delivery's progress, durably: a crash after a send and before this repeats
+    /// that one send at most (receivers can deduplicate on its id).
+    pub fn put_outbox_entry(&self, entry: &OutboxEntry) -> Result<(), StoreError> {
+        self.put_json(&self.outbox, &entry.key(), entry)?;
+        self.flush()
     }
 
     pub fn day(&self, campaign: &str, date: NaiveDate) -> Result<Option<DayMetrics>, StoreError> {

@@ -375,6 +375,8 @@ async fn budgets_are_never_exceeded() {
                 .sentiment_videos(5),
             campaign("b", &["budget3"]).sentiment_videos(5),
         ],
+        sinks: toml::Table::new(),
+        client_sinks: Vec::new(),
     }
     .write(dir.path());
     let setup = setup(&path, TEST_KEY);

@@ -3,6 +3,7 @@
 
 mod util;
 
+mod alert_delivery;
 mod cli;
 mod collector;
 mod credits;

@@ -193,6 +193,9 @@ pub struct ConfigFile {
     /// The client's `daily_credit_budget`.
     pub client_budget: Option<u32>,
     pub campaigns: Vec<Campaign>,
+    /// `[sinks.NAME]` tables, and the ones the client (`acme`) uses.
+    pub sinks: toml::Table,
+    pub client_sinks: Vec<String>,
 }
 
 impl ConfigFile {
@@ -210,11 +213,17 @@ impl ConfigFile {
         if let Some(budget) = self.client_budget {
             client.insert("daily_credit_budget".into(), i64::from(budget).into());
         }
+        if !self.client_sinks.is_empty() {
+            client.insert("sinks".into(), self.client_sinks.clone().into());
+        }
         let mut clients = toml::Table::new();
         clients.insert("acme".into(), client.into());
         let mut config = toml::Table::new();
         config.insert("settings".into(), settings.into());
         config.insert("clients".into(), clients.into());
+        if !self.sinks.is_empty() {
+            config.insert("sinks".into(), self.sinks.clone().into());
+        }
         let campaigns: Vec<toml::Value> =
             self.campaigns.iter().map(|c| c.to_toml().into()).collect();
         config.insert("campaigns".into(), campaigns.into());
@@ -236,6 +245,8 @@ pub fn write_config(
         requests_per_minute,
         client_budget: None,
         campaigns: campaigns.to_vec(),
+        sinks: toml::Table::new(),
+        client_sinks: Vec::new(),
     }
     .write(dir)
 }

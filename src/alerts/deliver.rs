@@ -1,0 +1,333 @@
+//! The delivery pass: every outbox record not yet settled with each of its sinks is settled
+//! (below the sink's severity, still ongoing, cancelled) or sent, immediately or in its
+//! client's digest of the day, with retries for what may pass. Runs after a run's collection,
+//! after a rescore, and as `hashtrack alerts send`; never during collection.
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use sha2::{Digest, Sha256};
+
+use super::message::{Item, Message};
+use super::noise;
+use super::outbox::{Delivery, DeliveryState, OutboxEntry};
+use super::sinks::{SendError, Transports};
+use crate::config::{Config, DeliveryMode, SinkConfig, SinkKind};
+use crate::domain::AlertsOutcome;
+use crate::pipeline::ALERT_HISTORY_DAYS;
+use crate::store::{Store, StoreError};
+
+/// Attempts per message in one pass; what still fails stays for the next pass.
+const ATTEMPTS_PER_PASS: u32 = 3;
+/// The wait before the second attempt, doubled for the third, unless the server says.
+const FIRST_BACKOFF: Duration = Duration::from_millis(500);
+/// A `Retry-After` longer than this is left to the next pass rather than waited for here.
+const LONGEST_WAIT: Duration = Duration::from_secs(30);
+/// Slack accepts about one message a second per incoming webhook.
+const SLACK_SPACING: Duration = Duration::from_secs(1);
+
+/// What a pass did, for people.
+#[derive(Debug, Default)]
+pub struct DeliveryReport {
+    pub messages_sent: usize,
+    pub alerts_sent: usize,
+    pub retrying: usize,
+    pub failed: usize,
+    /// One line per message sent or failed.
+    pub lines: Vec<String>,
+}
+
+impl DeliveryReport {
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    pub fn summary(&self) -> String {
+        format!(
+            "alerts: {} message(s) sent ({} alert(s)), {} waiting to retry, {} failed for good",
+            self.messages_sent, self.alerts_sent, self.retrying, self.failed
+        )
+    }
+}
+
+/// One message to send: which sink, and which outbox records (by key) it carries.
+struct Outgoing {
+    sink: String,
+    client: String,
+    date: NaiveDate,
+    digest: bool,
+    /// Keys of the records, each with whether it is still ongoing.
+    items: Vec<(String, bool)>,
+}
+
+/// Settles and sends everything pending.
+pub async fn deliver_pending(store: &Store, config: &Config) -> Result<DeliveryReport, StoreError> {
+    let mut entries: BTreeMap<String, OutboxEntry> = store
+        .outbox_entries()?
+        .into_iter()
+        .map(|e| (e.key(), e))
+        .collect();
+    let now = chrono::Utc::now().timestamp();
+    let mut history = History::new(store);
+    let mut outgoing: Vec<Outgoing> = Vec::new();
+    let mut digests: BTreeMap<(String, String, NaiveDate), usize> = BTreeMap::new();
+
+    for (key, entry) in entries.iter_mut() {
+        let Some(campaign) = config.campaign(&entry.campaign_id) else {
+            continue; // no longer configured: nowhere to send it
+        };
+        let mut changed = false;
+        for sink in config.sinks_for(campaign) {
+            if entry
+                .deliveries
+                .get(&sink.name)
+                .is_some_and(|d| d.state.is_final())
+            {
+                continue;
+            }
+            let settle = |state| Delivery {
+                state,
+                attempts: 0,
+                at: now,
+                last_error: None,
+            };
+            if entry.withdrawn_at.is_some() {
+                entry
+                    .deliveries
+                    .insert(sink.name.clone(), settle(DeliveryState::Cancelled));
+                changed = true;
+                continue;
+            }
+            if entry.severity < sink.min_severity {
+                entry
+                    .deliveries
+                    .insert(sink.name.clone(), settle(DeliveryState::BelowSeverity));
+                changed = true;
+                continue;
+            }
+            let ongoing = !history.is_news(entry, sink.cooldown_days)?;
+            match sink.mode {
+                DeliveryMode::Immediate if ongoing => {
+                    entry
+                        .deliveries
+                        .insert(sink.name.clone(), settle(DeliveryState::Ongoing));
+                    changed = true;
+                }
+                DeliveryMode::Immediate => outgoing.push(Outgoing {
+                    sink: sink.name.clone(),
+                    client: entry.client_id.clone(),
+                    date: entry.date,
+                    digest: false,
+                    items: vec![(key.clone(), false)],
+                }),
+                DeliveryMode::Digest => {
+                    let group = (sink.name.clone(), entry.client_id.clone(), entry.date);
+                    let index = *digests.entry(group).or_insert_with(|| {
+                        outgoing.push(Outgoing {
+                            sink: sink.name.clone(),
+                            client: entry.client_id.clone(),
+                            date: entry.date,
+                            digest: true,
+                            items: Vec::new(),
+                        });
+                        outgoing.len() - 1
+                    });
+                    outgoing[index].items.push((key.clone(), ongoing));
+                }
+            }
+        }
+        if changed {
+            store.put_outbox_entry(entry)?;
+        }
+    }
+
+    let transports = Transports::new();
+    let mut report = DeliveryReport::default();
+    let mut last_slack_send: HashMap<String, Instant> = HashMap::new();
+    for message in outgoing {
+        let sink = &config.sinks[&message.sink];
+        if matches!(sink.kind, SinkKind::Slack { .. })
+            && let Some(last) = last_slack_send.get(&sink.name)
+        {
+            let since = last.elapsed();
+            if since < SLACK_SPACING {
+                tokio::time::sleep(SLACK_SPACING - since).await;
+            }
+        }
+        let outcome = {
+            let client_name = config
+                .clients
+                .get(&message.client)
+                .map_or_else(|| message.client.clone(), |c| c.name.clone());
+            let items: Vec<Item> = message
+                .items
+                .iter()
+                .map(|(key, ongoing)| Item {
+                    entry: &entries[key],
+                    ongoing: *ongoing,
+                })
+                .collect();
+            let rendered = Message {
+                id: message_id(&message, &entries),
+                client_name,
+                date: message.date,
+                digest: message.digest,
+                items,
+            };
+            send_with_retries(&transports, sink, &rendered).await
+        };
+        last_slack_send.insert(sink.name.clone(), Instant::now());
+        let (attempts, result) = outcome;
+        let described = describe(&message, &entries);
+        let (state, error) = match &result {
+            Ok(()) => {
+                report.messages_sent += 1;
+                report.alerts_sent += message.items.len();
+                report
+                    .lines
+                    .push(format!("sent to {}: {described}", sink.name));
+                (DeliveryState::Sent, None)
+            }
+            Err(SendError::Transient { reason, .. }) => {
+                report.retrying += 1;
+                report.lines.push(format!(
+                    "NOT YET sent to {} ({reason}; will retry): {described}",
+                    sink.name
+                ));
+                (DeliveryState::Retrying, Some(reason.clone()))
+            }
+            Err(SendError::Permanent { reason }) => {
+                report.failed += 1;
+                report.lines.push(format!(
+                    "FAILED for good to {} ({reason}): {described}",
+                    sink.name
+                ));
+                (DeliveryState::Failed, Some(reason.clone()))
+            }
+        };
+        let at = chrono::Utc::now().timestamp();
+        for (key, _) in &message.items {
+            let entry = entries.get_mut(key).expect("a record this pass read");
+            let earlier = entry.deliveries.get(&sink.name).map_or(0, |d| d.attempts);
+            entry.deliveries.insert(
+                sink.name.clone(),
+                Delivery {
+                    state,
+                    attempts: earlier + attempts,
+                    at,
+                    last_error: error.clone(),
+                },
+            );
+            store.put_outbox_entry(entry)?;
+        }
+    }
+    Ok(report)
+}
+
+/// Sends once, then again after a backoff (or the server's `Retry-After`) while the failure
+/// may pass; returns the attempts made and the last outcome.
+async fn send_with_retries(
+    transports: &Transports,
+    sink: &SinkConfig,
+    message: &Message<'_>,
+) -> (u32, Result<(), SendError>) {
+    let mut backoff = FIRST_BACKOFF;
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        let result = transports
+            .send(sink, message, chrono::Utc::now().timestamp())
+            .await;
+        let wait = match &result {
+            Err(SendError::Transient { retry_after, .. }) if attempts < ATTEMPTS_PER_PASS => {
+                retry_after.unwrap_or(backoff)
+            }
+            _ => return (attempts, result),
+        };
+        if wait > LONGEST_WAIT {
+            return (attempts, result);
+        }
+        tracing::info!(sink = %sink.name, "delivery failed ({}); retrying in {:.1?}", result.as_ref().err().map_or("", SendError::reason), wait);
+        tokio::time::sleep(wait).await;
+        backoff *= 2;
+    }
+}
+
+/// An alert's own id; a digest's is derived from its sink, client, day and alerts, so the
+/// same digest keeps its id on every retry and a later addendum gets another.
+fn message_id(message: &Outgoing, entries: &BTreeMap<String, OutboxEntry>) -> String {
+    if !message.digest {
+        return entries[&message.items[0].0].id();
+    }
+    let mut hasher = Sha256::new();
+    hasher.update(format!(
+        "{}/{}/{}",
+        message.sink, message.client, message.date
+    ));
+    for (key, _) in &message.items {
+        hasher.update(key.as_bytes());
+    }
+    let digest = hasher.finalize();
+    let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
+    format!("dig_{hex}")
+}
+
+fn describe(message: &Outgoing, entries: &BTreeMap<String, OutboxEntry>) -> String {
+    if message.digest {
+        format!(
+            "digest of {} alert(s) for {} on {}",
+            message.items.len(),
+            message.client,
+            message.date
+        )
+    } else {
+        let e = &entries[&message.items[0].0];
+        format!("{} {} {} ({:?})", e.campaign_id, e.date, e.rule, e.severity)
+    }
+}
+
+/// Which rules fired on a campaign's stored days, read once per campaign-day.
+struct History<'a> {
+    store: &'a Store,
+    fired: HashMap<(String, NaiveDate), Vec<(NaiveDate, Vec<String>)>>,
+}
+
+impl<'a> History<'a> {
+    fn new(store: &'a Store) -> History<'a> {
+        History {
+            store,
+            fired: HashMap::new(),
+        }
+    }
+
+    fn is_news(&mut self, entry: &OutboxEntry, cooldown_days: u32) -> Result<bool, StoreError> {
+        let key = (entry.campaign_id.clone(), entry.date);
+        if !self.fired.contains_key(&key) {
+            let from = entry.date - chrono::Duration::days(ALERT_HISTORY_DAYS);
+            let days = self.store.days(
+                &entry.campaign_id,
+                from,
+                entry.date - chrono::Duration::days(1),
+            )?;
+            let fired = days
+                .iter()
+                .map(|day| {
+                    let rules = match &day.alerts {
+                        AlertsOutcome::Evaluated { alerts } => {
+                            alerts.iter().map(|a| a.rule.clone()).collect()
+                        }
+                        AlertsOutcome::Unavailable { .. } => Vec::new(),
+                    };
+                    (day.date, rules)
+                })
+                .collect();
+            self.fired.insert(key.clone(), fired);
+        }
+        let earlier: Vec<(NaiveDate, bool)> = self.fired[&key]
+            .iter()
+            .map(|(date, rules)| (*date, rules.contains(&entry.rule)))
+            .collect();
+        Ok(noise::is_news(&earlier, entry.date, cooldown_days))
+    }
+}

@@ -1,0 +1,242 @@
+//! `hashtrack alerts [send]` and `hashtrack sinks test NAME`: the outbox as people see it,
+//! and delivery by hand. Also the delivery pass `run`, `rescore` and `demo` make after
+//! collecting.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Result, bail};
+use clap::Subcommand;
+
+use hashtrack::alerts::deliver::deliver_pending;
+use hashtrack::alerts::message::{Item, Message};
+use hashtrack::alerts::outbox::{DeliveryState, KeyFigures, OutboxEntry};
+use hashtrack::alerts::sinks::Transports;
+use hashtrack::config::Config;
+use hashtrack::domain::Severity;
+use hashtrack::store::Store;
+
+use super::{ConfigArgs, open_store};
+
+#[derive(clap::Args)]
+pub struct AlertsArgs {
+    #[command(subcommand)]
+    command: Option<AlertsCommand>,
+    /// Only alerts some sink has not settled yet (not sent, or waiting to retry).
+    #[arg(long)]
+    pending: bool,
+    /// Only this client's campaigns.
+    #[arg(long, value_name = "ID")]
+    client: Option<String>,
+    /// One JSON array of the outbox records.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    config: ConfigArgs,
+}
+
+#[derive(Subcommand)]
+enum AlertsCommand {
+    /// Deliver what is pending now (what `run` does after collecting): retries what failed
+    /// for a reason that may pass. Exit 1 if something is still undelivered.
+    Send,
+}
+
+#[derive(clap::Args)]
+pub struct SinksArgs {
+    #[command(subcommand)]
+    command: SinksCommand,
+    #[command(flatten)]
+    config: ConfigArgs,
+}
+
+#[derive(Subcommand)]
+enum SinksCommand {
+    /// Send a test message to one sink, to check its URL, secret or SMTP settings.
+    Test { name: String },
+}
+
+pub async fn alerts(args: AlertsArgs) -> Result<ExitCode> {
+    let config = args.config.load()?;
+    let store = open_store(&args.config.data_dir(&config))?;
+    if let Some(AlertsCommand::Send) = args.command {
+        let report = deliver_pending(&store, &config).await?;
+        for line in &report.lines {
+            println!("{line}");
+        }
+        println!("{}", report.summary());
+        return Ok(if report.retrying + report.failed == 0 {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        });
+    }
+    let mut entries: Vec<OutboxEntry> = store
+        .outbox_entries()?
+        .into_iter()
+        .filter(|e| args.client.as_ref().is_none_or(|c| &e.client_id == c))
+        .filter(|e| !args.pending || is_pending(e, &config))
+        .collect();
+    entries
+        .sort_by(|a, b| (a.date, &a.campaign_id, &a.rule).cmp(&(b.date, &b.campaign_id, &b.rule)));
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&entries)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if entries.is_empty() {
+        println!("no alerts{}", if args.pending { " pending" } else { "" });
+    }
+    for entry in &entries {
+        println!(
+            "{} {} {} {:?}: {}{}",
+            entry.date,
+            entry.campaign_id,
+            entry.rule,
+            entry.severity,
+            entry.message,
+            if entry.withdrawn_at.is_some() {
+                " [withdrawn by a rescore]"
+            } else {
+                ""
+            }
+        );
+        for line in delivery_lines(entry, &config) {
+            println!("    {line}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Where the alert stands with each sink its campaign sends to.
+fn delivery_lines(entry: &OutboxEntry, config: &Config) -> Vec<String> {
+    let targets: Vec<String> = config
+        .campaign(&entry.campaign_id)
+        .map(|c| config.sinks_for(c).iter().map(|s| s.name.clone()).collect())
+        .unwrap_or_default();
+    let mut lines = Vec::new();
+    for name in targets.iter().chain(
+        entry
+            .deliveries
+            .keys()
+            .filter(|name| !targets.contains(name)),
+    ) {
+        let line = match entry.deliveries.get(name) {
+            None => "pending".to_string(),
+            Some(d) => {
+                let when = chrono::DateTime::from_timestamp(d.at, 0)
+                    .map_or_else(String::new, |t| t.format(" %Y-%m-%d %H:%M UTC").to_string());
+                let state = match d.state {
+                    DeliveryState::Sent => "sent".to_string(),
+                    DeliveryState::Ongoing => "not sent: still ongoing (cooldown)".to_string(),
+                    DeliveryState::BelowSeverity => {
+                        "not sent: below the sink's min_severity".to_string()
+                    }
+                    DeliveryState::Retrying => {
+                        format!("waiting to retry after {} attempt(s)", d.attempts)
+                    }
+                    DeliveryState::Failed => {
+                        format!("FAILED for good after {} attempt(s)", d.attempts)
+                    }
+                    DeliveryState::Cancelled => {
+                        "cancelled: withdrawn before it was sent".to_string()
+                    }
+                };
+                let error = d
+                    .last_error
+                    .as_ref()
+                    .map_or_else(String::new, |e| format!(": {e}"));
+                format!("{state}{when}{error}")
+            }
+        };
+        lines.push(format!("{name}: {line}"));
+    }
+    if lines.is_empty() {
+        lines.push("(no sinks: give its client `sinks = [...]` in campaigns.toml)".to_string());
+    }
+    lines
+}
+
+fn is_pending(entry: &OutboxEntry, config: &Config) -> bool {
+    let Some(campaign) = config.campaign(&entry.campaign_id) else {
+        return false;
+    };
+    config.sinks_for(campaign).iter().any(|sink| {
+        entry
+            .deliveries
+            .get(&sink.name)
+            .is_none_or(|d| !d.state.is_final())
+    })
+}
+
+pub async fn sinks(args: SinksArgs) -> Result<ExitCode> {
+    let config = args.config.load()?;
+    let SinksCommand::Test { name } = args.command;
+    let Some(sink) = config.sinks.get(&name) else {
+        let known = config.sinks.keys().cloned().collect::<Vec<_>>().join(", ");
+        bail!(
+            "no sink '{name}' in {} (known: {known})",
+            config.path.display()
+        );
+    };
+    let today = super::today(&config);
+    let entry = OutboxEntry {
+        campaign_id: "test".into(),
+        client_id: "test".into(),
+        date: today,
+        rule: "test-message".into(),
+        severity: Severity::Info,
+        message: format!("A test message from hashtrack to the sink '{name}'."),
+        figures: KeyFigures::default(),
+        raised_at: chrono::Utc::now().timestamp(),
+        withdrawn_at: None,
+        deliveries: Default::default(),
+    };
+    let message = Message {
+        id: format!("test_{}", chrono::Utc::now().timestamp()),
+        client_name: "hashtrack".into(),
+        date: today,
+        digest: false,
+        items: vec![Item {
+            entry: &entry,
+            ongoing: false,
+        }],
+    };
+    match Transports::new()
+        .send(sink, &message, chrono::Utc::now().timestamp())
+        .await
+    {
+        Ok(()) => {
+            println!("sent a test message to '{name}' ({})", sink.kind.label());
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            println!(
+                "could not send to '{name}' ({}): {}",
+                sink.kind.label(),
+                e.reason()
+            );
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+/// The delivery pass after a run or rescore: never changes its exit code (delivery must not
+/// fail collection); what is left undelivered waits in the outbox for the next pass.
+pub async fn deliver_after_run(store: &Arc<Store>, config: &Config) {
+    if config.sinks.is_empty() {
+        return;
+    }
+    match deliver_pending(store, config).await {
+        Ok(report) => {
+            for line in &report.lines {
+                eprintln!("{line}");
+            }
+            if !report.is_empty() {
+                eprintln!("{}", report.summary());
+            }
+        }
+        Err(e) => {
+            eprintln!("alerts were stored but not delivered ({e}); `hashtrack alerts send` retries")
+        }
+    }
+}

@@ -1,0 +1,252 @@
+//! `[sinks.NAME]`: where alerts are delivered, and which sinks a client or campaign uses.
+//!
+//! Secrets (webhook URLs, signing secrets, SMTP URLs with passwords) are never in the file:
+//! a sink names the environment variable that holds each one, read only when delivering.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{ConfigError, Locator, in_range};
+use crate::domain::Severity;
+
+/// How long, by default, a rule that keeps firing is "still ongoing" rather than news.
+pub const DEFAULT_COOLDOWN_DAYS: u32 = 7;
+
+/// One alert destination.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SinkConfig {
+    pub name: String,
+    pub kind: SinkKind,
+    /// Alerts below this severity are not sent here.
+    pub min_severity: Severity,
+    pub mode: DeliveryMode,
+    /// A rule that fires again on the next stored day is "still ongoing" (not a new message)
+    /// until this many days after its last message; then it is sent again as a reminder.
+    pub cooldown_days: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SinkKind {
+    /// A Slack incoming webhook; its URL carries a token.
+    Slack { url_env: String },
+    /// Any HTTPS endpoint, signed (Standard Webhooks) when `secret_env` is set.
+    Webhook {
+        url_env: String,
+        secret_env: Option<String>,
+    },
+    /// SMTP: `smtps://` (TLS), `smtp://...?tls=required` (STARTTLS), plain `smtp://` for a local relay.
+    Email {
+        smtp_url_env: String,
+        from: String,
+        to: Vec<String>,
+    },
+    /// One JSON file per delivery in a directory: no outside service (the demo's inbox).
+    File { dir: PathBuf },
+}
+
+/// One message per alert, or one digest per client and day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DeliveryMode {
+    Immediate,
+    Digest,
+}
+
+impl SinkKind {
+    pub fn label(&self) -> &'static str {
+        match self {
+            SinkKind::Slack { .. } => "slack",
+            SinkKind::Webhook { .. } => "webhook",
+            SinkKind::Email { .. } => "email",
+            SinkKind::File { .. } => "file",
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawSink {
+    kind: Spanned<String>,
+    url_env: Option<Spanned<String>>,
+    secret_env: Option<Spanned<String>>,
+    smtp_url_env: Option<Spanned<String>>,
+    from: Option<Spanned<String>>,
+    to: Option<Spanned<Vec<String>>>,
+    path: Option<Spanned<PathBuf>>,
+    min_severity: Option<Spanned<Severity>>,
+    mode: Option<Spanned<DeliveryMode>>,
+    cooldown_days: Option<Spanned<u32>>,
+}
+
+pub(super) fn resolve_sinks(
+    raw: BTreeMap<String, RawSink>,
+    at: &Locator,
+) -> Result<BTreeMap<String, SinkConfig>, ConfigError> {
+    raw.into_iter()
+        .map(|(name, sink)| Ok((name.clone(), resolve_sink(name, sink, at)?)))
+        .collect()
+}
+
+fn resolve_sink(name: String, raw: RawSink, at: &Locator) -> Result<SinkConfig, ConfigError> {
+    let kind_span = raw.kind.span();
+    let required = |field: Option<Spanned<String>>, key: &str| {
+        field.ok_or_else(|| {
+            at.error(
+                kind_span.clone(),
+                format!("sink '{name}' ({}) needs `{key}`", raw.kind.get_ref()),
+            )
+        })
+    };
+    // Fields of other kinds are refused, so that a misplaced key is not silently ignored.
+    let refuse = |present: bool, key: &str, kinds: &str| -> Result<(), ConfigError> {
+        if present {
+            Err(at.error(
+                kind_span.clone(),
+                format!(
+                    "sink '{name}': `{key}` is for {kinds} sinks, not {}",
+                    raw.kind.get_ref()
+                ),
+            ))
+        } else {
+            Ok(())
+        }
+    };
+    let kind = match raw.kind.get_ref().as_str() {
+        "slack" | "webhook" => {
+            refuse(raw.smtp_url_env.is_some(), "smtp_url_env", "email")?;
+            refuse(raw.from.is_some() || raw.to.is_some(), "from`/`to", "email")?;
+            refuse(raw.path.is_some(), "path", "file")?;
+            let url_env = env_name(required(raw.url_env.clone(), "url_env")?, at)?;
+            if raw.kind.get_ref() == "slack" {
+                refuse(raw.secret_env.is_some(), "secret_env", "webhook")?;
+                SinkKind::Slack { url_env }
+            } else {
+                let secret_env = raw
+                    .secret_env
+                    .clone()
+                    .map(|s| env_name(s, at))
+                    .transpose()?;
+                SinkKind::Webhook {
+                    url_env,
+                    secret_env,
+                }
+            }
+        }
+        "email" => {
+            refuse(raw.url_env.is_some(), "url_env", "slack and webhook")?;
+            refuse(raw.secret_env.is_some(), "secret_env", "webhook")?;
+            refuse(raw.path.is_some(), "path", "file")?;
+            let smtp_url_env = env_name(required(raw.smtp_url_env.clone(), "smtp_url_env")?, at)?;
+            let from = required(raw.from.clone(), "from")?;
+            let from = address(&from, at)?;
+            let to = raw.to.clone().ok_or_else(|| {
+                at.error(
+                    kind_span.clone(),
+                    format!("sink '{name}' (email) needs `to`"),
+                )
+            })?;
+            if to.get_ref().is_empty() {
+                return Err(at.error(to.span(), format!("sink '{name}': `to` lists no address")));
+            }
+            let to = to
+                .get_ref()
+                .iter()
+                .map(|a| address(&Spanned::new(to.span(), a.clone()), at))
+                .collect::<Result<_, _>>()?;
+            SinkKind::Email {
+                smtp_url_env,
+                from,
+                to,
+            }
+        }
+        "file" => {
+            refuse(raw.url_env.is_some(), "url_env", "slack and webhook")?;
+            refuse(raw.secret_env.is_some(), "secret_env", "webhook")?;
+            refuse(raw.smtp_url_env.is_some(), "smtp_url_env", "email")?;
+            let path = raw.path.clone().ok_or_else(|| {
+                at.error(
+                    kind_span.clone(),
+                    format!("sink '{name}' (file) needs `path`"),
+                )
+            })?;
+            SinkKind::File {
+                dir: at.dir().join(path.get_ref()),
+            }
+        }
+        other => {
+            return Err(at.error(
+                kind_span,
+                format!(
+                    "sink '{name}': unknown kind '{other}' (expected slack, webhook, email or file)"
+                ),
+            ));
+        }
+    };
+    Ok(SinkConfig {
+        name,
+        kind,
+        min_severity: raw.min_severity.map_or(Severity::Info, Spanned::into_inner),
+        mode: raw
+            .mode
+            .map_or(DeliveryMode::Immediate, Spanned::into_inner),
+        cooldown_days: match &raw.cooldown_days {
+            Some(days) => in_range(days, 1, 365, "cooldown_days", at)?,
+            None => DEFAULT_COOLDOWN_DAYS,
+        },
+    })
+}
+
+/// The name of an environment variable (not its value: a URL here is a leaked secret).
+fn env_name(name: Spanned<String>, at: &Locator) -> Result<String, ConfigError> {
+    let value = name.get_ref();
+    let valid = !value.is_empty()
+        && !value.starts_with(|c: char| c.is_ascii_digit())
+        && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !valid {
+        // Never echo the value: it may be the secret itself, pasted in the wrong place.
+        return Err(at.error(
+            name.span(),
+            "expected the name of an environment variable (letters, digits and '_', e.g. \
+             GLOWCO_SLACK_URL), not the secret itself: keep secrets out of the file",
+        ));
+    }
+    Ok(value.clone())
+}
+
+fn address(value: &Spanned<String>, at: &Locator) -> Result<String, ConfigError> {
+    value
+        .get_ref()
+        .parse::<lettre::message::Mailbox>()
+        .map(|_| value.get_ref().clone())
+        .map_err(|e| {
+            at.error(
+                value.span(),
+                format!("'{}' is not an email address: {e}", value.get_ref()),
+            )
+        })
+}
+
+/// Checks that every sink a client or campaign names exists.
+pub(super) fn resolve_sink_names(
+    names: Option<Spanned<Vec<String>>>,
+    sinks: &BTreeMap<String, SinkConfig>,
+    owner: &str,
+    at: &Locator,
+) -> Result<Option<Vec<String>>, ConfigError> {
+    let Some(names) = names else {
+        return Ok(None);
+    };
+    for name in names.get_ref() {
+        if !sinks.contains_key(name) {
+            let known = sinks.keys().cloned().collect::<Vec<_>>().join(", ");
+            return Err(at.error(
+                names.span(),
+                format!("{owner} names sink '{name}', which has no [sinks.{name}] table (known: {known})"),
+            ));
+        }
+    }
+    Ok(Some(names.into_inner()))
+}

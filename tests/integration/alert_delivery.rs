@@ -1,0 +1,600 @@
+//! Alerts reaching people, end to end: days collected from the simulator into a real store,
+//! then `hashtrack alerts send`, `hashtrack rescore` and `hashtrack alerts` run as a user would
+//! (secrets only in the child's environment), against real receivers on 127.0.0.1: an HTTP
+//! endpoint that answers as scripted, and an SMTP server (aiosmtpd, installed on first use).
+
+use std::collections::{HashMap, VecDeque};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use axum::body::Bytes;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use chrono::{Days, NaiveDate};
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+use hashtrack::sim::SimConfig;
+
+use crate::util::{
+    Campaign, ConfigFile, TEST_KEY, campaign, hashtrack, roomy_sim, setup, start_sim,
+};
+
+fn day_n(n: u64) -> NaiveDate {
+    SimConfig::default().start_date + Days::new(n - 1)
+}
+
+/// One request an endpoint received.
+#[derive(Debug, Clone)]
+struct Received {
+    headers: HashMap<String, String>,
+    body: String,
+}
+
+/// An HTTP endpoint on 127.0.0.1 that answers each POST with the next scripted status (and
+/// `Retry-After`), then 200; it records everything it receives.
+struct Endpoint {
+    url: String,
+    received: Arc<Mutex<Vec<Received>>>,
+}
+
+impl Endpoint {
+    async fn start(script: &[(u16, Option<&str>)]) -> Endpoint {
+        let script: Arc<Mutex<VecDeque<(u16, Option<String>)>>> = Arc::new(Mutex::new(
+            script
+                .iter()
+                .map(|(s, r)| (*s, r.map(str::to_string)))
+                .collect(),
+        ));
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let log = received.clone();
+        let handler = move |headers: HeaderMap, body: Bytes| {
+            let script = script.clone();
+            let log = log.clone();
+            async move {
+                log.lock().unwrap().push(Received {
+                    headers: headers
+                        .iter()
+                        .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string()))
+                        .collect(),
+                    body: String::from_utf8_lossy(&body).into_owned(),
+                });
+                let (status, retry_after) =
+                    script.lock().unwrap().pop_front().unwrap_or((200, None));
+                let mut response =
+                    (StatusCode::from_u16(status).unwrap(), "scripted answer").into_response();
+                if let Some(seconds) = retry_after {
+                    response
+                        .headers_mut()
+                        .insert("retry-after", seconds.parse().unwrap());
+                }
+                response
+            }
+        };
+        // The path stands for the token a real Slack or webhook URL carries.
+        let app =
+            axum::Router::new().route("/hooks/T0KEN-s3cret-path", axum::routing::post(handler));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!(
+            "http://{}/hooks/T0KEN-s3cret-path",
+            listener.local_addr().unwrap()
+        );
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        Endpoint { url, received }
+    }
+
+    fn received(&self) -> Vec<Received> {
+        self.received.lock().unwrap().clone()
+    }
+}
+
+/// A test's world: a simulator, a campaigns.toml with sinks, days collected into its store.
+struct Delivery {
+    dir: tempfile::TempDir,
+    config_path: PathBuf,
+    sim: hashtrack::sim::SimServer,
+    /// The secrets, passed only to the child processes' environment.
+    env: Vec<(String, String)>,
+}
+
+/// Alert rules that raise `low-activity` (a warning) on every day after the first: no
+/// hashtag gets a billion new views a day.
+fn stalled(id: &str, tag: &str) -> Campaign {
+    campaign(id, &[tag]).alert_setting("min-daily-views", 1_000_000_000)
+}
+
+impl Delivery {
+    async fn start(
+        campaigns: Vec<Campaign>,
+        sinks: toml::Table,
+        env: Vec<(String, String)>,
+    ) -> Delivery {
+        let sim = start_sim(roomy_sim()).await;
+        let dir = tempfile::tempdir().unwrap();
+        let client_sinks = sinks.keys().cloned().collect();
+        let config_path = ConfigFile {
+            base_url: sim.base_url(),
+            requests_per_minute: 60_000,
+            client_budget: None,
+            campaigns,
+            sinks,
+            client_sinks,
+        }
+        .write(dir.path());
+        let delivery = Delivery {
+            dir,
+            config_path,
+            sim,
+            env,
+        };
+        delivery.collect(&[1, 2]).await;
+        delivery
+    }
+
+    /// Collects these days in process; the store is closed again afterwards.
+    async fn collect(&self, days: &[u64]) {
+        let world = setup(&self.config_path, TEST_KEY);
+        for n in days {
+            self.sim.set_date(day_n(*n));
+            world
+                .pipeline
+                .run_day(day_n(*n), &[], &|_| {})
+                .await
+                .unwrap();
+        }
+    }
+
+    /// `hashtrack ARGS --config campaigns.toml` with the secrets in its environment: exit
+    /// code, stdout + stderr.
+    fn cli(&self, args: &[&str]) -> (i32, String) {
+        let out = hashtrack()
+            .args(args)
+            .arg("--config")
+            .arg(&self.config_path)
+            .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr);
+        (out.status.code().unwrap_or(-1), text)
+    }
+
+    /// `alerts send` in a blocking thread, so the endpoints keep answering.
+    async fn send(&self) -> (i32, String) {
+        let config = self.config_path.clone();
+        let env = self.env.clone();
+        tokio::task::spawn_blocking(move || {
+            let out = hashtrack()
+                .args(["alerts", "send", "--config"])
+                .arg(&config)
+                .envs(env)
+                .output()
+                .unwrap();
+            let text = String::from_utf8_lossy(&out.stdout).into_owned()
+                + &String::from_utf8_lossy(&out.stderr);
+            (out.status.code().unwrap_or(-1), text)
+        })
+        .await
+        .unwrap()
+    }
+}
+
+/// The JSON bodies received, and those of one rule.
+fn bodies(received: &[Received]) -> Vec<serde_json::Value> {
+    received
+        .iter()
+        .map(|r| serde_json::from_str(&r.body).unwrap())
+        .collect()
+}
+
+fn of_rule<'a>(bodies: &'a [serde_json::Value], rule: &str) -> Vec<&'a serde_json::Value> {
+    bodies.iter().filter(|b| b["rule"] == rule).collect()
+}
+
+impl Delivery {
+    /// How many alerts the outbox holds.
+    fn alerts_stored(&self) -> usize {
+        let (code, out) = self.cli(&["alerts", "--json"]);
+        assert_eq!(code, 0, "{out}");
+        let json_end = out.rfind(']').unwrap() + 1;
+        serde_json::from_str::<Vec<serde_json::Value>>(&out[..json_end])
+            .unwrap()
+            .len()
+    }
+}
+
+fn sink(pairs: &[(&str, toml::Value)]) -> toml::Value {
+    let mut table = toml::Table::new();
+    for (key, value) in pairs {
+        table.insert((*key).into(), value.clone());
+    }
+    table.into()
+}
+
+fn sinks(named: Vec<(&str, toml::Value)>) -> toml::Table {
+    named
+        .into_iter()
+        .map(|(name, table)| (name.to_string(), table))
+        .collect()
+}
+
+/// Standard Webhooks verification, written from the specification (not with the sender's
+/// code): HMAC-SHA256 over `id.timestamp.body`, keyed with the base64 after `whsec_`.
+fn verify_signature(secret: &str, request: &Received) -> bool {
+    let key = BASE64
+        .decode(secret.strip_prefix("whsec_").unwrap())
+        .unwrap();
+    let mut mac = Hmac::<Sha256>::new_from_slice(&key).unwrap();
+    let signed = format!(
+        "{}.{}.{}",
+        request.headers["webhook-id"], request.headers["webhook-timestamp"], request.body
+    );
+    mac.update(signed.as_bytes());
+    let expected = format!("v1,{}", BASE64.encode(mac.finalize().into_bytes()));
+    request.headers["webhook-signature"]
+        .split(' ')
+        .any(|signature| signature == expected)
+}
+
+const HOOK_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_signed_webhook_survives_a_503_and_a_rerun_sends_nothing_again() {
+    let endpoint = Endpoint::start(&[(503, None)]).await;
+    let env = vec![
+        ("T1_HOOK_URL".to_string(), endpoint.url.clone()),
+        ("T1_HOOK_SECRET".to_string(), HOOK_SECRET.to_string()),
+    ];
+    let hook = sink(&[
+        ("kind", "webhook".into()),
+        ("url_env", "T1_HOOK_URL".into()),
+        ("secret_env", "T1_HOOK_SECRET".into()),
+    ]);
+    let world = Delivery::start(
+        vec![stalled("brand", "hookbrand")],
+        sinks(vec![("hook", hook)]),
+        env,
+    )
+    .await;
+
+    let (code, out) = world.send().await;
+    assert_eq!(code, 0, "{out}");
+    let received = endpoint.received();
+    let alerts = world.alerts_stored();
+    assert!(alerts >= 1);
+    assert_eq!(received.len(), alerts + 1, "one 503, retried: {out}");
+    let ids: std::collections::BTreeSet<&str> = received
+        .iter()
+        .map(|r| r.headers["webhook-id"].as_str())
+        .collect();
+    assert_eq!(ids.len(), alerts, "a retry keeps its webhook-id");
+    for request in &received {
+        assert!(verify_signature(HOOK_SECRET, request), "{request:?}");
+    }
+    let all = bodies(&received);
+    let low = of_rule(&all, "low-activity");
+    let body = low.last().expect("low-activity was delivered");
+    assert_eq!(body["client"], "acme");
+    assert_eq!(body["campaign"], "brand");
+    assert_eq!(body["date"], day_n(2).to_string());
+    assert_eq!(body["severity"], "warning");
+    assert!(
+        body["message"].as_str().unwrap().contains("Low activity"),
+        "{body}"
+    );
+    assert!(
+        body["figures"]["new_views_per_day"].as_f64().is_some(),
+        "{body}"
+    );
+
+    // The same day again, and a send: the alert is already in the outbox, so nothing new.
+    world.collect(&[2]).await;
+    let (code, out) = world.send().await;
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(endpoint.received().len(), alerts + 1, "{out}");
+    let (_, listing) = world.cli(&["alerts"]);
+    assert!(listing.contains("hook: sent"), "{listing}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn slack_429_is_retried_after_retry_after_and_a_410_is_final() {
+    let slack = Endpoint::start(&[(429, Some("1"))]).await;
+    let gone = Endpoint::start(&[(410, None), (410, None), (410, None), (410, None)]).await;
+    let env = vec![
+        ("T2_SLACK_URL".to_string(), slack.url.clone()),
+        ("T2_GONE_URL".to_string(), gone.url.clone()),
+    ];
+    let named = sinks(vec![
+        (
+            "slack",
+            sink(&[("kind", "slack".into()), ("url_env", "T2_SLACK_URL".into())]),
+        ),
+        (
+            "gone",
+            sink(&[
+                ("kind", "webhook".into()),
+                ("url_env", "T2_GONE_URL".into()),
+            ]),
+        ),
+    ]);
+    let world = Delivery::start(vec![stalled("brand", "slackbrand")], named, env).await;
+
+    let started = std::time::Instant::now();
+    let (code, out) = world.send().await;
+    assert_eq!(code, 1, "the 410 leaves something undelivered: {out}");
+    assert!(
+        started.elapsed() >= std::time::Duration::from_secs(1),
+        "Retry-After honoured"
+    );
+    let alerts = world.alerts_stored();
+    let received = slack.received();
+    assert_eq!(received.len(), alerts + 1, "one 429, retried: {out}");
+    let payloads = bodies(&received);
+    let payload = payloads.last().unwrap();
+    assert!(
+        payload["text"].as_str().unwrap().contains("Acme"),
+        "{payload}"
+    );
+    assert_eq!(payload["blocks"][0]["type"], "header");
+
+    assert_eq!(gone.received().len(), alerts);
+    let (_, listing) = world.cli(&["alerts"]);
+    assert!(listing.contains("slack: sent"), "{listing}");
+    assert!(
+        listing.contains("gone: FAILED for good after 1 attempt(s)") && listing.contains("410"),
+        "{listing}"
+    );
+    // Final: another send does not try it again.
+    world.send().await;
+    assert_eq!(gone.received().len(), alerts);
+    assert_eq!(slack.received().len(), alerts + 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_rescore_that_adds_an_alert_sends_only_that_one_and_a_digest_groups_campaigns() {
+    let endpoint = Endpoint::start(&[]).await;
+    let env = vec![("T3_HOOK_URL".to_string(), endpoint.url.clone())];
+    let digest = sink(&[
+        ("kind", "webhook".into()),
+        ("url_env", "T3_HOOK_URL".into()),
+        ("mode", "digest".into()),
+    ]);
+    let campaigns = vec![stalled("alpha", "digesta"), stalled("beta", "digestb")];
+    let world = Delivery::start(
+        campaigns.clone(),
+        sinks(vec![("digest", digest.clone())]),
+        env,
+    )
+    .await;
+
+    let (code, out) = world.send().await;
+    assert_eq!(code, 0, "{out}");
+    let received = endpoint.received();
+    assert_eq!(
+        received.len(),
+        1,
+        "one digest for the client's day: {received:?}"
+    );
+    let body: serde_json::Value = serde_json::from_str(&received[0].body).unwrap();
+    assert_eq!(body["type"], "digest");
+    let campaigns_in: Vec<&str> = body["alerts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["campaign"].as_str().unwrap())
+        .collect();
+    assert!(
+        campaigns_in.contains(&"alpha") && campaigns_in.contains(&"beta"),
+        "{body}"
+    );
+    let before = campaigns_in.len();
+
+    // Lower alpha's viral threshold and rescore day 2: one more alert, and only it is sent.
+    let mut changed = campaigns;
+    changed[0] = changed[0].clone().alert_setting("viral-day-views", 1);
+    ConfigFile {
+        base_url: "http://127.0.0.1:9".into(),
+        requests_per_minute: 60_000,
+        client_budget: None,
+        campaigns: changed,
+        sinks: sinks(vec![("digest", digest)]),
+        client_sinks: vec!["digest".into()],
+    }
+    .write(world.dir.path());
+    let day = day_n(2).to_string();
+    let (code, out) =
+        tokio::task::block_in_place(|| world.cli(&["rescore", "--from", &day, "--to", &day]));
+    assert_eq!(code, 0, "{out}");
+    let received = endpoint.received();
+    assert_eq!(received.len(), 2, "{out}");
+    let addendum: serde_json::Value = serde_json::from_str(&received[1].body).unwrap();
+    let rules: Vec<&str> = addendum["alerts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["viral-day"], "{addendum}");
+    assert!(before >= 2);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_rule_firing_day_after_day_is_one_message_then_still_ongoing() {
+    let endpoint = Endpoint::start(&[]).await;
+    let env = vec![("T4_HOOK_URL".to_string(), endpoint.url.clone())];
+    let hook = sink(&[
+        ("kind", "webhook".into()),
+        ("url_env", "T4_HOOK_URL".into()),
+    ]);
+    let world = Delivery::start(
+        vec![stalled("brand", "ongoingbrand")],
+        sinks(vec![("hook", hook)]),
+        env,
+    )
+    .await;
+    world.collect(&[3, 4]).await;
+    let (code, out) = world.send().await;
+    assert_eq!(code, 0, "{out}");
+    let all = bodies(&endpoint.received());
+    let low = of_rule(&all, "low-activity");
+    assert_eq!(
+        low.len(),
+        1,
+        "days 2, 3 and 4 raise it; only day 2 is news: {out}"
+    );
+    assert_eq!(low[0]["date"], day_n(2).to_string());
+    let (_, listing) = world.cli(&["alerts"]);
+    assert!(listing.matches("still ongoing").count() >= 2, "{listing}");
+}
+
+/// A Python with aiosmtpd, in a virtual environment under target/ made on first use.
+fn aiosmtpd_python() -> PathBuf {
+    let tools = Path::new(env!("CARGO_TARGET_TMPDIR")).join("test-tools");
+    std::fs::create_dir_all(&tools).unwrap();
+    let lock = std::fs::File::create(tools.join(".lock")).unwrap();
+    lock.lock().unwrap();
+    let venv = tools.join("aiosmtpd");
+    let python = venv.join("bin/python");
+    let ready = std::process::Command::new(&python)
+        .args(["-c", "import aiosmtpd"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ready {
+        let _ = std::fs::remove_dir_all(&venv);
+        let made = std::process::Command::new("python3")
+            .args(["-m", "venv"])
+            .arg(&venv)
+            .status()
+            .unwrap();
+        assert!(made.success(), "python3 -m venv failed");
+        let installed = std::process::Command::new(venv.join("bin/pip"))
+            .args([
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "aiosmtpd==1.4.6",
+            ])
+            .status()
+            .unwrap();
+        assert!(installed.success(), "pip install aiosmtpd failed");
+    }
+    python
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn email_reaches_a_real_smtp_server_and_no_secret_is_shown_or_stored() {
+    let python = tokio::task::spawn_blocking(aiosmtpd_python).await.unwrap();
+    let mail_dir = tempfile::tempdir().unwrap();
+    let script =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/integration/fixtures/smtp_server.py");
+    let password = "smtp-pa55word-XYZ";
+    let mut server = std::process::Command::new(python)
+        .arg(script)
+        .arg(mail_dir.path())
+        .args(["alerts", password])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let port = {
+        use std::io::BufRead;
+        let mut line = String::new();
+        std::io::BufReader::new(server.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        line.trim()
+            .parse::<u16>()
+            .expect("the SMTP server prints its port")
+    };
+    let gone = Endpoint::start(&[(410, None); 8]).await;
+    let smtp_url = format!("smtp://alerts:{password}@127.0.0.1:{port}");
+    let env = vec![
+        ("T5_SMTP_URL".to_string(), smtp_url.clone()),
+        ("T5_HOOK_URL".to_string(), gone.url.clone()),
+        ("T5_HOOK_SECRET".to_string(), HOOK_SECRET.to_string()),
+    ];
+    let named = sinks(vec![
+        (
+            "mail",
+            sink(&[
+                ("kind", "email".into()),
+                ("smtp_url_env", "T5_SMTP_URL".into()),
+                ("from", "alerts@agency.example".into()),
+                ("to", vec!["ops@agency.example".to_string()].into()),
+            ]),
+        ),
+        (
+            "gone",
+            sink(&[
+                ("kind", "webhook".into()),
+                ("url_env", "T5_HOOK_URL".into()),
+                ("secret_env", "T5_HOOK_SECRET".into()),
+            ]),
+        ),
+    ]);
+    let world = Delivery::start(vec![stalled("brand", "mailbrand")], named, env).await;
+    let (_, sent) = tokio::task::block_in_place(|| world.cli(&["-vv", "alerts", "send"]));
+    let mails: Vec<PathBuf> = std::fs::read_dir(mail_dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "eml"))
+        .collect();
+    server.kill().unwrap();
+    assert_eq!(mails.len(), world.alerts_stored(), "{sent}");
+    let mail = mails
+        .iter()
+        .map(|m| std::fs::read_to_string(m).unwrap())
+        .find(|m| m.contains("low-activity"))
+        .expect("the low-activity alert was mailed");
+    assert!(mail.contains("To: ops@agency.example"), "{mail}");
+    assert!(
+        mail.contains("Subject: [WARNING] Acme / brand: low-activity"),
+        "{mail}"
+    );
+    assert!(
+        mail.contains("text/plain") && mail.contains("text/html"),
+        "{mail}"
+    );
+
+    // Nothing secret in what was printed (the 410 error included), listed or stored.
+    let (_, listing) = world.cli(&["alerts", "--json"]);
+    let (_, test_out) = world.cli(&["sinks", "test", "gone"]);
+    let mut stored = Vec::new();
+    for entry in walk(world.dir.path()) {
+        stored.extend(std::fs::read(entry).unwrap());
+    }
+    let stored = String::from_utf8_lossy(&stored);
+    for secret in [
+        password,
+        "T0KEN-s3cret-path",
+        HOOK_SECRET,
+        smtp_url.as_str(),
+    ] {
+        for (name, text) in [
+            ("send", &sent),
+            ("alerts", &listing),
+            ("sinks test", &test_out),
+        ] {
+            assert!(!text.contains(secret), "{name} shows {secret}: {text}");
+        }
+        assert!(
+            !stored.contains(secret),
+            "the data directory holds {secret}"
+        );
+    }
+    assert!(sent.contains("410"), "{sent}");
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
