@@ -287,10 +287,13 @@ fn describe(message: &Outgoing, entries: &BTreeMap<String, OutboxEntry>) -> Stri
     }
 }
 
+/// The rules that fired on each stored day before a campaign-day, oldest first.
+type RulesByDay = Vec<(NaiveDate, Vec<String>)>;
+
 /// Which rules fired on a campaign's stored days, read once per campaign-day.
 struct History<'a> {
     store: &'a Store,
-    fired: HashMap<(String, NaiveDate), Vec<(NaiveDate, Vec<String>)>>,
+    fired: HashMap<(String, NaiveDate), RulesByDay>,
 }
 
 impl<'a> History<'a> {

@@ -39,27 +39,32 @@ pub struct AlertsArgs {
 enum AlertsCommand {
     /// Deliver what is pending now (what `run` does after collecting): retries what failed
     /// for a reason that may pass. Exit 1 if something is still undelivered.
-    Send,
+    Send {
+        #[command(flatten)]
+        config: ConfigArgs,
+    },
 }
 
 #[derive(clap::Args)]
 pub struct SinksArgs {
     #[command(subcommand)]
     command: SinksCommand,
-    #[command(flatten)]
-    config: ConfigArgs,
 }
 
 #[derive(Subcommand)]
 enum SinksCommand {
     /// Send a test message to one sink, to check its URL, secret or SMTP settings.
-    Test { name: String },
+    Test {
+        name: String,
+        #[command(flatten)]
+        config: ConfigArgs,
+    },
 }
 
 pub async fn alerts(args: AlertsArgs) -> Result<ExitCode> {
-    let config = args.config.load()?;
-    let store = open_store(&args.config.data_dir(&config))?;
-    if let Some(AlertsCommand::Send) = args.command {
+    if let Some(AlertsCommand::Send { config: paths }) = &args.command {
+        let config = paths.load()?;
+        let store = open_store(&paths.data_dir(&config))?;
         let report = deliver_pending(&store, &config).await?;
         for line in &report.lines {
             println!("{line}");
@@ -71,6 +76,8 @@ pub async fn alerts(args: AlertsArgs) -> Result<ExitCode> {
             ExitCode::FAILURE
         });
     }
+    let config = args.config.load()?;
+    let store = open_store(&args.config.data_dir(&config))?;
     let mut entries: Vec<OutboxEntry> = store
         .outbox_entries()?
         .into_iter()
@@ -169,8 +176,8 @@ fn is_pending(entry: &OutboxEntry, config: &Config) -> bool {
 }
 
 pub async fn sinks(args: SinksArgs) -> Result<ExitCode> {
-    let config = args.config.load()?;
-    let SinksCommand::Test { name } = args.command;
+    let SinksCommand::Test { name, config } = args.command;
+    let config = config.load()?;
     let Some(sink) = config.sinks.get(&name) else {
         let known = config.sinks.keys().cloned().collect::<Vec<_>>().join(", ");
         bail!(

@@ -250,3 +250,75 @@ pub(super) fn resolve_sink_names(
     }
     Ok(Some(names.into_inner()))
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::config::Config;
+
+    fn parse(sinks: &str, client_sinks: &str) -> Result<Config, String> {
+        let text = format!(
+            "{sinks}\n[clients.acme]\nsinks = {client_sinks}\n\n[[campaigns]]\nid = \"c\"\nclient = \"acme\"\nhashtags = [\"tag\"]\n"
+        );
+        Config::parse(Path::new("campaigns.toml"), &text).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn sinks_resolve_with_their_defaults_and_route_a_clients_campaigns() {
+        let config = parse(
+            "[sinks.hook]\nkind = \"webhook\"\nurl_env = \"HOOK_URL\"\nsecret_env = \"HOOK_SECRET\"\n\
+             [sinks.mail]\nkind = \"email\"\nsmtp_url_env = \"SMTP_URL\"\nfrom = \"a@b.example\"\nto = [\"c@d.example\"]\nmode = \"digest\"\nmin_severity = \"warning\"\n",
+            "[\"hook\", \"mail\"]",
+        )
+        .unwrap();
+        let routed: Vec<&str> = config
+            .sinks_for(&config.campaigns[0])
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect();
+        assert_eq!(routed, ["hook", "mail"]);
+        let mail = &config.sinks["mail"];
+        assert_eq!(mail.mode, super::DeliveryMode::Digest);
+        assert_eq!(mail.min_severity, crate::domain::Severity::Warning);
+        assert_eq!(
+            config.sinks["hook"].cooldown_days,
+            super::DEFAULT_COOLDOWN_DAYS
+        );
+    }
+
+    #[test]
+    fn bad_sinks_are_refused_with_the_line_and_without_echoing_a_secret() {
+        let pasted = "https://hooks.slack.com/services/T0/B0/SECRETTOKEN";
+        let error = parse(
+            &format!("[sinks.s]\nkind = \"slack\"\nurl_env = \"{pasted}\"\n"),
+            "[\"s\"]",
+        )
+        .unwrap_err();
+        assert!(
+            error.contains("campaigns.toml:3:") && error.contains("environment variable"),
+            "{error}"
+        );
+        assert!(!error.contains("SECRETTOKEN"), "{error}");
+
+        let error = parse("[sinks.s]\nkind = \"pager\"\n", "[\"s\"]").unwrap_err();
+        assert!(error.contains("unknown kind 'pager'"), "{error}");
+        let error = parse(
+            "[sinks.s]\nkind = \"slack\"\nurl_env = \"U\"\nsecret_env = \"S\"\n",
+            "[\"s\"]",
+        )
+        .unwrap_err();
+        assert!(
+            error.contains("`secret_env` is for webhook sinks"),
+            "{error}"
+        );
+        let error = parse("[sinks.s]\nkind = \"email\"\nsmtp_url_env = \"U\"\nfrom = \"not an address\"\nto = [\"x@y.example\"]\n", "[\"s\"]").unwrap_err();
+        assert!(error.contains("not an email address"), "{error}");
+        let error = parse(
+            "[sinks.s]\nkind = \"file\"\npath = \"inbox\"\n",
+            "[\"nope\"]",
+        )
+        .unwrap_err();
+        assert!(error.contains("client 'acme' names sink 'nope'"), "{error}");
+    }
+}

@@ -42,12 +42,11 @@ struct Endpoint {
 
 impl Endpoint {
     async fn start(script: &[(u16, Option<&str>)]) -> Endpoint {
-        let script: Arc<Mutex<VecDeque<(u16, Option<String>)>>> = Arc::new(Mutex::new(
-            script
-                .iter()
-                .map(|(s, r)| (*s, r.map(str::to_string)))
-                .collect(),
-        ));
+        let answers: VecDeque<(u16, Option<String>)> = script
+            .iter()
+            .map(|(s, r)| (*s, r.map(str::to_string)))
+            .collect();
+        let script = Arc::new(Mutex::new(answers));
         let received = Arc::new(Mutex::new(Vec::new()));
         let log = received.clone();
         let handler = move |headers: HeaderMap, body: Bytes| {
@@ -541,6 +540,7 @@ async fn email_reaches_a_real_smtp_server_and_no_secret_is_shown_or_stored() {
         .filter(|p| p.extension().is_some_and(|e| e == "eml"))
         .collect();
     server.kill().unwrap();
+    server.wait().unwrap();
     assert_eq!(mails.len(), world.alerts_stored(), "{sent}");
     let mail = mails
         .iter()
