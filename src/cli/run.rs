@@ -70,8 +70,9 @@ pub async fn run(args: RunArgs) -> Result<ExitCode> {
         let (pipeline, store) = open_pipeline(config.clone(), &data_dir, None)?;
         pipeline.check_plugins(&args.campaigns)?;
         let summary = collect(&pipeline, date, &args.campaigns, rate, !args.json).await?;
+        let code = print_summary(&summary, args.json)?;
         deliver_after_run(&store, &config).await;
-        return print_summary(&summary, args.json);
+        return Ok(code);
     }
     let key_env = config.settings.api_key_env.clone();
     let key = match std::env::var(&key_env) {
@@ -88,11 +89,11 @@ pub async fn run(args: RunArgs) -> Result<ExitCode> {
     pipeline.check_plugins(&args.campaigns)?;
     let signalled = stop_on_signals(pipeline.stop_switch())?;
     let summary = collect(&pipeline, date, &args.campaigns, rate, !args.json).await?;
+    let code = print_summary(&summary, args.json)?;
     // After collection, and only if not stopped: a stopped run ends quickly.
     if signalled.load(Ordering::SeqCst) == 0 {
         deliver_after_run(&store, &config).await;
     }
-    let code = print_summary(&summary, args.json)?;
     Ok(match signalled.load(Ordering::SeqCst) {
         0 => code,
         signal_code => ExitCode::from(signal_code),
@@ -282,12 +283,12 @@ pub async fn rescore(args: RescoreArgs) -> Result<ExitCode> {
         }
         date = date.succ_opt().context("date out of range")?;
     }
-    deliver_after_run(&store, &config).await;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&summaries)?);
     } else if summaries.is_empty() {
         eprintln!("no stored days between {from} and {to}");
     }
+    deliver_after_run(&store, &config).await;
     // A day that could not be scored or evaluated is not re-scored: say so to cron.
     let rescored = summaries.iter().all(|s| {
         s.campaigns
