@@ -137,10 +137,17 @@ impl Transports {
             request = request.header(*name, value);
         }
         // `without_url`: reqwest's errors name the URL, and the URL is the secret.
-        let response = request
-            .send()
-            .await
-            .map_err(|e| SendError::transient(format!("could not deliver: {}", e.without_url())))?;
+        let response = request.send().await.map_err(|e| {
+            // The causes say why (refused, timed out, TLS); they are scrubbed like the rest.
+            let e = e.without_url();
+            let mut reason = format!("could not deliver: {e}");
+            let mut cause = std::error::Error::source(&e);
+            while let Some(inner) = cause {
+                reason.push_str(&format!(": {inner}"));
+                cause = inner.source();
+            }
+            SendError::transient(reason)
+        })?;
         let status = response.status();
         if status.is_success() {
             return Ok(());
