@@ -277,7 +277,7 @@ fn check_config(host: &PluginHost, path: &Path) -> Result<ExitCode> {
     match plugins.check(&config.campaigns) {
         Ok(()) => {
             println!(
-                "OK: {} campaigns in {}: every plugin loaded and accepted its settings",
+                "OK: {} campaign(s) in {}: every plugin loaded and accepted its settings",
                 config.campaigns.len(),
                 path.display()
             );

@@ -577,7 +577,7 @@ impl Store {
     /// Reads every entry of every tree and decodes the JSON ones: what `store check` reports.
     pub fn verify(&self) -> Result<StoreCheck, StoreError> {
         let mut check = StoreCheck::default();
-        let trees: [(&str, &sled::Tree, bool); 7] = [
+        let trees: [(&str, &sled::Tree, bool); 8] = [
             ("raw", &self.raw, true),
             ("days", &self.days, true),
             ("first_seen", &self.first_seen, true),
@@ -585,6 +585,7 @@ impl Store {
             ("hashtag_ids", &self.hashtag_ids, false),
             ("comments", &self.comments, true),
             ("comment_reads", &self.comment_reads, true),
+            ("outbox", &self.outbox, true),
         ];
         for (name, tree, json) in trees {
             let mut count = 0;

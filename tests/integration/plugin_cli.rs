@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::util::hashtrack;
+use crate::util::{campaign, hashtrack, write_config};
 
 fn fixture(name: &str) -> String {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -146,4 +146,28 @@ fn test_runs_the_builtins_with_a_time_limit_and_compares_with_expected_output() 
     let (code, out) = plugin_cmd(&["test", "builtin", "--input", days.to_str().unwrap()]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("(no alerts)"), "{out}");
+}
+
+#[test]
+fn check_config_names_the_campaign_the_key_and_the_plugins_words_without_spending() {
+    let dir = tempfile::tempdir().unwrap();
+    // Nothing listens on port 9: a check that called the API would fail differently.
+    let campaigns = [
+        campaign("fine", &["finetag"]),
+        campaign("typo", &["typotag"]).alert_setting("min-postive-ratio", 0.3),
+    ];
+    let config = write_config(dir.path(), "http://127.0.0.1:9", 60, &campaigns);
+    let (code, out) = plugin_cmd(&["check", "--config", config.to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("campaign 'typo', alerts") && out.contains("min-postive-ratio"),
+        "{out}"
+    );
+    assert!(!out.contains("campaign 'fine'"), "{out}");
+    assert!(!dir.path().join("data").exists(), "a check opens no store");
+
+    let config = write_config(dir.path(), "http://127.0.0.1:9", 60, &campaigns[..1]);
+    let (code, out) = plugin_cmd(&["check", "--config", config.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("OK: 1 campaign(s)"), "{out}");
 }
