@@ -43,8 +43,9 @@ pub const EXIT_INCOMPLETE: u8 = 2;
     long_about = "Tracks TikTok hashtag campaigns for agencies. Once a day `hashtrack run` calls the \
 TikTok data API for every campaign in campaigns.toml (1 credit per request, paced to the plan's \
 rate limit), stores every raw response in sled before the next request, scores comment \
-sentiment and evaluates alert rules in WebAssembly plugins, and `hashtrack report` writes 7- \
-and 30-day reports.\n\nTry it without an API key: `hashtrack demo` runs 30 simulated days \
+sentiment and evaluates alert rules in WebAssembly plugins, delivers the alerts to the \
+configured sinks (Slack, signed webhooks, email, files), and `hashtrack report` writes 7- and \
+30-day reports.\n\nTry it without an API key: `hashtrack demo` runs 30 simulated days \
 against the built-in simulated API.\n\nExit codes: 0 all campaign-days complete; 1 error \
 (bad config or arguments, a store that cannot be opened, plugins that refuse their settings, \
 an API that cannot be reached at all); 2 the run finished but some campaign-day is incomplete \
@@ -81,7 +82,8 @@ pub enum Command {
     Evaluate(evaluate::EvaluateArgs),
     /// Back up, restore or check the store (`hashtrack store backup DIR`).
     Store(store::StoreArgs),
-    /// The plugin author's kit: check a component, run it on fixtures, evaluate a scorer.
+    /// The plugin author's kit: start a project (Rust, Python, JavaScript), build it, check a
+    /// component or a config's plugins, run it on fixtures, evaluate a scorer.
     Plugin(plugin::PluginArgs),
     /// List stored alerts and where each stands with its sinks (sent, waiting to retry,
     /// failed and why); `alerts send` delivers what is pending now.
