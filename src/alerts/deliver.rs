@@ -24,6 +24,9 @@ const ATTEMPTS_PER_PASS: u32 = 3;
 const FIRST_BACKOFF: Duration = Duration::from_millis(500);
 /// A `Retry-After` longer than this is left to the next pass rather than waited for here.
 const LONGEST_WAIT: Duration = Duration::from_secs(30);
+/// An alert not delivered within this many days of being stored is not sent at all: a sink
+/// added to a client after months of runs must not receive months of old alerts.
+pub const STALE_AFTER_DAYS: i64 = 7;
 /// Slack accepts about one message a second per incoming webhook.
 const SLACK_SPACING: Duration = Duration::from_secs(1);
 
@@ -96,6 +99,13 @@ pub async fn deliver_pending(store: &Store, config: &Config) -> Result<DeliveryR
                 entry
                     .deliveries
                     .insert(sink.name.clone(), settle(DeliveryState::Cancelled));
+                changed = true;
+                continue;
+            }
+            if now - entry.raised_at > STALE_AFTER_DAYS * 86_400 {
+                entry
+                    .deliveries
+                    .insert(sink.name.clone(), settle(DeliveryState::Expired));
                 changed = true;
                 continue;
             }
@@ -332,5 +342,63 @@ impl<'a> History<'a> {
             .map(|(date, rules)| (*date, rules.contains(&entry.rule)))
             .collect();
         Ok(noise::is_news(&earlier, entry.date, cooldown_days))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::domain::{Alert, Severity};
+    use crate::report::fixtures;
+
+    fn config_with_file_sink(inbox: &Path) -> Config {
+        let text = format!(
+            "[sinks.inbox]\nkind = \"file\"\npath = {:?}\n\n[clients.acme]\nsinks = [\"inbox\"]\n\n\
+             [[campaigns]]\nid = \"spring\"\nclient = \"acme\"\nhashtags = [\"tryacme\"]\n",
+            inbox.display().to_string()
+        );
+        Config::parse(Path::new("campaigns.toml"), &text).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_fresh_alert_is_delivered_once_and_an_old_one_expires_unsent() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("store")).unwrap();
+        let inbox = dir.path().join("inbox");
+        let config = config_with_file_sink(&inbox);
+        // Two rules, so that the second day's alert is news rather than still ongoing.
+        for (on, rule) in [("2026-03-01", "viral-day"), ("2026-03-05", "low-activity")] {
+            let mut day = fixtures::day(on, 1_000_000, 100);
+            day.alerts = AlertsOutcome::Evaluated {
+                alerts: vec![Alert {
+                    rule: rule.into(),
+                    severity: Severity::Info,
+                    message: format!("Viral on {on}"),
+                }],
+            };
+            store.put_day(&day).unwrap();
+        }
+        // The first was stored eight days ago and never delivered (the sink is new).
+        let mut old = store.outbox_entries().unwrap().remove(0);
+        old.raised_at -= 8 * 86_400;
+        store.put_outbox_entry(&old).unwrap();
+
+        let report = deliver_pending(&store, &config).await.unwrap();
+        assert_eq!(report.messages_sent, 1, "{:?}", report.lines);
+        let files: Vec<_> = std::fs::read_dir(&inbox).unwrap().collect();
+        assert_eq!(files.len(), 1);
+        let states: Vec<DeliveryState> = store
+            .outbox_entries()
+            .unwrap()
+            .iter()
+            .map(|e| e.deliveries["inbox"].state)
+            .collect();
+        assert_eq!(states, [DeliveryState::Expired, DeliveryState::Sent]);
+
+        // Settled: a second pass sends nothing.
+        let again = deliver_pending(&store, &config).await.unwrap();
+        assert_eq!(again.messages_sent, 0);
     }
 }

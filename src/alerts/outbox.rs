@@ -79,6 +79,9 @@ pub enum DeliveryState {
     Failed,
     /// Withdrawn by a rescore before it was sent.
     Cancelled,
+    /// Not sent: the alert was stored more than `deliver::STALE_AFTER_DAYS` days before it
+    /// could be delivered (a sink added later, an endpoint down for a week): old news.
+    Expired,
 }
 
 impl DeliveryState {

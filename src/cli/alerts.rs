@@ -147,6 +147,9 @@ fn delivery_lines(entry: &OutboxEntry, config: &Config) -> Vec<String> {
                     DeliveryState::Cancelled => {
                         "cancelled: withdrawn before it was sent".to_string()
                     }
+                    DeliveryState::Expired => {
+                        "not sent: older than a week when it could be delivered".to_string()
+                    }
                 };
                 let error = d
                     .last_error
