@@ -10,10 +10,10 @@ use chrono::Days;
 
 use hashtrack::alerts::deliver::{DeliveryReport, deliver_pending};
 use hashtrack::config::{Config, SinkKind};
-use hashtrack::report::{ReportFormat, render};
+use hashtrack::report::{Audience, ReportFormat, render};
 use hashtrack::sim::SimConfig;
 
-use super::report::campaign_reports;
+use super::report::{PeriodChoice, campaign_reports};
 use super::run::progress_bar;
 use super::simulated::SimulatedCampaigns;
 use super::{ConfigArgs, describe_run};
@@ -74,8 +74,13 @@ pub async fn demo(args: DemoArgs) -> Result<ExitCode> {
     run.sim.shutdown().await;
 
     for days in [7, 30] {
-        let reports = campaign_reports(&config, store.as_ref(), &[], days, None)?;
-        println!("{}", render(&reports, ReportFormat::Text));
+        let period = PeriodChoice::Last { days, to: None };
+        let reports = campaign_reports(&config, store.as_ref(), &[], period)?;
+        // The demo's user is the agency: its copy, with what monitoring cost.
+        println!(
+            "{}",
+            render(&reports, ReportFormat::Text, Audience::Internal)
+        );
     }
     for text in &incomplete {
         eprint!("{text}");

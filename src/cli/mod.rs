@@ -71,7 +71,8 @@ pub enum Command {
     /// Serve the simulated API on 127.0.0.1 so `run --api-base` can be pointed at it. Prints
     /// the base URL as its first line.
     Simulate(simulate::SimulateArgs),
-    /// Print the report of stored days (no API calls).
+    /// Print the report of stored days for any period, named for the client (no API calls;
+    /// `--internal` adds the monitoring cost).
     Report(report::ReportArgs),
     /// Recompute sentiment and alerts of stored days with the current plugins and config,
     /// from the stored raw responses. Spends no credits.

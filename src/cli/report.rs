@@ -1,4 +1,4 @@
-//! `hashtrack report`: 7- or 30-day reports from the store. Never calls the API.
+//! `hashtrack report`: reports of any period from the store. Never calls the API.
 
 use std::process::ExitCode;
 
@@ -6,7 +6,7 @@ use anyhow::{Result, bail};
 use chrono::{Duration, NaiveDate};
 
 use hashtrack::config::Config;
-use hashtrack::report::{CampaignReport, ReportFormat, build_report, render};
+use hashtrack::report::{Audience, CampaignReport, ReportFormat, build_report, render};
 use hashtrack::store::{DayMirror, DayReader, Store, StoreError};
 
 use super::ConfigArgs;
@@ -18,23 +18,35 @@ pub struct ReportArgs {
     /// Only these campaigns (repeatable; default: all).
     #[arg(long = "campaign", value_name = "ID")]
     pub campaigns: Vec<String>,
-    /// Length of the period in days.
-    #[arg(long, default_value_t = 7, value_parser = period_days)]
-    pub days: u32,
+    /// Length of the period in days, ending with --to (default 7; at most 366).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=366), conflicts_with = "from")]
+    pub days: Option<u32>,
+    /// First day of the period; with --to (or each campaign's latest stored day) it gives any
+    /// range. Days without data inside it are shown as missing, never as 0.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub from: Option<NaiveDate>,
     /// Last day of the period (default: each campaign's latest stored day).
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub to: Option<NaiveDate>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
+    /// The agency's copy: adds what monitoring cost (credits and dollars) to the text report.
+    #[arg(long)]
+    pub internal: bool,
 }
 
-fn period_days(value: &str) -> Result<u32, String> {
-    match value {
-        "7" => Ok(7),
-        "30" => Ok(30),
-        other => Err(format!("'{other}' is not a report period: use 7 or 30")),
-    }
+/// Which dates a report covers.
+#[derive(Debug, Clone, Copy)]
+pub enum PeriodChoice {
+    /// The last N days up to a date (or each campaign's latest stored day); a campaign
+    /// younger than that is reported from its first day.
+    Last { days: u32, to: Option<NaiveDate> },
+    /// Exactly these dates (`to`: each campaign's latest stored day when not given).
+    Range {
+        from: NaiveDate,
+        to: Option<NaiveDate>,
+    },
 }
 
 pub fn report(args: ReportArgs) -> Result<ExitCode> {
@@ -58,11 +70,28 @@ pub fn report(args: ReportArgs) -> Result<ExitCode> {
             bail!("unknown campaign '{id}' (not in {})", config.path.display());
         }
     }
-    let reports = campaign_reports(&config, store.as_ref(), &args.campaigns, args.days, args.to)?;
+    let period = match args.from {
+        Some(from) => {
+            if let Some(to) = args.to.filter(|to| *to < from) {
+                bail!("--from {from} is after --to {to}");
+            }
+            PeriodChoice::Range { from, to: args.to }
+        }
+        None => PeriodChoice::Last {
+            days: args.days.unwrap_or(7),
+            to: args.to,
+        },
+    };
+    let reports = campaign_reports(&config, store.as_ref(), &args.campaigns, period)?;
     if reports.is_empty() {
         bail!("no stored days to report: run `hashtrack run` (or `hashtrack demo`) first");
     }
-    print!("{}", render(&reports, args.format));
+    let audience = if args.internal {
+        Audience::Internal
+    } else {
+        Audience::Client
+    };
+    print!("{}", render(&reports, args.format, audience));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -71,8 +100,7 @@ pub fn campaign_reports(
     config: &Config,
     store: &dyn DayReader,
     only: &[String],
-    days: u32,
-    to: Option<NaiveDate>,
+    period: PeriodChoice,
 ) -> Result<Vec<CampaignReport>> {
     let mut reports = Vec::new();
     for campaign in config
@@ -83,20 +111,30 @@ pub fn campaign_reports(
         let Some((first, latest)) = store.date_range(&campaign.id)? else {
             continue;
         };
-        let end = to.unwrap_or(latest);
-        // A campaign younger than the period is reported from its first day, not as empty days.
-        let start = (end - Duration::days(i64::from(days) - 1)).max(first);
-        let Ok(period) = u32::try_from((end - start).num_days() + 1) else {
+        let (start, end) = match period {
+            PeriodChoice::Last { days, to } => {
+                let end = to.unwrap_or(latest);
+                // A campaign younger than the period is reported from its first day, not
+                // as empty days.
+                ((end - Duration::days(i64::from(days) - 1)).max(first), end)
+            }
+            PeriodChoice::Range { from, to } => (from, to.unwrap_or(latest)),
+        };
+        let Ok(days) = u32::try_from((end - start).num_days() + 1) else {
             continue;
         };
         let stored = store.days(&campaign.id, start, end)?;
-        reports.push(build_report(
+        let mut report = build_report(
             campaign,
             &stored,
             end,
-            period,
+            days,
             config.settings.price_per_credit_usd,
-        ));
+        );
+        if let Some(client) = config.clients.get(&campaign.client) {
+            report.client_name = client.name.clone();
+        }
+        reports.push(report);
     }
     Ok(reports)
 }

@@ -45,6 +45,7 @@ pub fn build_report(
     CampaignReport {
         campaign_id: campaign.id.clone(),
         client: campaign.client.clone(),
+        client_name: campaign.client.clone(),
         hashtags: campaign.hashtags.clone(),
         participation: participation(&rows, &latest, &period, campaign.videos),
         top_creators: CreatorStats::rank(latest.iter().map(|(_, video)| *video), TOP_LISTED),

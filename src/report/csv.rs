@@ -112,7 +112,7 @@ fn quote(field: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::super::fixtures::{campaign, date, day, video};
-    use super::super::{ReportFormat, build_report, render};
+    use super::super::{Audience, ReportFormat, build_report, render};
     use crate::domain::SentimentOutcome;
 
     fn rows(csv: &str) -> Vec<&str> {
@@ -128,7 +128,7 @@ mod tests {
         };
         unscored.missing = vec!["sentiment unavailable: out of fuel".into()];
         let report = build_report(&campaign(), &[unscored], date("2026-11-03"), 2, 0.005);
-        let csv = render(&[report], ReportFormat::Csv);
+        let csv = render(&[report], ReportFormat::Csv, Audience::Client);
         let rows = rows(&csv);
         assert_eq!(rows[0], super::HEADER.join(","));
         assert_eq!(
@@ -150,7 +150,7 @@ mod tests {
             "line\nbreak".into(),
         ];
         let report = build_report(&campaign(), &[partial], date("2026-11-02"), 1, 0.005);
-        let csv = render(&[report], ReportFormat::Csv);
+        let csv = render(&[report], ReportFormat::Csv, Audience::Client);
         assert!(
             csv.ends_with(
                 ",\"comments of video 7, page 2: \"\"rate limited\"\"; line\nbreak\"\r\n"
@@ -168,7 +168,7 @@ mod tests {
             1,
             0.005,
         );
-        let csv = render(&[report], ReportFormat::Csv);
+        let csv = render(&[report], ReportFormat::Csv, Audience::Client);
         assert!(
             rows(&csv)[1].contains(",10,6,3,1,0.6000,0.2500,,0,5,"),
             "{csv}"

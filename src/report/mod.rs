@@ -1,4 +1,4 @@
-//! Client reports over a period (7 or 30 days) of one or more campaigns.
+//! Client reports over a period (any range of days) of one or more campaigns.
 //!
 //! Owns what a report says and how it is written: [`build_report`] turns stored
 //! [`DayMetrics`](crate::domain::DayMetrics) into a [`CampaignReport`] (growth, participation, creators, sentiment, alerts, cost), and
@@ -73,6 +73,8 @@ impl fmt::Display for ReportFormat {
 pub struct CampaignReport {
     pub campaign_id: String,
     pub client: String,
+    /// The client's display name (`[clients.ID] name`), the id when it has none.
+    pub client_name: String,
     pub hashtags: Vec<String>,
     pub period: Period,
     /// Every date of the period, oldest first, with or without data.
@@ -256,10 +258,18 @@ pub struct Cost {
     pub usd_per_day: Option<f64>,
 }
 
+/// Who a report is for: the client sees no monitoring cost in the text report; the agency's
+/// own (`--internal`) copy does. JSON and CSV are data exports and always carry it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    Client,
+    Internal,
+}
+
 /// Writes reports in `format`; several reports become one text, one JSON array, one CSV table.
-pub fn render(reports: &[CampaignReport], format: ReportFormat) -> String {
+pub fn render(reports: &[CampaignReport], format: ReportFormat, audience: Audience) -> String {
     match format {
-        ReportFormat::Text => text::render(reports),
+        ReportFormat::Text => text::render(reports, audience),
         ReportFormat::Json => render_json(reports),
         ReportFormat::Csv => csv::render(reports),
     }
@@ -298,12 +308,19 @@ mod tests {
     #[test]
     fn json_is_one_object_for_one_report_and_an_array_for_several() {
         let report = build_report(&campaign(), &week(), date("2026-11-07"), 7, 0.005);
-        let one: serde_json::Value =
-            serde_json::from_str(&render(std::slice::from_ref(&report), ReportFormat::Json))
-                .unwrap();
+        let one: serde_json::Value = serde_json::from_str(&render(
+            std::slice::from_ref(&report),
+            ReportFormat::Json,
+            Audience::Client,
+        ))
+        .unwrap();
         assert_eq!(one["campaign_id"], "spring");
-        let two: serde_json::Value =
-            serde_json::from_str(&render(&[report.clone(), report], ReportFormat::Json)).unwrap();
+        let two: serde_json::Value = serde_json::from_str(&render(
+            &[report.clone(), report],
+            ReportFormat::Json,
+            Audience::Client,
+        ))
+        .unwrap();
         assert_eq!(two.as_array().map(Vec::len), Some(2));
     }
 
@@ -311,7 +328,7 @@ mod tests {
     fn json_keeps_unknowns_null_and_unavailable_sentiment_named() {
         let report = build_report(&campaign(), &week(), date("2026-11-07"), 7, 0.005);
         let json: serde_json::Value =
-            serde_json::from_str(&render(&[report], ReportFormat::Json)).unwrap();
+            serde_json::from_str(&render(&[report], ReportFormat::Json, Audience::Client)).unwrap();
         let days = json["days"].as_array().unwrap();
         let gap = &days[3];
         assert_eq!(

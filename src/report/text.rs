@@ -8,7 +8,7 @@ use super::cells::{
     UNKNOWN, approx, one_line, or_unknown, percent, score, thousands, two_figures, usd, whole,
 };
 use super::sparkline::sparkline;
-use super::{CampaignReport, DayStatus, MIN_COMMENTS_TO_JUDGE, ReportDay};
+use super::{Audience, CampaignReport, DayStatus, MIN_COMMENTS_TO_JUDGE, ReportDay};
 use crate::domain::{AlertsOutcome, SentimentOutcome, Severity, VideoCountSource};
 
 /// Notes, reasons and alert messages are cut to about one terminal line.
@@ -19,18 +19,17 @@ const ALERT_LINE_CHARS: usize = 72;
 /// A day with many failures lists this many notes and a count of the rest.
 const NOTES_PER_DAY: usize = 3;
 const CAPTION_CHARS: usize = 40;
-const HANDLE_CHARS: usize = 20;
 
 /// Reports one after another, a blank line between them.
-pub fn render(reports: &[CampaignReport]) -> String {
+pub fn render(reports: &[CampaignReport], audience: Audience) -> String {
     reports
         .iter()
-        .map(render_one)
+        .map(|report| render_one(report, audience))
         .collect::<Vec<_>>()
         .join("\n")
 }
 
-fn render_one(report: &CampaignReport) -> String {
+fn render_one(report: &CampaignReport, audience: Audience) -> String {
     let mut lines = Vec::new();
     coverage(&mut lines, report);
     growth(&mut lines, report);
@@ -38,7 +37,10 @@ fn render_one(report: &CampaignReport) -> String {
     sentiment(&mut lines, report);
     creators(&mut lines, report);
     videos(&mut lines, report);
-    quality_alerts_and_cost(&mut lines, report);
+    quality_and_alerts(&mut lines, report);
+    if audience == Audience::Internal {
+        cost(&mut lines, report);
+    }
     lines.join("\n") + "\n"
 }
 
@@ -46,9 +48,9 @@ fn render_one(report: &CampaignReport) -> String {
 fn coverage(lines: &mut Vec<String>, r: &CampaignReport) {
     let tags: Vec<String> = r.hashtags.iter().map(|t| format!("#{t}")).collect();
     lines.push(format!(
-        "Campaign {} (client {}): {}",
+        "Campaign {} for {}: {}",
         r.campaign_id,
-        r.client,
+        r.client_name,
         tags.join(" ")
     ));
     let count = |status| r.days.iter().filter(|d| d.status == status).count();
@@ -279,13 +281,14 @@ fn creators(lines: &mut Vec<String>, r: &CampaignReport) {
         lines.push("  none tracked in the period".into());
         return;
     }
+    let width = handle_width(r.top_creators.iter().map(|c| c.handle.as_str()));
     lines.push(format!(
-        "  {:>2}  {:<21} {:>6} {:>13}",
+        "  {:>2}  {:<width$} {:>6} {:>13}",
         "#", "Creator", "Videos", "Plays"
     ));
     for (rank, c) in r.top_creators.iter().enumerate() {
         lines.push(format!(
-            "  {:>2}  {:<21} {:>6} {:>13}",
+            "  {:>2}  {:<width$} {:>6} {:>13}",
             rank + 1,
             handle(&c.handle),
             thousands(c.videos.into()),
@@ -301,13 +304,14 @@ fn videos(lines: &mut Vec<String>, r: &CampaignReport) {
         lines.push("  none tracked in the period".into());
         return;
     }
+    let width = handle_width(r.top_videos.iter().map(|v| v.creator.as_str()));
     lines.push(format!(
-        "  {:>2}  {:>13}  {:<21} {:<10}  Caption",
+        "  {:>2}  {:>13}  {:<width$} {:<10}  Caption",
         "#", "Plays", "Creator", "First seen"
     ));
     for (rank, v) in r.top_videos.iter().enumerate() {
         lines.push(format!(
-            "  {:>2}  {:>13}  {:<21} {}  {}",
+            "  {:>2}  {:>13}  {:<width$} {}  {}",
             rank + 1,
             thousands(v.plays),
             handle(&v.creator),
@@ -317,8 +321,8 @@ fn videos(lines: &mut Vec<String>, r: &CampaignReport) {
     }
 }
 
-/// The short closing sections: views per video, alerts, and what monitoring cost.
-fn quality_alerts_and_cost(lines: &mut Vec<String>, r: &CampaignReport) {
+/// The short closing sections: views per video and alerts.
+fn quality_and_alerts(lines: &mut Vec<String>, r: &CampaignReport) {
     let vpv = &r.views_per_video;
     lines.push(String::new());
     lines.push(match (vpv.latest, vpv.latest_date) {
@@ -361,11 +365,14 @@ fn quality_alerts_and_cost(lines: &mut Vec<String>, r: &CampaignReport) {
             date_ranges(&unevaluated)
         ));
     }
+}
 
+/// What monitoring cost: for the agency, not its client.
+fn cost(lines: &mut Vec<String>, r: &CampaignReport) {
     let c = &r.cost;
     lines.push(String::new());
     lines.push(format!(
-        "Cost: {} credits x {} = {}; per day with data {} credits ({}).",
+        "Internal: cost {} credits x {} = {}; per day with data {} credits ({}).",
         thousands(c.credits),
         usd(c.price_per_credit_usd),
         usd(c.usd),
@@ -378,8 +385,18 @@ fn one_decimal(x: f64) -> String {
     format!("{x:.1}")
 }
 
+/// A creator's handle in full: it is how a client finds the creator.
 fn handle(h: &str) -> String {
-    one_line(&format!("@{h}"), HANDLE_CHARS)
+    format!("@{}", one_line(h, usize::MAX))
+}
+
+/// The width of a handle column: the longest handle, and at least the header's.
+fn handle_width<'a>(handles: impl Iterator<Item = &'a str>) -> usize {
+    handles
+        .map(|h| handle(h).chars().count())
+        .max()
+        .unwrap_or(0)
+        .max("Creator".len())
 }
 
 fn dates_where(days: &[ReportDay], keep: impl Fn(&ReportDay) -> bool) -> Vec<NaiveDate> {
@@ -426,14 +443,14 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::fixtures::{campaign, date, day, week};
-    use super::super::{ReportFormat, build_report, render};
+    use super::super::fixtures::{campaign, date, day, video, week};
+    use super::super::{Audience, ReportFormat, build_report, render};
     use super::wrap;
     use crate::domain::SentimentOutcome;
 
     fn week_report() -> String {
         let report = build_report(&campaign(), &week(), date("2026-11-07"), 7, 0.005);
-        render(&[report], ReportFormat::Text)
+        render(&[report], ReportFormat::Text, Audience::Internal)
     }
 
     /// The lines of a section, from its title to the next blank line.
@@ -512,6 +529,7 @@ mod tests {
                 0.005,
             )],
             ReportFormat::Text,
+            Audience::Client,
         );
         let rows = section(&text, "Sentiment");
         assert!(
@@ -546,14 +564,37 @@ mod tests {
     }
 
     #[test]
-    fn cost_line_multiplies_credits_by_price() {
+    fn the_internal_cost_line_multiplies_credits_by_price_and_is_not_for_the_client() {
         let text = week_report();
         assert!(
             text.contains(
-                "Cost: 30 credits x $0.005 = $0.15; per day with data 5.0 credits ($0.025)."
+                "Internal: cost 30 credits x $0.005 = $0.15; per day with data 5.0 credits ($0.025)."
             ),
             "{text}"
         );
+        let report = build_report(&campaign(), &week(), date("2026-11-07"), 7, 0.005);
+        let for_client = render(&[report], ReportFormat::Text, Audience::Client);
+        assert!(
+            !for_client.contains("credits") && !for_client.contains('$'),
+            "{for_client}"
+        );
+    }
+
+    #[test]
+    fn the_client_is_named_and_handles_are_whole() {
+        let mut days = week();
+        let long = "glowcoserum.official.account";
+        for day in &mut days {
+            day.videos = vec![video("v1", long, 900, "2026-11-01")];
+        }
+        let mut report = build_report(&campaign(), &days, date("2026-11-07"), 7, 0.005);
+        report.client_name = "Acme Snacks Inc.".into();
+        let text = render(&[report], ReportFormat::Text, Audience::Client);
+        assert!(
+            text.starts_with("Campaign spring for Acme Snacks Inc.:"),
+            "{text}"
+        );
+        assert!(text.contains(&format!("@{long}")), "{text}");
     }
 
     #[test]

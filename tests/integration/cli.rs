@@ -683,3 +683,64 @@ async fn a_stored_day_exports_as_fixtures_that_plugin_test_runs() {
         assert_eq!(code, 0, "{input}: {stdout}{stderr}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn report_periods_are_any_range_and_missing_days_stay_missing() {
+    let sim = start_sim(roomy_sim()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(
+        dir.path(),
+        &sim.base_url(),
+        60_000,
+        &[campaign("a", &["periods"])],
+    );
+    let setup = setup(&config, TEST_KEY);
+    let day = |n: u64| SimConfig::default().start_date + chrono::Days::new(n - 1);
+    // Day 3 is never collected (a missed run).
+    for n in [1, 2, 4] {
+        sim.set_date(day(n));
+        setup.pipeline.run_day(day(n), &[], &|_| {}).await.unwrap();
+    }
+    drop(setup);
+    let config = config.to_str().unwrap().to_string();
+    let report = move |args: &[&str]| {
+        let mut all = vec!["report", "--config", config.as_str(), "--format", "json"];
+        all.extend_from_slice(args);
+        run_cli(&all, "")
+    };
+    let (from, to) = (day(1).to_string(), day(5).to_string());
+    let report_range = report.clone();
+    let (code, stdout, stderr) = tokio::task::spawn_blocking(move || {
+        report_range(&["--from", from.as_str(), "--to", to.as_str()])
+    })
+    .await
+    .unwrap();
+    assert_eq!(code, 0, "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let days = json["days"].as_array().unwrap();
+    assert_eq!(days.len(), 5, "the whole range, past the last stored day");
+    for (index, status) in [(2, "no_data"), (4, "no_data")] {
+        assert_eq!(days[index]["status"], status, "{}", days[index]);
+        assert!(
+            days[index]["total_views"].is_null(),
+            "missing, never 0: {}",
+            days[index]
+        );
+    }
+    assert!(days[3]["total_views"].as_u64().is_some());
+
+    // Any N: a fortnight, clipped to the campaign's first day; and a reversed range refused.
+    let (code, stdout, stderr) = tokio::task::spawn_blocking(move || {
+        let fortnight = report(&["--days", "14"]);
+        let reversed = report(&["--from", "2026-11-09", "--to", "2026-11-08"]);
+        (fortnight.0, fortnight.1, reversed)
+    })
+    .await
+    .unwrap();
+    assert_eq!(code, 0, "{stderr:?}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["period"]["from"], day(1).to_string());
+    assert_eq!(json["period"]["to"], day(4).to_string());
+    assert_eq!(stderr.0, 1, "{}", stderr.2);
+    assert!(stderr.2.contains("is after --to"), "{}", stderr.2);
+}

@@ -7,7 +7,7 @@ use chrono::{Days, NaiveDate};
 
 use hashtrack::domain::{AlertsOutcome, DayMetrics, SentimentOutcome};
 use hashtrack::pipeline::RunSummary;
-use hashtrack::report::{ReportFormat, build_report, render};
+use hashtrack::report::{Audience, ReportFormat, build_report, render};
 use hashtrack::scorecard::TruthDay;
 use hashtrack::sim::{HashtagQuirks, SimConfig, default_quirks};
 
@@ -113,6 +113,7 @@ async fn a_stalled_campaign_is_caught_the_day_it_stalls_and_not_before() {
     let text = render(
         &[build_report(&campaign, &days, day_n(8), 8, 0.005)],
         ReportFormat::Text,
+        Audience::Client,
     );
     assert!(text.contains(" tracked"), "{text}");
 }
@@ -198,13 +199,17 @@ async fn a_zero_video_count_is_unknown_never_the_sample_size() {
     let days = world.setup.store.days("c", day_n(1), day_n(2)).unwrap();
     let campaign = campaign_of(&world);
     let report = build_report(&campaign, &days, day_n(2), 2, 0.005);
-    let text = render(std::slice::from_ref(&report), ReportFormat::Text);
+    let text = render(
+        std::slice::from_ref(&report),
+        ReportFormat::Text,
+        Audience::Client,
+    );
     assert!(
         text.contains(&format!(">={} seen", day.videos_seen)),
         "{text}"
     );
     let json: serde_json::Value =
-        serde_json::from_str(&render(&[report], ReportFormat::Json)).unwrap();
+        serde_json::from_str(&render(&[report], ReportFormat::Json, Audience::Client)).unwrap();
     assert!(json["days"][1]["total_videos"].is_null(), "{json}");
 }
 
@@ -301,6 +306,7 @@ async fn a_day_collected_on_another_date_says_so() {
             0.005,
         )],
         ReportFormat::Text,
+        Audience::Client,
     );
     assert!(
         text.contains(&format!("(collected on {today} for {long_ago})")),
