@@ -6,7 +6,7 @@ use anyhow::{Result, bail};
 use chrono::{Duration, NaiveDate};
 
 use hashtrack::config::Config;
-use hashtrack::report::{Audience, CampaignReport, ReportFormat, build_report, render};
+use hashtrack::report::{Audience, CampaignReport, ReportFormat, build_report, compare, render};
 use hashtrack::store::{DayMirror, DayReader, Store, StoreError};
 
 use super::ConfigArgs;
@@ -134,6 +134,18 @@ pub fn campaign_reports(
         if let Some(client) = config.clients.get(&campaign.client) {
             report.client_name = client.name.clone();
         }
+        // The previous period of the same length, for the deltas.
+        let previous_end = start - Duration::days(1);
+        let previous_start = previous_end - Duration::days(i64::from(days) - 1);
+        let before = store.days(&campaign.id, previous_start, previous_end)?;
+        let previous = build_report(
+            campaign,
+            &before,
+            previous_end,
+            days,
+            config.settings.price_per_credit_usd,
+        );
+        report.comparison = Some(compare(&report, &previous));
         reports.push(report);
     }
     Ok(reports)

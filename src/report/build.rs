@@ -54,6 +54,7 @@ pub fn build_report(
         views_per_video: views_per_video(&rows),
         alerts: alerts(&rows),
         cost: cost(&rows, price_per_credit_usd),
+        comparison: None,
         period,
         days: rows,
     }

@@ -8,12 +8,14 @@
 
 mod build;
 pub(crate) mod cells;
+mod compare;
 mod csv;
 #[cfg(test)]
 pub(crate) mod fixtures;
 mod sparkline;
 mod text;
 
+pub use compare::{Change, Comparison, compare};
 use std::fmt;
 use std::str::FromStr;
 
@@ -88,6 +90,8 @@ pub struct CampaignReport {
     /// Alerts raised in the period, oldest first.
     pub alerts: Vec<DatedAlert>,
     pub cost: Cost,
+    /// Against the previous period of the same length, when the report was asked for one.
+    pub comparison: Option<Comparison>,
 }
 
 /// The dates a report covers, both ends included.

@@ -8,7 +8,9 @@ use super::cells::{
     UNKNOWN, approx, one_line, or_unknown, percent, score, thousands, two_figures, usd, whole,
 };
 use super::sparkline::sparkline;
-use super::{Audience, CampaignReport, DayStatus, MIN_COMMENTS_TO_JUDGE, ReportDay};
+use super::{
+    Audience, CampaignReport, Change, Comparison, DayStatus, MIN_COMMENTS_TO_JUDGE, ReportDay,
+};
 use crate::domain::{AlertsOutcome, SentimentOutcome, Severity, VideoCountSource};
 
 /// Notes, reasons and alert messages are cut to about one terminal line.
@@ -32,6 +34,9 @@ pub fn render(reports: &[CampaignReport], audience: Audience) -> String {
 fn render_one(report: &CampaignReport, audience: Audience) -> String {
     let mut lines = Vec::new();
     coverage(&mut lines, report);
+    if let Some(comparison) = &report.comparison {
+        compared(&mut lines, report, comparison);
+    }
     growth(&mut lines, report);
     participation(&mut lines, report);
     sentiment(&mut lines, report);
@@ -367,6 +372,48 @@ fn quality_and_alerts(lines: &mut Vec<String>, r: &CampaignReport) {
     }
 }
 
+/// The headline figures against the previous period of the same length.
+fn compared(lines: &mut Vec<String>, r: &CampaignReport, c: &Comparison) {
+    lines.push(String::new());
+    lines.push(format!(
+        "Compared with the previous {} days ({} to {})",
+        r.period.days, c.previous.from, c.previous.to
+    ));
+    let rows: [(&str, &Change, fn(f64) -> String, bool); 5] = [
+        ("New views/day", &c.new_views_per_day, approx, false),
+        (
+            "New videos/day",
+            &c.new_videos_per_day,
+            |x| format!("{x:.1}"),
+            false,
+        ),
+        ("New comments", &c.new_comments, whole, false),
+        ("Positive share", &c.positive_ratio, percent, true),
+        ("Alerts", &c.alerts, whole, false),
+    ];
+    for (name, change, show, in_points) in rows {
+        let now = or_unknown(change.now, show);
+        let before = or_unknown(change.before, show);
+        let difference = match (change.delta, in_points) {
+            (None, _) => "change unknown".to_string(),
+            (Some(delta), true) => format!("{:+.1} points", delta * 100.0),
+            (Some(delta), false) => {
+                let sign = if delta < 0.0 { "-" } else { "+" };
+                let percent = change
+                    .percent
+                    .map_or_else(String::new, |p| format!(" ({p:+.0}%)"));
+                format!(
+                    "{sign}{}{percent}",
+                    show(delta.abs()).trim_start_matches('~')
+                )
+            }
+        };
+        lines.push(format!(
+            "  {name:<15} {now:>12}  (was {before}): {difference}"
+        ));
+    }
+}
+
 /// What monitoring cost: for the agency, not its client.
 fn cost(lines: &mut Vec<String>, r: &CampaignReport) {
     let c = &r.cost;
@@ -578,6 +625,22 @@ mod tests {
             !for_client.contains("credits") && !for_client.contains('$'),
             "{for_client}"
         );
+    }
+
+    #[test]
+    fn the_previous_period_is_compared_in_deltas_and_percent() {
+        let mut report = build_report(&campaign(), &week(), date("2026-11-07"), 7, 0.005);
+        let mut previous = report.clone();
+        previous.period = super::super::Period::ending(date("2026-10-31"), 7);
+        previous.sentiment.comments /= 2;
+        report.comparison = Some(super::super::compare(&report, &previous));
+        let text = render(&[report], ReportFormat::Text, Audience::Client);
+        let section = section(
+            &text,
+            "Compared with the previous 7 days (2026-10-25 to 2026-10-31)",
+        );
+        let comments = section.iter().find(|l| l.contains("New comments")).unwrap();
+        assert!(comments.contains("(+100%)"), "{comments}");
     }
 
     #[test]

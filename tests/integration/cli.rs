@@ -728,6 +728,16 @@ async fn report_periods_are_any_range_and_missing_days_stay_missing() {
         );
     }
     assert!(days[3]["total_views"].as_u64().is_some());
+    // The previous five days lie before any data: compared, but as unknown.
+    let comparison = &json["comparison"];
+    assert_eq!(
+        comparison["previous"]["to"],
+        (day(1) - chrono::Days::new(1)).to_string()
+    );
+    assert!(
+        comparison["new_comments"]["before"].is_null()
+            && comparison["new_comments"]["delta"].is_null()
+    );
 
     // Any N: a fortnight, clipped to the campaign's first day; and a reversed range refused.
     let (code, stdout, stderr) = tokio::task::spawn_blocking(move || {

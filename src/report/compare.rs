@@ -1,0 +1,129 @@
+//! The period against the one before it, of the same length: the headline figures of each,
+//! their change and the change in percent. A figure unknown in either period has no change
+//! (unknown, never 0). Pure.
+
+use serde::Serialize;
+
+use super::{CampaignReport, Period};
+
+/// The period's headline figures beside the previous period's.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Comparison {
+    pub previous: Period,
+    /// New views per day: the daily estimates averaged over the days they cover.
+    pub new_views_per_day: Change,
+    /// New videos per day, as the API counts them.
+    pub new_videos_per_day: Change,
+    /// New comments scored.
+    pub new_comments: Change,
+    /// The positive share of new comments; its change is in percentage points.
+    pub positive_ratio: Change,
+    pub alerts: Change,
+}
+
+/// One figure in both periods.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Change {
+    pub now: Option<f64>,
+    pub before: Option<f64>,
+    pub delta: Option<f64>,
+    /// The change relative to `before`; none when `before` is 0 or unknown.
+    pub percent: Option<f64>,
+}
+
+impl Change {
+    fn of(now: Option<f64>, before: Option<f64>) -> Change {
+        let delta = now.zip(before).map(|(n, b)| n - b);
+        let percent = delta
+            .zip(before)
+            .filter(|(_, b)| *b != 0.0)
+            .map(|(d, b)| 100.0 * d / b.abs());
+        Change {
+            now,
+            before,
+            delta,
+            percent,
+        }
+    }
+}
+
+/// Compares `current` with `previous`, the report of the period just before it.
+pub fn compare(current: &CampaignReport, previous: &CampaignReport) -> Comparison {
+    let comments = |r: &CampaignReport| {
+        (r.sentiment.scored_days > 0).then_some(f64::from(r.sentiment.comments))
+    };
+    // Alerts are only counted when the period has data at all.
+    let alerts = |r: &CampaignReport| {
+        r.days
+            .iter()
+            .any(|d| d.alerts.is_some())
+            .then_some(r.alerts.len() as f64)
+    };
+    Comparison {
+        previous: previous.period,
+        new_views_per_day: Change::of(views_per_day(current), views_per_day(previous)),
+        new_videos_per_day: Change::of(
+            current.participation.average_new_videos,
+            previous.participation.average_new_videos,
+        ),
+        new_comments: Change::of(comments(current), comments(previous)),
+        positive_ratio: Change::of(
+            current.sentiment.positive_ratio,
+            previous.sentiment.positive_ratio,
+        ),
+        alerts: Change::of(alerts(current), alerts(previous)),
+    }
+}
+
+/// The period's new views per day: each day's estimate weighted by the days it covers.
+fn views_per_day(report: &CampaignReport) -> Option<f64> {
+    let (views, days) = report
+        .days
+        .iter()
+        .filter_map(|d| d.view_growth.as_ref())
+        .fold((0.0, 0u32), |(views, days), g| {
+            (
+                views + g.per_day * f64::from(g.span_days),
+                days + g.span_days,
+            )
+        });
+    (days > 0).then(|| views / f64::from(days))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::build_report;
+    use super::super::fixtures::{campaign, date, week};
+    use super::*;
+
+    #[test]
+    fn changes_are_deltas_and_percents_and_unknowns_stay_unknown() {
+        let change = Change::of(Some(150.0), Some(100.0));
+        assert_eq!((change.delta, change.percent), (Some(50.0), Some(50.0)));
+        let from_zero = Change::of(Some(3.0), Some(0.0));
+        assert_eq!((from_zero.delta, from_zero.percent), (Some(3.0), None));
+        let unknown = Change::of(Some(3.0), None);
+        assert_eq!((unknown.delta, unknown.percent), (None, None));
+    }
+
+    #[test]
+    fn a_period_without_data_compares_as_unknown_not_as_zero() {
+        let current = build_report(&campaign(), &week(), date("2026-11-07"), 7, 0.005);
+        let empty = build_report(&campaign(), &[], date("2026-10-31"), 7, 0.005);
+        let comparison = compare(&current, &empty);
+        assert_eq!(comparison.previous.to, date("2026-10-31"));
+        for change in [
+            comparison.new_views_per_day,
+            comparison.new_comments,
+            comparison.positive_ratio,
+            comparison.alerts,
+        ] {
+            assert_eq!(change.before, None, "{comparison:?}");
+            assert_eq!(change.delta, None);
+        }
+        assert!(comparison.new_comments.now.is_some());
+        let same = compare(&current, &current);
+        assert_eq!(same.new_comments.delta, Some(0.0));
+        assert_eq!(same.new_comments.percent, Some(0.0));
+    }
+}
