@@ -372,6 +372,10 @@ fn quality_and_alerts(lines: &mut Vec<String>, r: &CampaignReport) {
     }
 }
 
+/// A compared figure: its name, its change, how a value is written, and whether the change
+/// is in percentage points (of a share) rather than in percent.
+type ComparedRow<'a> = (&'a str, &'a Change, fn(f64) -> String, bool);
+
 /// The headline figures against the previous period of the same length.
 fn compared(lines: &mut Vec<String>, r: &CampaignReport, c: &Comparison) {
     lines.push(String::new());
@@ -379,7 +383,7 @@ fn compared(lines: &mut Vec<String>, r: &CampaignReport, c: &Comparison) {
         "Compared with the previous {} days ({} to {})",
         r.period.days, c.previous.from, c.previous.to
     ));
-    let rows: [(&str, &Change, fn(f64) -> String, bool); 5] = [
+    let rows: [ComparedRow; 5] = [
         ("New views/day", &c.new_views_per_day, approx, false),
         (
             "New videos/day",
