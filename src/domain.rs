@@ -27,6 +27,20 @@ pub struct VideoStats {
     pub saves: u64,
 }
 
+impl VideoStats {
+    /// Likes, comments and shares: the interactions the engagement rate counts.
+    pub fn engagements(&self) -> u64 {
+        self.likes
+            .saturating_add(self.comments)
+            .saturating_add(self.shares)
+    }
+}
+
+/// Engagement rate = (likes + comments + shares) ÷ plays; unknown without plays.
+pub fn engagement_rate(engagements: u64, plays: u64) -> Option<f64> {
+    (plays > 0).then(|| engagements as f64 / plays as f64)
+}
+
 /// The person who posted a video.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Creator {
@@ -243,6 +257,9 @@ pub struct CreatorStats {
     pub handle: String,
     pub videos: u32,
     pub plays: u64,
+    /// Likes, comments and shares of those videos.
+    #[serde(default)]
+    pub engagements: u64,
 }
 
 impl CreatorStats {
@@ -261,14 +278,20 @@ impl CreatorStats {
                     handle: video.creator.clone(),
                     videos: 0,
                     plays: 0,
+                    engagements: 0,
                 });
             entry.videos += 1;
             entry.plays = entry.plays.saturating_add(video.stats.plays);
+            entry.engagements = entry.engagements.saturating_add(video.stats.engagements());
         }
         let mut creators: Vec<_> = by_handle.into_values().collect();
         creators.sort_by(|a, b| b.plays.cmp(&a.plays).then_with(|| a.handle.cmp(&b.handle)));
         creators.truncate(keep);
         creators
+    }
+
+    pub fn engagement_rate(&self) -> Option<f64> {
+        engagement_rate(self.engagements, self.plays)
     }
 }
 

@@ -13,7 +13,9 @@ use super::{
     TOP_LISTED, TopVideo, ViewsPerVideo,
 };
 use crate::config::CampaignConfig;
-use crate::domain::{CreatorStats, DayMetrics, SentimentSummary, TrackedVideo, VideoCountSource};
+use crate::domain::{
+    CreatorStats, DayMetrics, SentimentSummary, TrackedVideo, VideoCountSource, engagement_rate,
+};
 
 /// A video as last seen in the period: the date of the observation and the video then.
 type Observation<'a> = (NaiveDate, &'a TrackedVideo);
@@ -83,6 +85,10 @@ fn report_day(day: &DayMetrics) -> ReportDay {
         tracked_videos: sample_known.then_some(day.videos.len() as u32),
         new_tracked_videos: sample_known.then_some(day.new_tracked_videos),
         views_per_video: day.views_per_video,
+        engagement_rate: engagement_rate(
+            day.videos.iter().map(|v| v.stats.engagements()).sum(),
+            day.videos.iter().map(|v| v.stats.plays).sum(),
+        ),
         sentiment: Some(day.sentiment.clone()),
         comments_read: Some(day.comments_read),
         sentiment_to_date: day.sentiment_to_date.clone(),
@@ -108,6 +114,7 @@ fn no_data(date: NaiveDate) -> ReportDay {
         tracked_videos: None,
         new_tracked_videos: None,
         views_per_video: None,
+        engagement_rate: None,
         sentiment: None,
         comments_read: None,
         sentiment_to_date: None,
@@ -148,6 +155,10 @@ fn participation(
             .filter(|(_, v)| period.contains(v.first_seen))
             .count() as u32,
         sample_per_hashtag,
+        engagement_rate: engagement_rate(
+            latest.iter().map(|(_, v)| v.stats.engagements()).sum(),
+            latest.iter().map(|(_, v)| v.stats.plays).sum(),
+        ),
         video_count_fallback_dates: rows
             .iter()
             .filter(|r| r.video_count_source == Some(VideoCountSource::DistinctVideosSeen))
@@ -170,7 +181,12 @@ fn top_videos(latest: &[Observation]) -> Vec<TopVideo> {
         .map(|(observed, v)| TopVideo {
             id: v.id.clone(),
             creator: v.creator.clone(),
+            url: format!("https://www.tiktok.com/@{}/video/{}", v.creator, v.id),
             plays: v.stats.plays,
+            likes: v.stats.likes,
+            comments: v.stats.comments,
+            shares: v.stats.shares,
+            engagement_rate: engagement_rate(v.stats.engagements(), v.stats.plays),
             first_seen: v.first_seen,
             observed,
             caption: v.caption.clone(),
@@ -259,6 +275,41 @@ mod tests {
     use super::*;
 
     #[test]
+    fn engagement_rate_is_interactions_over_plays_per_video_creator_day_and_period() {
+        let mut a = video("v1", "ann", 1_000, "2026-11-01");
+        a.stats.likes = 80;
+        a.stats.comments = 15;
+        a.stats.shares = 5;
+        let mut b = video("v2", "ann", 3_000, "2026-11-01");
+        b.stats.likes = 100;
+        let mut silent = video("v3", "bob", 0, "2026-11-01");
+        silent.stats.likes = 0;
+        let mut first = day("2026-11-01", 1_000, 10);
+        first.videos = vec![a, b, silent];
+        let report = build_report(&campaign(), &[first], date("2026-11-01"), 1, 0.005);
+        let rate = |id: &str| {
+            report
+                .top_videos
+                .iter()
+                .find(|v| v.id == id)
+                .unwrap()
+                .engagement_rate
+        };
+        assert_eq!(rate("v1"), Some(0.1));
+        assert_eq!(rate("v3"), None, "no plays: unknown, not 0");
+        assert_eq!(
+            report.top_creators[0].engagement_rate(),
+            Some(200.0 / 4_000.0)
+        );
+        assert_eq!(report.days[0].engagement_rate, Some(200.0 / 4_000.0));
+        assert_eq!(report.participation.engagement_rate, Some(0.05));
+        assert_eq!(
+            report.top_videos[0].url,
+            "https://www.tiktok.com/@ann/video/v2"
+        );
+    }
+
+    #[test]
     fn every_date_of_the_period_is_a_row_and_gaps_have_no_data() {
         let mut partial = day("2026-11-03", 1_200, 12);
         partial.missing = vec!["#tryacme totals: HTTP 503".into()];
@@ -310,11 +361,13 @@ mod tests {
             handle: "ann".into(),
             videos: 2,
             plays: 350,
+            engagements: 0,
         };
         let bob = CreatorStats {
             handle: "bob".into(),
             videos: 1,
             plays: 300,
+            engagements: 0,
         };
         assert_eq!(report.top_creators, vec![ann, bob]);
         assert_eq!(report.top_videos[0].id, "v2");

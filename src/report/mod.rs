@@ -161,6 +161,8 @@ pub struct ReportDay {
     /// Videos of the sample seen for the first time that day.
     pub new_tracked_videos: Option<u32>,
     pub views_per_video: Option<f64>,
+    /// (likes + comments + shares) ÷ plays over the day's sample.
+    pub engagement_rate: Option<f64>,
     /// Sentiment of the comments written since the previous collection.
     pub sentiment: Option<SentimentOutcome>,
     /// Comments read for the first time that day, whenever written.
@@ -206,6 +208,9 @@ pub struct Participation {
     pub sample_per_hashtag: u32,
     /// Dates whose total video count is distinct videos seen, because the API reported 0.
     pub video_count_fallback_dates: Vec<NaiveDate>,
+    /// (likes + comments + shares) ÷ plays over the period's tracked videos, each at its
+    /// latest observation.
+    pub engagement_rate: Option<f64>,
 }
 
 /// One tracked video at its latest observation in the period.
@@ -213,7 +218,13 @@ pub struct Participation {
 pub struct TopVideo {
     pub id: String,
     pub creator: String,
+    /// `https://www.tiktok.com/@CREATOR/video/ID`.
+    pub url: String,
     pub plays: u64,
+    pub likes: u64,
+    pub comments: u64,
+    pub shares: u64,
+    pub engagement_rate: Option<f64>,
     pub first_seen: NaiveDate,
     /// The date `plays` was observed.
     pub observed: NaiveDate,

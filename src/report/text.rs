@@ -207,6 +207,18 @@ fn participation(lines: &mut Vec<String>, r: &CampaignReport) {
             date_ranges(&p.video_count_fallback_dates)
         ));
     }
+    let by_day: Vec<f64> = r.days.iter().filter_map(|d| d.engagement_rate).collect();
+    let range = match (
+        by_day.iter().copied().reduce(f64::min),
+        by_day.iter().copied().reduce(f64::max),
+    ) {
+        (Some(low), Some(high)) => format!("; by day {} to {}", percent(low), percent(high)),
+        _ => String::new(),
+    };
+    lines.push(format!(
+        "  Engagement rate of tracked videos, (likes+comments+shares)/plays: {}{range}.",
+        or_unknown(p.engagement_rate, percent),
+    ));
 }
 
 /// New comments per day (what commenters say now) beside the running total.
@@ -288,16 +300,17 @@ fn creators(lines: &mut Vec<String>, r: &CampaignReport) {
     }
     let width = handle_width(r.top_creators.iter().map(|c| c.handle.as_str()));
     lines.push(format!(
-        "  {:>2}  {:<width$} {:>6} {:>13}",
-        "#", "Creator", "Videos", "Plays"
+        "  {:>2}  {:<width$} {:>6} {:>13} {:>10}",
+        "#", "Creator", "Videos", "Plays", "Engagement"
     ));
     for (rank, c) in r.top_creators.iter().enumerate() {
         lines.push(format!(
-            "  {:>2}  {:<width$} {:>6} {:>13}",
+            "  {:>2}  {:<width$} {:>6} {:>13} {:>10}",
             rank + 1,
             handle(&c.handle),
             thousands(c.videos.into()),
-            thousands(c.plays)
+            thousands(c.plays),
+            or_unknown(c.engagement_rate(), percent)
         ));
     }
 }
@@ -311,14 +324,15 @@ fn videos(lines: &mut Vec<String>, r: &CampaignReport) {
     }
     let width = handle_width(r.top_videos.iter().map(|v| v.creator.as_str()));
     lines.push(format!(
-        "  {:>2}  {:>13}  {:<width$} {:<10}  Caption",
-        "#", "Plays", "Creator", "First seen"
+        "  {:>2}  {:>13} {:>10}  {:<width$} {:<10}  Caption",
+        "#", "Plays", "Engagement", "Creator", "First seen"
     ));
     for (rank, v) in r.top_videos.iter().enumerate() {
         lines.push(format!(
-            "  {:>2}  {:>13}  {:<width$} {}  {}",
+            "  {:>2}  {:>13} {:>10}  {:<width$} {}  {}",
             rank + 1,
             thousands(v.plays),
+            or_unknown(v.engagement_rate, percent),
             handle(&v.creator),
             v.first_seen,
             one_line(&v.caption, CAPTION_CHARS)
