@@ -6,7 +6,9 @@ use anyhow::{Result, bail};
 use chrono::{Duration, NaiveDate};
 
 use hashtrack::config::Config;
-use hashtrack::report::{Audience, CampaignReport, ReportFormat, build_report, compare, render};
+use hashtrack::report::{
+    Audience, CampaignReport, ReportFormat, build_report, compare, render, render_client, rollup,
+};
 use hashtrack::store::{DayMirror, DayReader, Store, StoreError};
 
 use super::ConfigArgs;
@@ -18,6 +20,10 @@ pub struct ReportArgs {
     /// Only these campaigns (repeatable; default: all).
     #[arg(long = "campaign", value_name = "ID")]
     pub campaigns: Vec<String>,
+    /// One report for all of a client's campaigns: a summary table (views, videos, comments,
+    /// sentiment, engagement, alerts per campaign), then a section per campaign.
+    #[arg(long, value_name = "ID", conflicts_with = "campaigns")]
+    pub client: Option<String>,
     /// Length of the period in days, ending with --to (default 7; at most 366).
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=366), conflicts_with = "from")]
     pub days: Option<u32>,
@@ -70,6 +76,33 @@ pub fn report(args: ReportArgs) -> Result<ExitCode> {
             bail!("unknown campaign '{id}' (not in {})", config.path.display());
         }
     }
+    let selected: Vec<String> = match &args.client {
+        None => args.campaigns.clone(),
+        Some(client) => {
+            if !config.clients.contains_key(client) {
+                let known = config
+                    .clients
+                    .keys()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                bail!("unknown client '{client}' (known: {known})");
+            }
+            let ids: Vec<String> = config
+                .campaigns
+                .iter()
+                .filter(|c| &c.client == client)
+                .map(|c| c.id.clone())
+                .collect();
+            if ids.is_empty() {
+                bail!(
+                    "client '{client}' has no campaigns in {}",
+                    config.path.display()
+                );
+            }
+            ids
+        }
+    };
     let period = match args.from {
         Some(from) => {
             if let Some(to) = args.to.filter(|to| *to < from) {
@@ -82,7 +115,7 @@ pub fn report(args: ReportArgs) -> Result<ExitCode> {
             to: args.to,
         },
     };
-    let reports = campaign_reports(&config, store.as_ref(), &args.campaigns, period)?;
+    let reports = campaign_reports(&config, store.as_ref(), &selected, period)?;
     if reports.is_empty() {
         bail!("no stored days to report: run `hashtrack run` (or `hashtrack demo`) first");
     }
@@ -91,7 +124,13 @@ pub fn report(args: ReportArgs) -> Result<ExitCode> {
     } else {
         Audience::Client
     };
-    print!("{}", render(&reports, args.format, audience));
+    match &args.client {
+        Some(_) => print!(
+            "{}",
+            render_client(&rollup(&reports), &reports, args.format, audience)
+        ),
+        None => print!("{}", render(&reports, args.format, audience)),
+    }
     Ok(ExitCode::SUCCESS)
 }
 

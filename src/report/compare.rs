@@ -47,47 +47,59 @@ impl Change {
     }
 }
 
-/// Compares `current` with `previous`, the report of the period just before it.
-pub fn compare(current: &CampaignReport, previous: &CampaignReport) -> Comparison {
-    let comments = |r: &CampaignReport| {
-        (r.sentiment.scored_days > 0).then_some(f64::from(r.sentiment.comments))
-    };
-    // Alerts are only counted when the period has data at all.
-    let alerts = |r: &CampaignReport| {
-        r.days
+/// A report's headline figures: what the comparison and a client's roll-up show.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Headline {
+    /// New views per day: the daily estimates averaged over the days they cover.
+    pub new_views_per_day: Option<f64>,
+    pub new_videos_per_day: Option<f64>,
+    /// New comments scored; none when no day was scored.
+    pub new_comments: Option<f64>,
+    pub positive_ratio: Option<f64>,
+    /// Alerts raised; none when no day of the period has data.
+    pub alerts: Option<f64>,
+    pub engagement_rate: Option<f64>,
+}
+
+impl Headline {
+    pub fn of(report: &CampaignReport) -> Headline {
+        let (views, days) = report
+            .days
             .iter()
-            .any(|d| d.alerts.is_some())
-            .then_some(r.alerts.len() as f64)
-    };
-    Comparison {
-        previous: previous.period,
-        new_views_per_day: Change::of(views_per_day(current), views_per_day(previous)),
-        new_videos_per_day: Change::of(
-            current.participation.average_new_videos,
-            previous.participation.average_new_videos,
-        ),
-        new_comments: Change::of(comments(current), comments(previous)),
-        positive_ratio: Change::of(
-            current.sentiment.positive_ratio,
-            previous.sentiment.positive_ratio,
-        ),
-        alerts: Change::of(alerts(current), alerts(previous)),
+            .filter_map(|d| d.view_growth.as_ref())
+            .fold((0.0, 0u32), |(views, days), g| {
+                (
+                    views + g.per_day * f64::from(g.span_days),
+                    days + g.span_days,
+                )
+            });
+        Headline {
+            new_views_per_day: (days > 0).then(|| views / f64::from(days)),
+            new_videos_per_day: report.participation.average_new_videos,
+            new_comments: (report.sentiment.scored_days > 0)
+                .then_some(f64::from(report.sentiment.comments)),
+            positive_ratio: report.sentiment.positive_ratio,
+            alerts: report
+                .days
+                .iter()
+                .any(|d| d.alerts.is_some())
+                .then_some(report.alerts.len() as f64),
+            engagement_rate: report.participation.engagement_rate,
+        }
     }
 }
 
-/// The period's new views per day: each day's estimate weighted by the days it covers.
-fn views_per_day(report: &CampaignReport) -> Option<f64> {
-    let (views, days) = report
-        .days
-        .iter()
-        .filter_map(|d| d.view_growth.as_ref())
-        .fold((0.0, 0u32), |(views, days), g| {
-            (
-                views + g.per_day * f64::from(g.span_days),
-                days + g.span_days,
-            )
-        });
-    (days > 0).then(|| views / f64::from(days))
+/// Compares `current` with `previous`, the report of the period just before it.
+pub fn compare(current: &CampaignReport, previous: &CampaignReport) -> Comparison {
+    let (now, before) = (Headline::of(current), Headline::of(previous));
+    Comparison {
+        previous: previous.period,
+        new_views_per_day: Change::of(now.new_views_per_day, before.new_views_per_day),
+        new_videos_per_day: Change::of(now.new_videos_per_day, before.new_videos_per_day),
+        new_comments: Change::of(now.new_comments, before.new_comments),
+        positive_ratio: Change::of(now.positive_ratio, before.positive_ratio),
+        alerts: Change::of(now.alerts, before.alerts),
+    }
 }
 
 #[cfg(test)]

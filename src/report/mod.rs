@@ -12,10 +12,12 @@ mod compare;
 mod csv;
 #[cfg(test)]
 pub(crate) mod fixtures;
+mod rollup;
 mod sparkline;
 mod text;
 
-pub use compare::{Change, Comparison, compare};
+pub use compare::{Change, Comparison, Headline, compare};
+pub use rollup::{ClientRollup, RollupRow, rollup};
 use std::fmt;
 use std::str::FromStr;
 
@@ -279,6 +281,24 @@ pub struct Cost {
 pub enum Audience {
     Client,
     Internal,
+}
+
+/// A client's roll-up and then its campaigns' reports: text with the summary table first, or
+/// one JSON object `{"client": {roll-up}, "campaigns": [reports]}`; CSV is the campaigns' rows.
+pub fn render_client(
+    rollup: &ClientRollup,
+    reports: &[CampaignReport],
+    format: ReportFormat,
+    audience: Audience,
+) -> String {
+    match format {
+        ReportFormat::Text => text::render_rollup(rollup) + "\n" + &text::render(reports, audience),
+        ReportFormat::Json => {
+            let json = serde_json::json!({ "client": rollup, "campaigns": reports });
+            serde_json::to_string_pretty(&json).expect("reports always serialize") + "\n"
+        }
+        ReportFormat::Csv => csv::render(reports),
+    }
 }
 
 /// Writes reports in `format`; several reports become one text, one JSON array, one CSV table.

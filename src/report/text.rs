@@ -9,7 +9,8 @@ use super::cells::{
 };
 use super::sparkline::sparkline;
 use super::{
-    Audience, CampaignReport, Change, Comparison, DayStatus, MIN_COMMENTS_TO_JUDGE, ReportDay,
+    Audience, CampaignReport, Change, ClientRollup, Comparison, DayStatus, MIN_COMMENTS_TO_JUDGE,
+    ReportDay,
 };
 use crate::domain::{AlertsOutcome, SentimentOutcome, Severity, VideoCountSource};
 
@@ -29,6 +30,52 @@ pub fn render(reports: &[CampaignReport], audience: Audience) -> String {
         .map(|report| render_one(report, audience))
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// A client's campaigns side by side: the headline figures of each, one row per campaign.
+pub fn render_rollup(rollup: &ClientRollup) -> String {
+    let width = rollup
+        .rows
+        .iter()
+        .map(|r| r.campaign_id.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max("Campaign".len());
+    let mut lines = vec![format!(
+        "{}: {} campaign(s)",
+        rollup.client_name,
+        rollup.rows.len()
+    )];
+    lines.push(format!(
+        "  {:<width$} {:<24} {:>13} {:>8} {:>8} {:>8} {:>10} {:>6}",
+        "Campaign",
+        "Period",
+        "New views/day",
+        "Videos/d",
+        "Comments",
+        "Positive",
+        "Engagement",
+        "Alerts"
+    ));
+    for row in &rollup.rows {
+        let h = &row.headline;
+        lines.push(format!(
+            "  {:<width$} {:<24} {:>13} {:>8} {:>8} {:>8} {:>10} {:>6}",
+            row.campaign_id,
+            format!("{} to {}", row.from, row.to),
+            or_unknown(h.new_views_per_day, approx),
+            or_unknown(h.new_videos_per_day, one_decimal),
+            or_unknown(h.new_comments, whole),
+            or_unknown(h.positive_ratio, percent),
+            or_unknown(h.engagement_rate, percent),
+            or_unknown(h.alerts, whole),
+        ));
+    }
+    lines.push(
+        "  New views/day: estimates; Videos/d: the API's counts; Comments: new comments scored."
+            .into(),
+    );
+    lines.join("\n") + "\n"
 }
 
 fn render_one(report: &CampaignReport, audience: Audience) -> String {

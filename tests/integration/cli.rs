@@ -692,7 +692,7 @@ async fn report_periods_are_any_range_and_missing_days_stay_missing() {
         dir.path(),
         &sim.base_url(),
         60_000,
-        &[campaign("a", &["periods"])],
+        &[campaign("a", &["periods"]), campaign("b", &["periods2"])],
     );
     let setup = setup(&config, TEST_KEY);
     let day = |n: u64| SimConfig::default().start_date + chrono::Days::new(n - 1);
@@ -711,7 +711,14 @@ async fn report_periods_are_any_range_and_missing_days_stay_missing() {
     let (from, to) = (day(1).to_string(), day(5).to_string());
     let report_range = report.clone();
     let (code, stdout, stderr) = tokio::task::spawn_blocking(move || {
-        report_range(&["--from", from.as_str(), "--to", to.as_str()])
+        report_range(&[
+            "--campaign",
+            "a",
+            "--from",
+            from.as_str(),
+            "--to",
+            to.as_str(),
+        ])
     })
     .await
     .unwrap();
@@ -739,9 +746,27 @@ async fn report_periods_are_any_range_and_missing_days_stay_missing() {
             && comparison["new_comments"]["delta"].is_null()
     );
 
+    // The client's roll-up: a row per campaign, then their reports.
+    let report_client = report.clone();
+    let (code, stdout, stderr) =
+        tokio::task::spawn_blocking(move || report_client(&["--client", "acme"]))
+            .await
+            .unwrap();
+    assert_eq!(code, 0, "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let rows: Vec<&str> = json["client"]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["campaign_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(rows, ["a", "b"]);
+    assert_eq!(json["client"]["client_name"], "Acme");
+    assert_eq!(json["campaigns"].as_array().unwrap().len(), 2);
+
     // Any N: a fortnight, clipped to the campaign's first day; and a reversed range refused.
     let (code, stdout, stderr) = tokio::task::spawn_blocking(move || {
-        let fortnight = report(&["--days", "14"]);
+        let fortnight = report(&["--campaign", "a", "--days", "14"]);
         let reversed = report(&["--from", "2026-11-09", "--to", "2026-11-08"]);
         (fortnight.0, fortnight.1, reversed)
     })
