@@ -91,6 +91,9 @@ pub struct CampaignConfig {
     pub client: String,
     /// Without the `#`, lower-case.
     pub hashtags: Vec<String>,
+    /// Competitors' hashtags, collected at the info level (1 credit each a day) for share of
+    /// voice; same spelling rules.
+    pub compare: Vec<String>,
     /// How many videos of each hashtag's feed to track.
     pub videos: u32,
     /// How many of the most-played tracked videos get their comments collected.
@@ -214,6 +217,7 @@ struct RawCampaign {
     id: Spanned<String>,
     client: Spanned<String>,
     hashtags: Spanned<Vec<String>>,
+    compare: Option<Spanned<Vec<String>>>,
     #[serde(default = "default_videos")]
     videos: Spanned<u32>,
     #[serde(default = "default_sentiment_videos")]
@@ -302,6 +306,14 @@ fn resolve(raw: RawConfig, at: &Locator) -> Result<Config, ConfigError> {
             ));
         }
         campaigns.push(CampaignConfig {
+            compare: match &c.compare {
+                Some(tags) => {
+                    let tags = resolve_hashtags(tags, at)?;
+                    let own = resolve_hashtags(&c.hashtags, at)?;
+                    tags.into_iter().filter(|t| !own.contains(t)).collect()
+                }
+                None => Vec::new(),
+            },
             hashtags: resolve_hashtags(&c.hashtags, at)?,
             videos: in_range(&c.videos, 1, MAX_TRACKED_VIDEOS, "videos", at)?,
             sentiment_videos: in_range(

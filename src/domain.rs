@@ -344,6 +344,9 @@ pub struct DayMetrics {
     #[serde(default)]
     pub collected_on: Option<NaiveDate>,
     pub hashtags: Vec<HashtagDay>,
+    /// Competitors' hashtags on the same day (info only): for share of voice.
+    #[serde(default)]
+    pub competitors: Vec<HashtagDay>,
     /// `None` when any hashtag's info call failed: a partial sum would read as a collapse.
     pub total_views: Option<u64>,
     /// `None` when a call failed or the API reported 0 videos (unknown): see `videos_seen`.

@@ -33,6 +33,8 @@ const EXTRA_PAGES_FOR_DUPLICATES: usize = 3;
 pub struct Collected {
     /// Per configured hashtag, its info or `None` if the call failed.
     pub hashtags: Vec<(String, Option<HashtagInfo>)>,
+    /// Per competitor's hashtag, its info or `None` if the call failed.
+    pub competitors: Vec<(String, Option<HashtagInfo>)>,
     /// The sample, each video once, with the hashtag whose feed it came from.
     pub videos: Vec<(String, Video)>,
     /// Comments read today, each once, with the video they are on.
@@ -89,6 +91,22 @@ pub async fn collect_day(
                 "#{name} videos: hashtag id unknown (its info call failed)"
             )),
         }
+    }
+    // Competitors at the info level only: 1 credit each, paid once however many campaigns
+    // compare with the same hashtag (the fetcher reuses a stored answer).
+    for name in &campaign.compare {
+        let info = fetcher
+            .fetch(
+                &campaign.id,
+                &ApiRequest::HashtagInfo { name: name.clone() },
+                wire::parse_hashtag_info,
+            )
+            .await;
+        if let Err(e) = &info {
+            out.missing
+                .push(format!("#{name} (competitor) totals: {e}"));
+        }
+        out.competitors.push((name.clone(), info.ok()));
     }
     out.videos.sort_by(|a, b| {
         b.1.stats

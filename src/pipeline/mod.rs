@@ -27,8 +27,8 @@ use crate::api::ApiClient;
 use crate::api::ApiRequest;
 use crate::config::{CampaignConfig, Config};
 use crate::domain::{
-    AlertsOutcome, Comment, CreatorStats, DayFacts, DayMetrics, SentimentOutcome, SentimentSummary,
-    TrackedVideo,
+    AlertsOutcome, Comment, CreatorStats, DayFacts, DayMetrics, HashtagDay, SentimentOutcome,
+    SentimentSummary, TrackedVideo,
 };
 use crate::plugin::{PluginHost, PluginSource};
 use crate::store::{Store, StoreError};
@@ -345,6 +345,16 @@ impl CampaignDay {
                 .map(|at| at.with_timezone(&self.time_zone).date_naive())
                 .filter(|on| *on != self.date),
             hashtags,
+            competitors: collected
+                .competitors
+                .iter()
+                .map(|(name, info)| HashtagDay {
+                    name: name.clone(),
+                    views: info.as_ref().map(|i| i.view_count),
+                    // 0 means the API does not know, not that there are none.
+                    videos: info.as_ref().map(|i| i.video_count).filter(|v| *v > 0),
+                })
+                .collect(),
             total_views,
             total_videos,
             video_count_source: source,

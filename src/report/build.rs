@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
+use super::voice::share_of_voice;
 use super::{
     CampaignReport, Cost, DatedAlert, DayStatus, Participation, Period, ReportDay, SentimentPeriod,
     TOP_LISTED, TopVideo, ViewsPerVideo,
@@ -57,6 +58,7 @@ pub fn build_report(
         alerts: alerts(&rows),
         cost: cost(&rows, price_per_credit_usd),
         comparison: None,
+        share_of_voice: share_of_voice(&stored),
         period,
         days: rows,
     }

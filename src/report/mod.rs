@@ -15,11 +15,13 @@ pub(crate) mod fixtures;
 mod rollup;
 mod sparkline;
 mod text;
+mod voice;
 
 pub use compare::{Change, Comparison, Headline, compare};
 pub use rollup::{ClientRollup, RollupRow, rollup};
 use std::fmt;
 use std::str::FromStr;
+pub use voice::{ShareOfVoice, VoiceRow, share_of_voice};
 
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
@@ -94,6 +96,8 @@ pub struct CampaignReport {
     pub cost: Cost,
     /// Against the previous period of the same length, when the report was asked for one.
     pub comparison: Option<Comparison>,
+    /// Beside the competitors' hashtags, when the campaign compares with any.
+    pub share_of_voice: Option<ShareOfVoice>,
 }
 
 /// The dates a report covers, both ends included.

@@ -10,7 +10,7 @@ use super::cells::{
 use super::sparkline::sparkline;
 use super::{
     Audience, CampaignReport, Change, ClientRollup, Comparison, DayStatus, MIN_COMMENTS_TO_JUDGE,
-    ReportDay,
+    ReportDay, ShareOfVoice,
 };
 use crate::domain::{AlertsOutcome, SentimentOutcome, Severity, VideoCountSource};
 
@@ -86,6 +86,9 @@ fn render_one(report: &CampaignReport, audience: Audience) -> String {
     }
     growth(&mut lines, report);
     participation(&mut lines, report);
+    if let Some(voice) = &report.share_of_voice {
+        share_of_voice(&mut lines, voice);
+    }
     sentiment(&mut lines, report);
     creators(&mut lines, report);
     videos(&mut lines, report);
@@ -266,6 +269,48 @@ fn participation(lines: &mut Vec<String>, r: &CampaignReport) {
         "  Engagement rate of tracked videos, (likes+comments+shares)/plays: {}{range}.",
         or_unknown(p.engagement_rate, percent),
     ));
+}
+
+/// The campaign's hashtags beside its competitors', and its share of all their views.
+fn share_of_voice(lines: &mut Vec<String>, v: &ShareOfVoice) {
+    lines.push(String::new());
+    lines.push(format!(
+        "Competitors and share of voice (totals on {}, as the API reports them)",
+        v.date
+    ));
+    let width = v
+        .rows
+        .iter()
+        .map(|r| r.label.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max("Hashtag".len());
+    lines.push(format!(
+        "  {:<width$} {:>14} {:>16} {:>10}",
+        "Hashtag", "Total views", "Gained (period)", "Videos"
+    ));
+    for row in &v.rows {
+        lines.push(format!(
+            "  {:<width$} {:>14} {:>16} {:>10}",
+            row.label,
+            thousands(row.views),
+            or_unknown(row.views_gained, |g| if g < 0 {
+                format!(
+                    "-{}",
+                    approx(g.unsigned_abs() as f64).trim_start_matches('~')
+                )
+            } else {
+                approx(g as f64)
+            }),
+            or_unknown(row.videos, thousands),
+        ));
+    }
+    lines.push(format!(
+        "  Share of voice: {} of views, {} of videos (the campaign's total over its own and its",
+        percent(v.views_share),
+        or_unknown(v.videos_share, percent)
+    ));
+    lines.push("  competitors' totals that day; totals are rounded by the API).".into());
 }
 
 /// New comments per day (what commenters say now) beside the running total.

@@ -84,6 +84,51 @@ async fn a_hashtag_two_campaigns_share_is_paid_once() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_competitor_two_campaigns_compare_with_is_paid_once_and_gives_share_of_voice() {
+    let World {
+        sim,
+        setup,
+        dir: _dir,
+        ..
+    } = world(
+        roomy_sim(),
+        60_000,
+        &[
+            campaign("a", &["brandatag"]).compare(&["rivaltag"]),
+            campaign("b", &["brandbtag"]).compare(&["rivaltag", "brandatag"]),
+        ],
+        TEST_KEY,
+    )
+    .await;
+    sim.set_date(date(DAY));
+    setup.run(DAY).await;
+    let stats = sim.stats();
+    let stored = setup.store.raw_entries().count() as u64;
+    assert_eq!(
+        stats.requests, stored,
+        "every request a distinct one: the rival's once"
+    );
+    assert_eq!(stats.credits_charged, stored);
+    let day = setup.store.day("b", date(DAY)).unwrap().unwrap();
+    let names: Vec<&str> = day.competitors.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["rivaltag", "brandatag"]);
+    assert!(
+        day.competitors.iter().all(|c| c.views.is_some()),
+        "{:?}",
+        day.competitors
+    );
+    let campaign_b = hashtrack::config::Config::load(&_dir.path().join("campaigns.toml"))
+        .unwrap()
+        .campaign("b")
+        .unwrap()
+        .clone();
+    let report = hashtrack::report::build_report(&campaign_b, &[day.clone()], date(DAY), 1, 0.005);
+    let voice = report.share_of_voice.expect("b compares with two hashtags");
+    let all: u64 = voice.rows.iter().map(|r| r.views).sum();
+    assert!((voice.views_share - day.total_views.unwrap() as f64 / all as f64).abs() < 1e-12);
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn nothing_is_sent_after_a_402_however_many_requests_wait_for_a_slot() {
     let sim_config = SimConfig {
         credits: 5,

@@ -48,6 +48,7 @@ pub struct Campaign {
     budget: Option<u32>,
     sentiment: Plugin,
     alerts: Plugin,
+    compare: Vec<String>,
 }
 
 /// A campaign tracking `hashtags`, with small test defaults (30 videos, 2 sentiment videos, 50
@@ -60,6 +61,7 @@ pub fn campaign(id: &str, hashtags: &[&str]) -> Campaign {
         sentiment_videos: 2,
         comments_per_video: 50,
         budget: None,
+        compare: Vec::new(),
         sentiment: Plugin::default(),
         alerts: Plugin::default(),
     }
@@ -80,6 +82,14 @@ impl Campaign {
     pub fn comments_per_video(self, comments_per_video: u32) -> Self {
         Campaign {
             comments_per_video,
+            ..self
+        }
+    }
+
+    /// Competitors' hashtags (`compare`).
+    pub fn compare(self, hashtags: &[&str]) -> Self {
+        Campaign {
+            compare: hashtags.iter().map(|t| t.to_string()).collect(),
             ..self
         }
     }
@@ -115,6 +125,9 @@ impl Campaign {
         table.insert("id".into(), self.id.clone().into());
         table.insert("client".into(), "acme".into());
         table.insert("hashtags".into(), self.hashtags.clone().into());
+        if !self.compare.is_empty() {
+            table.insert("compare".into(), self.compare.clone().into());
+        }
         table.insert("videos".into(), i64::from(self.videos).into());
         table.insert(
             "sentiment_videos".into(),
