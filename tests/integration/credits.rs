@@ -122,7 +122,13 @@ async fn a_competitor_two_campaigns_compare_with_is_paid_once_and_gives_share_of
         .campaign("b")
         .unwrap()
         .clone();
-    let report = hashtrack::report::build_report(&campaign_b, &[day.clone()], date(DAY), 1, 0.005);
+    let report = hashtrack::report::build_report(
+        &campaign_b,
+        std::slice::from_ref(&day),
+        date(DAY),
+        1,
+        0.005,
+    );
     let voice = report.share_of_voice.expect("b compares with two hashtags");
     let all: u64 = voice.rows.iter().map(|r| r.views).sum();
     assert!((voice.views_share - day.total_views.unwrap() as f64 / all as f64).abs() < 1e-12);
