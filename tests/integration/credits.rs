@@ -54,62 +54,43 @@ async fn truncated_paid_answers_are_counted_and_budgets_hold_against_the_provide
     assert_eq!(u64::from(day.credits_spent), charged);
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_hashtag_two_campaigns_share_is_paid_once() {
-    let World {
-        sim,
-        setup,
-        dir: _dir,
-        ..
-    } = world(
-        roomy_sim(),
-        60_000,
-        &[campaign("a", &["sharedtag"]), campaign("b", &["sharedtag"])],
-        TEST_KEY,
-    )
-    .await;
-    sim.set_date(date(DAY));
-    setup.run(DAY).await;
-    let stats = sim.stats();
-    let stored = setup.store.raw_entries().count() as u64;
+/// Runs `DAY` for `campaigns` and checks that every request was a distinct one, paid once.
+async fn one_day_each_request_paid_once(campaigns: &[Campaign]) -> World {
+    let world = world(roomy_sim(), 60_000, campaigns, TEST_KEY).await;
+    world.sim.set_date(date(DAY));
+    world.setup.run(DAY).await;
+    let stats = world.sim.stats();
+    let stored = world.setup.store.raw_entries().count() as u64;
     assert_eq!(
         stats.credits_charged, stored,
         "every paid request is a distinct one"
     );
     assert_eq!(stats.requests, stored);
+    world
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hashtag_two_campaigns_share_is_paid_once() {
+    let world = one_day_each_request_paid_once(&[
+        campaign("a", &["sharedtag"]),
+        campaign("b", &["sharedtag"]),
+    ])
+    .await;
     for id in ["a", "b"] {
-        let day = setup.store.day(id, date(DAY)).unwrap().unwrap();
+        let day = world.setup.store.day(id, date(DAY)).unwrap().unwrap();
         assert!(day.missing.is_empty(), "{id}: {:?}", day.missing);
     }
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_competitor_two_campaigns_compare_with_is_paid_once_and_gives_share_of_voice() {
-    let World {
-        sim,
-        setup,
-        dir: _dir,
-        ..
-    } = world(
-        roomy_sim(),
-        60_000,
-        &[
-            campaign("a", &["brandatag"]).compare(&["rivaltag"]),
-            campaign("b", &["brandbtag"]).compare(&["rivaltag", "brandatag"]),
-        ],
-        TEST_KEY,
-    )
+    // The rival's totals once for both, and campaign a's own hashtag once though b compares.
+    let world = one_day_each_request_paid_once(&[
+        campaign("a", &["brandatag"]).compare(&["rivaltag"]),
+        campaign("b", &["brandbtag"]).compare(&["rivaltag", "brandatag"]),
+    ])
     .await;
-    sim.set_date(date(DAY));
-    setup.run(DAY).await;
-    let stats = sim.stats();
-    let stored = setup.store.raw_entries().count() as u64;
-    assert_eq!(
-        stats.requests, stored,
-        "every request a distinct one: the rival's once"
-    );
-    assert_eq!(stats.credits_charged, stored);
-    let day = setup.store.day("b", date(DAY)).unwrap().unwrap();
+    let day = world.setup.store.day("b", date(DAY)).unwrap().unwrap();
     let names: Vec<&str> = day.competitors.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(names, ["rivaltag", "brandatag"]);
     assert!(
@@ -117,7 +98,7 @@ async fn a_competitor_two_campaigns_compare_with_is_paid_once_and_gives_share_of
         "{:?}",
         day.competitors
     );
-    let campaign_b = hashtrack::config::Config::load(&_dir.path().join("campaigns.toml"))
+    let campaign_b = hashtrack::config::Config::load(&world.config_path)
         .unwrap()
         .campaign("b")
         .unwrap()
