@@ -12,12 +12,14 @@ mod compare;
 mod csv;
 #[cfg(test)]
 pub(crate) mod fixtures;
+pub mod html;
 mod rollup;
 mod sparkline;
 mod text;
 mod voice;
 
 pub use compare::{Change, Comparison, Headline, compare};
+pub use html::Branding;
 pub use rollup::{ClientRollup, RollupRow, rollup};
 use std::fmt;
 use std::str::FromStr;
@@ -49,11 +51,13 @@ pub enum ReportFormat {
     Json,
     /// One row per campaign per day, RFC 4180.
     Csv,
+    /// One self-contained HTML file with charts (inline CSS and SVG; prints to PDF).
+    Html,
 }
 
 /// A format name that is not `text`, `json` or `csv`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown report format '{0}' (expected text, json or csv)")]
+#[error("unknown report format '{0}' (expected text, json, csv or html)")]
 pub struct UnknownFormat(pub String);
 
 impl FromStr for ReportFormat {
@@ -70,6 +74,7 @@ impl fmt::Display for ReportFormat {
             ReportFormat::Text => "text",
             ReportFormat::Json => "json",
             ReportFormat::Csv => "csv",
+            ReportFormat::Html => "html",
         })
     }
 }
@@ -183,7 +188,7 @@ pub struct ReportDay {
 
 impl ReportDay {
     /// Scored sentiment counts, if the day has them.
-    fn scored(&self) -> Option<&SentimentSummary> {
+    pub(crate) fn scored(&self) -> Option<&SentimentSummary> {
         match &self.sentiment {
             Some(SentimentOutcome::Scored(s)) => Some(s),
             _ => None,
@@ -302,6 +307,7 @@ pub fn render_client(
             serde_json::to_string_pretty(&json).expect("reports always serialize") + "\n"
         }
         ReportFormat::Csv => csv::render(reports),
+        ReportFormat::Html => html::render(reports, Some(rollup), &Branding::default(), audience),
     }
 }
 
@@ -311,6 +317,7 @@ pub fn render(reports: &[CampaignReport], format: ReportFormat, audience: Audien
         ReportFormat::Text => text::render(reports, audience),
         ReportFormat::Json => render_json(reports),
         ReportFormat::Csv => csv::render(reports),
+        ReportFormat::Html => html::render(reports, None, &Branding::default(), audience),
     }
 }
 
@@ -336,11 +343,11 @@ mod tests {
             Ok("csv".to_string())
         );
         assert!(
-            "pdf"
+            "docx"
                 .parse::<ReportFormat>()
                 .unwrap_err()
                 .to_string()
-                .contains("'pdf'")
+                .contains("'docx'")
         );
     }
 

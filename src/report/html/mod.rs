@@ -1,0 +1,242 @@
+//! `report --format html`: one self-contained file (inline CSS and SVG, no script, nothing
+//! fetched) that opens offline, travels as an attachment and prints to PDF. The figures are
+//! formatted here, as the text report formats them; the template only lays them out.
+
+pub mod charts;
+
+use minijinja::{Environment, Value, context};
+use plotters::style::RGBColor;
+use serde::Serialize;
+
+use super::cells::{approx, one_line, or_unknown, percent, thousands, usd, whole};
+use super::{Audience, CampaignReport, ClientRollup, DayStatus};
+
+const TEMPLATE: &str = include_str!("report.html.j2");
+
+/// Who the report is from: the agency's name, logo and colour (white label).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Branding {
+    pub agency_name: String,
+    /// A `data:` URI, so the file needs nothing beside it.
+    pub logo_data_uri: Option<String>,
+    /// `#rrggbb`.
+    pub accent_color: String,
+}
+
+impl Default for Branding {
+    fn default() -> Self {
+        Branding {
+            agency_name: "your agency".into(),
+            logo_data_uri: None,
+            accent_color: "#5a3cc8".into(),
+        }
+    }
+}
+
+impl Branding {
+    fn accent(&self) -> RGBColor {
+        let hex = self.accent_color.trim_start_matches('#');
+        let channel =
+            |i: usize| u8::from_str_radix(hex.get(i..i + 2).unwrap_or("80"), 16).unwrap_or(128);
+        RGBColor(channel(0), channel(2), channel(4))
+    }
+}
+
+#[derive(Serialize)]
+struct Row {
+    name: &'static str,
+    now: String,
+    before: String,
+    change: String,
+    direction: &'static str,
+}
+
+/// The whole HTML file: a roll-up first when there is one, then a section per campaign.
+pub fn render(
+    reports: &[CampaignReport],
+    rollup: Option<&ClientRollup>,
+    branding: &Branding,
+    audience: Audience,
+) -> String {
+    let mut env = Environment::new();
+    env.add_template("report.html", TEMPLATE)
+        .expect("the report template parses");
+    let accent = branding.accent();
+    let client_name = reports.first().map_or("", |r| r.client_name.as_str());
+    let title = match (rollup, reports) {
+        (Some(_), _) | (None, [_, _, ..]) => format!("{client_name}: campaign report"),
+        (None, [one]) => format!("{client_name}: {}", one.campaign_id),
+        (None, []) => "Campaign report".to_string(),
+    };
+    let period = reports.first().map_or_else(String::new, |r| {
+        format!(
+            "{} to {} ({} days)",
+            r.period.from, r.period.to, r.period.days
+        )
+    });
+    let campaigns: Vec<Value> = reports
+        .iter()
+        .map(|r| campaign(r, accent, audience))
+        .collect();
+    let rollup_rows: Option<Vec<Value>> = rollup.map(|rollup| {
+        rollup
+            .rows
+            .iter()
+            .map(|row| {
+                let h = &row.headline;
+                context! {
+                    campaign => row.campaign_id,
+                    views => or_unknown(h.new_views_per_day, approx),
+                    videos => or_unknown(h.new_videos_per_day, |v| format!("{v:.1}")),
+                    comments => or_unknown(h.new_comments, whole),
+                    positive => or_unknown(h.positive_ratio, percent),
+                    engagement => or_unknown(h.engagement_rate, percent),
+                    alerts => or_unknown(h.alerts, whole),
+                }
+            })
+            .collect()
+    });
+    env.get_template("report.html")
+        .expect("added above")
+        .render(context! {
+            title => title,
+            subtitle => format!("{period} · prepared by {}", branding.agency_name),
+            agency => branding.agency_name,
+            logo => branding.logo_data_uri,
+            accent => format!("#{:02x}{:02x}{:02x}", accent.0, accent.1, accent.2),
+            rollup => rollup_rows,
+            campaigns => campaigns,
+        })
+        .expect("the report template renders")
+}
+
+fn campaign(r: &CampaignReport, accent: RGBColor, audience: Audience) -> Value {
+    let no_data: Vec<String> = r
+        .days
+        .iter()
+        .filter(|d| d.status == DayStatus::NoData)
+        .map(|d| d.date.to_string())
+        .collect();
+    let comparison = r.comparison.as_ref().map(|c| {
+        let row = |name, change: &super::Change, show: fn(f64) -> String, points: bool| Row {
+            name,
+            now: or_unknown(change.now, show),
+            before: or_unknown(change.before, show),
+            change: match (change.delta, points) {
+                (None, _) => "unknown".into(),
+                (Some(d), true) => format!("{:+.1} points", d * 100.0),
+                (Some(d), false) => change.percent.map_or_else(
+                    || {
+                        format!(
+                            "{}{}",
+                            if d < 0.0 { "-" } else { "+" },
+                            show(d.abs()).trim_start_matches('~')
+                        )
+                    },
+                    |p| format!("{p:+.0}%"),
+                ),
+            },
+            direction: match change.delta {
+                Some(d) if d > 0.0 => "up",
+                Some(d) if d < 0.0 => "down",
+                _ => "",
+            },
+        };
+        vec![
+            row("New views per day", &c.new_views_per_day, approx, false),
+            row(
+                "New videos per day",
+                &c.new_videos_per_day,
+                |v| format!("{v:.1}"),
+                false,
+            ),
+            row("New comments", &c.new_comments, whole, false),
+            row("Positive share", &c.positive_ratio, percent, true),
+            row("Alerts", &c.alerts, whole, false),
+        ]
+    });
+    let voice = r.share_of_voice.as_ref().map(|v| {
+        context! {
+            date => v.date.to_string(),
+            views_share => percent(v.views_share),
+            videos_share => or_unknown(v.videos_share, percent),
+            rows => v.rows.iter().map(|row| context! {
+                label => row.label,
+                own => row.own,
+                views => thousands(row.views),
+                gained => or_unknown(row.views_gained, |g| if g < 0 { format!("-{}", approx(g.unsigned_abs() as f64).trim_start_matches('~')) } else { approx(g as f64) }),
+                videos => or_unknown(row.videos, thousands),
+            }).collect::<Vec<_>>(),
+        }
+    });
+    let s = &r.sentiment;
+    let c = &r.cost;
+    context! {
+        id => r.campaign_id,
+        hashtags => r.hashtags.iter().map(|t| format!("#{t}")).collect::<Vec<_>>().join(" "),
+        days => r.period.days,
+        period => format!("{} to {} ({} days)", r.period.from, r.period.to, r.period.days),
+        no_data => (!no_data.is_empty()).then(|| no_data.join(", ")),
+        comparison => comparison,
+        views_chart => charts::total_views(r, accent).map(Value::from_safe_string),
+        growth_chart => charts::new_views(r, accent).map(Value::from_safe_string),
+        sentiment_chart => charts::sentiment(r).map(Value::from_safe_string),
+        creators_chart => charts::creators(r, accent).map(Value::from_safe_string),
+        alerts_chart => Value::from_safe_string(charts::alerts(r)),
+        new_videos => or_unknown(r.participation.average_new_videos, |v| format!("{v:.1} on average")),
+        first_seen_in_period => r.participation.tracked_first_seen_in_period,
+        sentiment_summary => match (s.positive_ratio, s.mean_score) {
+            (Some(p), Some(m)) => format!("Over the period: {} positive, mean score {m:+.2}, over {} new comments.", percent(p), thousands(s.comments.into())),
+            _ => String::new(),
+        },
+        voice => voice,
+        videos => r.top_videos.iter().map(|v| context! {
+            url => v.url,
+            creator => v.creator,
+            first_seen => v.first_seen.to_string(),
+            plays => thousands(v.plays),
+            likes => thousands(v.likes),
+            comments => thousands(v.comments),
+            shares => thousands(v.shares),
+            engagement => or_unknown(v.engagement_rate, percent),
+        }).collect::<Vec<_>>(),
+        engagement => or_unknown(r.participation.engagement_rate, percent),
+        alerts => r.alerts.iter().map(|a| context! {
+            date => a.date.to_string(),
+            severity => format!("{:?}", a.severity),
+            message => one_line(&a.message, 500),
+        }).collect::<Vec<_>>(),
+        cost => (audience == Audience::Internal).then(|| format!(
+            "monitoring cost {} credits × {} = {} over the period.",
+            thousands(c.credits), usd(c.price_per_credit_usd), usd(c.usd)
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::build_report;
+    use crate::report::fixtures::{campaign, date, week};
+
+    #[test]
+    fn one_file_with_charts_no_script_and_nothing_fetched() {
+        let mut report = build_report(&campaign(), &week(), date("2026-11-07"), 7, 0.005);
+        report.client_name = "Acme <Snacks>".into();
+        let html = render(&[report], None, &Branding::default(), Audience::Client);
+        assert!(html.starts_with("<!DOCTYPE html>"));
+        assert!(
+            html.contains("Acme &lt;Snacks&gt;: spring"),
+            "client names are escaped"
+        );
+        assert!(html.matches("<svg").count() >= 3, "charts inline");
+        assert!(!html.contains("<script"), "no script");
+        for outside in ["src=\"http", "href=\"//", "@import", "url(http"] {
+            assert!(!html.contains(outside), "{outside}");
+        }
+        assert!(
+            !html.contains("Internal:"),
+            "the cost is for the agency's copy only"
+        );
+    }
+}
