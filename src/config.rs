@@ -4,8 +4,11 @@
 //! column where the file says something wrong). Does not read lexicon or plugin files' meaning:
 //! it only resolves their paths and reads `*-file` settings into text for the plugins.
 
+mod branding;
 mod sinks;
 
+pub use branding::Branding;
+use branding::{RawBranding, resolve_branding};
 pub use sinks::{DEFAULT_COOLDOWN_DAYS, DeliveryMode, SinkConfig, SinkKind};
 use sinks::{RawSink, resolve_sink_names, resolve_sinks};
 use std::collections::{BTreeMap, HashSet};
@@ -72,6 +75,8 @@ pub struct GlobalSettings {
     pub data_dir: PathBuf,
     pub time_zone: Tz,
     pub request_timeout: Duration,
+    /// The agency's name, logo and colour on client reports.
+    pub branding: Branding,
 }
 
 /// One agency client: a name and an optional daily credit budget shared by its campaigns.
@@ -201,6 +206,7 @@ struct RawSettings {
     data_dir: Option<PathBuf>,
     time_zone: Option<Spanned<String>>,
     request_timeout_secs: Option<Spanned<u64>>,
+    branding: Option<RawBranding>,
 }
 
 #[derive(Deserialize)]
@@ -396,6 +402,7 @@ fn resolve_settings(raw: RawSettings, at: &Locator) -> Result<GlobalSettings, Co
         data_dir: at.dir().join(data_dir),
         time_zone,
         request_timeout,
+        branding: resolve_branding(raw.branding, at)?,
     })
 }
 

@@ -4,6 +4,7 @@
 mod alerts;
 mod demo;
 mod evaluate;
+mod pdf;
 mod plugin;
 mod plugin_build;
 mod plugin_new;

@@ -2,12 +2,13 @@
 
 use std::process::ExitCode;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use chrono::{Duration, NaiveDate};
 
 use hashtrack::config::Config;
 use hashtrack::report::{
-    Audience, CampaignReport, ReportFormat, build_report, compare, render, render_client, rollup,
+    Audience, CampaignReport, ReportFormat, build_report, compare, html, render, render_client,
+    rollup,
 };
 use hashtrack::store::{DayMirror, DayReader, Store, StoreError};
 
@@ -37,9 +38,12 @@ pub struct ReportArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
-    /// The agency's copy: adds what monitoring cost (credits and dollars) to the text report.
+    /// The agency's copy: adds what monitoring cost (credits and dollars) to the report.
     #[arg(long)]
     pub internal: bool,
+    /// Write the report to this file instead of standard output (needed for pdf).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<std::path::PathBuf>,
 }
 
 /// Which dates a report covers.
@@ -124,12 +128,27 @@ pub fn report(args: ReportArgs) -> Result<ExitCode> {
     } else {
         Audience::Client
     };
-    match &args.client {
-        Some(_) => print!(
-            "{}",
-            render_client(&rollup(&reports), &reports, args.format, audience)
-        ),
-        None => print!("{}", render(&reports, args.format, audience)),
+    let summary = args.client.as_ref().map(|_| rollup(&reports));
+    let branding = &config.settings.branding;
+    let text = match (args.format, &summary) {
+        (ReportFormat::Html | ReportFormat::Pdf, _) => {
+            html::render(&reports, summary.as_ref(), branding, audience)
+        }
+        (format, Some(summary)) => render_client(summary, &reports, format, audience),
+        (format, None) => render(&reports, format, audience),
+    };
+    match (&args.out, args.format) {
+        (Some(out), ReportFormat::Pdf) => {
+            super::pdf::print_to_pdf(&text, out)?;
+            eprintln!("wrote {}", out.display());
+        }
+        (None, ReportFormat::Pdf) => bail!("--format pdf needs --out FILE.pdf"),
+        (Some(out), _) => {
+            std::fs::write(out, &text)
+                .with_context(|| format!("cannot write {}", out.display()))?;
+            eprintln!("wrote {}", out.display());
+        }
+        (None, _) => print!("{text}"),
     }
     Ok(ExitCode::SUCCESS)
 }

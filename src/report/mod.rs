@@ -53,11 +53,13 @@ pub enum ReportFormat {
     Csv,
     /// One self-contained HTML file with charts (inline CSS and SVG; prints to PDF).
     Html,
+    /// The HTML report printed to PDF by headless Chromium (needs `--out`).
+    Pdf,
 }
 
 /// A format name that is not `text`, `json` or `csv`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown report format '{0}' (expected text, json, csv or html)")]
+#[error("unknown report format '{0}' (expected text, json, csv, html or pdf)")]
 pub struct UnknownFormat(pub String);
 
 impl FromStr for ReportFormat {
@@ -75,6 +77,7 @@ impl fmt::Display for ReportFormat {
             ReportFormat::Json => "json",
             ReportFormat::Csv => "csv",
             ReportFormat::Html => "html",
+            ReportFormat::Pdf => "pdf",
         })
     }
 }
@@ -307,7 +310,9 @@ pub fn render_client(
             serde_json::to_string_pretty(&json).expect("reports always serialize") + "\n"
         }
         ReportFormat::Csv => csv::render(reports),
-        ReportFormat::Html => html::render(reports, Some(rollup), &Branding::default(), audience),
+        ReportFormat::Html | ReportFormat::Pdf => {
+            html::render(reports, Some(rollup), &Branding::default(), audience)
+        }
     }
 }
 
@@ -317,7 +322,9 @@ pub fn render(reports: &[CampaignReport], format: ReportFormat, audience: Audien
         ReportFormat::Text => text::render(reports, audience),
         ReportFormat::Json => render_json(reports),
         ReportFormat::Csv => csv::render(reports),
-        ReportFormat::Html => html::render(reports, None, &Branding::default(), audience),
+        ReportFormat::Html | ReportFormat::Pdf => {
+            html::render(reports, None, &Branding::default(), audience)
+        }
     }
 }
 

@@ -11,6 +11,7 @@ mod example_plugins;
 mod faults;
 mod guide;
 mod hostile_plugins;
+mod html_report;
 mod plugin_cli;
 mod plugin_kit;
 mod plugin_sandbox;

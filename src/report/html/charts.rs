@@ -263,7 +263,8 @@ pub fn creators(report: &CampaignReport, accent: RGBColor) -> Option<String> {
             )])?;
             chart.draw_series([Text::new(
                 format!("@{}  {} plays", c.handle, thousands(c.plays)),
-                (max * 0.01, row),
+                // Text hangs from its anchor: near the top of the bar, it sits inside it.
+                (max * 0.01, row + 1),
                 (FONT, 12).into_font().color(&INK),
             )])?;
         }

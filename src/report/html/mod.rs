@@ -8,30 +8,12 @@ use minijinja::{Environment, Value, context};
 use plotters::style::RGBColor;
 use serde::Serialize;
 
+pub use crate::config::Branding;
+
 use super::cells::{approx, one_line, or_unknown, percent, thousands, usd, whole};
 use super::{Audience, CampaignReport, ClientRollup, DayStatus};
 
 const TEMPLATE: &str = include_str!("report.html.j2");
-
-/// Who the report is from: the agency's name, logo and colour (white label).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Branding {
-    pub agency_name: String,
-    /// A `data:` URI, so the file needs nothing beside it.
-    pub logo_data_uri: Option<String>,
-    /// `#rrggbb`.
-    pub accent_color: String,
-}
-
-impl Default for Branding {
-    fn default() -> Self {
-        Branding {
-            agency_name: "your agency".into(),
-            logo_data_uri: None,
-            accent_color: "#5a3cc8".into(),
-        }
-    }
-}
 
 impl Branding {
     fn accent(&self) -> RGBColor {
@@ -102,7 +84,8 @@ pub fn render(
             title => title,
             subtitle => format!("{period} · prepared by {}", branding.agency_name),
             agency => branding.agency_name,
-            logo => branding.logo_data_uri,
+            // Our own base64: safe as it is (escaping would turn its `/` into entities).
+            logo => branding.logo_data_uri.clone().map(Value::from_safe_string),
             accent => format!("#{:02x}{:02x}{:02x}", accent.0, accent.1, accent.2),
             rollup => rollup_rows,
             campaigns => campaigns,
@@ -191,7 +174,7 @@ fn campaign(r: &CampaignReport, accent: RGBColor, audience: Audience) -> Value {
         },
         voice => voice,
         videos => r.top_videos.iter().map(|v| context! {
-            url => v.url,
+            url => link(&v.url),
             creator => v.creator,
             first_seen => v.first_seen.to_string(),
             plays => thousands(v.plays),
@@ -210,6 +193,19 @@ fn campaign(r: &CampaignReport, accent: RGBColor, audience: Audience) -> Value {
             "monitoring cost {} credits × {} = {} over the period.",
             thousands(c.credits), usd(c.price_per_credit_usd), usd(c.usd)
         )),
+    }
+}
+
+/// A link as it is when it holds only URL characters that need no escaping in an attribute
+/// (TikTok handles and ids do); escaped otherwise.
+fn link(url: &str) -> Value {
+    let plain = url
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "._-~:/@?=&%".contains(c) && c != '&');
+    if plain {
+        Value::from_safe_string(url.to_string())
+    } else {
+        Value::from(url)
     }
 }
 
