@@ -52,6 +52,12 @@ fn the_guides_commands_run() {
         dir.path().join("campaigns.toml"),
     )
     .unwrap();
+    std::fs::create_dir_all(dir.path().join("docs")).unwrap();
+    std::fs::copy(
+        repo.join("docs/agency-logo.svg"),
+        dir.path().join("docs/agency-logo.svg"),
+    )
+    .unwrap();
     let lexicons = dir.path().join("plugins/lexicons");
     std::fs::create_dir_all(&lexicons).unwrap();
     for entry in std::fs::read_dir(repo.join("plugins/lexicons")).unwrap() {
