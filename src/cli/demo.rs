@@ -108,6 +108,12 @@ pub async fn demo(args: DemoArgs) -> Result<ExitCode> {
         stats.requests,
         data_dir.display()
     );
+    if let Some(client) = config.clients.keys().next() {
+        eprintln!(
+            "A report to send a client: hashtrack report --data-dir {} --client {client} --format html --out {client}.html",
+            data_dir.display()
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 
