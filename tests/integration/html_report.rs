@@ -177,21 +177,13 @@ fn a_client_report_is_one_file_that_chromium_renders_with_the_clients_figures() 
     );
 
     // PDF: the same page printed by Chromium.
+    // The report command finds the same browser on PATH as this test did.
     let pdf = dir.path().join("report.pdf");
-    let out = hashtrack()
-        .args(["report", "--data-dir"])
-        .arg(dir.path().join("data"))
-        .arg("--config")
-        .arg(&config)
-        .args(["--client", "glowco", "--format", "pdf", "--out"])
-        .arg(&pdf)
-        .env("HASHTRACK_CHROMIUM", &browser)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let pdf_arg = pdf.to_str().unwrap();
+    report(
+        dir.path(),
+        &config,
+        &["--client", "glowco", "--format", "pdf", "--out", pdf_arg],
     );
     assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
 }
