@@ -294,10 +294,13 @@ fn describe_plan(config: &Config, plan: &[KeyPlan], key_is_set: &dyn Fn(&str) ->
             key.requests_per_minute
         ));
     }
+    if plan.len() < 2 {
+        return out;
+    }
     let slowest = plan.iter().map(|k| k.duration).max().unwrap_or_default();
     let credits: u32 = plan.iter().map(|k| k.credits_at_most).sum();
     out.push_str(&format!(
-        "\nAll {} key(s): at most {credits} credits (${:.2}); about {} (the slowest key).\n",
+        "\nAll {} keys: at most {credits} credits (${:.2}); about {} (the slowest key).\n",
         plan.len(),
         f64::from(credits) * price,
         minutes(slowest)

@@ -384,7 +384,7 @@ async fn run_plan_prints_each_keys_day_without_keys_or_spending() {
         "{acme_table}"
     );
     assert!(
-        stdout.contains("All 2 key(s): at most 18 credits ($0.09); about 0m03s (the slowest key)."),
+        stdout.contains("All 2 keys: at most 18 credits ($0.09); about 0m03s (the slowest key)."),
         "{stdout}"
     );
     assert_eq!(acme.stats().requests, 0, "the plan asked the API nothing");
