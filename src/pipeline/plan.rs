@@ -45,8 +45,8 @@ pub struct KeyPlan {
     pub requests: u32,
     /// The most the budgets let it pay: `requests` unless a budget caps it.
     pub credits_at_most: u32,
-    /// `credits_at_most` at the key's rate.
-    #[serde(serialize_with = "as_secs")]
+    /// `credits_at_most` at the key's rate (in JSON: `duration_secs`).
+    #[serde(rename = "duration_secs", serialize_with = "as_secs")]
     pub duration: Duration,
 }
 
