@@ -3,6 +3,13 @@
 //! Owns the file format and its error messages (every error names the file, and the line and
 //! column where the file says something wrong). Does not read lexicon or plugin files' meaning:
 //! it only resolves their paths and reads `*-file` settings into text for the plugins.
+//!
+//! API accounts: `[settings]` names the default key's variable (`api_key_env`) and its plan's
+//! `requests_per_minute`; a client may name its own of either. Clients naming the same variable
+//! share one account, so they must agree on its rate (a key has one plan); the default key's
+//! rate is `[settings]`'s. Only variable names are in the file, never keys: a value that does
+//! not look like a variable name (or has lower-case letters, as keys do) is refused without
+//! being echoed.
 
 mod branding;
 mod sinks;
@@ -10,7 +17,7 @@ mod sinks;
 pub use branding::Branding;
 use branding::{RawBranding, resolve_branding};
 pub use sinks::{DEFAULT_COOLDOWN_DAYS, DeliveryMode, SinkConfig, SinkKind};
-use sinks::{RawSink, resolve_sink_names, resolve_sinks};
+use sinks::{RawSink, is_env_name, resolve_sink_names, resolve_sinks};
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::ops::Range;
@@ -81,14 +88,25 @@ pub struct GlobalSettings {
     pub branding: Branding,
 }
 
-/// One agency client: a name and an optional daily credit budget shared by its campaigns.
+/// One agency client: a name, the API account its campaigns are paid with, and an optional
+/// daily credit budget shared by its campaigns.
 #[derive(Debug, Clone)]
 pub struct ClientConfig {
     pub id: String,
     pub name: String,
+    /// Its own `api_key_env` and `requests_per_minute`, else `[settings]`'s.
+    pub account: ApiAccount,
     pub daily_credit_budget: Option<u32>,
     /// The sinks its campaigns' alerts go to (unless a campaign names its own).
     pub sinks: Vec<String>,
+}
+
+/// One API account: the variable holding its key, and its plan's rate. Named by the variable
+/// everywhere (logs, reports, the store): the key itself is read only to make requests.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ApiAccount {
+    pub key_env: String,
+    pub requests_per_minute: u32,
 }
 
 /// One tracked campaign.
@@ -148,6 +166,29 @@ impl Config {
         self.campaigns.iter().find(|c| c.id == id)
     }
 
+    /// The account a campaign's requests are paid with: its client's.
+    pub fn account_of(&self, campaign: &CampaignConfig) -> ApiAccount {
+        self.clients.get(&campaign.client).map_or_else(
+            || ApiAccount {
+                key_env: self.settings.api_key_env.clone(),
+                requests_per_minute: self.settings.requests_per_minute,
+            },
+            |c| c.account.clone(),
+        )
+    }
+
+    /// The distinct accounts `campaigns` are paid with, by variable name.
+    pub fn accounts_of<'a>(
+        &self,
+        campaigns: impl IntoIterator<Item = &'a CampaignConfig>,
+    ) -> Vec<ApiAccount> {
+        let mut accounts: Vec<ApiAccount> =
+            campaigns.into_iter().map(|c| self.account_of(c)).collect();
+        accounts.sort();
+        accounts.dedup();
+        accounts
+    }
+
     /// The sinks a campaign's alerts go to: its own list, else its client's.
     pub fn sinks_for(&self, campaign: &CampaignConfig) -> Vec<&SinkConfig> {
         let names = match &campaign.sinks {
@@ -202,7 +243,7 @@ struct RawConfig {
 #[serde(deny_unknown_fields)]
 struct RawSettings {
     api_base_url: Option<String>,
-    api_key_env: Option<String>,
+    api_key_env: Option<Spanned<String>>,
     requests_per_minute: Option<Spanned<u32>>,
     price_per_credit_usd: Option<Spanned<f64>>,
     data_dir: Option<PathBuf>,
@@ -216,6 +257,8 @@ struct RawSettings {
 #[serde(deny_unknown_fields)]
 struct RawClient {
     name: Option<String>,
+    api_key_env: Option<Spanned<String>>,
+    requests_per_minute: Option<Spanned<u32>>,
     daily_credit_budget: Option<u32>,
     sinks: Option<Spanned<Vec<String>>>,
 }
@@ -274,12 +317,14 @@ const WASM_MAGIC: &[u8] = b"\0asm";
 fn resolve(raw: RawConfig, at: &Locator) -> Result<Config, ConfigError> {
     let settings = resolve_settings(raw.settings, at)?;
     let sinks = resolve_sinks(raw.sinks, at)?;
+    let accounts = resolve_accounts(&raw.clients, &settings, at)?;
     let mut clients = BTreeMap::new();
     for (id, c) in raw.clients {
         let owner = format!("client '{id}'");
         let client = ClientConfig {
             sinks: resolve_sink_names(c.sinks, &sinks, &owner, at)?.unwrap_or_default(),
             name: c.name.unwrap_or_else(|| id.clone()),
+            account: accounts[&id].clone(),
             id: id.clone(),
             daily_credit_budget: c.daily_credit_budget,
         };
@@ -362,6 +407,93 @@ fn resolve(raw: RawConfig, at: &Locator) -> Result<Config, ConfigError> {
     })
 }
 
+/// Each client's account: its own key variable or `[settings]`'s, at the rate stated for that
+/// key (by `[settings]` for its own key, else by the clients naming it, who must agree), else
+/// at `[settings]`'s rate.
+fn resolve_accounts(
+    raw: &BTreeMap<String, RawClient>,
+    settings: &GlobalSettings,
+    at: &Locator,
+) -> Result<BTreeMap<String, ApiAccount>, ConfigError> {
+    let mut stated: BTreeMap<String, (u32, String)> = BTreeMap::new();
+    stated.insert(
+        settings.api_key_env.clone(),
+        (settings.requests_per_minute, "[settings]".to_string()),
+    );
+    let mut key_envs = BTreeMap::new();
+    for (id, c) in raw {
+        let owner = format!("client '{id}'");
+        let key_env = match &c.api_key_env {
+            Some(name) => key_env_name(name, &owner, at)?,
+            None => settings.api_key_env.clone(),
+        };
+        if let Some(rpm) = &c.requests_per_minute {
+            let rate = in_range(
+                rpm,
+                1,
+                100_000,
+                &format!("{owner}: requests_per_minute"),
+                at,
+            )?;
+            match stated.get(&key_env) {
+                Some((other, by)) if *other != rate => {
+                    let fix = if *by == "[settings]" {
+                        "set it in [settings] for every client on that key, or give this client \
+                         its own api_key_env"
+                    } else {
+                        "clients sharing a key share its plan: state the same rate"
+                    };
+                    return Err(at.error(
+                        rpm.span(),
+                        format!(
+                            "{owner}: requests_per_minute = {rate} for the key in ${key_env}, \
+                             but {by} says {other}: {fix}"
+                        ),
+                    ));
+                }
+                Some(_) => {}
+                None => {
+                    stated.insert(key_env.clone(), (rate, owner));
+                }
+            }
+        }
+        key_envs.insert(id.clone(), key_env);
+    }
+    Ok(key_envs
+        .into_iter()
+        .map(|(id, key_env)| {
+            let requests_per_minute = stated
+                .get(&key_env)
+                .map_or(settings.requests_per_minute, |(rate, _)| *rate);
+            (
+                id,
+                ApiAccount {
+                    key_env,
+                    requests_per_minute,
+                },
+            )
+        })
+        .collect())
+}
+
+/// The name of the variable holding an API key. A value that is not a variable name, or has
+/// lower-case letters (keys do; variable names by convention do not), is most likely the key
+/// itself pasted in: refused, and never echoed.
+fn key_env_name(name: &Spanned<String>, owner: &str, at: &Locator) -> Result<String, ConfigError> {
+    let value = name.get_ref().trim();
+    if !is_env_name(value) || value.chars().any(|c| c.is_ascii_lowercase()) {
+        return Err(at.error(
+            name.span(),
+            format!(
+                "{owner}: api_key_env must name the environment variable that holds the key \
+                 (upper-case letters, digits and '_', e.g. GLOWCO_SCAVIO_KEY), not the key \
+                 itself: keep keys out of the file"
+            ),
+        ));
+    }
+    Ok(value.to_string())
+}
+
 fn resolve_settings(raw: RawSettings, at: &Locator) -> Result<GlobalSettings, ConfigError> {
     let time_zone = match raw.time_zone {
         None => Tz::UTC,
@@ -401,9 +533,10 @@ fn resolve_settings(raw: RawSettings, at: &Locator) -> Result<GlobalSettings, Co
             .unwrap_or_else(|| DEFAULT_API_BASE.to_string())
             .trim_end_matches('/')
             .to_string(),
-        api_key_env: raw
-            .api_key_env
-            .unwrap_or_else(|| DEFAULT_API_KEY_ENV.to_string()),
+        api_key_env: match &raw.api_key_env {
+            Some(name) => key_env_name(name, "[settings]", at)?,
+            None => DEFAULT_API_KEY_ENV.to_string(),
+        },
         requests_per_minute,
         price_per_credit_usd,
         data_dir: at.dir().join(data_dir),
@@ -640,5 +773,131 @@ hashtags = ["#TryAcme"]
             c.sentiment.settings,
             vec![("lexicon".to_string(), "dupe -2\n".to_string())]
         );
+    }
+    const TWO_KEYS: &str = r##"
+[settings]
+requests_per_minute = 10
+
+[clients.acme]
+name = "Acme"
+
+[clients.beta]
+api_key_env = "BETA_SCAVIO_KEY"
+requests_per_minute = 5
+
+[clients.gamma]
+api_key_env = "BETA_SCAVIO_KEY"
+
+[clients.delta]
+api_key_env = "DELTA_SCAVIO_KEY"
+
+[[campaigns]]
+id = "spring"
+client = "acme"
+hashtags = ["#TryAcme"]
+
+[[campaigns]]
+id = "beta-launch"
+client = "beta"
+hashtags = ["betalaunch"]
+
+[[campaigns]]
+id = "gamma-launch"
+client = "gamma"
+hashtags = ["gammalaunch"]
+"##;
+
+    fn account(key_env: &str, requests_per_minute: u32) -> ApiAccount {
+        ApiAccount {
+            key_env: key_env.to_string(),
+            requests_per_minute,
+        }
+    }
+
+    #[test]
+    fn clients_name_their_own_key_and_plan_or_use_the_settings() {
+        let config = parse(TWO_KEYS).unwrap();
+        let of = |client: &str| config.clients[client].account.clone();
+        assert_eq!(of("acme"), account("SCAVIO_API_KEY", 10));
+        assert_eq!(of("beta"), account("BETA_SCAVIO_KEY", 5));
+        // Same key, same plan: gamma states no rate and gets the one beta gave the key.
+        assert_eq!(of("gamma"), account("BETA_SCAVIO_KEY", 5));
+        // A key nobody gives a rate runs at [settings]' rate.
+        assert_eq!(of("delta"), account("DELTA_SCAVIO_KEY", 10));
+        // Only keys that campaigns use, each once.
+        assert_eq!(
+            config.accounts_of(&config.campaigns),
+            vec![account("BETA_SCAVIO_KEY", 5), account("SCAVIO_API_KEY", 10)]
+        );
+    }
+
+    #[test]
+    fn a_pasted_key_is_refused_without_being_echoed() {
+        for pasted in [
+            "sk_live_4f9a2c7e1b",
+            "sk-live-4f9a2c7e1b",
+            "Bearer ABC123",
+            "",
+        ] {
+            let text = TWO_KEYS.replace(
+                "api_key_env = \"DELTA_SCAVIO_KEY\"",
+                &format!("api_key_env = \"{pasted}\""),
+            );
+            let err = parse(&text).unwrap_err().to_string();
+            assert!(
+                err.starts_with("test/campaigns.toml:16:15: client 'delta': api_key_env must name the environment variable"),
+                "{err}"
+            );
+            assert!(pasted.is_empty() || !err.contains(pasted), "{err}");
+        }
+        let err = parse(&format!(
+            "[settings]\napi_key_env = \"sk_live_4f9a\"\n{MINIMAL}"
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.starts_with("test/campaigns.toml:2:15: [settings]: api_key_env must name"),
+            "{err}"
+        );
+        assert!(!err.contains("sk_live_4f9a"), "{err}");
+    }
+
+    #[test]
+    fn a_key_has_one_rate() {
+        // gamma shares beta's key but states another plan.
+        let text = TWO_KEYS.replace(
+            "[clients.gamma]\napi_key_env = \"BETA_SCAVIO_KEY\"\n",
+            "[clients.gamma]\napi_key_env = \"BETA_SCAVIO_KEY\"\nrequests_per_minute = 10\n",
+        );
+        let err = parse(&text).unwrap_err().to_string();
+        assert!(
+            err.starts_with("test/campaigns.toml:14:23: client 'gamma': requests_per_minute = 10 for the key in $BETA_SCAVIO_KEY, but client 'beta' says 5"),
+            "{err}"
+        );
+        // A client on the default key cannot change [settings]' rate for everyone on it.
+        let text = TWO_KEYS.replace("name = \"Acme\"", "requests_per_minute = 5");
+        let err = parse(&text).unwrap_err().to_string();
+        assert!(
+            err.starts_with("test/campaigns.toml:6:23: client 'acme': requests_per_minute = 5 for the key in $SCAVIO_API_KEY, but [settings] says 10"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn client_key_settings_are_checked_like_the_others() {
+        let text = TWO_KEYS.replace("requests_per_minute = 5", "requests_per_minute = 0");
+        let err = parse(&text).unwrap_err().to_string();
+        assert!(
+            err.starts_with("test/campaigns.toml:10:23: client 'beta': requests_per_minute must be from 1 to 100000, not 0"),
+            "{err}"
+        );
+        let text = TWO_KEYS.replace(
+            "api_key_env = \"DELTA_SCAVIO_KEY\"",
+            "api_key = \"sk_live_4f9a\"",
+        );
+        let err = parse(&text).unwrap_err().to_string();
+        assert!(err.starts_with("test/campaigns.toml:16:1: "), "{err}");
+        assert!(err.contains("unknown field `api_key`"), "{err}");
+        assert!(!err.contains("sk_live_4f9a"), "{err}");
     }
 }

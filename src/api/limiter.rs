@@ -1,9 +1,10 @@
-//! One process-wide pacer for every request to the provider.
+//! The pacer of every request made with one API key (one per key: each key is its own account
+//! with its own plan and its own window at the provider).
 //!
-//! Requests are spaced evenly at the configured rate, and the provider's own
-//! `X-RateLimit-*` headers (and any 429's `Retry-After`) can only make us wait longer, so a run
-//! at the provider's limit sees no 429 in steady state. Campaigns run concurrently; they all
-//! queue here.
+//! Requests are spaced evenly at the key's rate, and the provider's own `X-RateLimit-*`
+//! headers (and any 429's `Retry-After`) can only make us wait longer, so a run at the
+//! provider's limit sees no 429 in steady state. Campaigns run concurrently; those on one key
+//! all queue here.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 

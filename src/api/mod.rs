@@ -1,6 +1,7 @@
 //! The collector's HTTP client for the provider's TikTok data API.
 //!
-//! Owns transport concerns: authentication, pacing (through the shared [`RateLimiter`]),
+//! Owns transport concerns: authentication, pacing (through the client's [`RateLimiter`]: one
+//! client per API key, so each key is paced by its own plan),
 //! retries with backoff, and turning HTTP failures into [`ApiError`]s. Hands back the raw body
 //! of each paid response so the caller can persist it before making the next request; turning
 //! bodies into domain types is [`wire`]'s job. Knows nothing of campaigns or budgets.
@@ -92,7 +93,9 @@ pub enum ApiError {
     Unauthorized(String),
     #[error("the API key is not allowed to use this endpoint (403 forbidden): {0}")]
     Forbidden(String),
-    #[error("out of API credits (402 insufficient_credits): {message}; all spending stopped")]
+    #[error(
+        "out of API credits (402 insufficient_credits): {message}; spending with this key stopped"
+    )]
     InsufficientCredits { message: String },
     #[error("not found (404): {0}")]
     NotFound(String),
@@ -123,7 +126,8 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    /// Errors after which no further request of this run can succeed or should be paid for.
+    /// Errors after which no further request with this key can succeed or should be paid for
+    /// in this run (other keys are other accounts and go on).
     pub fn stops_all_spending(&self) -> bool {
         matches!(
             self,
@@ -217,6 +221,11 @@ impl ApiClient {
             retry,
             requests: RequestCounter::default(),
         })
+    }
+
+    /// The name of the variable the key came from (never the key).
+    pub fn key_env(&self) -> &str {
+        &self.key_env
     }
 
     /// Sends one request, retrying what is worth retrying. Returns the raw body of a paid

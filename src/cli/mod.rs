@@ -160,15 +160,16 @@ pub fn open_store(dir: &Path, config: &Config) -> Result<Arc<Store>> {
 }
 
 /// The store and a pipeline over it, with every campaign's plugins loaded (compiled
-/// components are cached under the data directory). `api: None` re-scores from the store.
+/// components are cached under the data directory). `apis`: one client per key; none
+/// re-scores from the store.
 pub fn open_pipeline(
     config: Arc<Config>,
     data_dir: &Path,
-    api: Option<ApiClient>,
+    apis: Vec<ApiClient>,
 ) -> Result<(Pipeline, Arc<Store>)> {
     let store = open_store(data_dir, &config)?;
     let host = plugin_host(data_dir.join("plugin-cache"))?;
-    Ok((Pipeline::new(config, store.clone(), &host, api), store))
+    Ok((Pipeline::new(config, store.clone(), &host, apis), store))
 }
 
 /// A plugin host caching compiled components in `$HASHTRACK_PLUGIN_CACHE`, else `default_cache`.
@@ -184,12 +185,29 @@ pub fn today(config: &Config) -> NaiveDate {
         .date_naive()
 }
 
-/// A human summary of a run, one line per campaign, for stderr.
+/// A human summary of a run, one line per campaign, for stderr; with several keys, first a
+/// line per key (by its variable's name) saying what it spent and where it stopped.
 pub fn describe_run(summary: &RunSummary) -> String {
     let mut out = format!(
         "{}: {} credits, {} requests\n",
         summary.date, summary.credits_spent, summary.requests
     );
+    if summary.keys.len() > 1 {
+        for key in &summary.keys {
+            let how = match &key.spending_stopped {
+                Some(reason) => format!("STOPPED: {reason}"),
+                None => "ran to the end".to_string(),
+            };
+            out.push_str(&format!(
+                "  ${:<22} {:>4}/min {:>4} credits {:>4} requests  {} campaign(s)  {how}\n",
+                key.key_env,
+                key.requests_per_minute,
+                key.credits_spent,
+                key.requests,
+                key.campaigns.len()
+            ));
+        }
+    }
     for c in &summary.campaigns {
         let status = match c.status {
             CampaignStatus::Complete => "complete",

@@ -1,4 +1,6 @@
-//! `hashtrack run` (one day from the API) and `hashtrack rescore` (stored days, no API).
+//! `hashtrack run` (one day from the API, each client's campaigns with its key), `run --plan`
+//! (what the day will take per key, nothing spent) and `hashtrack rescore` (stored days, no
+//! API).
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
@@ -11,8 +13,10 @@ use chrono::NaiveDate;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use hashtrack::api::{ApiClient, ApiKey, RetryPolicy};
-use hashtrack::config::Config;
-use hashtrack::pipeline::{CampaignRun, CampaignStatus, Pipeline, RunSummary, StopSwitch};
+use hashtrack::config::{ApiAccount, CampaignConfig, Config};
+use hashtrack::pipeline::{
+    CampaignRun, CampaignStatus, KeyPlan, Pipeline, RunSummary, StopSwitch, plan_day,
+};
 
 use super::alerts::deliver_after_run;
 use super::{ConfigArgs, EXIT_INCOMPLETE, describe_run, open_pipeline, run_exit_code, today};
@@ -39,13 +43,20 @@ pub struct RunArgs {
     /// Override the API base URL from the config (e.g. a `hashtrack simulate` address).
     #[arg(long, value_name = "URL")]
     pub api_base: Option<String>,
-    /// Print one JSON object (date, credits_spent, requests, campaigns) on stdout.
+    /// Print one JSON object (date, credits_spent, requests, campaigns, keys) on stdout.
     #[arg(long)]
     pub json: bool,
+    /// Print what the day will take per API key (campaigns, requests, credits, budgets,
+    /// minutes at the key's rate) from the config alone, and spend nothing. Needs no key.
+    #[arg(long, conflicts_with_all = ["date", "allow_other_date", "api_base"])]
+    pub plan: bool,
 }
 
 pub async fn run(args: RunArgs) -> Result<ExitCode> {
     let mut config = args.config.load()?;
+    if args.plan {
+        return print_plan(&config, &args.campaigns, args.json);
+    }
     if let Some(base) = &args.api_base {
         config.settings.api_base_url = base.trim_end_matches('/').to_string();
     }
@@ -59,7 +70,6 @@ pub async fn run(args: RunArgs) -> Result<ExitCode> {
         );
     }
     let data_dir = args.config.data_dir(&config);
-    let rate = config.settings.requests_per_minute;
     if date != today && !args.allow_other_date {
         eprintln!(
             "note: {date} is not today ({today}): recomputing it from the store only, 0 credits. \
@@ -67,28 +77,19 @@ pub async fn run(args: RunArgs) -> Result<ExitCode> {
              collect it for {date} anyway (marked \"collected on {today} for {date}\")."
         );
         let config = Arc::new(config);
-        let (pipeline, store) = open_pipeline(config.clone(), &data_dir, None)?;
+        let (pipeline, store) = open_pipeline(config.clone(), &data_dir, Vec::new())?;
         pipeline.check_plugins(&args.campaigns)?;
-        let summary = collect(&pipeline, date, &args.campaigns, rate, !args.json).await?;
+        let summary = collect(&pipeline, date, &args.campaigns, !args.json).await?;
         let code = print_summary(&summary, args.json)?;
         deliver_after_run(&store, &config).await;
         return Ok(code);
     }
-    let key_env = config.settings.api_key_env.clone();
-    let key = match std::env::var(&key_env) {
-        Ok(key) if !key.trim().is_empty() => ApiKey::new(key.trim()),
-        _ => bail!(
-            "no API key: set the environment variable {key_env} (named by api_key_env in {}); \
-             to try hashtrack without one, run `hashtrack demo`",
-            config.path.display()
-        ),
-    };
-    let api = api_client(&config, key, RetryPolicy::default())?;
+    let apis = api_clients(&config, &selected(&config, &args.campaigns)?)?;
     let config = Arc::new(config);
-    let (pipeline, store) = open_pipeline(config.clone(), &data_dir, Some(api))?;
+    let (pipeline, store) = open_pipeline(config.clone(), &data_dir, apis)?;
     pipeline.check_plugins(&args.campaigns)?;
     let signalled = stop_on_signals(pipeline.stop_switch())?;
-    let summary = collect(&pipeline, date, &args.campaigns, rate, !args.json).await?;
+    let summary = collect(&pipeline, date, &args.campaigns, !args.json).await?;
     let code = print_summary(&summary, args.json)?;
     // After collection, and only if not stopped: a stopped run ends quickly.
     if signalled.load(Ordering::SeqCst) == 0 {
@@ -151,18 +152,165 @@ fn print_summary(summary: &RunSummary, json: bool) -> Result<ExitCode> {
     Ok(run_exit_code(summary))
 }
 
-/// Builds the API client for the configured provider.
-pub fn api_client(config: &Config, key: ApiKey, retry: RetryPolicy) -> Result<ApiClient> {
+/// The campaigns `ids` names (all when empty).
+fn selected(config: &Config, ids: &[String]) -> Result<Vec<CampaignConfig>> {
+    if ids.is_empty() {
+        return Ok(config.campaigns.clone());
+    }
+    ids.iter()
+        .map(|id| {
+            config
+                .campaign(id)
+                .cloned()
+                .with_context(|| format!("unknown campaign '{id}' (not in the configuration)"))
+        })
+        .collect()
+}
+
+/// A client for each key `campaigns` are paid with, its key read from the variable its
+/// clients name. Every missing variable is named at once, with the clients that need it.
+fn api_clients(config: &Config, campaigns: &[CampaignConfig]) -> Result<Vec<ApiClient>> {
+    let mut apis = Vec::new();
+    let mut missing = Vec::new();
+    for account in config.accounts_of(campaigns) {
+        match std::env::var(&account.key_env) {
+            Ok(key) if !key.trim().is_empty() => apis.push(api_client(
+                config,
+                &account,
+                ApiKey::new(key.trim()),
+                RetryPolicy::default(),
+            )?),
+            _ => {
+                let clients: Vec<&str> = config
+                    .clients
+                    .values()
+                    .filter(|c| c.account.key_env == account.key_env)
+                    .map(|c| c.id.as_str())
+                    .collect();
+                missing.push(format!(
+                    "{} (clients: {})",
+                    account.key_env,
+                    clients.join(", ")
+                ));
+            }
+        }
+    }
+    if !missing.is_empty() {
+        bail!(
+            "no API key: set the environment variable(s) {} (named by api_key_env in {}); \
+             nothing was spent. `hashtrack run --plan` shows what each key would pay for; to \
+             try hashtrack without a key, run `hashtrack demo`",
+            missing.join("; "),
+            config.path.display()
+        );
+    }
+    Ok(apis)
+}
+
+/// Builds the API client of one key for the configured provider, paced at the key's plan.
+pub fn api_client(
+    config: &Config,
+    account: &ApiAccount,
+    key: ApiKey,
+    retry: RetryPolicy,
+) -> Result<ApiClient> {
     let s = &config.settings;
     ApiClient::new(
         &s.api_base_url,
         key,
-        &s.api_key_env,
-        s.requests_per_minute,
+        &account.key_env,
+        account.requests_per_minute,
         s.request_timeout,
         retry,
     )
     .context("cannot build the HTTP client")
+}
+
+/// `run --plan`: per key, what the day will take; spends nothing and reads no key.
+fn print_plan(config: &Config, ids: &[String], json: bool) -> Result<ExitCode> {
+    let plan = plan_day(config, &selected(config, ids)?);
+    if json {
+        println!("{}", serde_json::to_string_pretty(&plan)?);
+    } else {
+        let key_is_set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
+        print!("{}", describe_plan(config, &plan, &key_is_set));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The plan as tables, one per key, for people.
+fn describe_plan(config: &Config, plan: &[KeyPlan], key_is_set: &dyn Fn(&str) -> bool) -> String {
+    let price = config.settings.price_per_credit_usd;
+    let mut out = format!(
+        "Plan for one day of {}: an estimate from the configuration; nothing spent, nothing \
+         stored counted.\n1 credit per request (${price} each); a request campaigns on one key \
+         share is paid once; keys run at once, each at its own rate.\n",
+        config.path.display()
+    );
+    for key in plan {
+        out.push_str(&format!(
+            "\n${} ({}), {} requests/min\n",
+            key.key_env,
+            if key_is_set(&key.key_env) {
+                "set"
+            } else {
+                "not set"
+            },
+            key.requests_per_minute
+        ));
+        out.push_str(&format!(
+            "  {:<24} {:<12} {:>7} {:>5} {:>8} {:>7} {:>8}  {}\n",
+            "campaign", "client", "totals", "feed", "comments", "compare", "requests", "budget"
+        ));
+        for c in &key.campaigns {
+            let budget = match (c.budget, c.client_budget) {
+                (None, None) => "-".to_string(),
+                (Some(own), None) => format!("{own} campaign"),
+                (None, Some(client)) => format!("{client} client"),
+                (Some(own), Some(client)) => format!("{own} campaign, {client} client"),
+            };
+            out.push_str(&format!(
+                "  {:<24} {:<12} {:>7} {:>5} {:>8} {:>7} {:>8}  {budget}\n",
+                c.id,
+                c.client,
+                c.hashtags,
+                c.feed_pages,
+                c.comment_pages,
+                c.competitors,
+                c.requests
+            ));
+        }
+        let capped = if key.credits_at_most < key.requests {
+            format!(", at most {} under budgets", key.credits_at_most)
+        } else {
+            String::new()
+        };
+        out.push_str(&format!(
+            "  day: {} requests = {} credits (${:.2}){capped}; about {} at {}/min\n",
+            key.requests,
+            key.requests,
+            f64::from(key.requests) * price,
+            minutes(key.duration),
+            key.requests_per_minute
+        ));
+    }
+    if plan.len() < 2 {
+        return out;
+    }
+    let slowest = plan.iter().map(|k| k.duration).max().unwrap_or_default();
+    let credits: u32 = plan.iter().map(|k| k.credits_at_most).sum();
+    out.push_str(&format!(
+        "\nAll {} keys: at most {credits} credits (${:.2}); about {} (the slowest key).\n",
+        plan.len(),
+        f64::from(credits) * price,
+        minutes(slowest)
+    ));
+    out
+}
+
+/// `12m05s`.
+fn minutes(d: Duration) -> String {
+    format!("{}m{:02}s", d.as_secs() / 60, d.as_secs() % 60)
 }
 
 /// How often a run not watched on a terminal logs its progress.
@@ -171,13 +319,13 @@ const PROGRESS_LOG_EVERY: Duration = Duration::from_secs(60);
 const PROGRESS_REDRAW_EVERY: Duration = Duration::from_millis(250);
 
 /// One date of the given campaigns. With `progress`, stderr shows requests done and planned,
-/// credits, the ETA at the plan's rate and the campaign being worked on: a bar on a terminal,
-/// a line a minute otherwise (a cron log).
+/// credits, the ETA (its slowest key's, each at its own rate), per key what is left or where
+/// it stopped, and the campaign being worked on: a bar on a terminal, a line a minute
+/// otherwise (a cron log).
 pub async fn collect(
     pipeline: &Pipeline,
     date: NaiveDate,
     campaigns: &[String],
-    requests_per_minute: u32,
     progress: bool,
 ) -> Result<RunSummary> {
     let on_terminal = std::io::stderr().is_terminal();
@@ -190,14 +338,26 @@ pub async fn collect(
         loop {
             tokio::time::sleep(PROGRESS_REDRAW_EVERY).await;
             let now = shown.snapshot();
-            let left = now.planned.saturating_sub(now.done);
-            let eta_secs = u64::from(left) * 60 / u64::from(requests_per_minute.max(1));
+            let keys: Vec<String> = now
+                .keys
+                .iter()
+                .map(|k| match &k.stopped {
+                    Some(_) => format!("${} STOPPED after {} credits", k.key_env, k.credits),
+                    None => format!(
+                        "${} {}/min: {} credits, {} left",
+                        k.key_env,
+                        k.requests_per_minute,
+                        k.credits,
+                        k.planned.saturating_sub(k.done)
+                    ),
+                })
+                .collect();
             let line = format!(
-                "{date} {}: {} credits, ETA {}m{:02}s at {requests_per_minute}/min",
+                "{date} {}: {} credits, ETA {} ({})",
                 now.campaign,
                 now.credits,
-                eta_secs / 60,
-                eta_secs % 60
+                minutes(Duration::from_secs(now.eta_secs())),
+                keys.join("; ")
             );
             ticker_bar.set_length(u64::from(now.planned.max(now.done)));
             ticker_bar.set_position(u64::from(now.done));
@@ -261,7 +421,7 @@ pub async fn rescore(args: RescoreArgs) -> Result<ExitCode> {
     if from > to {
         bail!("--from {from} is after --to {to}");
     }
-    let (pipeline, store) = open_pipeline(config.clone(), &data_dir, None)?;
+    let (pipeline, store) = open_pipeline(config.clone(), &data_dir, Vec::new())?;
     pipeline.check_plugins(&args.campaigns)?;
     let mut summaries = Vec::new();
     let mut date = from;

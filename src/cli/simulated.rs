@@ -47,10 +47,27 @@ impl SimulatedCampaigns {
             .context("cannot listen on 127.0.0.1")?;
         let sim = SimServer::start(listener, sim_config).await?;
         config.settings.api_base_url = sim.base_url();
-        config.settings.requests_per_minute = REQUESTS_PER_SECOND * 60;
+        // One simulator stands for every client's account: its rate is shared among the keys.
+        let accounts = config.accounts_of(&config.campaigns);
+        let rate = REQUESTS_PER_SECOND * 60 / accounts.len().max(1) as u32;
+        config.settings.requests_per_minute = rate;
+        for client in config.clients.values_mut() {
+            client.account.requests_per_minute = rate;
+        }
         let config = Arc::new(config);
-        let api = api_client(&config, ApiKey::new(SIM_KEY), RetryPolicy::default())?;
-        let (pipeline, store) = open_pipeline(config.clone(), data_dir, Some(api))?;
+        let apis = config
+            .accounts_of(&config.campaigns)
+            .iter()
+            .map(|account| {
+                api_client(
+                    &config,
+                    account,
+                    ApiKey::new(SIM_KEY),
+                    RetryPolicy::default(),
+                )
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let (pipeline, store) = open_pipeline(config.clone(), data_dir, apis)?;
         Ok(SimulatedCampaigns {
             sim,
             // A simulated day is collected on its own date, as a daily cron run would.
@@ -63,7 +80,6 @@ impl SimulatedCampaigns {
     /// Collects `date` for every campaign, with the simulator serving that date's world.
     pub async fn run_day(&self, date: NaiveDate) -> Result<RunSummary> {
         self.sim.set_date(date);
-        let rate = self.config.settings.requests_per_minute;
-        collect(&self.pipeline, date, &[], rate, false).await
+        collect(&self.pipeline, date, &[], false).await
     }
 }

@@ -200,12 +200,16 @@ fn resolve_sink(name: String, raw: RawSink, at: &Locator) -> Result<SinkConfig, 
 }
 
 /// The name of an environment variable (not its value: a URL here is a leaked secret).
+/// Letters, digits and '_', not starting with a digit: what a shell accepts as a variable name.
+pub(super) fn is_env_name(value: &str) -> bool {
+    !value.is_empty()
+        && !value.starts_with(|c: char| c.is_ascii_digit())
+        && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
 fn env_name(name: Spanned<String>, at: &Locator) -> Result<String, ConfigError> {
     let value = name.get_ref();
-    let valid = !value.is_empty()
-        && !value.starts_with(|c: char| c.is_ascii_digit())
-        && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if !valid {
+    if !is_env_name(value) {
         // Never echo the value: it may be the secret itself, pasted in the wrong place.
         return Err(at.error(
             name.span(),

@@ -124,6 +124,21 @@ pub fn comment_page_budget(campaign: &CampaignConfig) -> u32 {
     campaign.sentiment_videos * campaign.comments_per_video.div_ceil(MAX_COMMENTS_PER_PAGE)
 }
 
+/// Feed pages one hashtag of a campaign takes: its tracked videos, a full page at a time.
+pub fn feed_pages(campaign: &CampaignConfig) -> u32 {
+    campaign.videos.div_ceil(MAX_VIDEOS_PER_PAGE)
+}
+
+/// The requests (and so credits) a campaign-day takes when nothing is stored and it shares
+/// nothing: per hashtag its totals and feed pages, its comment pages, and per competitor's
+/// hashtag its totals. An estimate: a feed may need an extra page for repeated items, a video
+/// fewer comment pages than planned.
+pub fn planned_requests(campaign: &CampaignConfig) -> u32 {
+    campaign.hashtags.len() as u32 * (1 + feed_pages(campaign))
+        + comment_page_budget(campaign)
+        + campaign.compare.len() as u32
+}
+
 /// A video whose comments may be read today.
 #[derive(Debug, Clone)]
 pub struct CommentCandidate {
@@ -340,8 +355,7 @@ async fn collect_feed(
             start_cursor: "0".to_string(),
             wanted: campaign.videos,
             page_size: MAX_VIDEOS_PER_PAGE,
-            max_pages: campaign.videos.div_ceil(MAX_VIDEOS_PER_PAGE) as usize
-                + EXTRA_PAGES_FOR_DUPLICATES,
+            max_pages: feed_pages(campaign) as usize + EXTRA_PAGES_FOR_DUPLICATES,
         },
         request,
         wire::parse_video_page,

@@ -1,9 +1,21 @@
 //! Store-first paid fetching: the one door through which the pipeline gets API responses.
 //!
-//! A request already answered on the same day is read from the store and costs nothing.
-//! Otherwise a credit is reserved from the campaign's and client's daily budgets, the request
-//! is sent, and the raw body is stored (and flushed) before the caller sees it. An error that
-//! makes further spending pointless (402, 401, 403) stops all spending for the rest of the run.
+//! One fetcher per API key (its account, named by the key's variable) and run: its campaigns'
+//! budgets, its stop switch, its client (and so its rate limiter).
+//!
+//! A request already answered on the same day *with the same key* is read from the store and
+//! costs nothing. Otherwise a credit is reserved from the campaign's and client's daily
+//! budgets, the request is sent, and the raw body is stored (and flushed) before the caller
+//! sees it. An error that makes further spending pointless (402, 401, 403) stops the spending
+//! of this key for the rest of the run; the other keys' campaigns go on.
+//!
+//! A campaign reads only responses paid with its own key. Each key is a client's own account:
+//! reading what another client's key paid for would have one client pay for another's
+//! tracking (a competitor's, even), and would let a client whose key ran out or was refused
+//! carry on with someone else's credits. So a hashtag two campaigns on different keys share
+//! is paid once per key; on one key, once. Responses paid with `[settings]`' key are stored
+//! under the request's key (`{date}/{request key}`, as before keys were per client); those
+//! paid with another key under `{request key}~{KEY_ENV}`: the variable's name, never the key.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -14,7 +26,7 @@ use chrono_tz::Tz;
 
 use crate::api::wire::WireError;
 use crate::api::{ApiClient, ApiError, ApiRequest};
-use crate::config::Config;
+use crate::config::{ApiAccount, Config};
 
 use super::clock::Clock;
 use super::progress::RunProgress;
@@ -148,8 +160,11 @@ impl StopSwitch {
     }
 }
 
-/// Fetches responses for one run of one date.
+/// Fetches responses for one run of one date, with one key.
 pub struct Fetcher {
+    account: ApiAccount,
+    /// Whether its responses are stored apart (all keys but `[settings]`' one).
+    own_store_keys: bool,
     store: Arc<Store>,
     /// `None` when re-scoring: only stored responses are used.
     api: Option<Arc<ApiClient>>,
@@ -166,6 +181,15 @@ pub struct Fetcher {
     unreachable: std::sync::atomic::AtomicBool,
 }
 
+/// The key a fetcher pays with.
+pub struct KeyContext {
+    pub account: ApiAccount,
+    /// `None` when re-scoring: only stored responses are used.
+    pub api: Option<Arc<ApiClient>>,
+    /// Whether this is `[settings]`' key, whose responses are stored under the plain request key.
+    pub default_key: bool,
+}
+
 /// The run a fetcher serves: its date, what "now" is, and the switches it shares.
 pub struct RunContext {
     pub date: NaiveDate,
@@ -176,15 +200,12 @@ pub struct RunContext {
 }
 
 impl Fetcher {
-    pub fn new(
-        store: Arc<Store>,
-        api: Option<Arc<ApiClient>>,
-        budgets: Budgets,
-        run: RunContext,
-    ) -> Fetcher {
+    pub fn new(store: Arc<Store>, key: KeyContext, budgets: Budgets, run: RunContext) -> Fetcher {
         Fetcher {
+            account: key.account,
+            own_store_keys: !key.default_key,
             store,
-            api,
+            api: key.api,
             budgets,
             date: run.date,
             clock: run.clock,
@@ -207,6 +228,21 @@ impl Fetcher {
             .entry(key.to_string())
             .or_default()
             .clone()
+    }
+
+    /// Where the response to `request`, paid with this fetcher's key, is stored.
+    pub fn store_key(&self, request: &ApiRequest) -> String {
+        let key = request.store_key();
+        if self.own_store_keys {
+            format!("{key}~{}", self.account.key_env)
+        } else {
+            key
+        }
+    }
+
+    /// The key this fetcher pays with.
+    pub fn account(&self) -> &ApiAccount {
+        &self.account
     }
 
     /// The campaign day this fetcher collects.
@@ -239,7 +275,8 @@ impl Fetcher {
         self.total_this_run.load(Ordering::Relaxed)
     }
 
-    /// The parsed response to `request`, from the store or (paid for by `campaign`) the API.
+    /// The parsed response to `request`, from the store (paid with this key) or (paid for by
+    /// `campaign`) the API.
     /// A paid body that does not parse is kept under a separate key (it was paid for, so it
     /// counts against budgets) but not as the answer, so a later run asks again.
     pub async fn fetch<T>(
@@ -248,13 +285,14 @@ impl Fetcher {
         request: &ApiRequest,
         parse: fn(&[u8]) -> Result<T, WireError>,
     ) -> Result<T, FetchError> {
-        let key = request.store_key();
+        let key = self.store_key(request);
+        let key_env = self.account.key_env.as_str();
         // One request per key in flight: a campaign asking what another is already fetching
         // (a hashtag they share) waits for it and finds it stored.
         let in_flight = self.key_lock(&key);
         let _one_at_a_time = in_flight.lock().await;
         if let Some(snapshot) = self.store.raw(self.date, &key)? {
-            self.progress.answered(campaign, 0);
+            self.progress.answered(key_env, campaign, 0);
             return parse(snapshot.body.as_bytes()).map_err(|e| FetchError::Api(e.into()));
         }
         let Some(api) = &self.api else {
@@ -272,22 +310,24 @@ impl Fetcher {
             }
             Err(e) => {
                 self.budgets.settle(campaign, 1, 0);
-                self.progress.answered(campaign, 0);
+                self.progress.answered(key_env, campaign, 0);
                 if matches!(e, ApiError::Unreachable { .. }) {
                     self.unreachable.store(true, Ordering::Relaxed);
                 }
                 if e.stops_all_spending() {
+                    let reason = e.to_string();
+                    self.progress.stopped(key_env, &reason);
                     self.stopped
                         .lock()
                         .expect("stop lock")
-                        .get_or_insert_with(|| e.to_string());
+                        .get_or_insert(reason);
                 }
                 return Err(e.into());
             }
         };
         let credits = response.billing.credits_used;
         self.budgets.settle(campaign, 1, credits);
-        self.progress.answered(campaign, credits);
+        self.progress.answered(key_env, campaign, credits);
         *self
             .credits_this_run
             .lock()

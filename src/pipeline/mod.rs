@@ -1,22 +1,28 @@
 //! One day of every configured campaign: collect, store, score, evaluate, record.
 //!
-//! Campaigns run concurrently and share one [`Fetcher`] (so one rate limiter, one set of
-//! budgets, one stop switch). A campaign's failure, its plugin's included, never stops the
-//! others; it is recorded on its day as what is missing. Re-scoring is the same run with no
-//! API client: every response comes from the store and nothing is spent.
+//! Campaigns run concurrently. Those paid with one API key (their client's account) share one
+//! [`Fetcher`]: one rate limiter at the key's plan, one set of budgets, one stop switch. Keys
+//! run side by side, so a day of N keys takes as long as its slowest key, and a 402, 401 or
+//! 403 on one key stops only the campaigns on it (see `fetch` for why a campaign reads only
+//! responses its own key paid for). A campaign's failure, its plugin's included, never stops
+//! the others; it is recorded on its day as what is missing. Re-scoring is the same run with
+//! no API client: every response comes from the store and nothing is spent.
 //!
-//! Modules: `collect` (requests, the comment-page plan), `fetch` (store first, budgets, stop
-//! switch), `metrics` (pure: totals, growth estimate, sentiment summaries), `clock` (what "now"
-//! is), `plugins` (every campaign's plugins, checked before spending), `progress` (for people
-//! watching a run).
+//! Modules: `collect` (requests, the comment-page plan, a campaign-day's cost), `fetch` (store
+//! first, budgets, stop switch), `metrics` (pure: totals, growth estimate, sentiment
+//! summaries), `clock` (what "now" is), `plugins` (every campaign's plugins, checked before
+//! spending), `progress` (for people watching a run), `plan` (what a day will take, per key,
+//! before it runs).
 
 mod clock;
 pub mod collect;
 mod fetch;
 pub mod metrics;
+mod plan;
 mod plugins;
 mod progress;
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, NaiveDate};
@@ -25,7 +31,7 @@ use serde::Serialize;
 
 use crate::api::ApiClient;
 use crate::api::ApiRequest;
-use crate::config::{CampaignConfig, Config};
+use crate::config::{ApiAccount, CampaignConfig, Config};
 use crate::domain::{
     AlertsOutcome, Comment, CreatorStats, DayFacts, DayMetrics, HashtagDay, SentimentOutcome,
     SentimentSummary, TrackedVideo,
@@ -34,10 +40,11 @@ use crate::plugin::{PluginHost, PluginSource};
 use crate::store::{ReadComment, Store, StoreError};
 
 pub use clock::Clock;
-pub use fetch::{Budgets, FetchError, Fetcher, RunContext, StopSwitch};
+pub use fetch::{Budgets, FetchError, Fetcher, KeyContext, RunContext, StopSwitch};
+pub use plan::{CampaignPlan, KeyPlan, plan_day};
 pub use plugins::LoadedPlugins;
 use plugins::{CampaignPlugins, source};
-pub use progress::{ProgressSnapshot, RunProgress};
+pub use progress::{KeyProgress, ProgressSnapshot, RunProgress};
 
 /// How many earlier days alert rules see.
 pub const ALERT_HISTORY_DAYS: i64 = 30;
@@ -52,6 +59,8 @@ pub enum PipelineError {
     UnknownCampaign(String),
     #[error("plugins not ready, nothing was spent:\n  {}", .0.join("\n  "))]
     PluginsNotReady(Vec<String>),
+    #[error("no API client for the key in ${0} (campaigns {1:?} are paid with it)")]
+    NoClientForKey(String, Vec<String>),
 }
 
 /// How one campaign's day ended.
@@ -86,16 +95,36 @@ pub struct RunSummary {
     /// HTTP requests sent, retries included (0 when re-scoring).
     pub requests: u64,
     pub campaigns: Vec<CampaignRun>,
-    /// Set when an error (402, 401, 403, an unreachable API) stopped all spending.
+    /// Set when an error (402, 401, 403, an unreachable API) stopped the spending of some key:
+    /// its reason (prefixed with the key's variable when the run used several keys).
     pub spending_stopped: Option<String>,
     /// The API could not be reached at all: an error of the run, not a partial day.
+    pub api_unreachable: bool,
+    /// Per API key, by its variable's name.
+    pub keys: Vec<KeyRun>,
+}
+
+/// What one run did with one API key.
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyRun {
+    /// The variable holding the key (never the key).
+    pub key_env: String,
+    pub requests_per_minute: u32,
+    /// The campaigns paid with it.
+    pub campaigns: Vec<String>,
+    pub credits_spent: u32,
+    /// HTTP requests sent with it, retries included.
+    pub requests: u64,
+    /// Why its spending stopped (402, 401, 403, unreachable, a signal), if it did.
+    pub spending_stopped: Option<String>,
     pub api_unreachable: bool,
 }
 
 pub struct Pipeline {
     config: Arc<Config>,
     store: Arc<Store>,
-    api: Option<Arc<ApiClient>>,
+    /// One client per key, by its variable's name; none when re-scoring.
+    apis: BTreeMap<String, Arc<ApiClient>>,
     plugins: LoadedPlugins,
     clock: Clock,
     shutdown: StopSwitch,
@@ -103,18 +132,22 @@ pub struct Pipeline {
 }
 
 impl Pipeline {
-    /// Loads every campaign's plugins. `api: None` makes a re-scoring pipeline.
+    /// Loads every campaign's plugins. `apis`: one client per key the campaigns are paid with
+    /// (each knows its key's variable); none (`None`) makes a re-scoring pipeline.
     pub fn new(
         config: Arc<Config>,
         store: Arc<Store>,
         host: &PluginHost,
-        api: Option<ApiClient>,
+        apis: impl IntoIterator<Item = ApiClient>,
     ) -> Pipeline {
         let plugins = LoadedPlugins::load(&config, host);
         Pipeline {
             config,
             store,
-            api: api.map(Arc::new),
+            apis: apis
+                .into_iter()
+                .map(|api| (api.key_env().to_string(), Arc::new(api)))
+                .collect(),
             plugins,
             clock: Clock::System,
             shutdown: StopSwitch::default(),
@@ -146,33 +179,42 @@ impl Pipeline {
         only: &[String],
         on_done: &(dyn Fn(&CampaignRun) + Sync),
     ) -> Result<RunSummary, PipelineError> {
-        let campaigns = self.select(only)?;
-        self.progress.start(&campaigns);
-        let requests_before = self.requests_sent();
-        let budgets = Budgets::for_day(&self.config, &self.store, date)?;
-        let fetcher = Arc::new(Fetcher::new(
-            self.store.clone(),
-            self.api.clone(),
-            budgets,
-            RunContext {
-                date,
-                clock: self.clock,
-                time_zone: self.config.settings.time_zone,
-                shutdown: self.shutdown.clone(),
-                progress: self.progress.clone(),
-            },
-        ));
+        let by_key = self.by_key(&self.select(only)?)?;
+        self.progress.start(&by_key);
+        let mut fetchers = Vec::with_capacity(by_key.len());
         let mut tasks = tokio::task::JoinSet::new();
-        for campaign in campaigns {
-            let job = CampaignDay {
-                plugins: self.plugins.of(&campaign.id),
-                campaign,
-                date,
-                time_zone: self.config.settings.time_zone,
-                store: self.store.clone(),
-                fetcher: fetcher.clone(),
-            };
-            tasks.spawn(job.run());
+        for (account, campaigns) in by_key {
+            let api = self.apis.get(&account.key_env).cloned();
+            let requests_before = api.as_ref().map_or(0, |api| api.requests.get());
+            let fetcher = Arc::new(Fetcher::new(
+                self.store.clone(),
+                KeyContext {
+                    default_key: account.key_env == self.config.settings.api_key_env,
+                    account,
+                    api,
+                },
+                Budgets::for_day(&self.config, &self.store, date)?,
+                RunContext {
+                    date,
+                    clock: self.clock,
+                    time_zone: self.config.settings.time_zone,
+                    shutdown: self.shutdown.clone(),
+                    progress: self.progress.clone(),
+                },
+            ));
+            let ids: Vec<String> = campaigns.iter().map(|c| c.id.clone()).collect();
+            for campaign in campaigns {
+                let job = CampaignDay {
+                    plugins: self.plugins.of(&campaign.id),
+                    campaign,
+                    date,
+                    time_zone: self.config.settings.time_zone,
+                    store: self.store.clone(),
+                    fetcher: fetcher.clone(),
+                };
+                tasks.spawn(job.run());
+            }
+            fetchers.push((fetcher, ids, requests_before));
         }
         let mut runs = Vec::new();
         while let Some(joined) = tasks.join_next().await {
@@ -183,14 +225,70 @@ impl Pipeline {
         runs.sort_by(|a, b| a.id.cmp(&b.id));
         // Once the store holds enough, later values compress against what it has seen.
         self.store.learn_dictionaries()?;
+        let keys: Vec<KeyRun> = fetchers
+            .into_iter()
+            .map(|(fetcher, campaigns, requests_before)| {
+                let account = fetcher.account();
+                let requests = self
+                    .apis
+                    .get(&account.key_env)
+                    .map_or(0, |api| api.requests.get() - requests_before);
+                KeyRun {
+                    key_env: account.key_env.clone(),
+                    requests_per_minute: account.requests_per_minute,
+                    campaigns,
+                    credits_spent: fetcher.credits_spent(),
+                    requests,
+                    spending_stopped: fetcher.stopped(),
+                    api_unreachable: fetcher.api_unreachable(),
+                }
+            })
+            .collect();
+        let stops: Vec<String> = keys
+            .iter()
+            .filter_map(|k| {
+                let reason = k.spending_stopped.as_ref()?;
+                Some(match keys.len() {
+                    1 => reason.clone(),
+                    _ => format!("${}: {reason}", k.key_env),
+                })
+            })
+            .collect();
         Ok(RunSummary {
             date,
-            credits_spent: fetcher.credits_spent(),
-            requests: self.requests_sent() - requests_before,
+            credits_spent: keys.iter().map(|k| k.credits_spent).sum(),
+            requests: keys.iter().map(|k| k.requests).sum(),
             campaigns: runs,
-            spending_stopped: fetcher.stopped(),
-            api_unreachable: fetcher.api_unreachable(),
+            spending_stopped: (!stops.is_empty()).then(|| stops.join("; ")),
+            api_unreachable: keys.iter().any(|k| k.api_unreachable),
+            keys,
         })
+    }
+
+    /// `campaigns` grouped by the key they are paid with. A paying pipeline must have a client
+    /// for each of those keys.
+    fn by_key(
+        &self,
+        campaigns: &[CampaignConfig],
+    ) -> Result<Vec<(ApiAccount, Vec<CampaignConfig>)>, PipelineError> {
+        let mut by_key: BTreeMap<ApiAccount, Vec<CampaignConfig>> = BTreeMap::new();
+        for campaign in campaigns {
+            by_key
+                .entry(self.config.account_of(campaign))
+                .or_default()
+                .push(campaign.clone());
+        }
+        if !self.apis.is_empty()
+            && let Some((account, campaigns)) = by_key
+                .iter()
+                .find(|(account, _)| !self.apis.contains_key(&account.key_env))
+        {
+            return Err(PipelineError::NoClientForKey(
+                account.key_env.clone(),
+                campaigns.iter().map(|c| c.id.clone()).collect(),
+            ));
+        }
+        Ok(by_key.into_iter().collect())
     }
 
     /// Checks, before anything is spent, that every selected campaign's plugins loaded and
@@ -200,10 +298,6 @@ impl Pipeline {
         self.plugins
             .check(&self.select(only)?)
             .map_err(PipelineError::PluginsNotReady)
-    }
-
-    fn requests_sent(&self) -> u64 {
-        self.api.as_ref().map_or(0, |api| api.requests.get())
     }
 
     fn select(&self, only: &[String]) -> Result<Vec<CampaignConfig>, PipelineError> {
@@ -436,7 +530,9 @@ impl CampaignDay {
     fn collected_at(&self) -> Result<Option<i64>, PipelineError> {
         let mut earliest: Option<i64> = None;
         for name in &self.campaign.hashtags {
-            let key = ApiRequest::HashtagInfo { name: name.clone() }.store_key();
+            let key = self
+                .fetcher
+                .store_key(&ApiRequest::HashtagInfo { name: name.clone() });
             if let Some(snapshot) = self.store.raw(self.date, &key)? {
                 earliest =
                     Some(earliest.map_or(snapshot.fetched_at, |e| e.min(snapshot.fetched_at)));

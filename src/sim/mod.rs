@@ -14,6 +14,9 @@
 //! comments). [`HashtagQuirks`] can force the backlash and stall dates. Comments are served
 //! most-liked first, so today's comments sit behind the old favourites (contract quirk 7).
 //!
+//! In process, [`SimServer::paid_calls`] lists every paid call with its arrival time and status
+//! (how tests check a collector's pacing).
+//!
 //! Outside `/api`, two endpoints drive and measure the simulator; they need no key and are
 //! never charged, rate-limited or counted in [`SimStats`]:
 //! - `GET /_sim/date` shows the simulated date; `POST /_sim/date {"date": "YYYY-MM-DD"}` sets
@@ -167,6 +170,16 @@ pub struct SimStats {
     pub per_endpoint: BTreeMap<Endpoint, EndpointStats>,
 }
 
+/// One call to a paid endpoint, as the simulator saw it (in arrival order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PaidCall {
+    /// When it arrived (before any injected delay).
+    pub at: std::time::Instant,
+    pub endpoint: Endpoint,
+    /// The status it was answered with.
+    pub status: u16,
+}
+
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct EndpointStats {
     /// Requests of any outcome.
@@ -237,6 +250,11 @@ impl SimServer {
 
     pub fn stats(&self) -> SimStats {
         self.service.stats()
+    }
+
+    /// Every call to a paid endpoint so far, in arrival order: for tests of pacing.
+    pub fn paid_calls(&self) -> Vec<PaidCall> {
+        self.service.calls()
     }
 
     /// The truth about `hashtag` on `date` (see [`truth`]); free, like `GET /_sim/truth`.

@@ -18,7 +18,7 @@ use super::limits::{Ledger, RateHeaders, RateWindow};
 use super::truth::Truth;
 use super::wire::{self, ApiError};
 use super::world::{World, WorldError};
-use super::{Endpoint, SimConfig, SimStats};
+use super::{Endpoint, PaidCall, SimConfig, SimStats};
 
 const MAX_VIDEO_PAGE: usize = 30;
 const MAX_COMMENT_PAGE: usize = 50;
@@ -58,6 +58,7 @@ struct State {
     ledger: Ledger,
     faults: FaultQueue,
     stats: SimStats,
+    calls: Vec<PaidCall>,
 }
 
 impl Service {
@@ -71,18 +72,30 @@ impl Service {
                 ledger: Ledger::new(config.credits),
                 faults: FaultQueue::default(),
                 stats: SimStats::default(),
+                calls: Vec::new(),
             }),
             api_key: config.api_key,
         }
     }
 
-    /// One call to a paid endpoint.
+    /// One call to a paid endpoint, logged with when it arrived and how it was answered.
     pub(super) async fn paid(
         &self,
         endpoint: Endpoint,
         authorization: Option<&str>,
         body: &[u8],
     ) -> Reply {
+        let at = Instant::now();
+        let reply = self.reply(endpoint, authorization, body).await;
+        self.lock().calls.push(PaidCall {
+            at,
+            endpoint,
+            status: reply.status,
+        });
+        reply
+    }
+
+    async fn reply(&self, endpoint: Endpoint, authorization: Option<&str>, body: &[u8]) -> Reply {
         let (rate, fault) = match self.admit(endpoint, authorization) {
             Ok(admitted) => admitted,
             Err(reply) => return reply,
@@ -275,6 +288,13 @@ impl Service {
             credits_remaining: state.ledger.remaining(),
             ..state.stats.clone()
         }
+    }
+
+    /// In arrival order (they are logged as they are answered).
+    pub(super) fn calls(&self) -> Vec<PaidCall> {
+        let mut calls = self.lock().calls.clone();
+        calls.sort_by_key(|c| c.at);
+        calls
     }
 
     fn lock(&self) -> MutexGuard<'_, State> {

@@ -12,6 +12,7 @@ mod faults;
 mod guide;
 mod hostile_plugins;
 mod html_report;
+mod keys;
 mod plugin_cli;
 mod plugin_kit;
 mod plugin_sandbox;

@@ -41,6 +41,7 @@ pub fn roomy_sim() -> SimConfig {
 #[derive(Debug, Clone)]
 pub struct Campaign {
     id: String,
+    client: String,
     hashtags: Vec<String>,
     videos: u32,
     sentiment_videos: u32,
@@ -56,6 +57,7 @@ pub struct Campaign {
 pub fn campaign(id: &str, hashtags: &[&str]) -> Campaign {
     Campaign {
         id: id.to_string(),
+        client: "acme".to_string(),
         hashtags: hashtags.iter().map(|t| t.to_string()).collect(),
         videos: 30,
         sentiment_videos: 2,
@@ -68,6 +70,14 @@ pub fn campaign(id: &str, hashtags: &[&str]) -> Campaign {
 }
 
 impl Campaign {
+    /// Its client (default `acme`); others are written with [`ConfigFile::write_with_clients`].
+    pub fn client(self, client: &str) -> Self {
+        Campaign {
+            client: client.to_string(),
+            ..self
+        }
+    }
+
     pub fn videos(self, videos: u32) -> Self {
         Campaign { videos, ..self }
     }
@@ -123,7 +133,7 @@ impl Campaign {
     fn to_toml(&self) -> toml::Table {
         let mut table = toml::Table::new();
         table.insert("id".into(), self.id.clone().into());
-        table.insert("client".into(), "acme".into());
+        table.insert("client".into(), self.client.clone().into());
         table.insert("hashtags".into(), self.hashtags.clone().into());
         if !self.compare.is_empty() {
             table.insert("compare".into(), self.compare.clone().into());
@@ -211,9 +221,22 @@ pub struct ConfigFile {
     pub client_sinks: Vec<String>,
 }
 
+/// A client beside `acme`, with its own API account where it names one.
+#[derive(Debug, Clone, Copy)]
+pub struct Client {
+    pub id: &'static str,
+    pub api_key_env: Option<&'static str>,
+    pub requests_per_minute: Option<u32>,
+}
+
 impl ConfigFile {
     /// Writes campaigns.toml in `dir` (its store goes to `dir/data`).
     pub fn write(&self, dir: &Path) -> PathBuf {
+        self.write_with_clients(dir, &[])
+    }
+
+    /// Writes campaigns.toml in `dir` with `clients` beside `acme`.
+    pub fn write_with_clients(&self, dir: &Path, others: &[Client]) -> PathBuf {
         let mut settings = toml::Table::new();
         settings.insert("api_base_url".into(), self.base_url.clone().into());
         settings.insert(
@@ -231,6 +254,16 @@ impl ConfigFile {
         }
         let mut clients = toml::Table::new();
         clients.insert("acme".into(), client.into());
+        for other in others {
+            let mut client = toml::Table::new();
+            if let Some(key_env) = other.api_key_env {
+                client.insert("api_key_env".into(), key_env.into());
+            }
+            if let Some(rpm) = other.requests_per_minute {
+                client.insert("requests_per_minute".into(), i64::from(rpm).into());
+            }
+            clients.insert(other.id.into(), client.into());
+        }
         let mut config = toml::Table::new();
         config.insert("settings".into(), settings.into());
         config.insert("clients".into(), clients.into());
@@ -343,6 +376,34 @@ pub fn setup_with_clock(config_path: &Path, key: &str, clock: Clock) -> Setup {
     .unwrap();
     let host = PluginHost::new(Some(plugin_cache())).unwrap();
     let pipeline = Pipeline::new(config, store.clone(), &host, Some(api)).with_clock(clock);
+    Setup { pipeline, store }
+}
+
+/// A pipeline over `config_path` paying with one client per key the campaigns use, each built
+/// from `endpoint(key variable)`: the base URL and key of that account's API. Each client is
+/// paced at its key's configured rate.
+pub fn setup_with_keys(config_path: &Path, endpoint: &dyn Fn(&str) -> (String, String)) -> Setup {
+    let config = Arc::new(Config::load(config_path).unwrap());
+    let store = Arc::new(Store::open(&config.settings.data_dir.join("store")).unwrap());
+    let apis: Vec<ApiClient> = config
+        .accounts_of(&config.campaigns)
+        .into_iter()
+        .map(|account| {
+            let (base_url, key) = endpoint(&account.key_env);
+            ApiClient::new(
+                &base_url,
+                ApiKey::new(key),
+                &account.key_env,
+                account.requests_per_minute,
+                Duration::from_secs(5),
+                FAST_RETRY,
+            )
+            .unwrap()
+        })
+        .collect();
+    let host = PluginHost::new(Some(plugin_cache())).unwrap();
+    let pipeline =
+        Pipeline::new(config, store.clone(), &host, apis).with_clock(Clock::NoonOfRunDate);
     Setup { pipeline, store }
 }
 
