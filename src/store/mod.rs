@@ -654,6 +654,28 @@ impl Store {
     /// `comments` are the ones the campaign read for the first time that day (with their
     /// scores); they replace what an earlier run of the day recorded.
     pub fn put_day(&self, day: &DayMetrics, comments: &[ReadComment]) -> Result<(), StoreError> {
+        self.write_day(day, comments)?;
+        self.flush()?;
+        DayMirror::beside(&self.path).put(day)
+    }
+
+    /// Writes many computed days at once, as [`Store::put_day`] does each but with one flush
+    /// at the end and without the copies for readers during a run: for imports and the scale
+    /// benchmark, never for a run (which must not lose a finished day to a crash).
+    pub fn put_days_in_bulk<'a>(
+        &self,
+        days: impl IntoIterator<Item = (&'a DayMetrics, &'a [ReadComment])>,
+    ) -> Result<u64, StoreError> {
+        let mut written = 0;
+        for (day, comments) in days {
+            self.write_day(day, comments)?;
+            written += 1;
+        }
+        self.flush()?;
+        Ok(written)
+    }
+
+    fn write_day(&self, day: &DayMetrics, comments: &[ReadComment]) -> Result<(), StoreError> {
         let key = format!("{}/{}", day.campaign_id, day.date);
         let existing = self.outbox_of_day(&day.campaign_id, day.date)?;
         let changes = outbox::reconcile(day, &existing, chrono::Utc::now().timestamp());
@@ -681,8 +703,7 @@ impl Store {
                 sled::transaction::TransactionError::Storage(e) => self.sled_err(e),
                 sled::transaction::TransactionError::Abort(()) => unreachable!("never aborted"),
             })?;
-        self.flush()?;
-        DayMirror::beside(&self.path).put(day)
+        Ok(())
     }
 
     /// The outbox records of one campaign-day.

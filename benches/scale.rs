@@ -1,0 +1,255 @@
+//! The scale benchmark: a store of 1,000 campaigns × 365 days, then a 30-day report over all
+//! of them, a client's roll-up and exports, each timed as the `hashtrack` binary a person
+//! would run (wall time and peak RSS of the process), beside the same binary doing nothing
+//! (`--version`) as the baseline of the same run.
+//!
+//! The days are real: a 30-day demo against the simulator is run first, and its days and
+//! comments are copied to every campaign and date of the big store through the store's own
+//! writer. `cargo bench --bench scale` (`SCALE_CAMPAIGNS`, `SCALE_DAYS` change the size).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use chrono::{Days, NaiveDate};
+
+use hashtrack::domain::DayMetrics;
+use hashtrack::store::{ReadComment, Store};
+
+const CLIENT_CAMPAIGNS: usize = 10;
+const LAST_DAY: &str = "2026-11-30";
+
+fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn main() {
+    let campaigns = env_usize("SCALE_CAMPAIGNS", 1_000);
+    let days = env_usize("SCALE_DAYS", 365);
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+
+    eprintln!("scale: a 30-day demo for real days to copy …");
+    let seed = dir.path().join("seed");
+    let demo = Command::new(env!("CARGO_BIN_EXE_hashtrack"))
+        .args(["demo", "--days", "30", "--config"])
+        .arg(repo.join("campaigns.toml"))
+        .arg("--data-dir")
+        .arg(&seed)
+        .stdout(Stdio::null())
+        .status()
+        .expect("hashtrack demo runs");
+    assert!(demo.success(), "the demo failed");
+    let templates = templates(&seed.join("store"));
+
+    let config = dir.path().join("campaigns.toml");
+    std::fs::write(&config, config_text(campaigns)).expect("config written");
+    let data = dir.path().join("data");
+    let store_dir = data.join("store");
+    std::fs::create_dir_all(&data).unwrap();
+
+    let started = Instant::now();
+    let written = write_store(&store_dir, &templates, campaigns, days);
+    let write_time = started.elapsed();
+    let bytes = dir_bytes(&store_dir);
+    println!(
+        "store: {campaigns} campaigns × {days} days = {written} campaign-days written in {:.1} s ({:.0} days/s); {:.0} MiB on disk, {:.1} KiB per campaign-day (copied days share more than real ones: the size is not a measure)",
+        write_time.as_secs_f64(),
+        written as f64 / write_time.as_secs_f64(),
+        bytes as f64 / 1048576.0,
+        bytes as f64 / 1024.0 / written as f64
+    );
+
+    let hashtrack = |args: &[&str]| -> Measured {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_hashtrack"));
+        cmd.args(args)
+            .arg("--config")
+            .arg(&config)
+            .arg("--data-dir")
+            .arg(&data);
+        measure(cmd)
+    };
+    let baseline = measure({
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_hashtrack"));
+        cmd.arg("--version");
+        cmd
+    });
+    let export_30 = dir.path().join("export-30");
+    let export_year = dir.path().join("export-year");
+    let runs = [
+        (
+            "30-day report, all campaigns",
+            hashtrack(&["report", "--days", "30", "--to", LAST_DAY]),
+        ),
+        (
+            "30-day report, all campaigns, JSON",
+            hashtrack(&[
+                "report", "--days", "30", "--to", LAST_DAY, "--format", "json",
+            ]),
+        ),
+        (
+            "client roll-up, 30 days",
+            hashtrack(&["report", "--client", "client-007", "--days", "30", "--to", LAST_DAY]),
+        ),
+        (
+            "export parquet, 30 days",
+            hashtrack(&[
+                "export",
+                "--format",
+                "parquet",
+                "--days",
+                "30",
+                "--to",
+                LAST_DAY,
+                "--out",
+                export_30.to_str().unwrap(),
+            ]),
+        ),
+        (
+            "export parquet, whole year",
+            hashtrack(&[
+                "export",
+                "--format",
+                "parquet",
+                "--out",
+                export_year.to_str().unwrap(),
+            ]),
+        ),
+    ];
+    println!(
+        "{:<36} {:>9} {:>10} {:>14}",
+        "command", "wall", "peak RSS", "÷ baseline"
+    );
+    println!(
+        "{:<36} {:>7.3} s {:>6.0} MiB {:>14}",
+        "baseline: hashtrack --version",
+        baseline.wall.as_secs_f64(),
+        baseline.rss_mib,
+        "1.0×"
+    );
+    for (name, run) in &runs {
+        println!(
+            "{name:<36} {:>7.3} s {:>6.0} MiB {:>13.1}×{}",
+            run.wall.as_secs_f64(),
+            run.rss_mib,
+            run.wall.as_secs_f64() / baseline.wall.as_secs_f64(),
+            if run.ok { "" } else { "  FAILED" }
+        );
+    }
+}
+
+/// Every campaign-day of the demo store (the days and their comments), oldest first.
+fn templates(store_dir: &Path) -> Vec<(DayMetrics, Vec<ReadComment>)> {
+    let store = Store::open_existing(store_dir).expect("the demo store");
+    let mut all = Vec::new();
+    for id in [
+        "glowco-glassskin",
+        "glowco-nightroutine",
+        "snackhaus-crunchtest",
+        "strideon-firstmile",
+    ] {
+        let (from, to) = store.date_range(id).unwrap().expect("demo days");
+        for day in store.days(id, from, to).unwrap() {
+            let comments = store.comments_first_read_on(id, day.date).unwrap();
+            all.push((day, comments));
+        }
+    }
+    all
+}
+
+fn config_text(campaigns: usize) -> String {
+    let mut text = String::from("[settings]\ndata_dir = \"data\"\n\n");
+    for client in 0..campaigns.div_ceil(CLIENT_CAMPAIGNS) {
+        text.push_str(&format!(
+            "[clients.client-{client:03}]\nname = \"Client {client}\"\n\n"
+        ));
+    }
+    for i in 0..campaigns {
+        text.push_str(&format!(
+            "[[campaigns]]\nid = \"campaign-{i:04}\"\nclient = \"client-{:03}\"\nhashtags = [\"tag{i}\"]\n\n",
+            i / CLIENT_CAMPAIGNS
+        ));
+    }
+    text
+}
+
+/// Writes `days` days of `campaigns` campaigns, each day a copy of a demo day.
+fn write_store(
+    store_dir: &Path,
+    templates: &[(DayMetrics, Vec<ReadComment>)],
+    campaigns: usize,
+    days: usize,
+) -> u64 {
+    let store = Store::open(store_dir).expect("a new store");
+    let last: NaiveDate = LAST_DAY.parse().unwrap();
+    let first = last - Days::new(days as u64 - 1);
+    let mut written = 0;
+    for i in 0..campaigns {
+        let batch: Vec<(DayMetrics, Vec<ReadComment>)> = (0..days)
+            .map(|d| {
+                let (template, comments) = &templates[(i * 31 + d) % templates.len()];
+                let mut day = template.clone();
+                day.campaign_id = format!("campaign-{i:04}");
+                day.client_id = format!("client-{:03}", i / CLIENT_CAMPAIGNS);
+                day.date = first + Days::new(d as u64);
+                day.previous_date = (d > 0).then(|| day.date - Days::new(1));
+                (day, comments.clone())
+            })
+            .collect();
+        written += store
+            .put_days_in_bulk(batch.iter().map(|(d, c)| (d, c.as_slice())))
+            .expect("days written");
+        // As a run would after each day: dictionaries once there is enough to learn from.
+        store.learn_dictionaries().expect("dictionaries");
+        if i % 100 == 99 {
+            eprintln!("scale: {} campaigns written", i + 1);
+        }
+    }
+    written
+}
+
+struct Measured {
+    wall: Duration,
+    rss_mib: f64,
+    ok: bool,
+}
+
+/// Runs `cmd` (output discarded) and reads its wall time and peak RSS from `wait4`.
+fn measure(mut cmd: Command) -> Measured {
+    let started = Instant::now();
+    let child = cmd
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("hashtrack starts");
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value for wait4 to fill in.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waits for our own child, writing into the two locals above.
+    let pid = unsafe { libc::wait4(child.id() as i32, &mut status, 0, &mut usage) };
+    assert!(pid > 0, "wait4 failed");
+    Measured {
+        wall: started.elapsed(),
+        // Linux reports ru_maxrss in KiB.
+        rss_mib: usage.ru_maxrss as f64 / 1024.0,
+        ok: libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+    }
+}
+
+fn dir_bytes(dir: &Path) -> u64 {
+    let mut total = 0;
+    let mut stack: Vec<PathBuf> = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            match entry.metadata() {
+                Ok(m) if m.is_dir() => stack.push(entry.path()),
+                Ok(m) => total += m.len(),
+                Err(_) => {}
+            }
+        }
+    }
+    total
+}
