@@ -75,6 +75,8 @@ pub struct GlobalSettings {
     pub data_dir: PathBuf,
     pub time_zone: Tz,
     pub request_timeout: Duration,
+    /// How much memory the store's page cache may take (`store_cache_mib`).
+    pub store_cache_mib: u64,
     /// The agency's name, logo and colour on client reports.
     pub branding: Branding,
 }
@@ -206,6 +208,7 @@ struct RawSettings {
     data_dir: Option<PathBuf>,
     time_zone: Option<Spanned<String>>,
     request_timeout_secs: Option<Spanned<u64>>,
+    store_cache_mib: Option<Spanned<u64>>,
     branding: Option<RawBranding>,
 }
 
@@ -385,6 +388,10 @@ fn resolve_settings(raw: RawSettings, at: &Locator) -> Result<GlobalSettings, Co
         None => Duration::from_secs(20),
         Some(t) => Duration::from_secs(in_range(&t, 1, 600, "request_timeout_secs", at)?),
     };
+    let store_cache_mib = match raw.store_cache_mib {
+        None => crate::store::DEFAULT_CACHE_MIB,
+        Some(mib) => in_range(&mib, 8, 64 * 1024, "store_cache_mib", at)?,
+    };
     let data_dir = raw
         .data_dir
         .unwrap_or_else(|| PathBuf::from("hashtrack-data"));
@@ -402,6 +409,7 @@ fn resolve_settings(raw: RawSettings, at: &Locator) -> Result<GlobalSettings, Co
         data_dir: at.dir().join(data_dir),
         time_zone,
         request_timeout,
+        store_cache_mib,
         branding: resolve_branding(raw.branding, at)?,
     })
 }

@@ -378,7 +378,7 @@ mod tests {
                     message: format!("Viral on {on}"),
                 }],
             };
-            store.put_day(&day).unwrap();
+            store.put_day(&day, &[]).unwrap();
         }
         // The first was stored eight days ago and never delivered (the sink is new).
         let mut old = store.outbox_entries().unwrap().remove(0);

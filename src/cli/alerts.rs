@@ -64,7 +64,7 @@ enum SinksCommand {
 pub async fn alerts(args: AlertsArgs) -> Result<ExitCode> {
     if let Some(AlertsCommand::Send { config: paths }) = &args.command {
         let config = paths.load()?;
-        let store = open_store(&paths.data_dir(&config))?;
+        let store = open_store(&paths.data_dir(&config), &config)?;
         let report = deliver_pending(&store, &config).await?;
         for line in &report.lines {
             println!("{line}");
@@ -77,7 +77,7 @@ pub async fn alerts(args: AlertsArgs) -> Result<ExitCode> {
         });
     }
     let config = args.config.load()?;
-    let store = open_store(&args.config.data_dir(&config))?;
+    let store = open_store(&args.config.data_dir(&config), &config)?;
     let mut entries: Vec<OutboxEntry> = store
         .outbox_entries()?
         .into_iter()

@@ -27,7 +27,7 @@ use hashtrack::api::ApiClient;
 use hashtrack::config::Config;
 use hashtrack::pipeline::{CampaignStatus, Pipeline, RunSummary};
 use hashtrack::plugin::PluginHost;
-use hashtrack::store::Store;
+use hashtrack::store::{Store, StoreOptions};
 
 /// Overrides where compiled plugins are cached (default: `plugin-cache` in the data directory),
 /// so several data directories can share one cache.
@@ -149,10 +149,14 @@ impl ConfigArgs {
     }
 }
 
-pub fn open_store(dir: &Path) -> Result<Arc<Store>> {
+/// Opens (or creates) the store in the data directory `dir`, its cache as configured.
+pub fn open_store(dir: &Path, config: &Config) -> Result<Arc<Store>> {
     std::fs::create_dir_all(dir)
         .with_context(|| format!("cannot create data directory {}", dir.display()))?;
-    Ok(Arc::new(Store::open(&dir.join("store"))?))
+    let options = StoreOptions {
+        cache_mib: config.settings.store_cache_mib,
+    };
+    Ok(Arc::new(Store::open_with(&dir.join("store"), options)?))
 }
 
 /// The store and a pipeline over it, with every campaign's plugins loaded (compiled
@@ -162,7 +166,7 @@ pub fn open_pipeline(
     data_dir: &Path,
     api: Option<ApiClient>,
 ) -> Result<(Pipeline, Arc<Store>)> {
-    let store = open_store(data_dir)?;
+    let store = open_store(data_dir, &config)?;
     let host = plugin_host(data_dir.join("plugin-cache"))?;
     Ok((Pipeline::new(config, store.clone(), &host, api), store))
 }

@@ -328,29 +328,16 @@ fn fixtures(
         "today": today,
         "history": history.iter().map(|d| d.facts()).collect::<Vec<_>>(),
     });
-    // The comments themselves are in the stored pages of that date.
-    let wanted = store.comments_first_read_on(campaign, date)?;
-    let mut comments = Vec::new();
-    let pages = format!("{date}/comments/");
-    for entry in store.raw_entries() {
-        let (key, snapshot) = entry?;
-        if !key.starts_with(&pages) || key.contains('!') {
-            continue;
-        }
-        let Ok(page) = hashtrack::api::wire::parse_comment_page(snapshot.body.as_bytes()) else {
-            continue;
-        };
-        for c in page.items {
-            if wanted.contains(&c.id) && !comments.iter().any(|(id, _)| *id == c.id) {
-                let json = serde_json::json!({
-                    "id": c.id, "text": c.text, "likes": c.likes, "created_at": c.created_at,
-                });
-                comments.push((c.id, json));
-            }
-        }
-    }
+    let comments: Vec<serde_json::Value> = store
+        .comments_first_read_on(campaign, date)?
+        .into_iter()
+        .map(|c| {
+            serde_json::json!({
+                "id": c.id, "text": c.text, "likes": c.likes, "created_at": c.created_at,
+            })
+        })
+        .collect();
     std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
-    let comments: Vec<_> = comments.into_iter().map(|(_, json)| json).collect();
     for (name, value) in [
         ("comments.json", serde_json::Value::from(comments.clone())),
         ("days.json", days),

@@ -111,8 +111,11 @@ fn restore(data_dir: &Path, dir: &Path) -> Result<ExitCode> {
 
 fn check(data_dir: &Path) -> Result<ExitCode> {
     let report = verify(&data_dir.join("store"))?;
-    for (tree, count) in &report.entries {
-        println!("{tree:<14} {count} entries");
+    for size in &report.entries {
+        println!(
+            "{:<14} {:>9} entries {:>12} bytes",
+            size.tree, size.entries, size.bytes
+        );
     }
     if report.problems.is_empty() {
         println!("store at {} is sound", data_dir.join("store").display());

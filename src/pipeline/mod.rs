@@ -31,7 +31,7 @@ use crate::domain::{
     SentimentSummary, TrackedVideo,
 };
 use crate::plugin::{PluginHost, PluginSource};
-use crate::store::{Store, StoreError};
+use crate::store::{ReadComment, Store, StoreError};
 
 pub use clock::Clock;
 pub use fetch::{Budgets, FetchError, Fetcher, RunContext, StopSwitch};
@@ -181,6 +181,8 @@ impl Pipeline {
             runs.push(run);
         }
         runs.sort_by(|a, b| a.id.cmp(&b.id));
+        // Once the store holds enough, later values compress against what it has seen.
+        self.store.learn_dictionaries()?;
         Ok(RunSummary {
             date,
             credits_spent: fetcher.credits_spent(),
@@ -231,8 +233,8 @@ struct CampaignDay {
 
 /// The comments read on a day, split by when they were written.
 struct CommentsRead {
-    /// Read for the first time today, whenever written.
-    first_read: Vec<Comment>,
+    /// Read for the first time today, whenever written, with their videos' ids.
+    first_read: Vec<(String, Comment)>,
     /// How many of `first_read` (its first ones) were written since the previous collection.
     written_in_span: usize,
 }
@@ -256,8 +258,6 @@ impl CampaignDay {
         let mut videos = Vec::with_capacity(collected.videos.len());
         for (hashtag, video) in &collected.videos {
             let seen = self.store.note_seen(&c.id, &video.id, self.date, hashtag)?;
-            self.store
-                .put_video_stats(&c.id, &video.id, self.date, &video.stats)?;
             let before = previous.and_then(|p| p.videos.iter().find(|v| v.id == video.id));
             videos.push(TrackedVideo {
                 id: video.id.clone(),
@@ -321,7 +321,7 @@ impl CampaignDay {
         };
 
         let read = self.first_read(collected.comments, since)?;
-        let (sentiment, read_summary) = self
+        let (sentiment, read_summary, scores) = self
             .score(
                 &read,
                 collected.comment_videos,
@@ -389,7 +389,8 @@ impl CampaignDay {
             .copied()
             .unwrap_or(0);
         day.missing = missing;
-        self.store.put_day(&day)?;
+        let read_comments = read_comments(read.first_read, scores);
+        self.store.put_day(&day, &read_comments)?;
 
         let nothing_collected = day.total_views.is_none() && day.videos.is_empty();
         Ok(CampaignRun {
@@ -450,19 +451,20 @@ impl CampaignDay {
         comments: Vec<(String, Comment)>,
         since: Option<i64>,
     ) -> Result<CommentsRead, PipelineError> {
+        let mut already_read = self
+            .store
+            .comment_ids_read_before(&self.campaign.id, self.date)?;
         let mut recent = Vec::new();
         let mut older = Vec::new();
         for (video, comment) in comments {
-            let seen =
-                self.store
-                    .note_comment_read(&self.campaign.id, &comment.id, self.date, &video)?;
-            if seen.date != self.date {
+            // Pages can repeat a comment: it counts once, as on the first earlier day.
+            if !already_read.insert(comment.id.clone()) {
                 continue;
             }
             if since.is_none_or(|since| comment.created_at > since) {
-                recent.push(comment);
+                recent.push((video, comment));
             } else {
-                older.push(comment);
+                older.push((video, comment));
             }
         }
         let written_in_span = recent.len();
@@ -475,28 +477,34 @@ impl CampaignDay {
 
     /// Scores each comment read for the first time today, once: the day's sentiment is over
     /// those written since the previous collection; the summary of all of them feeds the
-    /// running total.
+    /// running total. The scores, in `read.first_read`'s order, are returned to be stored.
     async fn score(
         &self,
         read: &CommentsRead,
         asked: usize,
         failed: usize,
-    ) -> (SentimentOutcome, Option<SentimentSummary>) {
+    ) -> (SentimentOutcome, Option<SentimentSummary>, Option<Vec<f64>>) {
         if read.first_read.is_empty() {
             let reason = match (asked, failed) {
                 (0, _) => "no video had new comments to read".to_string(),
                 (_, f) if f == asked => "every comment request failed".to_string(),
                 _ => "no comment read today was new".to_string(),
             };
-            return (SentimentOutcome::NotCollected { reason }, None);
+            return (SentimentOutcome::NotCollected { reason }, None, None);
         }
         let scorer = match &self.plugins.sentiment {
             Ok(scorer) => scorer.clone(),
-            Err(e) => return (SentimentOutcome::Unavailable { reason: e.clone() }, None),
+            Err(e) => {
+                return (
+                    SentimentOutcome::Unavailable { reason: e.clone() },
+                    None,
+                    None,
+                );
+            }
         };
         let campaign = self.campaign.id.clone();
         let settings = self.campaign.sentiment.settings.clone();
-        let comments = read.first_read.clone();
+        let comments: Vec<Comment> = read.first_read.iter().map(|(_, c)| c.clone()).collect();
         let scored =
             tokio::task::spawn_blocking(move || scorer.score(&campaign, &settings, &comments))
                 .await;
@@ -504,11 +512,11 @@ impl CampaignDay {
             Ok(Ok(scores)) => scores,
             Ok(Err(e)) => {
                 let reason = e.to_string();
-                return (SentimentOutcome::Unavailable { reason }, None);
+                return (SentimentOutcome::Unavailable { reason }, None, None);
             }
             Err(e) => {
                 let reason = format!("scorer task failed: {e}");
-                return (SentimentOutcome::Unavailable { reason }, None);
+                return (SentimentOutcome::Unavailable { reason }, None, None);
             }
         };
         let all = metrics::summarize_sentiment(&scores);
@@ -521,7 +529,7 @@ impl CampaignDay {
                 ),
             },
         };
-        (outcome, all)
+        (outcome, all, Some(scores))
     }
 
     async fn evaluate(&self, day: &DayMetrics, history: &[DayMetrics]) -> AlertsOutcome {
@@ -550,4 +558,21 @@ impl CampaignDay {
             },
         }
     }
+}
+
+/// The day's first-read comments as the store keeps them, each with its score when scored.
+fn read_comments(first_read: Vec<(String, Comment)>, scores: Option<Vec<f64>>) -> Vec<ReadComment> {
+    let scores = scores.unwrap_or_default();
+    first_read
+        .into_iter()
+        .enumerate()
+        .map(|(i, (video_id, c))| ReadComment {
+            id: c.id,
+            video_id,
+            text: c.text,
+            created_at: c.created_at,
+            likes: c.likes,
+            score: scores.get(i).map(|&s| s as f32),
+        })
+        .collect()
 }

@@ -1,27 +1,38 @@
 //! The sled store: raw API responses, computed days, per-video history.
 //!
-//! Owns the key layout and the schema version. Every paid response is written and flushed
-//! before the caller may make another request, so a crash never costs a credit twice and any
-//! day can be recomputed (re-scored) without the API. Does not call the API or compute metrics.
+//! Owns the key layout, the value encoding and the schema version. Every paid response is
+//! written and flushed before the caller may make another request, so a crash never costs a
+//! credit twice and any day can be recomputed (re-scored) without the API. Does not call the
+//! API or compute metrics.
 //!
 //! Layout (one sled tree each; dates are `YYYY-MM-DD`, so keys sort by date):
-//! - `meta`:        `schema_version` → decimal text
-//! - `raw`:         `{date}/{request key}` → [`RawSnapshot`] (JSON)
-//! - `days`:        `{campaign}/{date}` → [`DayMetrics`] (JSON)
+//! - `meta`:        `schema_version` → decimal text; the compression dictionaries
+//!   (`codec::dictionary_key`)
+//! - `raw`:         `{date}/{request key}` → a [`RawSnapshot`]: its header (who paid, credits,
+//!   when) as a JSON array, a newline, then the body compressed (`codec`)
+//! - `days`:        `{campaign}/{date}` → [`DayMetrics`] (JSON, compressed); its `videos` are
+//!   the tracked videos' daily counters
 //! - `first_seen`:  `{campaign}/{video id}` → [`FirstSeen`] (JSON)
-//! - `video_stats`: `{campaign}/{video id}/{date}` → [`VideoStats`] (JSON)
 //! - `hashtag_ids`: `{hashtag name}` → the provider's id (it never changes)
-//! - `comments`:    `{campaign}/{comment id}` → [`FirstSeen`] of the comment (its video as
-//!   `hashtag`): each comment is read, stored and scored once
+//! - `day_comments`: `{campaign}/{date}` → the [`ReadComment`]s the campaign read for the first
+//!   time that day, with their scores (JSON, compressed): each comment is read, stored and
+//!   scored once
 //! - `comment_reads`: `{campaign}/{video id}/{date}` → [`CommentRead`]: how far a video's
 //!   comments had been read by the end of that day, so the next day continues past it
+//! - `outbox`: alerts and their deliveries (`crate::alerts::outbox`)
+//!
+//! Schema history: version 1 kept every value as plain JSON, each video's counters again in a
+//! `video_stats` tree and each comment in a `comments` tree; [`migrate`] turns such a store
+//! into version 2 when it is opened.
 //!
 //! Beside the store, `days/{campaign}/{date}.json` copies each computed day ([`DayMirror`]) so
 //! that reports can read while a run holds sled's lock.
 
+mod codec;
+mod migrate;
 mod mirror;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use sled::Transactional;
 use std::path::{Path, PathBuf};
@@ -30,12 +41,41 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::alerts::outbox::{self, OutboxEntry};
-use crate::domain::{DayMetrics, VideoStats};
+use crate::domain::DayMetrics;
 
+use codec::Codec;
 pub use mirror::{DayMirror, DayReader};
 
-/// Bumped whenever the layout or a stored type changes incompatibly.
-pub const SCHEMA_VERSION: u32 = 1;
+/// Bumped whenever the layout or a stored type changes incompatibly; [`migrate`] knows how to
+/// bring each earlier version up to it.
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// sled's page cache when the configuration does not say: sled's own default (1 GiB) is most
+/// of a run's memory and buys nothing for a once-a-day job.
+pub const DEFAULT_CACHE_MIB: u64 = 64;
+
+/// sled's log segment size for stores this version creates (sled's default is 512 KiB). sled
+/// cleans a segment only once half of it is stale, so smaller segments are cleaned sooner and
+/// the file stays closer to what it holds.
+const SEGMENT_BYTES: usize = 64 * 1024;
+
+/// The trees whose values go through [`Codec`] (and so get a dictionary).
+const COMPRESSED_TREES: [&str; 3] = ["raw", "days", "day_comments"];
+
+/// How a store is opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoreOptions {
+    /// The most memory sled's page cache may take.
+    pub cache_mib: u64,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        StoreOptions {
+            cache_mib: DEFAULT_CACHE_MIB,
+        }
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -64,6 +104,12 @@ pub enum StoreError {
         found: String,
         expected: u32,
     },
+    #[error("store at {path}: migrating it from schema version {from}: {reason}")]
+    Migration {
+        path: PathBuf,
+        from: u32,
+        reason: String,
+    },
     #[error("store at {path}: corrupt entry {key}: {reason}")]
     Corrupt {
         path: PathBuf,
@@ -82,6 +128,20 @@ pub struct RawSnapshot {
     pub fetched_at: i64,
     /// The response body (the provider's JSON, as text).
     pub body: String,
+}
+
+/// A comment a campaign read for the first time on a day, as scored that day.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReadComment {
+    pub id: String,
+    pub video_id: String,
+    pub text: String,
+    /// Unix seconds.
+    pub created_at: i64,
+    pub likes: u64,
+    /// The day's scorer's score in [-1, 1]; none when the day's comments could not be scored
+    /// (or were stored before scores were kept).
+    pub score: Option<f32>,
 }
 
 /// When and where a video first appeared in a campaign's sample.
@@ -108,17 +168,19 @@ pub struct Store {
     raw: sled::Tree,
     days: sled::Tree,
     first_seen: sled::Tree,
-    video_stats: sled::Tree,
     hashtag_ids: sled::Tree,
-    comments: sled::Tree,
+    day_comments: sled::Tree,
     comment_reads: sled::Tree,
     /// Alerts and their deliveries (`crate::alerts::outbox`), by campaign/date/rule.
     outbox: sled::Tree,
+    meta: sled::Tree,
+    codec: Codec,
 }
 
 impl Store {
     /// Opens the existing store in `dir` (for commands that only read), refusing to create one.
     pub fn open_existing(dir: &Path) -> Result<Store, StoreError> {
+        migrate::finish_interrupted(dir)?;
         if !dir.join("db").is_file() {
             return Err(StoreError::Missing {
                 path: dir.to_path_buf(),
@@ -127,8 +189,15 @@ impl Store {
         Store::open(dir)
     }
 
-    /// Opens (or creates) the store in `dir`, refusing a store of another schema version.
+    /// Opens (or creates) the store in `dir` with the default options.
     pub fn open(dir: &Path) -> Result<Store, StoreError> {
+        Store::open_with(dir, StoreOptions::default())
+    }
+
+    /// Opens (or creates) the store in `dir`, migrating a store of an earlier schema version
+    /// first and refusing one of a later version.
+    pub fn open_with(dir: &Path, options: StoreOptions) -> Result<Store, StoreError> {
+        migrate::finish_interrupted(dir)?;
         let path = dir.to_path_buf();
         let sled_err = |error| StoreError::Sled {
             path: path.clone(),
@@ -136,9 +205,8 @@ impl Store {
         };
         // A store that had been written has its schema version: one that lost it was cut short.
         let written_before = std::fs::metadata(dir.join("db")).is_ok_and(|m| m.len() > 0);
-        let db = open_sled(dir)?;
-        let meta = db.open_tree("meta").map_err(sled_err)?;
-        let expected = SCHEMA_VERSION.to_string();
+        let mut db = open_sled(dir, options)?;
+        let mut meta = db.open_tree("meta").map_err(sled_err)?;
         match meta.get("schema_version").map_err(sled_err)? {
             None if written_before => {
                 return Err(StoreError::Damaged {
@@ -147,31 +215,142 @@ impl Store {
                 });
             }
             None => {
-                meta.insert("schema_version", expected.as_bytes())
+                meta.insert("schema_version", SCHEMA_VERSION.to_string().as_bytes())
                     .map_err(sled_err)?;
             }
-            Some(found) if found.as_ref() == expected.as_bytes() => {}
             Some(found) => {
-                return Err(StoreError::SchemaMismatch {
-                    path,
-                    found: String::from_utf8_lossy(&found).into_owned(),
-                    expected: SCHEMA_VERSION,
-                });
+                let text = String::from_utf8_lossy(&found).into_owned();
+                match text.parse::<u32>() {
+                    Ok(version) if version == SCHEMA_VERSION => {}
+                    Ok(version) if (1..SCHEMA_VERSION).contains(&version) => {
+                        drop(meta);
+                        migrate::migrate(db, dir, version, options)?;
+                        db = open_sled(dir, options)?;
+                        meta = db.open_tree("meta").map_err(sled_err)?;
+                    }
+                    _ => {
+                        return Err(StoreError::SchemaMismatch {
+                            path,
+                            found: text,
+                            expected: SCHEMA_VERSION,
+                        });
+                    }
+                }
             }
         }
         let tree = |name: &str| db.open_tree(name).map_err(sled_err);
-        Ok(Store {
+        let store = Store {
             raw: tree("raw")?,
             days: tree("days")?,
             first_seen: tree("first_seen")?,
-            video_stats: tree("video_stats")?,
             hashtag_ids: tree("hashtag_ids")?,
-            comments: tree("comments")?,
+            day_comments: tree("day_comments")?,
             comment_reads: tree("comment_reads")?,
             outbox: tree("outbox")?,
+            codec: Codec::default(),
+            meta,
             db,
             path,
-        })
+        };
+        store.load_dictionaries()?;
+        store.learn_dictionaries()?;
+        Ok(store)
+    }
+
+    fn load_dictionaries(&self) -> Result<(), StoreError> {
+        for tree in COMPRESSED_TREES {
+            for entry in self.meta.scan_prefix(codec::dictionary_prefix(tree)) {
+                let (key, bytes) = entry.map_err(|e| self.sled_err(e))?;
+                let key = String::from_utf8_lossy(&key).into_owned();
+                let n = key
+                    .rsplit('/')
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .ok_or_else(|| StoreError::Corrupt {
+                        path: self.path.clone(),
+                        key: key.clone(),
+                        reason: "not a dictionary number".into(),
+                    })?;
+                let (samples, dictionary) = codec::parse_dictionary_record(&bytes)
+                    .ok_or_else(|| self.corrupt(&key, "a dictionary record too short"))?;
+                self.codec.add_dictionary(tree, n, samples, dictionary);
+            }
+        }
+        Ok(())
+    }
+
+    /// Learns a compression dictionary for each compressed tree that has grown enough since
+    /// its last one ([`codec::wants_dictionary`]), from its newest values. Cheap when none
+    /// has. Values already written keep their dictionary; later ones use the new one.
+    pub fn learn_dictionaries(&self) -> Result<(), StoreError> {
+        for name in COMPRESSED_TREES {
+            let newest = self.codec.newest(name);
+            let Some(wanted) = codec::wants_dictionary(newest) else {
+                continue;
+            };
+            let tree = self.tree(name);
+            if tree.iter().keys().take(wanted).count() < wanted {
+                continue;
+            }
+            let mut samples = Vec::new();
+            for entry in tree.iter().rev().take(codec::DICTIONARY_MAX_SAMPLES) {
+                let (key, value) = entry.map_err(|e| self.sled_err(e))?;
+                samples.push(self.plain_value(name, &String::from_utf8_lossy(&key), &value)?);
+            }
+            self.add_learned_dictionary(name, newest.map_or(1, |(n, _)| n + 1), &samples)?;
+        }
+        Ok(())
+    }
+
+    /// Learns dictionary `n` of `tree` from `samples` and keeps it (unless zstd finds too
+    /// little to learn).
+    fn add_learned_dictionary(
+        &self,
+        tree: &str,
+        n: u32,
+        samples: &[Vec<u8>],
+    ) -> Result<(), StoreError> {
+        if let Some(dictionary) = codec::train_dictionary(samples) {
+            let record = codec::dictionary_record(samples.len(), &dictionary);
+            self.meta
+                .insert(codec::dictionary_key(tree, n), record)
+                .map_err(|e| self.sled_err(e))?;
+            self.flush()?;
+            self.codec
+                .add_dictionary(tree, n, samples.len(), &dictionary);
+        }
+        Ok(())
+    }
+
+    fn tree(&self, name: &str) -> &sled::Tree {
+        match name {
+            "raw" => &self.raw,
+            "days" => &self.days,
+            "day_comments" => &self.day_comments,
+            other => unreachable!("{other} is not a compressed tree"),
+        }
+    }
+
+    /// The uncompressed bytes of a compressed tree's value (for a raw snapshot, its body).
+    fn plain_value(&self, tree: &str, key: &str, stored: &[u8]) -> Result<Vec<u8>, StoreError> {
+        let compressed = if tree == "raw" {
+            split_raw(stored)
+                .map(|(_, body)| body)
+                .ok_or_else(|| self.corrupt(key, "no header"))?
+        } else {
+            stored
+        };
+        self.codec
+            .decode(tree, compressed)
+            .map_err(|e| self.corrupt(key, &e.to_string()))
+    }
+
+    fn corrupt(&self, key: &str, reason: &str) -> StoreError {
+        StoreError::Corrupt {
+            path: self.path.clone(),
+            key: key.to_string(),
+            reason: reason.to_string(),
+        }
     }
 
     pub fn path(&self) -> &Path {
@@ -225,12 +404,56 @@ impl Store {
         Ok(())
     }
 
+    /// The bytes a compressed tree stores for `value` (JSON, compressed).
+    fn packed<T: Serialize>(&self, tree: &str, value: &T) -> Vec<u8> {
+        let json = serde_json::to_vec(value).expect("stored types always serialize");
+        self.codec.encode(tree, &json)
+    }
+
+    fn unpack<T: for<'de> Deserialize<'de>>(
+        &self,
+        tree: &str,
+        key: &str,
+        stored: &[u8],
+    ) -> Result<T, StoreError> {
+        self.decode(key, &self.plain_value(tree, key, stored)?)
+    }
+
+    fn encode_raw(&self, snapshot: &RawSnapshot) -> Vec<u8> {
+        let header = (&snapshot.paid_by, snapshot.credits, snapshot.fetched_at);
+        let mut stored = serde_json::to_vec(&header).expect("stored types always serialize");
+        stored.push(b'\n');
+        stored.extend(self.codec.encode("raw", snapshot.body.as_bytes()));
+        stored
+    }
+
+    fn raw_header(&self, key: &str, stored: &[u8]) -> Result<(String, u32, i64), StoreError> {
+        let (header, _) = split_raw(stored).ok_or_else(|| self.corrupt(key, "no header"))?;
+        self.decode(key, header)
+    }
+
+    fn decode_raw(&self, key: &str, stored: &[u8]) -> Result<RawSnapshot, StoreError> {
+        let (paid_by, credits, fetched_at) = self.raw_header(key, stored)?;
+        let body = String::from_utf8(self.plain_value("raw", key, stored)?)
+            .map_err(|e| self.corrupt(key, &e.to_string()))?;
+        Ok(RawSnapshot {
+            paid_by,
+            credits,
+            fetched_at,
+            body,
+        })
+    }
+
     pub fn raw(
         &self,
         date: NaiveDate,
         request_key: &str,
     ) -> Result<Option<RawSnapshot>, StoreError> {
-        self.get_json(&self.raw, &format!("{date}/{request_key}"))
+        let key = format!("{date}/{request_key}");
+        match self.raw.get(&key).map_err(|e| self.sled_err(e))? {
+            None => Ok(None),
+            Some(stored) => self.decode_raw(&key, &stored).map(Some),
+        }
     }
 
     /// Stores a paid response and flushes it to disk before returning.
@@ -240,7 +463,9 @@ impl Store {
         request_key: &str,
         snapshot: &RawSnapshot,
     ) -> Result<(), StoreError> {
-        self.put_json(&self.raw, &format!("{date}/{request_key}"), snapshot)?;
+        self.raw
+            .insert(format!("{date}/{request_key}"), self.encode_raw(snapshot))
+            .map_err(|e| self.sled_err(e))?;
         self.flush()
     }
 
@@ -248,10 +473,18 @@ impl Store {
     pub fn raw_entries(
         &self,
     ) -> impl Iterator<Item = Result<(String, RawSnapshot), StoreError>> + '_ {
-        self.raw.iter().map(|entry| {
+        self.raw_entries_from("")
+    }
+
+    /// The stored paid responses whose keys start with `prefix` (`{date}/` for one day's).
+    pub fn raw_entries_from(
+        &self,
+        prefix: &str,
+    ) -> impl Iterator<Item = Result<(String, RawSnapshot), StoreError>> + '_ {
+        self.raw.scan_prefix(prefix).map(|entry| {
             let (key, value) = entry.map_err(|e| self.sled_err(e))?;
             let key = String::from_utf8_lossy(&key).into_owned();
-            let snapshot = self.decode(&key, &value)?;
+            let snapshot = self.decode_raw(&key, &value)?;
             Ok((key, snapshot))
         })
     }
@@ -261,8 +494,9 @@ impl Store {
         let mut spent = HashMap::new();
         for entry in self.raw.scan_prefix(format!("{date}/")) {
             let (key, value) = entry.map_err(|e| self.sled_err(e))?;
-            let snapshot: RawSnapshot = self.decode(&String::from_utf8_lossy(&key), &value)?;
-            *spent.entry(snapshot.paid_by).or_insert(0) += snapshot.credits;
+            // Only the header: the bodies stay compressed.
+            let (paid_by, credits, _) = self.raw_header(&String::from_utf8_lossy(&key), &value)?;
+            *spent.entry(paid_by).or_insert(0) += credits;
         }
         Ok(spent)
     }
@@ -291,35 +525,35 @@ impl Store {
         self.note_first_seen(&self.first_seen, campaign, video_id, date, hashtag)
     }
 
-    /// Records that comment `comment_id` (of `video_id`) was read on `date`; returns the
-    /// earliest date it was read, as [`Store::note_seen`] does for videos.
-    pub fn note_comment_read(
+    /// The ids of every comment the campaign read for the first time before `date`.
+    pub fn comment_ids_read_before(
         &self,
         campaign: &str,
-        comment_id: &str,
         date: NaiveDate,
-        video_id: &str,
-    ) -> Result<FirstSeen, StoreError> {
-        self.note_first_seen(&self.comments, campaign, comment_id, date, video_id)
+    ) -> Result<HashSet<String>, StoreError> {
+        let start = format!("{campaign}/");
+        let end = format!("{campaign}/{date}");
+        let mut ids = HashSet::new();
+        for entry in self.day_comments.range(start.as_bytes()..end.as_bytes()) {
+            let (key, value) = entry.map_err(|e| self.sled_err(e))?;
+            let read: Vec<ReadComment> =
+                self.unpack("day_comments", &String::from_utf8_lossy(&key), &value)?;
+            ids.extend(read.into_iter().map(|c| c.id));
+        }
+        Ok(ids)
     }
 
-    /// The ids of the comments a campaign read for the first time on `date`.
+    /// The comments a campaign read for the first time on `date`, with their scores.
     pub fn comments_first_read_on(
         &self,
         campaign: &str,
         date: NaiveDate,
-    ) -> Result<std::collections::HashSet<String>, StoreError> {
-        let prefix = format!("{campaign}/");
-        let mut ids = std::collections::HashSet::new();
-        for entry in self.comments.scan_prefix(&prefix) {
-            let (key, value) = entry.map_err(|e| self.sled_err(e))?;
-            let key = String::from_utf8_lossy(&key).into_owned();
-            let seen: FirstSeen = self.decode(&key, &value)?;
-            if seen.date == date {
-                ids.insert(key[prefix.len()..].to_string());
-            }
+    ) -> Result<Vec<ReadComment>, StoreError> {
+        let key = format!("{campaign}/{date}");
+        match self.day_comments.get(&key).map_err(|e| self.sled_err(e))? {
+            None => Ok(Vec::new()),
+            Some(stored) => self.unpack("day_comments", &key, &stored),
         }
-        Ok(ids)
     }
 
     fn note_first_seen(
@@ -363,44 +597,6 @@ impl Store {
         Ok(count)
     }
 
-    pub fn put_video_stats(
-        &self,
-        campaign: &str,
-        video_id: &str,
-        date: NaiveDate,
-        stats: &VideoStats,
-    ) -> Result<(), StoreError> {
-        self.put_json(
-            &self.video_stats,
-            &format!("{campaign}/{video_id}/{date}"),
-            stats,
-        )
-    }
-
-    /// One video's daily counters, oldest first.
-    pub fn video_history(
-        &self,
-        campaign: &str,
-        video_id: &str,
-    ) -> Result<Vec<(NaiveDate, VideoStats)>, StoreError> {
-        let prefix = format!("{campaign}/{video_id}/");
-        let mut history = Vec::new();
-        for entry in self.video_stats.scan_prefix(&prefix) {
-            let (key, value) = entry.map_err(|e| self.sled_err(e))?;
-            let key = String::from_utf8_lossy(&key).into_owned();
-            let date =
-                key[prefix.len()..]
-                    .parse::<NaiveDate>()
-                    .map_err(|e| StoreError::Corrupt {
-                        path: self.path.clone(),
-                        key: key.clone(),
-                        reason: e.to_string(),
-                    })?;
-            history.push((date, self.decode(&key, &value)?));
-        }
-        Ok(history)
-    }
-
     pub fn put_comment_read(
         &self,
         campaign: &str,
@@ -426,23 +622,24 @@ impl Store {
             &self.comment_reads,
             &format!("{campaign}/{video_id}/"),
             date,
-        )
+        )?
+        .map(|(key, value)| self.decode(&key, &value))
+        .transpose()
     }
 
     /// The entry of `tree` with the greatest `{prefix}{date}` key before `{prefix}{date}`.
-    fn latest_before<T: for<'de> Deserialize<'de>>(
+    fn latest_before(
         &self,
         tree: &sled::Tree,
         prefix: &str,
         date: NaiveDate,
-    ) -> Result<Option<T>, StoreError> {
+    ) -> Result<Option<(String, sled::IVec)>, StoreError> {
         let end = format!("{prefix}{date}");
         match tree.range(prefix.as_bytes()..end.as_bytes()).next_back() {
             None => Ok(None),
             Some(entry) => {
                 let (key, value) = entry.map_err(|e| self.sled_err(e))?;
-                self.decode(&String::from_utf8_lossy(&key), &value)
-                    .map(Some)
+                Ok(Some((String::from_utf8_lossy(&key).into_owned(), value)))
             }
         }
     }
@@ -453,11 +650,15 @@ impl Store {
     /// The day's alerts go into the outbox in the same transaction: a new alert gets its
     /// record, one the day no longer raises is withdrawn, one already recorded is left as it
     /// is (so a re-run never sends it twice).
-    pub fn put_day(&self, day: &DayMetrics) -> Result<(), StoreError> {
+    ///
+    /// `comments` are the ones the campaign read for the first time that day (with their
+    /// scores); they replace what an earlier run of the day recorded.
+    pub fn put_day(&self, day: &DayMetrics, comments: &[ReadComment]) -> Result<(), StoreError> {
         let key = format!("{}/{}", day.campaign_id, day.date);
         let existing = self.outbox_of_day(&day.campaign_id, day.date)?;
         let changes = outbox::reconcile(day, &existing, chrono::Utc::now().timestamp());
-        let day_bytes = serde_json::to_vec(day).expect("stored types always serialize");
+        let day_bytes = self.packed("days", day);
+        let comment_bytes = self.packed("day_comments", &comments);
         let entries: Vec<(String, Vec<u8>)> = changes
             .iter()
             .map(|e| {
@@ -467,9 +668,10 @@ impl Store {
                 )
             })
             .collect();
-        (&self.days, &self.outbox)
-            .transaction(|(days, outbox)| {
+        (&self.days, &self.day_comments, &self.outbox)
+            .transaction(|(days, day_comments, outbox)| {
                 days.insert(key.as_bytes(), day_bytes.as_slice())?;
+                day_comments.insert(key.as_bytes(), comment_bytes.as_slice())?;
                 for (entry_key, bytes) in &entries {
                     outbox.insert(entry_key.as_bytes(), bytes.as_slice())?;
                 }
@@ -515,7 +717,11 @@ impl Store {
     }
 
     pub fn day(&self, campaign: &str, date: NaiveDate) -> Result<Option<DayMetrics>, StoreError> {
-        self.get_json(&self.days, &format!("{campaign}/{date}"))
+        let key = format!("{campaign}/{date}");
+        match self.days.get(&key).map_err(|e| self.sled_err(e))? {
+            None => Ok(None),
+            Some(stored) => self.unpack("days", &key, &stored).map(Some),
+        }
     }
 
     /// Stored days of a campaign from `from` to `to` inclusive, oldest first.
@@ -531,7 +737,7 @@ impl Store {
             .range(start.as_bytes()..=end.as_bytes())
             .map(|entry| {
                 let (key, value) = entry.map_err(|e| self.sled_err(e))?;
-                self.decode(&String::from_utf8_lossy(&key), &value)
+                self.unpack("days", &String::from_utf8_lossy(&key), &value)
             })
             .collect()
     }
@@ -542,7 +748,9 @@ impl Store {
         campaign: &str,
         date: NaiveDate,
     ) -> Result<Option<DayMetrics>, StoreError> {
-        self.latest_before(&self.days, &format!("{campaign}/"), date)
+        self.latest_before(&self.days, &format!("{campaign}/"), date)?
+            .map(|(key, value)| self.unpack("days", &key, &value))
+            .transpose()
     }
 
     /// The oldest and newest stored dates of a campaign, if it has any.
@@ -564,11 +772,19 @@ impl Store {
     }
 }
 
+/// One tree's entries and their stored bytes (keys and values, before sled's own overhead).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TreeSize {
+    pub tree: String,
+    pub entries: u64,
+    pub bytes: u64,
+}
+
 /// What [`Store::verify`] found.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StoreCheck {
-    /// Entries read, per tree.
-    pub entries: Vec<(String, u64)>,
+    /// Entries read and the bytes of their keys and values (as stored), per tree.
+    pub entries: Vec<TreeSize>,
     /// Entries that did not decode, as `tree: key: reason`.
     pub problems: Vec<String>,
 }
@@ -577,28 +793,38 @@ impl Store {
     /// Reads every entry of every tree and decodes the JSON ones: what `store check` reports.
     pub fn verify(&self) -> Result<StoreCheck, StoreError> {
         let mut check = StoreCheck::default();
-        let trees: [(&str, &sled::Tree, bool); 8] = [
-            ("raw", &self.raw, true),
-            ("days", &self.days, true),
-            ("first_seen", &self.first_seen, true),
-            ("video_stats", &self.video_stats, true),
-            ("hashtag_ids", &self.hashtag_ids, false),
-            ("comments", &self.comments, true),
-            ("comment_reads", &self.comment_reads, true),
-            ("outbox", &self.outbox, true),
+        let trees: [(&str, &sled::Tree); 7] = [
+            ("raw", &self.raw),
+            ("days", &self.days),
+            ("first_seen", &self.first_seen),
+            ("hashtag_ids", &self.hashtag_ids),
+            ("day_comments", &self.day_comments),
+            ("comment_reads", &self.comment_reads),
+            ("outbox", &self.outbox),
         ];
-        for (name, tree, json) in trees {
-            let mut count = 0;
+        for (name, tree) in trees {
+            let mut size = TreeSize {
+                tree: name.to_string(),
+                ..TreeSize::default()
+            };
             for entry in tree.iter() {
                 let (key, value) = entry.map_err(|e| self.sled_err(e))?;
-                count += 1;
-                if json && let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(&value) {
-                    check
-                        .problems
-                        .push(format!("{name}: {}: {e}", String::from_utf8_lossy(&key)));
+                size.entries += 1;
+                size.bytes += (key.len() + value.len()) as u64;
+                let key = String::from_utf8_lossy(&key).into_owned();
+                let read = match name {
+                    "raw" => self.decode_raw(&key, &value).map(drop),
+                    "days" | "day_comments" => self
+                        .unpack::<serde::de::IgnoredAny>(name, &key, &value)
+                        .map(drop),
+                    "hashtag_ids" => Ok(()),
+                    _ => self.decode::<serde::de::IgnoredAny>(&key, &value).map(drop),
+                };
+                if let Err(e) = read {
+                    check.problems.push(format!("{name}: {key}: {e}"));
                 }
             }
-            check.entries.push((name.to_string(), count));
+            check.entries.push(size);
         }
         Ok(check)
     }
@@ -621,12 +847,17 @@ impl DayReader for Store {
 
 /// `sled::open`, with its failures named: another process holding the lock, and a damaged
 /// file (sled panics on some truncated files rather than returning an error).
-fn open_sled(dir: &Path) -> Result<sled::Db, StoreError> {
+fn open_sled(dir: &Path, options: StoreOptions) -> Result<sled::Db, StoreError> {
     let path = dir.to_path_buf();
     // Quiet while opening: a panic here is reported as the error below, not as a crash.
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
-    let opened = std::panic::catch_unwind(|| sled::open(dir));
+    let config = sled::Config::new()
+        .path(dir)
+        .cache_capacity(options.cache_mib.saturating_mul(1024 * 1024));
+    // An existing store keeps the segment size it was made with (sled refuses to change it).
+    let config = config.segment_size(existing_segment_size(dir).unwrap_or(SEGMENT_BYTES));
+    let opened = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| config.open()));
     std::panic::set_hook(hook);
     match opened {
         Ok(Ok(db)) => Ok(db),
@@ -652,6 +883,22 @@ fn open_sled(dir: &Path) -> Result<sled::Db, StoreError> {
                 .to_string(),
         }),
     }
+}
+
+/// The segment size recorded in an existing store's `conf` file (`segment_size: N`).
+fn existing_segment_size(dir: &Path) -> Option<usize> {
+    // The file ends in a binary checksum: read it as bytes.
+    let conf = std::fs::read(dir.join("conf")).ok()?;
+    String::from_utf8_lossy(&conf)
+        .lines()
+        .find_map(|line| line.strip_prefix("segment_size:"))
+        .and_then(|n| n.trim().parse().ok())
+}
+
+/// A stored raw snapshot's header (JSON) and its compressed body.
+fn split_raw(stored: &[u8]) -> Option<(&[u8], &[u8])> {
+    let newline = stored.iter().position(|&b| b == b'\n')?;
+    Some((&stored[..newline], &stored[newline + 1..]))
 }
 
 #[cfg(test)]
@@ -800,30 +1047,178 @@ mod tests {
         );
     }
 
+    /// A comment page body as the provider sends it.
+    fn comment_page(comments: &[(&str, &str)]) -> String {
+        let items: Vec<serde_json::Value> = comments
+            .iter()
+            .map(|(cid, text)| {
+                serde_json::json!({"cid": cid, "create_time": 1_793_500_000, "digg_count": 4,
+                    "reply_comment_total": 0, "text": text,
+                    "user": {"nickname": "n", "unique_id": "u"}})
+            })
+            .collect();
+        serde_json::json!({"credits_used": 1, "data": {"comments": items, "has_more": 0, "cursor": 2}})
+            .to_string()
+    }
+
     #[test]
-    fn a_videos_daily_counters_come_back_oldest_first() {
+    fn a_store_of_schema_version_1_is_migrated_on_open_and_the_old_one_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let store_dir = dir.path().join("store");
+        let day = crate::report::fixtures::day("2026-11-02", 5_000, 40);
+        let snapshot = RawSnapshot {
+            paid_by: "spring".into(),
+            credits: 1,
+            fetched_at: 1_793_552_400,
+            body: comment_page(&[("c1", "love it"), ("c2", "meh")]),
+        };
+        {
+            // Version 1, as that version wrote it: plain JSON, sled's default segments.
+            let db = sled::open(&store_dir).unwrap();
+            let tree = |name: &str| db.open_tree(name).unwrap();
+            tree("meta").insert("schema_version", "1").unwrap();
+            tree("raw")
+                .insert(
+                    "2026-11-02/comments/v1/0/50",
+                    serde_json::to_vec(&snapshot).unwrap(),
+                )
+                .unwrap();
+            tree("days")
+                .insert("spring/2026-11-02", serde_json::to_vec(&day).unwrap())
+                .unwrap();
+            tree("video_stats")
+                .insert("spring/v1/2026-11-02", &br#"{"plays":1}"#[..])
+                .unwrap();
+            for cid in ["c1", "c2"] {
+                let seen = FirstSeen {
+                    date: date("2026-11-02"),
+                    hashtag: "v1".into(),
+                };
+                tree("comments")
+                    .insert(format!("spring/{cid}"), serde_json::to_vec(&seen).unwrap())
+                    .unwrap();
+            }
+            tree("hashtag_ids").insert("tryacme", "123").unwrap();
+            db.flush().unwrap();
+        }
+        let store = Store::open(&store_dir).unwrap();
+        assert_eq!(
+            store.raw(date("2026-11-02"), "comments/v1/0/50").unwrap(),
+            Some(snapshot)
+        );
+        assert_eq!(store.day("spring", date("2026-11-02")).unwrap(), Some(day));
+        assert_eq!(store.hashtag_id("tryacme").unwrap().as_deref(), Some("123"));
+        let read = store
+            .comments_first_read_on("spring", date("2026-11-02"))
+            .unwrap();
+        let texts: Vec<(&str, &str, Option<f32>)> = read
+            .iter()
+            .map(|c| (c.id.as_str(), c.text.as_str(), c.score))
+            .collect();
+        assert_eq!(texts, [("c1", "love it", None), ("c2", "meh", None)]);
+        assert_eq!(
+            store
+                .comment_ids_read_before("spring", date("2026-11-03"))
+                .unwrap(),
+            HashSet::from(["c1".to_string(), "c2".to_string()])
+        );
+        assert!(store.verify().unwrap().problems.is_empty());
+        drop(store);
+        assert!(migrate::kept_aside(&store_dir, 1).join("db").is_file());
+        // Opened again, it is version 2 and is not migrated twice.
+        let store = Store::open(&store_dir).unwrap();
+        assert_eq!(
+            store.meta.get("schema_version").unwrap().as_deref(),
+            Some(SCHEMA_VERSION.to_string().as_bytes())
+        );
+    }
+
+    #[test]
+    fn a_migration_cut_short_between_its_renames_is_finished_on_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let store_dir = dir.path().join("store");
+        {
+            let store = Store::open(&dir.path().join("store.migrating")).unwrap();
+            store.put_hashtag_id("tryacme", "123").unwrap();
+            store.flush().unwrap();
+        }
+        std::fs::create_dir_all(migrate::kept_aside(&store_dir, 1)).unwrap();
+        let store = Store::open_existing(&store_dir).unwrap();
+        assert_eq!(store.hashtag_id("tryacme").unwrap().as_deref(), Some("123"));
+    }
+
+    #[test]
+    fn first_read_comments_are_kept_per_day_with_scores_and_a_rerun_replaces_its_own() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
-        let stats = |plays| VideoStats {
-            plays,
-            ..Default::default()
+        let comment = |id: &str, score| ReadComment {
+            id: id.into(),
+            video_id: "v1".into(),
+            text: format!("text of {id}"),
+            created_at: 1_793_500_000,
+            likes: 3,
+            score,
         };
+        let mut day = crate::report::fixtures::day("2026-11-02", 5_000, 40);
         store
-            .put_video_stats("c", "v1", date("2026-11-03"), &stats(30))
+            .put_day(&day, &[comment("a", Some(0.5)), comment("b", None)])
             .unwrap();
+        day.date = date("2026-11-03");
+        store.put_day(&day, &[comment("c", Some(-0.25))]).unwrap();
+        // A re-run of the second day replaces what it recorded.
         store
-            .put_video_stats("c", "v1", date("2026-11-01"), &stats(10))
+            .put_day(&day, &[comment("c", Some(-0.25)), comment("d", Some(0.0))])
             .unwrap();
-        store
-            .put_video_stats("c", "v10", date("2026-11-02"), &stats(99))
-            .unwrap();
-        let history = store.video_history("c", "v1").unwrap();
         assert_eq!(
-            history,
-            vec![
-                (date("2026-11-01"), stats(10)),
-                (date("2026-11-03"), stats(30))
-            ]
+            store
+                .comments_first_read_on("spring", date("2026-11-03"))
+                .unwrap(),
+            vec![comment("c", Some(-0.25)), comment("d", Some(0.0))]
+        );
+        let before = |on| store.comment_ids_read_before("spring", date(on)).unwrap();
+        assert_eq!(before("2026-11-02"), HashSet::new());
+        assert_eq!(
+            before("2026-11-03"),
+            HashSet::from(["a".to_string(), "b".to_string()])
+        );
+        assert_eq!(before("2026-11-04").len(), 4);
+    }
+
+    #[test]
+    fn a_store_learns_its_dictionaries_and_reads_what_it_wrote_before_and_after() {
+        let dir = tempfile::tempdir().unwrap();
+        let snapshot = |i: usize| RawSnapshot {
+            paid_by: "spring".into(),
+            credits: 1,
+            fetched_at: i as i64,
+            body: comment_page(&[(&format!("c{i}"), &format!("comment number {i} is great"))]),
+        };
+        {
+            let store = Store::open(dir.path()).unwrap();
+            for i in 0..codec::DICTIONARY_MIN_SAMPLES {
+                store
+                    .put_raw(date("2026-11-02"), &format!("k{i:04}"), &snapshot(i))
+                    .unwrap();
+            }
+            assert!(store.codec.newest("raw").is_none());
+            store.learn_dictionaries().unwrap();
+            assert!(store.codec.newest("raw").is_some());
+            store
+                .put_raw(date("2026-11-03"), "after", &snapshot(9_999))
+                .unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(
+            store.raw(date("2026-11-02"), "k0000").unwrap(),
+            Some(snapshot(0))
+        );
+        assert_eq!(
+            store.raw(date("2026-11-03"), "after").unwrap(),
+            Some(snapshot(9_999))
+        );
+        assert_eq!(
+            store.credits_spent_on(date("2026-11-02")).unwrap()["spring"],
+            40
         );
     }
 }
