@@ -10,6 +10,7 @@ pub mod alerts;
 pub mod api;
 pub mod config;
 pub mod domain;
+pub mod export;
 pub mod pipeline;
 pub mod plugin;
 pub mod report;

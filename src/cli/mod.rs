@@ -4,6 +4,7 @@
 mod alerts;
 mod demo;
 mod evaluate;
+mod export;
 mod pdf;
 mod plugin;
 mod plugin_build;
@@ -82,6 +83,10 @@ pub enum Command {
     /// against the simulator's truth: comments per credit, growth error, stall and backlash
     /// detection latency, false and missed alerts. Spends nothing real; takes seconds per seed.
     Evaluate(evaluate::EvaluateArgs),
+    /// Write the stored days, videos, comments and alerts as Parquet or CSV tables into a
+    /// directory, for spreadsheets and BI tools (DuckDB, BigQuery, Looker Studio, Power BI).
+    #[command(long_about = export::LONG_ABOUT)]
+    Export(export::ExportArgs),
     /// Back up, restore or check the store (`hashtrack store backup DIR`).
     Store(store::StoreArgs),
     /// The plugin author's kit: start a project (Rust, Python, JavaScript), build it, check a
@@ -103,6 +108,7 @@ pub async fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Rescore(args) => run::rescore(args).await,
         Command::Evaluate(args) => evaluate::evaluate(args).await,
         Command::Store(args) => store::store(args),
+        Command::Export(args) => export::export(args),
         Command::Alerts(args) => alerts::alerts(args).await,
         Command::Sinks(args) => alerts::sinks(args).await,
         Command::Plugin(args) => tokio::task::spawn_blocking(move || plugin::plugin(args)).await?,

@@ -59,6 +59,89 @@ pub enum PeriodChoice {
     },
 }
 
+impl PeriodChoice {
+    /// The period `--days`, `--from` and `--to` ask for (clap keeps `--days` and `--from`
+    /// apart); `None` when neither `--days` nor `--from` is given, for the command's default.
+    /// A reversed range is an error.
+    pub fn from_args(
+        days: Option<u32>,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Result<Option<PeriodChoice>> {
+        match (days, from) {
+            (_, Some(from)) => {
+                if let Some(to) = to.filter(|to| *to < from) {
+                    bail!("--from {from} is after --to {to}");
+                }
+                Ok(Some(PeriodChoice::Range { from, to }))
+            }
+            (Some(days), None) => Ok(Some(PeriodChoice::Last { days, to })),
+            (None, None) => Ok(None),
+        }
+    }
+
+    /// The first and last date it covers for a campaign with stored days from `first` to
+    /// `latest`.
+    pub fn dates(self, first: NaiveDate, latest: NaiveDate) -> (NaiveDate, NaiveDate) {
+        match self {
+            PeriodChoice::Last { days, to } => {
+                let end = to.unwrap_or(latest);
+                // A campaign younger than the period is reported from its first day, not
+                // as empty days.
+                ((end - Duration::days(i64::from(days) - 1)).max(first), end)
+            }
+            PeriodChoice::Range { from, to } => (from, to.unwrap_or(latest)),
+        }
+    }
+}
+
+/// The campaigns `--campaign` (repeatable) and `--client` select, in config order: every
+/// campaign when neither is given. Unknown ids, and a campaign not of the given client, are
+/// errors naming what is known.
+pub fn select_campaigns(
+    config: &Config,
+    campaigns: &[String],
+    client: Option<&str>,
+) -> Result<Vec<String>> {
+    for id in campaigns {
+        if config.campaign(id).is_none() {
+            bail!("unknown campaign '{id}' (not in {})", config.path.display());
+        }
+    }
+    let Some(client) = client else {
+        return Ok(campaigns.to_vec());
+    };
+    if !config.clients.contains_key(client) {
+        let known = config
+            .clients
+            .keys()
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ");
+        bail!("unknown client '{client}' (known: {known})");
+    }
+    let ids: Vec<String> = config
+        .campaigns
+        .iter()
+        .filter(|c| c.client == client)
+        .map(|c| c.id.clone())
+        .collect();
+    if ids.is_empty() {
+        bail!(
+            "client '{client}' has no campaigns in {}",
+            config.path.display()
+        );
+    }
+    if let Some(other) = campaigns.iter().find(|id| !ids.contains(id)) {
+        bail!("campaign '{other}' is not one of client '{client}''s campaigns");
+    }
+    Ok(if campaigns.is_empty() {
+        ids
+    } else {
+        campaigns.to_vec()
+    })
+}
+
 pub fn report(args: ReportArgs) -> Result<ExitCode> {
     let config = args.config.load()?;
     let store_dir = args.config.data_dir(&config).join("store");
@@ -75,50 +158,12 @@ pub fn report(args: ReportArgs) -> Result<ExitCode> {
         }
         Err(e) => return Err(e.into()),
     };
-    for id in &args.campaigns {
-        if config.campaign(id).is_none() {
-            bail!("unknown campaign '{id}' (not in {})", config.path.display());
-        }
-    }
-    let selected: Vec<String> = match &args.client {
-        None => args.campaigns.clone(),
-        Some(client) => {
-            if !config.clients.contains_key(client) {
-                let known = config
-                    .clients
-                    .keys()
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                bail!("unknown client '{client}' (known: {known})");
-            }
-            let ids: Vec<String> = config
-                .campaigns
-                .iter()
-                .filter(|c| &c.client == client)
-                .map(|c| c.id.clone())
-                .collect();
-            if ids.is_empty() {
-                bail!(
-                    "client '{client}' has no campaigns in {}",
-                    config.path.display()
-                );
-            }
-            ids
-        }
-    };
-    let period = match args.from {
-        Some(from) => {
-            if let Some(to) = args.to.filter(|to| *to < from) {
-                bail!("--from {from} is after --to {to}");
-            }
-            PeriodChoice::Range { from, to: args.to }
-        }
-        None => PeriodChoice::Last {
-            days: args.days.unwrap_or(7),
+    let selected = select_campaigns(&config, &args.campaigns, args.client.as_deref())?;
+    let period =
+        PeriodChoice::from_args(args.days, args.from, args.to)?.unwrap_or(PeriodChoice::Last {
+            days: 7,
             to: args.to,
-        },
-    };
+        });
     let reports = campaign_reports(&config, store.as_ref(), &selected, period)?;
     if reports.is_empty() {
         bail!("no stored days to report: run `hashtrack run` (or `hashtrack demo`) first");
@@ -169,15 +214,7 @@ pub fn campaign_reports(
         let Some((first, latest)) = store.date_range(&campaign.id)? else {
             continue;
         };
-        let (start, end) = match period {
-            PeriodChoice::Last { days, to } => {
-                let end = to.unwrap_or(latest);
-                // A campaign younger than the period is reported from its first day, not
-                // as empty days.
-                ((end - Duration::days(i64::from(days) - 1)).max(first), end)
-            }
-            PeriodChoice::Range { from, to } => (from, to.unwrap_or(latest)),
-        };
+        let (start, end) = period.dates(first, latest);
         let Ok(days) = u32::try_from((end - start).num_days() + 1) else {
             continue;
         };

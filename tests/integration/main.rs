@@ -8,6 +8,7 @@ mod cli;
 mod collector;
 mod credits;
 mod example_plugins;
+mod export;
 mod faults;
 mod guide;
 mod hostile_plugins;

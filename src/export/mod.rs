@@ -1,0 +1,412 @@
+//! Exports stored data as four tables for spreadsheets and BI tools (DuckDB, BigQuery,
+//! Looker Studio, Power BI): `days`, `videos`, `comments` and `alerts`, as Parquet or CSV
+//! files in one directory.
+//!
+//! Owns what is exported and in which order: the selected campaigns' stored days in their
+//! periods, the comments each of those days read first, and the outbox records of those
+//! campaign-days. The columns are `schema`'s, the rows `rows`' and the files `write`'s. Reads
+//! the sled store (comments and alerts are only there), never the API.
+
+pub mod rows;
+pub mod schema;
+mod write;
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+use crate::store::{Store, StoreError};
+
+pub use write::{Format, table_path};
+
+use schema::{ALERTS, COMMENTS, DAYS, TableSchema, VIDEOS};
+use write::{Finished, TableWriter};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{path}: {error}")]
+    Io {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    #[error("{path}: cannot write Parquet: {reason}")]
+    Parquet { path: PathBuf, reason: String },
+    #[error("{path}: cannot write CSV: {reason}")]
+    Csv { path: PathBuf, reason: String },
+    #[error(
+        "{dir} holds files an export did not write ({}): export into a new or empty directory, or one holding only a previous export",
+        files.join(", ")
+    )]
+    ForeignFiles { dir: PathBuf, files: Vec<String> },
+}
+
+/// One campaign's dates to export, both ends included.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CampaignPeriod {
+    pub campaign: String,
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl CampaignPeriod {
+    /// Calendar days in the period (stored or not): the export's unit of progress.
+    pub fn len(&self) -> u64 {
+        u64::try_from((self.to - self.from).num_days() + 1).unwrap_or(0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn contains(&self, campaign: &str, date: NaiveDate) -> bool {
+        self.campaign == campaign && (self.from..=self.to).contains(&date)
+    }
+}
+
+/// One table as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableFile {
+    pub table: &'static str,
+    pub path: PathBuf,
+    pub rows: u64,
+}
+
+/// Writes the four tables of `periods` from `store` into `dir` (created if needed; refused
+/// when it holds other files than a previous export's). `progress` is told of each calendar
+/// day done. Each table goes to a partial file first; all four are renamed into place only
+/// once all are complete, so a failure while reading or writing leaves the previous export
+/// (if any) as it was, and no table file is ever half written.
+pub fn export(
+    store: &Store,
+    periods: &[CampaignPeriod],
+    dir: &Path,
+    format: Format,
+    progress: &dyn Fn(u64),
+) -> Result<Vec<TableFile>, ExportError> {
+    write::prepare_dir(dir)?;
+    let mut days = TableWriter::create(dir, &DAYS, format)?;
+    let mut videos = TableWriter::create(dir, &VIDEOS, format)?;
+    let mut comments = TableWriter::create(dir, &COMMENTS, format)?;
+    let mut alerts = TableWriter::create(dir, &ALERTS, format)?;
+    for period in periods {
+        for date in period.from.iter_days().take(period.len() as usize) {
+            if let Some(day) = store.day(&period.campaign, date)? {
+                days.write(vec![rows::day_row(&day)])?;
+                videos.write(rows::video_rows(&day).collect())?;
+                let read = store.comments_first_read_on(&period.campaign, date)?;
+                comments.write(rows::comment_rows(&day, &read).collect())?;
+            }
+            progress(1);
+        }
+    }
+    let entries = store.outbox_entries()?;
+    alerts.write(
+        entries
+            .iter()
+            .filter(|e| periods.iter().any(|p| p.contains(&e.campaign_id, e.date)))
+            .map(rows::alert_row)
+            .collect(),
+    )?;
+    let mut finished: Vec<Finished> = Vec::new();
+    for writer in [days, videos, comments, alerts] {
+        match writer.finish() {
+            Ok(table) => finished.push(table),
+            Err(e) => {
+                finished.iter().for_each(Finished::discard);
+                return Err(e);
+            }
+        }
+    }
+    for (i, table) in finished.iter().enumerate() {
+        if let Err(e) = table.commit() {
+            finished[i..].iter().for_each(Finished::discard);
+            return Err(e);
+        }
+    }
+    write::sync_dir(dir);
+    Ok(finished
+        .iter()
+        .map(|f| TableFile {
+            table: f.table.name,
+            path: f.path.clone(),
+            rows: f.rows,
+        })
+        .collect())
+}
+
+/// Every exported table's schema, in the order they are written.
+pub fn tables() -> [&'static TableSchema; 4] {
+    schema::TABLES
+}
+
+#[cfg(test)]
+mod tests {
+    use std::fs::File;
+
+    use arrow_array::{Array, RecordBatch};
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+
+    use super::*;
+    use crate::report::fixtures::{date, week};
+    use crate::store::ReadComment;
+
+    fn stored_week() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("store")).unwrap();
+        for (n, day) in week().iter().enumerate() {
+            store.put_day(day, &read_comments(n)).unwrap();
+        }
+        (dir, store)
+    }
+
+    fn whole_week() -> Vec<CampaignPeriod> {
+        vec![CampaignPeriod {
+            campaign: "spring".into(),
+            from: date("2026-11-01"),
+            to: date("2026-11-07"),
+        }]
+    }
+
+    fn read_parquet(path: &Path) -> RecordBatch {
+        let reader = ParquetRecordBatchReaderBuilder::try_new(File::open(path).unwrap())
+            .unwrap()
+            .build()
+            .unwrap();
+        let mut batches: Vec<RecordBatch> = reader.map(Result::unwrap).collect();
+        assert_eq!(batches.len(), 1, "small tables come back as one batch");
+        batches.remove(0)
+    }
+
+    #[test]
+    fn parquet_tables_hold_the_stored_rows_with_nulls_where_unknown() {
+        let (dir, store) = stored_week();
+        let out = dir.path().join("export");
+        let done = std::cell::Cell::new(0);
+        let tables = export(&store, &whole_week(), &out, Format::Parquet, &|n| {
+            done.set(done.get() + n)
+        })
+        .unwrap();
+        assert_eq!(done.get(), 7, "every calendar day of the period");
+        let rows: Vec<(&str, u64)> = tables.iter().map(|t| (t.table, t.rows)).collect();
+        let videos: usize = week().iter().map(|d| d.videos.len()).sum();
+        assert_eq!(
+            rows,
+            [
+                ("days", 6),
+                ("videos", videos as u64),
+                ("comments", (0..6).sum::<u64>()),
+                ("alerts", 1)
+            ]
+        );
+
+        let days = read_parquet(&out.join("days.parquet"));
+        assert_eq!(days.num_rows(), 6);
+        assert_eq!(days.schema(), DAYS.arrow());
+        let column = |name: &str| days.column_by_name(name).unwrap().clone();
+        // The first day has nothing to compare with; the fourth's scorer failed; the last
+        // day's video count is unknown (the API said 0).
+        assert!(column("previous_date").is_null(0) && column("new_views").is_null(0));
+        assert!(column("previous_date").is_valid(1));
+        assert!(column("sentiment_comments").is_null(3));
+        assert!(column("sentiment_mean_score").is_null(3));
+        assert!(column("sentiment_comments").is_valid(2));
+        assert!(column("total_videos").is_null(5) && column("total_videos").is_valid(4));
+        assert!(
+            column("collected_at").is_null(0),
+            "the fixtures do not know it"
+        );
+
+        // BI tools see instants as timestamps, not integers: Parquet's TIMESTAMP (UTC).
+        let file = File::open(out.join("days.parquet")).unwrap();
+        let builder = ParquetRecordBatchReaderBuilder::try_new(file).unwrap();
+        let parquet = builder.parquet_schema();
+        let at = (0..parquet.num_columns())
+            .find(|&i| parquet.column(i).name() == "collected_at")
+            .unwrap();
+        assert!(
+            matches!(
+                parquet.column(at).logical_type_ref(),
+                Some(parquet::basic::LogicalType::Timestamp(t)) if t.is_adjusted_to_u_t_c
+            ),
+            "{:?}",
+            parquet.column(at)
+        );
+
+        // The comments as stored, an unscored one's score NULL.
+        let comments = read_parquet(&out.join("comments.parquet"));
+        assert_eq!(comments.schema(), COMMENTS.arrow());
+        let score = comments.column_by_name("score").unwrap();
+        let stored: Vec<ReadComment> = (0..6).flat_map(read_comments).collect();
+        for (i, comment) in stored.iter().enumerate() {
+            assert_eq!(score.is_null(i), comment.score.is_none(), "{comment:?}");
+        }
+
+        let alerts = read_parquet(&out.join("alerts.parquet"));
+        assert_eq!(alerts.schema(), ALERTS.arrow());
+        let videos_table = read_parquet(&out.join("videos.parquet"));
+        assert_eq!(videos_table.num_rows(), videos);
+        assert!(!out.read_dir().unwrap().any(|e| {
+            e.unwrap()
+                .file_name()
+                .to_string_lossy()
+                .ends_with(".partial")
+        }));
+    }
+
+    #[test]
+    fn csv_tables_quote_text_and_leave_unknowns_empty() {
+        let (dir, store) = stored_week();
+        let out = dir.path().join("export");
+        export(&store, &whole_week(), &out, Format::Csv, &|_| {}).unwrap();
+        let mut reader = csv::Reader::from_path(out.join("videos.csv")).unwrap();
+        let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+        let names: Vec<&str> = VIDEOS.columns.iter().map(|c| c.name).collect();
+        assert_eq!(header, names);
+        let first = reader.records().next().unwrap().unwrap();
+        assert_eq!(
+            &first[5],
+            week()[0].videos[0].caption,
+            "quotes and a line break"
+        );
+        assert_eq!(&first[6], "2026-10-26T07:33:20Z");
+        let mut reader = csv::Reader::from_path(out.join("days.csv")).unwrap();
+        let days: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        assert_eq!(days.len(), 6);
+        let total_videos = names_index(&DAYS, "total_videos");
+        assert_eq!(&days[5][total_videos], "", "unknown, not 0");
+        assert_eq!(&days[4][total_videos], "402");
+        let mut reader = csv::Reader::from_path(out.join("comments.csv")).unwrap();
+        let first: csv::StringRecord = reader.records().next().unwrap().unwrap();
+        let comment = &read_comments(1)[0];
+        assert_eq!(&first[names_index(&COMMENTS, "text")], comment.text);
+        assert_eq!(&first[names_index(&COMMENTS, "score")], "", "not scored");
+        assert_eq!(&first[names_index(&COMMENTS, "date")], "2026-11-02");
+        let missing = names_index(&DAYS, "missing");
+        assert_eq!(&days[3][missing], week()[3].missing.join("; "));
+    }
+
+    fn names_index(table: &TableSchema, name: &str) -> usize {
+        table.columns.iter().position(|c| c.name == name).unwrap()
+    }
+
+    #[test]
+    fn a_period_and_campaign_restrict_the_rows() {
+        let (dir, store) = stored_week();
+        let out = dir.path().join("export");
+        let period = [CampaignPeriod {
+            campaign: "spring".into(),
+            from: date("2026-11-03"),
+            to: date("2026-11-05"),
+        }];
+        let tables = export(&store, &period, &out, Format::Parquet, &|_| {}).unwrap();
+        assert_eq!(
+            tables[0].rows, 2,
+            "11-03 and 11-05 (11-04 was never stored)"
+        );
+        assert_eq!(tables[3].rows, 0, "the alert was on 11-02");
+        let other = [CampaignPeriod {
+            campaign: "autumn".into(),
+            ..whole_week()[0].clone()
+        }];
+        let tables = export(&store, &other, &out, Format::Parquet, &|_| {}).unwrap();
+        assert!(tables.iter().all(|t| t.rows == 0), "{tables:?}");
+    }
+
+    #[test]
+    fn a_directory_with_other_files_is_refused_and_our_own_files_are_replaced() {
+        let (dir, store) = stored_week();
+        let out = dir.path().join("export");
+        export(&store, &whole_week(), &out, Format::Csv, &|_| {}).unwrap();
+        export(&store, &whole_week(), &out, Format::Parquet, &|_| {}).unwrap();
+        export(&store, &whole_week(), &out, Format::Parquet, &|_| {}).unwrap();
+        std::fs::write(out.join("notes.txt"), "mine").unwrap();
+        let err = export(&store, &whole_week(), &out, Format::Csv, &|_| {})
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("notes.txt") && err.contains("did not write"),
+            "{err}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("notes.txt")).unwrap(),
+            "mine"
+        );
+    }
+
+    #[test]
+    fn every_row_has_a_cell_of_its_columns_type() {
+        use rows::Cell;
+        use schema::ColumnType;
+        let fits = |kind: ColumnType, cell: &Cell| {
+            matches!(
+                (kind, cell),
+                (_, Cell::Null)
+                    | (ColumnType::Text, Cell::Text(_))
+                    | (ColumnType::Date, Cell::Date(_))
+                    | (ColumnType::Timestamp, Cell::Timestamp(_))
+                    | (ColumnType::UInt64, Cell::UInt64(_))
+                    | (ColumnType::Int64, Cell::Int64(_))
+                    | (ColumnType::Float64, Cell::Float64(_))
+                    | (ColumnType::Float32, Cell::Float32(_))
+                    | (ColumnType::Boolean, Cell::Boolean(_))
+            )
+        };
+        let check = |table: &TableSchema, row: &rows::Row| {
+            assert_eq!(row.len(), table.columns.len(), "{}", table.name);
+            for (column, cell) in table.columns.iter().zip(row) {
+                assert!(
+                    fits(column.kind, cell),
+                    "{}.{}: {cell:?}",
+                    table.name,
+                    column.name
+                );
+                assert!(
+                    column.nullable || *cell != Cell::Null,
+                    "{}.{} is never NULL",
+                    table.name,
+                    column.name
+                );
+            }
+        };
+        let (_dir, store) = stored_week();
+        for day in week() {
+            check(&DAYS, &rows::day_row(&day));
+            rows::video_rows(&day).for_each(|r| check(&VIDEOS, &r));
+        }
+        for comment in rows::comment_rows(&week()[2], &read_comments(2)) {
+            check(&COMMENTS, &comment);
+        }
+        for entry in store.outbox_entries().unwrap() {
+            check(&ALERTS, &rows::alert_row(&entry));
+        }
+    }
+
+    /// The comments the `n`th day of the week read first: `n` of them, the first unscored.
+    fn read_comments(n: usize) -> Vec<ReadComment> {
+        (0..n)
+            .map(|i| ReadComment {
+                id: format!("c{n}-{i}"),
+                video_id: "v0".into(),
+                text: format!("love it, \"really\",\nday {n}"),
+                created_at: 1_793_000_000 + i as i64,
+                likes: i as u64,
+                score: (i > 0).then_some(0.5),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_readme_documents_every_table_as_exported() {
+        let readme = include_str!("../../README.md");
+        for table in tables() {
+            assert!(
+                readme.contains(&table.markdown()),
+                "README.md's Export section should have the `{}` table as:\n{}",
+                table.name,
+                table.markdown()
+            );
+        }
+    }
+}

@@ -1,0 +1,223 @@
+//! Rows of the export tables from what the store holds: a stored day, its videos, the
+//! comments first read on it, an outbox record. Each row's cells follow its table's columns
+//! (`schema`); unknown values are NULL cells, never zeros. Pure.
+
+use chrono::NaiveDate;
+
+use crate::alerts::outbox::{DeliveryState, OutboxEntry};
+use crate::domain::{AlertsOutcome, DayMetrics, SentimentOutcome, Severity};
+use crate::store::ReadComment;
+
+/// One value of a row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Null,
+    Text(String),
+    Date(NaiveDate),
+    /// Unix seconds.
+    Timestamp(i64),
+    UInt64(u64),
+    Int64(i64),
+    Float64(f64),
+    Float32(f32),
+    Boolean(bool),
+}
+
+pub type Row = Vec<Cell>;
+
+impl From<String> for Cell {
+    fn from(text: String) -> Cell {
+        Cell::Text(text)
+    }
+}
+
+impl From<&str> for Cell {
+    fn from(text: &str) -> Cell {
+        Cell::Text(text.to_string())
+    }
+}
+
+impl From<NaiveDate> for Cell {
+    fn from(date: NaiveDate) -> Cell {
+        Cell::Date(date)
+    }
+}
+
+impl From<u64> for Cell {
+    fn from(n: u64) -> Cell {
+        Cell::UInt64(n)
+    }
+}
+
+impl From<u32> for Cell {
+    fn from(n: u32) -> Cell {
+        Cell::UInt64(u64::from(n))
+    }
+}
+
+impl From<usize> for Cell {
+    fn from(n: usize) -> Cell {
+        Cell::UInt64(n as u64)
+    }
+}
+
+impl From<i64> for Cell {
+    fn from(n: i64) -> Cell {
+        Cell::Int64(n)
+    }
+}
+
+impl From<f64> for Cell {
+    fn from(x: f64) -> Cell {
+        Cell::Float64(x)
+    }
+}
+
+impl From<f32> for Cell {
+    fn from(x: f32) -> Cell {
+        Cell::Float32(x)
+    }
+}
+
+impl From<bool> for Cell {
+    fn from(b: bool) -> Cell {
+        Cell::Boolean(b)
+    }
+}
+
+impl<T: Into<Cell>> From<Option<T>> for Cell {
+    fn from(value: Option<T>) -> Cell {
+        value.map_or(Cell::Null, Into::into)
+    }
+}
+
+fn timestamp(secs: Option<i64>) -> Cell {
+    secs.map_or(Cell::Null, Cell::Timestamp)
+}
+
+/// The `days` row of a stored day.
+pub fn day_row(day: &DayMetrics) -> Row {
+    let growth = day.view_growth.as_ref();
+    let (scored, status) = match &day.sentiment {
+        SentimentOutcome::Scored(s) => (Some(s), "scored"),
+        SentimentOutcome::Unavailable { .. } => (None, "unavailable"),
+        SentimentOutcome::NotCollected { .. } => (None, "not_collected"),
+    };
+    let alerts = match &day.alerts {
+        AlertsOutcome::Evaluated { alerts } => Some(alerts.len()),
+        AlertsOutcome::Unavailable { .. } => None,
+    };
+    vec![
+        day.campaign_id.as_str().into(),
+        day.client_id.as_str().into(),
+        day.date.into(),
+        day.previous_date.into(),
+        day.span_days().into(),
+        timestamp(day.collected_at),
+        day.total_views.into(),
+        day.total_videos.into(),
+        day.videos_seen.into(),
+        day.new_views.into(),
+        day.new_videos.into(),
+        growth.map(|g| g.per_day).into(),
+        growth.map(|g| g.per_day_low).into(),
+        growth.and_then(|g| g.per_day_high).into(),
+        day.videos.len().into(),
+        day.new_tracked_videos.into(),
+        day.comments_read.into(),
+        scored.map(|s| s.comments).into(),
+        scored.map(|s| s.positive).into(),
+        scored.map(|s| s.neutral).into(),
+        scored.map(|s| s.negative).into(),
+        // The mean of no comments is unknown, not 0.
+        scored
+            .filter(|s| s.comments > 0)
+            .map(|s| s.mean_score)
+            .into(),
+        status.into(),
+        day.credits_spent.into(),
+        alerts.into(),
+        day.missing.join("; ").into(),
+    ]
+}
+
+/// The `videos` rows of a stored day: its sample, in stored order (most-played first).
+pub fn video_rows(day: &DayMetrics) -> impl Iterator<Item = Row> + '_ {
+    day.videos.iter().map(|v| {
+        vec![
+            day.campaign_id.as_str().into(),
+            day.client_id.as_str().into(),
+            day.date.into(),
+            v.id.as_str().into(),
+            v.creator.as_str().into(),
+            v.caption.as_str().into(),
+            Cell::Timestamp(v.created_at),
+            v.stats.plays.into(),
+            v.stats.likes.into(),
+            v.stats.comments.into(),
+            v.stats.shares.into(),
+            v.stats.saves.into(),
+            v.first_seen.into(),
+            v.plays_change.into(),
+            v.change_span_days.into(),
+        ]
+    })
+}
+
+/// The `comments` rows of the comments a day read for the first time.
+pub fn comment_rows<'a>(
+    day: &'a DayMetrics,
+    comments: &'a [ReadComment],
+) -> impl Iterator<Item = Row> + 'a {
+    comments.iter().map(|c| {
+        vec![
+            day.campaign_id.as_str().into(),
+            day.client_id.as_str().into(),
+            day.date.into(),
+            c.video_id.as_str().into(),
+            c.id.as_str().into(),
+            c.text.as_str().into(),
+            Cell::Timestamp(c.created_at),
+            c.likes.into(),
+            c.score.into(),
+        ]
+    })
+}
+
+/// The `alerts` row of an outbox record.
+pub fn alert_row(entry: &OutboxEntry) -> Row {
+    let severity = match entry.severity {
+        Severity::Info => "info",
+        Severity::Warning => "warning",
+        Severity::Critical => "critical",
+    };
+    let deliveries: Vec<String> = entry
+        .deliveries
+        .iter()
+        .map(|(sink, d)| format!("{sink}={}", state_name(d.state)))
+        .collect();
+    vec![
+        entry.campaign_id.as_str().into(),
+        entry.client_id.as_str().into(),
+        entry.date.into(),
+        entry.rule.as_str().into(),
+        severity.into(),
+        entry.message.as_str().into(),
+        Cell::Timestamp(entry.raised_at),
+        entry.withdrawn_at.is_some().into(),
+        timestamp(entry.withdrawn_at),
+        deliveries.join("; ").into(),
+    ]
+}
+
+fn state_name(state: DeliveryState) -> &'static str {
+    match state {
+        DeliveryState::Sent => "sent",
+        DeliveryState::Ongoing => "ongoing",
+        DeliveryState::BelowSeverity => "below_severity",
+        DeliveryState::Retrying => "retrying",
+        DeliveryState::Failed => "failed",
+        DeliveryState::Cancelled => "cancelled",
+        DeliveryState::Expired => "expired",
+    }
+}

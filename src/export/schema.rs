@@ -1,0 +1,303 @@
+//! The export tables' columns: name, type and meaning of each, in order. Both writers (Parquet
+//! and CSV) and the row builders follow these lists, and the README's schema tables are
+//! generated from them (a test keeps the two equal). Owns no I/O.
+
+use std::sync::Arc;
+
+use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
+
+/// A column's type, as Parquet (through Arrow) stores it and as CSV spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnType {
+    /// UTF-8 text.
+    Text,
+    /// A calendar date (Arrow Date32): `YYYY-MM-DD` in CSV.
+    Date,
+    /// An instant in UTC, to the second: Arrow Timestamp(ms, "UTC") (Parquet has no unit of
+    /// seconds: a column of seconds would reach BI tools as plain integers); RFC 3339 in CSV.
+    Timestamp,
+    UInt64,
+    Int64,
+    Float64,
+    Float32,
+    /// `true` / `false`.
+    Boolean,
+}
+
+impl ColumnType {
+    pub fn arrow(self) -> DataType {
+        match self {
+            ColumnType::Text => DataType::Utf8,
+            ColumnType::Date => DataType::Date32,
+            ColumnType::Timestamp => DataType::Timestamp(TimeUnit::Millisecond, Some("UTC".into())),
+            ColumnType::UInt64 => DataType::UInt64,
+            ColumnType::Int64 => DataType::Int64,
+            ColumnType::Float64 => DataType::Float64,
+            ColumnType::Float32 => DataType::Float32,
+            ColumnType::Boolean => DataType::Boolean,
+        }
+    }
+
+    /// The name the README's schema tables use.
+    pub fn name(self) -> &'static str {
+        match self {
+            ColumnType::Text => "Utf8",
+            ColumnType::Date => "Date32",
+            ColumnType::Timestamp => "Timestamp(ms, UTC)",
+            ColumnType::UInt64 => "UInt64",
+            ColumnType::Int64 => "Int64",
+            ColumnType::Float64 => "Float64",
+            ColumnType::Float32 => "Float32",
+            ColumnType::Boolean => "Boolean",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Column {
+    pub name: &'static str,
+    pub kind: ColumnType,
+    /// Whether it can be NULL (unknown).
+    pub nullable: bool,
+    pub meaning: &'static str,
+}
+
+/// One exported table: `DIR/{name}.parquet` or `DIR/{name}.csv`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TableSchema {
+    pub name: &'static str,
+    pub columns: &'static [Column],
+}
+
+impl TableSchema {
+    pub fn arrow(&self) -> SchemaRef {
+        Arc::new(Schema::new(
+            self.columns
+                .iter()
+                .map(|c| Field::new(c.name, c.kind.arrow(), c.nullable))
+                .collect::<Vec<_>>(),
+        ))
+    }
+
+    /// The table's columns as a Markdown table (what the README shows).
+    pub fn markdown(&self) -> String {
+        let mut out = String::from("| column | type | meaning |\n|---|---|---|\n");
+        for c in self.columns {
+            let null = if c.nullable && !c.meaning.contains("NULL") {
+                "; NULL when unknown"
+            } else {
+                ""
+            };
+            out.push_str(&format!(
+                "| `{}` | {} | {}{null} |\n",
+                c.name,
+                c.kind.name(),
+                c.meaning
+            ));
+        }
+        out
+    }
+}
+
+const fn col(name: &'static str, kind: ColumnType, meaning: &'static str) -> Column {
+    Column {
+        name,
+        kind,
+        nullable: false,
+        meaning,
+    }
+}
+
+const fn opt(name: &'static str, kind: ColumnType, meaning: &'static str) -> Column {
+    Column {
+        name,
+        kind,
+        nullable: true,
+        meaning,
+    }
+}
+
+use ColumnType::{Boolean, Date, Float32, Float64, Int64, Text, Timestamp, UInt64};
+
+/// One row per stored campaign-day.
+pub const DAYS: TableSchema = TableSchema {
+    name: "days",
+    columns: &[
+        col("campaign", Text, "campaign id"),
+        col("client", Text, "client id"),
+        col("date", Date, "the campaign day"),
+        opt(
+            "previous_date",
+            Date,
+            "the previous stored day, which the changes are measured from",
+        ),
+        opt(
+            "span_days",
+            UInt64,
+            "days since `previous_date`: what the changes cover",
+        ),
+        opt("collected_at", Timestamp, "when the day's data was fetched"),
+        opt(
+            "total_views",
+            UInt64,
+            "the hashtags' total views (rounded upstream)",
+        ),
+        opt(
+            "total_videos",
+            UInt64,
+            "the hashtags' total videos (the API sometimes reports 0: unknown)",
+        ),
+        col(
+            "videos_seen",
+            UInt64,
+            "distinct videos seen in the samples so far (a lower bound of `total_videos`)",
+        ),
+        opt(
+            "new_views",
+            Int64,
+            "change of `total_views` over the span (can be negative: rounding)",
+        ),
+        opt(
+            "new_videos",
+            Int64,
+            "change of `total_videos` over the span",
+        ),
+        opt(
+            "views_per_day",
+            Float64,
+            "best estimate of new views per day",
+        ),
+        opt(
+            "views_per_day_low",
+            Float64,
+            "what the evidence rules out below, per day",
+        ),
+        opt(
+            "views_per_day_high",
+            Float64,
+            "what the rounded totals allow at most, per day",
+        ),
+        col(
+            "tracked_videos",
+            UInt64,
+            "videos in the day's sample (rows of `videos` for this day)",
+        ),
+        col("new_tracked_videos", UInt64, "videos no earlier sample had"),
+        col(
+            "comments_read",
+            UInt64,
+            "comments read for the first time this day",
+        ),
+        opt(
+            "sentiment_comments",
+            UInt64,
+            "new comments scored (NULL: not scored, see `sentiment_status`)",
+        ),
+        opt("sentiment_positive", UInt64, "of them positive"),
+        opt("sentiment_neutral", UInt64, "of them neutral"),
+        opt("sentiment_negative", UInt64, "of them negative"),
+        opt(
+            "sentiment_mean_score",
+            Float64,
+            "their mean score, -1 (negative) to 1 (positive)",
+        ),
+        col(
+            "sentiment_status",
+            Text,
+            "`scored`, `unavailable` (scorer failed) or `not_collected`",
+        ),
+        col(
+            "credits_spent",
+            UInt64,
+            "API credits the campaign paid for the day",
+        ),
+        opt(
+            "alerts_raised",
+            UInt64,
+            "alerts the day raised (NULL: the rules could not run)",
+        ),
+        col(
+            "missing",
+            Text,
+            "what could not be collected, notes joined by `; ` (empty: complete)",
+        ),
+    ],
+};
+
+/// One row per tracked video per stored day.
+pub const VIDEOS: TableSchema = TableSchema {
+    name: "videos",
+    columns: &[
+        col("campaign", Text, "campaign id"),
+        col("client", Text, "client id"),
+        col("date", Date, "the campaign day whose sample had the video"),
+        col("video_id", Text, "TikTok video id"),
+        col("creator", Text, "the creator's handle, without `@`"),
+        col("caption", Text, "the video's caption"),
+        col("created_at", Timestamp, "when the video was posted"),
+        col("plays", UInt64, "plays that day"),
+        col("likes", UInt64, "likes that day"),
+        col("comments", UInt64, "comments that day"),
+        col("shares", UInt64, "shares that day"),
+        col("saves", UInt64, "saves that day"),
+        col(
+            "first_seen",
+            Date,
+            "the first day the video was in the campaign's sample",
+        ),
+        opt(
+            "plays_change",
+            UInt64,
+            "plays gained since the video was last in a sample",
+        ),
+        opt(
+            "plays_change_span_days",
+            UInt64,
+            "over how many days `plays_change` was gained",
+        ),
+    ],
+};
+
+/// One row per comment, on the day it was first read.
+pub const COMMENTS: TableSchema = TableSchema {
+    name: "comments",
+    columns: &[
+        col("campaign", Text, "campaign id"),
+        col("client", Text, "client id"),
+        col("date", Date, "the campaign day the comment was first read"),
+        col("video_id", Text, "the video commented on"),
+        col("comment_id", Text, "TikTok comment id"),
+        col("text", Text, "the comment"),
+        col("created_at", Timestamp, "when it was written"),
+        col("likes", UInt64, "its likes when read"),
+        opt(
+            "score",
+            Float32,
+            "sentiment score, -1 to 1 (NULL: not scored)",
+        ),
+    ],
+};
+
+/// One row per alert in the outbox.
+pub const ALERTS: TableSchema = TableSchema {
+    name: "alerts",
+    columns: &[
+        col("campaign", Text, "campaign id"),
+        col("client", Text, "client id"),
+        col("date", Date, "the campaign day that raised it"),
+        col("rule", Text, "the alert rule, e.g. `viral-day`"),
+        col("severity", Text, "`info`, `warning` or `critical`"),
+        col("message", Text, "the alert's text"),
+        col("raised_at", Timestamp, "when it was first stored"),
+        col("withdrawn", Boolean, "a re-score no longer raises it"),
+        opt("withdrawn_at", Timestamp, "when it was withdrawn"),
+        col(
+            "deliveries",
+            Text,
+            "per sink `sink=state` joined by `; ` (`sent`, `ongoing`, `below_severity`, `retrying`, `failed`, `cancelled`, `expired`; empty: no sink tried yet)",
+        ),
+    ],
+};
+
+/// Every table, in the order they are written.
+pub const TABLES: [&TableSchema; 4] = [&DAYS, &VIDEOS, &COMMENTS, &ALERTS];

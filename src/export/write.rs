@@ -1,0 +1,352 @@
+//! Writing export tables to files: Parquet (Arrow columns, Snappy) or CSV (RFC 4180, a header
+//! row), each first to a hidden partial file beside its final name and renamed into place only
+//! when every table is complete, so a crash never leaves a half file under a table's name.
+//! Also decides which directories an export may write into.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use arrow_array::types::Date32Type;
+use arrow_array::{
+    ArrayRef, BooleanArray, Date32Array, Float32Array, Float64Array, Int64Array, RecordBatch,
+    StringArray, TimestampMillisecondArray, UInt64Array,
+};
+use parquet::arrow::ArrowWriter;
+use parquet::basic::Compression;
+use parquet::file::properties::WriterProperties;
+
+use super::ExportError;
+use super::rows::{Cell, Row};
+use super::schema::{ColumnType, TABLES, TableSchema};
+
+/// The file format of an export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Apache Parquet, Snappy-compressed: typed columns for DuckDB, BigQuery, Power BI...
+    Parquet,
+    /// CSV with a header row (RFC 4180): for spreadsheets.
+    Csv,
+}
+
+impl Format {
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Parquet => "parquet",
+            Format::Csv => "csv",
+        }
+    }
+}
+
+/// The file a table is exported to in `dir`.
+pub fn table_path(dir: &Path, table: &TableSchema, format: Format) -> PathBuf {
+    dir.join(format!("{}.{}", table.name, format.extension()))
+}
+
+fn partial_path(dir: &Path, table: &TableSchema, format: Format) -> PathBuf {
+    dir.join(format!(".{}.{}.partial", table.name, format.extension()))
+}
+
+/// Makes `dir` ready for an export: creates it if needed, and refuses one that holds anything
+/// but a previous export's table files (of either format) and their partial files, so an
+/// export never mixes its files into someone's folder or overwrites what it did not write.
+pub fn prepare_dir(dir: &Path) -> Result<(), ExportError> {
+    let io = |error| ExportError::Io {
+        path: dir.to_path_buf(),
+        error,
+    };
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let ours: Vec<String> = TABLES
+        .iter()
+        .flat_map(|t| {
+            [Format::Parquet, Format::Csv].map(|f| {
+                [
+                    format!("{}.{}", t.name, f.extension()),
+                    format!(".{}.{}.partial", t.name, f.extension()),
+                ]
+            })
+        })
+        .flatten()
+        .collect();
+    let mut others: Vec<String> = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let name = entry
+            .map_err(io)?
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
+        if !ours.contains(&name) {
+            others.push(name);
+        }
+    }
+    if others.is_empty() {
+        return Ok(());
+    }
+    others.sort();
+    Err(ExportError::ForeignFiles {
+        dir: dir.to_path_buf(),
+        files: others,
+    })
+}
+
+/// One table being written to its partial file.
+pub struct TableWriter {
+    table: &'static TableSchema,
+    partial: PathBuf,
+    path: PathBuf,
+    /// `None` once finished.
+    sink: Option<Sink>,
+    /// Rows not yet handed to the sink: Parquet gets them in batches of [`BATCH_ROWS`].
+    pending: Vec<Row>,
+    rows: u64,
+}
+
+/// Rows per Arrow record batch.
+const BATCH_ROWS: usize = 8192;
+
+enum Sink {
+    Parquet(Box<ArrowWriter<File>>),
+    Csv(Box<csv::Writer<BufWriter<File>>>),
+}
+
+/// A table written to its partial file, waiting for [`Finished::commit`].
+pub struct Finished {
+    pub table: &'static TableSchema,
+    pub path: PathBuf,
+    pub rows: u64,
+    partial: PathBuf,
+}
+
+impl TableWriter {
+    pub fn create(
+        dir: &Path,
+        table: &'static TableSchema,
+        format: Format,
+    ) -> Result<TableWriter, ExportError> {
+        let partial = partial_path(dir, table, format);
+        let path = table_path(dir, table, format);
+        let file = File::create(&partial).map_err(|error| ExportError::Io {
+            path: partial.clone(),
+            error,
+        })?;
+        let sink = match format {
+            Format::Parquet => {
+                let props = WriterProperties::builder()
+                    .set_compression(Compression::SNAPPY)
+                    .build();
+                let writer =
+                    ArrowWriter::try_new(file, table.arrow(), Some(props)).map_err(|e| {
+                        ExportError::Parquet {
+                            path: partial.clone(),
+                            reason: e.to_string(),
+                        }
+                    })?;
+                Sink::Parquet(Box::new(writer))
+            }
+            Format::Csv => {
+                let mut writer = csv::WriterBuilder::new()
+                    .terminator(csv::Terminator::CRLF)
+                    .from_writer(BufWriter::new(file));
+                writer
+                    .write_record(table.columns.iter().map(|c| c.name))
+                    .map_err(|e| csv_error(&partial, e))?;
+                Sink::Csv(Box::new(writer))
+            }
+        };
+        Ok(TableWriter {
+            table,
+            partial,
+            path,
+            sink: Some(sink),
+            pending: Vec::new(),
+            rows: 0,
+        })
+    }
+
+    /// Appends rows (each with a cell per column of the table, of the column's type).
+    pub fn write(&mut self, rows: Vec<Row>) -> Result<(), ExportError> {
+        self.rows += rows.len() as u64;
+        self.pending.extend(rows);
+        if self.pending.len() >= BATCH_ROWS {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<(), ExportError> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let rows = std::mem::take(&mut self.pending);
+        match self.sink.as_mut().expect("written before finish") {
+            Sink::Parquet(writer) => {
+                let batch = record_batch(self.table, &rows);
+                writer.write(&batch).map_err(|e| ExportError::Parquet {
+                    path: self.partial.clone(),
+                    reason: e.to_string(),
+                })?;
+            }
+            Sink::Csv(writer) => {
+                for row in &rows {
+                    writer
+                        .write_record(row.iter().map(csv_field))
+                        .map_err(|e| csv_error(&self.partial, e))?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Completes the partial file and makes it durable; [`Finished::commit`] puts it in place.
+    pub fn finish(mut self) -> Result<Finished, ExportError> {
+        self.flush()?;
+        let io = |path: &Path| {
+            let path = path.to_path_buf();
+            move |error| ExportError::Io { path, error }
+        };
+        let file = match self.sink.take().expect("finished once") {
+            Sink::Parquet(writer) => writer.into_inner().map_err(|e| ExportError::Parquet {
+                path: self.partial.clone(),
+                reason: e.to_string(),
+            })?,
+            Sink::Csv(writer) => {
+                let mut buffered = (*writer)
+                    .into_inner()
+                    .map_err(|e| io(&self.partial)(e.into_error()))?;
+                buffered.flush().map_err(io(&self.partial))?;
+                buffered
+                    .into_inner()
+                    .map_err(|e| io(&self.partial)(e.into_error()))?
+            }
+        };
+        file.sync_all().map_err(io(&self.partial))?;
+        Ok(Finished {
+            table: self.table,
+            path: self.path.clone(),
+            rows: self.rows,
+            partial: self.partial.clone(),
+        })
+    }
+}
+
+impl Drop for TableWriter {
+    /// An export that failed or was abandoned leaves no partial file behind.
+    fn drop(&mut self) {
+        if self.sink.take().is_some() {
+            let _ = std::fs::remove_file(&self.partial);
+        }
+    }
+}
+
+impl Finished {
+    /// Renames the complete file to the table's name (replacing a previous export's).
+    pub fn commit(&self) -> Result<(), ExportError> {
+        std::fs::rename(&self.partial, &self.path).map_err(|error| ExportError::Io {
+            path: self.path.clone(),
+            error,
+        })
+    }
+
+    /// Removes the partial file of a table that will not be committed.
+    pub fn discard(&self) {
+        let _ = std::fs::remove_file(&self.partial);
+    }
+}
+
+/// Makes the renames in `dir` durable (where the platform can).
+pub fn sync_dir(dir: &Path) {
+    if let Ok(dir) = File::open(dir) {
+        let _ = dir.sync_all();
+    }
+}
+
+fn csv_error(path: &Path, e: csv::Error) -> ExportError {
+    ExportError::Csv {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    }
+}
+
+/// A cell as CSV text: empty when NULL, dates `YYYY-MM-DD`, timestamps RFC 3339 in UTC.
+fn csv_field(cell: &Cell) -> String {
+    match cell {
+        Cell::Null => String::new(),
+        Cell::Text(text) => text.clone(),
+        Cell::Date(date) => date.to_string(),
+        Cell::Timestamp(secs) => chrono::DateTime::from_timestamp(*secs, 0).map_or_else(
+            || secs.to_string(),
+            |t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        ),
+        Cell::UInt64(n) => n.to_string(),
+        Cell::Int64(n) => n.to_string(),
+        Cell::Float64(x) => x.to_string(),
+        Cell::Float32(x) => x.to_string(),
+        Cell::Boolean(b) => b.to_string(),
+    }
+}
+
+/// The rows as Arrow columns of the table's types.
+fn record_batch(table: &TableSchema, rows: &[Row]) -> RecordBatch {
+    let columns: Vec<ArrayRef> = table
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, column)| {
+            let cells = rows.iter().map(|row| &row[i]);
+            let wrong = |cell: &Cell| -> ! {
+                panic!(
+                    "export bug: {}.{} is {:?}, got {cell:?}",
+                    table.name, column.name, column.kind
+                )
+            };
+            let array: ArrayRef = match column.kind {
+                ColumnType::Text => Arc::new(StringArray::from_iter(cells.map(|c| match c {
+                    Cell::Null => None,
+                    Cell::Text(t) => Some(t.as_str()),
+                    other => wrong(other),
+                }))),
+                ColumnType::Date => Arc::new(Date32Array::from_iter(cells.map(|c| match c {
+                    Cell::Null => None,
+                    Cell::Date(d) => Some(Date32Type::from_naive_date(*d)),
+                    other => wrong(other),
+                }))),
+                ColumnType::Timestamp => Arc::new(
+                    TimestampMillisecondArray::from_iter(cells.map(|c| match c {
+                        Cell::Null => None,
+                        Cell::Timestamp(s) => Some(s.saturating_mul(1000)),
+                        other => wrong(other),
+                    }))
+                    .with_timezone("UTC"),
+                ),
+                ColumnType::UInt64 => Arc::new(UInt64Array::from_iter(cells.map(|c| match c {
+                    Cell::Null => None,
+                    Cell::UInt64(n) => Some(*n),
+                    other => wrong(other),
+                }))),
+                ColumnType::Int64 => Arc::new(Int64Array::from_iter(cells.map(|c| match c {
+                    Cell::Null => None,
+                    Cell::Int64(n) => Some(*n),
+                    other => wrong(other),
+                }))),
+                ColumnType::Float64 => Arc::new(Float64Array::from_iter(cells.map(|c| match c {
+                    Cell::Null => None,
+                    Cell::Float64(x) => Some(*x),
+                    other => wrong(other),
+                }))),
+                ColumnType::Float32 => Arc::new(Float32Array::from_iter(cells.map(|c| match c {
+                    Cell::Null => None,
+                    Cell::Float32(x) => Some(*x),
+                    other => wrong(other),
+                }))),
+                ColumnType::Boolean => Arc::new(BooleanArray::from_iter(cells.map(|c| match c {
+                    Cell::Null => None,
+                    Cell::Boolean(b) => Some(*b),
+                    other => wrong(other),
+                }))),
+            };
+            array
+        })
+        .collect();
+    RecordBatch::try_new(table.arrow(), columns).expect("columns follow the table's schema")
+}

@@ -1,0 +1,373 @@
+//! `hashtrack export` as an analyst runs it: a store made by real runs against the simulator,
+//! exported as Parquet and CSV by the real binary, read back with the `parquet` and `csv`
+//! readers and compared with what the store holds; filters, NULLs and argument mistakes.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use arrow_array::{Array, RecordBatch, StringArray};
+use chrono::NaiveDate;
+use hashtrack::domain::DayMetrics;
+use hashtrack::sim::SimConfig;
+use hashtrack::store::Store;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+
+use crate::util::*;
+
+const TABLES: [&str; 4] = ["days", "videos", "comments", "alerts"];
+
+/// Rows per (campaign, date).
+type Tally = BTreeMap<(String, NaiveDate), usize>;
+
+fn tally(keys: impl IntoIterator<Item = (String, NaiveDate)>) -> Tally {
+    let mut counts = Tally::new();
+    for key in keys {
+        *counts.entry(key).or_default() += 1;
+    }
+    counts
+}
+
+/// What the store holds: per table, its rows per (campaign, date).
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Expected {
+    rows: BTreeMap<&'static str, Tally>,
+}
+
+impl Expected {
+    /// The rows of `campaigns` whose date is within `from..=to`, read from the store.
+    fn of(store: &Store, campaigns: &[&str], from: NaiveDate, to: NaiveDate) -> Expected {
+        let mut rows: BTreeMap<&'static str, Tally> =
+            TABLES.iter().map(|t| (*t, Tally::new())).collect();
+        let mut add = |table: &'static str, key: &(String, NaiveDate), n: usize| {
+            if n > 0 {
+                *rows.get_mut(table).unwrap().entry(key.clone()).or_default() += n;
+            }
+        };
+        for campaign in campaigns {
+            for day in store.days(campaign, from, to).unwrap() {
+                let key = (campaign.to_string(), day.date);
+                add("days", &key, 1);
+                add("videos", &key, day.videos.len());
+                let comments = store.comments_first_read_on(campaign, day.date).unwrap();
+                add("comments", &key, comments.len());
+            }
+        }
+        for entry in store.outbox_entries().unwrap() {
+            if campaigns.contains(&entry.campaign_id.as_str()) && (from..=to).contains(&entry.date)
+            {
+                add("alerts", &(entry.campaign_id.clone(), entry.date), 1);
+            }
+        }
+        Expected { rows }
+    }
+
+    fn count(&self, table: &str) -> usize {
+        self.rows[table].values().sum()
+    }
+}
+
+fn read_parquet(path: &Path) -> Vec<RecordBatch> {
+    let file = File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    ParquetRecordBatchReaderBuilder::try_new(file)
+        .unwrap()
+        .build()
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+/// A Parquet table's rows per (campaign, date).
+fn parquet_keys(path: &Path) -> Tally {
+    let mut keys = Vec::new();
+    for batch in read_parquet(path) {
+        let campaign = batch
+            .column_by_name("campaign")
+            .unwrap()
+            .as_any()
+            .downcast_ref::<StringArray>()
+            .unwrap()
+            .clone();
+        let date = batch
+            .column_by_name("date")
+            .unwrap()
+            .as_any()
+            .downcast_ref::<arrow_array::Date32Array>()
+            .unwrap()
+            .clone();
+        for i in 0..batch.num_rows() {
+            keys.push((
+                campaign.value(i).to_string(),
+                date.value_as_date(i).unwrap(),
+            ));
+        }
+    }
+    tally(keys)
+}
+
+/// A CSV table's header, and its rows per (campaign, date).
+fn csv_keys(path: &Path) -> (Vec<String>, Tally) {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    let (c, d) = (
+        header.iter().position(|h| h == "campaign").unwrap(),
+        header.iter().position(|h| h == "date").unwrap(),
+    );
+    let keys = reader.records().map(|r| {
+        let r = r.unwrap();
+        (r[c].to_string(), r[d].parse().unwrap())
+    });
+    (header, tally(keys))
+}
+
+struct Exported {
+    dir: tempfile::TempDir,
+    config: PathBuf,
+    first: NaiveDate,
+    last: NaiveDate,
+}
+
+impl Exported {
+    fn export(&self, out: &str, args: &[&str]) -> (i32, String, String, PathBuf) {
+        let out = self.dir.path().join(out);
+        let mut all = vec![
+            "export",
+            "--config",
+            self.config.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        all.extend_from_slice(args);
+        let (code, stdout, stderr) = run_cli(&all, "");
+        (code, stdout, stderr, out)
+    }
+
+    fn store(&self) -> Store {
+        Store::open_existing(&self.dir.path().join("data/store")).unwrap()
+    }
+}
+
+/// Two clients (`acme`: campaign `a`, whose rules raise an alert every day after the first;
+/// `beta`: campaign `b`), four days collected from the simulator.
+async fn four_days() -> Exported {
+    let sim = start_sim(roomy_sim()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(
+        dir.path(),
+        &sim.base_url(),
+        60_000,
+        &[
+            campaign("a", &["exporta"]).alert_setting("min-daily-views", 1_000_000_000),
+            campaign("b", &["exportb"]),
+        ],
+    );
+    // Campaign b belongs to a second client.
+    let mut table: toml::Table = std::fs::read_to_string(&config).unwrap().parse().unwrap();
+    let mut beta = toml::Table::new();
+    beta.insert("name".into(), "Beta".into());
+    table["clients"]
+        .as_table_mut()
+        .unwrap()
+        .insert("beta".into(), beta.into());
+    table["campaigns"].as_array_mut().unwrap()[1]
+        .as_table_mut()
+        .unwrap()
+        .insert("client".into(), "beta".into());
+    std::fs::write(&config, toml::to_string(&table).unwrap()).unwrap();
+
+    let setup = setup(&config, TEST_KEY);
+    let first = SimConfig::default().start_date;
+    for n in 0..4 {
+        let day = first + chrono::Days::new(n);
+        sim.set_date(day);
+        setup.pipeline.run_day(day, &[], &|_| {}).await.unwrap();
+    }
+    drop(setup);
+    Exported {
+        dir,
+        config,
+        first,
+        last: first + chrono::Days::new(3),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn export_writes_the_stored_rows_as_parquet_and_csv() {
+    let world = four_days().await;
+    let store = world.store();
+    let all = Expected::of(&store, &["a", "b"], world.first, world.last);
+    let days: Vec<DayMetrics> = ["a", "b"]
+        .iter()
+        .flat_map(|c| store.days(c, world.first, world.last).unwrap())
+        .collect();
+    drop(store);
+    assert_eq!(all.count("days"), 8, "two campaigns, four days each");
+    assert!(
+        all.count("videos") > 0 && all.count("alerts") > 0,
+        "{all:?}"
+    );
+
+    let (code, _, stderr, parquet_dir) = world.export("parquet", &["--format", "parquet"]);
+    assert_eq!(code, 0, "{stderr}");
+    for table in TABLES {
+        assert_eq!(
+            parquet_keys(&parquet_dir.join(format!("{table}.parquet"))),
+            all.rows[table],
+            "{table}"
+        );
+        assert!(
+            stderr.contains(&format!("{} {table}", all.count(table))),
+            "the summary names each table's rows: {stderr}"
+        );
+    }
+
+    // Typed columns: dates, UTC timestamps, counts, scores, as the schema says.
+    for table in hashtrack::export::tables() {
+        let batches = read_parquet(&parquet_dir.join(format!("{}.parquet", table.name)));
+        for batch in &batches {
+            assert_eq!(
+                batch.schema().fields(),
+                table.arrow().fields(),
+                "{}",
+                table.name
+            );
+        }
+    }
+
+    // Unknown values are NULL, exactly where the store has none.
+    let batches = read_parquet(&parquet_dir.join("days.parquet"));
+    let mut row = 0;
+    let mut nulls = 0;
+    let mut order: Vec<&DayMetrics> = days.iter().collect();
+    order.sort_by_key(|d| (d.campaign_id.clone(), d.date));
+    for batch in &batches {
+        for i in 0..batch.num_rows() {
+            let day = order[row];
+            let null = |name: &str| batch.column_by_name(name).unwrap().is_null(i);
+            assert_eq!(null("new_views"), day.new_views.is_none(), "{}", day.date);
+            assert_eq!(null("previous_date"), day.previous_date.is_none());
+            assert_eq!(null("total_videos"), day.total_videos.is_none());
+            assert_eq!(null("views_per_day"), day.view_growth.is_none());
+            assert_eq!(null("collected_at"), day.collected_at.is_none());
+            assert_eq!(
+                null("sentiment_comments"),
+                !matches!(
+                    day.sentiment,
+                    hashtrack::domain::SentimentOutcome::Scored(_)
+                )
+            );
+            nulls += usize::from(null("new_views"));
+            row += 1;
+        }
+    }
+    assert_eq!(row, 8);
+    assert_eq!(
+        nulls, 2,
+        "each campaign's first day has nothing to compare with"
+    );
+
+    // The same rows as CSV, under the Parquet columns' names.
+    let (code, _, stderr, csv_dir) = world.export("csv", &["--format", "csv"]);
+    assert_eq!(code, 0, "{stderr}");
+    for table in TABLES {
+        let (header, keys) = csv_keys(&csv_dir.join(format!("{table}.csv")));
+        assert_eq!(keys, all.rows[table], "{table}");
+        let schema = read_parquet(&parquet_dir.join(format!("{table}.parquet")));
+        if let Some(batch) = schema.first() {
+            let names: Vec<String> = batch
+                .schema()
+                .fields()
+                .iter()
+                .map(|f| f.name().clone())
+                .collect();
+            assert_eq!(header, names, "{table}");
+        }
+    }
+    let mut reader = csv::Reader::from_path(csv_dir.join("days.csv")).unwrap();
+    let new_views = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "new_views")
+        .unwrap();
+    let first_day = reader.records().next().unwrap().unwrap();
+    assert_eq!(&first_day[new_views], "", "NULL is an empty cell, never 0");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn export_filters_by_client_and_period_and_refuses_bad_arguments() {
+    let world = four_days().await;
+    let store = world.store();
+    let second = world.first + chrono::Days::new(1);
+    let third = world.first + chrono::Days::new(2);
+    let beta = Expected::of(&store, &["b"], world.first, world.last);
+    let middle = Expected::of(&store, &["a", "b"], second, third);
+    let a_middle = Expected::of(&store, &["a"], second, third);
+    drop(store);
+    assert!(middle.count("days") == 4 && a_middle.count("alerts") > 0);
+
+    let (code, _, stderr, out) = world.export("beta", &["--client", "beta"]);
+    assert_eq!(code, 0, "{stderr}");
+    for table in TABLES {
+        assert_eq!(
+            parquet_keys(&out.join(format!("{table}.parquet"))),
+            beta.rows[table],
+            "{table}"
+        );
+    }
+
+    let (from, to) = (second.to_string(), third.to_string());
+    let (code, _, stderr, out) =
+        world.export("middle", &["--format", "csv", "--from", &from, "--to", &to]);
+    assert_eq!(code, 0, "{stderr}");
+    for table in TABLES {
+        assert_eq!(
+            csv_keys(&out.join(format!("{table}.csv"))).1,
+            middle.rows[table],
+            "{table}"
+        );
+    }
+    let (code, _, stderr, out) =
+        world.export("a-middle", &["--campaign", "a", "--days", "2", "--to", &to]);
+    assert_eq!(code, 0, "{stderr}");
+    for table in TABLES {
+        assert_eq!(
+            parquet_keys(&out.join(format!("{table}.parquet"))),
+            a_middle.rows[table],
+            "{table}"
+        );
+    }
+
+    // Mistakes: exit 1 and a message that names them; nothing written.
+    for (args, says) in [
+        (&["--client", "nobody"][..], "unknown client 'nobody'"),
+        (&["--from", &to, "--to", &from], "is after --to"),
+        (&["--format", "xlsx"], "invalid value 'xlsx'"),
+        (&["--campaign", "zzz"], "unknown campaign 'zzz'"),
+        (
+            &["--client", "beta", "--campaign", "a"],
+            "not one of client 'beta'",
+        ),
+    ] {
+        let (code, _, stderr, out) = world.export("refused", args);
+        assert_eq!(code, 1, "{args:?}: {stderr}");
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+        assert!(!out.exists(), "{args:?}");
+    }
+    // A directory of other files is not written into.
+    let foreign = world.dir.path().join("foreign");
+    std::fs::create_dir_all(&foreign).unwrap();
+    std::fs::write(foreign.join("budget.xlsx"), "mine").unwrap();
+    let (code, _, stderr, _) = world.export("foreign", &[]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("budget.xlsx"), "{stderr}");
+    assert_eq!(std::fs::read_dir(&foreign).unwrap().count(), 1);
+
+    // While a run holds the store, export says so.
+    let held = world.store();
+    let (code, _, stderr, out) = world.export("locked", &[]);
+    drop(held);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("in use by another hashtrack"), "{stderr}");
+    assert!(!out.exists());
+}
