@@ -5,7 +5,13 @@
 //!
 //! The days are real: a 30-day demo against the simulator is run first, and its days and
 //! comments are copied to every campaign and date of the big store through the store's own
-//! writer. `cargo bench --bench scale` (`SCALE_CAMPAIGNS`, `SCALE_DAYS` change the size).
+//! writer. `cargo bench --bench scale` (`SCALE_CAMPAIGNS`, `SCALE_DAYS` change the size;
+//! `SCALE_DIR` keeps the store there for a closer look, and with `SCALE_REUSE=1` times the
+//! commands again on it without writing it anew).
+//!
+//! The store is written by a child process (this benchmark again, with [`WRITER_ENV`] set):
+//! a process's peak RSS counts what its parent held when it forked, so the measuring process
+//! stays small.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -17,6 +23,8 @@ use hashtrack::domain::DayMetrics;
 use hashtrack::store::{ReadComment, Store};
 
 const CLIENT_CAMPAIGNS: usize = 10;
+/// Set (to the data directory) in the child process that writes the store.
+const WRITER_ENV: &str = "SCALE_WRITE_STORE";
 const LAST_DAY: &str = "2026-11-30";
 
 fn env_usize(name: &str, default: usize) -> usize {
@@ -29,38 +37,34 @@ fn env_usize(name: &str, default: usize) -> usize {
 fn main() {
     let campaigns = env_usize("SCALE_CAMPAIGNS", 1_000);
     let days = env_usize("SCALE_DAYS", 365);
-    let dir = tempfile::tempdir().expect("a temporary directory");
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-
-    eprintln!("scale: a 30-day demo for real days to copy …");
-    let seed = dir.path().join("seed");
-    let demo = Command::new(env!("CARGO_BIN_EXE_hashtrack"))
-        .args(["demo", "--days", "30", "--config"])
-        .arg(repo.join("campaigns.toml"))
-        .arg("--data-dir")
-        .arg(&seed)
-        .stdout(Stdio::null())
-        .status()
-        .expect("hashtrack demo runs");
-    assert!(demo.success(), "the demo failed");
-    let templates = templates(&seed.join("store"));
-
-    let config = dir.path().join("campaigns.toml");
-    std::fs::write(&config, config_text(campaigns)).expect("config written");
-    let data = dir.path().join("data");
-    let store_dir = data.join("store");
-    std::fs::create_dir_all(&data).unwrap();
-
+    if let Some(dir) = std::env::var_os(WRITER_ENV) {
+        return write_child(Path::new(&dir), campaigns, days);
+    }
+    let temporary = tempfile::tempdir().expect("a temporary directory");
+    let dir = std::env::var_os("SCALE_DIR").map_or(temporary.path().to_path_buf(), PathBuf::from);
+    std::fs::create_dir_all(&dir).expect("SCALE_DIR can be made");
     let started = Instant::now();
-    let written = write_store(&store_dir, &templates, campaigns, days);
+    // SCALE_REUSE=1 with SCALE_DIR times the commands again on the store written before.
+    let reuse = std::env::var_os("SCALE_REUSE").is_some() && dir.join("data/store").exists();
+    if !reuse {
+        let status = Command::new(std::env::current_exe().expect("this benchmark's path"))
+            .env(WRITER_ENV, &dir)
+            .status()
+            .expect("the writer starts");
+        assert!(status.success(), "writing the store failed");
+    }
     let write_time = started.elapsed();
+    let config = dir.join("campaigns.toml");
+    let data = dir.join("data");
+    let store_dir = data.join("store");
+    let written = (campaigns * days) as f64;
     let bytes = dir_bytes(&store_dir);
     println!(
-        "store: {campaigns} campaigns × {days} days = {written} campaign-days written in {:.1} s ({:.0} days/s); {:.0} MiB on disk, {:.1} KiB per campaign-day (copied days share more than real ones: the size is not a measure)",
+        "store: {campaigns} campaigns × {days} days written in {:.1} s with the demo first ({:.0} days/s); {:.0} MiB on disk, {:.1} KiB per campaign-day (copied days share more than real ones: the size is not a measure)",
         write_time.as_secs_f64(),
-        written as f64 / write_time.as_secs_f64(),
+        written / write_time.as_secs_f64(),
         bytes as f64 / 1048576.0,
-        bytes as f64 / 1024.0 / written as f64
+        bytes as f64 / 1024.0 / written
     );
 
     let hashtrack = |args: &[&str]| -> Measured {
@@ -77,8 +81,8 @@ fn main() {
         cmd.arg("--version");
         cmd
     });
-    let export_30 = dir.path().join("export-30");
-    let export_year = dir.path().join("export-year");
+    let export_30 = dir.join("export-30");
+    let export_year = dir.join("export-year");
     let runs = [
         (
             "30-day report, all campaigns",
@@ -92,7 +96,15 @@ fn main() {
         ),
         (
             "client roll-up, 30 days",
-            hashtrack(&["report", "--client", "client-007", "--days", "30", "--to", LAST_DAY]),
+            hashtrack(&[
+                "report",
+                "--client",
+                "client-007",
+                "--days",
+                "30",
+                "--to",
+                LAST_DAY,
+            ]),
         ),
         (
             "export parquet, 30 days",
@@ -141,6 +153,27 @@ fn main() {
     }
 }
 
+/// The child process: a demo for real days, then the big store in `dir/data/store` and its
+/// configuration in `dir/campaigns.toml`.
+fn write_child(dir: &Path, campaigns: usize, days: usize) {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    eprintln!("scale: a 30-day demo for real days to copy …");
+    let seed = dir.join("seed");
+    let demo = Command::new(env!("CARGO_BIN_EXE_hashtrack"))
+        .args(["demo", "--days", "30", "--config"])
+        .arg(repo.join("campaigns.toml"))
+        .arg("--data-dir")
+        .arg(&seed)
+        .stdout(Stdio::null())
+        .status()
+        .expect("hashtrack demo runs");
+    assert!(demo.success(), "the demo failed");
+    let templates = templates(&seed.join("store"));
+    std::fs::write(dir.join("campaigns.toml"), config_text(campaigns)).expect("config written");
+    std::fs::create_dir_all(dir.join("data")).unwrap();
+    write_store(&dir.join("data/store"), &templates, campaigns, days);
+}
+
 /// Every campaign-day of the demo store (the days and their comments), oldest first.
 fn templates(store_dir: &Path) -> Vec<(DayMetrics, Vec<ReadComment>)> {
     let store = Store::open_existing(store_dir).expect("the demo store");
@@ -186,29 +219,40 @@ fn write_store(
     let store = Store::open(store_dir).expect("a new store");
     let last: NaiveDate = LAST_DAY.parse().unwrap();
     let first = last - Days::new(days as u64 - 1);
-    let mut written = 0;
-    for i in 0..campaigns {
-        let batch: Vec<(DayMetrics, Vec<ReadComment>)> = (0..days)
-            .map(|d| {
-                let (template, comments) = &templates[(i * 31 + d) % templates.len()];
-                let mut day = template.clone();
-                day.campaign_id = format!("campaign-{i:04}");
-                day.client_id = format!("client-{:03}", i / CLIENT_CAMPAIGNS);
-                day.date = first + Days::new(d as u64);
-                day.previous_date = (d > 0).then(|| day.date - Days::new(1));
-                (day, comments.clone())
-            })
-            .collect();
-        written += store
-            .put_days_in_bulk(batch.iter().map(|(d, c)| (d, c.as_slice())))
-            .expect("days written");
-        // As a run would after each day: dictionaries once there is enough to learn from.
-        store.learn_dictionaries().expect("dictionaries");
-        if i % 100 == 99 {
-            eprintln!("scale: {} campaigns written", i + 1);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let written = std::sync::atomic::AtomicU64::new(0);
+    std::thread::scope(|scope| {
+        for t in 0..threads {
+            let (store, written) = (&store, &written);
+            scope.spawn(move || {
+                for i in (t..campaigns).step_by(threads) {
+                    let batch: Vec<(DayMetrics, Vec<ReadComment>)> = (0..days)
+                        .map(|d| {
+                            let (template, comments) = &templates[(i * 31 + d) % templates.len()];
+                            let mut day = template.clone();
+                            day.campaign_id = format!("campaign-{i:04}");
+                            day.client_id = format!("client-{:03}", i / CLIENT_CAMPAIGNS);
+                            day.date = first + Days::new(d as u64);
+                            day.previous_date = (d > 0).then(|| day.date - Days::new(1));
+                            (day, comments.clone())
+                        })
+                        .collect();
+                    let n = store
+                        .put_days_in_bulk(batch.iter().map(|(d, c)| (d, c.as_slice())))
+                        .expect("days written");
+                    let total = written.fetch_add(n, std::sync::atomic::Ordering::Relaxed) + n;
+                    // As a run does after each day: dictionaries once there is enough to learn.
+                    if t == 0 {
+                        store.learn_dictionaries().expect("dictionaries");
+                    }
+                    if total % (100 * days as u64) < n {
+                        eprintln!("scale: {} campaign-days written", total);
+                    }
+                }
+            });
         }
-    }
-    written
+    });
+    written.into_inner()
 }
 
 struct Measured {
@@ -218,6 +262,10 @@ struct Measured {
 }
 
 /// Runs `cmd` (output discarded) and reads its wall time and peak RSS from `wait4`.
+#[expect(
+    clippy::zombie_processes,
+    reason = "the child is reaped by wait4, which also gives its rusage"
+)]
 fn measure(mut cmd: Command) -> Measured {
     let started = Instant::now();
     let child = cmd

@@ -7,6 +7,12 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// Reading a large store is mostly parsing stored days and building rows: many small
+/// allocations, which mimalloc serves in about half glibc's time (measured with the scale
+/// benchmark).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     restore_default_sigpipe();
     let args = match cli::Cli::try_parse() {

@@ -11,8 +11,8 @@ use chrono::NaiveDate;
 use super::StoreError;
 use crate::domain::DayMetrics;
 
-/// What reports read: stored days of a campaign.
-pub trait DayReader {
+/// What reports read: stored days of a campaign (from several threads at once).
+pub trait DayReader: Sync {
     /// The oldest and newest stored dates of a campaign, if it has any.
     fn date_range(&self, campaign: &str) -> Result<Option<(NaiveDate, NaiveDate)>, StoreError>;
     /// Stored days of a campaign from `from` to `to` inclusive, oldest first.

@@ -253,7 +253,6 @@ impl Store {
             path,
         };
         store.load_dictionaries()?;
-        store.learn_dictionaries()?;
         Ok(store)
     }
 

@@ -6,37 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::util::hashtrack;
-
-/// A demo store of the shipped campaigns.toml in a temporary directory.
-fn demo_store() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for file in [
-        "campaigns.toml",
-        "docs/agency-logo.svg",
-        "plugins/lexicons/glowco.txt",
-        "plugins/lexicons/snackhaus.txt",
-    ] {
-        let to = dir.path().join(file);
-        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-        std::fs::copy(repo.join(file), to).unwrap();
-    }
-    let config = dir.path().join("campaigns.toml");
-    let out = hashtrack()
-        .args(["demo", "--days", "12", "--data-dir"])
-        .arg(dir.path().join("data"))
-        .arg("--config")
-        .arg(&config)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (dir, config)
-}
+use crate::util::{demo_store, hashtrack};
 
 fn report(dir: &Path, config: &Path, args: &[&str]) -> String {
     let out = hashtrack()
@@ -75,7 +45,7 @@ fn chromium() -> Option<PathBuf> {
 
 #[test]
 fn a_client_report_is_one_file_that_chromium_renders_with_the_clients_figures() {
-    let (dir, config) = demo_store();
+    let (dir, config) = demo_store(12);
     let html = report(
         dir.path(),
         &config,

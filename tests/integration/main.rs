@@ -20,3 +20,4 @@ mod plugin_sandbox;
 mod rescore;
 mod sentiment_quality;
 mod signals;
+mod store_size;

@@ -454,3 +454,34 @@ pub fn comments<S: AsRef<str>>(texts: &[S]) -> Vec<hashtrack::domain::Comment> {
         .map(|(i, text)| hashtrack::domain::Comment::from_text(format!("c{i}"), text.as_ref()))
         .collect()
 }
+
+/// A demo store of the shipped campaigns.toml (`days` simulated days) in a temporary
+/// directory, the data in `data/` beside the copied config.
+pub fn demo_store(days: u32) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for file in [
+        "campaigns.toml",
+        "docs/agency-logo.svg",
+        "plugins/lexicons/glowco.txt",
+        "plugins/lexicons/snackhaus.txt",
+    ] {
+        let to = dir.path().join(file);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(repo.join(file), to).unwrap();
+    }
+    let config = dir.path().join("campaigns.toml");
+    let out = hashtrack()
+        .args(["demo", "--days", &days.to_string(), "--data-dir"])
+        .arg(dir.path().join("data"))
+        .arg("--config")
+        .arg(&config)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (dir, config)
+}

@@ -1,0 +1,58 @@
+//! The store's size on the demo (issue "Scale": at most 25 KiB per campaign-day), measured on
+//! the files sled wrote, and what `store check` says of it.
+
+use std::path::Path;
+
+use crate::util::{demo_store, hashtrack};
+
+/// Bytes of the files under `dir`.
+fn bytes_under(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| {
+            let entry = entry.unwrap();
+            let meta = entry.metadata().unwrap();
+            if meta.is_dir() {
+                bytes_under(&entry.path())
+            } else {
+                meta.len()
+            }
+        })
+        .sum()
+}
+
+#[test]
+fn the_demo_store_takes_at_most_25_kib_per_campaign_day_and_checks_sound() {
+    const DAYS: u64 = 30;
+    let (dir, config) = demo_store(DAYS as u32);
+    let campaigns = std::fs::read_to_string(&config)
+        .unwrap()
+        .matches("[[campaigns]]")
+        .count() as u64;
+    let store = dir.path().join("data/store");
+    let per_campaign_day = bytes_under(&store) as f64 / 1024.0 / (campaigns * DAYS) as f64;
+    eprintln!("demo store: {per_campaign_day:.1} KiB per campaign-day");
+    assert!(
+        per_campaign_day <= 25.0,
+        "{per_campaign_day:.1} KiB per campaign-day"
+    );
+
+    let out = hashtrack()
+        .args(["store", "check", "--config"])
+        .arg(&config)
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    // Every campaign-day has its day and its first-read comments, compressed.
+    for tree in ["days", "day_comments"] {
+        let line = stdout
+            .lines()
+            .find(|l| l.starts_with(tree))
+            .unwrap_or_else(|| panic!("no {tree} line in {stdout}"));
+        let entries: u64 = line.split_whitespace().nth(1).unwrap().parse().unwrap();
+        assert_eq!(entries, campaigns * DAYS, "{line}");
+    }
+}
