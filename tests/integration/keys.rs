@@ -340,22 +340,15 @@ async fn run_plan_prints_each_keys_day_without_keys_or_spending() {
     // two hashtags (2 + 2 + 2 = 6), a2 4; acme's day 10. beta: b1 4, b2 4, its day 8 (its
     // #sharedtag is its own account's request, not acme's).
     let lines: Vec<&str> = stdout.lines().collect();
-    let beta_at = lines
-        .iter()
-        .position(|l| {
-            l.starts_with(&format!(
-                "${BETA_ENV} (not set), {BETA_PER_MINUTE} requests/min"
-            ))
-        })
-        .expect("beta's key");
-    let acme_at = lines
-        .iter()
-        .position(|l| {
-            l.starts_with(&format!(
-                "${ACME_ENV} (not set), {ACME_PER_MINUTE} requests/min"
-            ))
-        })
-        .expect("acme's key");
+    let key_heading = |env: &str, per_minute: u32| {
+        let heading = format!("${env} (not set), {per_minute} requests/min");
+        lines
+            .iter()
+            .position(|l| l.starts_with(&heading))
+            .unwrap_or_else(|| panic!("no {heading:?} in\n{stdout}"))
+    };
+    let beta_at = key_heading(BETA_ENV, BETA_PER_MINUTE);
+    let acme_at = key_heading(ACME_ENV, ACME_PER_MINUTE);
     let section = |from: usize| {
         lines[from..]
             .iter()
