@@ -868,6 +868,24 @@ impl DayReader for Store {
 /// `sled::open`, with its failures named: another process holding the lock, and a damaged
 /// file (sled panics on some truncated files rather than returning an error).
 fn open_sled(dir: &Path, options: StoreOptions) -> Result<sled::Db, StoreError> {
+    let started = std::time::Instant::now();
+    loop {
+        match open_sled_once(dir, options) {
+            // A store just closed (by this process or one that just ended) can keep its lock
+            // for a moment while sled's background threads finish: wait briefly before
+            // calling it in use.
+            Err(StoreError::Locked { .. }) if started.elapsed() < LOCK_WAIT => {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            opened => return opened,
+        }
+    }
+}
+
+/// How long opening waits for a store's lock before saying it is in use.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+fn open_sled_once(dir: &Path, options: StoreOptions) -> Result<sled::Db, StoreError> {
     let path = dir.to_path_buf();
     // Quiet while opening: a panic here is reported as the error below, not as a crash.
     let hook = std::panic::take_hook();
