@@ -110,13 +110,13 @@ pub(super) fn migrate(
                 .insert(key, new.codec.encode("days", &value))
                 .map_err(|e| new.sled_err(e))?;
         }
-        for name in ["first_seen", "hashtag_ids", "comment_reads", "outbox"] {
-            let to = match name {
-                "first_seen" => &new.first_seen,
-                "hashtag_ids" => &new.hashtag_ids,
-                "comment_reads" => &new.comment_reads,
-                _ => &new.outbox,
-            };
+        let unchanged = [
+            ("first_seen", &new.first_seen),
+            ("hashtag_ids", &new.hashtag_ids),
+            ("comment_reads", &new.comment_reads),
+            ("outbox", &new.outbox),
+        ];
+        for (name, to) in unchanged {
             for entry in old_tree(name)?.iter() {
                 let (key, value) = entry.map_err(sled_err)?;
                 to.insert(key, value).map_err(|e| new.sled_err(e))?;

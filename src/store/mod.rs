@@ -532,10 +532,15 @@ impl Store {
     ) -> Result<HashSet<String>, StoreError> {
         let start = format!("{campaign}/");
         let end = format!("{campaign}/{date}");
+        // Runs every campaign-day over all its earlier days: read the ids, skip the texts.
+        #[derive(Deserialize)]
+        struct Id {
+            id: String,
+        }
         let mut ids = HashSet::new();
         for entry in self.day_comments.range(start.as_bytes()..end.as_bytes()) {
             let (key, value) = entry.map_err(|e| self.sled_err(e))?;
-            let read: Vec<ReadComment> =
+            let read: Vec<Id> =
                 self.unpack("day_comments", &String::from_utf8_lossy(&key), &value)?;
             ids.extend(read.into_iter().map(|c| c.id));
         }

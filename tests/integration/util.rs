@@ -362,27 +362,22 @@ pub fn setup(config_path: &Path, key: &str) -> Setup {
 
 /// [`setup`] with another clock (`Clock::System`: a run now, whatever the date).
 pub fn setup_with_clock(config_path: &Path, key: &str, clock: Clock) -> Setup {
-    let config = Arc::new(Config::load(config_path).unwrap());
-    let store = Arc::new(Store::open(&config.settings.data_dir.join("store")).unwrap());
-    let s = &config.settings;
-    let api = ApiClient::new(
-        &s.api_base_url,
-        ApiKey::new(key),
-        &s.api_key_env,
-        s.requests_per_minute,
-        Duration::from_secs(5),
-        FAST_RETRY,
-    )
-    .unwrap();
-    let host = PluginHost::new(Some(plugin_cache())).unwrap();
-    let pipeline = Pipeline::new(config, store.clone(), &host, Some(api)).with_clock(clock);
-    Setup { pipeline, store }
+    let base_url = Config::load(config_path).unwrap().settings.api_base_url;
+    pipeline_setup(config_path, clock, &|_| (base_url.clone(), key.to_string()))
 }
 
 /// A pipeline over `config_path` paying with one client per key the campaigns use, each built
 /// from `endpoint(key variable)`: the base URL and key of that account's API. Each client is
 /// paced at its key's configured rate.
 pub fn setup_with_keys(config_path: &Path, endpoint: &dyn Fn(&str) -> (String, String)) -> Setup {
+    pipeline_setup(config_path, Clock::NoonOfRunDate, endpoint)
+}
+
+fn pipeline_setup(
+    config_path: &Path,
+    clock: Clock,
+    endpoint: &dyn Fn(&str) -> (String, String),
+) -> Setup {
     let config = Arc::new(Config::load(config_path).unwrap());
     let store = Arc::new(Store::open(&config.settings.data_dir.join("store")).unwrap());
     let apis: Vec<ApiClient> = config
@@ -402,8 +397,7 @@ pub fn setup_with_keys(config_path: &Path, endpoint: &dyn Fn(&str) -> (String, S
         })
         .collect();
     let host = PluginHost::new(Some(plugin_cache())).unwrap();
-    let pipeline =
-        Pipeline::new(config, store.clone(), &host, apis).with_clock(Clock::NoonOfRunDate);
+    let pipeline = Pipeline::new(config, store.clone(), &host, apis).with_clock(clock);
     Setup { pipeline, store }
 }
 
