@@ -19,11 +19,11 @@ const ROUNDS: usize = 7;
 fn main() {
     let lexicon = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/plugins/lexicons/glowco.txt"
+        "/../../plugins/lexicons/glowco.txt"
     ))
     .unwrap();
     let settings = vec![("lexicon".to_string(), lexicon.clone())];
-    let texts = hashtrack::sim::sample_comments(7, COMMENTS);
+    let texts = hashtrack_sim::sample_comments(7, COMMENTS);
     let comments: Vec<Comment> = texts
         .iter()
         .enumerate()

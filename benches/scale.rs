@@ -156,7 +156,8 @@ fn main() {
 /// The child process: a demo for real days, then the big store in `dir/data/store` and its
 /// configuration in `dir/campaigns.toml`.
 fn write_child(dir: &Path, campaigns: usize, days: usize) {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // The benchmark belongs to crates/cli, two levels below the repository's top.
+    let repo = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."));
     eprintln!("scale: a 30-day demo for real days to copy …");
     let seed = dir.join("seed");
     let demo = Command::new(env!("CARGO_BIN_EXE_hashtrack"))

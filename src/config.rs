@@ -42,6 +42,15 @@ pub const MAX_VIDEOS_PER_PAGE: u32 = 30;
 pub const MAX_COMMENTS_PER_PAGE: u32 = 50;
 /// The feed is capped upstream at a few hundred videos.
 pub const MAX_TRACKED_VIDEOS: u32 = 300;
+/// Videos whose comments are read each day (`sentiment_videos`): the most-viewed few carry
+/// most of the conversation, and each costs a credit per page.
+pub const DEFAULT_SENTIMENT_VIDEOS: u32 = 3;
+/// Campaign days are calendar days in this zone unless `[settings] time_zone` says otherwise.
+pub const DEFAULT_TIME_ZONE: Tz = Tz::UTC;
+/// How long one API request may take (`request_timeout_secs`).
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
+/// Where stores and reports go (`data_dir`), relative to the config file.
+pub const DEFAULT_DATA_DIR: &str = "hashtrack-data";
 
 /// A bad configuration file, with where and why.
 #[derive(Debug, thiserror::Error)]
@@ -288,7 +297,7 @@ fn default_videos() -> Spanned<u32> {
     Spanned::new(0..0, MAX_VIDEOS_PER_PAGE)
 }
 fn default_sentiment_videos() -> Spanned<u32> {
-    Spanned::new(0..0, 3)
+    Spanned::new(0..0, DEFAULT_SENTIMENT_VIDEOS)
 }
 fn default_comments_per_video() -> Spanned<u32> {
     Spanned::new(0..0, MAX_COMMENTS_PER_PAGE)
@@ -496,7 +505,7 @@ fn key_env_name(name: &Spanned<String>, owner: &str, at: &Locator) -> Result<Str
 
 fn resolve_settings(raw: RawSettings, at: &Locator) -> Result<GlobalSettings, ConfigError> {
     let time_zone = match raw.time_zone {
-        None => Tz::UTC,
+        None => DEFAULT_TIME_ZONE,
         Some(tz) => tz.get_ref().parse::<Tz>().map_err(|_| {
             at.error(
                 tz.span(),
@@ -517,7 +526,7 @@ fn resolve_settings(raw: RawSettings, at: &Locator) -> Result<GlobalSettings, Co
         Some(p) => return Err(at.error(p.span(), "price_per_credit_usd must be a number >= 0")),
     };
     let request_timeout = match raw.request_timeout_secs {
-        None => Duration::from_secs(20),
+        None => DEFAULT_REQUEST_TIMEOUT,
         Some(t) => Duration::from_secs(in_range(&t, 1, 600, "request_timeout_secs", at)?),
     };
     let store_cache_mib = match raw.store_cache_mib {
@@ -526,7 +535,7 @@ fn resolve_settings(raw: RawSettings, at: &Locator) -> Result<GlobalSettings, Co
     };
     let data_dir = raw
         .data_dir
-        .unwrap_or_else(|| PathBuf::from("hashtrack-data"));
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
     Ok(GlobalSettings {
         api_base_url: raw
             .api_base_url
@@ -685,6 +694,7 @@ fn looks_like_a_component(file: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixtures::account;
 
     const MINIMAL: &str = r##"
 [clients.acme]
@@ -806,13 +816,6 @@ id = "gamma-launch"
 client = "gamma"
 hashtags = ["gammalaunch"]
 "##;
-
-    fn account(key_env: &str, requests_per_minute: u32) -> ApiAccount {
-        ApiAccount {
-            key_env: key_env.to_string(),
-            requests_per_minute,
-        }
-    }
 
     #[test]
     fn clients_name_their_own_key_and_plan_or_use_the_settings() {

@@ -1,20 +1,28 @@
 //! hashtrack: tracks TikTok hashtag campaigns for marketing agencies.
 //!
 //! Data flows one way: `config` → `pipeline` (with `api` under one rate limiter) → `store`
-//! (raw snapshots in sled) → `plugin` (wasm sentiment scorer and alert rules) → `report`.
-//! `sim` is a faithful simulator of the provider's API, used by the demo and the tests, with
-//! its truth; `scorecard` judges what the pipeline reported against that truth (`evaluate`);
-//! `sentiment_eval` measures scorers against human-labelled sentences.
+//! (raw snapshots in sled) → `plugin` (wasm sentiment scorer and alert rules) → `report`,
+//! `export` and `alerts` (delivery). `scorecard` judges what the pipeline reported against a
+//! simulator's truth (`hashtrack evaluate`).
+//!
+//! Beneath this library, crates of their own that it re-exports or uses: `domain` (the
+//! `hashtrack-domain` crate: the types every part shares), `plugin` (`hashtrack-plugin-host`:
+//! the wasmtime host, which needs nothing but the domain types) and `sentiment-polarity` (how a
+//! score reads as a polarity). Around it, crates it does not depend on: the command line
+//! (`hashtrack-cli`), the simulated API (`hashtrack-sim`) and the measuring of scorers against
+//! human labels (`sentiment-eval`).
+
+pub use hashtrack_domain as domain;
+pub use hashtrack_plugin_host as plugin;
 
 pub mod alerts;
 pub mod api;
 pub mod config;
-pub mod domain;
 pub mod export;
 pub mod pipeline;
-pub mod plugin;
 pub mod report;
 pub mod scorecard;
-pub mod sentiment_eval;
-pub mod sim;
 pub mod store;
+
+#[cfg(test)]
+mod fixtures;

@@ -397,7 +397,7 @@ mod tests {
     }
 
     fn day(d: u32, new_views: Option<i64>, rules: &[&str]) -> DayMetrics {
-        let mut day = crate::report::fixtures::day(&date(d).to_string(), 1_000_000, 100);
+        let mut day = crate::fixtures::day(&date(d).to_string(), 1_000_000, 100);
         day.view_growth = new_views.map(|v| ViewGrowth {
             span_days: 1,
             per_day: v as f64,

@@ -15,7 +15,7 @@ use super::outbox::{Delivery, DeliveryState, OutboxEntry};
 use super::sinks::{SendError, Transports};
 use crate::config::{Config, DeliveryMode, SinkConfig, SinkKind};
 use crate::domain::AlertsOutcome;
-use crate::pipeline::ALERT_HISTORY_DAYS;
+use crate::plugin::MAX_HISTORY_DAYS;
 use crate::store::{Store, StoreError};
 
 /// Attempts per message in one pass; what still fails stays for the next pass.
@@ -317,7 +317,7 @@ impl<'a> History<'a> {
     fn is_news(&mut self, entry: &OutboxEntry, cooldown_days: u32) -> Result<bool, StoreError> {
         let key = (entry.campaign_id.clone(), entry.date);
         if !self.fired.contains_key(&key) {
-            let from = entry.date - chrono::Duration::days(ALERT_HISTORY_DAYS);
+            let from = entry.date - chrono::Duration::days(MAX_HISTORY_DAYS.into());
             let days = self.store.days(
                 &entry.campaign_id,
                 from,
@@ -351,7 +351,7 @@ mod tests {
 
     use super::*;
     use crate::domain::{Alert, Severity};
-    use crate::report::fixtures;
+    use crate::fixtures;
 
     fn config_with_file_sink(inbox: &Path) -> Config {
         let text = format!(

@@ -149,7 +149,7 @@ mod tests {
     use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
     use super::*;
-    use crate::report::fixtures::{date, week};
+    use crate::fixtures::{date, week};
     use crate::store::ReadComment;
 
     fn stored_week() -> (tempfile::TempDir, Store) {

@@ -22,19 +22,30 @@ use super::rows::{Cell, Row};
 use super::schema::{ColumnType, TABLES, TableSchema};
 
 /// The file format of an export.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
-    /// Apache Parquet, Snappy-compressed: typed columns for DuckDB, BigQuery, Power BI...
     Parquet,
-    /// CSV with a header row (RFC 4180): for spreadsheets.
     Csv,
 }
 
 impl Format {
+    pub const ALL: [Format; 2] = [Format::Parquet, Format::Csv];
+
+    /// The format's name, which is also its files' extension.
     pub fn extension(self) -> &'static str {
         match self {
             Format::Parquet => "parquet",
             Format::Csv => "csv",
+        }
+    }
+
+    /// One line on what the format is for (the command line's help).
+    pub fn describe(self) -> &'static str {
+        match self {
+            Format::Parquet => {
+                "Apache Parquet, Snappy-compressed: typed columns for DuckDB, BigQuery, Power BI..."
+            }
+            Format::Csv => "CSV with a header row (RFC 4180): for spreadsheets",
         }
     }
 }

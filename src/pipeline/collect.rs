@@ -80,7 +80,11 @@ pub async fn collect_day(
         // The feed needs the id; a cached one still works on a day the info call failed.
         let id = match &info {
             Some(info) => Some(info.id.clone()),
-            None => store.hashtag_id(name).ok().flatten(),
+            None => store.hashtag_id(name).unwrap_or_else(|e| {
+                out.missing
+                    .push(format!("#{name}: could not read its cached id: {e}"));
+                None
+            }),
         };
         out.hashtags.push((name.clone(), info));
         match id {

@@ -43,13 +43,17 @@ pub enum FetchError {
     SpendingStopped(String),
     #[error("not in the store (re-scoring never calls the API)")]
     NotStored,
-    #[error("{0}")]
-    Store(String),
+    /// A response stored by an earlier run no longer parses (stored by an older build, or the
+    /// store was edited): not the API's fault, and re-running the day will not fix it.
+    #[error("the stored response {key} cannot be read: {error}")]
+    StoredBodyUnreadable { key: String, error: WireError },
+    #[error(transparent)]
+    Store(#[from] Arc<StoreError>),
 }
 
 impl From<StoreError> for FetchError {
     fn from(e: StoreError) -> Self {
-        FetchError::Store(e.to_string())
+        FetchError::Store(Arc::new(e))
     }
 }
 
@@ -293,7 +297,8 @@ impl Fetcher {
         let _one_at_a_time = in_flight.lock().await;
         if let Some(snapshot) = self.store.raw(self.date, &key)? {
             self.progress.answered(key_env, campaign, 0);
-            return parse(snapshot.body.as_bytes()).map_err(|e| FetchError::Api(e.into()));
+            return parse(snapshot.body.as_bytes())
+                .map_err(|error| FetchError::StoredBodyUnreadable { key, error });
         }
         let Some(api) = &self.api else {
             return Err(FetchError::NotStored);

@@ -2,7 +2,7 @@
 //! and the sentiment summary. Pure functions: no I/O, no plugins, so every rule about missing
 //! or odd data (a 0 video count, a negative delta, a failed call) is tested here directly.
 
-use crate::sentiment_eval::{Polarity, predicted_polarity};
+use sentiment_polarity::Polarity;
 
 use crate::domain::{
     DayMetrics, GrowthBasis, HashtagDay, SentimentSummary, TrackedVideo, VideoCountSource,
@@ -243,7 +243,7 @@ pub fn summarize_sentiment(scores: &[f64]) -> Option<SentimentSummary> {
     let count = |class| {
         scores
             .iter()
-            .filter(|&&s| predicted_polarity(s) == class)
+            .filter(|&&s| Polarity::of_score(s) == class)
             .count() as u32
     };
     let (positive, negative) = (count(Polarity::Positive), count(Polarity::Negative));

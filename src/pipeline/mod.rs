@@ -36,20 +36,19 @@ use crate::domain::{
     AlertsOutcome, Comment, CreatorStats, DayFacts, DayMetrics, HashtagDay, SentimentOutcome,
     SentimentSummary, TrackedVideo,
 };
-use crate::plugin::{PluginHost, PluginSource};
+use crate::plugin::{MAX_HISTORY_DAYS, PluginHost, PluginSource};
 use crate::store::{ReadComment, Store, StoreError};
 
 pub use clock::Clock;
 pub use fetch::{Budgets, FetchError, Fetcher, KeyContext, RunContext, StopSwitch};
 pub use plan::{CampaignPlan, KeyPlan, plan_day};
-pub use plugins::LoadedPlugins;
 use plugins::{CampaignPlugins, source};
+pub use plugins::{LoadedPlugins, PluginProblem};
 pub use progress::{KeyProgress, ProgressSnapshot, RunProgress};
 
-/// How many earlier days alert rules see.
-pub const ALERT_HISTORY_DAYS: i64 = 30;
-/// Captions are kept short in the store and reports.
-const CAPTION_CHARS: usize = 120;
+/// Captions are stored cut to this many characters: enough to recognise a video in a report
+/// (which cuts further to fit its columns), not a copy of every video's text.
+const STORED_CAPTION_CHARS: usize = 120;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PipelineError {
@@ -57,10 +56,15 @@ pub enum PipelineError {
     Store(#[from] StoreError),
     #[error("unknown campaign '{0}' (not in the configuration)")]
     UnknownCampaign(String),
-    #[error("plugins not ready, nothing was spent:\n  {}", .0.join("\n  "))]
-    PluginsNotReady(Vec<String>),
+    #[error("plugins not ready, nothing was spent:{}", one_per_line(.0))]
+    PluginsNotReady(Vec<PluginProblem>),
     #[error("no API client for the key in ${0} (campaigns {1:?} are paid with it)")]
     NoClientForKey(String, Vec<String>),
+}
+
+/// Each problem on a line of its own, indented under the error's first line.
+fn one_per_line(problems: &[PluginProblem]) -> String {
+    problems.iter().map(|p| format!("\n  {p}")).collect()
 }
 
 /// How one campaign's day ended.
@@ -338,7 +342,7 @@ impl CampaignDay {
         let c = &self.campaign;
         let history = self.store.days(
             &c.id,
-            self.date - Duration::days(ALERT_HISTORY_DAYS),
+            self.date - Duration::days(MAX_HISTORY_DAYS.into()),
             self.date - Duration::days(1),
         )?;
         let previous = metrics::previous_with_data(&history);
@@ -356,7 +360,7 @@ impl CampaignDay {
             videos.push(TrackedVideo {
                 id: video.id.clone(),
                 creator: video.creator.handle.clone(),
-                caption: video.caption.chars().take(CAPTION_CHARS).collect(),
+                caption: video.caption.chars().take(STORED_CAPTION_CHARS).collect(),
                 created_at: video.created_at,
                 stats: video.stats,
                 first_seen: seen.date,
@@ -592,7 +596,9 @@ impl CampaignDay {
             Ok(scorer) => scorer.clone(),
             Err(e) => {
                 return (
-                    SentimentOutcome::Unavailable { reason: e.clone() },
+                    SentimentOutcome::Unavailable {
+                        reason: e.to_string(),
+                    },
                     None,
                     None,
                 );
@@ -631,7 +637,11 @@ impl CampaignDay {
     async fn evaluate(&self, day: &DayMetrics, history: &[DayMetrics]) -> AlertsOutcome {
         let rules = match &self.plugins.alerts {
             Ok(rules) => rules.clone(),
-            Err(e) => return AlertsOutcome::Unavailable { reason: e.clone() },
+            Err(e) => {
+                return AlertsOutcome::Unavailable {
+                    reason: e.to_string(),
+                };
+            }
         };
         let campaign = self.campaign.id.clone();
         let settings = self.campaign.alerts.settings.clone();

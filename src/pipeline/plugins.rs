@@ -5,12 +5,24 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::config::{CampaignConfig, Config, PluginConfig};
-use crate::plugin::{AlertRules, PluginHost, PluginLimits, PluginSource, SentimentScorer};
+use crate::plugin::{
+    AlertRules, PluginError, PluginHost, PluginLimits, PluginSource, SentimentScorer,
+};
 
 /// A campaign's loaded plugins, or why they could not be loaded.
 pub(crate) struct CampaignPlugins {
-    pub(crate) sentiment: Result<Arc<SentimentScorer>, String>,
-    pub(crate) alerts: Result<Arc<AlertRules>, String>,
+    pub(crate) sentiment: Result<Arc<SentimentScorer>, PluginError>,
+    pub(crate) alerts: Result<Arc<AlertRules>, PluginError>,
+}
+
+/// A campaign's plugin that cannot serve it: not loaded, or its settings refused.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("campaign '{campaign}', {role}: {error}")]
+pub struct PluginProblem {
+    pub campaign: String,
+    /// `sentiment` or `alerts`.
+    pub role: &'static str,
+    pub error: PluginError,
 }
 
 /// The plugins of every configured campaign.
@@ -31,15 +43,13 @@ impl LoadedPlugins {
                             &source(&campaign.sentiment, PluginSource::BuiltinSentiment),
                             limits(&campaign.sentiment),
                         )
-                        .map(Arc::new)
-                        .map_err(|e| e.to_string()),
+                        .map(Arc::new),
                     alerts: host
                         .load_alerts(
                             &source(&campaign.alerts, PluginSource::BuiltinAlerts),
                             limits(&campaign.alerts),
                         )
-                        .map(Arc::new)
-                        .map_err(|e| e.to_string()),
+                        .map(Arc::new),
                 };
                 (campaign.id.clone(), Arc::new(loaded))
             })
@@ -51,9 +61,9 @@ impl LoadedPlugins {
         self.by_campaign[campaign_id].clone()
     }
 
-    /// Every problem of these campaigns' plugins, one line each naming the campaign and the
-    /// plugin: not loaded, or settings refused by the plugin's own `check-settings`.
-    pub fn check(&self, campaigns: &[CampaignConfig]) -> Result<(), Vec<String>> {
+    /// Every problem of these campaigns' plugins, each naming the campaign and the plugin:
+    /// not loaded, or settings refused by the plugin's own `check-settings`.
+    pub fn check(&self, campaigns: &[CampaignConfig]) -> Result<(), Vec<PluginProblem>> {
         let mut problems = Vec::new();
         for campaign in campaigns {
             let plugins = &self.by_campaign[&campaign.id];
@@ -61,17 +71,19 @@ impl LoadedPlugins {
                 .sentiment
                 .as_ref()
                 .map_err(Clone::clone)
-                .and_then(|p| {
-                    p.check_settings(&campaign.id, &campaign.sentiment.settings)
-                        .map_err(|e| e.to_string())
-                });
-            let alerts = plugins.alerts.as_ref().map_err(Clone::clone).and_then(|p| {
-                p.check_settings(&campaign.id, &campaign.alerts.settings)
-                    .map_err(|e| e.to_string())
-            });
-            for (kind, result) in [("sentiment", sentiment), ("alerts", alerts)] {
-                if let Err(e) = result {
-                    problems.push(format!("campaign '{}', {kind}: {e}", campaign.id));
+                .and_then(|p| p.check_settings(&campaign.id, &campaign.sentiment.settings));
+            let alerts = plugins
+                .alerts
+                .as_ref()
+                .map_err(Clone::clone)
+                .and_then(|p| p.check_settings(&campaign.id, &campaign.alerts.settings));
+            for (role, result) in [("sentiment", sentiment), ("alerts", alerts)] {
+                if let Err(error) = result {
+                    problems.push(PluginProblem {
+                        campaign: campaign.id.clone(),
+                        role,
+                        error,
+                    });
                 }
             }
         }

@@ -124,17 +124,11 @@ impl RunProgress {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn account(key_env: &str, requests_per_minute: u32) -> ApiAccount {
-        ApiAccount {
-            key_env: key_env.to_string(),
-            requests_per_minute,
-        }
-    }
+    use crate::fixtures::account;
 
     #[test]
     fn planned_requests_follow_the_configured_cost() {
-        let mut campaign = crate::report::fixtures::campaign();
+        let mut campaign = crate::fixtures::campaign();
         campaign.videos = 60;
         campaign.sentiment_videos = 3;
         campaign.comments_per_video = 50;
@@ -154,7 +148,7 @@ mod tests {
 
     #[test]
     fn the_eta_is_the_slowest_keys_and_a_stopped_key_has_none() {
-        let campaign = crate::report::fixtures::campaign();
+        let campaign = crate::fixtures::campaign();
         let planned = planned_requests(&campaign);
         let progress = RunProgress::default();
         progress.start(&[

@@ -273,8 +273,8 @@ fn mean(values: impl Iterator<Item = f64>) -> Option<f64> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::fixtures::{campaign, date, day, video};
     use super::*;
+    use crate::fixtures::{campaign, date, day, video};
 
     #[test]
     fn engagement_rate_is_interactions_over_plays_per_video_creator_day_and_period() {
@@ -395,8 +395,8 @@ mod tests {
 
     #[test]
     fn period_sentiment_is_weighted_by_comments_and_unknown_without_scores() {
-        use super::super::fixtures::scored;
         use crate::domain::SentimentOutcome;
+        use crate::fixtures::scored;
         let mut a = day("2026-11-01", 1_000, 10);
         a.sentiment = scored(30, 0, 10, 0.5);
         let mut b = day("2026-11-02", 1_000, 10);

@@ -105,8 +105,8 @@ pub fn compare(current: &CampaignReport, previous: &CampaignReport) -> Compariso
 #[cfg(test)]
 mod tests {
     use super::super::build_report;
-    use super::super::fixtures::{campaign, date, week};
     use super::*;
+    use crate::fixtures::{campaign, date, week};
 
     #[test]
     fn changes_are_deltas_and_percents_and_unknowns_stay_unknown() {

@@ -111,9 +111,9 @@ fn quote(field: &str) -> Cow<'_, str> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::fixtures::{campaign, date, day, video};
     use super::super::{Audience, ReportFormat, build_report, render};
     use crate::domain::SentimentOutcome;
+    use crate::fixtures::{campaign, date, day, video};
 
     fn rows(csv: &str) -> Vec<&str> {
         csv.split("\r\n").filter(|r| !r.is_empty()).collect()

@@ -10,8 +10,6 @@ mod build;
 pub(crate) mod cells;
 mod compare;
 mod csv;
-#[cfg(test)]
-pub(crate) mod fixtures;
 pub mod html;
 mod rollup;
 mod sparkline;
@@ -43,18 +41,49 @@ pub const TOP_LISTED: usize = 5;
 pub const MIN_COMMENTS_TO_JUDGE: u32 = 30;
 
 /// How reports are written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReportFormat {
-    /// Aligned columns for a terminal; no colours.
     Text,
-    /// One object per campaign (an array when there are several).
     Json,
-    /// One row per campaign per day, RFC 4180.
     Csv,
-    /// One self-contained HTML file with charts (inline CSS and SVG; prints to PDF).
     Html,
-    /// The HTML report printed to PDF by headless Chromium (needs `--out`).
     Pdf,
+}
+
+impl ReportFormat {
+    pub const ALL: [ReportFormat; 5] = [
+        ReportFormat::Text,
+        ReportFormat::Json,
+        ReportFormat::Csv,
+        ReportFormat::Html,
+        ReportFormat::Pdf,
+    ];
+
+    /// The name `--format` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            ReportFormat::Text => "text",
+            ReportFormat::Json => "json",
+            ReportFormat::Csv => "csv",
+            ReportFormat::Html => "html",
+            ReportFormat::Pdf => "pdf",
+        }
+    }
+
+    /// One line on what the format is for (the command line's help).
+    pub fn describe(self) -> &'static str {
+        match self {
+            ReportFormat::Text => "Aligned columns for a terminal; no colours",
+            ReportFormat::Json => "One object per campaign (an array when there are several)",
+            ReportFormat::Csv => "One row per campaign per day, RFC 4180",
+            ReportFormat::Html => {
+                "One self-contained HTML file with charts (inline CSS and SVG; prints to PDF)"
+            }
+            ReportFormat::Pdf => {
+                "The HTML report printed to PDF by headless Chromium (needs --out)"
+            }
+        }
+    }
 }
 
 /// A format name that is not `text`, `json` or `csv`.
@@ -66,19 +95,16 @@ impl FromStr for ReportFormat {
     type Err = UnknownFormat;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        <Self as clap::ValueEnum>::from_str(s, true).map_err(|_| UnknownFormat(s.to_string()))
+        Self::ALL
+            .into_iter()
+            .find(|format| format.name().eq_ignore_ascii_case(s))
+            .ok_or_else(|| UnknownFormat(s.to_string()))
     }
 }
 
 impl fmt::Display for ReportFormat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            ReportFormat::Text => "text",
-            ReportFormat::Json => "json",
-            ReportFormat::Csv => "csv",
-            ReportFormat::Html => "html",
-            ReportFormat::Pdf => "pdf",
-        })
+        f.write_str(self.name())
     }
 }
 
@@ -339,8 +365,8 @@ fn render_json(reports: &[CampaignReport]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::fixtures::{campaign, date, week};
     use super::*;
+    use crate::fixtures::{campaign, date, week};
 
     #[test]
     fn formats_parse_by_name() {

@@ -42,9 +42,9 @@ pub fn rollup(reports: &[CampaignReport]) -> ClientRollup {
 
 #[cfg(test)]
 mod tests {
-    use super::super::fixtures::{campaign, date, week};
     use super::super::{Audience, ReportFormat, build_report, render_client};
     use super::*;
+    use crate::fixtures::{campaign, date, week};
 
     #[test]
     fn a_client_rollup_has_a_row_per_campaign_before_their_reports() {

@@ -21,7 +21,8 @@ const ALERT_CHARS: usize = 300;
 const ALERT_LINE_CHARS: usize = 72;
 /// A day with many failures lists this many notes and a count of the rest.
 const NOTES_PER_DAY: usize = 3;
-const CAPTION_CHARS: usize = 40;
+/// A caption is cut to this many characters to fit the video table's column.
+const CAPTION_COLUMN_CHARS: usize = 40;
 
 /// Reports one after another, a blank line between them.
 pub fn render(reports: &[CampaignReport], audience: Audience) -> String {
@@ -427,7 +428,7 @@ fn videos(lines: &mut Vec<String>, r: &CampaignReport) {
             or_unknown(v.engagement_rate, percent),
             handle(&v.creator),
             v.first_seen,
-            one_line(&v.caption, CAPTION_CHARS)
+            one_line(&v.caption, CAPTION_COLUMN_CHARS)
         ));
     }
 }
@@ -600,10 +601,10 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::fixtures::{campaign, date, day, video, week};
     use super::super::{Audience, ReportFormat, build_report, render};
     use super::wrap;
     use crate::domain::SentimentOutcome;
+    use crate::fixtures::{campaign, date, day, video, week};
 
     fn week_report() -> String {
         let report = build_report(&campaign(), &week(), date("2026-11-07"), 7, 0.005);

@@ -88,9 +88,9 @@ pub fn share_of_voice(days: &[&DayMetrics]) -> Option<ShareOfVoice> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::fixtures::day;
     use super::*;
     use crate::domain::HashtagDay;
+    use crate::fixtures::day;
 
     fn rival(views: Option<u64>, videos: Option<u64>) -> HashtagDay {
         HashtagDay {

@@ -89,12 +89,12 @@ pub(super) fn migrate(
         let old_tree = |name: &str| old.open_tree(name).map_err(sled_err);
         let (raw, days) = (old_tree("raw")?, old_tree("days")?);
 
-        learn_from_old(&new, "raw", &raw, |bytes| {
+        learn_from_old(&new, "raw", &raw, sled_err, |bytes| {
             serde_json::from_slice::<RawSnapshot>(bytes)
                 .ok()
                 .map(|s| s.body.into_bytes())
         })?;
-        learn_from_old(&new, "days", &days, |bytes| Some(bytes.to_vec()))?;
+        learn_from_old(&new, "days", &days, sled_err, |bytes| Some(bytes.to_vec()))?;
 
         for entry in raw.iter() {
             let (key, value) = entry.map_err(sled_err)?;
@@ -150,15 +150,16 @@ fn learn_from_old(
     new: &Store,
     tree: &str,
     old: &sled::Tree,
+    sled_err: impl Fn(sled::Error) -> StoreError,
     plain: impl Fn(&[u8]) -> Option<Vec<u8>>,
 ) -> Result<(), StoreError> {
     debug_assert!(COMPRESSED_TREES.contains(&tree));
-    let samples: Vec<Vec<u8>> = old
-        .iter()
-        .rev()
-        .take(codec::DICTIONARY_MAX_SAMPLES)
-        .filter_map(|entry| entry.ok().and_then(|(_, v)| plain(&v)))
-        .collect();
+    let mut samples = Vec::new();
+    // A value that is not a version-1 record is no sample; a store that cannot be read fails.
+    for entry in old.iter().rev().take(codec::DICTIONARY_MAX_SAMPLES) {
+        let (_, value) = entry.map_err(&sled_err)?;
+        samples.extend(plain(&value));
+    }
     new.add_learned_dictionary(tree, 1, &samples)
 }
 

@@ -947,10 +947,7 @@ fn split_raw(stored: &[u8]) -> Option<(&[u8], &[u8])> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn date(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
+    use crate::fixtures::date;
 
     #[test]
     fn raw_snapshots_survive_reopen_and_count_credits_per_payer() {
@@ -1108,7 +1105,7 @@ mod tests {
     fn a_store_of_schema_version_1_is_migrated_on_open_and_the_old_one_kept() {
         let dir = tempfile::tempdir().unwrap();
         let store_dir = dir.path().join("store");
-        let day = crate::report::fixtures::day("2026-11-02", 5_000, 40);
+        let day = crate::fixtures::day("2026-11-02", 5_000, 40);
         let snapshot = RawSnapshot {
             paid_by: "spring".into(),
             credits: 1,
@@ -1202,7 +1199,7 @@ mod tests {
             likes: 3,
             score,
         };
-        let mut day = crate::report::fixtures::day("2026-11-02", 5_000, 40);
+        let mut day = crate::fixtures::day("2026-11-02", 5_000, 40);
         store
             .put_day(&day, &[comment("a", Some(0.5)), comment("b", None)])
             .unwrap();

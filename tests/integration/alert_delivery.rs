@@ -12,19 +12,12 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use chrono::{Days, NaiveDate};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use hashtrack::sim::SimConfig;
-
 use crate::util::{
-    Campaign, ConfigFile, TEST_KEY, campaign, hashtrack, roomy_sim, setup, start_sim,
+    Campaign, ConfigFile, TEST_KEY, campaign, hashtrack, roomy_sim, setup, sim_day, start_sim,
 };
-
-fn day_n(n: u64) -> NaiveDate {
-    SimConfig::default().start_date + Days::new(n - 1)
-}
 
 /// One request an endpoint received.
 #[derive(Debug, Clone)]
@@ -89,11 +82,11 @@ impl Endpoint {
     }
 }
 
-/// A test's world: a simulator, a campaigns.toml with sinks, days collected into its store.
+/// A test's rig: a simulator, a campaigns.toml with sinks, days collected into its store.
 struct Delivery {
     dir: tempfile::TempDir,
     config_path: PathBuf,
-    sim: hashtrack::sim::SimServer,
+    sim: hashtrack_sim::SimServer,
     /// The secrets, passed only to the child processes' environment.
     env: Vec<(String, String)>,
 }
@@ -134,12 +127,11 @@ impl Delivery {
 
     /// Collects these days in process; the store is closed again afterwards.
     async fn collect(&self, days: &[u64]) {
-        let world = setup(&self.config_path, TEST_KEY);
+        let rig = setup(&self.config_path, TEST_KEY);
         for n in days {
-            self.sim.set_date(day_n(*n));
-            world
-                .pipeline
-                .run_day(day_n(*n), &[], &|_| {})
+            self.sim.set_date(sim_day(*n));
+            rig.pipeline
+                .run_day(sim_day(*n), &[], &|_| {})
                 .await
                 .unwrap();
         }
@@ -251,17 +243,17 @@ async fn a_signed_webhook_survives_a_503_and_a_rerun_sends_nothing_again() {
         ("url_env", "T1_HOOK_URL".into()),
         ("secret_env", "T1_HOOK_SECRET".into()),
     ]);
-    let world = Delivery::start(
+    let rig = Delivery::start(
         vec![stalled("brand", "hookbrand")],
         sinks(vec![("hook", hook)]),
         env,
     )
     .await;
 
-    let (code, out) = world.send().await;
+    let (code, out) = rig.send().await;
     assert_eq!(code, 0, "{out}");
     let received = endpoint.received();
-    let alerts = world.alerts_stored();
+    let alerts = rig.alerts_stored();
     assert!(alerts >= 1);
     assert_eq!(received.len(), alerts + 1, "one 503, retried: {out}");
     let ids: std::collections::BTreeSet<&str> = received
@@ -277,7 +269,7 @@ async fn a_signed_webhook_survives_a_503_and_a_rerun_sends_nothing_again() {
     let body = low.last().expect("low-activity was delivered");
     assert_eq!(body["client"], "acme");
     assert_eq!(body["campaign"], "brand");
-    assert_eq!(body["date"], day_n(2).to_string());
+    assert_eq!(body["date"], sim_day(2).to_string());
     assert_eq!(body["severity"], "warning");
     assert!(
         body["message"].as_str().unwrap().contains("Low activity"),
@@ -289,11 +281,11 @@ async fn a_signed_webhook_survives_a_503_and_a_rerun_sends_nothing_again() {
     );
 
     // The same day again, and a send: the alert is already in the outbox, so nothing new.
-    world.collect(&[2]).await;
-    let (code, out) = world.send().await;
+    rig.collect(&[2]).await;
+    let (code, out) = rig.send().await;
     assert_eq!(code, 0, "{out}");
     assert_eq!(endpoint.received().len(), alerts + 1, "{out}");
-    let (_, listing) = world.cli(&["alerts"]);
+    let (_, listing) = rig.cli(&["alerts"]);
     assert!(listing.contains("hook: sent"), "{listing}");
 }
 
@@ -318,16 +310,16 @@ async fn slack_429_is_retried_after_retry_after_and_a_410_is_final() {
             ]),
         ),
     ]);
-    let world = Delivery::start(vec![stalled("brand", "slackbrand")], named, env).await;
+    let rig = Delivery::start(vec![stalled("brand", "slackbrand")], named, env).await;
 
     let started = std::time::Instant::now();
-    let (code, out) = world.send().await;
+    let (code, out) = rig.send().await;
     assert_eq!(code, 1, "the 410 leaves something undelivered: {out}");
     assert!(
         started.elapsed() >= std::time::Duration::from_secs(1),
         "Retry-After honoured"
     );
-    let alerts = world.alerts_stored();
+    let alerts = rig.alerts_stored();
     let received = slack.received();
     assert_eq!(received.len(), alerts + 1, "one 429, retried: {out}");
     let payloads = bodies(&received);
@@ -339,14 +331,14 @@ async fn slack_429_is_retried_after_retry_after_and_a_410_is_final() {
     assert_eq!(payload["blocks"][0]["type"], "header");
 
     assert_eq!(gone.received().len(), alerts);
-    let (_, listing) = world.cli(&["alerts"]);
+    let (_, listing) = rig.cli(&["alerts"]);
     assert!(listing.contains("slack: sent"), "{listing}");
     assert!(
         listing.contains("gone: FAILED for good after 1 attempt(s)") && listing.contains("410"),
         "{listing}"
     );
     // Final: another send does not try it again.
-    world.send().await;
+    rig.send().await;
     assert_eq!(gone.received().len(), alerts);
     assert_eq!(slack.received().len(), alerts + 1);
 }
@@ -361,14 +353,14 @@ async fn a_rescore_that_adds_an_alert_sends_only_that_one_and_a_digest_groups_ca
         ("mode", "digest".into()),
     ]);
     let campaigns = vec![stalled("alpha", "digesta"), stalled("beta", "digestb")];
-    let world = Delivery::start(
+    let rig = Delivery::start(
         campaigns.clone(),
         sinks(vec![("digest", digest.clone())]),
         env,
     )
     .await;
 
-    let (code, out) = world.send().await;
+    let (code, out) = rig.send().await;
     assert_eq!(code, 0, "{out}");
     let received = endpoint.received();
     assert_eq!(
@@ -401,10 +393,10 @@ async fn a_rescore_that_adds_an_alert_sends_only_that_one_and_a_digest_groups_ca
         sinks: sinks(vec![("digest", digest)]),
         client_sinks: vec!["digest".into()],
     }
-    .write(world.dir.path());
-    let day = day_n(2).to_string();
+    .write(rig.dir.path());
+    let day = sim_day(2).to_string();
     let (code, out) =
-        tokio::task::block_in_place(|| world.cli(&["rescore", "--from", &day, "--to", &day]));
+        tokio::task::block_in_place(|| rig.cli(&["rescore", "--from", &day, "--to", &day]));
     assert_eq!(code, 0, "{out}");
     let received = endpoint.received();
     assert_eq!(received.len(), 2, "{out}");
@@ -427,14 +419,14 @@ async fn a_rule_firing_day_after_day_is_one_message_then_still_ongoing() {
         ("kind", "webhook".into()),
         ("url_env", "T4_HOOK_URL".into()),
     ]);
-    let world = Delivery::start(
+    let rig = Delivery::start(
         vec![stalled("brand", "ongoingbrand")],
         sinks(vec![("hook", hook)]),
         env,
     )
     .await;
-    world.collect(&[3, 4]).await;
-    let (code, out) = world.send().await;
+    rig.collect(&[3, 4]).await;
+    let (code, out) = rig.send().await;
     assert_eq!(code, 0, "{out}");
     let all = bodies(&endpoint.received());
     let low = of_rule(&all, "low-activity");
@@ -443,8 +435,8 @@ async fn a_rule_firing_day_after_day_is_one_message_then_still_ongoing() {
         1,
         "days 2, 3 and 4 raise it; only day 2 is news: {out}"
     );
-    assert_eq!(low[0]["date"], day_n(2).to_string());
-    let (_, listing) = world.cli(&["alerts"]);
+    assert_eq!(low[0]["date"], sim_day(2).to_string());
+    let (_, listing) = rig.cli(&["alerts"]);
     assert!(listing.matches("still ongoing").count() >= 2, "{listing}");
 }
 
@@ -486,8 +478,7 @@ fn aiosmtpd_python() -> PathBuf {
 async fn email_reaches_a_real_smtp_server_and_no_secret_is_shown_or_stored() {
     let python = tokio::task::spawn_blocking(aiosmtpd_python).await.unwrap();
     let mail_dir = tempfile::tempdir().unwrap();
-    let script =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/integration/fixtures/smtp_server.py");
+    let script = crate::util::fixture("smtp_server.py");
     let password = "smtp-pa55word-XYZ";
     let mut server = std::process::Command::new(python)
         .arg(script)
@@ -532,8 +523,8 @@ async fn email_reaches_a_real_smtp_server_and_no_secret_is_shown_or_stored() {
             ]),
         ),
     ]);
-    let world = Delivery::start(vec![stalled("brand", "mailbrand")], named, env).await;
-    let (_, sent) = tokio::task::block_in_place(|| world.cli(&["-vv", "alerts", "send"]));
+    let rig = Delivery::start(vec![stalled("brand", "mailbrand")], named, env).await;
+    let (_, sent) = tokio::task::block_in_place(|| rig.cli(&["-vv", "alerts", "send"]));
     let mails: Vec<PathBuf> = std::fs::read_dir(mail_dir.path())
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -541,7 +532,7 @@ async fn email_reaches_a_real_smtp_server_and_no_secret_is_shown_or_stored() {
         .collect();
     server.kill().unwrap();
     server.wait().unwrap();
-    assert_eq!(mails.len(), world.alerts_stored(), "{sent}");
+    assert_eq!(mails.len(), rig.alerts_stored(), "{sent}");
     let mail = mails
         .iter()
         .map(|m| std::fs::read_to_string(m).unwrap())
@@ -558,10 +549,10 @@ async fn email_reaches_a_real_smtp_server_and_no_secret_is_shown_or_stored() {
     );
 
     // Nothing secret in what was printed (the 410 error included), listed or stored.
-    let (_, listing) = world.cli(&["alerts", "--json"]);
-    let (_, test_out) = world.cli(&["sinks", "test", "gone"]);
+    let (_, listing) = rig.cli(&["alerts", "--json"]);
+    let (_, test_out) = rig.cli(&["sinks", "test", "gone"]);
     let mut stored = Vec::new();
-    for entry in walk(world.dir.path()) {
+    for entry in walk(rig.dir.path()) {
         stored.extend(std::fs::read(entry).unwrap());
     }
     let stored = String::from_utf8_lossy(&stored);

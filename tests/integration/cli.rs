@@ -7,13 +7,13 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use hashtrack::config::Config;
-use hashtrack::sim::SimConfig;
+use hashtrack_sim::SimConfig;
 
 use crate::util::*;
 
 #[test]
 fn the_shipped_campaigns_toml_parses_and_shows_two_clients_with_different_rules() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("campaigns.toml");
+    let path = crate::util::repo().join("campaigns.toml");
     let config = Config::load(&path).unwrap();
     assert!(config.clients.len() >= 2);
     let mut rule_sets: Vec<_> = config

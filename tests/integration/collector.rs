@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use hashtrack::domain::{SentimentOutcome, VideoCountSource};
 use hashtrack::pipeline::CampaignStatus;
-use hashtrack::sim::{Endpoint, Fault, FaultKind, HashtagQuirks, SimConfig};
+use hashtrack_sim::{Endpoint, Fault, FaultKind, HashtagQuirks, SimConfig};
 
 use crate::util::*;
 
@@ -33,12 +33,12 @@ async fn both_stats_placements_give_totals() {
     let mut sim_config = roomy_sim();
     sim_config.quirks.insert("nested".into(), quirks(true));
     sim_config.quirks.insert("beside".into(), quirks(false));
-    let World {
+    let Rig {
         sim: _sim,
         setup,
         dir: _dir,
         ..
-    } = world(
+    } = rig(
         sim_config,
         60_000,
         &[campaign("a", &["nested"]), campaign("b", &["beside"])],
@@ -69,12 +69,12 @@ async fn repeated_items_across_pages_are_counted_once() {
             ..quirks(false)
         },
     );
-    let World {
+    let Rig {
         sim,
         setup,
         dir: _dir,
         ..
-    } = world(
+    } = rig(
         sim_config,
         60_000,
         &[campaign("a", &["dupes"]).videos(75).comments_per_video(120)],
@@ -105,12 +105,12 @@ async fn repeated_items_across_pages_are_counted_once() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn rate_limited_and_server_errors_are_retried() {
-    let World {
+    let Rig {
         sim,
         setup,
         dir: _dir,
         ..
-    } = world(
+    } = rig(
         roomy_sim(),
         60_000,
         &[campaign("a", &["retryme"])],
@@ -158,12 +158,12 @@ async fn pacing_at_the_providers_limit_sees_no_429() {
         campaign("b", &["paced2"]).sentiment_videos(4),
     ];
     // 300 a minute is the simulator's 5 a second.
-    let World {
+    let Rig {
         sim,
         setup,
         dir: _dir,
         ..
-    } = world(sim_config, 300, campaigns, TEST_KEY).await;
+    } = rig(sim_config, 300, campaigns, TEST_KEY).await;
     let summary = setup.run(DAY1).await;
     assert!(summary.requests >= 10, "{summary:?}");
     assert_eq!(sim.stats().rate_limited, 0);
@@ -177,12 +177,12 @@ async fn pacing_at_the_providers_limit_sees_no_429() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_refused_key_stops_all_spending_at_once() {
-    let World {
+    let Rig {
         sim,
         setup,
         dir: _dir,
         ..
-    } = world(
+    } = rig(
         roomy_sim(),
         60_000,
         &[campaign("a", &["one"]), campaign("b", &["two"])],
@@ -221,12 +221,12 @@ async fn running_out_of_credits_stops_spending_with_a_clear_message() {
         credits: 3,
         ..roomy_sim()
     };
-    let World {
+    let Rig {
         sim,
         setup,
         dir: _dir,
         ..
-    } = world(sim_config, 60_000, &[campaign("a", &["broke"])], TEST_KEY).await;
+    } = rig(sim_config, 60_000, &[campaign("a", &["broke"])], TEST_KEY).await;
     let summary = setup.run(DAY1).await;
     let reason = summary
         .spending_stopped
@@ -247,12 +247,12 @@ async fn running_out_of_credits_stops_spending_with_a_clear_message() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_failed_call_is_recorded_as_missing_never_as_zeros() {
-    let World {
+    let Rig {
         sim,
         setup,
         dir: _dir,
         ..
-    } = world(roomy_sim(), 60_000, &[campaign("a", &["flaky"])], TEST_KEY).await;
+    } = rig(roomy_sim(), 60_000, &[campaign("a", &["flaky"])], TEST_KEY).await;
     sim.inject(Fault {
         endpoint: Some(Endpoint::HashtagInfo),
         kind: FaultKind::Status(500),
@@ -275,12 +275,12 @@ async fn a_failed_call_is_recorded_as_missing_never_as_zeros() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn re_running_a_date_spends_nothing_and_gives_the_same_day() {
-    let World {
+    let Rig {
         sim,
         setup,
         dir: _dir,
         ..
-    } = world(roomy_sim(), 60_000, &[campaign("a", &["again"])], TEST_KEY).await;
+    } = rig(roomy_sim(), 60_000, &[campaign("a", &["again"])], TEST_KEY).await;
     let first = setup.run(DAY1).await;
     let stored = setup.store.day("a", date(DAY1)).unwrap().unwrap();
     let charged = sim.stats().credits_charged;
@@ -301,12 +301,12 @@ async fn zero_video_count_falls_back_to_videos_seen() {
             ..quirks(false)
         },
     );
-    let World {
+    let Rig {
         sim,
         setup,
         dir: _dir,
         ..
-    } = world(
+    } = rig(
         sim_config,
         60_000,
         &[campaign("a", &["zerocount"])],
@@ -332,12 +332,12 @@ async fn a_backward_step_in_views_is_a_negative_delta_not_an_alert() {
             ..quirks(false)
         },
     );
-    let World {
+    let Rig {
         sim,
         setup,
         dir: _dir,
         ..
-    } = world(sim_config, 60_000, &[campaign("a", &["wobbly"])], TEST_KEY).await;
+    } = rig(sim_config, 60_000, &[campaign("a", &["wobbly"])], TEST_KEY).await;
     for day in ["2026-11-05", "2026-11-06"] {
         sim.set_date(date(day));
         setup.run(day).await;

@@ -1,7 +1,7 @@
 //! Every paid credit accounted for (issue: reliability): charged answers counted even when
 //! their bodies are unreadable, a shared request paid once, nothing sent after a stop.
 
-use hashtrack::sim::{Endpoint, Fault, FaultKind, SimConfig};
+use hashtrack_sim::{Endpoint, Fault, FaultKind, SimConfig};
 
 use crate::util::*;
 
@@ -9,12 +9,12 @@ const DAY: &str = "2026-11-06";
 
 #[tokio::test(flavor = "multi_thread")]
 async fn truncated_paid_answers_are_counted_and_budgets_hold_against_the_providers_bill() {
-    let World {
+    let Rig {
         sim,
         setup,
         dir: _dir,
         ..
-    } = world(
+    } = rig(
         roomy_sim(),
         60_000,
         &[campaign("a", &["trunc1", "trunc2", "trunc3", "trunc4"])
@@ -55,29 +55,29 @@ async fn truncated_paid_answers_are_counted_and_budgets_hold_against_the_provide
 }
 
 /// Runs `DAY` for `campaigns` and checks that every request was a distinct one, paid once.
-async fn one_day_each_request_paid_once(campaigns: &[Campaign]) -> World {
-    let world = world(roomy_sim(), 60_000, campaigns, TEST_KEY).await;
-    world.sim.set_date(date(DAY));
-    world.setup.run(DAY).await;
-    let stats = world.sim.stats();
-    let stored = world.setup.store.raw_entries().count() as u64;
+async fn one_day_each_request_paid_once(campaigns: &[Campaign]) -> Rig {
+    let rig = rig(roomy_sim(), 60_000, campaigns, TEST_KEY).await;
+    rig.sim.set_date(date(DAY));
+    rig.setup.run(DAY).await;
+    let stats = rig.sim.stats();
+    let stored = rig.setup.store.raw_entries().count() as u64;
     assert_eq!(
         stats.credits_charged, stored,
         "every paid request is a distinct one"
     );
     assert_eq!(stats.requests, stored);
-    world
+    rig
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_hashtag_two_campaigns_share_is_paid_once() {
-    let world = one_day_each_request_paid_once(&[
+    let rig = one_day_each_request_paid_once(&[
         campaign("a", &["sharedtag"]),
         campaign("b", &["sharedtag"]),
     ])
     .await;
     for id in ["a", "b"] {
-        let day = world.setup.store.day(id, date(DAY)).unwrap().unwrap();
+        let day = rig.setup.store.day(id, date(DAY)).unwrap().unwrap();
         assert!(day.missing.is_empty(), "{id}: {:?}", day.missing);
     }
 }
@@ -85,12 +85,12 @@ async fn a_hashtag_two_campaigns_share_is_paid_once() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_competitor_two_campaigns_compare_with_is_paid_once_and_gives_share_of_voice() {
     // The rival's totals once for both, and campaign a's own hashtag once though b compares.
-    let world = one_day_each_request_paid_once(&[
+    let rig = one_day_each_request_paid_once(&[
         campaign("a", &["brandatag"]).compare(&["rivaltag"]),
         campaign("b", &["brandbtag"]).compare(&["rivaltag", "brandatag"]),
     ])
     .await;
-    let day = world.setup.store.day("b", date(DAY)).unwrap().unwrap();
+    let day = rig.setup.store.day("b", date(DAY)).unwrap().unwrap();
     let names: Vec<&str> = day.competitors.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(names, ["rivaltag", "brandatag"]);
     assert!(
@@ -98,7 +98,7 @@ async fn a_competitor_two_campaigns_compare_with_is_paid_once_and_gives_share_of
         "{:?}",
         day.competitors
     );
-    let campaign_b = hashtrack::config::Config::load(&world.config_path)
+    let campaign_b = hashtrack::config::Config::load(&rig.config_path)
         .unwrap()
         .campaign("b")
         .unwrap()
@@ -128,12 +128,12 @@ async fn nothing_is_sent_after_a_402_however_many_requests_wait_for_a_slot() {
         campaign("c", &["broke3"]),
         campaign("d", &["broke4"]),
     ];
-    let World {
+    let Rig {
         sim,
         setup,
         dir: _dir,
         ..
-    } = world(sim_config, 600, campaigns, TEST_KEY).await;
+    } = rig(sim_config, 600, campaigns, TEST_KEY).await;
     sim.set_date(date(DAY));
     let summary = setup.run(DAY).await;
     assert!(summary.spending_stopped.is_some(), "{summary:?}");

@@ -8,12 +8,13 @@ use std::process::Command;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use chrono::NaiveDate;
-use hashtrack::domain::{Comment, DayFacts, GrowthBasis, ViewGrowth};
+use hashtrack::domain::{Comment, DayFacts, ViewGrowth};
 use hashtrack::plugin::{
     AlertRules, PluginErrorKind, PluginHost, PluginLimits, PluginSource, SentimentScorer,
 };
 use serde::Deserialize;
+
+use crate::util::{comments, day_facts, rules_raised, settings, tracked_growth};
 
 const CAMPAIGN: &str = "glowco-glassskin";
 
@@ -23,8 +24,7 @@ fn examples_dir() -> &'static Path {
     static BUILT: OnceLock<PathBuf> = OnceLock::new();
     BUILT.get_or_init(|| {
         let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("example-plugins");
-        let script =
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("plugins/examples/build-examples.sh");
+        let script = crate::util::repo().join("plugins/examples/build-examples.sh");
         let started = Instant::now();
         let output = Command::new("bash")
             .arg(&script)
@@ -116,28 +116,9 @@ fn js_rules() -> &'static AlertRules {
 
 fn comment(id: &str, text: &str, likes: u64) -> Comment {
     Comment {
-        id: id.to_string(),
-        text: text.to_string(),
-        created_at: 0,
         likes,
-        replies: 0,
-        author_handle: "someone".to_string(),
+        ..Comment::from_text(id, text)
     }
-}
-
-fn comments(texts: &[&str]) -> Vec<Comment> {
-    texts
-        .iter()
-        .enumerate()
-        .map(|(i, text)| comment(&format!("c{i}"), text, 0))
-        .collect()
-}
-
-fn settings(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    pairs
-        .iter()
-        .map(|(key, value)| (key.to_string(), value.to_string()))
-        .collect()
 }
 
 #[test]
@@ -182,8 +163,7 @@ struct FixtureComment {
 
 #[test]
 fn python_scorer_scores_its_fixture_comments() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("plugins/examples/python-sentiment/comments.json");
+    let path = crate::util::repo().join("plugins/examples/python-sentiment/comments.json");
     let fixture: Vec<FixtureComment> =
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let comments: Vec<Comment> = fixture
@@ -241,28 +221,16 @@ fn python_bad_settings_are_errors_that_name_the_plugin() {
 /// are a 0.1.0 component: they read these as `new-videos` and `new-views`.
 fn day(date: &str, new_videos: Option<i64>, new_views: Option<i64>) -> DayFacts {
     DayFacts {
-        campaign_id: CAMPAIGN.to_string(),
-        date: Some(NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap()),
         span_days: Some(1),
         new_videos_per_day: new_videos.map(|n| n as f64),
         views: new_views.map(growth),
-        ..DayFacts::default()
+        ..day_facts(CAMPAIGN, date)
     }
 }
 
 /// New views per day, as estimated from the tracked videos.
 fn growth(per_day: i64) -> ViewGrowth {
-    ViewGrowth {
-        span_days: 1,
-        per_day: per_day as f64,
-        per_day_low: per_day as f64,
-        per_day_high: None,
-        totals_change: None,
-        totals_step: None,
-        tracked_change: per_day as u64,
-        tracked_compared: 30,
-        basis: GrowthBasis::TrackedVideos,
-    }
+    tracked_growth(per_day as f64, None, 30)
 }
 
 /// Five ordinary days with 10 to 14 new videos and 50,000 new views each.
@@ -272,17 +240,8 @@ fn ordinary_history() -> Vec<DayFacts> {
         .collect()
 }
 
-fn rules_raised(
-    settings: &[(String, String)],
-    today: &DayFacts,
-    history: &[DayFacts],
-) -> Vec<String> {
-    js_rules()
-        .evaluate(CAMPAIGN, settings, today, history)
-        .unwrap_or_else(|e| panic!("{e}"))
-        .into_iter()
-        .map(|alert| alert.rule)
-        .collect()
+fn js_raised(settings: &[(String, String)], today: &DayFacts, history: &[DayFacts]) -> Vec<String> {
+    rules_raised(js_rules(), CAMPAIGN, settings, today, history)
 }
 
 #[test]
@@ -290,11 +249,11 @@ fn js_rules_raise_a_surge_against_the_mean_of_history() {
     let history = ordinary_history(); // mean 12 new videos a day
     let surge = day("2026-03-14", Some(40), Some(60_000));
     let ordinary = day("2026-03-14", Some(30), Some(60_000));
-    assert_eq!(rules_raised(&[], &surge, &history), ["participation-surge"]);
-    assert!(rules_raised(&[], &ordinary, &history).is_empty());
+    assert_eq!(js_raised(&[], &surge, &history), ["participation-surge"]);
+    assert!(js_raised(&[], &ordinary, &history).is_empty());
     let factor_2 = settings(&[("surge-factor", "2")]);
     assert_eq!(
-        rules_raised(&factor_2, &ordinary, &history),
+        js_raised(&factor_2, &ordinary, &history),
         ["participation-surge"]
     );
 
@@ -317,11 +276,11 @@ struct DaysFixture {
 
 #[test]
 fn js_rules_raise_a_surge_on_their_fixture_days() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("plugins/examples/js-alerts/days.json");
+    let path = crate::util::repo().join("plugins/examples/js-alerts/days.json");
     let fixture: DaysFixture =
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     assert_eq!(
-        rules_raised(&[], &fixture.today, &fixture.history),
+        js_raised(&[], &fixture.today, &fixture.history),
         ["participation-surge"]
     );
 }
@@ -332,12 +291,12 @@ fn js_rules_raise_nothing_on_missing_data() {
         .map(|i| day(&format!("2026-03-{:02}", 9 + i), None, None))
         .collect();
     let today = day("2026-03-14", None, None);
-    assert!(rules_raised(&[], &today, &history).is_empty());
+    assert!(js_raised(&[], &today, &history).is_empty());
     // A surge needs a baseline: today's count alone, against missing history, raises nothing.
     let busy_today = day("2026-03-14", Some(500), None);
-    assert!(rules_raised(&[], &busy_today, &history).is_empty());
+    assert!(js_raised(&[], &busy_today, &history).is_empty());
     // Missing view counts are not "zero views": no stall either.
-    assert!(rules_raised(&settings(&[("stall-views", "1000000")]), &today, &history).is_empty());
+    assert!(js_raised(&settings(&[("stall-views", "1000000")]), &today, &history).is_empty());
 }
 
 #[test]
@@ -346,10 +305,10 @@ fn js_rules_raise_a_stall_after_three_slow_days_in_a_row() {
     history[3].views = Some(growth(200));
     history[4].views = Some(growth(0));
     let slow_today = day("2026-03-14", Some(12), Some(150));
-    assert_eq!(rules_raised(&[], &slow_today, &history), ["stall"]);
+    assert_eq!(js_raised(&[], &slow_today, &history), ["stall"]);
     // A gap in the stored days breaks the run.
     let after_a_gap = day("2026-03-16", Some(12), Some(150));
-    assert!(rules_raised(&[], &after_a_gap, &history).is_empty());
+    assert!(js_raised(&[], &after_a_gap, &history).is_empty());
 }
 
 #[test]

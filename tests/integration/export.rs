@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 use arrow_array::{Array, RecordBatch, StringArray};
 use chrono::NaiveDate;
 use hashtrack::domain::DayMetrics;
-use hashtrack::sim::SimConfig;
 use hashtrack::store::Store;
+use hashtrack_sim::SimConfig;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
 use crate::util::*;
@@ -193,12 +193,12 @@ async fn four_days() -> Exported {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn export_writes_the_stored_rows_as_parquet_and_csv() {
-    let world = four_days().await;
-    let store = world.store();
-    let all = Expected::of(&store, &["a", "b"], world.first, world.last);
+    let rig = four_days().await;
+    let store = rig.store();
+    let all = Expected::of(&store, &["a", "b"], rig.first, rig.last);
     let days: Vec<DayMetrics> = ["a", "b"]
         .iter()
-        .flat_map(|c| store.days(c, world.first, world.last).unwrap())
+        .flat_map(|c| store.days(c, rig.first, rig.last).unwrap())
         .collect();
     drop(store);
     assert_eq!(all.count("days"), 8, "two campaigns, four days each");
@@ -207,7 +207,7 @@ async fn export_writes_the_stored_rows_as_parquet_and_csv() {
         "{all:?}"
     );
 
-    let (code, _, stderr, parquet_dir) = world.export("parquet", &["--format", "parquet"]);
+    let (code, _, stderr, parquet_dir) = rig.export("parquet", &["--format", "parquet"]);
     assert_eq!(code, 0, "{stderr}");
     for table in TABLES {
         assert_eq!(
@@ -267,7 +267,7 @@ async fn export_writes_the_stored_rows_as_parquet_and_csv() {
     );
 
     // The same rows as CSV, under the Parquet columns' names.
-    let (code, _, stderr, csv_dir) = world.export("csv", &["--format", "csv"]);
+    let (code, _, stderr, csv_dir) = rig.export("csv", &["--format", "csv"]);
     assert_eq!(code, 0, "{stderr}");
     for table in TABLES {
         let (header, keys) = csv_keys(&csv_dir.join(format!("{table}.csv")));
@@ -296,17 +296,17 @@ async fn export_writes_the_stored_rows_as_parquet_and_csv() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn export_filters_by_client_and_period_and_refuses_bad_arguments() {
-    let world = four_days().await;
-    let store = world.store();
-    let second = world.first + chrono::Days::new(1);
-    let third = world.first + chrono::Days::new(2);
-    let beta = Expected::of(&store, &["b"], world.first, world.last);
+    let rig = four_days().await;
+    let store = rig.store();
+    let second = rig.first + chrono::Days::new(1);
+    let third = rig.first + chrono::Days::new(2);
+    let beta = Expected::of(&store, &["b"], rig.first, rig.last);
     let middle = Expected::of(&store, &["a", "b"], second, third);
     let a_middle = Expected::of(&store, &["a"], second, third);
     drop(store);
     assert!(middle.count("days") == 4 && a_middle.count("alerts") > 0);
 
-    let (code, _, stderr, out) = world.export("beta", &["--client", "beta"]);
+    let (code, _, stderr, out) = rig.export("beta", &["--client", "beta"]);
     assert_eq!(code, 0, "{stderr}");
     for table in TABLES {
         assert_eq!(
@@ -318,7 +318,7 @@ async fn export_filters_by_client_and_period_and_refuses_bad_arguments() {
 
     let (from, to) = (second.to_string(), third.to_string());
     let (code, _, stderr, out) =
-        world.export("middle", &["--format", "csv", "--from", &from, "--to", &to]);
+        rig.export("middle", &["--format", "csv", "--from", &from, "--to", &to]);
     assert_eq!(code, 0, "{stderr}");
     for table in TABLES {
         assert_eq!(
@@ -328,7 +328,7 @@ async fn export_filters_by_client_and_period_and_refuses_bad_arguments() {
         );
     }
     let (code, _, stderr, out) =
-        world.export("a-middle", &["--campaign", "a", "--days", "2", "--to", &to]);
+        rig.export("a-middle", &["--campaign", "a", "--days", "2", "--to", &to]);
     assert_eq!(code, 0, "{stderr}");
     for table in TABLES {
         assert_eq!(
@@ -349,23 +349,23 @@ async fn export_filters_by_client_and_period_and_refuses_bad_arguments() {
             "not one of client 'beta'",
         ),
     ] {
-        let (code, _, stderr, out) = world.export("refused", args);
+        let (code, _, stderr, out) = rig.export("refused", args);
         assert_eq!(code, 1, "{args:?}: {stderr}");
         assert!(stderr.contains(says), "{args:?}: {stderr}");
         assert!(!out.exists(), "{args:?}");
     }
     // A directory of other files is not written into.
-    let foreign = world.dir.path().join("foreign");
+    let foreign = rig.dir.path().join("foreign");
     std::fs::create_dir_all(&foreign).unwrap();
     std::fs::write(foreign.join("budget.xlsx"), "mine").unwrap();
-    let (code, _, stderr, _) = world.export("foreign", &[]);
+    let (code, _, stderr, _) = rig.export("foreign", &[]);
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("budget.xlsx"), "{stderr}");
     assert_eq!(std::fs::read_dir(&foreign).unwrap().count(), 1);
 
     // While a run holds the store, export says so.
-    let held = world.store();
-    let (code, _, stderr, out) = world.export("locked", &[]);
+    let held = rig.store();
+    let (code, _, stderr, out) = rig.export("locked", &[]);
     drop(held);
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("in use by another hashtrack"), "{stderr}");

@@ -46,7 +46,7 @@ fn every_shell_block_is_sh_and_calls_hashtrack() {
 #[test]
 fn the_guides_commands_run() {
     let dir = tempfile::tempdir().unwrap();
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let repo = crate::util::repo();
     std::fs::copy(
         repo.join("campaigns.toml"),
         dir.path().join("campaigns.toml"),

@@ -2,20 +2,10 @@
 //! it hit, records "unavailable" (never zeros), leaves the other campaigns alone, and the day
 //! can be re-scored later with a working plugin at no cost.
 
-use std::path::PathBuf;
-
 use hashtrack::domain::{AlertsOutcome, SentimentOutcome};
 use hashtrack::pipeline::CampaignStatus;
 
 use crate::util::*;
-
-fn fixture(name: &str) -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/integration/fixtures")
-        .join(name)
-        .display()
-        .to_string()
-}
 
 /// (campaign, sentiment fixture, words its failure must mention)
 const HOSTILE: [(&str, &str, &[&str]); 4] = [
@@ -34,16 +24,16 @@ async fn hostile_plugins_fail_only_their_own_campaign_day() {
     let mut campaigns: Vec<Campaign> = HOSTILE
         .iter()
         .map(|(id, wat, _)| {
-            let plugin = Plugin::file(fixture(wat).to_string())
+            let plugin = Plugin::file(fixture(wat).display().to_string())
                 .fuel(50_000_000)
                 .memory_mib(16);
             campaign(id, &["hostile"]).sentiment(plugin)
         })
         .collect();
     campaigns.push(campaign("good", &["hostile"]));
-    let World {
+    let Rig {
         sim, setup, dir, ..
-    } = world(roomy_sim(), 60_000, &campaigns, TEST_KEY).await;
+    } = rig(roomy_sim(), 60_000, &campaigns, TEST_KEY).await;
     let summary = setup
         .pipeline
         .run_day(date("2026-11-05"), &[], &|_| {})

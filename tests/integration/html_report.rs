@@ -6,21 +6,16 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::util::{demo_store, hashtrack};
+use crate::util::{demo_store, hashtrack, run_ok};
 
 fn report(dir: &Path, config: &Path, args: &[&str]) -> String {
-    let out = hashtrack()
-        .args(["report", "--data-dir"])
-        .arg(dir.join("data"))
-        .arg("--config")
-        .arg(config)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = run_ok(
+        hashtrack()
+            .args(["report", "--data-dir"])
+            .arg(dir.join("data"))
+            .arg("--config")
+            .arg(config)
+            .args(args),
     );
     String::from_utf8(out.stdout).unwrap()
 }
@@ -96,22 +91,17 @@ fn a_client_report_is_one_file_that_chromium_renders_with_the_clients_figures() 
     let page = dir.path().join("report.html");
     std::fs::write(&page, &html).unwrap();
     let shot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("client-report.png");
-    let rendered = Command::new(&browser)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--hide-scrollbars",
-            "--window-size=900,2400",
-        ])
-        .arg(format!("--screenshot={}", shot.display()))
-        .arg(format!("file://{}", page.display()))
-        .output()
-        .unwrap();
-    assert!(
-        rendered.status.success(),
-        "{}",
-        String::from_utf8_lossy(&rendered.stderr)
+    run_ok(
+        Command::new(&browser)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--hide-scrollbars",
+                "--window-size=900,2400",
+            ])
+            .arg(format!("--screenshot={}", shot.display()))
+            .arg(format!("file://{}", page.display())),
     );
     let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&shot).unwrap()));
     let mut reader = decoder.read_info().unwrap();

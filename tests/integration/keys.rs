@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use hashtrack::pipeline::{CampaignStatus, KeyRun, RunSummary};
-use hashtrack::sim::{Endpoint, Fault, FaultKind, PaidCall, SimConfig, SimServer};
+use hashtrack_sim::{Endpoint, Fault, FaultKind, PaidCall, SimConfig, SimServer};
 
 use crate::util::*;
 

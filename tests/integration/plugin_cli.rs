@@ -1,15 +1,10 @@
 //! `hashtrack plugin check|test|eval` as an author runs them, on WAT fixtures and the built-in.
 
-use std::path::PathBuf;
+use crate::util::{campaign, fixture, hashtrack, write_config};
 
-use crate::util::{campaign, hashtrack, write_config};
-
-fn fixture(name: &str) -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/integration/fixtures")
-        .join(name)
-        .to_string_lossy()
-        .into_owned()
+/// A WAT fixture's path, as an argument.
+fn fixture_arg(name: &str) -> String {
+    fixture(name).display().to_string()
 }
 
 fn plugin_cmd(args: &[&str]) -> (i32, String) {
@@ -21,13 +16,13 @@ fn plugin_cmd(args: &[&str]) -> (i32, String) {
 
 #[test]
 fn check_names_the_world_and_refuses_another_wit_version() {
-    let (code, out) = plugin_cmd(&["check", &fixture("nan_scores.wat")]);
+    let (code, out) = plugin_cmd(&["check", &fixture_arg("nan_scores.wat")]);
     assert_eq!(code, 0, "{out}");
     assert!(
         out.contains("world:   sentiment-scorer") && out.contains("OK:"),
         "{out}"
     );
-    let (code, out) = plugin_cmd(&["check", &fixture("future_version.wat")]);
+    let (code, out) = plugin_cmd(&["check", &fixture_arg("future_version.wat")]);
     assert_eq!(code, 1, "{out}");
     assert!(
         out.contains("scorer@0.3.0")
@@ -48,7 +43,7 @@ fn test_runs_fixtures_under_limits_and_reports_failures_with_logs() {
     .unwrap();
     let (code, out) = plugin_cmd(&[
         "test",
-        &fixture("trap_after_logging.wat"),
+        &fixture_arg("trap_after_logging.wat"),
         "--input",
         input.to_str().unwrap(),
     ]);
@@ -59,7 +54,7 @@ fn test_runs_fixtures_under_limits_and_reports_failures_with_logs() {
     );
     let (code, out) = plugin_cmd(&[
         "test",
-        &fixture("infinite_loop.wat"),
+        &fixture_arg("infinite_loop.wat"),
         "--input",
         input.to_str().unwrap(),
         "--fuel",

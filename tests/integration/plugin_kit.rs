@@ -90,21 +90,25 @@ fn rust_rules() {
 }
 
 #[test]
+#[cfg(feature = "python-js")]
 fn python_scorer() {
     check_generated("py-scorer", "sentiment-scorer", "python", SCORED, "lexicn");
 }
 
 #[test]
+#[cfg(feature = "python-js")]
 fn python_rules() {
     check_generated("py-rules", "alert-rules", "python", SURGE, "surge-factr");
 }
 
 #[test]
+#[cfg(feature = "python-js")]
 fn js_scorer() {
     check_generated("js-scorer", "sentiment-scorer", "js", SCORED, "lexicn");
 }
 
 #[test]
+#[cfg(feature = "python-js")]
 fn js_rules() {
     check_generated("js-rules", "alert-rules", "js", SURGE, "surge-factr");
 }

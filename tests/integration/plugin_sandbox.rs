@@ -5,20 +5,15 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use chrono::NaiveDate;
 use hashtrack::domain::{DayFacts, GrowthBasis, SentimentSummary, Severity, ViewGrowth};
 use hashtrack::plugin::{PluginError, PluginErrorKind, PluginHost, PluginLimits, PluginSource};
 
-use crate::util::comments;
+use crate::util::{comments, day_facts, rules_raised, settings, tracked_growth};
 
 const CAMPAIGN: &str = "brandx-spring";
 
 fn fixture(name: &str) -> PluginSource {
-    PluginSource::File(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/integration/fixtures")
-            .join(name),
-    )
+    PluginSource::File(crate::util::fixture(name))
 }
 
 fn host() -> PluginHost {
@@ -307,42 +302,20 @@ fn the_builtin_sentiment_scorer_scores_comments_in_range() {
 }
 
 fn day(date: &str) -> DayFacts {
-    DayFacts {
-        campaign_id: CAMPAIGN.to_string(),
-        date: Some(date.parse::<NaiveDate>().unwrap()),
-        ..DayFacts::default()
-    }
+    day_facts(CAMPAIGN, date)
 }
 
-fn rules_raised(today: &DayFacts, settings: &[(&str, &str)]) -> Vec<String> {
+/// The built-in rules' alerts on `today` with no history.
+fn builtin_raised(today: &DayFacts, pairs: &[(&str, &str)]) -> Vec<String> {
     let rules = host()
         .load_alerts(&PluginSource::BuiltinAlerts, PluginLimits::default())
         .unwrap();
-    let settings: Vec<(String, String)> = settings
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    rules
-        .evaluate(CAMPAIGN, &settings, today, &[])
-        .unwrap()
-        .into_iter()
-        .map(|alert| alert.rule)
-        .collect()
+    rules_raised(&rules, CAMPAIGN, &settings(pairs), today, &[])
 }
 
 /// Growth estimated from the tracked videos' exact plays (at most twice as much).
 fn tracked(per_day: f64) -> Option<ViewGrowth> {
-    Some(ViewGrowth {
-        span_days: 1,
-        per_day,
-        per_day_low: per_day,
-        per_day_high: Some(per_day * 2.0),
-        totals_change: None,
-        totals_step: None,
-        tracked_change: per_day as u64,
-        tracked_compared: 20,
-        basis: GrowthBasis::TrackedVideos,
-    })
+    Some(tracked_growth(per_day, Some(per_day * 2.0), 20))
 }
 
 /// `n` new comments, `positive` of them positive and the rest negative.
@@ -366,7 +339,7 @@ fn the_builtin_alerts_raise_each_threshold_rule() {
         ..day("2026-03-14")
     };
     assert_eq!(
-        rules_raised(&viral, &[]),
+        builtin_raised(&viral, &[]),
         ["viral-day", "high-participation"]
     );
 
@@ -376,7 +349,7 @@ fn the_builtin_alerts_raise_each_threshold_rule() {
         ..day("2026-03-15")
     };
     assert_eq!(
-        rules_raised(&quiet, &[]),
+        builtin_raised(&quiet, &[]),
         ["low-activity", "negative-sentiment"]
     );
 
@@ -385,9 +358,9 @@ fn the_builtin_alerts_raise_each_threshold_rule() {
         views: tracked(20_000.0),
         ..day("2026-03-16")
     };
-    assert!(rules_raised(&modest, &[]).is_empty());
+    assert!(builtin_raised(&modest, &[]).is_empty());
     assert_eq!(
-        rules_raised(&modest, &[("viral-day-views", "10_000")]),
+        builtin_raised(&modest, &[("viral-day-views", "10_000")]),
         ["viral-day"]
     );
 }

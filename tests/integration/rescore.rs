@@ -17,9 +17,9 @@ fn positive_ratio(outcome: &SentimentOutcome) -> f64 {
 #[tokio::test(flavor = "multi_thread")]
 async fn rescoring_with_a_new_lexicon_changes_sentiment_and_spends_nothing() {
     let campaigns: &[Campaign] = &[campaign("a", &["rescoreme"]).sentiment_videos(3)];
-    let World {
+    let Rig {
         sim, setup, dir, ..
-    } = world(roomy_sim(), 60_000, campaigns, TEST_KEY).await;
+    } = rig(roomy_sim(), 60_000, campaigns, TEST_KEY).await;
     let days = ["2026-11-03", "2026-11-04"];
     for day in days {
         sim.set_date(date(day));

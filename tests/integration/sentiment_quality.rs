@@ -2,10 +2,8 @@
 //! human-labelled sets in ../shared (the VADER reference figures are the bar), the target
 //! domain (the simulator's comments, whose intended tone is known), and brand overlays.
 
-use std::path::PathBuf;
-
 use hashtrack::plugin::{PluginHost, PluginLimits, PluginSource, SentimentScorer};
-use hashtrack::sentiment_eval::{Polarity, evaluate, parse_labelled, predicted_polarity};
+use sentiment_eval::{Polarity, evaluate, parse_labelled};
 
 use crate::util::{comments, plugin_cache};
 
@@ -35,7 +33,7 @@ const VADER_REFERENCE: [(&str, f64, f64); 3] = [
 
 #[test]
 fn the_default_scorer_matches_or_beats_vader_on_every_labelled_set() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data/sentiment");
+    let dir = crate::util::repo().join("../shared/data/sentiment");
     let scorer = builtin();
     for (file, vader_r, vader_accuracy) in VADER_REFERENCE {
         let text = std::fs::read_to_string(dir.join(file))
@@ -63,12 +61,12 @@ fn the_default_scorer_matches_or_beats_vader_on_every_labelled_set() {
 #[test]
 fn the_simulators_comments_are_read_as_meant() {
     // sample_comments cycles positive, neutral, negative intent.
-    let texts = hashtrack::sim::sample_comments(11, 900);
+    let texts = hashtrack_sim::sample_comments(11, 900);
     let scores = score_all(&builtin(), &[], &texts);
     let intended = [Polarity::Positive, Polarity::Neutral, Polarity::Negative];
     let mut right = [0usize; 3];
     for (i, score) in scores.iter().enumerate() {
-        if predicted_polarity(*score) == intended[i % 3] {
+        if Polarity::of_score(*score) == intended[i % 3] {
             right[i % 3] += 1;
         }
     }
@@ -85,9 +83,7 @@ fn the_simulators_comments_are_read_as_meant() {
 #[test]
 fn brand_overlays_score_the_same_comments_differently() {
     let lexicon = |name: &str| {
-        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("plugins/lexicons")
-            .join(name);
+        let path = crate::util::repo().join("plugins/lexicons").join(name);
         vec![(
             "lexicon".to_string(),
             std::fs::read_to_string(path).unwrap(),
@@ -101,12 +97,12 @@ fn brand_overlays_score_the_same_comments_differently() {
     let glowco = score_all(&scorer, &lexicon("glowco.txt"), &texts);
     let snackhaus = score_all(&scorer, &lexicon("snackhaus.txt"), &texts);
     assert_eq!(
-        predicted_polarity(glowco[0]),
+        Polarity::of_score(glowco[0]),
         Polarity::Negative,
         "a dupe is bad news for a beauty brand: {glowco:?}"
     );
     assert_eq!(
-        predicted_polarity(snackhaus[0]),
+        Polarity::of_score(snackhaus[0]),
         Polarity::Neutral,
         "{snackhaus:?}"
     );

@@ -9,13 +9,9 @@ use hashtrack::domain::{AlertsOutcome, DayMetrics, SentimentOutcome};
 use hashtrack::pipeline::RunSummary;
 use hashtrack::report::{Audience, ReportFormat, build_report, render};
 use hashtrack::scorecard::TruthDay;
-use hashtrack::sim::{HashtagQuirks, SimConfig, default_quirks};
+use hashtrack_sim::{HashtagQuirks, SimConfig, default_quirks};
 
 use crate::util::*;
-
-fn day_n(n: u64) -> NaiveDate {
-    SimConfig::default().start_date + Days::new(n - 1)
-}
 
 /// A roomy simulator where `hashtag` has its seed's quirks changed by `change`.
 fn sim_where(hashtag: &str, change: impl FnOnce(&mut HashtagQuirks)) -> SimConfig {
@@ -27,18 +23,17 @@ fn sim_where(hashtag: &str, change: impl FnOnce(&mut HashtagQuirks)) -> SimConfi
 }
 
 /// Runs `date` with the simulator serving it (the pipeline collects it at its noon).
-async fn collect(world: &World, date: NaiveDate) -> RunSummary {
-    world.sim.set_date(date);
-    world
-        .setup
+async fn collect(rig: &Rig, date: NaiveDate) -> RunSummary {
+    rig.sim.set_date(date);
+    rig.setup
         .pipeline
         .run_day(date, &[], &|_| {})
         .await
         .unwrap()
 }
 
-async fn truth(world: &World, hashtag: &str, date: NaiveDate) -> TruthDay {
-    let url = format!("{}/_sim/truth", world.sim.base_url());
+async fn truth(rig: &Rig, hashtag: &str, date: NaiveDate) -> TruthDay {
+    let url = format!("{}/_sim/truth", rig.sim.base_url());
     reqwest::Client::new()
         .get(url)
         .query(&[("hashtag", hashtag), ("date", &date.to_string())])
@@ -57,37 +52,37 @@ fn rules(day: &DayMetrics) -> Vec<String> {
     }
 }
 
-/// A world with one campaign on `hashtag` (config lines `extra`).
-async fn world_of(sim: SimConfig, spec: Campaign) -> World {
-    world(sim, 60_000, &[spec], TEST_KEY).await
+/// A rig with one campaign on `hashtag` (config lines `extra`).
+async fn world_of(sim: SimConfig, spec: Campaign) -> Rig {
+    rig(sim, 60_000, &[spec], TEST_KEY).await
 }
 
-fn campaign_of(world: &World) -> hashtrack::config::CampaignConfig {
-    let config = hashtrack::config::Config::load(&world.config_path).unwrap();
+fn campaign_of(rig: &Rig) -> hashtrack::config::CampaignConfig {
+    let config = hashtrack::config::Config::load(&rig.config_path).unwrap();
     config.campaign("c").unwrap().clone()
 }
 
-fn stored(world: &World, date: NaiveDate) -> DayMetrics {
-    world.setup.store.day("c", date).unwrap().unwrap()
+fn stored(rig: &Rig, date: NaiveDate) -> DayMetrics {
+    rig.setup.store.day("c", date).unwrap().unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_stalled_campaign_is_caught_the_day_it_stalls_and_not_before() {
-    let stall = day_n(6);
+    let stall = sim_day(6);
     // The API counts its videos (with a 0 count, only the totals could bound a stall).
     let sim = sim_where("stallco", |q| {
         q.stall_on = Some(stall);
         q.zero_video_count = false;
     });
     let stallco = campaign("c", &["stallco"]).alert_setting("min-daily-views", 1000);
-    let world = world_of(sim, stallco).await;
+    let rig = world_of(sim, stallco).await;
     for n in 1..=8 {
-        collect(&world, day_n(n)).await;
+        collect(&rig, sim_day(n)).await;
     }
     for n in 2..=8 {
-        let date = day_n(n);
-        let true_views = truth(&world, "stallco", date).await.new_views;
-        let raised = rules(&stored(&world, date)).contains(&"low-activity".to_string());
+        let date = sim_day(n);
+        let true_views = truth(&rig, "stallco", date).await.new_views;
+        let raised = rules(&stored(&rig, date)).contains(&"low-activity".to_string());
         if date >= stall {
             assert!(
                 true_views < 1_000,
@@ -108,10 +103,10 @@ async fn a_stalled_campaign_is_caught_the_day_it_stalls_and_not_before() {
         }
     }
     // The report says what the estimate rests on, not a bare rounding step.
-    let days = world.setup.store.days("c", day_n(1), day_n(8)).unwrap();
-    let campaign = campaign_of(&world);
+    let days = rig.setup.store.days("c", sim_day(1), sim_day(8)).unwrap();
+    let campaign = campaign_of(&rig);
     let text = render(
-        &[build_report(&campaign, &days, day_n(8), 8, 0.005)],
+        &[build_report(&campaign, &days, sim_day(8), 8, 0.005)],
         ReportFormat::Text,
         Audience::Client,
     );
@@ -120,18 +115,18 @@ async fn a_stalled_campaign_is_caught_the_day_it_stalls_and_not_before() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_backlash_is_caught_by_the_next_day_and_not_before() {
-    let backlash = day_n(8);
+    let backlash = sim_day(8);
     let sim = sim_where("lashco", |q| {
         q.backlash_on = Some(backlash);
         q.stall_on = None;
     });
-    let world = world_of(sim, campaign("c", &["lashco"]).sentiment_videos(3)).await;
+    let rig = world_of(sim, campaign("c", &["lashco"]).sentiment_videos(3)).await;
     for n in 1..=9 {
-        collect(&world, day_n(n)).await;
+        collect(&rig, sim_day(n)).await;
     }
     let backlash_rules = ["negative-sentiment", "sentiment-drop"];
     let caught = |n: u64| {
-        rules(&stored(&world, day_n(n)))
+        rules(&stored(&rig, sim_day(n)))
             .iter()
             .any(|r| backlash_rules.contains(&r.as_str()))
     };
@@ -143,7 +138,7 @@ async fn a_backlash_is_caught_by_the_next_day_and_not_before() {
         assert!(!caught(n), "day {n}: a backlash alert before the backlash");
     }
     // The day's sentiment is over new comments, beside the running total.
-    let day = stored(&world, backlash);
+    let day = stored(&rig, backlash);
     let SentimentOutcome::Scored(new) = &day.sentiment else {
         panic!("{:?}", day.sentiment)
     };
@@ -161,17 +156,17 @@ async fn a_gap_of_days_is_a_span_not_one_day() {
         q.stall_on = None;
         q.zero_video_count = false;
     });
-    let world = world_of(sim, campaign("c", &["gapco"])).await;
+    let rig = world_of(sim, campaign("c", &["gapco"])).await;
     for n in [1, 2, 5] {
-        collect(&world, day_n(n)).await;
+        collect(&rig, sim_day(n)).await;
     }
-    let day = stored(&world, day_n(5));
+    let day = stored(&rig, sim_day(5));
     assert_eq!(day.span_days(), Some(3));
     let growth = day.view_growth.clone().unwrap();
     assert_eq!(growth.span_days, 3);
     let mut true_total = 0;
     for n in 3..=5 {
-        true_total += truth(&world, "gapco", day_n(n)).await.new_views;
+        true_total += truth(&rig, "gapco", sim_day(n)).await.new_views;
     }
     let true_per_day = true_total as f64 / 3.0;
     // Per day, not the three days' sum: within a factor of two of the truth.
@@ -188,17 +183,17 @@ async fn a_gap_of_days_is_a_span_not_one_day() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_zero_video_count_is_unknown_never_the_sample_size() {
     let sim = sim_where("zeroco", |q| q.zero_video_count = true);
-    let world = world_of(sim, campaign("c", &["zeroco"])).await;
+    let rig = world_of(sim, campaign("c", &["zeroco"])).await;
     for n in 1..=2 {
-        collect(&world, day_n(n)).await;
+        collect(&rig, sim_day(n)).await;
     }
-    let day = stored(&world, day_n(2));
+    let day = stored(&rig, sim_day(2));
     assert_eq!(day.total_videos, None);
     assert_eq!(day.new_videos, None);
     assert!(day.videos_seen >= day.videos.len() as u64 && day.videos_seen > 0);
-    let days = world.setup.store.days("c", day_n(1), day_n(2)).unwrap();
-    let campaign = campaign_of(&world);
-    let report = build_report(&campaign, &days, day_n(2), 2, 0.005);
+    let days = rig.setup.store.days("c", sim_day(1), sim_day(2)).unwrap();
+    let campaign = campaign_of(&rig);
+    let report = build_report(&campaign, &days, sim_day(2), 2, 0.005);
     let text = render(
         std::slice::from_ref(&report),
         ReportFormat::Text,
@@ -216,15 +211,15 @@ async fn a_zero_video_count_is_unknown_never_the_sample_size() {
 #[tokio::test(flavor = "multi_thread")]
 async fn each_comment_is_read_and_scored_once_and_pages_move_past_what_is_known() {
     let sim = sim_where("chatco", |q| q.stall_on = None);
-    let world = world_of(sim, campaign("c", &["chatco"]).sentiment_videos(2)).await;
+    let rig = world_of(sim, campaign("c", &["chatco"]).sentiment_videos(2)).await;
     let mut read = 0;
     for n in 1..=5 {
-        collect(&world, day_n(n)).await;
-        read += stored(&world, day_n(n)).comments_read;
+        collect(&rig, sim_day(n)).await;
+        read += stored(&rig, sim_day(n)).comments_read;
     }
     let mut distinct = std::collections::HashSet::new();
     let mut comment_credits = 0;
-    for entry in world.setup.store.raw_entries() {
+    for entry in rig.setup.store.raw_entries() {
         let (key, snapshot) = entry.unwrap();
         if key.contains("/comments/") {
             comment_credits += snapshot.credits;
@@ -245,14 +240,14 @@ async fn each_comment_is_read_and_scored_once_and_pages_move_past_what_is_known(
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_future_date_is_refused_before_anything_is_spent() {
-    let world = world_of(roomy_sim(), campaign("c", &["futureco"])).await;
+    let rig = world_of(roomy_sim(), campaign("c", &["futureco"])).await;
     let tomorrow = chrono::Utc::now().date_naive() + Days::new(1);
-    let config = world.config_path.to_str().unwrap();
+    let config = rig.config_path.to_str().unwrap();
     let tomorrow = tomorrow.to_string();
     let (code, _, stderr) = run_cli(&["run", "--config", config, "--date", &tomorrow], TEST_KEY);
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("in the future"), "{stderr}");
-    let stats = world.sim.stats();
+    let stats = rig.sim.stats();
     assert_eq!((stats.requests, stats.credits_charged), (0, 0));
 }
 
@@ -286,7 +281,7 @@ async fn a_day_collected_on_another_date_says_so() {
     );
     // Collected now (the system clock), for a date long past.
     let setup = setup_with_clock(&config_path, TEST_KEY, hashtrack::pipeline::Clock::System);
-    let long_ago = day_n(3);
+    let long_ago = sim_day(3);
     sim.set_date(long_ago);
     setup
         .pipeline
@@ -318,8 +313,7 @@ async fn a_day_collected_on_another_date_says_so() {
 async fn a_0_1_component_and_a_0_2_component_run_in_one_run() {
     // `alerts_v0_1.wasm` is the built-in alert rules as released for WIT 0.1.0 (commit
     // 8e90ca1), kept as a fixture: components built for 0.1.0 must keep working.
-    let old_rules = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/integration/fixtures/alerts_v0_1.wasm")
+    let old_rules = crate::util::fixture("alerts_v0_1.wasm")
         .to_string_lossy()
         .into_owned();
     let campaigns = [
@@ -327,12 +321,12 @@ async fn a_0_1_component_and_a_0_2_component_run_in_one_run() {
             .alerts(Plugin::file(old_rules).setting("min-daily-views", 1_000_000_000)),
         campaign("new", &["versionnew"]).alert_setting("min-daily-views", 1_000_000_000),
     ];
-    let world = world(roomy_sim(), 60_000, &campaigns, TEST_KEY).await;
+    let rig = rig(roomy_sim(), 60_000, &campaigns, TEST_KEY).await;
     for n in 1..=2 {
-        collect(&world, day_n(n)).await;
+        collect(&rig, sim_day(n)).await;
     }
     for id in ["old", "new"] {
-        let day = world.setup.store.day(id, day_n(2)).unwrap().unwrap();
+        let day = rig.setup.store.day(id, sim_day(2)).unwrap().unwrap();
         let raised = rules(&day);
         // Both rule sets read the day's growth: far below a billion a day, a stall.
         assert!(

@@ -9,8 +9,8 @@ use hashtrack::api::{ApiClient, ApiKey, RetryPolicy};
 use hashtrack::config::Config;
 use hashtrack::pipeline::{Clock, Pipeline};
 use hashtrack::plugin::PluginHost;
-use hashtrack::sim::{SimConfig, SimServer};
 use hashtrack::store::Store;
+use hashtrack_sim::{SimConfig, SimServer};
 
 pub const TEST_KEY: &str = "test-key-d41d8cd98f00b204";
 
@@ -402,7 +402,7 @@ fn pipeline_setup(
 }
 
 /// A simulator, a campaigns.toml pointing at it in a temporary directory, and a pipeline.
-pub struct World {
+pub struct Rig {
     pub sim: SimServer,
     pub config_path: PathBuf,
     pub setup: Setup,
@@ -410,17 +410,17 @@ pub struct World {
     pub dir: tempfile::TempDir,
 }
 
-pub async fn world(
+pub async fn rig(
     sim: SimConfig,
     requests_per_minute: u32,
     campaigns: &[Campaign],
     key: &str,
-) -> World {
+) -> Rig {
     let sim = start_sim(sim).await;
     let dir = tempfile::tempdir().unwrap();
     let config_path = write_config(dir.path(), &sim.base_url(), requests_per_minute, campaigns);
     let setup = setup(&config_path, key);
-    World {
+    Rig {
         sim,
         config_path,
         setup,
@@ -440,6 +440,89 @@ pub fn date(s: &str) -> chrono::NaiveDate {
     s.parse().unwrap()
 }
 
+/// Runs `command` to its end and fails the test, with its stderr, unless it succeeded.
+pub fn run_ok(command: &mut std::process::Command) -> std::process::Output {
+    let out = command.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{command:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// The repository's top directory. The integration tests belong to `crates/cli` (the package
+/// that builds the binary they run), so that is two levels above its manifest.
+pub fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("the repository holds crates/cli")
+}
+
+/// A file of `tests/integration/fixtures`.
+pub fn fixture(name: &str) -> PathBuf {
+    repo().join("tests/integration/fixtures").join(name)
+}
+
+/// Day `n` (counting from 1) of the default simulator's calendar.
+pub fn sim_day(n: u64) -> chrono::NaiveDate {
+    SimConfig::default().start_date + chrono::Days::new(n - 1)
+}
+
+/// Plugin settings, as campaigns.toml hands them to a plugin.
+pub fn settings(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(key, value)| (key.to_string(), value.to_string()))
+        .collect()
+}
+
+/// The facts of `campaign` on `date` (YYYY-MM-DD) with nothing known: tests set what they need.
+pub fn day_facts(campaign: &str, date: &str) -> hashtrack::domain::DayFacts {
+    hashtrack::domain::DayFacts {
+        campaign_id: campaign.to_string(),
+        date: Some(date.parse().unwrap()),
+        ..Default::default()
+    }
+}
+
+/// New views estimated from the tracked videos' exact plays: `per_day` at least, up to
+/// `per_day_high`, from `compared` videos seen both days.
+pub fn tracked_growth(
+    per_day: f64,
+    per_day_high: Option<f64>,
+    compared: u32,
+) -> hashtrack::domain::ViewGrowth {
+    hashtrack::domain::ViewGrowth {
+        span_days: 1,
+        per_day,
+        per_day_low: per_day,
+        per_day_high,
+        totals_change: None,
+        totals_step: None,
+        tracked_change: per_day as u64,
+        tracked_compared: compared,
+        basis: hashtrack::domain::GrowthBasis::TrackedVideos,
+    }
+}
+
+/// The ids of the alerts `rules` raise for `campaign` on `today` after `history`.
+pub fn rules_raised(
+    rules: &hashtrack::plugin::AlertRules,
+    campaign: &str,
+    settings: &[(String, String)],
+    today: &hashtrack::domain::DayFacts,
+    history: &[hashtrack::domain::DayFacts],
+) -> Vec<String> {
+    rules
+        .evaluate(campaign, settings, today, history)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_iter()
+        .map(|alert| alert.rule)
+        .collect()
+}
+
 /// Comments with these texts, ids `c0`, `c1`...
 pub fn comments<S: AsRef<str>>(texts: &[S]) -> Vec<hashtrack::domain::Comment> {
     texts
@@ -453,7 +536,7 @@ pub fn comments<S: AsRef<str>>(texts: &[S]) -> Vec<hashtrack::domain::Comment> {
 /// directory, the data in `data/` beside the copied config.
 pub fn demo_store(days: u32) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let repo = crate::util::repo();
     for file in [
         "campaigns.toml",
         "docs/agency-logo.svg",
@@ -465,17 +548,12 @@ pub fn demo_store(days: u32) -> (tempfile::TempDir, PathBuf) {
         std::fs::copy(repo.join(file), to).unwrap();
     }
     let config = dir.path().join("campaigns.toml");
-    let out = hashtrack()
-        .args(["demo", "--days", &days.to_string(), "--data-dir"])
-        .arg(dir.path().join("data"))
-        .arg("--config")
-        .arg(&config)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    run_ok(
+        hashtrack()
+            .args(["demo", "--days", &days.to_string(), "--data-dir"])
+            .arg(dir.path().join("data"))
+            .arg("--config")
+            .arg(&config),
     );
     (dir, config)
 }

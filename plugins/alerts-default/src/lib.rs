@@ -1,5 +1,5 @@
 //! hashtrack's default alert rules, built as a WebAssembly component for the `alert-rules`
-//! world of `wit/hashtrack.wit`.
+//! world of `wit/v0.2/hashtrack.wit`.
 //!
 //! This file only adapts the WIT interface: `settings` parses the campaign's thresholds,
 //! `rules` decides which alerts to raise and `format` writes numbers for people. The rules are
@@ -27,7 +27,7 @@ mod rules;
 mod settings;
 
 wit_bindgen::generate!({
-    path: "../../wit",
+    path: "../../wit/v0.2",
     world: "alert-rules",
 });
 

@@ -6,14 +6,8 @@
 //! cargo run --release -p sentiment-core --example eval -- FILE...
 //! ```
 //!
-//! The metrics are the host's own (`src/sentiment_eval.rs`), compiled in by path because an
-//! example of this crate cannot depend on the host crate: there is one copy of them.
-
-// The example uses the metrics, not every helper of the module (`worst` lists items for
-// `hashtrack plugin eval`).
-#[allow(dead_code)]
-#[path = "../../../src/sentiment_eval.rs"]
-mod sentiment_eval;
+//! The metrics are `sentiment-eval`'s, the same `hashtrack plugin eval` prints: there is one
+//! copy of them.
 
 use std::process::ExitCode;
 use std::time::Instant;

@@ -16,8 +16,8 @@
 //! stretched spellings ("tediously", "unhelpful", "loooove").
 //!
 //! Owns: tokenising, the built-in lexicon and overlays, the rules. Does not own: what the
-//! host counts as positive (see `wit/hashtrack.wit`) or how it is measured
-//! (`src/sentiment_eval.rs` in the host, used by the `eval` example).
+//! host counts as positive (the `sentiment-polarity` crate) or how it is measured
+//! (the `sentiment-eval` crate, used by the `eval` example).
 
 mod entry;
 mod lexicon;

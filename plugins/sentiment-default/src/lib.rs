@@ -1,5 +1,5 @@
 //! hashtrack's default comment sentiment scorer, built as a WebAssembly component for the
-//! `sentiment-scorer` world of `wit/hashtrack.wit`.
+//! `sentiment-scorer` world of `wit/v0.2/hashtrack.wit`.
 //!
 //! Implements `hashtrack:plugins/scorer@0.2.0`. This file only adapts the WIT interface: the
 //! scoring itself is `sentiment-core` (VADER's method with a social-media lexicon). One setting
@@ -9,7 +9,7 @@
 //! (`settings_problems`), but reports every problem instead of the first.
 
 wit_bindgen::generate!({
-    path: "../../wit",
+    path: "../../wit/v0.2",
     world: "sentiment-scorer",
 });
 

@@ -310,8 +310,8 @@ pub fn alerts(report: &CampaignReport) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixtures::{campaign, date, week};
     use crate::report::build_report;
-    use crate::report::fixtures::{campaign, date, week};
 
     #[test]
     fn charts_are_svg_and_say_so_when_there_is_nothing_to_draw() {

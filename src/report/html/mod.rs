@@ -212,8 +212,8 @@ fn link(url: &str) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixtures::{campaign, date, week};
     use crate::report::build_report;
-    use crate::report::fixtures::{campaign, date, week};
 
     #[test]
     fn one_file_with_charts_no_script_and_nothing_fetched() {

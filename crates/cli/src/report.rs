@@ -1,0 +1,282 @@
+//! `hashtrack report`: reports of any period from the store. Never calls the API.
+
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use chrono::{Duration, NaiveDate};
+
+use hashtrack::config::{CampaignConfig, Config};
+use hashtrack::report::{
+    Audience, CampaignReport, ReportFormat, build_report, compare, html, render, render_client,
+    rollup,
+};
+use hashtrack::store::{DayMirror, DayReader, Store, StoreError};
+
+use super::ConfigArgs;
+
+#[derive(clap::Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// Only these campaigns (repeatable; default: all).
+    #[arg(long = "campaign", value_name = "ID")]
+    pub campaigns: Vec<String>,
+    /// One report for all of a client's campaigns: a summary table (views, videos, comments,
+    /// sentiment, engagement, alerts per campaign), then a section per campaign.
+    #[arg(long, value_name = "ID", conflicts_with = "campaigns")]
+    pub client: Option<String>,
+    /// Length of the period in days, ending with --to (default 7; at most 366).
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=366), conflicts_with = "from")]
+    pub days: Option<u32>,
+    /// First day of the period; with --to (or each campaign's latest stored day) it gives any
+    /// range. Days without data inside it are shown as missing, never as 0.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub from: Option<NaiveDate>,
+    /// Last day of the period (default: each campaign's latest stored day).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub to: Option<NaiveDate>,
+    /// Output format.
+    #[arg(long, default_value = "text", ignore_case = true, value_parser = super::choice(&ReportFormat::ALL, ReportFormat::name, ReportFormat::describe))]
+    pub format: ReportFormat,
+    /// The agency's copy: adds what monitoring cost (credits and dollars) to the report.
+    #[arg(long)]
+    pub internal: bool,
+    /// Write the report to this file instead of standard output (needed for pdf).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<std::path::PathBuf>,
+}
+
+/// Which dates a report covers.
+#[derive(Debug, Clone, Copy)]
+pub enum PeriodChoice {
+    /// The last N days up to a date (or each campaign's latest stored day); a campaign
+    /// younger than that is reported from its first day.
+    Last { days: u32, to: Option<NaiveDate> },
+    /// Exactly these dates (`to`: each campaign's latest stored day when not given).
+    Range {
+        from: NaiveDate,
+        to: Option<NaiveDate>,
+    },
+}
+
+impl PeriodChoice {
+    /// The period `--days`, `--from` and `--to` ask for (clap keeps `--days` and `--from`
+    /// apart); `None` when neither `--days` nor `--from` is given, for the command's default.
+    /// A reversed range is an error.
+    pub fn from_args(
+        days: Option<u32>,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Result<Option<PeriodChoice>> {
+        match (days, from) {
+            (_, Some(from)) => {
+                if let Some(to) = to.filter(|to| *to < from) {
+                    bail!("--from {from} is after --to {to}");
+                }
+                Ok(Some(PeriodChoice::Range { from, to }))
+            }
+            (Some(days), None) => Ok(Some(PeriodChoice::Last { days, to })),
+            (None, None) => Ok(None),
+        }
+    }
+
+    /// The first and last date it covers for a campaign with stored days from `first` to
+    /// `latest`.
+    pub fn dates(self, first: NaiveDate, latest: NaiveDate) -> (NaiveDate, NaiveDate) {
+        match self {
+            PeriodChoice::Last { days, to } => {
+                let end = to.unwrap_or(latest);
+                // A campaign younger than the period is reported from its first day, not
+                // as empty days.
+                ((end - Duration::days(i64::from(days) - 1)).max(first), end)
+            }
+            PeriodChoice::Range { from, to } => (from, to.unwrap_or(latest)),
+        }
+    }
+}
+
+/// The campaigns `--campaign` (repeatable) and `--client` select, in config order: every
+/// campaign when neither is given. Unknown ids, and a campaign not of the given client, are
+/// errors naming what is known.
+pub fn select_campaigns(
+    config: &Config,
+    campaigns: &[String],
+    client: Option<&str>,
+) -> Result<Vec<String>> {
+    for id in campaigns {
+        if config.campaign(id).is_none() {
+            bail!("unknown campaign '{id}' (not in {})", config.path.display());
+        }
+    }
+    let Some(client) = client else {
+        return Ok(campaigns.to_vec());
+    };
+    if !config.clients.contains_key(client) {
+        let known = config
+            .clients
+            .keys()
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ");
+        bail!("unknown client '{client}' (known: {known})");
+    }
+    let ids: Vec<String> = config
+        .campaigns
+        .iter()
+        .filter(|c| c.client == client)
+        .map(|c| c.id.clone())
+        .collect();
+    if ids.is_empty() {
+        bail!(
+            "client '{client}' has no campaigns in {}",
+            config.path.display()
+        );
+    }
+    if let Some(other) = campaigns.iter().find(|id| !ids.contains(id)) {
+        bail!("campaign '{other}' is not one of client '{client}''s campaigns");
+    }
+    Ok(if campaigns.is_empty() {
+        ids
+    } else {
+        campaigns.to_vec()
+    })
+}
+
+pub fn report(args: ReportArgs) -> Result<ExitCode> {
+    let config = args.config.load()?;
+    let store_dir = args.config.data_dir(&config).join("store");
+    let store: Box<dyn DayReader> = match Store::open_existing(&store_dir) {
+        Ok(store) => Box::new(store),
+        // A run holds the store: report the days it has finished, from their copies.
+        Err(StoreError::Locked { .. }) => {
+            let mirror = DayMirror::beside(&store_dir);
+            eprintln!(
+                "note: a run is using the store; reporting the days computed so far ({})",
+                mirror.path().display()
+            );
+            Box::new(mirror)
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let selected = select_campaigns(&config, &args.campaigns, args.client.as_deref())?;
+    let period =
+        PeriodChoice::from_args(args.days, args.from, args.to)?.unwrap_or(PeriodChoice::Last {
+            days: 7,
+            to: args.to,
+        });
+    let reports = campaign_reports(&config, store.as_ref(), &selected, period)?;
+    if reports.is_empty() {
+        bail!("no stored days to report: run `hashtrack run` (or `hashtrack demo`) first");
+    }
+    let audience = if args.internal {
+        Audience::Internal
+    } else {
+        Audience::Client
+    };
+    let summary = args.client.as_ref().map(|_| rollup(&reports));
+    let branding = &config.settings.branding;
+    let text = match (args.format, &summary) {
+        (ReportFormat::Html | ReportFormat::Pdf, _) => {
+            html::render(&reports, summary.as_ref(), branding, audience)
+        }
+        (format, Some(summary)) => render_client(summary, &reports, format, audience),
+        (format, None) => render(&reports, format, audience),
+    };
+    match (&args.out, args.format) {
+        (Some(out), ReportFormat::Pdf) => {
+            super::pdf::print_to_pdf(&text, out)?;
+            eprintln!("wrote {}", out.display());
+        }
+        (None, ReportFormat::Pdf) => bail!("--format pdf needs --out FILE.pdf"),
+        (Some(out), _) => {
+            std::fs::write(out, &text)
+                .with_context(|| format!("cannot write {}", out.display()))?;
+            eprintln!("wrote {}", out.display());
+        }
+        (None, _) => print!("{text}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reports of the selected campaigns (all when `only` is empty) that have stored days.
+///
+/// Campaigns are independent, so they are read and built on every core: most of the time
+/// goes to decompressing and parsing stored days.
+pub fn campaign_reports(
+    config: &Config,
+    store: &dyn DayReader,
+    only: &[String],
+    period: PeriodChoice,
+) -> Result<Vec<CampaignReport>> {
+    let selected: Vec<&CampaignConfig> = config
+        .campaigns
+        .iter()
+        .filter(|c| only.is_empty() || only.contains(&c.id))
+        .collect();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = selected.len().div_ceil(threads).max(1);
+    let built: Vec<Result<Vec<CampaignReport>>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = selected
+            .chunks(chunk)
+            .map(|campaigns| {
+                scope.spawn(move || {
+                    let mut reports = Vec::new();
+                    for campaign in campaigns {
+                        reports.extend(campaign_report(config, store, campaign, period)?);
+                    }
+                    Ok(reports)
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().expect("a report thread panicked"))
+            .collect()
+    });
+    let mut reports = Vec::with_capacity(selected.len());
+    for part in built {
+        reports.extend(part?);
+    }
+    Ok(reports)
+}
+
+/// The report of one campaign over `period`, with the previous period's for comparison;
+/// `None` when it has no stored days.
+fn campaign_report(
+    config: &Config,
+    store: &dyn DayReader,
+    campaign: &CampaignConfig,
+    period: PeriodChoice,
+) -> Result<Option<CampaignReport>> {
+    let Some((first, latest)) = store.date_range(&campaign.id)? else {
+        return Ok(None);
+    };
+    let (start, end) = period.dates(first, latest);
+    let Ok(days) = u32::try_from((end - start).num_days() + 1) else {
+        return Ok(None);
+    };
+    let stored = store.days(&campaign.id, start, end)?;
+    let mut report = build_report(
+        campaign,
+        &stored,
+        end,
+        days,
+        config.settings.price_per_credit_usd,
+    );
+    if let Some(client) = config.clients.get(&campaign.client) {
+        report.client_name = client.name.clone();
+    }
+    // The previous period of the same length, for the deltas.
+    let previous_end = start - Duration::days(1);
+    let previous_start = previous_end - Duration::days(i64::from(days) - 1);
+    let before = store.days(&campaign.id, previous_start, previous_end)?;
+    let previous = build_report(
+        campaign,
+        &before,
+        previous_end,
+        days,
+        config.settings.price_per_credit_usd,
+    );
+    report.comparison = Some(compare(&report, &previous));
+    Ok(Some(report))
+}

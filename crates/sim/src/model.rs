@@ -1,0 +1,313 @@
+//! The simulated world as the API serves it: resolves hashtags and videos named in requests,
+//! and answers with hashtag figures, feed pages and comment pages as of a date, quirks
+//! applied. Knows nothing of HTTP or JSON (that is `service` and `wire`).
+//!
+//! Everything is a pure function of the seed, the hashtag name and the date, except one piece
+//! of memory: video ids carry only a short key of their hashtag, so a comments request finds
+//! its video only if this server has already resolved that hashtag (an info or feed call, as
+//! any collector makes first). The truth about a hashtag (`truth`) is answered here too, from
+//! the same campaigns, without that memory.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use super::campaign::Campaign;
+use super::captions;
+use super::ids;
+use super::people::Person;
+use super::quirks::{HashtagQuirks, default_quirks};
+use super::threads;
+use super::truth::{self, Truth};
+use super::videos::{self, Creator, VideoStats};
+
+/// How a request names a hashtag.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum HashtagRef {
+    Name(String),
+    Id(String),
+}
+
+/// Why the world cannot answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum ModelError {
+    /// The request names something that cannot exist (400).
+    Invalid(String),
+    /// Well-formed, but there is no such thing (404).
+    NotFound(String),
+}
+
+pub(super) struct Hashtag {
+    pub id: String,
+    pub title: String,
+    pub desc: String,
+    pub views: u64,
+    pub video_count: u64,
+    pub stats_nested: bool,
+}
+
+pub(super) struct Video {
+    pub id: u64,
+    pub caption: String,
+    pub create_time: i64,
+    pub stats: VideoStats,
+    pub author: Creator,
+}
+
+pub(super) struct Comment {
+    pub id: u64,
+    pub text: String,
+    pub create_time: i64,
+    pub likes: u64,
+    pub replies: u64,
+    pub author: Person,
+}
+
+/// One page of a feed or thread.
+pub(super) struct Page<T> {
+    pub items: Vec<T>,
+    /// Offset of the next page.
+    pub cursor: usize,
+    pub has_more: bool,
+}
+
+pub(super) struct Model {
+    seed: u64,
+    start: NaiveDate,
+    overrides: HashMap<String, HashtagQuirks>,
+    /// Hashtags resolved so far, by the key their video ids carry.
+    resolved: HashMap<u32, String>,
+}
+
+impl Model {
+    pub(super) fn new(
+        seed: u64,
+        start: NaiveDate,
+        overrides: &HashMap<String, HashtagQuirks>,
+    ) -> Self {
+        let overrides: HashMap<String, HashtagQuirks> = overrides
+            .iter()
+            .filter_map(|(name, q)| Some((ids::normalize_name(name)?, q.clone())))
+            .collect();
+        let resolved = overrides
+            .keys()
+            .map(|name| (ids::tag_key(name), name.clone()))
+            .collect();
+        Model {
+            seed,
+            start,
+            overrides,
+            resolved,
+        }
+    }
+
+    pub(super) fn hashtag(
+        &mut self,
+        by: &HashtagRef,
+        date: NaiveDate,
+    ) -> Result<Hashtag, ModelError> {
+        let c = self.resolve(by)?;
+        let day = c.day_of(date);
+        let mut dice = c.key.text("description").dice();
+        Ok(Hashtag {
+            id: ids::hashtag_id(&c.name),
+            title: c.name.clone(),
+            desc: captions::description(&mut dice, &c.name),
+            views: reported_views(&c, day, date),
+            video_count: if c.quirks.zero_video_count {
+                0
+            } else {
+                c.posted_by(day) as u64
+            },
+            stats_nested: c.quirks.stats_nested,
+        })
+    }
+
+    pub(super) fn videos(
+        &mut self,
+        hashtag_id: &str,
+        cursor: usize,
+        count: usize,
+        date: NaiveDate,
+    ) -> Result<Page<Video>, ModelError> {
+        let c = self.resolve(&HashtagRef::Id(hashtag_id.to_string()))?;
+        let day = c.day_of(date);
+        let feed = videos::feed(&c, day);
+        let (range, next) = page_range(&c, feed.len(), cursor, count, day, "feed");
+        Ok(Page {
+            items: feed[range]
+                .iter()
+                .map(|v| Video {
+                    id: v.id,
+                    caption: v.caption(&c),
+                    create_time: v.create_time,
+                    stats: v.stats_by(&c, day),
+                    author: v.creator(&c),
+                })
+                .collect(),
+            cursor: next,
+            has_more: next < feed.len(),
+        })
+    }
+
+    pub(super) fn comments(
+        &self,
+        video_id: &str,
+        cursor: usize,
+        count: usize,
+        date: NaiveDate,
+    ) -> Result<Page<Comment>, ModelError> {
+        let unknown = || ModelError::NotFound(format!("video {video_id} not found"));
+        let id: u64 = video_id.parse().map_err(|_| unknown())?;
+        let (create_time, tag, index) = ids::split_video_id(id);
+        let name = self.resolved.get(&tag).ok_or_else(unknown)?;
+        let c = self.campaign(name);
+        let day = c.day_of(date);
+        let posted_on = c
+            .posting_day(index)
+            .filter(|d| *d <= day)
+            .ok_or_else(unknown)?;
+        let video = videos::VideoModel::new(&c, index, posted_on);
+        if video.id != id || video.create_time != create_time {
+            return Err(unknown());
+        }
+        let thread = threads::thread(&c, &video, day);
+        let key = format!("thread{index}");
+        let (range, next) = page_range(&c, thread.len(), cursor, count, day, &key);
+        Ok(Page {
+            items: thread[range]
+                .iter()
+                .map(|m| Comment {
+                    id: m.id,
+                    text: m.text(&c),
+                    create_time: m.create_time,
+                    likes: m.likes,
+                    replies: m.replies,
+                    author: m.author(),
+                })
+                .collect(),
+            cursor: next,
+            has_more: next < thread.len(),
+        })
+    }
+
+    /// What really happened to hashtag `raw_name` (any case, `#` allowed) on `date`. Does not
+    /// count as resolving it for comments requests.
+    pub(super) fn truth(&self, raw_name: &str, date: NaiveDate) -> Result<Truth, ModelError> {
+        let name = existing_name(&HashtagRef::Name(raw_name.to_string()))?;
+        Ok(truth::measure(&self.campaign(&name), date))
+    }
+
+    fn resolve(&mut self, by: &HashtagRef) -> Result<Campaign, ModelError> {
+        let name = existing_name(by)?;
+        self.resolved.insert(ids::tag_key(&name), name.clone());
+        Ok(self.campaign(&name))
+    }
+
+    fn campaign(&self, name: &str) -> Campaign {
+        let quirks = self
+            .overrides
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| default_quirks(name, self.seed, self.start));
+        Campaign::new(self.seed, name, quirks, self.start)
+    }
+}
+
+/// The normalized name of a hashtag that exists.
+fn existing_name(by: &HashtagRef) -> Result<String, ModelError> {
+    let name = match by {
+        HashtagRef::Name(raw) => ids::normalize_name(raw).ok_or_else(|| {
+            ModelError::Invalid(format!(
+                "hashtag_name {raw:?} is not a hashtag (letters, digits, underscores)"
+            ))
+        })?,
+        HashtagRef::Id(id) => ids::hashtag_name(id)
+            .ok_or_else(|| ModelError::NotFound(format!("hashtag {id} not found")))?,
+    };
+    if name.starts_with("unknown") {
+        return Err(ModelError::NotFound(format!("hashtag {name} not found")));
+    }
+    Ok(name)
+}
+
+/// Relative disagreement between the provider's replicas on a hashtag's views.
+const VIEW_JITTER: f64 = 0.006;
+
+/// The view count as the provider reports it: three significant figures of a figure with a
+/// little upstream jitter (so it can step back), or forced below yesterday's on the quirk date.
+fn reported_views(c: &Campaign, day: i64, date: NaiveDate) -> u64 {
+    let natural = |day: i64| {
+        let mut dice = c.key.text("view jitter").num(day as u64).dice();
+        let jitter = dice.range(-VIEW_JITTER, VIEW_JITTER);
+        round_significant(videos::total_views(c, day) * (1.0 + jitter), 3)
+    };
+    let today = natural(day);
+    if c.quirks.views_step_back_on != Some(date) {
+        return today;
+    }
+    let yesterday = natural(day - 1);
+    today.min(yesterday.saturating_sub(2 * significant_unit(yesterday, 3)))
+}
+
+fn round_significant(value: f64, figures: u32) -> u64 {
+    let value = value.max(0.0) as u64;
+    let unit = significant_unit(value, figures);
+    (value + unit / 2) / unit * unit
+}
+
+/// The place value of the last kept figure when `value` is rounded to `figures`.
+fn significant_unit(value: u64, figures: u32) -> u64 {
+    let digits = value.checked_ilog10().map_or(1, |d| d + 1);
+    10u64.pow(digits.saturating_sub(figures))
+}
+
+/// The slice of a ranked list a page shows, and the next page's cursor. With the
+/// `duplicate_items` quirk a page after the first starts one or two items early, repeating
+/// the end of the previous page (but always moves forward).
+fn page_range(
+    c: &Campaign,
+    len: usize,
+    cursor: usize,
+    count: usize,
+    day: i64,
+    list: &str,
+) -> (std::ops::Range<usize>, usize) {
+    let repeat = if c.quirks.duplicate_items && cursor > 0 {
+        let mut dice = c.key.text(list).num(day as u64).num(cursor as u64).dice();
+        (1 + dice.below(2) as usize).min(cursor).min(count - 1)
+    } else {
+        0
+    };
+    let start = (cursor - repeat).min(len);
+    let end = (start + count).min(len);
+    (start..end, end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounding_keeps_three_figures() {
+        assert_eq!(round_significant(123_456.0, 3), 123_000);
+        assert_eq!(round_significant(987_654_321.0, 3), 988_000_000);
+        assert_eq!(round_significant(42.0, 3), 42);
+        assert_eq!(round_significant(0.0, 3), 0);
+        assert_eq!(significant_unit(123_456, 3), 1_000);
+    }
+
+    #[test]
+    fn views_step_back_without_being_forced_somewhere() {
+        let start = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+        let model = Model::new(42, start, &HashMap::new());
+        let stepped_back = (0..20).any(|i| {
+            let c = model.campaign(&format!("brand{i}"));
+            let views: Vec<u64> = (1..=30)
+                .map(|d| reported_views(&c, d, start + chrono::Days::new(d as u64 - 1)))
+                .collect();
+            views.windows(2).any(|w| w[1] < w[0])
+        });
+        assert!(stepped_back);
+    }
+}
