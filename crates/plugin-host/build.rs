@@ -3,10 +3,12 @@
 //! embeds them with `include_bytes!`. The host binary therefore always carries plugins built
 //! from the same tree, and a plain `cargo build` is the only build step.
 //!
-//! `HASHTRACK_PREBUILT_PLUGINS=DIR` skips the nested build and embeds `DIR/sentiment-default.wasm`
-//! and `DIR/alerts-default.wasm` instead: for machines without the wasm target (packagers, an
-//! offline build, a CI that builds the plugins once). They must be built from this tree's
-//! plugin crates; the host checks at load time that they implement a version it speaks.
+//! `HASHTRACK_PREBUILT_PLUGINS=DIR` skips the nested build and embeds `DIR/sentiment_default.wasm`
+//! and `DIR/alerts_default.wasm` instead, as `cargo build --release --target wasm32-wasip2 -p
+//! sentiment-default -p alerts-default` leaves them in `target/wasm32-wasip2/release`: for
+//! machines without the wasm target (packagers, an offline build, a CI that builds the plugins
+//! once). A relative DIR is taken from the workspace's top. The host checks at load time that
+//! they implement a version it speaks.
 //!
 //! The nested cargo uses its own target directory: the outer build holds the lock on the outer
 //! one until this script returns, so sharing it would deadlock. It also gets a clean
@@ -70,7 +72,8 @@ fn main() {
 
     println!("cargo:rerun-if-env-changed={PREBUILT_ENV}");
     if let Some(dir) = env::var_os(PREBUILT_ENV) {
-        let dir = PathBuf::from(dir);
+        // A relative path means the workspace's top, where people run cargo, not this crate.
+        let dir = workspace.join(dir);
         println!("cargo:rerun-if-changed={}", dir.display());
         if let Err(message) = copy_plugins(&dir, &out_dir) {
             eprintln!("error: {PREBUILT_ENV}={}: {message}", dir.display());
@@ -134,18 +137,14 @@ fn build_plugins(workspace: &Path, out_dir: &Path) -> Result<(), String> {
         ));
     }
 
-    let artifacts = target_dir.join(WASM_TARGET).join("release");
-    for (package, file_name) in PLUGINS {
-        let built = artifacts.join(format!("{}.wasm", package.replace('-', "_")));
-        copy(&built, &out_dir.join(file_name))?;
-    }
-    Ok(())
+    copy_plugins(&target_dir.join(WASM_TARGET).join("release"), out_dir)
 }
 
-/// Embeds components someone else built (`HASHTRACK_PREBUILT_PLUGINS`).
+/// Copies the components cargo built into `dir` to where `include_bytes!` expects them.
 fn copy_plugins(dir: &Path, out_dir: &Path) -> Result<(), String> {
-    for (_, file_name) in PLUGINS {
-        copy(&dir.join(file_name), &out_dir.join(file_name))?;
+    for (package, file_name) in PLUGINS {
+        let built = dir.join(format!("{}.wasm", package.replace('-', "_")));
+        copy(&built, &out_dir.join(file_name))?;
     }
     Ok(())
 }
