@@ -593,14 +593,30 @@ fn resolve_hashtags(tags: &Spanned<Vec<String>>, at: &Locator) -> Result<Vec<Str
     Ok(out)
 }
 
+/// A `KEY-file` plugin setting whose file cannot be read.
+#[derive(Debug, thiserror::Error)]
+#[error("setting '{key}': cannot read {}: {error}", path.display())]
+pub struct SettingFileError {
+    pub key: String,
+    pub path: PathBuf,
+    pub error: std::io::Error,
+}
+
 /// One plugin setting as the plugin receives it: a `KEY-file` setting becomes `KEY` with the
 /// text of the file (relative to `dir`), because plugins cannot read files.
-pub fn plugin_setting(key: &str, value: &str, dir: &Path) -> Result<(String, String), String> {
+pub fn plugin_setting(
+    key: &str,
+    value: &str,
+    dir: &Path,
+) -> Result<(String, String), SettingFileError> {
     match key.strip_suffix("-file") {
         Some(stem) => {
-            let file = dir.join(value);
-            let contents = std::fs::read_to_string(&file)
-                .map_err(|e| format!("setting '{key}': cannot read {}: {e}", file.display()))?;
+            let path = dir.join(value);
+            let contents = std::fs::read_to_string(&path).map_err(|error| SettingFileError {
+                key: key.to_string(),
+                path,
+                error,
+            })?;
             Ok((stem.to_string(), contents))
         }
         None => Ok((key.to_string(), value.to_string())),
@@ -645,8 +661,8 @@ fn resolve_plugin(raw: RawPlugin, at: &Locator) -> Result<PluginConfig, ConfigEr
                 ));
             }
         };
-        let setting =
-            plugin_setting(&key, &text, at.dir()).map_err(|e| at.error(value.span(), e))?;
+        let setting = plugin_setting(&key, &text, at.dir())
+            .map_err(|e| at.error(value.span(), e.to_string()))?;
         settings.push(setting);
     }
     let limit = |value: &Option<Spanned<u64>>, (min, max): (u64, u64), name: &str| {

@@ -196,13 +196,21 @@ fn secret(env: &str, secrets: &mut Vec<String>) -> Result<String, SendError> {
     }
 }
 
+/// A webhook signing secret that is not `whsec_` and base64 (the secret itself is not shown).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not a Standard Webhooks secret (whsec_ followed by base64)")]
+pub struct NotAWebhookSecret;
+
 /// Standard Webhooks: `v1,` + base64 of HMAC-SHA256 over `id.timestamp.body`, keyed with the
 /// base64-decoded part of the secret after `whsec_`.
-pub fn sign(secret: &str, id: &str, timestamp: i64, body: &[u8]) -> Result<String, String> {
+pub fn sign(
+    secret: &str,
+    id: &str,
+    timestamp: i64,
+    body: &[u8],
+) -> Result<String, NotAWebhookSecret> {
     let encoded = secret.strip_prefix("whsec_").unwrap_or(secret);
-    let key = BASE64
-        .decode(encoded)
-        .map_err(|_| "not a Standard Webhooks secret (whsec_ followed by base64)".to_string())?;
+    let key = BASE64.decode(encoded).map_err(|_| NotAWebhookSecret)?;
     let mut mac = Hmac::<Sha256>::new_from_slice(&key).expect("HMAC takes any key length");
     mac.update(id.as_bytes());
     mac.update(b".");

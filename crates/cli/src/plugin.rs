@@ -141,7 +141,7 @@ impl PluginOptions {
                 let (key, value) = pair
                     .split_once('=')
                     .with_context(|| format!("--config {pair}: expected KEY=VALUE"))?;
-                plugin_setting(key, value, Path::new(".")).map_err(anyhow::Error::msg)
+                plugin_setting(key, value, Path::new(".")).map_err(anyhow::Error::from)
             })
             .collect()
     }
