@@ -62,3 +62,41 @@ async fn rescoring_with_a_new_lexicon_changes_sentiment_and_spends_nothing() {
     }
     assert_eq!(sim.stats().credits_charged, charged);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_stored_response_that_no_longer_parses_is_named_as_such_not_blamed_on_the_api() {
+    let campaigns: &[Campaign] = &[campaign("a", &["spoiltstore"])];
+    let Rig {
+        sim, setup, dir, ..
+    } = rig(roomy_sim(), 60_000, campaigns, TEST_KEY).await;
+    let day = date("2026-11-03");
+    sim.set_date(day);
+    setup.pipeline.run_day(day, &[], &|_| {}).await.unwrap();
+    let store = setup.store.clone();
+    drop(setup);
+
+    // Spoil the stored hashtag answer, as an edited store or an older build's would be.
+    let key = "hashtag/spoiltstore";
+    let mut snapshot = store
+        .raw(day, key)
+        .unwrap()
+        .expect("the info answer is stored");
+    snapshot.body = "{\"data\": ".to_string();
+    store.put_raw(day, key, &snapshot).unwrap();
+
+    let path = write_config(dir.path(), &sim.base_url(), 60_000, campaigns);
+    let summary = rescorer(&path, store.clone())
+        .run_day(day, &[], &|_| {})
+        .await
+        .unwrap();
+    assert_eq!((summary.credits_spent, summary.requests), (0, 0));
+    let missing = store.day("a", day).unwrap().unwrap().missing;
+    let note = missing
+        .iter()
+        .find(|note| note.contains("#spoiltstore totals"))
+        .unwrap_or_else(|| panic!("{missing:?}"));
+    assert!(
+        note.contains("the stored response hashtag/spoiltstore cannot be read"),
+        "{note}"
+    );
+}
