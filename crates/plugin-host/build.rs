@@ -155,7 +155,8 @@ fn copy(from: &Path, to: &Path) -> Result<(), String> {
         .map_err(|e| format!("could not copy {}: {e}", from.display()))
 }
 
-/// A fresh machine has only the host target: add the wasm one through rustup.
+/// A fresh machine has only the host target. rustup adds the wasm one from rust-toolchain.toml
+/// when it may install; where it may not (`RUSTUP_AUTO_INSTALL=0`), add it here.
 fn ensure_wasm_target() -> Result<(), String> {
     let installed = Command::new("rustup")
         .args(["target", "list", "--installed"])
