@@ -67,18 +67,15 @@ fn run_without_a_key_says_which_variable_to_set() {
 #[tokio::test(flavor = "multi_thread")]
 async fn run_json_reports_credits_and_the_key_appears_nowhere() {
     let secret = "sk-live-4f9a2c7e-never-print-me";
-    let sim = start_sim(SimConfig {
-        api_key: Some(secret.into()),
-        ..roomy_sim()
-    })
-    .await;
-    let dir = tempfile::tempdir().unwrap();
-    let path = write_config(
-        dir.path(),
-        &sim.base_url(),
+    let (_sim, dir, path) = configured_sim(
+        SimConfig {
+            api_key: Some(secret.into()),
+            ..roomy_sim()
+        },
         60_000,
         &[campaign("a", &["secretive"]), campaign("b", &["other"])],
-    );
+    )
+    .await;
     let config = path.to_str().unwrap().to_string();
     let (code, stdout, stderr) = tokio::task::spawn_blocking(move || {
         run_cli(
@@ -170,9 +167,7 @@ async fn a_run_killed_mid_way_and_resumed_pays_each_credit_once() {
     assert!(baseline >= 10);
 
     // Paced at 4 a second so the kill lands mid-way.
-    let sim = start_sim(roomy_sim()).await;
-    let dir = tempfile::tempdir().unwrap();
-    let config = write_config(dir.path(), &sim.base_url(), 240, campaigns);
+    let (sim, _dir, config) = configured_sim(roomy_sim(), 240, campaigns).await;
     let mut child = hashtrack()
         .args([
             "run",
@@ -234,14 +229,8 @@ async fn run_to_end(config: &Path) -> i32 {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn rescore_recomputes_stored_days_without_calling_the_api() {
-    let sim = start_sim(roomy_sim()).await;
-    let dir = tempfile::tempdir().unwrap();
-    let path = write_config(
-        dir.path(),
-        &sim.base_url(),
-        60_000,
-        &[campaign("a", &["rescorecli"])],
-    );
+    let (sim, _dir, path) =
+        configured_sim(roomy_sim(), 60_000, &[campaign("a", &["rescorecli"])]).await;
     let config = path.to_str().unwrap().to_string();
     let (code, _, stderr) = tokio::task::spawn_blocking(move || {
         run_cli(
@@ -447,9 +436,7 @@ async fn sigterm_stops_cleanly_keeps_every_paid_answer_and_the_run_resumes() {
     let baseline = clean_sim.stats().credits_charged;
 
     // Paced at 2 a second, so the signal comes with requests still to go.
-    let sim = start_sim(roomy_sim()).await;
-    let dir = tempfile::tempdir().unwrap();
-    let config = write_config(dir.path(), &sim.base_url(), 120, campaigns);
+    let (sim, dir, config) = configured_sim(roomy_sim(), 120, campaigns).await;
     let child = hashtrack()
         .args(["run", "--config", config.to_str().unwrap()])
         .args(["--date", "2026-11-01", "--allow-other-date"])
@@ -510,9 +497,7 @@ async fn report_works_while_a_run_holds_the_store() {
         campaign("a", &["busy1"]).sentiment_videos(4),
         campaign("b", &["busy2"]).sentiment_videos(4),
     ];
-    let sim = start_sim(roomy_sim()).await;
-    let dir = tempfile::tempdir().unwrap();
-    let config = write_config(dir.path(), &sim.base_url(), 60_000, campaigns);
+    let (sim, dir, config) = configured_sim(roomy_sim(), 60_000, campaigns).await;
     assert_eq!(run_to_end(&config).await, 0);
 
     // A slow run of the next day (1 request a second) holds the store.
@@ -554,9 +539,7 @@ async fn report_works_while_a_run_holds_the_store() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_store_backs_up_restores_and_checks() {
     let campaigns: &[Campaign] = &[campaign("a", &["backedup"])];
-    let sim = start_sim(roomy_sim()).await;
-    let dir = tempfile::tempdir().unwrap();
-    let config = write_config(dir.path(), &sim.base_url(), 60_000, campaigns);
+    let (sim, dir, config) = configured_sim(roomy_sim(), 60_000, campaigns).await;
     assert_eq!(run_to_end(&config).await, 0);
     let config_arg = config.to_str().unwrap().to_string();
     let backup = dir.path().join("backup");
@@ -636,14 +619,12 @@ async fn a_store_backs_up_restores_and_checks() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_stored_day_exports_as_fixtures_that_plugin_test_runs() {
-    let sim = start_sim(roomy_sim()).await;
-    let dir = tempfile::tempdir().unwrap();
-    let config = write_config(
-        dir.path(),
-        &sim.base_url(),
+    let (_sim, dir, config) = configured_sim(
+        roomy_sim(),
         60_000,
         &[campaign("a", &["fixtureco"]).sentiment_videos(3)],
-    );
+    )
+    .await;
     assert_eq!(run_to_end(&config).await, 0);
     let config_arg = config.to_str().unwrap().to_string();
     let out = dir.path().join("fixtures");
@@ -686,14 +667,12 @@ async fn a_stored_day_exports_as_fixtures_that_plugin_test_runs() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn report_periods_are_any_range_and_missing_days_stay_missing() {
-    let sim = start_sim(roomy_sim()).await;
-    let dir = tempfile::tempdir().unwrap();
-    let config = write_config(
-        dir.path(),
-        &sim.base_url(),
+    let (sim, _dir, config) = configured_sim(
+        roomy_sim(),
         60_000,
         &[campaign("a", &["periods"]), campaign("b", &["periods2"])],
-    );
+    )
+    .await;
     let setup = setup(&config, TEST_KEY);
     let day = |n: u64| SimConfig::default().start_date + chrono::Days::new(n - 1);
     // Day 3 is never collected (a missed run).

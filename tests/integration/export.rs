@@ -150,17 +150,15 @@ impl Exported {
 /// Two clients (`acme`: campaign `a`, whose rules raise an alert every day after the first;
 /// `beta`: campaign `b`), four days collected from the simulator.
 async fn four_days() -> Exported {
-    let sim = start_sim(roomy_sim()).await;
-    let dir = tempfile::tempdir().unwrap();
-    let config = write_config(
-        dir.path(),
-        &sim.base_url(),
+    let (sim, dir, config) = configured_sim(
+        roomy_sim(),
         60_000,
         &[
             campaign("a", &["exporta"]).alert_setting("min-daily-views", 1_000_000_000),
             campaign("b", &["exportb"]),
         ],
-    );
+    )
+    .await;
     // Campaign b belongs to a second client.
     let mut table: toml::Table = std::fs::read_to_string(&config).unwrap().parse().unwrap();
     let mut beta = toml::Table::new();

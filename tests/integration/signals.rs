@@ -271,14 +271,8 @@ async fn a_misspelt_plugin_setting_stops_the_run_before_anything_is_spent() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_day_collected_on_another_date_says_so() {
-    let sim = start_sim(roomy_sim()).await;
-    let dir = tempfile::tempdir().unwrap();
-    let config_path = write_config(
-        dir.path(),
-        &sim.base_url(),
-        60_000,
-        &[campaign("c", &["lateco"])],
-    );
+    let (sim, _dir, config_path) =
+        configured_sim(roomy_sim(), 60_000, &[campaign("c", &["lateco"])]).await;
     // Collected now (the system clock), for a date long past.
     let setup = setup_with_clock(&config_path, TEST_KEY, hashtrack::pipeline::Clock::System);
     let long_ago = sim_day(3);

@@ -401,6 +401,19 @@ fn pipeline_setup(
     Setup { pipeline, store }
 }
 
+/// A simulator and a campaigns.toml pointing at it (`requests_per_minute`, these campaigns) in
+/// a temporary directory, which is removed when the returned `TempDir` is dropped.
+pub async fn configured_sim(
+    sim: SimConfig,
+    requests_per_minute: u32,
+    campaigns: &[Campaign],
+) -> (SimServer, tempfile::TempDir, PathBuf) {
+    let sim = start_sim(sim).await;
+    let dir = tempfile::tempdir().unwrap();
+    let config_path = write_config(dir.path(), &sim.base_url(), requests_per_minute, campaigns);
+    (sim, dir, config_path)
+}
+
 /// A simulator, a campaigns.toml pointing at it in a temporary directory, and a pipeline.
 pub struct Rig {
     pub sim: SimServer,
@@ -416,9 +429,7 @@ pub async fn rig(
     campaigns: &[Campaign],
     key: &str,
 ) -> Rig {
-    let sim = start_sim(sim).await;
-    let dir = tempfile::tempdir().unwrap();
-    let config_path = write_config(dir.path(), &sim.base_url(), requests_per_minute, campaigns);
+    let (sim, dir, config_path) = configured_sim(sim, requests_per_minute, campaigns).await;
     let setup = setup(&config_path, key);
     Rig {
         sim,
