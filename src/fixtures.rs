@@ -52,6 +52,7 @@ pub fn day(on: &str, total_views: u64, total_videos: u64) -> DayMetrics {
         date: date(on),
         collected_at: None,
         collected_on: None,
+        data_as_of: Default::default(),
         hashtags: vec![HashtagDay {
             name: "tryacme".into(),
             views: Some(total_views),

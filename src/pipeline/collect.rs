@@ -6,24 +6,29 @@
 //! by id (the API repeats items across pages). Failures are listed, never replaced by zeros.
 //!
 //! Comments are served most-liked first, so page 1 of a video is the same old favourites every
-//! day, and a new comment, with few likes yet, sits near the end of the list. The day's comment
-//! pages (as many as `sentiment_videos` × `comments_per_video` cost) go to the videos whose
-//! comment counts grew most since their comments were last read. A new video is read from the
-//! top (all of it is new); a video read before is read at its tail: from where its list ended
-//! last time, or from where it should end now (its comment count times the share of top-level
-//! comments seen on videos read to the end), never before where the last read stopped. The
-//! plan depends only on the stored feed and on reads of earlier days, so a re-run makes the
-//! same requests.
+//! day, and a new comment, with few likes yet, sits at the end of the list, newest last. The
+//! day's comment pages (as many as `sentiment_videos` × `comments_per_video` cost) go to the
+//! videos expected to hold the most new comments: their comment counts' growth since they were
+//! last read (or since the previous sample) times their share of top-level comments, learnt
+//! where a read reached a list's end. Videos whose counts did not move get none. A video posted
+//! since the previous collection is read from the top (all of it is new); any other is read at
+//! its tail, so that the last page ends where its list should end now. Pages a list did not
+//! need go to lists whose last page was still mostly new. What is new is decided by the data's
+//! own clock (see `metrics::data_watermark`), never the host's. Every choice depends only on
+//! the stored feed, earlier days' reads and today's stored pages, so a re-run makes the same
+//! requests.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::api::ApiRequest;
 use crate::api::wire;
 use crate::config::{CampaignConfig, MAX_COMMENTS_PER_PAGE, MAX_VIDEOS_PER_PAGE};
-use crate::domain::{Comment, HashtagInfo, Identified, Page, Video};
+use crate::domain::{Comment, DayMetrics, HashtagInfo, Identified, Page, Video};
 use crate::store::{CommentRead, Store};
 
 use super::fetch::{FetchError, Fetcher};
+use super::metrics;
+use super::plan::{comment_page_budget, feed_pages};
 
 /// Pages beyond the strict need that a feed may take to make up for repeated items.
 const EXTRA_PAGES_FOR_DUPLICATES: usize = 3;
@@ -39,6 +44,9 @@ pub struct Collected {
     pub videos: Vec<(String, Video)>,
     /// Comments read today, each once, with the video they are on.
     pub comments: Vec<(String, Comment)>,
+    /// Per video whose comments were considered, the `create_time` after which its comments
+    /// are new (`None`: all are, on a campaign's first day).
+    pub comment_cutoffs: HashMap<String, Option<i64>>,
     /// How many videos had their comments requested, and how many of those failed.
     pub comment_videos: usize,
     pub comment_videos_failed: usize,
@@ -46,13 +54,13 @@ pub struct Collected {
     pub missing: Vec<String>,
 }
 
-/// `since`: when the previous day's data was fetched (`None` on a campaign's first day): the
-/// comments written after it are the new ones.
+/// `previous`: the campaign's latest earlier day with data (`None` on its first day), whose
+/// data watermarks say what is new today.
 pub async fn collect_day(
     fetcher: &Fetcher,
     store: &Store,
     campaign: &CampaignConfig,
-    since: Option<i64>,
+    previous: Option<&DayMetrics>,
 ) -> Collected {
     let mut out = Collected::default();
     let mut seen_videos = HashSet::new();
@@ -118,29 +126,8 @@ pub async fn collect_day(
             .cmp(&a.1.stats.plays)
             .then_with(|| a.1.id.cmp(&b.1.id))
     });
-    collect_comments(fetcher, store, campaign, since, &mut out).await;
+    collect_comments(fetcher, store, campaign, previous, &mut out).await;
     out
-}
-
-/// Comment pages one campaign-day may buy: what reading `comments_per_video` comments of
-/// `sentiment_videos` videos costs.
-pub fn comment_page_budget(campaign: &CampaignConfig) -> u32 {
-    campaign.sentiment_videos * campaign.comments_per_video.div_ceil(MAX_COMMENTS_PER_PAGE)
-}
-
-/// Feed pages one hashtag of a campaign takes: its tracked videos, a full page at a time.
-pub fn feed_pages(campaign: &CampaignConfig) -> u32 {
-    campaign.videos.div_ceil(MAX_VIDEOS_PER_PAGE)
-}
-
-/// The requests (and so credits) a campaign-day takes when nothing is stored and it shares
-/// nothing: per hashtag its totals and feed pages, its comment pages, and per competitor's
-/// hashtag its totals. An estimate: a feed may need an extra page for repeated items, a video
-/// fewer comment pages than planned.
-pub fn planned_requests(campaign: &CampaignConfig) -> u32 {
-    campaign.hashtags.len() as u32 * (1 + feed_pages(campaign))
-        + comment_page_budget(campaign)
-        + campaign.compare.len() as u32
 }
 
 /// A video whose comments may be read today.
@@ -149,73 +136,90 @@ pub struct CommentCandidate {
     pub video_id: String,
     /// Its comment count (replies included) in today's feed.
     pub comment_count: u64,
-    /// Young at the previous collection (or the campaign has none): most of its comments are
-    /// new, so it is read from the top.
-    pub posted_recently: bool,
+    /// Its comment count in the previous day's sample, when it was in it.
+    pub previous_count: Option<u64>,
+    /// Posted after the previous collection's data watermark (or the campaign has none): all
+    /// its comments are new.
+    pub posted_since: bool,
     /// How far its comments had been read before today.
     pub last_read: Option<CommentRead>,
 }
 
-/// A video posted less than this before the previous collection was still in its first burst
-/// then: most of its comments came after.
-const YOUNG_VIDEO_SECONDS: i64 = 12 * 3_600;
-
 /// Top-level comments as a share of `comment_count` (which counts replies too) when no video
-/// has been read to the end yet: a low guess, so a tail read starts a little early rather than
-/// past the end.
-const DEFAULT_TOP_LEVEL_SHARE: f64 = 0.5;
+/// has been read to the end yet: the middle of what videos show (a half to nine tenths).
+const DEFAULT_TOP_LEVEL_SHARE: f64 = 0.7;
 
-/// The share of a video's `comment_count` that is top-level comments, from the videos whose
-/// lists were read to the end (their median; a read that starts past the end looks again
-/// halfway back).
+/// The share of a video's `comment_count` that is top-level comments, as its own list showed
+/// when a read reached its end.
+fn own_top_level_share(candidate: &CommentCandidate) -> Option<f64> {
+    let read = candidate.last_read.as_ref().filter(|r| r.reached_end)?;
+    let end: f64 = read.next_cursor.parse().ok()?;
+    (read.comment_count > 0).then(|| (end / read.comment_count as f64).clamp(0.05, 1.0))
+}
+
+/// The share of `comment_count` that is top-level comments on videos of this campaign whose
+/// lists were read to the end (their median), for videos not read to the end yet.
 pub fn top_level_share(candidates: &[CommentCandidate]) -> f64 {
-    let mut shares: Vec<f64> = candidates
-        .iter()
-        .filter_map(|c| {
-            let read = c.last_read.as_ref().filter(|r| r.reached_end)?;
-            let end: f64 = read.next_cursor.parse().ok()?;
-            (read.comment_count > 0).then(|| end / read.comment_count as f64)
-        })
-        .collect();
+    let mut shares: Vec<f64> = candidates.iter().filter_map(own_top_level_share).collect();
     if shares.is_empty() {
         return DEFAULT_TOP_LEVEL_SHARE;
     }
     shares.sort_by(f64::total_cmp);
-    shares[shares.len() / 2].clamp(0.1, 1.0)
+    shares[shares.len() / 2]
 }
 
-/// How many comments written since the video was last read a read of it should find: its
-/// comment count's growth, all of it for a video posted since the day before, and little for
-/// an old video never read (most of what it has is old; its tail is a guess).
-fn expected_new_comments(candidate: &CommentCandidate) -> i64 {
-    let grown = match &candidate.last_read {
-        Some(read) if read.reached_end => {
-            candidate.comment_count.saturating_sub(read.comment_count)
-        }
-        Some(read) => candidate.comment_count.saturating_sub(read.comment_count) / 2,
-        None if candidate.posted_recently => candidate.comment_count,
-        None => candidate.comment_count / OLD_UNREAD_VIDEO_DISCOUNT,
-    };
-    grown as i64
-}
-
-/// An old video never read has its whole comment count unread but few new comments in it.
+/// An old video never read and not in the previous sample: its comment count says how many it
+/// has, not how many are new; a small part of it, on a guess.
 const OLD_UNREAD_VIDEO_DISCOUNT: u64 = 10;
 
-/// Where `pages` pages of a video's comments start: where its newest comments should be.
+/// How many top-level comments written since the video was last read a read of it should find:
+/// its comment count's growth since that read (or since the previous sample, for a video never
+/// read), all of it for a video posted since the previous collection, times its top-level share.
+fn expected_new_comments(candidate: &CommentCandidate, share: f64) -> i64 {
+    let count = candidate.comment_count;
+    let grown = match (&candidate.last_read, candidate.previous_count) {
+        (Some(read), _) => count.saturating_sub(read.comment_count),
+        (None, _) if candidate.posted_since => count,
+        (None, Some(before)) => count.saturating_sub(before),
+        (None, None) => count / OLD_UNREAD_VIDEO_DISCOUNT,
+    };
+    let share = own_top_level_share(candidate).unwrap_or(share);
+    (grown as f64 * share).round() as i64
+}
+
+/// How long the video's top-level list should be now: where it ended at a read that reached
+/// its end plus the top-level part of the comments added since, or else its comment count
+/// times the top-level share.
+fn expected_list_length(candidate: &CommentCandidate, share: f64) -> u64 {
+    let count = candidate.comment_count;
+    match &candidate.last_read {
+        Some(read) if read.reached_end => {
+            let end: u64 = read.next_cursor.parse().unwrap_or(0);
+            let share = own_top_level_share(candidate).unwrap_or(share);
+            end + (count.saturating_sub(read.comment_count) as f64 * share).round() as u64
+        }
+        _ => (count as f64 * share).round() as u64,
+    }
+}
+
+/// Where `pages` pages of a video's comments start: so that the last one ends where its list
+/// should end now. New comments have few likes yet, and the list is most-liked first, so they
+/// sit at its end, newest last. A video posted since the previous collection is new from the
+/// top; one read before without reaching the end continues, at the earliest, where it stopped.
 fn start_cursor(candidate: &CommentCandidate, pages: u32, share: f64) -> String {
-    let tail = ((candidate.comment_count as f64 * share) as u64)
+    if candidate.last_read.is_none() && candidate.posted_since {
+        return "0".to_string();
+    }
+    let tail = expected_list_length(candidate, share)
         .saturating_sub(u64::from(pages * MAX_COMMENTS_PER_PAGE));
     match &candidate.last_read {
-        Some(read) if read.reached_end => read.next_cursor.clone(),
-        Some(read) => read
+        Some(read) if !read.reached_end => read
             .next_cursor
             .parse::<u64>()
             .map_or(read.next_cursor.clone(), |stopped| {
                 stopped.max(tail).to_string()
             }),
-        None if candidate.posted_recently => "0".to_string(),
-        None => tail.to_string(),
+        _ => tail.to_string(),
     }
 }
 
@@ -227,14 +231,15 @@ pub struct CommentPages {
     pub pages: u32,
 }
 
-/// Gives each of `budget` pages to the video with the most comments not yet read (its count's
-/// growth since it was last read, or its whole count if never read), a page at a time, so
-/// pages go where the new comments are, and starts each video's pages where its newest
-/// comments should be. Ties go to the lower id, for a stable plan.
+/// Gives each of `budget` pages to the video expected to hold the most new comments not yet
+/// planned for, a page at a time, so pages go where the new comments are (videos whose counts
+/// did not move get none), and starts each video's pages where its newest comments should be.
+/// Ties go to the lower id, for a stable plan.
 pub fn plan_comment_pages(candidates: &[CommentCandidate], budget: u32) -> Vec<CommentPages> {
+    let share = top_level_share(candidates);
     let mut unread: Vec<(i64, &CommentCandidate)> = candidates
         .iter()
-        .map(|c| (expected_new_comments(c), c))
+        .map(|c| (expected_new_comments(c, share), c))
         .collect();
     let mut pages: Vec<CommentPages> = Vec::new();
     for _ in 0..budget {
@@ -255,7 +260,6 @@ pub fn plan_comment_pages(candidates: &[CommentCandidate], budget: u32) -> Vec<C
             }),
         }
     }
-    let share = top_level_share(candidates);
     for plan in &mut pages {
         let candidate = candidates
             .iter()
@@ -266,77 +270,169 @@ pub fn plan_comment_pages(candidates: &[CommentCandidate], budget: u32) -> Vec<C
     pages
 }
 
+/// A read list whose last page was at least this share new comments, and which goes on, is
+/// worth a page the plan did not use.
+const FRESH_SHARE_TO_CONTINUE: f64 = 0.5;
+
+/// One video's comments as read today.
+struct VideoRead {
+    video_id: String,
+    /// Comments written after this are new (`None`: all are).
+    cutoff: Option<i64>,
+    comment_count: u64,
+    run: PageRun<Comment>,
+}
+
+impl VideoRead {
+    /// Whether its last page ran into new comments and the list goes on past it.
+    fn worth_continuing(&self) -> bool {
+        if self.run.reached_end || self.run.failure.is_some() || self.run.last_page.is_empty() {
+            return false;
+        }
+        let fresh = self
+            .run
+            .last_page
+            .iter()
+            .filter(|c| self.cutoff.is_none_or(|cutoff| c.created_at > cutoff))
+            .count();
+        fresh as f64 >= FRESH_SHARE_TO_CONTINUE * self.run.last_page.len() as f64
+    }
+}
+
+/// What each video's comments are new after: its own watermark if it was read before, else
+/// the data watermark of its hashtag's previous collection (`None` on a campaign's first day,
+/// when every comment is new to it).
+fn comment_cutoff(candidate: &CommentCandidate, hashtag_watermark: Option<i64>) -> Option<i64> {
+    candidate
+        .last_read
+        .as_ref()
+        .and_then(|r| r.newest_seen_at)
+        .or(hashtag_watermark)
+}
+
 async fn collect_comments(
     fetcher: &Fetcher,
     store: &Store,
     campaign: &CampaignConfig,
-    since: Option<i64>,
+    previous: Option<&DayMetrics>,
     out: &mut Collected,
 ) {
     let mut candidates = Vec::with_capacity(out.videos.len());
-    for (_, video) in &out.videos {
+    let mut cutoffs = HashMap::new();
+    for (hashtag, video) in &out.videos {
+        let watermark = metrics::data_watermark(previous, hashtag);
         match store.comment_read_before(&campaign.id, &video.id, fetcher.date()) {
-            Ok(last_read) => candidates.push(CommentCandidate {
-                video_id: video.id.clone(),
-                comment_count: video.stats.comments,
-                posted_recently: since
-                    .is_none_or(|since| video.created_at > since - YOUNG_VIDEO_SECONDS),
-                last_read,
-            }),
+            Ok(last_read) => {
+                let candidate = CommentCandidate {
+                    video_id: video.id.clone(),
+                    comment_count: video.stats.comments,
+                    previous_count: previous
+                        .and_then(|p| p.videos.iter().find(|v| v.id == video.id))
+                        .map(|v| v.stats.comments),
+                    posted_since: previous.is_none()
+                        || watermark.is_none_or(|at| video.created_at > at),
+                    last_read,
+                };
+                cutoffs.insert(video.id.clone(), comment_cutoff(&candidate, watermark));
+                candidates.push(candidate);
+            }
             Err(e) => out
                 .missing
                 .push(format!("comments of video {}: {e}", video.id)),
         }
     }
+    let budget = comment_page_budget(campaign);
+    let mut pages_left = budget;
     let mut seen = HashSet::new();
-    for plan in plan_comment_pages(&candidates, comment_page_budget(campaign)) {
-        out.comment_videos += 1;
-        let request = |cursor, count| ApiRequest::VideoComments {
-            video_id: plan.video_id.clone(),
-            cursor,
-            count,
+    let mut reads: Vec<VideoRead> = Vec::new();
+    for plan in plan_comment_pages(&candidates, budget) {
+        let run = read_comment_pages(fetcher, campaign, &plan, &mut seen).await;
+        pages_left = pages_left.saturating_sub(run.pages);
+        let candidate = candidates.iter().find(|c| c.video_id == plan.video_id);
+        reads.push(VideoRead {
+            cutoff: cutoffs.get(&plan.video_id).copied().flatten(),
+            comment_count: candidate.map_or(0, |c| c.comment_count),
+            video_id: plan.video_id,
+            run,
+        });
+    }
+    // Pages the plan did not use (lists that ended sooner than expected) go, a page at a time,
+    // to lists whose last page was still mostly new comments and that go on.
+    while pages_left > 0 {
+        let Some(read) = reads.iter_mut().find(|r| r.worth_continuing()) else {
+            break;
         };
-        let read = paginate(
-            fetcher,
-            &campaign.id,
-            PageLimits {
-                start_cursor: plan.start_cursor.clone(),
-                wanted: plan.pages * MAX_COMMENTS_PER_PAGE,
-                page_size: MAX_COMMENTS_PER_PAGE,
-                max_pages: plan.pages as usize,
-            },
-            request,
-            wire::parse_comment_page,
-            &mut seen,
-        )
-        .await;
-        out.comments.extend(
-            read.items
-                .into_iter()
-                .map(|comment| (plan.video_id.clone(), comment)),
-        );
-        if let Some((cursor, e)) = read.failure {
+        let plan = CommentPages {
+            video_id: read.video_id.clone(),
+            start_cursor: read.run.next_cursor.clone(),
+            pages: 1,
+        };
+        let more = read_comment_pages(fetcher, campaign, &plan, &mut seen).await;
+        pages_left = pages_left.saturating_sub(more.pages.max(1));
+        read.run.extend(more);
+    }
+    for read in reads {
+        out.comment_videos += 1;
+        let newest_seen_at = read
+            .run
+            .items
+            .iter()
+            .map(|c| c.created_at)
+            .chain(read.cutoff)
+            .max();
+        let state = CommentRead {
+            comment_count: read.comment_count,
+            next_cursor: read.run.next_cursor.clone(),
+            reached_end: read.run.reached_end,
+            newest_seen_at,
+        };
+        if let Some((cursor, e)) = read.run.failure {
             out.comment_videos_failed += 1;
             out.missing.push(format!(
                 "comments of video {} from cursor {cursor}: {e}",
-                plan.video_id
+                read.video_id
             ));
         }
-        let count = candidates
-            .iter()
-            .find(|c| c.video_id == plan.video_id)
-            .map_or(0, |c| c.comment_count);
-        let state = CommentRead {
-            comment_count: count,
-            next_cursor: read.next_cursor,
-            reached_end: read.reached_end,
-        };
-        if let Err(e) = store.put_comment_read(&campaign.id, &plan.video_id, fetcher.date(), &state)
+        if let Err(e) = store.put_comment_read(&campaign.id, &read.video_id, fetcher.date(), &state)
         {
             out.missing
-                .push(format!("comments of video {}: {e}", plan.video_id));
+                .push(format!("comments of video {}: {e}", read.video_id));
         }
+        out.comments.extend(
+            read.run
+                .items
+                .into_iter()
+                .map(|comment| (read.video_id.clone(), comment)),
+        );
     }
+    out.comment_cutoffs = cutoffs;
+}
+
+async fn read_comment_pages(
+    fetcher: &Fetcher,
+    campaign: &CampaignConfig,
+    plan: &CommentPages,
+    seen: &mut HashSet<String>,
+) -> PageRun<Comment> {
+    let request = |cursor, count| ApiRequest::VideoComments {
+        video_id: plan.video_id.clone(),
+        cursor,
+        count,
+    };
+    paginate(
+        fetcher,
+        &campaign.id,
+        PageLimits {
+            start_cursor: plan.start_cursor.clone(),
+            wanted: plan.pages * MAX_COMMENTS_PER_PAGE,
+            page_size: MAX_COMMENTS_PER_PAGE,
+            max_pages: plan.pages as usize,
+        },
+        request,
+        wire::parse_comment_page,
+        seen,
+    )
+    .await
 }
 
 async fn collect_feed(
@@ -388,6 +484,10 @@ struct PageLimits {
 /// What a paginated read brought.
 struct PageRun<T> {
     items: Vec<T>,
+    /// The new items of the last page read.
+    last_page: Vec<T>,
+    /// Requests made (each a credit unless stored), the one that failed included.
+    pages: u32,
     /// The cursor and error of the page that failed, if one did (the items before it are kept).
     failure: Option<(String, FetchError)>,
     /// Where a later read continues.
@@ -396,10 +496,22 @@ struct PageRun<T> {
     reached_end: bool,
 }
 
+impl<T> PageRun<T> {
+    /// This run followed by `more`, which continued it.
+    fn extend(&mut self, more: PageRun<T>) {
+        self.items.extend(more.items);
+        self.last_page = more.last_page;
+        self.pages += more.pages;
+        self.failure = more.failure;
+        self.next_cursor = more.next_cursor;
+        self.reached_end = more.reached_end;
+    }
+}
+
 /// Collects up to `wanted` distinct items of a cursor-paginated list from `start_cursor`,
 /// skipping items whose id is already in `seen` (pages repeat items). Page sizes depend only
 /// on what was collected, so a re-run asks for the same pages.
-async fn paginate<T: Identified>(
+async fn paginate<T: Identified + Clone>(
     fetcher: &Fetcher,
     campaign: &str,
     limits: PageLimits,
@@ -410,12 +522,17 @@ async fn paginate<T: Identified>(
     let wanted = limits.wanted as usize;
     let mut run = PageRun {
         items: Vec::new(),
+        last_page: Vec::new(),
+        pages: 0,
         failure: None,
         next_cursor: limits.start_cursor,
         reached_end: false,
     };
-    for _ in 0..limits.max_pages {
+    let mut pages_read = 0;
+    let mut looked_back = false;
+    while pages_read < limits.max_pages {
         let count = (wanted - run.items.len()).min(limits.page_size as usize) as u32;
+        run.pages += 1;
         let page = match fetcher
             .fetch(campaign, &request(run.next_cursor.clone(), count), parse)
             .await
@@ -427,8 +544,10 @@ async fn paginate<T: Identified>(
             }
         };
         let served = page.items.len();
+        run.last_page.clear();
         for item in page.items {
             if run.items.len() < wanted && seen.insert(item.id().to_string()) {
+                run.last_page.push(item.clone());
                 run.items.push(item);
             }
         }
@@ -442,13 +561,16 @@ async fn paginate<T: Identified>(
             .or(offset.map(|offset| offset + served));
         match (page.next_cursor, offset, end) {
             (Some(next), _, _) => run.next_cursor = next,
-            // A read that started past the end (a tail guessed too far) looks again at the
-            // list's last page, or halfway back when the API does not say where it ends.
-            (None, Some(offset), end) if served == 0 && offset > 0 => {
+            // A read that started past the end (a tail guessed too far) looks again, once, at
+            // the list's last page (or halfway back when the API does not say where it ends);
+            // that look is the page the plan paid for.
+            (None, Some(offset), end) if served == 0 && offset > 0 && !looked_back => {
+                looked_back = true;
                 let back = end.filter(|&end| end < offset).map_or(offset / 2, |end| {
                     end.saturating_sub(limits.page_size as usize)
                 });
                 run.next_cursor = back.to_string();
+                continue;
             }
             (None, _, end) => {
                 // Where a later read of what was added since should start.
@@ -459,6 +581,7 @@ async fn paginate<T: Identified>(
                 break;
             }
         }
+        pages_read += 1;
         if run.items.len() >= wanted {
             break;
         }
@@ -470,72 +593,90 @@ async fn paginate<T: Identified>(
 mod tests {
     use super::*;
 
-    fn candidate(id: &str, count: u64, read_at: Option<(u64, &str)>) -> CommentCandidate {
+    fn candidate(id: &str, count: u64, read_at: Option<(u64, &str, bool)>) -> CommentCandidate {
         CommentCandidate {
             video_id: id.into(),
             comment_count: count,
-            posted_recently: read_at.is_none(),
-            last_read: read_at.map(|(comment_count, cursor)| CommentRead {
+            previous_count: None,
+            posted_since: read_at.is_none(),
+            last_read: read_at.map(|(comment_count, cursor, reached_end)| CommentRead {
                 comment_count,
                 next_cursor: cursor.into(),
-                reached_end: false,
+                reached_end,
+                newest_seen_at: Some(1_000),
             }),
         }
     }
 
-    #[test]
-    fn pages_go_where_comment_counts_grew_and_continue_past_what_was_read() {
-        let candidates = [
-            // A big video whose comments barely moved since it was read.
-            candidate("big", 5_000, Some((4_990, "150"))),
-            // A video that gained 180 comments since its first 50 were read.
-            candidate("busy", 400, Some((220, "50"))),
-            // A new video, never read.
-            candidate("new", 70, None),
-            candidate("quiet", 10, Some((10, "10"))),
-        ];
-        let plan = plan_comment_pages(&candidates, 5);
-        let pages = |id: &str| plan.iter().find(|p| p.video_id == id).map(|p| p.pages);
-        // Expected new comments: "busy" 180 grown, halved as its tail is a guess; "new" all
-        // its 70; "big" 5; "quiet" none. A page takes 50 off each time.
-        assert_eq!(pages("busy"), Some(2));
-        assert_eq!(pages("new"), Some(2));
-        assert_eq!((pages("big"), pages("quiet")), (Some(1), None));
-        // "busy" should now have about 400 x 0.5 = 200 top-level comments: its 2 pages start
-        // at its tail (100), past where the last read stopped (50).
-        let busy = plan.iter().find(|p| p.video_id == "busy").unwrap();
-        assert_eq!(busy.start_cursor, "100");
-        assert_eq!(
-            plan.iter()
-                .find(|p| p.video_id == "new")
-                .unwrap()
-                .start_cursor,
-            "0"
-        );
+    fn pages_of(plan: &[CommentPages], id: &str) -> Option<(u32, String)> {
+        plan.iter()
+            .find(|p| p.video_id == id)
+            .map(|p| (p.pages, p.start_cursor.clone()))
     }
 
     #[test]
-    fn a_video_read_before_is_read_at_its_tail() {
-        let mut ended = candidate("ended", 300, Some((200, "120")));
-        ended.last_read.as_mut().unwrap().reached_end = true;
-        let old = candidate("old", 1_000, Some((600, "50")));
-        let mut unread_old = candidate("unread", 400, None);
-        unread_old.posted_recently = false;
-        let candidates = [ended, old, unread_old];
-        // Top-level share from the video read to the end: 120 of 200 counted comments.
+    fn pages_go_where_the_new_comments_are_and_end_at_the_lists_end() {
+        let candidates = [
+            // A big video whose comments barely moved since it was read to its end (150
+            // top-level of 300 counted: a share of a half).
+            candidate("big", 310, Some((300, "150", true))),
+            // Read to its end at 80 of 100 counted; 250 more counted since: 200 top-level.
+            candidate("busy", 350, Some((100, "80", true))),
+            // A new video, never read: all its comments are new.
+            candidate("new", 70, None),
+            candidate("quiet", 10, Some((10, "10", true))),
+        ];
+        let plan = plan_comment_pages(&candidates, 7);
+        // Expected new: "busy" 200, "new" 70 x 0.8 (the median share), "big" 5, "quiet" 0.
+        assert_eq!(pages_of(&plan, "busy").map(|p| p.0), Some(4));
+        assert_eq!(pages_of(&plan, "new"), Some((2, "0".to_string())));
+        assert_eq!(pages_of(&plan, "big").map(|p| p.0), Some(1));
+        assert_eq!(pages_of(&plan, "quiet"), None);
+        // "busy" should now be 80 + 200 = 280 long: its 4 pages end there.
+        assert_eq!(pages_of(&plan, "busy").unwrap().1, "80");
+        // "big": 150 + 5 = 155 long, one page ends there.
+        assert_eq!(pages_of(&plan, "big").unwrap().1, "105");
+    }
+
+    #[test]
+    fn an_unread_old_video_is_read_at_its_tail_and_only_if_its_count_moved() {
+        let ended = candidate("ended", 300, Some((200, "120", true)));
+        let mut grew = candidate("grew", 1_000, None);
+        grew.posted_since = false;
+        grew.previous_count = Some(900);
+        let mut still = candidate("still", 800, None);
+        still.posted_since = false;
+        still.previous_count = Some(800);
+        let candidates = [ended, grew, still];
+        // The share from the video read to its end: 120 of 200 counted comments.
         assert!((top_level_share(&candidates) - 0.6).abs() < 1e-9);
-        // Read to its end before: continue from that end.
-        assert_eq!(start_cursor(&candidates[0], 1, 0.6), "120");
-        // 1,000 x 0.6 = 600 long now, 2 pages end there: start at 500, past the last read.
-        assert_eq!(start_cursor(&candidates[1], 2, 0.6), "500");
-        assert_eq!(start_cursor(&candidates[1], 20, 0.6), "50");
-        // Never read, but not new: its tail only.
-        assert_eq!(start_cursor(&candidates[2], 1, 0.6), "190");
+        let plan = plan_comment_pages(&candidates, 10);
+        // "grew": 100 more counted, 60 top-level, 2 pages ending at 1,000 x 0.6 = 600.
+        assert_eq!(pages_of(&plan, "grew"), Some((2, "500".to_string())));
+        assert_eq!(pages_of(&plan, "still"), None);
+        // "ended": 100 more counted, 60 top-level, from 120 to 180.
+        assert_eq!(pages_of(&plan, "ended"), Some((2, "80".to_string())));
+    }
+
+    #[test]
+    fn a_read_that_stopped_early_continues_where_it_stopped() {
+        let stopped = candidate("stopped", 1_000, Some((600, "50", false)));
+        assert_eq!(start_cursor(&stopped, 20, 0.6), "50");
+        assert_eq!(start_cursor(&stopped, 2, 0.6), "500");
     }
 
     #[test]
     fn no_pages_are_bought_when_nothing_is_new() {
-        let candidates = [candidate("a", 10, Some((10, "10")))];
+        let candidates = [candidate("a", 10, Some((10, "10", true)))];
         assert!(plan_comment_pages(&candidates, 6).is_empty());
+    }
+
+    #[test]
+    fn a_video_read_before_is_cut_off_at_its_own_watermark() {
+        let read = candidate("read", 10, Some((5, "5", true)));
+        assert_eq!(comment_cutoff(&read, Some(5_000)), Some(1_000));
+        let unread = candidate("unread", 10, None);
+        assert_eq!(comment_cutoff(&unread, Some(5_000)), Some(5_000));
+        assert_eq!(comment_cutoff(&unread, None), None);
     }
 }

@@ -1,12 +1,21 @@
-//! Day metrics from what was collected: totals, deltas, the sample's top videos and creators,
-//! and the sentiment summary. Pure functions: no I/O, no plugins, so every rule about missing
-//! or odd data (a 0 video count, a negative delta, a failed call) is tested here directly.
+//! Day metrics from what was collected: totals, deltas, the growth estimate and its bounds, the
+//! sample's top videos and creators, which comments are new, the sentiment summary, and the
+//! whole day assembled from them ([`assemble_day`]). Pure functions: no I/O, no plugins, so
+//! every rule about missing or odd data (a 0 video count, a negative delta, a failed call, a
+//! provider serving old data) is tested here directly.
+//!
+//! What is new is decided by the data's own clock: each hashtag's data watermark (the newest
+//! `create_time` collected for it) and each video's comment watermark, never the host's clock.
 
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{DateTime, NaiveDate};
+use chrono_tz::Tz;
 use sentiment_polarity::Polarity;
 
 use crate::domain::{
-    DayMetrics, GrowthBasis, HashtagDay, SentimentSummary, TrackedVideo, VideoCountSource,
-    ViewGrowth,
+    AlertsOutcome, Comment, CreatorStats, DayMetrics, GrowthBasis, HashtagDay, HashtagInfo,
+    SentimentOutcome, SentimentSummary, TrackedVideo, Video, VideoCountSource, ViewGrowth,
 };
 
 /// How many creators a day keeps (the report's collaboration leads come from these).
@@ -117,9 +126,9 @@ pub struct GrowthEvidence<'a> {
     pub totals_step: Option<u64>,
     /// Today's sample; `plays_change` already set for videos the previous sample had.
     pub videos: &'a [TrackedVideo],
-    /// When the previous day's data was fetched: videos posted since then gained all their
-    /// plays within the span.
-    pub previous_collected_at: Option<i64>,
+    /// The hashtag's data watermark at the previous collection: videos posted after it gained
+    /// all their plays within the span.
+    pub previous_data_as_of: Option<i64>,
     /// Videos the API counted as new over the span (`None` when it does not know).
     pub new_videos: Option<u64>,
 }
@@ -134,7 +143,7 @@ pub fn view_growth(e: &GrowthEvidence) -> Option<ViewGrowth> {
     let mut covered_plays = 0u64;
     for video in e.videos {
         let posted_since = e
-            .previous_collected_at
+            .previous_data_as_of
             .is_some_and(|at| video.created_at > at);
         let gain = match video.plays_change {
             Some(gain) => gain,
@@ -151,7 +160,7 @@ pub fn view_growth(e: &GrowthEvidence) -> Option<ViewGrowth> {
     let posted_in_sample = e
         .videos
         .iter()
-        .filter(|v| e.previous_collected_at.is_some_and(|at| v.created_at > at))
+        .filter(|v| e.previous_data_as_of.is_some_and(|at| v.created_at > at))
         .count() as u64;
     let smallest_tracked = e.videos.iter().map(|v| v.stats.plays).min().unwrap_or(0) as f64;
     let untracked_new_high = e.new_videos.map_or(0.0, |n| {
@@ -309,6 +318,234 @@ pub fn merge_sentiment(a: &SentimentSummary, b: &SentimentSummary) -> SentimentS
     }
 }
 
+/// The data watermark of `hashtag` at the `previous` collection: what was posted or written
+/// after it is new now. Stores from before watermarks fall back to when that day was fetched.
+/// `None` without a previous collection.
+pub fn data_watermark(previous: Option<&DayMetrics>, hashtag: &str) -> Option<i64> {
+    let previous = previous?;
+    previous
+        .data_as_of
+        .get(hashtag)
+        .copied()
+        .or(previous.collected_at)
+}
+
+/// Each hashtag's data watermark after today: the newest `create_time` of its sampled videos
+/// and of the comments read on them, never behind the previous one.
+fn data_as_of(
+    previous: Option<&DayMetrics>,
+    videos: &[(String, Video)],
+    comments: &[(String, Comment)],
+) -> BTreeMap<String, i64> {
+    let mut watermarks = previous.map(|p| p.data_as_of.clone()).unwrap_or_default();
+    let mut advance = |hashtag: &str, at: i64| {
+        let mark = watermarks.entry(hashtag.to_string()).or_insert(at);
+        *mark = (*mark).max(at);
+    };
+    let mut hashtag_of = HashMap::with_capacity(videos.len());
+    for (hashtag, video) in videos {
+        advance(hashtag, video.created_at);
+        hashtag_of.insert(video.id.as_str(), hashtag.as_str());
+    }
+    for (video, comment) in comments {
+        if let Some(hashtag) = hashtag_of.get(video.as_str()) {
+            advance(hashtag, comment.created_at);
+        }
+    }
+    watermarks
+}
+
+/// The comments read on a day, split by when they were written.
+#[derive(Debug, Default)]
+pub struct CommentsRead {
+    /// Read for the first time today, whenever written, with their videos' ids; the new ones
+    /// first.
+    pub first_read: Vec<(String, Comment)>,
+    /// How many of `first_read` (its first ones) are new: written after their video's cutoff.
+    pub written_in_span: usize,
+}
+
+/// The comments read today that no earlier day read (`already_read`), the new ones first: a
+/// comment is new when written after its video's cutoff (see `collect::Collected`); a video
+/// without one has only new comments.
+pub fn first_read(
+    comments: Vec<(String, Comment)>,
+    mut already_read: HashSet<String>,
+    cutoffs: &HashMap<String, Option<i64>>,
+) -> CommentsRead {
+    let mut new = Vec::new();
+    let mut older = Vec::new();
+    for (video, comment) in comments {
+        // Pages can repeat a comment: it counts once, as on the first earlier day.
+        if !already_read.insert(comment.id.clone()) {
+            continue;
+        }
+        let cutoff = cutoffs.get(&video).copied().flatten();
+        if cutoff.is_none_or(|cutoff| comment.created_at > cutoff) {
+            new.push((video, comment));
+        } else {
+            older.push((video, comment));
+        }
+    }
+    let written_in_span = new.len();
+    new.extend(older);
+    CommentsRead {
+        first_read: new,
+        written_in_span,
+    }
+}
+
+/// Captions are stored cut to this many characters: enough to recognise a video in a report
+/// (which cuts further to fit its columns), not a copy of every video's text.
+pub const STORED_CAPTION_CHARS: usize = 120;
+
+/// Everything one campaign-day is assembled from: what was collected, what the store knew
+/// before, and what the sentiment scorer said. Alerts, credits and what is missing are added
+/// by the caller (alerts are evaluated on the assembled day).
+pub struct DayInputs<'a> {
+    pub campaign_id: &'a str,
+    pub client_id: &'a str,
+    pub date: NaiveDate,
+    pub time_zone: Tz,
+    /// The latest earlier day with data: the base of today's changes.
+    pub previous: Option<&'a DayMetrics>,
+    /// When the day's first response was fetched (the host's clock: shown, never compared).
+    pub collected_at: Option<i64>,
+    /// Per configured hashtag, its info (`None`: the call failed).
+    pub hashtags: &'a [(String, Option<HashtagInfo>)],
+    pub competitors: &'a [(String, Option<HashtagInfo>)],
+    /// The sample, with the hashtag each video came from, and the day each first appeared.
+    pub videos: &'a [(String, Video)],
+    pub first_seen: &'a [NaiveDate],
+    /// Per configured hashtag, the distinct videos its samples showed so far.
+    pub videos_seen: &'a [u64],
+    /// Every comment read today, with its video.
+    pub comments: &'a [(String, Comment)],
+    pub comments_first_read: u32,
+    pub sentiment: SentimentOutcome,
+    /// Over every comment read for the first time today, for the running total.
+    pub first_read_sentiment: Option<SentimentSummary>,
+    pub scorer: String,
+}
+
+/// The day's metrics from its inputs: totals, deltas, growth with its bounds, the sample with
+/// each video's change, creators, sentiment and its running total, and the data watermarks.
+pub fn assemble_day(inputs: DayInputs) -> DayMetrics {
+    let previous = inputs.previous;
+    let span_days = previous.map(|p| (inputs.date - p.date).num_days().max(1) as u32);
+    let videos: Vec<TrackedVideo> = inputs
+        .videos
+        .iter()
+        .zip(inputs.first_seen)
+        .map(|((_, video), first_seen)| {
+            let before = previous.and_then(|p| p.videos.iter().find(|v| v.id == video.id));
+            TrackedVideo {
+                id: video.id.clone(),
+                creator: video.creator.handle.clone(),
+                caption: video.caption.chars().take(STORED_CAPTION_CHARS).collect(),
+                created_at: video.created_at,
+                stats: video.stats,
+                first_seen: *first_seen,
+                plays_change: before.map(|b| video.stats.plays.saturating_sub(b.stats.plays)),
+                change_span_days: before.and(span_days),
+            }
+        })
+        .collect();
+    let hashtag_totals: Vec<HashtagTotals> = inputs
+        .hashtags
+        .iter()
+        .zip(inputs.videos_seen)
+        .map(|((name, info), seen)| HashtagTotals {
+            name: name.clone(),
+            views_and_videos: info.as_ref().map(|i| (i.view_count, i.video_count)),
+            distinct_videos_seen: *seen,
+        })
+        .collect();
+    let (hashtags, total_views, total_videos, source) = totals(&hashtag_totals);
+    let (new_views, new_videos) = deltas(total_views, total_videos, previous);
+    let view_growth = span_days.zip(previous).and_then(|(span_days, previous)| {
+        let per_hashtag = hashtags
+            .iter()
+            .map(|tag| {
+                let before = previous.hashtags.iter().find(|p| p.name == tag.name);
+                let sample: Vec<TrackedVideo> = inputs
+                    .videos
+                    .iter()
+                    .zip(&videos)
+                    .filter(|((name, _), _)| *name == tag.name)
+                    .map(|(_, video)| video.clone())
+                    .collect();
+                view_growth(&GrowthEvidence {
+                    span_days,
+                    totals: tag.views.zip(before.and_then(|b| b.views)),
+                    totals_step: before.and_then(|b| {
+                        totals_step(std::slice::from_ref(tag), std::slice::from_ref(b))
+                    }),
+                    videos: &sample,
+                    previous_data_as_of: data_watermark(Some(previous), &tag.name),
+                    new_videos: tag
+                        .videos
+                        .zip(before.and_then(|b| b.videos))
+                        .map(|(now, then)| now.saturating_sub(then)),
+                })
+            })
+            .collect();
+        campaign_growth(per_hashtag)
+    });
+    let sentiment_to_date = match (
+        previous.and_then(|p| p.sentiment_to_date.as_ref()),
+        &inputs.first_read_sentiment,
+    ) {
+        (Some(before), Some(today)) => Some(merge_sentiment(before, today)),
+        (before, today) => today.clone().or_else(|| before.cloned()),
+    };
+    DayMetrics {
+        campaign_id: inputs.campaign_id.to_string(),
+        client_id: inputs.client_id.to_string(),
+        date: inputs.date,
+        collected_at: inputs.collected_at,
+        collected_on: inputs
+            .collected_at
+            .and_then(|at| DateTime::from_timestamp(at, 0))
+            .map(|at| at.with_timezone(&inputs.time_zone).date_naive())
+            .filter(|on| *on != inputs.date),
+        data_as_of: data_as_of(previous, inputs.videos, inputs.comments),
+        hashtags,
+        competitors: inputs
+            .competitors
+            .iter()
+            .map(|(name, info)| HashtagDay {
+                name: name.clone(),
+                views: info.as_ref().map(|i| i.view_count),
+                // 0 means the API does not know, not that there are none.
+                videos: info.as_ref().map(|i| i.video_count).filter(|v| *v > 0),
+            })
+            .collect(),
+        total_views,
+        total_videos,
+        video_count_source: source,
+        videos_seen: inputs.videos_seen.iter().sum(),
+        new_views,
+        new_videos,
+        previous_date: previous.map(|p| p.date),
+        view_growth,
+        new_tracked_videos: videos
+            .iter()
+            .filter(|v| v.first_seen == inputs.date)
+            .count() as u32,
+        top_creators: CreatorStats::rank(&videos, TOP_CREATORS_KEPT),
+        views_per_video: views_per_video(total_views, total_videos),
+        videos,
+        sentiment: inputs.sentiment,
+        comments_read: inputs.comments_first_read,
+        sentiment_to_date,
+        scorer: inputs.scorer,
+        alerts: AlertsOutcome::Evaluated { alerts: vec![] },
+        credits_spent: 0,
+        missing: Vec::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -386,7 +623,7 @@ mod tests {
             totals: Some((12_100_000, 12_000_000)),
             totals_step: Some(100_000),
             videos: &videos,
-            previous_collected_at: Some(10),
+            previous_data_as_of: Some(10),
             new_videos: Some(0),
         })
         .unwrap();
@@ -410,7 +647,7 @@ mod tests {
             totals: Some((100_000, 90_000)),
             totals_step: Some(1_000),
             videos: &videos,
-            previous_collected_at: Some(100),
+            previous_data_as_of: Some(100),
             new_videos: None,
         })
         .unwrap();
@@ -436,7 +673,7 @@ mod tests {
             totals: Some((1_000_000, 985_000)),
             totals_step: Some(1_000),
             videos: &videos,
-            previous_collected_at: Some(100),
+            previous_data_as_of: Some(100),
             new_videos,
         };
         let without = view_growth(&evidence(Some(1))).unwrap();
@@ -459,7 +696,7 @@ mod tests {
             totals: Some((5_000, 4_000)),
             totals_step: Some(10),
             videos: &[],
-            previous_collected_at: None,
+            previous_data_as_of: None,
             new_videos: None,
         })
         .unwrap();
@@ -471,7 +708,7 @@ mod tests {
                 totals: None,
                 totals_step: None,
                 videos: &[],
-                previous_collected_at: None,
+                previous_data_as_of: None,
                 new_videos: None,
             })
             .is_none()
@@ -489,5 +726,129 @@ mod tests {
         assert_eq!((both.comments, both.positive), (6, 3));
         assert!((both.mean_score - (0.2 + 1.0) / 6.0).abs() < 1e-9);
         assert_eq!(views_per_video(Some(100), Some(0)), None);
+    }
+
+    fn fed_video(id: &str, plays: u64, created_at: i64) -> (String, Video) {
+        (
+            "tryacme".to_string(),
+            Video {
+                id: id.into(),
+                caption: "x".repeat(300),
+                created_at,
+                stats: crate::domain::VideoStats {
+                    plays,
+                    comments: 10,
+                    ..Default::default()
+                },
+                creator: crate::domain::Creator {
+                    handle: format!("{id}-maker"),
+                    nickname: String::new(),
+                },
+            },
+        )
+    }
+
+    fn comment_on(video: &str, id: &str, created_at: i64) -> (String, Comment) {
+        let mut comment = Comment::from_text(id, "nice");
+        comment.created_at = created_at;
+        (video.to_string(), comment)
+    }
+
+    #[test]
+    fn a_comment_is_new_after_its_videos_cutoff_and_only_once() {
+        let cutoffs = HashMap::from([
+            ("read".to_string(), Some(1_000)),
+            ("fresh".to_string(), None),
+        ]);
+        let comments = vec![
+            comment_on("read", "old", 900),
+            comment_on("read", "new", 1_100),
+            comment_on("read", "seen", 1_200),
+            comment_on("fresh", "any", 10),
+            comment_on("read", "new", 1_100),
+        ];
+        let read = first_read(comments, HashSet::from(["seen".to_string()]), &cutoffs);
+        let ids: Vec<&str> = read.first_read.iter().map(|(_, c)| c.id.as_str()).collect();
+        assert_eq!(ids, ["new", "any", "old"]);
+        assert_eq!(read.written_in_span, 2);
+    }
+
+    #[test]
+    fn watermarks_follow_the_data_never_step_back_and_fall_back_to_the_fetch_time() {
+        let videos = [fed_video("v1", 100, 5_000), fed_video("v2", 50, 7_000)];
+        let comments = [
+            comment_on("v1", "c", 9_000),
+            comment_on("elsewhere", "d", 99_999),
+        ];
+        let mut previous = crate::fixtures::day("2026-11-01", 1_000, 10);
+        previous.collected_at = Some(123);
+        assert_eq!(data_watermark(Some(&previous), "tryacme"), Some(123));
+        assert_eq!(data_watermark(None, "tryacme"), None);
+        previous.data_as_of.insert("tryacme".into(), 20_000);
+        assert_eq!(data_watermark(Some(&previous), "tryacme"), Some(20_000));
+        assert_eq!(
+            data_as_of(Some(&previous), &videos, &comments)["tryacme"],
+            20_000
+        );
+        assert_eq!(data_as_of(None, &videos, &comments)["tryacme"], 9_000);
+    }
+
+    #[test]
+    fn a_day_is_assembled_from_what_was_collected() {
+        let mut previous = crate::fixtures::day("2026-11-01", 1_000_000, 10);
+        previous.videos = vec![crate::fixtures::video("v1", "ann", 400_000, "2026-11-01")];
+        previous.data_as_of.insert("tryacme".into(), 6_000);
+        let videos = [
+            fed_video("v1", 450_000, 5_000),
+            fed_video("v2", 30_000, 7_000),
+        ];
+        let hashtags = [(
+            "tryacme".to_string(),
+            Some(HashtagInfo {
+                id: "1".into(),
+                title: "tryacme".into(),
+                view_count: 1_100_000,
+                video_count: 11,
+            }),
+        )];
+        let comments = [comment_on("v2", "c1", 8_000)];
+        let day = assemble_day(DayInputs {
+            campaign_id: "spring",
+            client_id: "acme",
+            date: "2026-11-03".parse().unwrap(),
+            time_zone: Tz::UTC,
+            previous: Some(&previous),
+            collected_at: Some(86_400 * 20_000),
+            hashtags: &hashtags,
+            competitors: &[],
+            videos: &videos,
+            first_seen: &["2026-11-01".parse().unwrap(), "2026-11-03".parse().unwrap()],
+            videos_seen: &[12],
+            comments: &comments,
+            comments_first_read: 1,
+            sentiment: SentimentOutcome::NotCollected { reason: "r".into() },
+            first_read_sentiment: None,
+            scorer: "s".into(),
+        });
+        assert_eq!(
+            (day.total_views, day.total_videos),
+            (Some(1_100_000), Some(11))
+        );
+        assert_eq!((day.new_views, day.new_videos), (Some(100_000), Some(1)));
+        assert_eq!(day.previous_date, Some("2026-11-01".parse().unwrap()));
+        assert_eq!(day.videos[0].plays_change, Some(50_000));
+        assert_eq!(day.videos[0].change_span_days, Some(2));
+        assert_eq!(day.videos[1].plays_change, None);
+        assert_eq!(day.videos[0].caption.chars().count(), STORED_CAPTION_CHARS);
+        assert_eq!(day.new_tracked_videos, 1);
+        assert_eq!(day.videos_seen, 12);
+        assert_eq!(day.data_as_of["tryacme"], 8_000);
+        // Posted after the previous watermark: all of v2's plays are new.
+        let growth = day.view_growth.unwrap();
+        assert_eq!(growth.tracked_change, 80_000);
+        assert_eq!(growth.span_days, 2);
+        // Fetched on another date than the day's: said so.
+        assert!(day.collected_on.is_some());
+        assert_eq!(day.top_creators[0].handle, "v1-maker");
     }
 }

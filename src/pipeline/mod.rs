@@ -8,11 +8,11 @@
 //! the others; it is recorded on its day as what is missing. Re-scoring is the same run with
 //! no API client: every response comes from the store and nothing is spent.
 //!
-//! Modules: `collect` (requests, the comment-page plan, a campaign-day's cost), `fetch` (store
-//! first, budgets, stop switch), `metrics` (pure: totals, growth estimate, sentiment
-//! summaries), `clock` (what "now" is), `plugins` (every campaign's plugins, checked before
-//! spending), `progress` (for people watching a run), `plan` (what a day will take, per key,
-//! before it runs).
+//! Modules: `collect` (requests and the comment-page plan), `fetch` (store first, budgets, stop
+//! switch), `metrics` (pure: the day assembled from what was collected, growth with its
+//! bounds, which comments are new, sentiment summaries), `clock` (what "now" is for the host),
+//! `plugins` (every campaign's plugins, checked before spending), `progress` (for people
+//! watching a run), `plan` (the cost model: what a day will take, per key, before it runs).
 
 mod clock;
 pub mod collect;
@@ -25,7 +25,7 @@ mod progress;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use chrono::{DateTime, Duration, NaiveDate};
+use chrono::{Duration, NaiveDate};
 use chrono_tz::Tz;
 use serde::Serialize;
 
@@ -33,22 +33,17 @@ use crate::api::ApiClient;
 use crate::api::ApiRequest;
 use crate::config::{ApiAccount, CampaignConfig, Config};
 use crate::domain::{
-    AlertsOutcome, Comment, CreatorStats, DayFacts, DayMetrics, HashtagDay, SentimentOutcome,
-    SentimentSummary, TrackedVideo,
+    AlertsOutcome, Comment, DayFacts, DayMetrics, SentimentOutcome, SentimentSummary,
 };
 use crate::plugin::{MAX_HISTORY_DAYS, PluginHost, PluginSource};
 use crate::store::{ReadComment, Store, StoreError};
 
 pub use clock::Clock;
 pub use fetch::{Budgets, FetchError, Fetcher, KeyContext, RunContext, StopSwitch};
-pub use plan::{CampaignPlan, KeyPlan, plan_day};
+pub use plan::{COMMENT_NEED_DAYS, CampaignPlan, CommentNeed, KeyPlan, comment_need, plan_day};
 use plugins::{CampaignPlugins, source};
 pub use plugins::{LoadedPlugins, PluginProblem};
 pub use progress::{KeyProgress, ProgressSnapshot, RunProgress};
-
-/// Captions are stored cut to this many characters: enough to recognise a video in a report
-/// (which cuts further to fit its columns), not a copy of every video's text.
-const STORED_CAPTION_CHARS: usize = 120;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PipelineError {
@@ -329,15 +324,9 @@ struct CampaignDay {
     plugins: Arc<CampaignPlugins>,
 }
 
-/// The comments read on a day, split by when they were written.
-struct CommentsRead {
-    /// Read for the first time today, whenever written, with their videos' ids.
-    first_read: Vec<(String, Comment)>,
-    /// How many of `first_read` (its first ones) were written since the previous collection.
-    written_in_span: usize,
-}
-
 impl CampaignDay {
+    /// Collects (store first, then the API), looks up what the store knew, scores, assembles
+    /// the day ([`metrics::assemble_day`]), evaluates its alerts and stores it.
     async fn run(self) -> Result<CampaignRun, PipelineError> {
         let c = &self.campaign;
         let history = self.store.days(
@@ -346,133 +335,51 @@ impl CampaignDay {
             self.date - Duration::days(1),
         )?;
         let previous = metrics::previous_with_data(&history);
-        // Comments written since the previous collection are what commenters say now; on a
-        // campaign's first day every comment read is new to it.
-        let since = previous.and_then(|p| p.collected_at);
-        let collected = collect::collect_day(&self.fetcher, &self.store, c, since).await;
-        let mut missing = collected.missing;
-        let span_days = previous.map(|p| (self.date - p.date).num_days().max(1) as u32);
+        let collected = collect::collect_day(&self.fetcher, &self.store, c, previous).await;
+        let mut missing = collected.missing.clone();
 
-        let mut videos = Vec::with_capacity(collected.videos.len());
+        let mut first_seen = Vec::with_capacity(collected.videos.len());
         for (hashtag, video) in &collected.videos {
-            let seen = self.store.note_seen(&c.id, &video.id, self.date, hashtag)?;
-            let before = previous.and_then(|p| p.videos.iter().find(|v| v.id == video.id));
-            videos.push(TrackedVideo {
-                id: video.id.clone(),
-                creator: video.creator.handle.clone(),
-                caption: video.caption.chars().take(STORED_CAPTION_CHARS).collect(),
-                created_at: video.created_at,
-                stats: video.stats,
-                first_seen: seen.date,
-                plays_change: before.map(|b| video.stats.plays.saturating_sub(b.stats.plays)),
-                change_span_days: before.and(span_days),
-            });
+            first_seen.push(
+                self.store
+                    .note_seen(&c.id, &video.id, self.date, hashtag)?
+                    .date,
+            );
         }
-        let mut hashtag_totals = Vec::with_capacity(collected.hashtags.len());
-        let mut videos_seen = 0;
-        for (name, info) in &collected.hashtags {
-            let seen = self.store.distinct_videos_seen(&c.id, name, self.date)?;
-            videos_seen += seen;
-            hashtag_totals.push(metrics::HashtagTotals {
-                name: name.clone(),
-                views_and_videos: info.as_ref().map(|i| (i.view_count, i.video_count)),
-                distinct_videos_seen: seen,
-            });
+        let mut videos_seen = Vec::with_capacity(collected.hashtags.len());
+        for (name, _) in &collected.hashtags {
+            videos_seen.push(self.store.distinct_videos_seen(&c.id, name, self.date)?);
         }
-        let (hashtags, total_views, total_videos, source) = metrics::totals(&hashtag_totals);
-        let (new_views, new_videos) = metrics::deltas(total_views, total_videos, previous);
-        let collected_at = self.collected_at()?;
-        let view_growth = match (span_days, previous) {
-            (Some(span_days), Some(previous)) => {
-                let per_hashtag = hashtags
-                    .iter()
-                    .map(|tag| {
-                        let before = previous.hashtags.iter().find(|p| p.name == tag.name);
-                        let sample: Vec<TrackedVideo> = collected
-                            .videos
-                            .iter()
-                            .zip(&videos)
-                            .filter(|((name, _), _)| *name == tag.name)
-                            .map(|(_, video)| video.clone())
-                            .collect();
-                        metrics::view_growth(&metrics::GrowthEvidence {
-                            span_days,
-                            totals: tag.views.zip(before.and_then(|b| b.views)),
-                            totals_step: before.and_then(|b| {
-                                metrics::totals_step(
-                                    std::slice::from_ref(tag),
-                                    std::slice::from_ref(b),
-                                )
-                            }),
-                            videos: &sample,
-                            previous_collected_at: previous.collected_at,
-                            new_videos: tag
-                                .videos
-                                .zip(before.and_then(|b| b.videos))
-                                .map(|(now, then)| now.saturating_sub(then)),
-                        })
-                    })
-                    .collect();
-                metrics::campaign_growth(per_hashtag)
-            }
-            _ => None,
-        };
-
-        let read = self.first_read(collected.comments, since)?;
-        let (sentiment, read_summary, scores) = self
+        let read = metrics::first_read(
+            collected.comments.clone(),
+            self.store.comment_ids_read_before(&c.id, self.date)?,
+            &collected.comment_cutoffs,
+        );
+        let (sentiment, first_read_sentiment, scores) = self
             .score(
                 &read,
                 collected.comment_videos,
                 collected.comment_videos_failed,
             )
             .await;
-        let sentiment_to_date = match (
-            previous.and_then(|p| p.sentiment_to_date.as_ref()),
-            &read_summary,
-        ) {
-            (Some(before), Some(today)) => Some(metrics::merge_sentiment(before, today)),
-            (before, today) => today.clone().or_else(|| before.cloned()),
-        };
-        let mut day = DayMetrics {
-            campaign_id: c.id.clone(),
-            client_id: c.client.clone(),
+        let mut day = metrics::assemble_day(metrics::DayInputs {
+            campaign_id: &c.id,
+            client_id: &c.client,
             date: self.date,
-            collected_at,
-            collected_on: collected_at
-                .and_then(|at| DateTime::from_timestamp(at, 0))
-                .map(|at| at.with_timezone(&self.time_zone).date_naive())
-                .filter(|on| *on != self.date),
-            hashtags,
-            competitors: collected
-                .competitors
-                .iter()
-                .map(|(name, info)| HashtagDay {
-                    name: name.clone(),
-                    views: info.as_ref().map(|i| i.view_count),
-                    // 0 means the API does not know, not that there are none.
-                    videos: info.as_ref().map(|i| i.video_count).filter(|v| *v > 0),
-                })
-                .collect(),
-            total_views,
-            total_videos,
-            video_count_source: source,
-            videos_seen,
-            new_views,
-            new_videos,
-            previous_date: previous.map(|p| p.date),
-            view_growth,
-            new_tracked_videos: videos.iter().filter(|v| v.first_seen == self.date).count() as u32,
-            top_creators: CreatorStats::rank(&videos, metrics::TOP_CREATORS_KEPT),
-            views_per_video: metrics::views_per_video(total_views, total_videos),
-            videos,
+            time_zone: self.time_zone,
+            previous,
+            collected_at: self.collected_at()?,
+            hashtags: &collected.hashtags,
+            competitors: &collected.competitors,
+            videos: &collected.videos,
+            first_seen: &first_seen,
+            videos_seen: &videos_seen,
+            comments: &collected.comments,
+            comments_first_read: read.first_read.len() as u32,
             sentiment,
-            comments_read: read.first_read.len() as u32,
-            sentiment_to_date,
+            first_read_sentiment,
             scorer: self.scorer_identity(),
-            alerts: AlertsOutcome::Evaluated { alerts: vec![] },
-            credits_spent: 0,
-            missing: Vec::new(),
-        };
+        });
         day.alerts = self.evaluate(&day, &history).await;
         if let SentimentOutcome::Unavailable { reason } = &day.sentiment {
             missing.push(format!("sentiment unavailable: {reason}"));
@@ -545,42 +452,12 @@ impl CampaignDay {
         Ok(earliest)
     }
 
-    /// The comments read today that no earlier day read, those written since `since` first.
-    fn first_read(
-        &self,
-        comments: Vec<(String, Comment)>,
-        since: Option<i64>,
-    ) -> Result<CommentsRead, PipelineError> {
-        let mut already_read = self
-            .store
-            .comment_ids_read_before(&self.campaign.id, self.date)?;
-        let mut recent = Vec::new();
-        let mut older = Vec::new();
-        for (video, comment) in comments {
-            // Pages can repeat a comment: it counts once, as on the first earlier day.
-            if !already_read.insert(comment.id.clone()) {
-                continue;
-            }
-            if since.is_none_or(|since| comment.created_at > since) {
-                recent.push((video, comment));
-            } else {
-                older.push((video, comment));
-            }
-        }
-        let written_in_span = recent.len();
-        recent.extend(older);
-        Ok(CommentsRead {
-            first_read: recent,
-            written_in_span,
-        })
-    }
-
     /// Scores each comment read for the first time today, once: the day's sentiment is over
     /// those written since the previous collection; the summary of all of them feeds the
     /// running total. The scores, in `read.first_read`'s order, are returned to be stored.
     async fn score(
         &self,
-        read: &CommentsRead,
+        read: &metrics::CommentsRead,
         asked: usize,
         failed: usize,
     ) -> (SentimentOutcome, Option<SentimentSummary>, Option<Vec<f64>>) {

@@ -1,6 +1,8 @@
 //! What a day will take, per API key, before anything is spent (`hashtrack run --plan`).
 //!
-//! An estimate from the configuration alone: no key, no store, no request. Each campaign's
+//! The cost model: what a campaign-day's configuration buys ([`planned_requests`]), and what
+//! its new comments asked of comment pages on its recent stored days ([`comment_need`]).
+//! An estimate from the configuration and stored days alone: no key, no request. Each campaign's
 //! requests are [`planned_requests`] (1 credit each); on one key a request several campaigns
 //! share (a hashtag's totals and feed pages) is paid once, as the run does, so a key's total can
 //! be less than the sum of its campaigns'. Budgets cap what is paid: a campaign's at its
@@ -12,9 +14,85 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::config::{ApiAccount, CampaignConfig, Config};
+use crate::config::{
+    ApiAccount, CampaignConfig, Config, MAX_COMMENTS_PER_PAGE, MAX_VIDEOS_PER_PAGE,
+};
+use crate::domain::DayMetrics;
 
-use super::collect::{comment_page_budget, feed_pages, planned_requests};
+/// Comment pages one campaign-day may buy: what reading `comments_per_video` comments of
+/// `sentiment_videos` videos costs.
+pub fn comment_page_budget(campaign: &CampaignConfig) -> u32 {
+    campaign.sentiment_videos * campaign.comments_per_video.div_ceil(MAX_COMMENTS_PER_PAGE)
+}
+
+/// Feed pages one hashtag of a campaign takes: its tracked videos, a full page at a time.
+pub fn feed_pages(campaign: &CampaignConfig) -> u32 {
+    campaign.videos.div_ceil(MAX_VIDEOS_PER_PAGE)
+}
+
+/// The requests (and so credits) a campaign-day takes when nothing is stored and it shares
+/// nothing: per hashtag its totals and feed pages, its comment pages, and per competitor's
+/// hashtag its totals. An estimate: a feed may need an extra page for repeated items, a video
+/// fewer comment pages than planned.
+pub fn planned_requests(campaign: &CampaignConfig) -> u32 {
+    campaign.hashtags.len() as u32 * (1 + feed_pages(campaign))
+        + comment_page_budget(campaign)
+        + campaign.compare.len() as u32
+}
+
+/// Top-level comments as a share of a video's `comment_count` (which counts replies), for an
+/// estimate of how many comments there are to read: the middle of what videos show.
+const TYPICAL_TOP_LEVEL_SHARE: f64 = 0.7;
+/// Recent days the comment need is averaged over.
+pub const COMMENT_NEED_DAYS: usize = 7;
+
+/// What a campaign's new comments asked of its comment pages over its recent stored days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct CommentNeed {
+    /// New top-level comments a day on its tracked videos (their comment counts' growth, less
+    /// the usual share of replies): an estimate.
+    pub new_comments_per_day: u64,
+    /// Comment pages a day that reading all of them takes (each video's at its own pages).
+    pub pages_per_day: u32,
+    /// The days it is averaged over.
+    pub days: u32,
+}
+
+/// The comment need of the recent `days` (oldest first; the last [`COMMENT_NEED_DAYS`] with
+/// a previous day count): per day, each tracked video's comment-count growth since the previous
+/// day (all of it for a video posted since), its top-level part, in pages of
+/// [`MAX_COMMENTS_PER_PAGE`]. `None` without two days to compare.
+pub fn comment_need(days: &[DayMetrics]) -> Option<CommentNeed> {
+    let mut comments = 0.0;
+    let mut pages = 0.0;
+    let mut measured = 0u32;
+    for pair in days.windows(2).rev().take(COMMENT_NEED_DAYS) {
+        let (before, day) = (&pair[0], &pair[1]);
+        let span = (day.date - before.date).num_days().max(1) as f64;
+        for video in &day.videos {
+            let grown = match before.videos.iter().find(|v| v.id == video.id) {
+                Some(then) => video.stats.comments.saturating_sub(then.stats.comments),
+                None if before
+                    .data_as_of
+                    .values()
+                    .all(|&mark| video.created_at > mark) =>
+                {
+                    video.stats.comments
+                }
+                None => 0,
+            };
+            let new = grown as f64 * TYPICAL_TOP_LEVEL_SHARE / span;
+            comments += new;
+            pages += (new / f64::from(MAX_COMMENTS_PER_PAGE)).ceil();
+        }
+        measured += 1;
+    }
+    (measured > 0).then(|| CommentNeed {
+        new_comments_per_day: (comments / f64::from(measured)).round() as u64,
+        pages_per_day: (pages / f64::from(measured)).ceil() as u32,
+        days: measured,
+    })
+}
 
 /// One campaign's share of a key's day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -26,6 +104,9 @@ pub struct CampaignPlan {
     /// Feed pages over all its hashtags.
     pub feed_pages: u32,
     pub comment_pages: u32,
+    /// What its new comments asked of comment pages on its recent stored days, when it has
+    /// any: compare with `comment_pages` (what its configuration buys).
+    pub comment_need: Option<CommentNeed>,
     /// Its competitors' totals (1 request each).
     pub competitors: u32,
     /// All of the above: what it takes alone.
@@ -54,8 +135,14 @@ fn as_secs<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> 
     s.serialize_u64(d.as_secs())
 }
 
-/// The day of `campaigns` (all of `config`'s when empty), per key, by variable name.
-pub fn plan_day(config: &Config, campaigns: &[CampaignConfig]) -> Vec<KeyPlan> {
+/// The day of `campaigns` (all of `config`'s when empty), per key, by variable name, with each
+/// campaign's comment need from its `recent` stored days (by campaign id; none for a campaign
+/// without stored days).
+pub fn plan_day(
+    config: &Config,
+    campaigns: &[CampaignConfig],
+    recent: &BTreeMap<String, Vec<DayMetrics>>,
+) -> Vec<KeyPlan> {
     let campaigns = if campaigns.is_empty() {
         &config.campaigns[..]
     } else {
@@ -70,11 +157,16 @@ pub fn plan_day(config: &Config, campaigns: &[CampaignConfig]) -> Vec<KeyPlan> {
     }
     by_key
         .into_iter()
-        .map(|(account, campaigns)| key_plan(config, account, &campaigns))
+        .map(|(account, campaigns)| key_plan(config, account, &campaigns, recent))
         .collect()
 }
 
-fn key_plan(config: &Config, account: ApiAccount, campaigns: &[&CampaignConfig]) -> KeyPlan {
+fn key_plan(
+    config: &Config,
+    account: ApiAccount,
+    campaigns: &[&CampaignConfig],
+    recent: &BTreeMap<String, Vec<DayMetrics>>,
+) -> KeyPlan {
     // Shared requests once: a hashtag's totals, and its feed as far as the deepest campaign.
     let mut totals = BTreeSet::new();
     let mut feeds: BTreeMap<&str, u32> = BTreeMap::new();
@@ -100,6 +192,7 @@ fn key_plan(config: &Config, account: ApiAccount, campaigns: &[&CampaignConfig])
             hashtags: campaign.hashtags.len() as u32,
             feed_pages: campaign.hashtags.len() as u32 * feed_pages(campaign),
             comment_pages: comment_page_budget(campaign),
+            comment_need: recent.get(&campaign.id).and_then(|days| comment_need(days)),
             competitors: campaign.compare.len() as u32,
             requests,
             budget: campaign.daily_credit_budget,
@@ -180,7 +273,7 @@ comments_per_video = 50
     #[test]
     fn a_day_is_planned_per_key_with_shared_requests_once_and_budgets_capping_it() {
         let config = Config::parse(Path::new("campaigns.toml"), CONFIG).unwrap();
-        let plan = plan_day(&config, &[]);
+        let plan = plan_day(&config, &[], &BTreeMap::new());
         let keys: Vec<&str> = plan.iter().map(|k| k.key_env.as_str()).collect();
         assert_eq!(keys, ["BETA_SCAVIO_KEY", "SCAVIO_API_KEY"]);
 

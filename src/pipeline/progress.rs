@@ -8,7 +8,7 @@ use std::sync::Mutex;
 
 use crate::config::{ApiAccount, CampaignConfig};
 
-use super::collect::planned_requests;
+use super::plan::planned_requests;
 
 #[derive(Debug, Default)]
 pub struct RunProgress {

@@ -160,6 +160,11 @@ pub struct CommentRead {
     pub next_cursor: String,
     /// The last page read said there were no more.
     pub reached_end: bool,
+    /// The newest `create_time` among the video's comments seen by the end of that day (or the
+    /// cutoff its first read used): the data's own clock. A comment never read and written
+    /// after it is new at the next read, whatever the host's clock says.
+    #[serde(default)]
+    pub newest_seen_at: Option<i64>,
 }
 
 pub struct Store {

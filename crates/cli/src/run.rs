@@ -2,7 +2,9 @@
 //! (what the day will take per key, nothing spent) and `hashtrack rescore` (stored days, no
 //! API).
 
+use std::collections::BTreeMap;
 use std::io::IsTerminal;
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -15,8 +17,11 @@ use indicatif::{ProgressBar, ProgressStyle};
 use hashtrack::api::{ApiClient, ApiKey, RetryPolicy};
 use hashtrack::config::{ApiAccount, CampaignConfig, Config};
 use hashtrack::pipeline::{
-    CampaignRun, CampaignStatus, KeyPlan, Pipeline, RunSummary, StopSwitch, plan_day,
+    COMMENT_NEED_DAYS, CampaignRun, CampaignStatus, KeyPlan, Pipeline, RunSummary, StopSwitch,
+    plan_day,
 };
+
+use hashtrack::store::{DayMirror, DayReader};
 
 use super::alerts::deliver_after_run;
 use super::{ConfigArgs, EXIT_INCOMPLETE, describe_run, open_pipeline, run_exit_code, today};
@@ -55,7 +60,12 @@ pub struct RunArgs {
 pub async fn run(args: RunArgs) -> Result<ExitCode> {
     let mut config = args.config.load()?;
     if args.plan {
-        return print_plan(&config, &args.campaigns, args.json);
+        return print_plan(
+            &config,
+            &args.config.data_dir(&config),
+            &args.campaigns,
+            args.json,
+        );
     }
     if let Some(base) = &args.api_base {
         config.settings.api_base_url = base.trim_end_matches('/').to_string();
@@ -226,9 +236,24 @@ pub fn api_client(
     .context("cannot build the HTTP client")
 }
 
-/// `run --plan`: per key, what the day will take; spends nothing and reads no key.
-fn print_plan(config: &Config, ids: &[String], json: bool) -> Result<ExitCode> {
-    let plan = plan_day(config, &selected(config, ids)?);
+/// `run --plan`: per key, what the day will take, and what each campaign's new comments asked of
+/// comment pages on its recent stored days (from the day copies beside the store, so a run in
+/// progress does not block it); spends nothing and reads no key.
+fn print_plan(config: &Config, data_dir: &Path, ids: &[String], json: bool) -> Result<ExitCode> {
+    let selected = selected(config, ids)?;
+    let mirror = DayMirror::beside(&data_dir.join("store"));
+    let mut recent = BTreeMap::new();
+    for campaign in if selected.is_empty() {
+        &config.campaigns
+    } else {
+        &selected
+    } {
+        if let Some((_, last)) = mirror.date_range(&campaign.id)? {
+            let from = last - chrono::Days::new(COMMENT_NEED_DAYS as u64);
+            recent.insert(campaign.id.clone(), mirror.days(&campaign.id, from, last)?);
+        }
+    }
+    let plan = plan_day(config, &selected, &recent);
     if json {
         println!("{}", serde_json::to_string_pretty(&plan)?);
     } else {
@@ -242,8 +267,8 @@ fn print_plan(config: &Config, ids: &[String], json: bool) -> Result<ExitCode> {
 fn describe_plan(config: &Config, plan: &[KeyPlan], key_is_set: &dyn Fn(&str) -> bool) -> String {
     let price = config.settings.price_per_credit_usd;
     let mut out = format!(
-        "Plan for one day of {}: an estimate from the configuration; nothing spent, nothing \
-         stored counted.\n1 credit per request (${price} each); a request campaigns on one key \
+        "Plan for one day of {}: an estimate from the configuration and the days stored so far; \
+         nothing spent.\n1 credit per request (${price} each); a request campaigns on one key \
          share is paid once; keys run at once, each at its own rate.\n",
         config.path.display()
     );
@@ -262,6 +287,7 @@ fn describe_plan(config: &Config, plan: &[KeyPlan], key_is_set: &dyn Fn(&str) ->
             "  {:<24} {:<12} {:>7} {:>5} {:>8} {:>7} {:>8}  {}\n",
             "campaign", "client", "totals", "feed", "comments", "compare", "requests", "budget"
         ));
+        let mut needs = String::new();
         for c in &key.campaigns {
             let budget = match (c.budget, c.client_budget) {
                 (None, None) => "-".to_string(),
@@ -279,7 +305,31 @@ fn describe_plan(config: &Config, plan: &[KeyPlan], key_is_set: &dyn Fn(&str) ->
                 c.competitors,
                 c.requests
             ));
+            if let Some(need) = c.comment_need {
+                let verdict = if need.pages_per_day > c.comment_pages {
+                    format!(
+                        "raise sentiment_videos or comments_per_video to buy {} more a day \
+                         (${:.2})",
+                        need.pages_per_day - c.comment_pages,
+                        f64::from(need.pages_per_day - c.comment_pages) * price
+                    )
+                } else {
+                    "the configured pages cover them".to_string()
+                };
+                needs.push_str(&format!(
+                    "  {}: about {} new comments a day on its tracked videos ({}-day average) \
+                     need {} comment pages a day = {} credits (${:.2}); it buys {}: {verdict}\n",
+                    c.id,
+                    need.new_comments_per_day,
+                    need.days,
+                    need.pages_per_day,
+                    need.pages_per_day,
+                    f64::from(need.pages_per_day) * price,
+                    c.comment_pages
+                ));
+            }
         }
+        out.push_str(&needs);
         let capped = if key.credits_at_most < key.requests {
             format!(", at most {} under budgets", key.credits_at_most)
         } else {

@@ -2,6 +2,8 @@
 //! from it per campaign-day. Owns no I/O and knows no JSON field names of the provider (that is
 //! `api::wire`); the serde derives here are for the store and for `--json` output only.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -343,6 +345,12 @@ pub struct DayMetrics {
     /// `date`: a late run, or a day collected on purpose for another date.
     #[serde(default)]
     pub collected_on: Option<NaiveDate>,
+    /// Per hashtag, the newest `create_time` of anything collected for it so far (its videos
+    /// and their comments): the data's own clock. What is posted or written after it is new
+    /// at the next collection, however late the provider serves and whatever the host's clock
+    /// says.
+    #[serde(default)]
+    pub data_as_of: BTreeMap<String, i64>,
     pub hashtags: Vec<HashtagDay>,
     /// Competitors' hashtags on the same day (info only): for share of voice.
     #[serde(default)]
