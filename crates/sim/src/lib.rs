@@ -29,7 +29,15 @@
 //!   and `new_comments` (`total`, `positive`, `neutral`, `negative`: the top-level comments
 //!   written that date over all the hashtag's videos, by the tone they were written in). 400
 //!   with the contract's error body for a missing or bad parameter, 404 for a hashtag that
-//!   does not exist. In process: [`truth`] or [`SimServer::truth`].
+//!   does not exist. In process: [`truth`] or [`SimServer::truth`]. `served_as_of` (Unix
+//!   seconds) is the moment the data the API serves for that hashtag on that date is as of.
+//! - `GET /_sim/thread?video_id=ID&date=YYYY-MM-DD` answers a video's top-level comment
+//!   thread exactly as the comments endpoint serves it on that date, as JSON
+//!   ([`ThreadTruth`]): `served_as_of`, and `comments` (`id`, `created_at`) most-liked first,
+//!   the same items in the same order the endpoint pages through (its duplicates quirk
+//!   aside). 400 for a missing or bad parameter, 404 for a video the comments endpoint would
+//!   not find (its hashtag must have been resolved by an info or feed call first). In
+//!   process: [`SimServer::thread_truth`].
 //!
 //! Modules: `routes` (HTTP) → `service` (checks, metering, faults) → `wire` (JSON shapes) and
 //! `model` (answers) → `campaign`, `videos`, `threads` (the campaigns' shapes), with `truth` measuring the
@@ -69,7 +77,7 @@ use tokio::task::JoinHandle;
 
 pub use faults::{Fault, FaultKind};
 pub use quirks::{HashtagQuirks, default_quirks};
-pub use truth::{Phase, ToneCounts, Truth, truth};
+pub use truth::{CommentTruth, Phase, ThreadTruth, ToneCounts, Truth, truth};
 
 /// `n` comments written the way the simulator writes them (a third each positive, neutral
 /// and negative in intent), for benchmarks and for measuring scorers on the target domain.
@@ -260,6 +268,14 @@ impl SimServer {
     /// The truth about `hashtag` on `date` (see [`truth`]); free, like `GET /_sim/truth`.
     pub fn truth(&self, hashtag: &str, date: NaiveDate) -> Option<Truth> {
         self.service.truth(hashtag, date).ok()
+    }
+
+    /// The top-level comment thread of `video_id` as the comments endpoint serves it on
+    /// `date`; free, like `GET /_sim/thread`. `None` when the video is unknown (same
+    /// resolution rules as the comments endpoint: its hashtag must have been resolved by an
+    /// info or feed call first, and the video posted by `date`).
+    pub fn thread_truth(&self, video_id: &str, date: NaiveDate) -> Option<ThreadTruth> {
+        self.service.thread_truth(video_id, date).ok()
     }
 
     /// Stops accepting requests and waits briefly for in-flight ones.

@@ -18,7 +18,7 @@ use super::ids;
 use super::people::Person;
 use super::quirks::{HashtagQuirks, default_quirks};
 use super::threads;
-use super::truth::{self, Truth};
+use super::truth::{self, CommentTruth, ThreadTruth, Truth};
 use super::videos::{self, Creator, VideoStats};
 
 /// How a request names a hashtag.
@@ -157,22 +157,9 @@ impl Model {
         count: usize,
         date: NaiveDate,
     ) -> Result<Page<Comment>, ModelError> {
-        let unknown = || ModelError::NotFound(format!("video {video_id} not found"));
-        let id: u64 = video_id.parse().map_err(|_| unknown())?;
-        let (create_time, tag, index) = ids::split_video_id(id);
-        let name = self.resolved.get(&tag).ok_or_else(unknown)?;
-        let c = self.campaign(name);
-        let day = c.day_of(date);
-        let posted_on = c
-            .posting_day(index)
-            .filter(|d| *d <= day)
-            .ok_or_else(unknown)?;
-        let video = videos::VideoModel::new(&c, index, posted_on);
-        if video.id != id || video.create_time != create_time {
-            return Err(unknown());
-        }
+        let (c, video, day) = self.find_video(video_id, date)?;
         let thread = threads::thread(&c, &video, day);
-        let key = format!("thread{index}");
+        let key = format!("thread{}", video.index);
         let (range, next) = page_range(&c, thread.len(), cursor, count, day, &key);
         Ok(Page {
             items: thread[range]
@@ -189,6 +176,51 @@ impl Model {
             cursor: next,
             has_more: next < thread.len(),
         })
+    }
+
+    /// The top-level thread of `video_id` exactly as the comments endpoint pages through it on
+    /// `date` (duplicates quirk aside). Finds the video by the same rules as
+    /// [`Model::comments`], and does not resolve anything.
+    pub(super) fn thread_truth(
+        &self,
+        video_id: &str,
+        date: NaiveDate,
+    ) -> Result<ThreadTruth, ModelError> {
+        let (c, video, day) = self.find_video(video_id, date)?;
+        Ok(ThreadTruth {
+            served_as_of: c.day_end(day),
+            comments: threads::thread(&c, &video, day)
+                .iter()
+                .map(|m| CommentTruth {
+                    id: m.id.to_string(),
+                    created_at: m.create_time,
+                })
+                .collect(),
+        })
+    }
+
+    /// The video a comments request names, with its campaign and the campaign day of `date`:
+    /// only in a hashtag this server has resolved, and only once posted.
+    fn find_video(
+        &self,
+        video_id: &str,
+        date: NaiveDate,
+    ) -> Result<(Campaign, videos::VideoModel, i64), ModelError> {
+        let unknown = || ModelError::NotFound(format!("video {video_id} not found"));
+        let id: u64 = video_id.parse().map_err(|_| unknown())?;
+        let (create_time, tag, index) = ids::split_video_id(id);
+        let name = self.resolved.get(&tag).ok_or_else(unknown)?;
+        let c = self.campaign(name);
+        let day = c.day_of(date);
+        let posted_on = c
+            .posting_day(index)
+            .filter(|d| *d <= day)
+            .ok_or_else(unknown)?;
+        let video = videos::VideoModel::new(&c, index, posted_on);
+        if video.id != id || video.create_time != create_time {
+            return Err(unknown());
+        }
+        Ok((c, video, day))
     }
 
     /// What really happened to hashtag `raw_name` (any case, `#` allowed) on `date`. Does not

@@ -808,6 +808,7 @@ async fn the_truth_endpoint_answers_for_free_and_checks_its_parameters() {
             assert!(body[field].is_u64(), "{field}: {body}");
         }
         assert!(body["viral_on"].is_array());
+        assert_eq!(body["served_as_of"], day_start(19) - 1);
         for field in ["total", "positive", "neutral", "negative"] {
             assert!(body["new_comments"][field].is_u64(), "{field}: {body}");
         }
@@ -854,4 +855,142 @@ async fn the_truth_endpoint_answers_for_free_and_checks_its_parameters() {
     )
     .await;
     assert_eq!(info.status, 200);
+}
+
+/// `GET /_sim/<what>?<query>` as `(status, body)`.
+async fn sim_get(server: &SimServer, what: &str, query: &str) -> (u16, Value) {
+    let url = format!("{}/_sim/{what}{query}", server.base_url());
+    let response = Client::new().get(url).send().await.unwrap();
+    let status = response.status().as_u16();
+    (
+        status,
+        response.json::<Value>().await.unwrap_or(Value::Null),
+    )
+}
+
+#[tokio::test]
+async fn thread_truth_is_what_the_comments_endpoint_pages_through() {
+    let name = "threadtruth";
+    let server = start(with_quirks(roomy(), &[(name, HashtagQuirks::default())])).await;
+    let date = day(16);
+    server.set_date(date);
+    let id = hashtag_id(&server, name).await;
+    let feed = api(
+        &server,
+        Endpoint::HashtagVideos,
+        json!({"hashtag_id": id, "count": 10}),
+    )
+    .await;
+    let videos = feed.body["data"]["aweme_list"].as_array().unwrap().clone();
+    let mut long_threads = 0;
+    for video in &videos {
+        let video_id = video["aweme_id"].as_str().unwrap();
+        let truth = server.thread_truth(video_id, date).unwrap();
+        // Page by page, 20 at a time, following the cursor.
+        let mut served = Vec::new();
+        let mut cursor = "0".to_string();
+        loop {
+            let body = json!({"video_id": video_id, "cursor": cursor, "count": 20});
+            let page = api(&server, Endpoint::VideoComments, body).await;
+            let data = &page.body["data"];
+            let items = data["comments"].as_array().unwrap();
+            let from = cursor.parse::<usize>().unwrap();
+            for (i, c) in items.iter().enumerate() {
+                let expected = &truth.comments[from + i];
+                assert_eq!(c["cid"].as_str().unwrap(), expected.id, "item {}", from + i);
+                assert_eq!(c["create_time"].as_i64().unwrap(), expected.created_at);
+            }
+            served.extend(ids_of(items, "cid"));
+            if data["has_more"] == 0 {
+                break;
+            }
+            cursor = data["cursor"].as_str().unwrap().to_string();
+        }
+        let truth_ids: Vec<String> = truth.comments.iter().map(|c| c.id.clone()).collect();
+        assert_eq!(served, truth_ids);
+        assert!(
+            truth
+                .comments
+                .iter()
+                .all(|c| c.created_at <= truth.served_as_of)
+        );
+        long_threads += usize::from(truth.comments.len() > 40);
+
+        let (status, body) = sim_get(
+            &server,
+            "thread",
+            &format!("?video_id={video_id}&date={date}"),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body, serde_json::to_value(&truth).unwrap());
+    }
+    assert!(long_threads >= 2, "{long_threads} threads over two pages");
+    let truth = server.truth(name, date).unwrap();
+    assert_eq!(
+        server
+            .thread_truth(videos[0]["aweme_id"].as_str().unwrap(), date)
+            .unwrap()
+            .served_as_of,
+        truth.served_as_of
+    );
+
+    // Free, and the same rules as the comments endpoint: unknown before it is posted.
+    let stats = server.stats();
+    let video_id = videos[0]["aweme_id"].as_str().unwrap();
+    assert!(
+        server
+            .thread_truth(video_id, day(1) - Days::new(1))
+            .is_none()
+    );
+    for (query, expected) in [
+        (format!("?video_id={video_id}&date=2026-11-40"), 400),
+        (format!("?video_id={video_id}"), 400),
+        ("?date=2026-11-16".to_string(), 400),
+        ("?video_id=abc&date=2026-11-16".to_string(), 400),
+        (
+            "?video_id=7350810998023949599&date=2026-11-16".to_string(),
+            404,
+        ),
+        (format!("?video_id={video_id}&date=2026-10-01"), 404),
+    ] {
+        let (status, body) = sim_get(&server, "thread", &query).await;
+        assert_eq!(status, expected, "{query}: {body}");
+    }
+    assert_eq!(
+        server.stats(),
+        stats,
+        "the thread truth is free and uncounted"
+    );
+}
+
+#[tokio::test]
+async fn thread_truth_does_not_resolve_a_hashtag() {
+    let server = start(roomy()).await;
+    server.set_date(day(10));
+    let id = hashtag_id(&server, "resolvedtag").await;
+    let feed = api(&server, Endpoint::HashtagVideos, json!({"hashtag_id": id})).await;
+    let video_id = feed.body["data"]["aweme_list"][0]["aweme_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(server.thread_truth(&video_id, day(10)).is_some());
+
+    // A second server that never resolved the hashtag does not know the video.
+    let other = start(roomy()).await;
+    assert!(other.thread_truth(&video_id, day(10)).is_none());
+    let (status, _) = sim_get(
+        &other,
+        "thread",
+        &format!("?video_id={video_id}&date=2026-11-10"),
+    )
+    .await;
+    assert_eq!(status, 404);
+    let comments = api(
+        &other,
+        Endpoint::VideoComments,
+        json!({"video_id": video_id}),
+    )
+    .await;
+    assert_eq!(comments.status, 404);
 }

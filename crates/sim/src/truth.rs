@@ -81,6 +81,27 @@ pub struct Truth {
     pub viral_on: Vec<NaiveDate>,
     /// Top-level comments written on this date over all the hashtag's videos.
     pub new_comments: ToneCounts,
+    /// Unix seconds: the moment the data the API serves for this hashtag on this date is as
+    /// of (everything it serves that date, videos, counters, comments and totals, stands as
+    /// at this second; nothing created after it is served).
+    pub served_as_of: i64,
+}
+
+/// One top-level comment as the API serves it on a date: the truth the comment-reading limit is measured against.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CommentTruth {
+    /// The `cid` the comments endpoint serves.
+    pub id: String,
+    /// Its `create_time` (Unix seconds).
+    pub created_at: i64,
+}
+
+/// A video's top-level comment thread exactly as the API serves it on `date` (most-liked first, the same order and items the comments endpoint pages through, duplicates quirk aside), and the moment the served data is as of.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ThreadTruth {
+    /// Unix seconds: the moment the served thread stands as at.
+    pub served_as_of: i64,
+    pub comments: Vec<CommentTruth>,
 }
 
 /// The truth about `hashtag` (any case, `#` allowed) on `date` in the world `config`
@@ -121,6 +142,7 @@ pub(super) fn measure(c: &Campaign, date: NaiveDate) -> Truth {
         stall_on: c.stall().map(|s| on_day(s.day)),
         viral_on: c.viral_days().iter().map(|d| on_day(*d)).collect(),
         new_comments,
+        served_as_of: end,
     }
 }
 
