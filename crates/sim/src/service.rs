@@ -67,7 +67,12 @@ impl Service {
             seed: config.seed,
             state: Mutex::new(State {
                 date: config.start_date,
-                model: Model::new(config.seed, config.start_date, &config.quirks),
+                model: Model::new(
+                    config.seed,
+                    config.start_date,
+                    &config.quirks,
+                    config.provider_lag,
+                ),
                 window: RateWindow::new(config.requests_per_window, config.window),
                 ledger: Ledger::new(config.credits),
                 faults: FaultQueue::default(),

@@ -607,7 +607,7 @@ async fn the_backlash_day_has_a_much_more_negative_mood() {
     let name = "glowdrop";
     let quirks = HashtagQuirks::default();
     let config = with_quirks(roomy(), &[(name, quirks.clone())]);
-    let backlash = Campaign::new(config.seed, name, quirks, config.start_date).backlash_day;
+    let backlash = Campaign::new(config.seed, name, quirks, config.start_date, None).backlash_day;
     let server = start(config).await;
     let id = hashtag_id(&server, name).await;
 
@@ -938,11 +938,11 @@ async fn thread_truth_is_what_the_comments_endpoint_pages_through() {
     // Free, and the same rules as the comments endpoint: unknown before it is posted.
     let stats = server.stats();
     let video_id = videos[0]["aweme_id"].as_str().unwrap();
-    assert!(
-        server
-            .thread_truth(video_id, day(1) - Days::new(1))
-            .is_none()
-    );
+    let created = videos[0]["create_time"].as_i64().unwrap();
+    let day_before = chrono::DateTime::from_timestamp(created - 86_400, 0)
+        .unwrap()
+        .date_naive();
+    assert!(server.thread_truth(video_id, day_before).is_none());
     for (query, expected) in [
         (format!("?video_id={video_id}&date=2026-11-40"), 400),
         (format!("?video_id={video_id}"), 400),
@@ -952,7 +952,7 @@ async fn thread_truth_is_what_the_comments_endpoint_pages_through() {
             "?video_id=7350810998023949599&date=2026-11-16".to_string(),
             404,
         ),
-        (format!("?video_id={video_id}&date=2026-10-01"), 404),
+        (format!("?video_id={video_id}&date={day_before}"), 404),
     ] {
         let (status, body) = sim_get(&server, "thread", &query).await;
         assert_eq!(status, expected, "{query}: {body}");
