@@ -30,6 +30,9 @@ use super::videos::VideoModel;
 /// Serial numbers reserved per day in comment ids (above any daily cap).
 const SERIALS_PER_DAY: u32 = MAX_DAILY_COMMENTS.next_power_of_two() as u32;
 
+/// What a comment's like audience saturates at (likes are it times the comment's appeal).
+const MOST_AUDIENCE: f64 = 12.0;
+
 pub(super) struct CommentModel {
     pub id: u64,
     pub create_time: i64,
@@ -134,10 +137,12 @@ fn comment(
     let mut dice = key.dice();
     let tone = c.tone_on(d, &mut dice);
     // Likes come from the plays since the comment was written (mostly few, some many), so
-    // they start at zero, and late comments on an old video stay behind the favourites unless
-    // the campaign's comments gather likes fast.
+    // they start at zero, and late comments on an old video stay behind the favourites. The
+    // audience saturates: where comments gather likes fast, a new one nears it within a day
+    // and competes with the old favourites on its appeal alone.
     let seen_by = (plays_now - video.plays_at(c, create_time)).max(0.0) * c.shape.like_accrual;
-    let audience = (seen_by / 20_000.0).sqrt().min(50.0);
+    let reach = (seen_by / 20_000.0).sqrt();
+    let audience = MOST_AUDIENCE * (1.0 - (-reach / MOST_AUDIENCE).exp());
     let appeal = (1.2 + 1.7 * dice.normal()).exp();
     let likes = (audience * appeal).min(200_000.0);
     // Replies also take a day or two to come in; both only grow with `as_of`.
@@ -239,6 +244,44 @@ mod tests {
             let deep = newest.iter().filter(|&&i| i >= 20).count();
             assert!(deep * 10 >= newest.len() * 8, "{deep} of {}", newest.len());
         }
+    }
+
+    #[test]
+    fn where_comments_gather_likes_fast_new_ones_move_up_the_list() {
+        // Of the comments written the day before, on videos days old: the share already
+        // liked, and how deep they sit (0 the top, 1 the end of the list).
+        let newest = |c: &Campaign| {
+            let (day, later) = (14, 17);
+            let (mut liked, mut depth, mut n) = (0, 0.0, 0);
+            for v in feed_on(c, day)
+                .iter()
+                .filter(|v| v.day <= day - 3 && thread_on(c, v, day).len() >= 60)
+                .take(5)
+            {
+                let thread = thread_on(c, v, later);
+                for (i, m) in thread.iter().enumerate() {
+                    if c.day_start(later - 1) <= m.create_time && m.create_time < c.day_start(later)
+                    {
+                        liked += usize::from(m.likes > 0);
+                        depth += i as f64 / thread.len() as f64;
+                        n += 1;
+                    }
+                }
+            }
+            assert!(n >= 20, "{n} comments of the day before");
+            (liked as f64 / n as f64, depth / n as f64)
+        };
+        let (fast_liked, fast_depth) = newest(&test_campaign_where(|c| {
+            ordinary(c) && c.shape.like_accrual >= 15.0
+        }));
+        let (slow_liked, slow_depth) = newest(&test_campaign_where(|c| {
+            ordinary(c) && c.shape.like_accrual <= 0.5
+        }));
+        assert!(
+            fast_liked > slow_liked + 0.2 && fast_depth + 0.1 < slow_depth,
+            "fast: {fast_liked:.2} liked at depth {fast_depth:.2}; \
+             slow: {slow_liked:.2} liked at depth {slow_depth:.2}"
+        );
     }
 
     #[test]
