@@ -1,6 +1,9 @@
 //! The shape of one simulated hashtag campaign over time: how many videos appear each day
-//! (an S-curve with a few viral days), which day brings a backlash, whether and when the
-//! campaign stalls, and the mood of the comments written on each day. Everything is drawn once
+//! (an S-curve from day 1 with a few viral days, or for a campaign already running on day 1,
+//! arrivals decaying since its start long before), which day brings a backlash, whether and
+//! when the campaign stalls, the mood of the comments written on each day, and the moment the
+//! provider's data is as of on each day (its lag). The numbers that vary its size, age, growth
+//! and comments are its [`Shape`]. Everything is drawn once
 //! from the seed and the hashtag name (the backlash and stall dates can be forced by
 //! [`HashtagQuirks`]), so the campaign is the same whatever date it is looked at from.
 //!
@@ -8,17 +11,20 @@
 //! existing videos share a trickle of a few hundred new plays a day between them (see
 //! [`Stall`]), so their counters keep creeping up but almost stop.
 
+use std::time::Duration;
+
 use chrono::{NaiveDate, NaiveTime};
 
 use super::comments::Tone;
 use super::dice::{Dice, Key};
 use super::ids;
 use super::quirks::HashtagQuirks;
+use super::shape::{Age, Shape, Size};
 use super::truth::Phase;
 use super::videos;
 
-/// Days of arrivals that are simulated; the S-curve is flat long before.
-const HORIZON_DAYS: usize = 120;
+/// The last campaign day with arrivals; the S-curve is flat long before.
+const HORIZON_DAYS: i64 = 120;
 pub(super) const SECONDS_PER_DAY: i64 = 86_400;
 /// New plays per day a stalled campaign still gets, all its videos together.
 const STALL_TRICKLE: (f64, f64) = (150.0, 550.0);
@@ -42,14 +48,16 @@ pub(super) struct Campaign {
     pub backlash_day: i64,
     /// Share of negative comments on an ordinary day.
     calm_negative: f64,
-    /// `posted_by[d]`: videos posted on days `1..=d`.
+    pub shape: Shape,
+    /// The day the first video can be posted (1, or long before for a running campaign).
+    first_day: i64,
+    /// `posted_by[k]`: videos posted on days `first_day..first_day + k`.
     posted_by: Vec<usize>,
     stall: Option<Stall>,
 }
 
 /// The first draws of a campaign's shape, in the order they are drawn.
 struct Basics {
-    planned_videos: f64,
     midpoint: f64,
     width: f64,
     typical_plays: f64,
@@ -61,7 +69,6 @@ struct Basics {
 impl Basics {
     fn draw(dice: &mut Dice) -> Basics {
         Basics {
-            planned_videos: 10f64.powf(dice.range(2.2, 3.05)),
             midpoint: dice.range(8.0, 14.0),
             width: dice.range(2.2, 4.0),
             typical_plays: 10f64.powf(dice.range(3.3, 4.5)),
@@ -132,10 +139,18 @@ impl Stall {
 }
 
 impl Campaign {
-    pub(super) fn new(seed: u64, name: &str, quirks: HashtagQuirks, start: NaiveDate) -> Self {
+    /// The campaign of `name`; `forced_lag` replaces the provider lag its shape draws.
+    pub(super) fn new(
+        seed: u64,
+        name: &str,
+        quirks: HashtagQuirks,
+        start: NaiveDate,
+        forced_lag: Option<Duration>,
+    ) -> Self {
         let key = campaign_key(seed, name);
         let mut dice = key.dice();
         let basics = Basics::draw(&mut dice);
+        let shape = Shape::draw(key, forced_lag);
         let backlash_day = quirks
             .backlash_on
             .map_or(basics.backlash_day, |date| day_number(start, date));
@@ -162,34 +177,40 @@ impl Campaign {
             viral_days,
             backlash_day,
             calm_negative: basics.calm_negative,
+            first_day: 1 - shape.history_days(),
+            shape,
             posted_by: Vec::new(),
             stall: None,
         };
-        campaign.posted_by = campaign.arrivals(
-            basics.planned_videos,
-            basics.midpoint,
-            basics.width,
-            stall_day,
-        );
+        campaign.posted_by = campaign.arrivals(basics.midpoint, basics.width, stall_day);
         campaign.stall = stall_day.map(|day| campaign.stall_from(day));
         campaign
     }
 
-    /// Cumulative video counts per day: the daily share of an S-curve, boosted on viral days,
-    /// with a little day-to-day noise; nothing from the stall day on.
-    fn arrivals(
-        &self,
-        planned: f64,
-        midpoint: f64,
-        width: f64,
-        stall_day: Option<i64>,
-    ) -> Vec<usize> {
+    /// Cumulative video counts per day from `first_day`: the daily share of the campaign's
+    /// arrival curve (an S-curve from day 1, or a decay since its start), boosted on viral
+    /// days, with a little day-to-day noise; nothing from the stall day on, and never more
+    /// than video ids can number (nor than a small campaign's size).
+    fn arrivals(&self, midpoint: f64, width: f64, stall_day: Option<i64>) -> Vec<usize> {
+        let planned = self.shape.planned_videos;
         let logistic = |x: f64| 1.0 / (1.0 + (-(x - midpoint) / width).exp());
-        let curve = |x: f64| (logistic(x) - logistic(0.0)) / (1.0 - logistic(0.0));
-        let mut posted_by = vec![0; HORIZON_DAYS + 1];
-        for day in 1..=HORIZON_DAYS {
+        let s_curve = |x: f64| (logistic(x) - logistic(0.0)) / (1.0 - logistic(0.0));
+        // Share of all the campaign's videos posted by the end of day `x`.
+        let curve = |x: f64| match self.shape.age {
+            Age::Launching => s_curve(x.max(0.0)),
+            Age::Running { decay_days, .. } => {
+                1.0 - (-(x - self.first_day as f64 + 1.0).max(0.0) / decay_days).exp()
+            }
+        };
+        let most = match self.shape.size {
+            Size::Small => planned.round() as usize,
+            _ => ids::MAX_VIDEOS,
+        };
+        let mut posted_by = vec![0; (HORIZON_DAYS - self.first_day + 2) as usize];
+        for k in 1..posted_by.len() {
+            let day = self.first_day + k as i64 - 1;
             let mut dice = self.key.text("arrivals").num(day as u64).dice();
-            let boost = if self.is_viral(day as i64) {
+            let boost = if self.is_viral(day) {
                 dice.range(3.0, 4.5)
             } else {
                 1.0
@@ -197,13 +218,13 @@ impl Campaign {
             let expected = planned * (curve(day as f64) - curve(day as f64 - 1.0)) * boost;
             // Dithered rounding keeps fractional days from all rounding the same way.
             let mut today = (expected * dice.range(0.8, 1.2) + dice.unit()) as usize;
-            if day == 1 {
+            if day == 1 && self.shape.age == Age::Launching {
                 today = today.max(1);
             }
-            if stall_day.is_some_and(|stall| day as i64 >= stall) {
+            if stall_day.is_some_and(|stall| day >= stall) {
                 today = 0;
             }
-            posted_by[day] = (posted_by[day - 1] + today).min(ids::MAX_VIDEOS);
+            posted_by[k] = (posted_by[k - 1] + today).min(most);
         }
         posted_by
     }
@@ -217,7 +238,7 @@ impl Campaign {
             .sum();
         let mut dice = self.key.text("stall trickle").dice();
         let level = dice.range(STALL_TRICKLE.0, STALL_TRICKLE.1);
-        let mut trickle_by = vec![0.0; HORIZON_DAYS + 2];
+        let mut trickle_by = vec![0.0; HORIZON_DAYS as usize + 2];
         for k in 1..trickle_by.len() {
             let today = level * dice.range(STALL_TRICKLE_WOBBLE.0, STALL_TRICKLE_WOBBLE.1);
             trickle_by[k] = trickle_by[k - 1] + today;
@@ -255,20 +276,37 @@ impl Campaign {
         self.day_one + (day - 1) * SECONDS_PER_DAY
     }
 
-    /// The moment the world is served as of on a campaign day: its last second.
+    /// The last second of a campaign day: calendar figures (the truth) are as of it.
     pub(super) fn day_end(&self, day: i64) -> i64 {
         self.day_start(day + 1) - 1
     }
 
+    /// The moment the provider's data is as of on a campaign day: the day's last second,
+    /// less the provider's lag. Everything served that day stands as at this second.
+    pub(super) fn served_as_of(&self, day: i64) -> i64 {
+        self.day_end(day) - self.shape.lag_secs
+    }
+
+    /// The campaign day the Unix second `at` falls in.
+    pub(super) fn day_at(&self, at: i64) -> i64 {
+        (at - self.day_one).div_euclid(SECONDS_PER_DAY) + 1
+    }
+
+    /// The day the campaign's first video can be posted (1 unless it was running before).
+    pub(super) fn first_day(&self) -> i64 {
+        self.first_day
+    }
+
     /// Videos posted on or before `day`.
     pub(super) fn posted_by(&self, day: i64) -> usize {
-        self.posted_by[day.clamp(0, HORIZON_DAYS as i64) as usize]
+        let slot = (day - self.first_day + 1).clamp(0, self.posted_by.len() as i64 - 1);
+        self.posted_by[slot as usize]
     }
 
     /// The day the `index`-th video was posted, if it ever is.
     pub(super) fn posting_day(&self, index: usize) -> Option<i64> {
-        let day = self.posted_by.partition_point(|&n| n <= index);
-        (day <= HORIZON_DAYS).then_some(day as i64)
+        let slot = self.posted_by.partition_point(|&n| n <= index);
+        (slot < self.posted_by.len()).then_some(self.first_day + slot as i64 - 1)
     }
 
     pub(super) fn is_viral(&self, day: i64) -> bool {
@@ -319,7 +357,23 @@ impl Campaign {
 #[cfg(test)]
 pub(crate) fn test_campaign(name: &str) -> Campaign {
     let start = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
-    Campaign::new(42, name, HashtagQuirks::default(), start)
+    Campaign::new(42, name, HashtagQuirks::default(), start, None)
+}
+
+/// The first of the campaigns `campaign0`, `campaign1`, ... (seed 42, from 2026-11-01, own
+/// quirks) that `fits`: for tests of what only some shapes show.
+#[cfg(test)]
+pub(crate) fn test_campaign_where(fits: impl Fn(&Campaign) -> bool) -> Campaign {
+    (0..2_000)
+        .map(|i| test_campaign(&format!("campaign{i}")))
+        .find(|c| fits(c))
+        .expect("some campaign fits")
+}
+
+/// A launching campaign of at least medium size: the old default shape's kind.
+#[cfg(test)]
+pub(crate) fn ordinary(c: &Campaign) -> bool {
+    c.shape.age == Age::Launching && c.shape.size != Size::Small
 }
 
 #[cfg(test)]
@@ -328,7 +382,7 @@ mod tests {
 
     #[test]
     fn arrivals_follow_an_s_curve_with_viral_jumps() {
-        let c = test_campaign("trybrandx");
+        let c = test_campaign_where(ordinary);
         let daily: Vec<usize> = (1..=30)
             .map(|d| c.posted_by(d) - c.posted_by(d - 1))
             .collect();
@@ -362,7 +416,7 @@ mod tests {
             stall_on: Some(start + chrono::Days::new(19)),
             ..HashtagQuirks::default()
         };
-        let c = Campaign::new(42, "trybrandx", quirks, start);
+        let c = Campaign::new(42, "trybrandx", quirks, start, None);
         assert_eq!(c.backlash_day, 10);
         assert!(
             c.viral_days()

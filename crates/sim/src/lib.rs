@@ -8,11 +8,24 @@
 //! key, fixed-window rate limit, credits charged only on success) and lets callers inject
 //! faults. It does not persist anything and has no replies endpoint.
 //!
-//! Campaigns have shapes: an S-curve of new videos with a few viral days, a backlash (a day
-//! of mostly negative comments, fading over two more), and for about one hashtag in five a
-//! stall (from a date on: no new videos, a trickle of a few hundred views a day, hardly any
-//! comments). [`HashtagQuirks`] can force the backlash and stall dates. Comments are served
-//! most-liked first, so today's comments sit behind the old favourites (contract quirk 7).
+//! Campaigns have shapes, drawn per hashtag from the seed and the name, because whatever the
+//! simulator does not vary the product silently assumes: small hashtags (10 to 60 videos),
+//! medium and large ones (thousands); campaigns launching on day 1 (an S-curve of new videos)
+//! and campaigns running for months already (many old, saturated videos on day 1, arrivals
+//! decaying, growth mostly from a few young videos); each video's plays a concave, saturating
+//! curve of its age with burst and long tail varied per campaign; the top-level share of
+//! `comment_count` (about half to nine tenths), comments per play (tenfold), the daily cap
+//! on a video's new comments (30 to 400), how fast comments gather likes, and the provider's
+//! lag (0 to 8 hours, or [`SimConfig::provider_lag`] for all). On top of that: a few viral
+//! days, a backlash (a day of mostly negative comments, fading over two more), and for about
+//! one hashtag in five a stall (from a date on: no new videos, a trickle of a few hundred
+//! views a day, hardly any comments). [`HashtagQuirks`] can force the backlash and stall
+//! dates. Comments are served most-liked first, so today's comments mostly sit behind the old
+//! favourites (contract quirk 7).
+//!
+//! With a lag, the API on date D serves the world as of the last second of D less the lag:
+//! videos, counters, comments and the hashtag's totals all stand as at that moment, and
+//! whatever is created after it does not exist yet (it is served the next day).
 //!
 //! In process, [`SimServer::paid_calls`] lists every paid call with its arrival time and status
 //! (how tests check a collector's pacing).
@@ -29,12 +42,22 @@
 //!   and `new_comments` (`total`, `positive`, `neutral`, `negative`: the top-level comments
 //!   written that date over all the hashtag's videos, by the tone they were written in). 400
 //!   with the contract's error body for a missing or bad parameter, 404 for a hashtag that
-//!   does not exist. In process: [`truth`] or [`SimServer::truth`].
+//!   does not exist. In process: [`truth`] or [`SimServer::truth`]. `served_as_of` (Unix
+//!   seconds) is the moment the data the API serves for that hashtag on that date is as of
+//!   (the date's last second less the provider's lag); the other figures are by calendar
+//!   day ends whatever the lag.
+//! - `GET /_sim/thread?video_id=ID&date=YYYY-MM-DD` answers a video's top-level comment
+//!   thread exactly as the comments endpoint serves it on that date, as JSON
+//!   ([`ThreadTruth`]): `served_as_of`, and `comments` (`id`, `created_at`) most-liked first,
+//!   the same items in the same order the endpoint pages through (its duplicates quirk
+//!   aside). 400 for a missing or bad parameter, 404 for a video the comments endpoint would
+//!   not find (its hashtag must have been resolved by an info or feed call first). In
+//!   process: [`SimServer::thread_truth`].
 //!
 //! Modules: `routes` (HTTP) → `service` (checks, metering, faults) → `wire` (JSON shapes) and
-//! `model` (answers) → `campaign`, `videos`, `threads` (the campaigns' shapes), with `truth` measuring the
-//! model, `comments`, `people`, `captions` writing text, `ids` making identifiers and `dice`
-//! the deterministic randomness.
+//! `model` (answers) → `campaign`, `videos`, `threads` (the campaigns over time, their
+//! numbers drawn in `shape`), with `truth` measuring the model, `comments`, `people`,
+//! `captions` writing text, `ids` making identifiers and `dice` the deterministic randomness.
 
 mod campaign;
 mod captions;
@@ -48,6 +71,7 @@ mod people;
 mod quirks;
 mod routes;
 mod service;
+mod shape;
 mod threads;
 mod truth;
 mod videos;
@@ -69,7 +93,7 @@ use tokio::task::JoinHandle;
 
 pub use faults::{Fault, FaultKind};
 pub use quirks::{HashtagQuirks, default_quirks};
-pub use truth::{Phase, ToneCounts, Truth, truth};
+pub use truth::{CommentTruth, Phase, ThreadTruth, ToneCounts, Truth, truth};
 
 /// `n` comments written the way the simulator writes them (a third each positive, neutral
 /// and negative in intent), for benchmarks and for measuring scorers on the target domain.
@@ -107,6 +131,10 @@ pub struct SimConfig {
     /// Per hashtag name (lowercase, no `#`), replacing [`default_quirks`] (also the way to
     /// force a hashtag's backlash or stall date).
     pub quirks: HashMap<String, HashtagQuirks>,
+    /// How old the data the provider serves is, for every hashtag: on date D the API serves
+    /// the world as of the last second of D less this lag. `None` leaves each campaign its
+    /// own drawn lag (0 to 8 hours).
+    pub provider_lag: Option<Duration>,
 }
 
 impl Default for SimConfig {
@@ -119,6 +147,7 @@ impl Default for SimConfig {
             api_key: None,
             start_date: NaiveDate::from_ymd_opt(2026, 11, 1).expect("a valid date"),
             quirks: HashMap::new(),
+            provider_lag: None,
         }
     }
 }
@@ -134,6 +163,7 @@ impl fmt::Debug for SimConfig {
             .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
             .field("start_date", &self.start_date)
             .field("quirks", &self.quirks)
+            .field("provider_lag", &self.provider_lag)
             .finish()
     }
 }
@@ -260,6 +290,14 @@ impl SimServer {
     /// The truth about `hashtag` on `date` (see [`truth`]); free, like `GET /_sim/truth`.
     pub fn truth(&self, hashtag: &str, date: NaiveDate) -> Option<Truth> {
         self.service.truth(hashtag, date).ok()
+    }
+
+    /// The top-level comment thread of `video_id` as the comments endpoint serves it on
+    /// `date`; free, like `GET /_sim/thread`. `None` when the video is unknown (same
+    /// resolution rules as the comments endpoint: its hashtag must have been resolved by an
+    /// info or feed call first, and the video posted by `date`).
+    pub fn thread_truth(&self, video_id: &str, date: NaiveDate) -> Option<ThreadTruth> {
+        self.service.thread_truth(video_id, date).ok()
     }
 
     /// Stops accepting requests and waits briefly for in-flight ones.

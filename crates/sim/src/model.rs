@@ -2,13 +2,19 @@
 //! and answers with hashtag figures, feed pages and comment pages as of a date, quirks
 //! applied. Knows nothing of HTTP or JSON (that is `service` and `wire`).
 //!
+//! On a date, everything is served as of one second: the day's last, less the campaign's
+//! provider lag (`Campaign::served_as_of`). Videos and comments created after it do not exist
+//! yet, and every counter and total stands as at it.
+//!
 //! Everything is a pure function of the seed, the hashtag name and the date, except one piece
 //! of memory: video ids carry only a short key of their hashtag, so a comments request finds
 //! its video only if this server has already resolved that hashtag (an info or feed call, as
 //! any collector makes first). The truth about a hashtag (`truth`) is answered here too, from
-//! the same campaigns, without that memory.
+//! the same campaigns, without that memory. Campaigns, being pure, are kept once built.
 
 use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
 
 use chrono::NaiveDate;
 
@@ -18,7 +24,7 @@ use super::ids;
 use super::people::Person;
 use super::quirks::{HashtagQuirks, default_quirks};
 use super::threads;
-use super::truth::{self, Truth};
+use super::truth::{self, CommentTruth, ThreadTruth, Truth};
 use super::videos::{self, Creator, VideoStats};
 
 /// How a request names a hashtag.
@@ -75,8 +81,12 @@ pub(super) struct Model {
     seed: u64,
     start: NaiveDate,
     overrides: HashMap<String, HashtagQuirks>,
+    /// Replaces every campaign's drawn provider lag.
+    lag: Option<Duration>,
     /// Hashtags resolved so far, by the key their video ids carry.
     resolved: HashMap<u32, String>,
+    /// Campaigns built so far, by name (each a pure function of the configuration).
+    campaigns: HashMap<String, Arc<Campaign>>,
 }
 
 impl Model {
@@ -84,6 +94,7 @@ impl Model {
         seed: u64,
         start: NaiveDate,
         overrides: &HashMap<String, HashtagQuirks>,
+        lag: Option<Duration>,
     ) -> Self {
         let overrides: HashMap<String, HashtagQuirks> = overrides
             .iter()
@@ -97,7 +108,9 @@ impl Model {
             seed,
             start,
             overrides,
+            lag,
             resolved,
+            campaigns: HashMap::new(),
         }
     }
 
@@ -108,6 +121,7 @@ impl Model {
     ) -> Result<Hashtag, ModelError> {
         let c = self.resolve(by)?;
         let day = c.day_of(date);
+        let at = c.served_as_of(day);
         let mut dice = c.key.text("description").dice();
         Ok(Hashtag {
             id: ids::hashtag_id(&c.name),
@@ -117,7 +131,7 @@ impl Model {
             video_count: if c.quirks.zero_video_count {
                 0
             } else {
-                c.posted_by(day) as u64
+                videos::count_at(&c, at) as u64
             },
             stats_nested: c.quirks.stats_nested,
         })
@@ -132,7 +146,8 @@ impl Model {
     ) -> Result<Page<Video>, ModelError> {
         let c = self.resolve(&HashtagRef::Id(hashtag_id.to_string()))?;
         let day = c.day_of(date);
-        let feed = videos::feed(&c, day);
+        let at = c.served_as_of(day);
+        let feed = videos::feed(&c, day, at);
         let (range, next) = page_range(&c, feed.len(), cursor, count, day, "feed");
         Ok(Page {
             items: feed[range]
@@ -141,7 +156,7 @@ impl Model {
                     id: v.id,
                     caption: v.caption(&c),
                     create_time: v.create_time,
-                    stats: v.stats_by(&c, day),
+                    stats: v.stats_at(&c, at, threads::count_at(&c, v, at)),
                     author: v.creator(&c),
                 })
                 .collect(),
@@ -151,28 +166,15 @@ impl Model {
     }
 
     pub(super) fn comments(
-        &self,
+        &mut self,
         video_id: &str,
         cursor: usize,
         count: usize,
         date: NaiveDate,
     ) -> Result<Page<Comment>, ModelError> {
-        let unknown = || ModelError::NotFound(format!("video {video_id} not found"));
-        let id: u64 = video_id.parse().map_err(|_| unknown())?;
-        let (create_time, tag, index) = ids::split_video_id(id);
-        let name = self.resolved.get(&tag).ok_or_else(unknown)?;
-        let c = self.campaign(name);
-        let day = c.day_of(date);
-        let posted_on = c
-            .posting_day(index)
-            .filter(|d| *d <= day)
-            .ok_or_else(unknown)?;
-        let video = videos::VideoModel::new(&c, index, posted_on);
-        if video.id != id || video.create_time != create_time {
-            return Err(unknown());
-        }
-        let thread = threads::thread(&c, &video, day);
-        let key = format!("thread{index}");
+        let (c, video, day) = self.find_video(video_id, date)?;
+        let thread = threads::thread(&c, &video, c.served_as_of(day));
+        let key = format!("thread{}", video.index);
         let (range, next) = page_range(&c, thread.len(), cursor, count, day, &key);
         Ok(Page {
             items: thread[range]
@@ -191,26 +193,79 @@ impl Model {
         })
     }
 
+    /// The top-level thread of `video_id` exactly as the comments endpoint pages through it on
+    /// `date` (duplicates quirk aside). Finds the video by the same rules as
+    /// [`Model::comments`], and does not resolve anything.
+    pub(super) fn thread_truth(
+        &mut self,
+        video_id: &str,
+        date: NaiveDate,
+    ) -> Result<ThreadTruth, ModelError> {
+        let (c, video, day) = self.find_video(video_id, date)?;
+        let at = c.served_as_of(day);
+        Ok(ThreadTruth {
+            served_as_of: at,
+            comments: threads::thread(&c, &video, at)
+                .iter()
+                .map(|m| CommentTruth {
+                    id: m.id.to_string(),
+                    created_at: m.create_time,
+                })
+                .collect(),
+        })
+    }
+
+    /// The video a comments request names, with its campaign and the campaign day of `date`:
+    /// only in a hashtag this server has resolved, and only once it exists in the data served
+    /// that day.
+    fn find_video(
+        &mut self,
+        video_id: &str,
+        date: NaiveDate,
+    ) -> Result<(Arc<Campaign>, videos::VideoModel, i64), ModelError> {
+        let unknown = || ModelError::NotFound(format!("video {video_id} not found"));
+        let id: u64 = video_id.parse().map_err(|_| unknown())?;
+        let (create_time, tag, index) = ids::split_video_id(id);
+        let name = self.resolved.get(&tag).ok_or_else(unknown)?.clone();
+        let c = self.campaign(&name);
+        let day = c.day_of(date);
+        let posted_on = c
+            .posting_day(index)
+            .filter(|d| *d <= day)
+            .ok_or_else(unknown)?;
+        let video = videos::VideoModel::new(&c, index, posted_on);
+        let exists = video.create_time <= c.served_as_of(day);
+        if video.id != id || video.create_time != create_time || !exists {
+            return Err(unknown());
+        }
+        Ok((c, video, day))
+    }
+
     /// What really happened to hashtag `raw_name` (any case, `#` allowed) on `date`. Does not
     /// count as resolving it for comments requests.
-    pub(super) fn truth(&self, raw_name: &str, date: NaiveDate) -> Result<Truth, ModelError> {
+    pub(super) fn truth(&mut self, raw_name: &str, date: NaiveDate) -> Result<Truth, ModelError> {
         let name = existing_name(&HashtagRef::Name(raw_name.to_string()))?;
         Ok(truth::measure(&self.campaign(&name), date))
     }
 
-    fn resolve(&mut self, by: &HashtagRef) -> Result<Campaign, ModelError> {
+    fn resolve(&mut self, by: &HashtagRef) -> Result<Arc<Campaign>, ModelError> {
         let name = existing_name(by)?;
         self.resolved.insert(ids::tag_key(&name), name.clone());
         Ok(self.campaign(&name))
     }
 
-    fn campaign(&self, name: &str) -> Campaign {
+    fn campaign(&mut self, name: &str) -> Arc<Campaign> {
+        if let Some(c) = self.campaigns.get(name) {
+            return Arc::clone(c);
+        }
         let quirks = self
             .overrides
             .get(name)
             .cloned()
             .unwrap_or_else(|| default_quirks(name, self.seed, self.start));
-        Campaign::new(self.seed, name, quirks, self.start)
+        let c = Arc::new(Campaign::new(self.seed, name, quirks, self.start, self.lag));
+        self.campaigns.insert(name.to_string(), Arc::clone(&c));
+        c
     }
 }
 
@@ -234,13 +289,15 @@ fn existing_name(by: &HashtagRef) -> Result<String, ModelError> {
 /// Relative disagreement between the provider's replicas on a hashtag's views.
 const VIEW_JITTER: f64 = 0.006;
 
-/// The view count as the provider reports it: three significant figures of a figure with a
-/// little upstream jitter (so it can step back), or forced below yesterday's on the quirk date.
+/// The view count as the provider reports it on `day`: three significant figures of the
+/// total as served then, with a little upstream jitter (so it can step back), or forced below
+/// yesterday's on the quirk date.
 fn reported_views(c: &Campaign, day: i64, date: NaiveDate) -> u64 {
     let natural = |day: i64| {
         let mut dice = c.key.text("view jitter").num(day as u64).dice();
         let jitter = dice.range(-VIEW_JITTER, VIEW_JITTER);
-        round_significant(videos::total_views(c, day) * (1.0 + jitter), 3)
+        let views = videos::total_views_at(c, c.served_as_of(day));
+        round_significant(views * (1.0 + jitter), 3)
     };
     let today = natural(day);
     if c.quirks.views_step_back_on != Some(date) {
@@ -300,7 +357,7 @@ mod tests {
     #[test]
     fn views_step_back_without_being_forced_somewhere() {
         let start = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
-        let model = Model::new(42, start, &HashMap::new());
+        let mut model = Model::new(42, start, &HashMap::new(), None);
         let stepped_back = (0..20).any(|i| {
             let c = model.campaign(&format!("brand{i}"));
             let views: Vec<u64> = (1..=30)

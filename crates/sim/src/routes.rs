@@ -1,5 +1,5 @@
 //! HTTP for the simulator (axum): maps the contract's paths and the `/_sim` endpoints (date
-//! control, truth) onto `Service`, and turns its replies into responses with the
+//! control, truth, threads) onto `Service`, and turns its replies into responses with the
 //! `X-RateLimit-*` headers every API response carries.
 
 use std::collections::HashMap;
@@ -24,6 +24,8 @@ use super::wire::ApiError;
 pub(super) const DATE_CONTROL_PATH: &str = "/_sim/date";
 /// `GET ?hashtag=NAME&date=YYYY-MM-DD`: the truth about a hashtag on a date (free).
 pub(super) const TRUTH_PATH: &str = "/_sim/truth";
+/// `GET ?video_id=ID&date=YYYY-MM-DD`: a video's thread as served on a date (free).
+pub(super) const THREAD_PATH: &str = "/_sim/thread";
 const USAGE_PATH: &str = "/api/v1/usage";
 
 pub(super) fn router(service: Arc<Service>) -> Router {
@@ -34,6 +36,7 @@ pub(super) fn router(service: Arc<Service>) -> Router {
         .route(USAGE_PATH, get(usage))
         .route(DATE_CONTROL_PATH, get(current_date).post(set_date))
         .route(TRUTH_PATH, get(truth))
+        .route(THREAD_PATH, get(thread))
         .fallback(no_such_endpoint)
         .with_state(service)
 }
@@ -109,6 +112,31 @@ async fn truth(
     };
     match s.truth(hashtag, date) {
         Ok(truth) => axum::Json(truth).into_response(),
+        Err(error) => error_response(&error),
+    }
+}
+
+/// `GET /_sim/thread?video_id=ID&date=YYYY-MM-DD`: free like `/_sim/truth`; 400 for a
+/// missing or bad parameter, 404 for a video the comments endpoint would not find.
+async fn thread(
+    State(s): State<Arc<Service>>,
+    query: Result<Query<HashMap<String, String>>, QueryRejection>,
+) -> Response {
+    let params = match query {
+        Ok(Query(params)) => params,
+        Err(rejection) => return error_response(&ApiError::new(400, rejection.body_text())),
+    };
+    let Some(video_id) = params
+        .get("video_id")
+        .filter(|v| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()))
+    else {
+        return error_response(&ApiError::new(400, "video_id is required, as digits"));
+    };
+    let Some(date) = params.get("date").and_then(|d| d.parse::<NaiveDate>().ok()) else {
+        return error_response(&ApiError::new(400, "date is required, as YYYY-MM-DD"));
+    };
+    match s.thread_truth(video_id, date) {
+        Ok(thread) => axum::Json(thread).into_response(),
         Err(error) => error_response(&error),
     }
 }

@@ -16,7 +16,7 @@ use super::dice::Key;
 use super::faults::{Fault, FaultKind, FaultQueue};
 use super::limits::{Ledger, RateHeaders, RateWindow};
 use super::model::{Model, ModelError};
-use super::truth::Truth;
+use super::truth::{ThreadTruth, Truth};
 use super::wire::{self, ApiError};
 use super::{Endpoint, PaidCall, SimConfig, SimStats};
 
@@ -67,7 +67,12 @@ impl Service {
             seed: config.seed,
             state: Mutex::new(State {
                 date: config.start_date,
-                model: Model::new(config.seed, config.start_date, &config.quirks),
+                model: Model::new(
+                    config.seed,
+                    config.start_date,
+                    &config.quirks,
+                    config.provider_lag,
+                ),
                 window: RateWindow::new(config.requests_per_window, config.window),
                 ledger: Ledger::new(config.credits),
                 faults: FaultQueue::default(),
@@ -275,6 +280,18 @@ impl Service {
     /// The truth about a hashtag on a date: free, unmetered, and not an API request.
     pub(super) fn truth(&self, hashtag: &str, date: NaiveDate) -> Result<Truth, ApiError> {
         self.lock().model.truth(hashtag, date).map_err(model_error)
+    }
+
+    /// A video's served thread on a date: free, unmetered, and not an API request.
+    pub(super) fn thread_truth(
+        &self,
+        video_id: &str,
+        date: NaiveDate,
+    ) -> Result<ThreadTruth, ApiError> {
+        self.lock()
+            .model
+            .thread_truth(video_id, date)
+            .map_err(model_error)
     }
 
     pub(super) fn inject(&self, fault: Fault) {

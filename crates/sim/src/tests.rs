@@ -607,7 +607,7 @@ async fn the_backlash_day_has_a_much_more_negative_mood() {
     let name = "glowdrop";
     let quirks = HashtagQuirks::default();
     let config = with_quirks(roomy(), &[(name, quirks.clone())]);
-    let backlash = Campaign::new(config.seed, name, quirks, config.start_date).backlash_day;
+    let backlash = Campaign::new(config.seed, name, quirks, config.start_date, None).backlash_day;
     let server = start(config).await;
     let id = hashtag_id(&server, name).await;
 
@@ -808,6 +808,7 @@ async fn the_truth_endpoint_answers_for_free_and_checks_its_parameters() {
             assert!(body[field].is_u64(), "{field}: {body}");
         }
         assert!(body["viral_on"].is_array());
+        assert_eq!(body["served_as_of"], day_start(19) - 1);
         for field in ["total", "positive", "neutral", "negative"] {
             assert!(body["new_comments"][field].is_u64(), "{field}: {body}");
         }
@@ -854,4 +855,302 @@ async fn the_truth_endpoint_answers_for_free_and_checks_its_parameters() {
     )
     .await;
     assert_eq!(info.status, 200);
+}
+
+/// `GET /_sim/<what>?<query>` as `(status, body)`.
+async fn sim_get(server: &SimServer, what: &str, query: &str) -> (u16, Value) {
+    let url = format!("{}/_sim/{what}{query}", server.base_url());
+    let response = Client::new().get(url).send().await.unwrap();
+    let status = response.status().as_u16();
+    (
+        status,
+        response.json::<Value>().await.unwrap_or(Value::Null),
+    )
+}
+
+#[tokio::test]
+async fn thread_truth_is_what_the_comments_endpoint_pages_through() {
+    let name = "threadtruth";
+    let server = start(with_quirks(roomy(), &[(name, HashtagQuirks::default())])).await;
+    let date = day(16);
+    server.set_date(date);
+    let id = hashtag_id(&server, name).await;
+    let feed = api(
+        &server,
+        Endpoint::HashtagVideos,
+        json!({"hashtag_id": id, "count": 10}),
+    )
+    .await;
+    let videos = feed.body["data"]["aweme_list"].as_array().unwrap().clone();
+    let mut long_threads = 0;
+    for video in &videos {
+        let video_id = video["aweme_id"].as_str().unwrap();
+        let truth = server.thread_truth(video_id, date).unwrap();
+        // Page by page, 20 at a time, following the cursor.
+        let mut served = Vec::new();
+        let mut cursor = "0".to_string();
+        loop {
+            let body = json!({"video_id": video_id, "cursor": cursor, "count": 20});
+            let page = api(&server, Endpoint::VideoComments, body).await;
+            let data = &page.body["data"];
+            let items = data["comments"].as_array().unwrap();
+            let from = cursor.parse::<usize>().unwrap();
+            for (i, c) in items.iter().enumerate() {
+                let expected = &truth.comments[from + i];
+                assert_eq!(c["cid"].as_str().unwrap(), expected.id, "item {}", from + i);
+                assert_eq!(c["create_time"].as_i64().unwrap(), expected.created_at);
+            }
+            served.extend(ids_of(items, "cid"));
+            if data["has_more"] == 0 {
+                break;
+            }
+            cursor = data["cursor"].as_str().unwrap().to_string();
+        }
+        let truth_ids: Vec<String> = truth.comments.iter().map(|c| c.id.clone()).collect();
+        assert_eq!(served, truth_ids);
+        assert!(
+            truth
+                .comments
+                .iter()
+                .all(|c| c.created_at <= truth.served_as_of)
+        );
+        long_threads += usize::from(truth.comments.len() > 40);
+
+        let (status, body) = sim_get(
+            &server,
+            "thread",
+            &format!("?video_id={video_id}&date={date}"),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body, serde_json::to_value(&truth).unwrap());
+    }
+    assert!(long_threads >= 2, "{long_threads} threads over two pages");
+    let truth = server.truth(name, date).unwrap();
+    assert_eq!(
+        server
+            .thread_truth(videos[0]["aweme_id"].as_str().unwrap(), date)
+            .unwrap()
+            .served_as_of,
+        truth.served_as_of
+    );
+
+    // Free, and the same rules as the comments endpoint: unknown before it is posted.
+    let stats = server.stats();
+    let video_id = videos[0]["aweme_id"].as_str().unwrap();
+    let created = videos[0]["create_time"].as_i64().unwrap();
+    let day_before = chrono::DateTime::from_timestamp(created - 86_400, 0)
+        .unwrap()
+        .date_naive();
+    assert!(server.thread_truth(video_id, day_before).is_none());
+    for (query, expected) in [
+        (format!("?video_id={video_id}&date=2026-11-40"), 400),
+        (format!("?video_id={video_id}"), 400),
+        ("?date=2026-11-16".to_string(), 400),
+        ("?video_id=abc&date=2026-11-16".to_string(), 400),
+        (
+            "?video_id=7350810998023949599&date=2026-11-16".to_string(),
+            404,
+        ),
+        (format!("?video_id={video_id}&date={day_before}"), 404),
+    ] {
+        let (status, body) = sim_get(&server, "thread", &query).await;
+        assert_eq!(status, expected, "{query}: {body}");
+    }
+    assert_eq!(
+        server.stats(),
+        stats,
+        "the thread truth is free and uncounted"
+    );
+}
+
+#[tokio::test]
+async fn thread_truth_does_not_resolve_a_hashtag() {
+    let server = start(roomy()).await;
+    server.set_date(day(10));
+    let id = hashtag_id(&server, "resolvedtag").await;
+    let feed = api(&server, Endpoint::HashtagVideos, json!({"hashtag_id": id})).await;
+    let video_id = feed.body["data"]["aweme_list"][0]["aweme_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(server.thread_truth(&video_id, day(10)).is_some());
+
+    // A second server that never resolved the hashtag does not know the video.
+    let other = start(roomy()).await;
+    assert!(other.thread_truth(&video_id, day(10)).is_none());
+    let (status, _) = sim_get(
+        &other,
+        "thread",
+        &format!("?video_id={video_id}&date=2026-11-10"),
+    )
+    .await;
+    assert_eq!(status, 404);
+    let comments = api(
+        &other,
+        Endpoint::VideoComments,
+        json!({"video_id": video_id}),
+    )
+    .await;
+    assert_eq!(comments.status, 404);
+}
+
+#[tokio::test]
+async fn with_a_six_hour_lag_nothing_newer_is_served_until_the_next_day() {
+    const LAG: i64 = 6 * 3_600;
+    // Launching, medium and under the feed's cap by day 13, so the whole feed can be read.
+    let name = crate::campaign::test_campaign_where(|c| {
+        crate::campaign::ordinary(c) && c.posted_by(13) < 250 && c.posted_by(12) > 60
+    })
+    .name;
+    let config = with_quirks(
+        SimConfig {
+            provider_lag: Some(Duration::from_secs(LAG as u64)),
+            ..roomy()
+        },
+        &[(&name, HashtagQuirks::default())],
+    );
+    let server = start(config).await;
+    let (today, next) = (day(12), day(13));
+    let as_of = day_start(13) - 1 - LAG;
+    let truth = server.truth(&name, today).unwrap();
+    assert_eq!(truth.served_as_of, as_of);
+
+    server.set_date(today);
+    let id = hashtag_id(&server, &name).await;
+    let info = api(&server, Endpoint::HashtagInfo, json!({"hashtag_id": id})).await;
+    let (_, video_count) = hashtag_stats(&info);
+    let feed: Vec<Value> = feed_pages(&server, &id, 30).await.concat();
+    assert_eq!(feed.len() as u64, video_count);
+    assert!(
+        video_count < truth.videos,
+        "the day's last videos are hidden"
+    );
+    assert!(
+        feed.iter()
+            .all(|v| v["create_time"].as_i64().unwrap() <= as_of)
+    );
+    let mut served_today = HashMap::new();
+    for video in feed.iter().take(6) {
+        let video_id = video["aweme_id"].as_str().unwrap().to_string();
+        let comments = all_comments(&server, &video_id).await;
+        assert!(
+            comments
+                .iter()
+                .all(|c| c["create_time"].as_i64().unwrap() <= as_of)
+        );
+        let thread = server.thread_truth(&video_id, today).unwrap();
+        assert_eq!(thread.served_as_of, as_of);
+        served_today.insert(video_id, ids_of(&comments, "cid"));
+    }
+
+    server.set_date(next);
+    let later_feed: Vec<Value> = feed_pages(&server, &id, 30).await.concat();
+    let hidden_video = later_feed
+        .iter()
+        .find(|v| (as_of + 1..day_start(13)).contains(&v["create_time"].as_i64().unwrap()))
+        .expect("a video posted in the lag window");
+    let hidden_id = hidden_video["aweme_id"].as_str().unwrap();
+    server.set_date(today);
+    let unknown_yet = api(
+        &server,
+        Endpoint::VideoComments,
+        json!({"video_id": hidden_id}),
+    )
+    .await;
+    assert_eq!(unknown_yet.status, 404, "not served before it exists");
+    server.set_date(next);
+    let mut caught_up = 0;
+    for (video_id, before) in &served_today {
+        let comments = all_comments(&server, video_id).await;
+        let now: HashSet<String> = ids_of(&comments, "cid").into_iter().collect();
+        assert!(before.iter().all(|cid| now.contains(cid)));
+        caught_up += comments
+            .iter()
+            .filter(|c| {
+                let t = c["create_time"].as_i64().unwrap();
+                as_of < t && t < day_start(13)
+            })
+            .count();
+    }
+    assert!(
+        caught_up > 0,
+        "the lag window's comments are served the next day"
+    );
+}
+
+/// The hashtags of the shipped `campaigns.toml` (lowercased), competitors included.
+const DEMO_HASHTAGS: [&str; 6] = [
+    "glassskinglowco",
+    "glowcoserum",
+    "dewydropserum",
+    "glowconightroutine",
+    "snackhauscrunchtest",
+    "strideonfirstmile",
+];
+
+#[test]
+fn shapes_vary_across_seeds_as_real_data_does() {
+    use super::{threads, videos};
+    let config = SimConfig::default();
+    let (mut small, mut decaying, mut busy_days) = (0, 0, 0);
+    let (mut lowest_share, mut highest_share) = (1.0f64, 0.0f64);
+    for seed in 1..=20 {
+        for name in DEMO_HASHTAGS {
+            let quirks = default_quirks(name, seed, config.start_date);
+            let c = Campaign::new(seed, name, quirks, config.start_date, None);
+            let config = SimConfig {
+                seed,
+                ..config.clone()
+            };
+            let last = truth(&config, name, day(30)).unwrap();
+            small += usize::from(last.videos < 60);
+            let before = truth(&config, name, day(1) - Days::new(1)).unwrap();
+
+            // Decaying: most videos old on day 1, and the day's growth mostly from young
+            // videos outside the feed's most-played top.
+            let d = 15;
+            let (end, start) = (c.day_end(d), c.day_end(d - 1));
+            let top: HashSet<u64> = videos::feed(&c, d, end)
+                .iter()
+                .take(30)
+                .map(|v| v.id)
+                .collect();
+            let (mut gain, mut young_outside_top) = (0.0, 0.0);
+            for v in videos::posted_by(&c, d) {
+                let g = v.plays_at(&c, end) - v.plays_at(&c, start);
+                gain += g;
+                if v.day > d - 7 && !top.contains(&v.id) {
+                    young_outside_top += g;
+                }
+            }
+            if before.videos * 10 >= last.videos * 7 && young_outside_top > 0.5 * gain {
+                decaying += 1;
+            }
+
+            let at = c.day_end(30);
+            for v in videos::feed(&c, 30, at).iter().take(15) {
+                let top_level = threads::count_at(&c, v, at);
+                if top_level >= 40 {
+                    let share = top_level as f64 / v.stats_at(&c, at, top_level).comments as f64;
+                    lowest_share = lowest_share.min(share);
+                    highest_share = highest_share.max(share);
+                }
+                busy_days += (1..=30)
+                    .filter(|&d| threads::written_on(&c, v, d) > 150)
+                    .count();
+            }
+        }
+    }
+    println!(
+        "small {small}, decaying {decaying}, top-level share {lowest_share:.2}..{highest_share:.2}, \
+         video-days over 150 new comments {busy_days}"
+    );
+    assert!(small >= 5, "{small} small hashtags");
+    assert!(decaying >= 3, "{decaying} decaying hashtags");
+    assert!(
+        lowest_share <= 0.55 && highest_share >= 0.85,
+        "{lowest_share:.2}..{highest_share:.2}"
+    );
+    assert!(busy_days >= 5, "{busy_days} video-days over 150");
 }

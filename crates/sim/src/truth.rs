@@ -81,15 +81,41 @@ pub struct Truth {
     pub viral_on: Vec<NaiveDate>,
     /// Top-level comments written on this date over all the hashtag's videos.
     pub new_comments: ToneCounts,
+    /// Unix seconds: the moment the data the API serves for this hashtag on this date is as
+    /// of (everything it serves that date, videos, counters, comments and totals, stands as
+    /// at this second; nothing created after it is served).
+    pub served_as_of: i64,
+}
+
+/// One top-level comment as the API serves it on a date: the truth the comment-reading limit is measured against.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CommentTruth {
+    /// The `cid` the comments endpoint serves.
+    pub id: String,
+    /// Its `create_time` (Unix seconds).
+    pub created_at: i64,
+}
+
+/// A video's top-level comment thread exactly as the API serves it on `date` (most-liked first, the same order and items the comments endpoint pages through, duplicates quirk aside), and the moment the served data is as of.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ThreadTruth {
+    /// Unix seconds: the moment the served thread stands as at.
+    pub served_as_of: i64,
+    pub comments: Vec<CommentTruth>,
 }
 
 /// The truth about `hashtag` (any case, `#` allowed) on `date` in the world `config`
 /// describes; `None` when the name is not a hashtag or the hashtag does not exist (names
 /// starting with `unknown`). Free of any server: no credits, no rate limit.
 pub fn truth(config: &SimConfig, hashtag: &str, date: NaiveDate) -> Option<Truth> {
-    Model::new(config.seed, config.start_date, &config.quirks)
-        .truth(hashtag, date)
-        .ok()
+    Model::new(
+        config.seed,
+        config.start_date,
+        &config.quirks,
+        config.provider_lag,
+    )
+    .truth(hashtag, date)
+    .ok()
 }
 
 /// The truth about campaign `c` on `date`.
@@ -121,6 +147,7 @@ pub(super) fn measure(c: &Campaign, date: NaiveDate) -> Truth {
         stall_on: c.stall().map(|s| on_day(s.day)),
         viral_on: c.viral_days().iter().map(|d| on_day(*d)).collect(),
         new_comments,
+        served_as_of: c.served_as_of(day),
     }
 }
 
@@ -137,6 +164,7 @@ fn date_of(date: NaiveDate, day: i64, d: i64) -> NaiveDate {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::campaign::{ordinary, test_campaign_where};
     use crate::quirks::HashtagQuirks;
 
     fn start() -> NaiveDate {
@@ -192,16 +220,18 @@ mod tests {
             backlash_on: Some(on(15)),
             ..HashtagQuirks::default()
         };
-        let config = config_with("sourgrapes", quirks);
-        let calm = truth(&config, "sourgrapes", on(8)).unwrap();
-        let backlash = truth(&config, "sourgrapes", on(15)).unwrap();
+        // Enough videos to have comments every day.
+        let name = &test_campaign_where(ordinary).name;
+        let config = config_with(name, quirks);
+        let calm = truth(&config, name, on(8)).unwrap();
+        let backlash = truth(&config, name, on(15)).unwrap();
         assert!(calm.new_comments.total > 100, "{calm:?}");
         assert!(calm.new_comments.negative_share() < 0.3, "{calm:?}");
         assert!(backlash.new_comments.negative_share() > 0.5, "{backlash:?}");
         assert_eq!(backlash.backlash_on, on(15));
         assert_eq!(backlash.phase, Phase::Backlash);
         let phases: Vec<Phase> = (15..=18)
-            .map(|d| truth(&config, "sourgrapes", on(d)).unwrap().phase)
+            .map(|d| truth(&config, name, on(d)).unwrap().phase)
             .collect();
         assert_eq!(&phases[..3], &[Phase::Backlash; 3]);
         assert_ne!(phases[3], Phase::Backlash);
@@ -210,11 +240,21 @@ mod tests {
     #[test]
     fn truth_adds_up_day_to_day() {
         let config = SimConfig::default();
-        let mut last = truth(&config, "trybrandx", on(1)).unwrap();
-        assert_eq!(last.phase, Phase::Launch);
-        assert_eq!(last.new_views, last.views);
-        for day in 2..=30 {
-            let t = truth(&config, "trybrandx", on(day)).unwrap();
+        for name in ["trybrandx", &test_campaign_where(ordinary).name] {
+            adds_up(&config, name);
+        }
+        let running = test_campaign_where(|c| c.first_day() < -30);
+        let before = truth(&config, &running.name, on(1) - Days::new(1)).unwrap();
+        assert!(before.videos > 0 && before.views > 0, "{before:?}");
+        adds_up(&config, &running.name);
+        assert!(truth(&config, "unknownbrand", on(3)).is_none());
+        assert!(truth(&config, "two words", on(3)).is_none());
+    }
+
+    fn adds_up(config: &SimConfig, name: &str) {
+        let mut last = truth(config, name, on(1) - Days::new(1)).unwrap();
+        for day in 1..=30 {
+            let t = truth(config, name, on(day)).unwrap();
             assert_eq!(t.day, day as i64);
             assert_eq!(t.views, last.views + t.new_views, "day {day}");
             assert_eq!(t.videos, last.videos + t.new_videos, "day {day}");
@@ -223,10 +263,11 @@ mod tests {
             if t.viral_on.contains(&t.date) {
                 assert_eq!(t.phase, Phase::Viral);
             }
+            if day == 1 {
+                assert_eq!(t.phase, Phase::Launch);
+            }
             last = t;
         }
-        assert!(truth(&config, "unknownbrand", on(3)).is_none());
-        assert!(truth(&config, "two words", on(3)).is_none());
     }
 
     #[test]
