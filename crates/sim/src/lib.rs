@@ -44,8 +44,9 @@
 //!   with the contract's error body for a missing or bad parameter, 404 for a hashtag that
 //!   does not exist. In process: [`truth`] or [`SimServer::truth`]. `served_as_of` (Unix
 //!   seconds) is the moment the data the API serves for that hashtag on that date is as of
-//!   (the date's last second less the provider's lag); the other figures are by calendar
-//!   day ends whatever the lag.
+//!   (the date's last second less the provider's lag). `views` and `new_views` stand as of
+//!   that moment (the gain between two dates' data is what a collector can measure); the
+//!   other figures are by calendar day ends whatever the lag.
 //! - `GET /_sim/thread?video_id=ID&date=YYYY-MM-DD` answers a video's top-level comment
 //!   thread exactly as the comments endpoint serves it on that date, as JSON
 //!   ([`ThreadTruth`]): `served_as_of`, and `comments` (`id`, `created_at`) most-liked first,

@@ -66,11 +66,13 @@ pub struct Truth {
     pub date: NaiveDate,
     /// Campaign day (day 1 is `SimConfig::start_date`; earlier dates give 0 or less).
     pub day: i64,
-    /// Exact total plays of all the hashtag's videos, unrounded and without jitter.
+    /// Exact total plays of all the hashtag's videos as of `served_as_of` (what the API's
+    /// rounded figure stands for that date), unrounded and without jitter.
     pub views: u64,
     /// Videos posted so far (the true count, whatever `videoCount` reports).
     pub videos: u64,
-    /// `views` minus the day before's `views`.
+    /// `views` minus the day before's `views`: the plays gained between the moments the two
+    /// dates' data are as of, which is what a collector of that data can measure.
     pub new_views: u64,
     /// Videos posted on this date.
     pub new_videos: u64,
@@ -122,7 +124,7 @@ pub fn truth(config: &SimConfig, hashtag: &str, date: NaiveDate) -> Option<Truth
 pub(super) fn measure(c: &Campaign, date: NaiveDate) -> Truth {
     let day = c.day_of(date);
     let on_day = |d: i64| date_of(date, day, d);
-    let (end, day_before_end) = (c.day_end(day), c.day_end(day - 1));
+    let (end, day_before_end) = (c.served_as_of(day), c.served_as_of(day - 1));
     let mut views = 0.0;
     let mut views_before = 0.0;
     let mut new_comments = ToneCounts::default();
@@ -187,7 +189,10 @@ mod tests {
             stall_on: Some(on(14)),
             ..HashtagQuirks::default()
         };
-        let config = config_with("fizzle", quirks);
+        // Served as of each day's end: with a lag, day 14's views would still hold the last
+        // hours of day 13.
+        let mut config = config_with("fizzle", quirks);
+        config.provider_lag = Some(std::time::Duration::ZERO);
         for day in [6, 9, 11, 13] {
             let t = truth(&config, "fizzle", on(day)).unwrap();
             assert!(t.new_views > 5_000, "day {day}: {t:?}");
