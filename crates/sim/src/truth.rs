@@ -129,8 +129,9 @@ pub(super) fn measure(c: &Campaign, date: NaiveDate) -> Truth {
     let mut views_before = 0.0;
     let mut new_comments = ToneCounts::default();
     for video in videos::posted_by(c, day) {
-        views += video.plays_at(c, end);
-        views_before += video.plays_at(c, day_before_end);
+        // Whole plays, as each video's counter shows them.
+        views += video.plays_at(c, end).floor();
+        views_before += video.plays_at(c, day_before_end).floor();
         for n in 0..threads::written_on(c, &video, day) {
             new_comments.add(threads::tone_of_comment(c, &video, day, n));
         }
