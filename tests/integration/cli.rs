@@ -501,6 +501,7 @@ async fn report_works_while_a_run_holds_the_store() {
     assert_eq!(run_to_end(&config).await, 0);
 
     // A slow run of the next day (1 request a second) holds the store.
+    sim.set_date(date("2026-11-02"));
     let slow = write_config(dir.path(), &sim.base_url(), 60, campaigns);
     let mut child = hashtrack()
         .args(["run", "--config", slow.to_str().unwrap()])

@@ -70,10 +70,13 @@ fn stored(rig: &Rig, date: NaiveDate) -> DayMetrics {
 async fn a_stalled_campaign_is_caught_the_day_it_stalls_and_not_before() {
     let stall = sim_day(6);
     // The API counts its videos (with a 0 count, only the totals could bound a stall).
-    let sim = sim_where("stallco", |q| {
+    let mut sim = sim_where("stallco", |q| {
         q.stall_on = Some(stall);
         q.zero_video_count = false;
     });
+    // Served as of each day's end: a provider's lag would carry the last live hours into the
+    // stall day's data, and the stall into the next day's.
+    sim.provider_lag = Some(std::time::Duration::ZERO);
     let stallco = campaign("c", &["stallco"]).alert_setting("min-daily-views", 1000);
     let rig = world_of(sim, stallco).await;
     for n in 1..=8 {
