@@ -114,9 +114,33 @@ const UPSTREAM_JITTER: f64 = 0.006;
 /// views and are at least this many: below, growth rests on the totals alone.
 const MIN_TRACKED_SHARE: f64 = 0.02;
 const MIN_TRACKED_COMPARED: u32 = 3;
-/// The most the untracked videos' views may grow, relative to their size, against the tracked
-/// ones': the sample's own upper bound (they are the less popular, mostly older videos).
+/// The most the untracked videos' views may grow, relative to their size, against the fastest
+/// the tracked ones grew (over all of them, or over their youngest third: outside the sample
+/// are the less played videos, old flops and young ones alike). A model, not evidence: its
+/// coverage is measured by `hashtrack evaluate` across simulated campaign shapes.
 const UNTRACKED_GROWTH_BOUND: f64 = 2.0;
+
+/// The faster of two relative gains over the span of the videos compared with the previous
+/// sample: all of them, and their youngest third (young videos grow fastest). Gains over
+/// plays before, summed per group so that a video of a handful of plays does not decide.
+fn compared_rate_high(videos: &[TrackedVideo]) -> f64 {
+    let mut compared: Vec<(i64, u64, u64)> = videos
+        .iter()
+        .filter_map(|v| Some((v.created_at, v.plays_change?, v.stats.plays)))
+        .collect();
+    let rate = |group: &[(i64, u64, u64)]| {
+        let gained: u64 = group.iter().map(|(_, gain, _)| gain).sum();
+        let before: u64 = group.iter().map(|(_, gain, plays)| plays - gain).sum();
+        if before == 0 {
+            0.0
+        } else {
+            gained as f64 / before as f64
+        }
+    };
+    compared.sort_by(|a, b| b.0.cmp(&a.0));
+    let youngest = &compared[..compared.len().div_ceil(3)];
+    rate(&compared).max(rate(youngest))
+}
 
 /// What today's growth is estimated from.
 pub struct GrowthEvidence<'a> {
@@ -163,9 +187,12 @@ pub fn view_growth(e: &GrowthEvidence) -> Option<ViewGrowth> {
         .filter(|v| e.previous_data_as_of.is_some_and(|at| v.created_at > at))
         .count() as u64;
     let smallest_tracked = e.videos.iter().map(|v| v.stats.plays).min().unwrap_or(0) as f64;
-    let untracked_new_high = e.new_videos.map_or(0.0, |n| {
-        n.saturating_sub(posted_in_sample) as f64 * smallest_tracked
-    });
+    // Without the API's count of new videos, those outside the sample are unbounded: the
+    // sample then says nothing of an upper end.
+    let untracked_new_high = e
+        .new_videos
+        .map(|n| n.saturating_sub(posted_in_sample) as f64 * smallest_tracked);
+    let untracked_rate_high = UNTRACKED_GROWTH_BOUND * compared_rate_high(e.videos);
     let totals_change = e.totals.map(|(now, before)| now as i64 - before as i64);
     // What the totals allow: their change, give or take one rounding step and the jitter of
     // both readings.
@@ -183,14 +210,17 @@ pub fn view_growth(e: &GrowthEvidence) -> Option<ViewGrowth> {
     // half of what the new untracked videos may have; and the most the sample allows.
     // Without the API's count of new videos, those outside the sample are unbounded: the
     // sample then says nothing of an upper end.
+    let untracked_views = e
+        .totals
+        .map_or(0.0, |(now, _)| (now as f64 - covered_plays as f64).max(0.0));
     let sample = share.map(|share| {
-        let estimate = exact / share + untracked_new_high / 2.0;
-        let high =
-            exact * (1.0 + UNTRACKED_GROWTH_BOUND * (1.0 - share) / share) + untracked_new_high;
+        let new_outside = untracked_new_high.unwrap_or(0.0);
+        let estimate = exact / share + new_outside / 2.0;
+        let high = exact + untracked_rate_high * untracked_views + new_outside;
         (estimate, high)
     });
     let sample_bound = sample
-        .filter(|_| e.new_videos.is_some())
+        .filter(|_| untracked_new_high.is_some())
         .map(|(_, high)| high);
     let (estimate, basis) = match (sample, totals_range) {
         // Both sources: each weighed by how precise it is (inverse square of its half-range),

@@ -66,11 +66,6 @@ enum Outcome {
     MissingData,
 }
 
-/// The span an estimate covers, at least one day.
-fn span(views: &ViewGrowth) -> u32 {
-    views.span_days.max(1)
-}
-
 /// ` (over the 3 days since the last run)` when the change covers more than a day.
 fn over_span(days: Option<u32>) -> String {
     match days {
@@ -79,23 +74,14 @@ fn over_span(days: Option<u32>) -> String {
     }
 }
 
-/// Raised on the estimate, but only when the evidence backs it: the tracked videos' exact
-/// gain, or a change of the totals that exceeds the threshold even less one rounding step.
+/// Raised only when the evidence is above the threshold: the lower bound (the tracked videos'
+/// exact gain, or the totals' change less their rounding and jitter), never an estimate alone.
 fn viral_day(thresholds: &Thresholds, today: &DayFacts) -> Outcome {
     let Some(views) = &today.views else {
         return Outcome::MissingData;
     };
     let threshold = thresholds.viral_day_views as f64;
-    let backed = match views.basis {
-        GrowthBasis::TrackedVideos => true,
-        GrowthBasis::Totals => match (views.totals_change, views.totals_step) {
-            (Some(change), Some(step)) => {
-                (change as f64 - step as f64) / f64::from(span(views)) > threshold
-            }
-            _ => false,
-        },
-    };
-    if views.per_day.is_finite() && views.per_day > threshold && backed {
+    if views.per_day_low.is_finite() && views.per_day_low > threshold {
         Outcome::Raise(
             Severity::Info,
             format!(
@@ -459,6 +445,15 @@ mod tests {
             alerts[0].message,
             "Viral day: about 812,000 new views a day, above the 500,000 threshold."
         );
+    }
+
+    #[test]
+    fn an_estimate_above_the_threshold_is_not_a_viral_day_unless_its_lower_bound_is() {
+        let views = ViewGrowth {
+            per_day_low: 400_000.0,
+            ..tracked(812_400.0)
+        };
+        assert!(rules_raised(&with_views(views), &[]).is_empty());
     }
 
     #[test]
