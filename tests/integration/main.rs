@@ -12,6 +12,7 @@ mod alert_delivery;
 mod cli;
 mod collector;
 mod credits;
+mod evaluate;
 #[cfg(feature = "python-js")]
 mod example_plugins;
 mod export;
