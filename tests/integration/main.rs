@@ -13,6 +13,7 @@ mod cli;
 mod collector;
 mod credits;
 mod event_time;
+mod evaluate;
 #[cfg(feature = "python-js")]
 mod example_plugins;
 mod export;

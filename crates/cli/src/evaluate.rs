@@ -1,8 +1,10 @@
 //! `hashtrack evaluate`: the daily job against the simulator for several seeds, and what it
-//! told an agency judged against the simulator's truth (`GET /_sim/truth`). The loop to improve
-//! the product's signals against; the definitions of each figure are in `scorecard`.
+//! told an agency judged against the simulator's truth (`GET /_sim/truth`, and each tracked
+//! video's served thread). The loop to improve the product's signals against, and with
+//! `--check` the floors CI holds them to; the definitions of each figure and the floors are in
+//! `scorecard`. This module runs the days, reads the store and gathers the truth.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
@@ -10,8 +12,13 @@ use chrono::{Days, NaiveDate};
 
 use hashtrack::api::wire;
 use hashtrack::config::{CampaignConfig, Config};
-use hashtrack::scorecard::{CampaignEvidence, Scorecard, Summary, Thresholds, TruthDay, judge};
-use hashtrack_sim::{SimConfig, default_quirks};
+use hashtrack::domain::DayMetrics;
+use hashtrack::scorecard::{
+    self, CampaignEvidence, CommentDay, CommentSeen, JUDGEABLE_NEW_COMMENTS,
+    RULES_WITHOUT_FALSE_ALERTS, Scorecard, Summary, ThreadDay, Thresholds, TruthDay, judge,
+};
+use hashtrack::store::Store;
+use hashtrack_sim::{SimConfig, SimServer, default_quirks};
 
 use super::ConfigArgs;
 use super::simulated::SimulatedCampaigns;
@@ -43,6 +50,9 @@ pub struct EvaluateArgs {
     /// Print the scorecard as JSON on stdout.
     #[arg(long)]
     pub json: bool,
+    /// Hold the figures to their floors (CI): exit 1, naming each figure on the wrong side.
+    #[arg(long)]
+    pub check: bool,
 }
 
 pub async fn evaluate(args: EvaluateArgs) -> Result<ExitCode> {
@@ -57,13 +67,27 @@ pub async fn evaluate(args: EvaluateArgs) -> Result<ExitCode> {
         run_seed(&config, seed, args.days, &mut card).await?;
     }
     let summary = card.summary();
+    let below = summary.below_floors();
     if args.json {
-        let out = serde_json::json!({"summary": summary, "scorecard": card});
+        let mut out = serde_json::json!({"summary": summary, "scorecard": card});
+        if args.check {
+            out["below_floors"] = serde_json::to_value(&below)?;
+        }
         println!("{}", serde_json::to_string_pretty(&out)?);
     } else {
         print!("{}", describe(&card, &summary, &config));
     }
-    Ok(ExitCode::SUCCESS)
+    if !args.check {
+        return Ok(ExitCode::SUCCESS);
+    }
+    if below.is_empty() {
+        eprintln!("evaluate --check: every figure meets its floor");
+        return Ok(ExitCode::SUCCESS);
+    }
+    for figure in &below {
+        eprintln!("evaluate --check: below its floor: {figure}");
+    }
+    Ok(ExitCode::FAILURE)
 }
 
 async fn run_seed(config: &Config, seed: u64, days: u32, card: &mut Scorecard) -> Result<()> {
@@ -99,6 +123,7 @@ async fn run_seed(config: &Config, seed: u64, days: u32, card: &mut Scorecard) -
     let last = date_of(u64::from(days));
 
     let client = reqwest::Client::new();
+    let video_hashtags = video_hashtags(&run.store, config)?;
     for campaign in &config.campaigns {
         let mut truth = Vec::new();
         for hashtag in &campaign.hashtags {
@@ -107,11 +132,18 @@ async fn run_seed(config: &Config, seed: u64, days: u32, card: &mut Scorecard) -
             }
         }
         let stored = run.store.days(&campaign.id, start, last)?;
+        let comments = stored
+            .iter()
+            .map(|day| comment_day(&run.store, &run.sim, &campaign.id, day))
+            .collect::<Result<Vec<_>>>()?;
         card.campaigns.push(judge(&CampaignEvidence {
             campaign: &campaign.id,
+            seed,
             thresholds: thresholds(campaign),
             days: &stored,
             truth: &truth,
+            comments: &comments,
+            video_hashtags: &video_hashtags,
         }));
     }
     let (credits, distinct) = comment_yield(&run.store)?;
@@ -147,8 +179,85 @@ async fn fetch_truth(
     serde_json::from_slice(&body).with_context(|| format!("{url}: unexpected truth for #{hashtag}"))
 }
 
+/// What `campaign` read of comments on `day` (the comment pages stored for its date that it
+/// paid for), and the threads the simulator served that date for the day's tracked videos.
+fn comment_day(
+    store: &Store,
+    sim: &SimServer,
+    campaign: &str,
+    day: &DayMetrics,
+) -> Result<CommentDay> {
+    let mut evidence = CommentDay {
+        date: day.date,
+        ..CommentDay::default()
+    };
+    let prefix = format!("{}/comments/", day.date);
+    for entry in store.raw_entries_from(&prefix) {
+        let (key, snapshot) = entry?;
+        if snapshot.paid_by != campaign {
+            continue;
+        }
+        evidence.credits += snapshot.credits;
+        // `{date}/comments/{video_id}/{cursor}/{count}`
+        let video = key[prefix.len()..].split('/').next().unwrap_or_default();
+        // A page that no longer parses was paid for and read nothing.
+        if let Ok(page) = wire::parse_comment_page(snapshot.body.as_bytes()) {
+            evidence
+                .read
+                .extend(page.items.into_iter().map(|c| CommentSeen {
+                    id: c.id,
+                    video_id: video.to_string(),
+                    created_at: c.created_at,
+                }));
+        }
+    }
+    // A video in two hashtags' samples is one thread.
+    let videos: BTreeSet<&str> = day.videos.iter().map(|v| v.id.as_str()).collect();
+    for video in videos {
+        let thread = sim.thread_truth(video, day.date).with_context(|| {
+            format!(
+                "the simulator serves no thread of video {video} on {}",
+                day.date
+            )
+        })?;
+        evidence.threads.push(ThreadDay {
+            video_id: video.to_string(),
+            created_at: thread.comments.iter().map(|c| c.created_at).collect(),
+        });
+    }
+    Ok(evidence)
+}
+
+/// The hashtag of each video on the stored feed pages (`{date}/videos/{hashtag_id}/...`), by
+/// the name the truth gives it (lowercase).
+fn video_hashtags(store: &Store, config: &Config) -> Result<HashMap<String, String>> {
+    let mut name_of_id = HashMap::new();
+    for name in config.campaigns.iter().flat_map(|c| &c.hashtags) {
+        if let Some(id) = store.hashtag_id(name)? {
+            name_of_id.insert(id, name.to_lowercase());
+        }
+    }
+    let mut hashtags = HashMap::new();
+    for entry in store.raw_entries() {
+        let (key, snapshot) = entry?;
+        let mut parts = key.split('/').skip(1);
+        if parts.next() != Some("videos") {
+            continue;
+        }
+        let Some(name) = parts.next().and_then(|id| name_of_id.get(id)) else {
+            continue;
+        };
+        if let Ok(page) = wire::parse_video_page(snapshot.body.as_bytes()) {
+            for video in page.items {
+                hashtags.entry(video.id).or_insert_with(|| name.clone());
+            }
+        }
+    }
+    Ok(hashtags)
+}
+
 /// Credits paid for comment pages, and the distinct comments they brought.
-fn comment_yield(store: &hashtrack::store::Store) -> Result<(u64, u64)> {
+fn comment_yield(store: &Store) -> Result<(u64, u64)> {
     let mut credits = 0;
     let mut seen = HashSet::new();
     for entry in store.raw_entries() {
@@ -185,24 +294,34 @@ fn thresholds(campaign: &CampaignConfig) -> Thresholds {
     }
 }
 
+/// The scorecard as one table: each figure, what it rests on, and its floor.
 fn describe(card: &Scorecard, s: &Summary, config: &Config) -> String {
     let percent = |x: Option<f64>| x.map_or("n/a".to_string(), |x| format!("{:.0}%", x * 100.0));
     let number = |x: Option<f64>| x.map_or("n/a".to_string(), |x| format!("{x:.2}"));
     let latencies = |l: &[Option<i64>]| {
-        l.iter()
-            .map(|l| l.map_or("missed".to_string(), |d| format!("{d}d")))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let false_alerts = if s.false_alerts.is_empty() {
-        "none".to_string()
-    } else {
-        s.false_alerts
+        let l: Vec<String> = l
             .iter()
-            .map(|(rule, n)| format!("{rule} {n}"))
-            .collect::<Vec<_>>()
-            .join(", ")
+            .map(|l| l.map_or("missed".to_string(), |d| format!("{d}d")))
+            .collect();
+        if l.is_empty() {
+            String::new()
+        } else {
+            format!(" (latency: {})", l.join(", "))
+        }
     };
+    // The JSON lists every rule judged; the table the ones with any.
+    let by_rule = |counts: &std::collections::BTreeMap<String, u32>| {
+        let listed: Vec<String> = (counts.iter())
+            .filter(|(_, n)| **n > 0)
+            .map(|(rule, n)| format!("{rule} {n}"))
+            .collect();
+        if listed.is_empty() {
+            "none".to_string()
+        } else {
+            listed.join(", ")
+        }
+    };
+    let at_least = |floor: f64| format!(">= {}", percent(Some(floor)));
     let mut out = format!(
         "hashtrack evaluate: {} seeds x {} days of the {} campaigns in {} (each seed skips two \
          days' runs and stalls one campaign)\n\n",
@@ -215,6 +334,7 @@ fn describe(card: &Scorecard, s: &Summary, config: &Config) -> String {
         (
             "credits per campaign-day",
             number(s.credits_per_campaign_day),
+            String::new(),
         ),
         (
             "distinct comments per credit",
@@ -224,38 +344,96 @@ fn describe(card: &Scorecard, s: &Summary, config: &Config) -> String {
                 card.distinct_comments,
                 card.comment_credits
             ),
+            String::new(),
         ),
         (
-            "growth: median error of new views/day",
-            percent(s.growth_median_error),
+            "growth: truth within the bounds",
+            format!(
+                "{} of {} days ({} outside)",
+                percent(s.bounds_coverage),
+                s.bounds_checked,
+                s.bounds_misses.len()
+            ),
+            at_least(scorecard::MIN_BOUNDS_COVERAGE),
+        ),
+        (
+            "growth: error of new views/day",
+            format!(
+                "median {}, 90th percentile {}",
+                percent(s.growth_median_error),
+                percent(s.growth_p90_error)
+            ),
+            format!(
+                "median <= {}",
+                percent(Some(scorecard::MAX_GROWTH_MEDIAN_ERROR))
+            ),
         ),
         (
             "growth: days within 25% of the truth",
             percent(s.growth_days_within_25_percent),
+            String::new(),
+        ),
+        (
+            "new comments found per comment credit",
+            format!(
+                "{} ({} new comments for {} credits)",
+                number(s.new_comments_per_comment_credit),
+                s.new_comments_found,
+                s.new_comments_credits
+            ),
+            String::new(),
+        ),
+        (
+            "new comments found, of the limit",
+            format!(
+                "{} (the same credits could have read {})",
+                percent(s.share_of_comment_limit),
+                s.new_comments_limit
+            ),
+            at_least(scorecard::MIN_SHARE_OF_COMMENT_LIMIT),
+        ),
+        (
+            "judgeable days judged",
+            format!(
+                "{} ({} of {} days with >= {JUDGEABLE_NEW_COMMENTS} new comments)",
+                percent(s.judged_share_of_judgeable_days),
+                s.judgeable_days_judged,
+                s.judgeable_days
+            ),
+            at_least(scorecard::MIN_JUDGEABLE_DAYS_JUDGED),
         ),
         (
             "stalls caught within 1 day",
             format!(
-                "{} of {} (latency: {})",
+                "{} of {}{}",
                 s.stalls_detected_within_1_day,
                 s.stalls,
                 latencies(&s.stall_latencies)
             ),
+            "all".to_string(),
         ),
         (
             "backlashes caught within 1 day",
             format!(
-                "{} of {} (latency: {})",
+                "{} of {}, on judgeable days {} of {}{}",
                 s.backlashes_detected_within_1_day,
                 s.backlashes,
+                s.backlashes_on_judgeable_days_detected_within_1_day,
+                s.backlashes_on_judgeable_days,
                 latencies(&s.backlash_latencies)
             ),
+            "all on judgeable days".to_string(),
         ),
-        ("false alerts", false_alerts),
-        ("missed viral days", s.missed_viral_days.to_string()),
+        (
+            "false alerts",
+            by_rule(&s.false_alerts),
+            format!("none of {}", RULES_WITHOUT_FALSE_ALERTS.join(", ")),
+        ),
+        ("missed alerts", by_rule(&s.missed_alerts), String::new()),
     ];
-    for (label, value) in rows {
-        out.push_str(&format!("  {label:<40} {value}\n"));
+    out.push_str(&format!("  {:<38} {:<32} measured\n", "figure", "floor"));
+    for (label, value, floor) in rows {
+        out.push_str(&format!("  {label:<38} {floor:<32} {value}\n"));
     }
     out
 }
