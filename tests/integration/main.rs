@@ -12,8 +12,8 @@ mod alert_delivery;
 mod cli;
 mod collector;
 mod credits;
-mod event_time;
 mod evaluate;
+mod event_time;
 #[cfg(feature = "python-js")]
 mod example_plugins;
 mod export;
