@@ -137,7 +137,7 @@ fn compared_rate_high(videos: &[TrackedVideo]) -> f64 {
             gained as f64 / before as f64
         }
     };
-    compared.sort_by(|a, b| b.0.cmp(&a.0));
+    compared.sort_by_key(|v| std::cmp::Reverse(v.0));
     let youngest = &compared[..compared.len().div_ceil(3)];
     rate(&compared).max(rate(youngest))
 }
