@@ -175,7 +175,7 @@ pub const DAYS: TableSchema = TableSchema {
         opt(
             "views_per_day_high",
             Float64,
-            "what the rounded totals allow at most, per day",
+            "the most the rounded totals allow, per day, narrowed by the sample where the API counts videos (a measured model, see \"What the figures mean\")",
         ),
         col(
             "tracked_videos",

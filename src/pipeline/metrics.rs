@@ -130,7 +130,10 @@ fn compared_rate_high(videos: &[TrackedVideo]) -> f64 {
         .collect();
     let rate = |group: &[(i64, u64, u64)]| {
         let gained: u64 = group.iter().map(|(_, gain, _)| gain).sum();
-        let before: u64 = group.iter().map(|(_, gain, plays)| plays - gain).sum();
+        let before: u64 = group
+            .iter()
+            .map(|(_, gain, plays)| plays.saturating_sub(*gain))
+            .sum();
         if before == 0 {
             0.0
         } else {

@@ -100,15 +100,12 @@ async fn truth(
     State(s): State<Arc<Service>>,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
 ) -> Response {
-    let params = match query {
-        Ok(Query(params)) => params,
-        Err(rejection) => return error_response(&ApiError::new(400, rejection.body_text())),
+    let (params, date) = match params_and_date(query) {
+        Ok(found) => found,
+        Err(response) => return response,
     };
     let Some(hashtag) = params.get("hashtag") else {
         return error_response(&ApiError::new(400, "hashtag is required"));
-    };
-    let Some(date) = params.get("date").and_then(|d| d.parse::<NaiveDate>().ok()) else {
-        return error_response(&ApiError::new(400, "date is required, as YYYY-MM-DD"));
     };
     match s.truth(hashtag, date) {
         Ok(truth) => axum::Json(truth).into_response(),
@@ -122,9 +119,9 @@ async fn thread(
     State(s): State<Arc<Service>>,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
 ) -> Response {
-    let params = match query {
-        Ok(Query(params)) => params,
-        Err(rejection) => return error_response(&ApiError::new(400, rejection.body_text())),
+    let (params, date) = match params_and_date(query) {
+        Ok(found) => found,
+        Err(response) => return response,
     };
     let Some(video_id) = params
         .get("video_id")
@@ -132,12 +129,26 @@ async fn thread(
     else {
         return error_response(&ApiError::new(400, "video_id is required, as digits"));
     };
-    let Some(date) = params.get("date").and_then(|d| d.parse::<NaiveDate>().ok()) else {
-        return error_response(&ApiError::new(400, "date is required, as YYYY-MM-DD"));
-    };
     match s.thread_truth(video_id, date) {
         Ok(thread) => axum::Json(thread).into_response(),
         Err(error) => error_response(&error),
+    }
+}
+
+/// A `/_sim` query's parameters and its required `date`, or the 400 that says what is wrong.
+fn params_and_date(
+    query: Result<Query<HashMap<String, String>>, QueryRejection>,
+) -> Result<(HashMap<String, String>, NaiveDate), Response> {
+    let params = match query {
+        Ok(Query(params)) => params,
+        Err(rejection) => return Err(error_response(&ApiError::new(400, rejection.body_text()))),
+    };
+    match params.get("date").and_then(|d| d.parse::<NaiveDate>().ok()) {
+        Some(date) => Ok((params, date)),
+        None => Err(error_response(&ApiError::new(
+            400,
+            "date is required, as YYYY-MM-DD",
+        ))),
     }
 }
 

@@ -219,15 +219,7 @@ mod tests {
     use super::*;
     use std::collections::HashSet;
 
-    /// The hashtags of the shipped `campaigns.toml` (lowercased), competitors included.
-    const DEMO_HASHTAGS: [&str; 6] = [
-        "glassskinglowco",
-        "glowcoserum",
-        "dewydropserum",
-        "glowconightroutine",
-        "snackhauscrunchtest",
-        "strideonfirstmile",
-    ];
+    use crate::tests::DEMO_HASHTAGS;
 
     fn shape(seed: u64, name: &str) -> Shape {
         Shape::draw(Key::root(seed).text("campaign").text(name), None)

@@ -1080,7 +1080,7 @@ async fn with_a_six_hour_lag_nothing_newer_is_served_until_the_next_day() {
 }
 
 /// The hashtags of the shipped `campaigns.toml` (lowercased), competitors included.
-const DEMO_HASHTAGS: [&str; 6] = [
+pub(crate) const DEMO_HASHTAGS: [&str; 6] = [
     "glassskinglowco",
     "glowcoserum",
     "dewydropserum",
