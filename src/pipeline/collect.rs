@@ -130,6 +130,8 @@ pub async fn collect_day(
     out
 }
 
+const SECONDS_PER_DAY: i64 = 86_400;
+
 /// A video whose comments may be read today.
 #[derive(Debug, Clone)]
 pub struct CommentCandidate {
@@ -168,23 +170,43 @@ pub fn top_level_share(candidates: &[CommentCandidate]) -> f64 {
     shares[shares.len() / 2]
 }
 
-/// An old video never read and not in the previous sample: its comment count says how many it
-/// has, not how many are new; a small part of it, on a guess.
-const OLD_UNREAD_VIDEO_DISCOUNT: u64 = 10;
+/// An old video neither read nor in the previous sample grows its comment count by this share
+/// since the previous collection, when no video of the campaign shows how fast counts grow.
+const DEFAULT_COMMENT_GROWTH: f64 = 0.1;
 
-/// How many top-level comments written since the video was last read a read of it should find:
-/// its comment count's growth since that read (or since the previous sample, for a video never
-/// read), all of it for a video posted since the previous collection, times its top-level share.
-fn expected_new_comments(candidate: &CommentCandidate, share: f64) -> i64 {
+/// How fast the campaign's comment counts grow since the previous collection: the median, over
+/// the videos in both samples, of their count's growth over its count then.
+pub fn comment_growth(candidates: &[CommentCandidate]) -> f64 {
+    let mut growths: Vec<f64> = candidates
+        .iter()
+        .filter_map(|c| {
+            let before = c.previous_count.filter(|&n| n > 0)?;
+            Some(c.comment_count.saturating_sub(before) as f64 / before as f64)
+        })
+        .collect();
+    if growths.is_empty() {
+        return DEFAULT_COMMENT_GROWTH;
+    }
+    growths.sort_by(f64::total_cmp);
+    growths[growths.len() / 2]
+}
+
+/// How many top-level comments written since the previous collection a read of the video
+/// should find: its comment count's growth since the previous sample (when it was not in that
+/// sample, as fast as the campaign's counts grow, and no more than since it was last read), all
+/// of it for a video posted since and never read, times its top-level share.
+fn expected_new_comments(candidate: &CommentCandidate, share: f64, growth: f64) -> i64 {
     let count = candidate.comment_count;
-    let grown = match (&candidate.last_read, candidate.previous_count) {
-        (Some(read), _) => count.saturating_sub(read.comment_count),
-        (None, _) if candidate.posted_since => count,
-        (None, Some(before)) => count.saturating_sub(before),
-        (None, None) => count / OLD_UNREAD_VIDEO_DISCOUNT,
+    let at_campaign_pace = count as f64 * growth / (1.0 + growth);
+    let grown = match (candidate.previous_count, &candidate.last_read) {
+        (_, None) if candidate.posted_since => count as f64,
+        (Some(before), _) => count.saturating_sub(before) as f64,
+        // Read days ago: not all it gained since is today's.
+        (None, Some(read)) => at_campaign_pace.min(count.saturating_sub(read.comment_count) as f64),
+        (None, None) => at_campaign_pace,
     };
     let share = own_top_level_share(candidate).unwrap_or(share);
-    (grown as f64 * share).round() as i64
+    (grown * share).round() as i64
 }
 
 /// How long the video's top-level list should be now: where it ended at a read that reached
@@ -198,9 +220,15 @@ fn expected_list_length(candidate: &CommentCandidate, share: f64) -> u64 {
             let share = own_top_level_share(candidate).unwrap_or(share);
             end + (count.saturating_sub(read.comment_count) as f64 * share).round() as u64
         }
-        _ => (count as f64 * share).round() as u64,
+        // Aimed long: a read that starts past the end is told where the list ends and reads
+        // its last page, while one that starts short of it misses the newest comments.
+        _ => (count as f64 * (share * UNKNOWN_LENGTH_AIM).min(1.0)).round() as u64,
     }
 }
+
+/// How much longer than its comment count times the top-level share a list not yet read to
+/// its end is taken to be.
+const UNKNOWN_LENGTH_AIM: f64 = 1.15;
 
 /// Where `pages` pages of a video's comments start: so that the last one ends where its list
 /// should end now. New comments have few likes yet, and the list is most-liked first, so they
@@ -237,9 +265,10 @@ pub struct CommentPages {
 /// Ties go to the lower id, for a stable plan.
 pub fn plan_comment_pages(candidates: &[CommentCandidate], budget: u32) -> Vec<CommentPages> {
     let share = top_level_share(candidates);
+    let growth = comment_growth(candidates);
     let mut unread: Vec<(i64, &CommentCandidate)> = candidates
         .iter()
-        .map(|c| (expected_new_comments(c, share), c))
+        .map(|c| (expected_new_comments(c, share, growth), c))
         .collect();
     let mut pages: Vec<CommentPages> = Vec::new();
     for _ in 0..budget {
@@ -319,8 +348,20 @@ async fn collect_comments(
 ) {
     let mut candidates = Vec::with_capacity(out.videos.len());
     let mut cutoffs = HashMap::new();
+    // With no previous collection, "recent" is the last day before the newest video seen.
+    let first_day_since = out
+        .videos
+        .iter()
+        .map(|(_, v)| v.created_at)
+        .max()
+        .unwrap_or(0)
+        - SECONDS_PER_DAY;
     for (hashtag, video) in &out.videos {
         let watermark = metrics::data_watermark(previous, hashtag);
+        let posted_since = match previous {
+            Some(_) => watermark.is_none_or(|at| video.created_at > at),
+            None => video.created_at > first_day_since,
+        };
         match store.comment_read_before(&campaign.id, &video.id, fetcher.date()) {
             Ok(last_read) => {
                 let candidate = CommentCandidate {
@@ -329,8 +370,7 @@ async fn collect_comments(
                     previous_count: previous
                         .and_then(|p| p.videos.iter().find(|v| v.id == video.id))
                         .map(|v| v.stats.comments),
-                    posted_since: previous.is_none()
-                        || watermark.is_none_or(|at| video.created_at > at),
+                    posted_since,
                     last_read,
                 };
                 cutoffs.insert(video.id.clone(), comment_cutoff(&candidate, watermark));
@@ -597,7 +637,8 @@ mod tests {
         CommentCandidate {
             video_id: id.into(),
             comment_count: count,
-            previous_count: None,
+            // Read on the previous day, from that day's sample.
+            previous_count: read_at.map(|(comment_count, _, _)| comment_count),
             posted_since: read_at.is_none(),
             last_read: read_at.map(|(comment_count, cursor, reached_end)| CommentRead {
                 comment_count,
@@ -651,8 +692,9 @@ mod tests {
         // The share from the video read to its end: 120 of 200 counted comments.
         assert!((top_level_share(&candidates) - 0.6).abs() < 1e-9);
         let plan = plan_comment_pages(&candidates, 10);
-        // "grew": 100 more counted, 60 top-level, 2 pages ending at 1,000 x 0.6 = 600.
-        assert_eq!(pages_of(&plan, "grew"), Some((2, "500".to_string())));
+        // "grew": 100 more counted, 60 top-level, 2 pages ending at 1,000 x 0.6 x 1.15 = 690
+        // (aimed long: its end is not known).
+        assert_eq!(pages_of(&plan, "grew"), Some((2, "590".to_string())));
         assert_eq!(pages_of(&plan, "still"), None);
         // "ended": 100 more counted, 60 top-level, from 120 to 180.
         assert_eq!(pages_of(&plan, "ended"), Some((2, "80".to_string())));
@@ -662,7 +704,26 @@ mod tests {
     fn a_read_that_stopped_early_continues_where_it_stopped() {
         let stopped = candidate("stopped", 1_000, Some((600, "50", false)));
         assert_eq!(start_cursor(&stopped, 20, 0.6), "50");
-        assert_eq!(start_cursor(&stopped, 2, 0.6), "500");
+        assert_eq!(start_cursor(&stopped, 2, 0.6), "590");
+    }
+
+    #[test]
+    fn a_video_read_days_ago_or_never_is_expected_to_grow_at_the_campaigns_pace() {
+        // Two videos in both samples: their counts grew 10 % and 20 % (median: the higher).
+        let steady = candidate("steady", 110, Some((100, "50", true)));
+        let brisk = candidate("brisk", 120, Some((100, "50", true)));
+        // Read to its end long ago at 1,000 counted; not in the previous sample.
+        let mut stale = candidate("stale", 3_000, Some((1_000, "500", true)));
+        stale.previous_count = None;
+        let mut unread = candidate("unread", 600, None);
+        unread.posted_since = false;
+        let candidates = [steady, brisk, stale.clone(), unread.clone()];
+        let growth = comment_growth(&candidates);
+        assert!((growth - 0.2).abs() < 1e-9, "{growth}");
+        // Not the 2,000 counted since its read: 3,000 x 0.2 / 1.2 = 500 of today's, half
+        // top-level.
+        assert_eq!(expected_new_comments(&stale, 0.5, growth), 250);
+        assert_eq!(expected_new_comments(&unread, 0.5, growth), 50);
     }
 
     #[test]
