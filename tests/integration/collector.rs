@@ -153,9 +153,10 @@ async fn pacing_at_the_providers_limit_sees_no_429() {
         window: Duration::from_secs(1),
         ..roomy_sim()
     };
+    // Three tracked-video pages each: at least 8 requests a campaign, over several windows.
     let campaigns: &[Campaign] = &[
-        campaign("a", &["paced"]).sentiment_videos(4),
-        campaign("b", &["paced2"]).sentiment_videos(4),
+        campaign("a", &["paced"]).videos(90).sentiment_videos(4),
+        campaign("b", &["paced2"]).videos(90).sentiment_videos(4),
     ];
     // 300 a minute is the simulator's 5 a second.
     let Rig {

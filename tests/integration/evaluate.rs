@@ -86,10 +86,11 @@ fn evaluate_measures_every_figure_and_checks_its_floors() {
         ],
     );
 
-    // `--check` lists the figures below their floors and exits 1 for any. Two are not met yet
-    // (the comment limit: about 0.6 of it; a stall on a hashtag whose video count the API does
-    // not give cannot be bounded below the minimum): they may be below their floors, but not
-    // below where they stand now. Every other floor holds.
+    // `--check` lists the figures below their floors and exits 1 for any. Three are not met
+    // yet (the comment limit: about 0.7 of it; a stall on a hashtag whose video count the API
+    // does not give cannot be bounded below the minimum; a backlash now and then is caught a
+    // day late): they may be below their floors, but not below where they stand now. Every
+    // other floor holds.
     let below: Vec<&str> = json["below_floors"]
         .as_array()
         .expect("below_floors")
@@ -100,6 +101,7 @@ fn evaluate_measures_every_figure_and_checks_its_floors() {
     let not_met_yet = [
         "new comments found / limit",
         "stalls not caught within 1 day",
+        "backlashes on judgeable days not caught within 1 day",
     ];
     for figure in &below {
         assert!(
@@ -107,9 +109,14 @@ fn evaluate_measures_every_figure_and_checks_its_floors() {
             "{figure} fell below its floor: {stderr}"
         );
     }
-    assert!(share(s, "share_of_comment_limit") >= 0.5, "{stderr}");
+    assert!(share(s, "share_of_comment_limit") >= 0.6, "{stderr}");
     assert!(
         count(s, "stalls_detected_within_1_day") * 3 >= count(s, "stalls") * 2,
+        "{stderr}"
+    );
+    assert!(
+        count(s, "backlashes_on_judgeable_days_detected_within_1_day") * 3
+            >= count(s, "backlashes_on_judgeable_days") * 2,
         "{stderr}"
     );
 }
