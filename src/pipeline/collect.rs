@@ -251,6 +251,15 @@ fn start_cursor(candidate: &CommentCandidate, pages: u32, share: f64) -> String 
     }
 }
 
+/// Whether a read of the video's tail is aimed past where its list may end (and may pay a page
+/// to learn where it does): it was never read to its end, nor is it read from the top.
+fn probes_its_end(candidate: &CommentCandidate) -> bool {
+    match &candidate.last_read {
+        Some(read) => !read.reached_end,
+        None => !candidate.posted_since,
+    }
+}
+
 /// Pages to read of one video's comments.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CommentPages {
@@ -271,23 +280,50 @@ pub fn plan_comment_pages(candidates: &[CommentCandidate], budget: u32) -> Vec<C
         .map(|c| (expected_new_comments(c, share, growth), c))
         .collect();
     let mut pages: Vec<CommentPages> = Vec::new();
-    for _ in 0..budget {
+    let mut credits_left = budget;
+    while credits_left > 0 {
+        // What the next page of each video is worth per credit: the new comments it should
+        // find, halved for the first page of a list whose end is not known (a read aimed past
+        // it pays a page to learn where it ends).
+        let worth = |left: i64, candidate: &CommentCandidate, planned: bool| {
+            let page = left.min(i64::from(MAX_COMMENTS_PER_PAGE));
+            if planned || !probes_its_end(candidate) {
+                page * 2
+            } else {
+                page
+            }
+        };
         let Some((left, candidate)) = unread
             .iter_mut()
             .filter(|(left, _)| *left > 0)
-            .max_by(|a, b| a.0.cmp(&b.0).then_with(|| b.1.video_id.cmp(&a.1.video_id)))
+            .map(|entry| {
+                let planned = pages.iter().any(|p| p.video_id == entry.1.video_id);
+                (worth(entry.0, entry.1, planned), entry)
+            })
+            .max_by(|a, b| {
+                (a.0, a.1.0)
+                    .cmp(&(b.0, b.1.0))
+                    .then_with(|| b.1.1.video_id.cmp(&a.1.1.video_id))
+            })
+            .map(|(_, entry)| (&mut entry.0, entry.1))
         else {
             break;
         };
         *left -= i64::from(MAX_COMMENTS_PER_PAGE);
         match pages.iter_mut().find(|p| p.video_id == candidate.video_id) {
             Some(plan) => plan.pages += 1,
-            None => pages.push(CommentPages {
-                video_id: candidate.video_id.clone(),
-                start_cursor: String::new(),
-                pages: 1,
-            }),
+            None => {
+                if probes_its_end(candidate) {
+                    credits_left -= 1;
+                }
+                pages.push(CommentPages {
+                    video_id: candidate.video_id.clone(),
+                    start_cursor: String::new(),
+                    pages: 1,
+                })
+            }
         }
+        credits_left = credits_left.saturating_sub(1);
     }
     for plan in &mut pages {
         let candidate = candidates
@@ -602,12 +638,13 @@ async fn paginate<T: Identified + Clone>(
         match (page.next_cursor, offset, end) {
             (Some(next), _, _) => run.next_cursor = next,
             // A read that started past the end (a tail guessed too far) looks again, once, at
-            // the list's last page (or halfway back when the API does not say where it ends);
-            // that look is the page the plan paid for.
+            // the list's last pages, as many as it has left (or halfway back when the API does
+            // not say where it ends); that look is the pages the plan paid for.
             (None, Some(offset), end) if served == 0 && offset > 0 && !looked_back => {
                 looked_back = true;
+                let pages_left = limits.max_pages - pages_read;
                 let back = end.filter(|&end| end < offset).map_or(offset / 2, |end| {
-                    end.saturating_sub(limits.page_size as usize)
+                    end.saturating_sub(pages_left * limits.page_size as usize)
                 });
                 run.next_cursor = back.to_string();
                 continue;
