@@ -102,7 +102,7 @@ async fn truth(
 ) -> Response {
     let (params, date) = match params_and_date(query) {
         Ok(found) => found,
-        Err(response) => return response,
+        Err(error) => return error_response(&error),
     };
     let Some(hashtag) = params.get("hashtag") else {
         return error_response(&ApiError::new(400, "hashtag is required"));
@@ -121,7 +121,7 @@ async fn thread(
 ) -> Response {
     let (params, date) = match params_and_date(query) {
         Ok(found) => found,
-        Err(response) => return response,
+        Err(error) => return error_response(&error),
     };
     let Some(video_id) = params
         .get("video_id")
@@ -138,17 +138,11 @@ async fn thread(
 /// A `/_sim` query's parameters and its required `date`, or the 400 that says what is wrong.
 fn params_and_date(
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
-) -> Result<(HashMap<String, String>, NaiveDate), Response> {
-    let params = match query {
-        Ok(Query(params)) => params,
-        Err(rejection) => return Err(error_response(&ApiError::new(400, rejection.body_text()))),
-    };
+) -> Result<(HashMap<String, String>, NaiveDate), ApiError> {
+    let Query(params) = query.map_err(|rejection| ApiError::new(400, rejection.body_text()))?;
     match params.get("date").and_then(|d| d.parse::<NaiveDate>().ok()) {
         Some(date) => Ok((params, date)),
-        None => Err(error_response(&ApiError::new(
-            400,
-            "date is required, as YYYY-MM-DD",
-        ))),
+        None => Err(ApiError::new(400, "date is required, as YYYY-MM-DD")),
     }
 }
 
