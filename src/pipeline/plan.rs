@@ -270,6 +270,48 @@ sentiment_videos = 1
 comments_per_video = 50
 "##;
 
+    /// A day whose tracked videos have these comment counts (`created_at` as given).
+    fn day_with(on: &str, videos: &[(&str, u64, i64)]) -> DayMetrics {
+        let mut day = crate::fixtures::day(on, 1_000_000, 100);
+        day.data_as_of.insert("tryacme".into(), 5_000);
+        day.videos = videos
+            .iter()
+            .map(|&(id, comments, created_at)| {
+                let mut video = crate::fixtures::video(id, "ann", 1_000, on);
+                video.stats.comments = comments;
+                video.created_at = created_at;
+                video
+            })
+            .collect();
+        day
+    }
+
+    #[test]
+    fn the_comment_need_is_each_videos_new_top_level_comments_in_pages() {
+        let days = [
+            day_with("2026-11-01", &[("a", 1_000, 10), ("b", 200, 10)]),
+            // "a" gained 100 (70 top-level: 2 pages), "b" 10 (7: 1 page), "c" is new (posted
+            // after the previous day's data) with 50 (35: 1 page); "d" is old and unseen.
+            day_with(
+                "2026-11-02",
+                &[
+                    ("a", 1_100, 10),
+                    ("b", 210, 10),
+                    ("c", 50, 6_000),
+                    ("d", 900, 10),
+                ],
+            ),
+            // Two days later: per day, "a" gained 50 (35: 1 page).
+            day_with("2026-11-04", &[("a", 1_200, 10)]),
+        ];
+        assert_eq!(comment_need(&days[..1]), None);
+        let need = comment_need(&days).unwrap();
+        assert_eq!(need.days, 2);
+        // (70 + 7 + 35 + 35) / 2 days, and (2 + 1 + 1 + 1) pages / 2 days, rounded up.
+        assert_eq!(need.new_comments_per_day, 74);
+        assert_eq!(need.pages_per_day, 3);
+    }
+
     #[test]
     fn a_day_is_planned_per_key_with_shared_requests_once_and_budgets_capping_it() {
         let config = Config::parse(Path::new("campaigns.toml"), CONFIG).unwrap();
