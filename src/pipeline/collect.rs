@@ -391,7 +391,7 @@ async fn collect_comments(
         .map(|(_, v)| v.created_at)
         .max()
         .unwrap_or(0)
-        - SECONDS_PER_DAY;
+        .saturating_sub(SECONDS_PER_DAY);
     for (hashtag, video) in &out.videos {
         let watermark = metrics::data_watermark(previous, hashtag);
         let posted_since = match previous {
