@@ -28,7 +28,7 @@ use crate::store::{CommentRead, Store};
 
 use super::fetch::{FetchError, Fetcher};
 use super::metrics;
-use super::plan::{comment_page_budget, feed_pages};
+use super::plan::{TYPICAL_TOP_LEVEL_SHARE, comment_page_budget, feed_pages};
 
 /// Pages beyond the strict need that a feed may take to make up for repeated items.
 const EXTRA_PAGES_FOR_DUPLICATES: usize = 3;
@@ -147,10 +147,6 @@ pub struct CommentCandidate {
     pub last_read: Option<CommentRead>,
 }
 
-/// Top-level comments as a share of `comment_count` (which counts replies too) when no video
-/// has been read to the end yet: the middle of what videos show (a half to nine tenths).
-const DEFAULT_TOP_LEVEL_SHARE: f64 = 0.7;
-
 /// The share of a video's `comment_count` that is top-level comments, as its own list showed
 /// when a read reached its end.
 fn own_top_level_share(candidate: &CommentCandidate) -> Option<f64> {
@@ -164,7 +160,7 @@ fn own_top_level_share(candidate: &CommentCandidate) -> Option<f64> {
 pub fn top_level_share(candidates: &[CommentCandidate]) -> f64 {
     let mut shares: Vec<f64> = candidates.iter().filter_map(own_top_level_share).collect();
     if shares.is_empty() {
-        return DEFAULT_TOP_LEVEL_SHARE;
+        return TYPICAL_TOP_LEVEL_SHARE;
     }
     shares.sort_by(f64::total_cmp);
     shares[shares.len() / 2]

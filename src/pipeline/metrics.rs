@@ -402,7 +402,7 @@ pub struct CommentsRead {
 /// comment is new when written after its video's cutoff (see `collect::Collected`); a video
 /// without one has only new comments.
 pub fn first_read(
-    comments: Vec<(String, Comment)>,
+    comments: &[(String, Comment)],
     mut already_read: HashSet<String>,
     cutoffs: &HashMap<String, Option<i64>>,
 ) -> CommentsRead {
@@ -413,11 +413,12 @@ pub fn first_read(
         if !already_read.insert(comment.id.clone()) {
             continue;
         }
-        let cutoff = cutoffs.get(&video).copied().flatten();
+        let cutoff = cutoffs.get(video).copied().flatten();
+        let read = (video.clone(), comment.clone());
         if cutoff.is_none_or(|cutoff| comment.created_at > cutoff) {
-            new.push((video, comment));
+            new.push(read);
         } else {
-            older.push((video, comment));
+            older.push(read);
         }
     }
     let written_in_span = new.len();
@@ -800,7 +801,7 @@ mod tests {
             comment_on("fresh", "any", 10),
             comment_on("read", "new", 1_100),
         ];
-        let read = first_read(comments, HashSet::from(["seen".to_string()]), &cutoffs);
+        let read = first_read(&comments, HashSet::from(["seen".to_string()]), &cutoffs);
         let ids: Vec<&str> = read.first_read.iter().map(|(_, c)| c.id.as_str()).collect();
         assert_eq!(ids, ["new", "any", "old"]);
         assert_eq!(read.written_in_span, 2);

@@ -351,7 +351,7 @@ impl CampaignDay {
             videos_seen.push(self.store.distinct_videos_seen(&c.id, name, self.date)?);
         }
         let read = metrics::first_read(
-            collected.comments.clone(),
+            &collected.comments,
             self.store.comment_ids_read_before(&c.id, self.date)?,
             &collected.comment_cutoffs,
         );

@@ -40,9 +40,9 @@ pub fn planned_requests(campaign: &CampaignConfig) -> u32 {
         + campaign.compare.len() as u32
 }
 
-/// Top-level comments as a share of a video's `comment_count` (which counts replies), for an
-/// estimate of how many comments there are to read: the middle of what videos show.
-const TYPICAL_TOP_LEVEL_SHARE: f64 = 0.7;
+/// Top-level comments as a share of a video's `comment_count` (which counts replies), where
+/// nothing better is known: the middle of what videos show (a half to nine tenths).
+pub const TYPICAL_TOP_LEVEL_SHARE: f64 = 0.7;
 /// Recent days the comment need is averaged over.
 pub const COMMENT_NEED_DAYS: usize = 7;
 
