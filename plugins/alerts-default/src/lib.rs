@@ -18,7 +18,7 @@
 //! | `high-participation` | info | `new-videos-per-day` (the API's counts; missing when it does not know) exceeds the threshold | `high-participation-videos` (50) |
 //! | `low-activity` | warning | `views.per-day` is below the minimum, and so is `per-day-high` (the most the sample and the totals allow) | `min-daily-views` (1000) |
 //! | `negative-sentiment` | warning | at least `min-new-comments` new comments (today's, or today's and the previous day's together when today has fewer), and the upper end of the 90% Wilson interval of their positive share is below the minimum | `min-positive-ratio` (0.3), `min-new-comments` (30) |
-//! | `sentiment-drop` | warning | at least `min-new-comments` new comments (pooled as above), whose mean score is this far below the comment-weighted mean of the new comments of the 7 stored days before, scored by the same `scorer` (at least 3 × `min-new-comments` of them; days of another scorer are never compared) | `sentiment-drop` (0.25), `min-new-comments` (30) |
+//! | `sentiment-drop` | warning | at least `min-new-comments` new comments (pooled as above), whose mean score is this far below the comment-weighted mean of the new comments of the 7 stored days before, scored by the same `scorer` (at least 3 × `min-new-comments` of them; days of another scorer are never compared); on a campaign too quiet for that, below the mean of every comment read before today | `sentiment-drop` (0.25), `min-new-comments` (30) |
 //!
 //! `check-settings` and `evaluate` read the settings with the same parser (`settings`).
 

@@ -254,8 +254,10 @@ fn wilson_upper(successes: u32, n: u32) -> f64 {
     (centre + spread) / (1.0 + z2 / n)
 }
 
-/// Compares today's mean score with the comment-weighted mean of the recent days scored by
-/// the same scorer; scores of another scorer are not comparable and never used.
+/// Compares today's mean score with a baseline of the same scorer's earlier scores (scores
+/// of another scorer are not comparable and never used): the comment-weighted mean of the
+/// recent days' new comments or, when those are too few (a quiet campaign), of every comment
+/// read before today.
 fn sentiment_drop(
     thresholds: &Thresholds,
     today: &DayFacts,
@@ -269,11 +271,50 @@ fn sentiment_drop(
     if !mean_today.is_finite() {
         return Outcome::MissingData;
     }
+    // The days pooled into "recent" are not their own baseline.
+    let earlier = &history[..history.len() - (pooled - 1)];
+    let enough = SENTIMENT_BASELINE_MIN_SAMPLES * thresholds.min_new_comments.max(1);
+    let baseline = recent_baseline(today, earlier, notes)
+        .filter(|b| b.comments >= enough)
+        .or_else(|| read_before(today, earlier).filter(|b| b.comments >= enough));
+    let Some(baseline) = baseline else {
+        return Outcome::MissingData;
+    };
+    if baseline.mean - mean_today >= thresholds.sentiment_drop {
+        Outcome::Raise(
+            Severity::Warning,
+            format!(
+                "Sentiment dropped: the mean score of {} is {mean_today:.2}, against \
+                 {:.2} over {} comments {}.",
+                counted(&sentiment, pooled),
+                baseline.mean,
+                thousands(u64::from(baseline.comments)),
+                baseline.of,
+            ),
+        )
+    } else {
+        Outcome::Quiet
+    }
+}
+
+/// What today's comments are compared with in `sentiment-drop`.
+struct Baseline {
+    mean: f64,
+    comments: u32,
+    /// Where the comments come from, for the message.
+    of: String,
+}
+
+/// The comment-weighted mean score of the new comments of the last
+/// [`SENTIMENT_BASELINE_DAYS`] stored days scored like today.
+fn recent_baseline(
+    today: &DayFacts,
+    earlier: &[DayFacts],
+    notes: &mut Vec<String>,
+) -> Option<Baseline> {
     let mut other_scorer = 0;
     let mut days = 0usize;
     let (mut weighted, mut comments) = (0.0, 0u32);
-    // The days pooled into "recent" are not their own baseline.
-    let earlier = &history[..history.len() - (pooled - 1)];
     for day in earlier.iter().rev().take(SENTIMENT_BASELINE_DAYS) {
         let Some(past) = day
             .new_comments
@@ -297,24 +338,28 @@ fn sentiment_drop(
             today.scorer
         ));
     }
-    if comments < SENTIMENT_BASELINE_MIN_SAMPLES * thresholds.min_new_comments.max(1) {
-        return Outcome::MissingData;
-    }
-    let baseline = weighted / f64::from(comments);
-    if baseline - mean_today >= thresholds.sentiment_drop {
-        Outcome::Raise(
-            Severity::Warning,
-            format!(
-                "Sentiment dropped: the mean score of {} is {mean_today:.2}, against \
-                 {baseline:.2} over {} comments of the previous {days} comparable days.",
-                counted(&sentiment, pooled),
-                thousands(u64::from(comments)),
-            ),
-        )
-    } else {
-        Outcome::Quiet
-    }
+    (comments > 0).then(|| Baseline {
+        mean: weighted / f64::from(comments),
+        comments,
+        of: format!("of the previous {days} comparable days"),
+    })
 }
+
+/// Every comment read before today, as the latest earlier day scored like today counted them.
+fn read_before(today: &DayFacts, earlier: &[DayFacts]) -> Option<Baseline> {
+    let to_date = earlier
+        .last()
+        .filter(|day| day.scorer == today.scorer)?
+        .comments_to_date
+        .as_ref()
+        .filter(|s| s.comments > 0 && s.mean_score.is_finite())?;
+    Some(Baseline {
+        mean: to_date.mean_score,
+        comments: to_date.comments,
+        of: "read before, old and new".to_string(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -656,6 +701,30 @@ mod tests {
         );
         assert!(evaluation.alerts.is_empty());
         assert!(evaluation.skipped.contains(&"sentiment-drop"));
+    }
+
+    #[test]
+    fn a_quiet_campaign_is_compared_with_every_comment_read_before() {
+        let quiet = DayFacts {
+            comments_to_date: Some(sentiment(400, 280, 0.45)),
+            ..with_comments(10, 7, 0.5)
+        };
+        let today = with_comments(46, 9, -0.33);
+        let raised = evaluate(&Thresholds::default(), &today, std::slice::from_ref(&quiet)).alerts;
+        let drop = raised.iter().find(|a| a.rule == "sentiment-drop");
+        assert_eq!(
+            drop.map(|a| a.message.as_str()),
+            Some(
+                "Sentiment dropped: the mean score of 46 new comments is -0.33, against 0.45 \
+                 over 400 comments read before, old and new."
+            )
+        );
+        // Read before by another scorer: not comparable.
+        let other = DayFacts {
+            scorer: "plugins/brandx.wasm#0123456789ab".to_string(),
+            ..quiet
+        };
+        assert!(!rules_raised(&today, &[other]).contains(&"sentiment-drop".to_string()));
     }
 
     #[test]
