@@ -28,7 +28,7 @@ pub struct RateLimiter {
     /// The earliest moment the next request may start.
     next_start: Mutex<Instant>,
     /// No request may start before this, whenever its slot was handed out.
-    paused_until: Mutex<Instant>,
+    paused_until: std::sync::Mutex<Instant>,
 }
 
 impl RateLimiter {
@@ -36,7 +36,7 @@ impl RateLimiter {
         RateLimiter {
             interval: Duration::from_secs(60) / requests_per_minute.max(1),
             next_start: Mutex::new(Instant::now()),
-            paused_until: Mutex::new(Instant::now()),
+            paused_until: std::sync::Mutex::new(Instant::now()),
         }
     }
 
@@ -51,7 +51,7 @@ impl RateLimiter {
         tokio::time::sleep_until(slot).await;
         // A pause announced while this caller waited (an exhausted window, a 429) holds it too.
         loop {
-            let until = *self.paused_until.lock().await;
+            let until = *self.paused_until.lock().expect("pause lock");
             if until <= Instant::now() {
                 return;
             }
@@ -61,16 +61,25 @@ impl RateLimiter {
 
     /// Holds every request not yet started until `at`.
     pub async fn pause_until(&self, at: Instant) {
-        let mut paused = self.paused_until.lock().await;
-        *paused = (*paused).max(at);
+        {
+            let mut paused = self.paused_until.lock().expect("pause lock");
+            *paused = (*paused).max(at);
+        }
         let mut next = self.next_start.lock().await;
         *next = (*next).max(at);
     }
 
+    /// How long requests are still held by a pause the provider asked for, if they are.
+    pub fn pause_left(&self) -> Option<Duration> {
+        let until = *self.paused_until.lock().expect("pause lock");
+        Some(until.checked_duration_since(Instant::now())?).filter(|left| !left.is_zero())
+    }
+
     /// Learns from a response's headers: an exhausted window pauses everyone until its reset.
-    pub async fn observe(&self, headers: RateLimitHeaders) {
+    /// Returns that pause, if there is one.
+    pub async fn observe(&self, headers: RateLimitHeaders) -> Option<Duration> {
         if headers.remaining != Some(0) {
-            return;
+            return None;
         }
         let wait = headers
             .reset_unix
@@ -83,6 +92,7 @@ impl RateLimiter {
             // Without a reset time, one request interval is the best guess.
             .unwrap_or(self.interval);
         self.pause_until(Instant::now() + wait + RESET_MARGIN).await;
+        Some(wait)
     }
 }
 

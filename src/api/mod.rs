@@ -123,6 +123,12 @@ pub enum ApiError {
     /// Spending stopped while this request waited for its rate-limit slot: never sent.
     #[error("not sent: {0}")]
     NotSent(String),
+    /// The provider asked for a wait longer than a run waits ([`MAX_WAIT`]).
+    #[error(
+        "the API asked to wait {} s before the next request, longer than the {} s a run waits: spending with this key stopped; run again later (stored calls cost nothing)",
+        .0.as_secs(), MAX_WAIT.as_secs()
+    )]
+    WaitTooLong(Duration),
 }
 
 impl ApiError {
@@ -135,7 +141,36 @@ impl ApiError {
                 | ApiError::Forbidden(_)
                 | ApiError::InsufficientCredits { .. }
                 | ApiError::Unreachable { .. }
+                | ApiError::WaitTooLong(_)
         )
+    }
+}
+
+/// The longest wait a run accepts from the provider (`Retry-After`, a rate-limit window's
+/// reset): an unattended daily job must end, so a longer one stops the key's spending.
+pub const MAX_WAIT: Duration = Duration::from_secs(120);
+
+/// A wait worth telling whoever watches the run about.
+const NOTABLE_WAIT: Duration = Duration::from_secs(10);
+
+/// How often a wait checks whether spending was stopped (SIGTERM ends it that fast).
+const STOP_POLL: Duration = Duration::from_millis(200);
+
+/// Runs `wait` unless `stop` says spending stopped first; checked every [`STOP_POLL`].
+async fn unless_stopped<T>(
+    wait: impl std::future::Future<Output = T>,
+    stop: &(dyn Fn() -> Option<String> + Sync),
+) -> Result<T, ApiError> {
+    tokio::pin!(wait);
+    loop {
+        tokio::select! {
+            done = &mut wait => return Ok(done),
+            () = tokio::time::sleep(STOP_POLL) => {
+                if let Some(reason) = stop() {
+                    return Err(ApiError::NotSent(reason));
+                }
+            }
+        }
     }
 }
 
@@ -223,6 +258,11 @@ impl ApiClient {
         })
     }
 
+    /// How long the provider has told this key to wait still, if it has (for progress lines).
+    pub fn told_to_wait(&self) -> Option<Duration> {
+        self.limiter.pause_left()
+    }
+
     /// The name of the variable the key came from (never the key).
     pub fn key_env(&self) -> &str {
         &self.key_env
@@ -243,7 +283,7 @@ impl ApiClient {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            self.limiter.acquire().await;
+            unless_stopped(self.limiter.acquire(), stop).await?;
             if let Some(reason) = stop() {
                 return Err(ApiError::NotSent(reason));
             }
@@ -274,13 +314,17 @@ impl ApiClient {
                         });
                     }
                     tracing::warn!(request = %request.store_key(), attempt, %message, "request failed; retrying");
-                    tokio::time::sleep(self.retry.backoff(attempt)).await;
+                    unless_stopped(tokio::time::sleep(self.retry.backoff(attempt)), stop).await?;
                     continue;
                 }
             };
             let status = response.status();
             let headers = response.headers().clone();
-            self.limiter.observe(rate_limit_headers(&headers)).await;
+            if let Some(wait) = self.limiter.observe(rate_limit_headers(&headers)).await
+                && wait > MAX_WAIT
+            {
+                return Err(ApiError::WaitTooLong(wait));
+            }
             let bytes = match response.bytes().await {
                 Ok(b) => b.to_vec(),
                 // A success whose body broke off was charged all the same: hand back what
@@ -291,7 +335,7 @@ impl ApiClient {
                 }
                 Err(e) if attempt < self.retry.max_attempts => {
                     tracing::warn!(request = %request.store_key(), attempt, error = %transport_message(&e), "body lost; retrying");
-                    tokio::time::sleep(self.retry.backoff(attempt)).await;
+                    unless_stopped(tokio::time::sleep(self.retry.backoff(attempt)), stop).await?;
                     continue;
                 }
                 Err(e) => {
@@ -326,7 +370,14 @@ impl ApiClient {
                         return Err(ApiError::RateLimited { attempts: attempt });
                     }
                     let wait = retry_after(&headers).unwrap_or_else(|| self.retry.backoff(attempt));
-                    tracing::info!(request = %request.store_key(), wait_ms = wait.as_millis() as u64, "rate limited; waiting as told");
+                    if wait > MAX_WAIT {
+                        return Err(ApiError::WaitTooLong(wait));
+                    }
+                    if wait >= NOTABLE_WAIT {
+                        tracing::warn!(key = %self.key_env, "rate limited: waiting {} s as the API asked", wait.as_secs());
+                    } else {
+                        tracing::info!(request = %request.store_key(), wait_ms = wait.as_millis() as u64, "rate limited; waiting as told");
+                    }
                     self.limiter.pause_until(Instant::now() + wait).await;
                 }
                 s if s.is_server_error() => {
@@ -338,7 +389,7 @@ impl ApiClient {
                         });
                     }
                     tracing::warn!(request = %request.store_key(), status = s.as_u16(), attempt, "server error; retrying");
-                    tokio::time::sleep(self.retry.backoff(attempt)).await;
+                    unless_stopped(tokio::time::sleep(self.retry.backoff(attempt)), stop).await?;
                 }
                 StatusCode::UNAUTHORIZED => {
                     return Err(ApiError::Unauthorized(self.key_env.clone()));

@@ -183,6 +183,9 @@ pub struct Fetcher {
     total_this_run: AtomicU32,
     in_flight: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     unreachable: std::sync::atomic::AtomicBool,
+    /// The store error that stopped the run: nothing more is paid once a response cannot be
+    /// kept.
+    storage_failure: Mutex<Option<Arc<StoreError>>>,
 }
 
 /// The key a fetcher pays with.
@@ -221,7 +224,30 @@ impl Fetcher {
             total_this_run: AtomicU32::new(0),
             in_flight: Mutex::new(HashMap::new()),
             unreachable: std::sync::atomic::AtomicBool::new(false),
+            storage_failure: Mutex::new(None),
         }
+    }
+
+    /// The store error that stopped this run's spending, if one did.
+    pub fn storage_failure(&self) -> Option<Arc<StoreError>> {
+        self.storage_failure.lock().expect("storage lock").clone()
+    }
+
+    /// Stops all spending on a store error: a response paid now could not be kept.
+    fn storage_failed(&self, error: StoreError) -> FetchError {
+        let error = Arc::new(error);
+        let reason = error.to_string();
+        self.progress.stopped(&self.account.key_env, &reason);
+        self.stopped
+            .lock()
+            .expect("stop lock")
+            .get_or_insert(reason);
+        self.storage_failure
+            .lock()
+            .expect("storage lock")
+            .get_or_insert(error)
+            .clone()
+            .into()
     }
 
     /// The lock of one store key, made on first use.
@@ -306,6 +332,9 @@ impl Fetcher {
         if let Some(reason) = self.stopped() {
             return Err(FetchError::SpendingStopped(reason));
         }
+        if let Err(error) = self.store.ensure_room() {
+            return Err(self.storage_failed(error));
+        }
         self.budgets.reserve(campaign, 1)?;
         let response = match api.send(request, &|| self.stopped()).await {
             Ok(response) => response,
@@ -356,7 +385,9 @@ impl Fetcher {
                 chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
             ),
         };
-        self.store.put_raw(self.date, &stored_key, &snapshot)?;
+        if let Err(error) = self.store.put_raw(self.date, &stored_key, &snapshot) {
+            return Err(self.storage_failed(error));
+        }
         parsed.map_err(|e| FetchError::Api(e.into()))
     }
 }

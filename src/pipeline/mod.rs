@@ -49,6 +49,9 @@ pub use progress::{KeyProgress, ProgressSnapshot, RunProgress};
 pub enum PipelineError {
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A store error that stopped a run's spending (shared by the requests it stopped).
+    #[error(transparent)]
+    StoreStopped(Arc<StoreError>),
     #[error("unknown campaign '{0}' (not in the configuration)")]
     UnknownCampaign(String),
     #[error("plugins not ready, nothing was spent:{}", one_per_line(.0))]
@@ -159,6 +162,16 @@ impl Pipeline {
         self.progress.clone()
     }
 
+    /// How long each key has been told to wait still by the provider, by variable name.
+    pub fn told_to_wait(&self) -> impl Fn() -> BTreeMap<String, std::time::Duration> + use<> {
+        let apis = self.apis.clone();
+        move || {
+            apis.iter()
+                .filter_map(|(key_env, api)| Some((key_env.clone(), api.told_to_wait()?)))
+                .collect()
+        }
+    }
+
     /// The switch that stops this pipeline's spending from outside (a signal handler).
     pub fn stop_switch(&self) -> StopSwitch {
         self.shutdown.clone()
@@ -220,6 +233,9 @@ impl Pipeline {
             let run = joined.expect("a campaign task panicked")?;
             on_done(&run);
             runs.push(run);
+        }
+        if let Some(error) = fetchers.iter().find_map(|(f, ..)| f.storage_failure()) {
+            return Err(PipelineError::StoreStopped(error));
         }
         runs.sort_by(|a, b| a.id.cmp(&b.id));
         // Once the store holds enough, later values compress against what it has seen.

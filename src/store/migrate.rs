@@ -41,10 +41,7 @@ pub(super) fn finish_interrupted(dir: &Path) -> Result<(), StoreError> {
     let migrating = sibling(dir, "migrating");
     let old_aside = (1..SCHEMA_VERSION).any(|v| kept_aside(dir, v).exists());
     if !dir.join("db").exists() && migrating.join("db").exists() && old_aside {
-        std::fs::rename(&migrating, dir).map_err(|error| StoreError::Io {
-            path: migrating.clone(),
-            error,
-        })?;
+        std::fs::rename(&migrating, dir).map_err(|error| StoreError::io(&migrating, error))?;
     }
     Ok(())
 }
@@ -78,10 +75,7 @@ pub(super) fn migrate(
     );
     let target = sibling(dir, "migrating");
     if target.exists() {
-        std::fs::remove_dir_all(&target).map_err(|error| StoreError::Io {
-            path: target.clone(),
-            error,
-        })?;
+        std::fs::remove_dir_all(&target).map_err(|error| StoreError::io(&target, error))?;
     }
     {
         let new = Store::open_with(&target, options)?;
@@ -129,14 +123,8 @@ pub(super) fn migrate(
         new.flush()?;
     }
     drop(old);
-    std::fs::rename(dir, &aside).map_err(|error| StoreError::Io {
-        path: dir.to_path_buf(),
-        error,
-    })?;
-    std::fs::rename(&target, dir).map_err(|error| StoreError::Io {
-        path: target.clone(),
-        error,
-    })?;
+    std::fs::rename(dir, &aside).map_err(|error| StoreError::io(dir, error))?;
+    std::fs::rename(&target, dir).map_err(|error| StoreError::io(&target, error))?;
     tracing::warn!(
         "migrated the store at {}; the old one is at {}: delete it once you are satisfied",
         dir.display(),

@@ -42,10 +42,7 @@ impl DayMirror {
 
     pub(super) fn put(&self, day: &DayMetrics) -> Result<(), StoreError> {
         let dir = self.dir.join(&day.campaign_id);
-        let io = |error| StoreError::Io {
-            path: dir.clone(),
-            error,
-        };
+        let io = |error| StoreError::io(&dir, error);
         std::fs::create_dir_all(&dir).map_err(io)?;
         let file = dir.join(format!("{}.json", day.date));
         let partial = dir.join(format!(".{}.json.partial", day.date));
@@ -60,7 +57,7 @@ impl DayMirror {
         let entries = match std::fs::read_dir(&dir) {
             Ok(entries) => entries,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(error) => return Err(StoreError::Io { path: dir, error }),
+            Err(error) => return Err(StoreError::io(&dir, error)),
         };
         let mut dates: Vec<NaiveDate> = entries
             .filter_map(|entry| {
@@ -90,10 +87,7 @@ impl DayReader for DayMirror {
             .filter(|date| (from..=to).contains(date))
             .map(|date| {
                 let path = self.dir.join(campaign).join(format!("{date}.json"));
-                let bytes = std::fs::read(&path).map_err(|error| StoreError::Io {
-                    path: path.clone(),
-                    error,
-                })?;
+                let bytes = std::fs::read(&path).map_err(|error| StoreError::io(&path, error))?;
                 serde_json::from_slice(&bytes).map_err(|e| StoreError::Corrupt {
                     path: path.clone(),
                     key: format!("{campaign}/{date}"),

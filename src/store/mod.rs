@@ -58,6 +58,11 @@ pub const DEFAULT_CACHE_MIB: u64 = 64;
 /// cleans a segment only once half of it is stale, so smaller segments are cleaned sooner and
 /// the file stays closer to what it holds.
 const SEGMENT_BYTES: usize = 64 * 1024;
+/// How long a flush may take before the store is declared stuck.
+const FLUSH_DEADLINE: std::time::Duration = std::time::Duration::from_secs(5);
+/// The free space a run needs before it pays for a request: room for the response, the day's
+/// records and a few of sled's segments.
+const MIN_FREE_BYTES: u64 = 4 * 1024 * 1024;
 
 /// The trees whose values go through [`Codec`] (and so get a dictionary).
 const COMPRESSED_TREES: [&str; 3] = ["raw", "days", "day_comments"];
@@ -116,6 +121,36 @@ pub enum StoreError {
         key: String,
         reason: String,
     },
+    #[error(
+        "the disk holding {path} is full{}: free space (or move data_dir), then re-run the same date; everything stored so far is kept and is not paid for again",
+        available.map(|bytes| format!(" ({} KiB left; a run needs {} KiB)", bytes / 1024, MIN_FREE_BYTES / 1024)).unwrap_or_default()
+    )]
+    Full {
+        path: PathBuf,
+        available: Option<u64>,
+    },
+    #[error(
+        "the store at {path} did not finish writing within {} s: its disk is probably full or failing. Free space, then re-run the same date; everything stored so far is kept and is not paid for again",
+        FLUSH_DEADLINE.as_secs()
+    )]
+    Stuck { path: PathBuf },
+}
+
+impl StoreError {
+    /// An I/O error on `path`, told apart when it is a full disk (the fix is not the file's).
+    pub fn io(path: &Path, error: std::io::Error) -> StoreError {
+        if error.kind() == std::io::ErrorKind::StorageFull {
+            StoreError::Full {
+                path: path.to_path_buf(),
+                available: None,
+            }
+        } else {
+            StoreError::Io {
+                path: path.to_path_buf(),
+                error,
+            }
+        }
+    }
 }
 
 /// One paid response exactly as received, with who paid for it.
@@ -362,9 +397,25 @@ impl Store {
     }
 
     fn sled_err(&self, error: sled::Error) -> StoreError {
-        StoreError::Sled {
-            path: self.path.clone(),
-            error,
+        match error {
+            sled::Error::Io(error) => StoreError::io(&self.path, error),
+            error => StoreError::Sled {
+                path: self.path.clone(),
+                error,
+            },
+        }
+    }
+
+    /// Refuses to go on when the store's disk has less than [`MIN_FREE_BYTES`] left: a
+    /// request paid now could not be stored.
+    pub fn ensure_room(&self) -> Result<(), StoreError> {
+        match fs2::available_space(&self.path) {
+            Ok(available) if available < MIN_FREE_BYTES => Err(StoreError::Full {
+                path: self.path.clone(),
+                available: Some(available),
+            }),
+            // A file system that cannot say is let through: the writes still report errors.
+            _ => Ok(()),
         }
     }
 
@@ -402,10 +453,24 @@ impl Store {
         Ok(())
     }
 
-    /// Makes everything written so far durable.
+    /// Makes everything written so far durable, or says why not within [`FLUSH_DEADLINE`].
+    /// sled never returns from a flush once its background writer hit an error (a full disk),
+    /// so the flush runs on its own thread and the wait is bounded.
     pub fn flush(&self) -> Result<(), StoreError> {
-        self.db.flush().map_err(|e| self.sled_err(e))?;
-        Ok(())
+        let db = self.db.clone();
+        let (done, flushed) = std::sync::mpsc::sync_channel(1);
+        std::thread::Builder::new()
+            .name("store-flush".to_string())
+            .spawn(move || {
+                let _ = done.send(db.flush());
+            })
+            .map_err(|error| StoreError::io(&self.path, error))?;
+        match flushed.recv_timeout(FLUSH_DEADLINE) {
+            Ok(result) => result.map(drop).map_err(|e| self.sled_err(e)),
+            Err(_) => Err(StoreError::Stuck {
+                path: self.path.clone(),
+            }),
+        }
     }
 
     /// The bytes a compressed tree stores for `value` (JSON, compressed).

@@ -9,6 +9,7 @@
 mod util;
 
 mod alert_delivery;
+mod bounded_waits;
 mod cli;
 mod collector;
 mod credits;

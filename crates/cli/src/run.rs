@@ -383,17 +383,25 @@ pub async fn collect(
     let shown = pipeline.progress();
     let started = std::time::Instant::now();
     let ticker_bar = bar.clone();
+    let told_to_wait = pipeline.told_to_wait();
     let ticker = tokio::spawn(async move {
         let mut last_log = std::time::Instant::now();
         loop {
             tokio::time::sleep(PROGRESS_REDRAW_EVERY).await;
             let now = shown.snapshot();
+            let waits = told_to_wait();
             let keys: Vec<String> = now
                 .keys
                 .iter()
-                .map(|k| match &k.stopped {
-                    Some(_) => format!("${} STOPPED after {} credits", k.key_env, k.credits),
-                    None => format!(
+                .map(|k| match (&k.stopped, waits.get(&k.key_env)) {
+                    (Some(_), _) => format!("${} STOPPED after {} credits", k.key_env, k.credits),
+                    (None, Some(wait)) => format!(
+                        "${} waiting: rate limit, {} s ({} credits so far)",
+                        k.key_env,
+                        wait.as_secs().max(1),
+                        k.credits
+                    ),
+                    (None, None) => format!(
                         "${} {}/min: {} credits, {} left",
                         k.key_env,
                         k.requests_per_minute,
@@ -406,7 +414,10 @@ pub async fn collect(
                 "{date} {}: {} credits, ETA {} ({})",
                 now.campaign,
                 now.credits,
-                minutes(Duration::from_secs(now.eta_secs())),
+                minutes(
+                    Duration::from_secs(now.eta_secs())
+                        .max(waits.values().max().copied().unwrap_or_default())
+                ),
                 keys.join("; ")
             );
             ticker_bar.set_length(u64::from(now.planned.max(now.done)));
