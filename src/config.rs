@@ -49,6 +49,8 @@ pub const DEFAULT_SENTIMENT_VIDEOS: u32 = 3;
 pub const DEFAULT_TIME_ZONE: Tz = Tz::UTC;
 /// How long one API request may take (`request_timeout_secs`).
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
+/// How long one alert delivery pass may take over all its sinks (`delivery_deadline_secs`).
+pub const DEFAULT_DELIVERY_DEADLINE: Duration = Duration::from_secs(120);
 /// Where stores and reports go (`data_dir`), relative to the config file.
 pub const DEFAULT_DATA_DIR: &str = "hashtrack-data";
 
@@ -91,6 +93,8 @@ pub struct GlobalSettings {
     pub data_dir: PathBuf,
     pub time_zone: Tz,
     pub request_timeout: Duration,
+    /// How long one alert delivery pass may take; what is not sent by then waits for the next.
+    pub delivery_deadline: Duration,
     /// How much memory the store's page cache may take (`store_cache_mib`).
     pub store_cache_mib: u64,
     /// The agency's name, logo and colour on client reports.
@@ -258,6 +262,7 @@ struct RawSettings {
     data_dir: Option<PathBuf>,
     time_zone: Option<Spanned<String>>,
     request_timeout_secs: Option<Spanned<u64>>,
+    delivery_deadline_secs: Option<Spanned<u64>>,
     store_cache_mib: Option<Spanned<u64>>,
     branding: Option<RawBranding>,
 }
@@ -529,6 +534,10 @@ fn resolve_settings(raw: RawSettings, at: &Locator) -> Result<GlobalSettings, Co
         None => DEFAULT_REQUEST_TIMEOUT,
         Some(t) => Duration::from_secs(in_range(&t, 1, 600, "request_timeout_secs", at)?),
     };
+    let delivery_deadline = match raw.delivery_deadline_secs {
+        None => DEFAULT_DELIVERY_DEADLINE,
+        Some(t) => Duration::from_secs(in_range(&t, 1, 3600, "delivery_deadline_secs", at)?),
+    };
     let store_cache_mib = match raw.store_cache_mib {
         None => crate::store::DEFAULT_CACHE_MIB,
         Some(mib) => in_range(&mib, 8, 64 * 1024, "store_cache_mib", at)?,
@@ -551,6 +560,7 @@ fn resolve_settings(raw: RawSettings, at: &Locator) -> Result<GlobalSettings, Co
         data_dir: at.dir().join(data_dir),
         time_zone,
         request_timeout,
+        delivery_deadline,
         store_cache_mib,
         branding: resolve_branding(raw.branding, at)?,
     })

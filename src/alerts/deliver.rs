@@ -3,6 +3,7 @@
 //! client's digest of the day, with retries for what may pass. Runs after a run's collection,
 //! after a rescore, and as `hashtrack alerts send`; never during collection.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
 
@@ -152,45 +153,170 @@ pub async fn deliver_pending(store: &Store, config: &Config) -> Result<DeliveryR
         }
     }
 
-    let transports = Transports::new();
-    let mut report = DeliveryReport::default();
-    let mut last_slack_send: HashMap<String, Instant> = HashMap::new();
+    // Each sink works through its own queue, all at once, so one dead endpoint holds up
+    // only its own alerts; the pass ends by its deadline whatever the sinks do.
+    let deadline = tokio::time::Instant::now() + config.settings.delivery_deadline;
+    let mut queues: BTreeMap<String, Vec<Outgoing>> = BTreeMap::new();
     for message in outgoing {
-        let sink = &config.sinks[&message.sink];
-        if matches!(sink.kind, SinkKind::Slack { .. })
-            && let Some(last) = last_slack_send.get(&sink.name)
-        {
-            let since = last.elapsed();
-            if since < SLACK_SPACING {
-                tokio::time::sleep(SLACK_SPACING - since).await;
-            }
-        }
-        let outcome = {
-            let client_name = config
-                .clients
-                .get(&message.client)
-                .map_or_else(|| message.client.clone(), |c| c.name.clone());
-            let items: Vec<Item> = message
+        queues
+            .entry(message.sink.clone())
+            .or_default()
+            .push(message);
+    }
+    let transports = Transports::new();
+    let pass = Pass {
+        store,
+        config,
+        transports: &transports,
+        deadline,
+        entries: RefCell::new(entries),
+        report: RefCell::new(DeliveryReport::default()),
+    };
+    let sent: Vec<Result<(), StoreError>> = futures::future::join_all(
+        queues
+            .into_iter()
+            .map(|(sink, messages)| pass.deliver_to(&config.sinks[&sink], messages)),
+    )
+    .await;
+    sent.into_iter().collect::<Result<(), _>>()?;
+    Ok(pass.report.into_inner())
+}
+
+/// A message with copies of its records, so that it can wait on its sink while the pass
+/// records other sinks' outcomes.
+struct OwnedMessage {
+    id: String,
+    client_name: String,
+    date: NaiveDate,
+    digest: bool,
+    items: Vec<(OutboxEntry, bool)>,
+}
+
+impl OwnedMessage {
+    fn message(&self) -> Message<'_> {
+        Message {
+            id: self.id.clone(),
+            client_name: self.client_name.clone(),
+            date: self.date,
+            digest: self.digest,
+            items: self
                 .items
                 .iter()
-                .map(|(key, ongoing)| Item {
-                    entry: &entries[key],
+                .map(|(entry, ongoing)| Item {
+                    entry,
                     ongoing: *ongoing,
                 })
-                .collect();
-            let rendered = Message {
-                id: message_id(&message, &entries),
-                client_name,
-                date: message.date,
-                digest: message.digest,
-                items,
+                .collect(),
+        }
+    }
+}
+
+/// One delivery pass's shared state: its sinks' queues run at once on one task, so the
+/// records and the report are shared through `RefCell`s, never borrowed across an await.
+struct Pass<'a> {
+    store: &'a Store,
+    config: &'a Config,
+    transports: &'a Transports,
+    deadline: tokio::time::Instant,
+    entries: RefCell<BTreeMap<String, OutboxEntry>>,
+    report: RefCell<DeliveryReport>,
+}
+
+impl Pass<'_> {
+    /// Sends `messages` to `sink` in order. After a failure that may pass (a timeout, no
+    /// connection, a long `Retry-After`, the pass's deadline), the rest of this sink's
+    /// messages wait for the next pass: a sink that is down is not tried once per alert.
+    async fn deliver_to(
+        &self,
+        sink: &SinkConfig,
+        messages: Vec<Outgoing>,
+    ) -> Result<(), StoreError> {
+        let mut last_send: Option<Instant> = None;
+        let mut down: Option<String> = None;
+        for message in messages {
+            if let Some(reason) = &down {
+                self.record(
+                    sink,
+                    &message,
+                    0,
+                    &Err(SendError::Unreachable {
+                        reason: format!(
+                            "deferred: {} failed earlier in this pass ({reason})",
+                            sink.name
+                        ),
+                    }),
+                )?;
+                continue;
+            }
+            if matches!(sink.kind, SinkKind::Slack { .. })
+                && let Some(since) = last_send.map(|at| at.elapsed())
+                && since < SLACK_SPACING
+            {
+                tokio::time::sleep(SLACK_SPACING - since).await;
+            }
+            let owned = self.render(&message);
+            let rendered = owned.message();
+            let (attempts, result) = match tokio::time::timeout_at(
+                self.deadline,
+                send_with_retries(self.transports, sink, &rendered),
+            )
+            .await
+            {
+                Ok(outcome) => outcome,
+                Err(_) => (
+                    1,
+                    Err(SendError::Unreachable {
+                        reason: format!(
+                            "no answer by the delivery pass's deadline ({} s)",
+                            self.config.settings.delivery_deadline.as_secs()
+                        ),
+                    }),
+                ),
             };
-            send_with_retries(&transports, sink, &rendered).await
-        };
-        last_slack_send.insert(sink.name.clone(), Instant::now());
-        let (attempts, result) = outcome;
-        let described = describe(&message, &entries);
-        let (state, error) = match &result {
+            last_send = Some(Instant::now());
+            if let Err(SendError::Transient { reason, .. } | SendError::Unreachable { reason }) =
+                &result
+            {
+                down = Some(reason.clone());
+            }
+            self.record(sink, &message, attempts, &result)?;
+        }
+        Ok(())
+    }
+
+    fn render(&self, message: &Outgoing) -> OwnedMessage {
+        let entries = self.entries.borrow();
+        let client_name = self
+            .config
+            .clients
+            .get(&message.client)
+            .map_or_else(|| message.client.clone(), |c| c.name.clone());
+        OwnedMessage {
+            id: message_id(message, &entries),
+            client_name,
+            date: message.date,
+            digest: message.digest,
+            items: message
+                .items
+                .iter()
+                .map(|(key, ongoing)| (entries[key].clone(), *ongoing))
+                .collect(),
+        }
+    }
+
+    /// Reports and stores what became of `message` with `sink`, at once: a crash later in
+    /// the pass repeats no send that is recorded.
+    fn record(
+        &self,
+        sink: &SinkConfig,
+        message: &Outgoing,
+        attempts: u32,
+        result: &Result<(), SendError>,
+    ) -> Result<(), StoreError> {
+        let mut entries = self.entries.borrow_mut();
+        let described = describe(message, &entries);
+        let mut report = self.report.borrow_mut();
+        let (state, error) = match result {
             Ok(()) => {
                 report.messages_sent += 1;
                 report.alerts_sent += message.items.len();
@@ -199,7 +325,7 @@ pub async fn deliver_pending(store: &Store, config: &Config) -> Result<DeliveryR
                     .push(format!("sent to {}: {described}", sink.name));
                 (DeliveryState::Sent, None)
             }
-            Err(SendError::Transient { reason, .. }) => {
+            Err(SendError::Transient { reason, .. } | SendError::Unreachable { reason }) => {
                 report.retrying += 1;
                 report.lines.push(format!(
                     "NOT YET sent to {} ({reason}; will retry): {described}",
@@ -229,10 +355,10 @@ pub async fn deliver_pending(store: &Store, config: &Config) -> Result<DeliveryR
                     last_error: error.clone(),
                 },
             );
-            store.put_outbox_entry(entry)?;
+            self.store.put_outbox_entry(entry)?;
         }
+        Ok(())
     }
-    Ok(report)
 }
 
 /// Sends once, then again after a backoff (or the server's `Retry-After`) while the failure

@@ -26,6 +26,9 @@ pub enum SendError {
     },
     /// Will not pass by retrying: 400, 403, 404, 410, a malformed secret or address.
     Permanent { reason: String },
+    /// No answer at all (a timeout, no connection): the sink is down for now, so neither this
+    /// message nor the sink's others are retried until the next pass.
+    Unreachable { reason: String },
 }
 
 impl SendError {
@@ -38,7 +41,9 @@ impl SendError {
 
     pub fn reason(&self) -> &str {
         match self {
-            SendError::Transient { reason, .. } | SendError::Permanent { reason } => reason,
+            SendError::Transient { reason, .. }
+            | SendError::Permanent { reason }
+            | SendError::Unreachable { reason } => reason,
         }
     }
 }
@@ -146,7 +151,7 @@ impl Transports {
                 reason.push_str(&format!(": {inner}"));
                 cause = inner.source();
             }
-            SendError::transient(reason)
+            SendError::Unreachable { reason }
         })?;
         let status = response.status();
         if status.is_success() {
@@ -291,6 +296,9 @@ fn scrub(error: SendError, secrets: &[String]) -> SendError {
             retry_after,
         },
         SendError::Permanent { reason } => SendError::Permanent {
+            reason: clean(reason),
+        },
+        SendError::Unreachable { reason } => SendError::Unreachable {
             reason: clean(reason),
         },
     }

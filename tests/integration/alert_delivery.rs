@@ -589,3 +589,84 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     }
     files
 }
+
+/// A webhook endpoint that takes connections and never answers; counts them.
+async fn hanging_endpoint() -> (String, Arc<Mutex<usize>>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!(
+        "http://{}/hooks/T0KEN-s3cret-path",
+        listener.local_addr().unwrap()
+    );
+    let connections = Arc::new(Mutex::new(0));
+    let counted = connections.clone();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            *counted.lock().unwrap() += 1;
+            held.push(socket);
+        }
+    });
+    (url, connections)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hanging_webhook_holds_up_neither_the_pass_nor_the_other_sinks() {
+    let (hung_url, connections) = hanging_endpoint().await;
+    let working = Endpoint::start(&[]).await;
+    let env = vec![
+        ("HUNG_HOOK_URL".to_string(), hung_url),
+        ("GOOD_HOOK_URL".to_string(), working.url.clone()),
+    ];
+    let hook = |var: &str| sink(&[("kind", "webhook".into()), ("url_env", var.into())]);
+    let campaigns: Vec<Campaign> = (1..=40)
+        .map(|n| stalled(&format!("brand{n}"), &format!("hangbrand{n}")))
+        .collect();
+    let rig = Delivery::start(
+        campaigns,
+        sinks(vec![
+            ("hung", hook("HUNG_HOOK_URL")),
+            ("good", hook("GOOD_HOOK_URL")),
+        ]),
+        env,
+    )
+    .await;
+    // A pass may take 5 s here (2 minutes unless configured).
+    let text = std::fs::read_to_string(&rig.config_path).unwrap();
+    let mut config: toml::Table = text.parse().unwrap();
+    config["settings"]
+        .as_table_mut()
+        .unwrap()
+        .insert("delivery_deadline_secs".into(), 5.into());
+    std::fs::write(&rig.config_path, toml::to_string(&config).unwrap()).unwrap();
+    let alerts = rig.alerts_stored();
+    assert!(alerts >= 40, "{alerts} alerts");
+
+    let started = std::time::Instant::now();
+    let (code, out) = rig.send().await;
+    let took = started.elapsed();
+    assert_eq!(code, 1, "some alerts wait to be retried: {out}");
+    assert!(
+        took < std::time::Duration::from_secs(15),
+        "took {took:?}: {out}"
+    );
+    assert_eq!(working.received().len(), alerts, "{out}");
+    assert_eq!(
+        *connections.lock().unwrap(),
+        1,
+        "one try, the rest deferred: {out}"
+    );
+    assert!(
+        out.contains("deferred: hung failed earlier in this pass"),
+        "{out}"
+    );
+
+    // The next pass, with the endpoint back, sends the rest to it, and nothing again to the
+    // other sink.
+    let back = Endpoint::start(&[]).await;
+    let mut rig = rig;
+    rig.env[0].1 = back.url.clone();
+    let (code, out) = rig.send().await;
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(back.received().len(), alerts, "{out}");
+    assert_eq!(working.received().len(), alerts, "{out}");
+}
