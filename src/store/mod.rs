@@ -880,7 +880,7 @@ pub struct TreeSize {
 pub struct StoreCheck {
     /// Entries read and the bytes of their keys and values (as stored), per tree.
     pub entries: Vec<TreeSize>,
-    /// Entries that did not decode, as `tree: key: reason`.
+    /// Entries that could not be read or did not decode, as `tree: key: reason`.
     pub problems: Vec<String>,
 }
 
@@ -902,11 +902,27 @@ impl Store {
                 tree: name.to_string(),
                 ..TreeSize::default()
             };
+            let mut last_key: Option<String> = None;
             for entry in tree.iter() {
-                let (key, value) = entry.map_err(|e| self.sled_err(e))?;
+                // A value sled cannot read (a blob file gone) ends the tree's iteration; the
+                // key read last says where.
+                let (key, value) = match entry {
+                    Ok(entry) => entry,
+                    Err(e) => {
+                        let at = last_key.as_ref().map_or_else(
+                            || "its first entry".to_string(),
+                            |key| format!("the entry after {key}"),
+                        );
+                        check
+                            .problems
+                            .push(format!("{name}: {at} cannot be read: {}", self.sled_err(e)));
+                        break;
+                    }
+                };
                 size.entries += 1;
                 size.bytes += (key.len() + value.len()) as u64;
                 let key = String::from_utf8_lossy(&key).into_owned();
+                last_key = Some(key.clone());
                 let read = match name {
                     "raw" => self.decode_raw(&key, &value).map(drop),
                     "days" | "day_comments" => self

@@ -759,3 +759,121 @@ async fn report_periods_are_any_range_and_missing_days_stay_missing() {
     assert_eq!(stderr.0, 1, "{}", stderr.2);
     assert!(stderr.2.contains("is after --to"), "{}", stderr.2);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_store_missing_a_file_is_named_damaged_and_exports_nothing() {
+    // Enough entries that sled keeps some of its tree nodes as files of their own ("blobs").
+    let campaigns: Vec<Campaign> = (1..=4)
+        .map(|n| {
+            campaign(
+                &format!("c{n}"),
+                &[&format!("lostblob{n}"), &format!("lostblobs{n}")],
+            )
+            .videos(90)
+            .sentiment_videos(4)
+        })
+        .collect();
+    let campaigns = campaigns.as_slice();
+    let (sim, dir, config) = configured_sim(roomy_sim(), 60_000, campaigns).await;
+    for day in ["2026-11-01", "2026-11-02", "2026-11-03"] {
+        sim.set_date(date(day));
+        let config_arg = config.to_str().unwrap().to_string();
+        let day = day.to_string();
+        let (code, _, stderr) = tokio::task::spawn_blocking(move || {
+            run_cli(
+                &[
+                    "run",
+                    "--config",
+                    &config_arg,
+                    "--date",
+                    &day,
+                    "--allow-other-date",
+                ],
+                TEST_KEY,
+            )
+        })
+        .await
+        .unwrap();
+        assert_eq!(code, 0, "{stderr}");
+    }
+    let data = dir.path().join("data");
+    let blobs: Vec<_> = std::fs::read_dir(data.join("store/blobs"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    assert!(!blobs.is_empty(), "large responses are kept as blob files");
+    let pristine = dir.path().join("pristine");
+    copy_tree(&data.join("store"), &pristine);
+
+    // Not every blob file is still in use; those that are make the store damaged.
+    let mut damaged = 0;
+    for blob in &blobs {
+        let store = data.join("store");
+        std::fs::remove_dir_all(&store).unwrap();
+        copy_tree(&pristine, &store);
+        std::fs::remove_file(store.join("blobs").join(blob.file_name().unwrap())).unwrap();
+        let config_arg = config.to_str().unwrap().to_string();
+        let out = dir.path().join(format!(
+            "export-{damaged}-{}",
+            blob.display().to_string().len()
+        ));
+        let _ = std::fs::remove_dir_all(&out);
+        let out_arg = out.to_str().unwrap().to_string();
+        let (check, export) = tokio::task::spawn_blocking(move || {
+            (
+                run_cli(&["store", "check", "--config", &config_arg], ""),
+                run_cli(
+                    &[
+                        "export",
+                        "--config",
+                        &config_arg,
+                        "--format",
+                        "csv",
+                        "--out",
+                        &out_arg,
+                    ],
+                    "",
+                ),
+            )
+        })
+        .await
+        .unwrap();
+        let (code, stdout, stderr) = check;
+        if code == 0 {
+            assert!(stdout.contains("is sound"), "{stdout}{stderr}");
+            continue;
+        }
+        damaged += 1;
+        let said = format!("{stdout}{stderr}");
+        assert_eq!(code, 1, "{said}");
+        assert!(said.contains("restore a backup"), "{said}");
+        assert!(said.contains(store.to_str().unwrap()), "{said}");
+        let elsewhere = said.replace(store.to_str().unwrap(), "STORE");
+        assert!(!elsewhere.contains("/store"), "names another store: {said}");
+        let (code, _, stderr) = export;
+        assert_eq!(code, 1, "{stderr}");
+        assert!(stderr.contains("nothing exported"), "{stderr}");
+        assert!(
+            !out.join("days.csv").exists(),
+            "a partial export was written"
+        );
+    }
+    assert!(
+        damaged >= 1,
+        "no deleted blob was noticed among {}",
+        blobs.len()
+    );
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}

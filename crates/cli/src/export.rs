@@ -65,8 +65,31 @@ pub fn export(args: ExportArgs) -> Result<ExitCode> {
                 "export reads comments and alerts from the store, which a running hashtrack holds",
             ));
         }
-        Err(e) => return Err(e.into()),
+        Err(
+            e @ (StoreError::Missing { .. }
+            | StoreError::SchemaMismatch { .. }
+            | StoreError::Migration { .. }),
+        ) => return Err(e.into()),
+        Err(e) => bail!(
+            "nothing exported: {e}\n{}",
+            crate::store::damaged_advice(&store_dir)
+        ),
     };
+    // An export is a client's copy of everything: a store that cannot be read whole gives
+    // none, rather than tables silently missing what it lost.
+    let check = store.verify()?;
+    if let Some(first) = check.problems.first() {
+        bail!(
+            "nothing exported: {} of the store's entries cannot be read ({first}{}).\n{}",
+            check.problems.len(),
+            if check.problems.len() > 1 {
+                ", …"
+            } else {
+                ""
+            },
+            crate::store::damaged_advice(&store_dir)
+        );
+    }
     let mut periods = Vec::new();
     for campaign in config
         .campaigns

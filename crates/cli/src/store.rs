@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 
-use hashtrack::store::Store;
+use hashtrack::store::{Store, StoreError};
 
 use super::ConfigArgs;
 
@@ -124,7 +124,16 @@ fn check(data_dir: &Path) -> Result<ExitCode> {
     for problem in &report.problems {
         println!("damaged: {problem}");
     }
+    println!("{}", damaged_advice(&data_dir.join("store")));
     Ok(ExitCode::FAILURE)
+}
+
+/// What to do about a damaged store.
+pub fn damaged_advice(store_dir: &Path) -> String {
+    format!(
+        "the store at {} is damaged: restore a backup (`hashtrack store restore DIR`), or move it aside and collect again",
+        store_dir.display()
+    )
 }
 
 /// Opens a copy of the store in `store_dir` (opening may recover and so write) and reads it all.
@@ -135,13 +144,26 @@ fn verify(store_dir: &Path) -> Result<hashtrack::store::StoreCheck> {
     let scratch = tempfile::tempdir().context("cannot make a scratch directory")?;
     let copy = scratch.path().join("store");
     copy_dir(store_dir, &copy)?;
-    let store = Store::open(&copy).map_err(|e| {
-        anyhow::anyhow!(e.to_string().replace(
+    // Errors name the store checked, never the scratch copy.
+    let named = |e: StoreError| {
+        anyhow::anyhow!(
+            "{}\n{}",
+            e.to_string().replace(
+                &copy.display().to_string(),
+                &store_dir.display().to_string()
+            ),
+            damaged_advice(store_dir)
+        )
+    };
+    let store = Store::open(&copy).map_err(named)?;
+    let mut check = store.verify().map_err(named)?;
+    for problem in &mut check.problems {
+        *problem = problem.replace(
             &copy.display().to_string(),
-            &store_dir.display().to_string()
-        ))
-    })?;
-    Ok(store.verify()?)
+            &store_dir.display().to_string(),
+        );
+    }
+    Ok(check)
 }
 
 fn copy_dir(from: &Path, to: &Path) -> Result<()> {
