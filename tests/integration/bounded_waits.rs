@@ -10,16 +10,6 @@ use hashtrack_sim::{Fault, FaultKind};
 
 use crate::util::*;
 
-fn hashtrack_run(config: &Path) -> Command {
-    let mut cmd = hashtrack();
-    cmd.args(["run", "--config", config.to_str().unwrap()])
-        .args(["--date", "2026-11-01", "--allow-other-date"])
-        .env("SCAVIO_API_KEY", TEST_KEY)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
-    cmd
-}
-
 /// Runs `cmd` to its end: exit code, stderr and how long it took.
 async fn timed(mut cmd: Command) -> (Option<i32>, String, Duration) {
     let started = Instant::now();
@@ -82,7 +72,7 @@ async fn a_full_disk_ends_the_run_at_once_and_a_rerun_pays_nothing_twice() {
     let clean_sim = start_sim(roomy_sim()).await;
     let clean_dir = tempfile::tempdir().unwrap();
     let clean_config = write_config(clean_dir.path(), &clean_sim.base_url(), 60_000, &campaigns);
-    let (code, stderr, _) = timed(hashtrack_run(&clean_config)).await;
+    let (code, stderr, _) = timed(run_command(&clean_config)).await;
     assert_eq!(code, Some(0), "{stderr}");
     let baseline = clean_sim.stats().credits_charged;
 
@@ -91,7 +81,7 @@ async fn a_full_disk_ends_the_run_at_once_and_a_rerun_pays_nothing_twice() {
     let config = write_config(dir.path(), &sim.base_url(), 60_000, &campaigns);
     let data = dir.path().join("data");
     let volume = Tmpfs::mount(&data, "2m");
-    let (code, stderr, took) = timed(hashtrack_run(&config)).await;
+    let (code, stderr, took) = timed(run_command(&config)).await;
     assert_eq!(code, Some(1), "{stderr}");
     assert!(took < Duration::from_secs(10), "took {took:?}");
     let message = stderr.lines().last().unwrap_or_default();
@@ -103,7 +93,7 @@ async fn a_full_disk_ends_the_run_at_once_and_a_rerun_pays_nothing_twice() {
     let paid_before = sim.stats().credits_charged;
 
     volume.resize("64m");
-    let (code, stderr, _) = timed(hashtrack_run(&config)).await;
+    let (code, stderr, _) = timed(run_command(&config)).await;
     assert_eq!(code, Some(0), "{stderr}");
     assert_eq!(
         sim.stats().credits_charged,
@@ -112,12 +102,12 @@ async fn a_full_disk_ends_the_run_at_once_and_a_rerun_pays_nothing_twice() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn an_hours_retry_after_stops_the_key_at_once_with_exit_2() {
+/// A simulator whose first answer is a 429 with `Retry-After: SECS`, and a campaign on it.
+async fn told_to_wait(secs: u64) -> (hashtrack_sim::SimServer, tempfile::TempDir, PathBuf) {
     let sim = start_sim(roomy_sim()).await;
     sim.inject(Fault::any(
         FaultKind::RateLimited {
-            retry_after_secs: 3600,
+            retry_after_secs: secs,
         },
         1,
     ));
@@ -128,7 +118,13 @@ async fn an_hours_retry_after_stops_the_key_at_once_with_exit_2() {
         60_000,
         &[campaign("patience", &["longwait"])],
     );
-    let (code, stderr, took) = timed(hashtrack_run(&config)).await;
+    (sim, dir, config)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_hours_retry_after_stops_the_key_at_once_with_exit_2() {
+    let (_sim, _dir, config) = told_to_wait(3600).await;
+    let (code, stderr, took) = timed(run_command(&config)).await;
     assert_eq!(code, Some(2), "{stderr}");
     assert!(
         took < hashtrack::api::MAX_WAIT,
@@ -140,21 +136,8 @@ async fn an_hours_retry_after_stops_the_key_at_once_with_exit_2() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn sigterm_ends_a_rate_limit_wait_within_two_seconds() {
-    let sim = start_sim(roomy_sim()).await;
-    sim.inject(Fault::any(
-        FaultKind::RateLimited {
-            retry_after_secs: 100,
-        },
-        1,
-    ));
-    let dir = tempfile::tempdir().unwrap();
-    let config = write_config(
-        dir.path(),
-        &sim.base_url(),
-        60_000,
-        &[campaign("waiting", &["waitnow"])],
-    );
-    let child = hashtrack_run(&config).spawn().unwrap();
+    let (sim, _dir, config) = told_to_wait(100).await;
+    let child = run_command(&config).spawn().unwrap();
     let waiting_since = Instant::now();
     while sim.stats().faults_served == 0 {
         assert!(

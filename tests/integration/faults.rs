@@ -4,23 +4,12 @@
 //! on the wire (at most one per kill).
 
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::util::*;
 
 /// How many times the run is killed before it may finish.
 const KILLS: u32 = 20;
-
-fn hashtrack_run(config: &Path) -> Command {
-    let mut cmd = hashtrack();
-    cmd.args(["run", "--config", config.to_str().unwrap()])
-        .args(["--date", "2026-11-01", "--allow-other-date"])
-        .env("SCAVIO_API_KEY", TEST_KEY)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
-    cmd
-}
 
 /// The stored days as JSON, without what differs between runs by design (when they ran).
 fn days_of(dir: &Path, campaigns: &[&str]) -> Vec<serde_json::Value> {
@@ -57,7 +46,7 @@ async fn a_run_killed_twenty_times_ends_as_if_never_killed() {
     clean_sim.set_date(busy_day);
     let clean_dir = tempfile::tempdir().unwrap();
     let clean_config = write_config(clean_dir.path(), &clean_sim.base_url(), 60_000, campaigns);
-    let clean = tokio::task::spawn_blocking(move || hashtrack_run(&clean_config).output().unwrap())
+    let clean = tokio::task::spawn_blocking(move || run_command(&clean_config).output().unwrap())
         .await
         .unwrap();
     assert_eq!(clean.status.code(), Some(0));
@@ -76,7 +65,7 @@ async fn a_run_killed_twenty_times_ends_as_if_never_killed() {
             started.elapsed() < Duration::from_secs(300),
             "the kill loop never ended"
         );
-        let mut child = hashtrack_run(&config).spawn().unwrap();
+        let mut child = run_command(&config).spawn().unwrap();
         if kills < KILLS {
             // A pseudo-random moment within the first 600 ms.
             seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);

@@ -320,6 +320,18 @@ pub fn kit_env() -> [(&'static str, PathBuf); 3] {
     ]
 }
 
+/// `hashtrack run` of 2026-11-01 (today's data filed under it) with [`TEST_KEY`], its stderr
+/// piped.
+pub fn run_command(config: &Path) -> std::process::Command {
+    let mut cmd = hashtrack();
+    cmd.args(["run", "--config", config.to_str().unwrap()])
+        .args(["--date", "2026-11-01", "--allow-other-date"])
+        .env("SCAVIO_API_KEY", TEST_KEY)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    cmd
+}
+
 /// Runs `hashtrack ARGS` with `key` as the API key: exit code, stdout, stderr.
 pub fn run_cli(args: &[&str], key: &str) -> (i32, String, String) {
     let out = hashtrack()
