@@ -877,3 +877,49 @@ fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Every file under `dir` with its bytes, for byte-for-byte comparisons.
+fn snapshot(dir: &Path) -> std::collections::BTreeMap<std::path::PathBuf, Vec<u8>> {
+    let mut files = std::collections::BTreeMap::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(snapshot(&path));
+        } else {
+            files.insert(path.clone(), std::fs::read(&path).unwrap());
+        }
+    }
+    files
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_past_date_with_nothing_stored_changes_nothing() {
+    let campaigns: &[Campaign] = &[campaign("a", &["phantomday"])];
+    let (sim, dir, config) = configured_sim(roomy_sim(), 60_000, campaigns).await;
+    assert_eq!(run_to_end(&config).await, 0);
+    let data = dir.path().join("data");
+    let before = snapshot(&data);
+    let charged = sim.stats().credits_charged;
+    let config_arg = config.to_str().unwrap().to_string();
+    let cli = |date: &'static str| {
+        let config_arg = config_arg.clone();
+        tokio::task::spawn_blocking(move || {
+            run_cli(&["run", "--config", &config_arg, "--date", date], TEST_KEY)
+        })
+    };
+
+    let (code, _, stderr) = cli("2026-10-15").await.unwrap();
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("nothing is stored for 2026-10-15")
+            && stderr.contains("a past day cannot be fetched"),
+        "{stderr}"
+    );
+    assert!(snapshot(&data) == before, "the store changed");
+
+    // A stored past day is recomputed from the store, for nothing.
+    let (code, _, stderr) = cli("2026-11-01").await.unwrap();
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("recomputing its stored days"), "{stderr}");
+    assert_eq!(sim.stats().credits_charged, charged);
+}

@@ -81,15 +81,32 @@ pub async fn run(args: RunArgs) -> Result<ExitCode> {
     }
     let data_dir = args.config.data_dir(&config);
     if date != today && !args.allow_other_date {
+        // Only days stored before can be recomputed; the store is not even opened otherwise,
+        // so a mistyped date changes nothing.
+        let mirror = DayMirror::beside(&data_dir.join("store"));
+        let stored: Vec<String> = selected(&config, &args.campaigns)?
+            .into_iter()
+            .filter(|c| mirror.days(&c.id, date, date).is_ok_and(|d| !d.is_empty()))
+            .map(|c| c.id)
+            .collect();
+        if stored.is_empty() {
+            bail!(
+                "nothing is stored for {date}, and a past day cannot be fetched: the API only \
+                 has today's ({today}) data. Nothing was changed and no credit was spent. (For \
+                 simulators and tests, --allow-other-date files today's data under {date}.)"
+            );
+        }
         eprintln!(
-            "note: {date} is not today ({today}): recomputing it from the store only, 0 credits. \
-             The API answers with today's data whatever the date; pass --allow-other-date to \
-             collect it for {date} anyway (marked \"collected on {today} for {date}\")."
+            "note: {date} is not today ({today}): recomputing its stored days from the store \
+             only, 0 credits ({}). The API answers with today's data whatever the date; pass \
+             --allow-other-date to collect it for {date} anyway (marked \"collected on {today} \
+             for {date}\").",
+            stored.join(", ")
         );
         let config = Arc::new(config);
         let (pipeline, store) = open_pipeline(config.clone(), &data_dir, Vec::new())?;
-        pipeline.check_plugins(&args.campaigns)?;
-        let summary = collect(&pipeline, date, &args.campaigns, !args.json).await?;
+        pipeline.check_plugins(&stored)?;
+        let summary = collect(&pipeline, date, &stored, !args.json).await?;
         let code = print_summary(&summary, args.json)?;
         deliver_after_run(&store, &config).await;
         return Ok(code);
