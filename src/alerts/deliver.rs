@@ -67,6 +67,33 @@ struct Outgoing {
 
 /// Settles and sends everything pending.
 pub async fn deliver_pending(store: &Store, config: &Config) -> Result<DeliveryReport, StoreError> {
+    let (entries, outgoing) = settle_pending(store, config, true)?;
+    send_all(store, config, entries, outgoing).await
+}
+
+/// What a delivery pass would send now, and where, without sending or storing anything.
+pub fn pending_messages(store: &Store, config: &Config) -> Result<DeliveryReport, StoreError> {
+    let (entries, outgoing) = settle_pending(store, config, false)?;
+    let mut report = DeliveryReport::default();
+    for message in &outgoing {
+        report.retrying += 1;
+        report.lines.push(format!(
+            "would send to {}: {}",
+            message.sink,
+            describe(message, &entries)
+        ));
+    }
+    Ok(report)
+}
+
+/// The outbox records with the messages they are due in. Records that need no message (below
+/// a sink's severity, still ongoing, withdrawn, too old) are settled, and stored so when
+/// `store_settled`.
+fn settle_pending(
+    store: &Store,
+    config: &Config,
+    store_settled: bool,
+) -> Result<(BTreeMap<String, OutboxEntry>, Vec<Outgoing>), StoreError> {
     let mut entries: BTreeMap<String, OutboxEntry> = store
         .outbox_entries()?
         .into_iter()
@@ -148,11 +175,20 @@ pub async fn deliver_pending(store: &Store, config: &Config) -> Result<DeliveryR
                 }
             }
         }
-        if changed {
+        if changed && store_settled {
             store.put_outbox_entry(entry)?;
         }
     }
+    Ok((entries, outgoing))
+}
 
+/// Sends `outgoing`, recording each outcome in its records as it comes.
+async fn send_all(
+    store: &Store,
+    config: &Config,
+    entries: BTreeMap<String, OutboxEntry>,
+    outgoing: Vec<Outgoing>,
+) -> Result<DeliveryReport, StoreError> {
     // Each sink works through its own queue, all at once, so one dead endpoint holds up
     // only its own alerts; the pass ends by its deadline whatever the sinks do.
     let deadline = tokio::time::Instant::now() + config.settings.delivery_deadline;

@@ -395,8 +395,23 @@ async fn a_rescore_that_adds_an_alert_sends_only_that_one_and_a_digest_groups_ca
     }
     .write(rig.dir.path());
     let day = sim_day(2).to_string();
+    // Without --deliver a rescore messages no one, and says what waits.
     let (code, out) =
         tokio::task::block_in_place(|| rig.cli(&["rescore", "--from", &day, "--to", &day]));
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(endpoint.received().len(), 1, "{out}");
+    assert!(out.contains("1 message(s) wait to be delivered"), "{out}");
+    let (code, out) = tokio::task::block_in_place(|| rig.cli(&["alerts", "send", "--dry-run"]));
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("would send to digest: digest of 1 alert(s)"),
+        "{out}"
+    );
+    assert_eq!(endpoint.received().len(), 1, "a dry run sent: {out}");
+
+    let (code, out) = tokio::task::block_in_place(|| {
+        rig.cli(&["rescore", "--from", &day, "--to", &day, "--deliver"])
+    });
     assert_eq!(code, 0, "{out}");
     let received = endpoint.received();
     assert_eq!(received.len(), 2, "{out}");

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use anyhow::{Result, bail};
 use clap::Subcommand;
 
-use hashtrack::alerts::deliver::deliver_pending;
+use hashtrack::alerts::deliver::{deliver_pending, pending_messages};
 use hashtrack::alerts::message::{Item, Message};
 use hashtrack::alerts::outbox::{DeliveryState, KeyFigures, OutboxEntry};
 use hashtrack::alerts::sinks::Transports;
@@ -40,6 +40,9 @@ enum AlertsCommand {
     /// Deliver what is pending now (what `run` does after collecting): retries what failed
     /// for a reason that may pass. Exit 1 if something is still undelivered.
     Send {
+        /// Show what would be sent where, and send (and store) nothing.
+        #[arg(long)]
+        dry_run: bool,
         #[command(flatten)]
         config: ConfigArgs,
     },
@@ -62,9 +65,24 @@ enum SinksCommand {
 }
 
 pub async fn alerts(args: AlertsArgs) -> Result<ExitCode> {
-    if let Some(AlertsCommand::Send { config: paths }) = &args.command {
+    if let Some(AlertsCommand::Send {
+        dry_run,
+        config: paths,
+    }) = &args.command
+    {
         let config = paths.load()?;
         let store = open_store(&paths.data_dir(&config), &config)?;
+        if *dry_run {
+            let report = pending_messages(&store, &config)?;
+            for line in &report.lines {
+                println!("{line}");
+            }
+            println!(
+                "dry run: {} message(s) would be sent; nothing was sent",
+                report.lines.len()
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
         let report = deliver_pending(&store, &config).await?;
         for line in &report.lines {
             println!("{line}");
@@ -232,6 +250,23 @@ pub async fn sinks(args: SinksArgs) -> Result<ExitCode> {
 
 /// The delivery pass after a run or rescore: never changes its exit code (delivery must not
 /// fail collection); what is left undelivered waits in the outbox for the next pass.
+/// After a rescore without `--deliver`: says what waits, sends nothing.
+pub fn say_what_waits(store: &Store, config: &Config) {
+    if config.sinks.is_empty() {
+        return;
+    }
+    match pending_messages(store, config) {
+        Ok(report) if !report.lines.is_empty() => eprintln!(
+            "alerts: {} message(s) wait to be delivered, not sent by a rescore: \
+             `hashtrack alerts send --dry-run` shows them, `hashtrack alerts send` (or \
+             `rescore --deliver`) sends them",
+            report.lines.len()
+        ),
+        Ok(_) => {}
+        Err(e) => eprintln!("cannot tell which alerts wait to be delivered: {e}"),
+    }
+}
+
 pub async fn deliver_after_run(store: &Arc<Store>, config: &Config) {
     if config.sinks.is_empty() {
         return;

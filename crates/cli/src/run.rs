@@ -23,7 +23,7 @@ use hashtrack::pipeline::{
 
 use hashtrack::store::{DayMirror, DayReader};
 
-use super::alerts::deliver_after_run;
+use super::alerts::{deliver_after_run, say_what_waits};
 use super::{ConfigArgs, EXIT_INCOMPLETE, describe_run, open_pipeline, run_exit_code, today};
 
 #[derive(clap::Args)]
@@ -489,6 +489,10 @@ pub struct RescoreArgs {
     /// Print the per-day summaries as JSON on stdout.
     #[arg(long)]
     pub json: bool,
+    /// Deliver the alerts the re-scoring raises to the sinks. Without it they are stored and
+    /// nothing is sent: trying a new plugin on past days messages no client.
+    #[arg(long)]
+    pub deliver: bool,
 }
 
 pub async fn rescore(args: RescoreArgs) -> Result<ExitCode> {
@@ -526,7 +530,11 @@ pub async fn rescore(args: RescoreArgs) -> Result<ExitCode> {
     } else if summaries.is_empty() {
         eprintln!("no stored days between {from} and {to}");
     }
-    deliver_after_run(&store, &config).await;
+    if args.deliver {
+        deliver_after_run(&store, &config).await;
+    } else {
+        say_what_waits(&store, &config);
+    }
     // A day that could not be scored or evaluated is not re-scored: say so to cron.
     let rescored = summaries.iter().all(|s| {
         s.campaigns
