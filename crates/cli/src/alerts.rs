@@ -58,6 +58,7 @@ pub struct SinksArgs {
 enum SinksCommand {
     /// Send a test message to one sink, to check its URL, secret or SMTP settings.
     Test {
+        /// The sink, by its name in `[sinks.NAME]`.
         name: String,
         #[command(flatten)]
         config: ConfigArgs,

@@ -325,3 +325,34 @@ fn restore_default_sigpipe() {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// Every command, argument and option below `command`, by its path, that has no help.
+    fn without_help(command: &clap::Command, path: &str, found: &mut Vec<String>) {
+        let path = format!("{path} {}", command.get_name());
+        if command.get_about().is_none() && command.get_long_about().is_none() {
+            found.push(path.clone());
+        }
+        for arg in command.get_arguments() {
+            let builtin = matches!(arg.get_id().as_str(), "help" | "version");
+            if !builtin && arg.get_help().is_none() && arg.get_long_help().is_none() {
+                found.push(format!("{path} <{}>", arg.get_id()));
+            }
+        }
+        for sub in command.get_subcommands() {
+            if sub.get_name() != "help" {
+                without_help(sub, &path, found);
+            }
+        }
+    }
+
+    #[test]
+    fn every_command_and_argument_has_help() {
+        let mut found = Vec::new();
+        without_help(&super::Cli::command(), "", &mut found);
+        assert!(found.is_empty(), "no help text: {found:#?}");
+    }
+}

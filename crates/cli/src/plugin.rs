@@ -53,9 +53,12 @@ enum PluginCommand {
     /// a README and a fixture.json that passes `plugin test` as generated. Rust scorers get a
     /// copy of the default scorer's library to build on.
     New {
+        /// The project directory to create (its name becomes the plugin's name).
         dir: PathBuf,
+        /// What the plugin does: score comments or raise alerts.
         #[arg(long, value_enum)]
         world: WorldChoice,
+        /// The language of the project's source.
         #[arg(long = "lang", value_enum)]
         language: Language,
     },
@@ -65,6 +68,7 @@ enum PluginCommand {
     /// target (rustup), componentize-py 0.25.1 (needs python3), componentize-js 0.23.0
     /// (needs node and npm).
     Build {
+        /// The project directory made by `plugin new`.
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
@@ -78,6 +82,8 @@ enum PluginCommand {
         /// The component (.wasm, or .wat text), or `builtin` for the built-in plugin of the
         /// input's kind (comments: the scorer; days: the alert rules).
         plugin: String,
+        /// The fixture: a JSON array of comments, or {"today", "history"} day facts (as
+        /// `plugin fixtures` writes them).
         #[arg(long, value_name = "FILE")]
         input: PathBuf,
         /// A file with the output lines expected (as this command prints them, one per line):
@@ -93,8 +99,10 @@ enum PluginCommand {
     Fixtures {
         #[command(flatten)]
         config: super::ConfigArgs,
+        /// The campaign, by its id in the config.
         #[arg(long, value_name = "ID")]
         campaign: String,
+        /// The stored day whose plugin input is written.
         #[arg(long, value_name = "YYYY-MM-DD")]
         date: chrono::NaiveDate,
         /// Where the two files go (created if missing).
@@ -106,6 +114,7 @@ enum PluginCommand {
     Eval {
         /// A sentiment component, or `builtin` for the default scorer.
         plugin: String,
+        /// The labelled sentences: ID<TAB>RATING<TAB>TEXT per line, ratings -4..4.
         #[arg(long, value_name = "FILE")]
         labels: PathBuf,
         /// One JSON object: items, accuracy, macro_f1, pearson_r.
