@@ -189,16 +189,20 @@ pub fn reconcile(day: &DayMetrics, existing: &[OutboxEntry], now: i64) -> Vec<Ou
     for entry in existing {
         let still_raised = alerts.iter().any(|a| a.rule == entry.rule);
         if !still_raised && entry.withdrawn_at.is_none() {
-            let mut withdrawn = entry.clone();
-            withdrawn.withdrawn_at = Some(now);
-            for delivery in withdrawn.deliveries.values_mut() {
-                if delivery.state == DeliveryState::Retrying {
-                    delivery.state = DeliveryState::Cancelled;
-                    delivery.at = now;
-                }
-            }
-            changes.push(withdrawn);
+            changes.push(withdraw(entry.clone(), now));
         }
     }
     changes
+}
+
+/// `entry` withdrawn at `now`: deliveries still being retried are cancelled.
+pub fn withdraw(mut entry: OutboxEntry, now: i64) -> OutboxEntry {
+    entry.withdrawn_at = Some(now);
+    for delivery in entry.deliveries.values_mut() {
+        if delivery.state == DeliveryState::Retrying {
+            delivery.state = DeliveryState::Cancelled;
+            delivery.at = now;
+        }
+    }
+    entry
 }

@@ -51,6 +51,15 @@ impl DayMirror {
         std::fs::rename(&partial, &file).map_err(io)
     }
 
+    /// Removes the copy of a campaign-day, if there is one.
+    pub(super) fn forget(&self, campaign: &str, date: NaiveDate) -> Result<(), StoreError> {
+        let file = self.dir.join(campaign).join(format!("{date}.json"));
+        match std::fs::remove_file(&file) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(StoreError::io(&file, e)),
+            _ => Ok(()),
+        }
+    }
+
     /// The dates with a file, in order.
     fn dates(&self, campaign: &str) -> Result<Vec<NaiveDate>, StoreError> {
         let dir = self.dir.join(campaign);

@@ -780,6 +780,46 @@ impl Store {
         Ok(())
     }
 
+    /// Removes a stored campaign-day (a day collected by mistake): the day, its comments
+    /// and its copy for readers. Its alerts are withdrawn (deliveries not made are
+    /// cancelled; what was sent stays recorded as sent). The paid responses stay: re-running
+    /// that date computes the day again for nothing. Returns whether there was such a day.
+    pub fn forget_day(&self, campaign: &str, date: NaiveDate) -> Result<bool, StoreError> {
+        let key = format!("{campaign}/{date}");
+        if self.days.get(&key).map_err(|e| self.sled_err(e))?.is_none() {
+            return Ok(false);
+        }
+        let now = chrono::Utc::now().timestamp();
+        let withdrawn: Vec<(String, Vec<u8>)> = self
+            .outbox_of_day(campaign, date)?
+            .into_iter()
+            .filter(|e| e.withdrawn_at.is_none())
+            .map(|e| {
+                let e = outbox::withdraw(e, now);
+                (
+                    e.key(),
+                    serde_json::to_vec(&e).expect("stored types always serialize"),
+                )
+            })
+            .collect();
+        (&self.days, &self.day_comments, &self.outbox)
+            .transaction(|(days, day_comments, outbox)| {
+                days.remove(key.as_bytes())?;
+                day_comments.remove(key.as_bytes())?;
+                for (entry_key, bytes) in &withdrawn {
+                    outbox.insert(entry_key.as_bytes(), bytes.as_slice())?;
+                }
+                Ok::<(), sled::transaction::ConflictableTransactionError<()>>(())
+            })
+            .map_err(|e| match e {
+                sled::transaction::TransactionError::Storage(e) => self.sled_err(e),
+                sled::transaction::TransactionError::Abort(()) => unreachable!("never aborted"),
+            })?;
+        self.flush()?;
+        DayMirror::beside(&self.path).forget(campaign, date)?;
+        Ok(true)
+    }
+
     /// The outbox records of one campaign-day.
     fn outbox_of_day(
         &self,

@@ -685,3 +685,37 @@ async fn a_hanging_webhook_holds_up_neither_the_pass_nor_the_other_sinks() {
     assert_eq!(back.received().len(), alerts, "{out}");
     assert_eq!(working.received().len(), alerts, "{out}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_forgotten_day_leaves_the_reports_and_its_alerts_are_never_sent() {
+    let endpoint = Endpoint::start(&[]).await;
+    let env = vec![("FORGET_HOOK_URL".to_string(), endpoint.url.clone())];
+    let hook = sink(&[
+        ("kind", "webhook".into()),
+        ("url_env", "FORGET_HOOK_URL".into()),
+    ]);
+    let rig = Delivery::start(
+        vec![stalled("brand", "forgetbrand")],
+        sinks(vec![("hook", hook)]),
+        env,
+    )
+    .await;
+    assert!(rig.alerts_stored() >= 1);
+    let day = sim_day(2).to_string();
+
+    let (code, out) = rig.cli(&["store", "forget", "--campaign", "brand", "--date", &day]);
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = rig.cli(&["store", "forget", "--campaign", "brand", "--date", &day]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("nothing to forget"), "{out}");
+
+    let (code, out) = rig.send().await;
+    assert_eq!(code, 0, "{out}");
+    assert!(endpoint.received().is_empty(), "{out}");
+    let (_, listing) = rig.cli(&["alerts"]);
+    assert!(listing.contains("withdrawn"), "{listing}");
+    let (code, report) = rig.cli(&["report", "--format", "json"]);
+    assert_eq!(code, 0, "{report}");
+    assert!(!report.contains(&day), "{report}");
+    assert!(report.contains(&sim_day(1).to_string()), "{report}");
+}

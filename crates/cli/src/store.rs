@@ -41,6 +41,19 @@ pub enum StoreCommand {
         #[command(flatten)]
         config: ConfigArgs,
     },
+    /// Remove one stored campaign-day (a day collected by mistake) so that reports no longer
+    /// show it. Its alerts are withdrawn: deliveries not yet made are cancelled. The paid
+    /// responses are kept, so re-running that date computes the day again for 0 credits.
+    Forget {
+        #[command(flatten)]
+        config: ConfigArgs,
+        /// The campaign, by its id in the config.
+        #[arg(long, value_name = "ID")]
+        campaign: String,
+        /// The stored day to remove.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: chrono::NaiveDate,
+    },
 }
 
 pub fn store(args: StoreArgs) -> Result<ExitCode> {
@@ -48,7 +61,25 @@ pub fn store(args: StoreArgs) -> Result<ExitCode> {
         StoreCommand::Backup { config, dir } => backup(&data_dir(&config)?, &dir),
         StoreCommand::Restore { config, dir } => restore(&data_dir(&config)?, &dir),
         StoreCommand::Check { config } => check(&data_dir(&config)?),
+        StoreCommand::Forget {
+            config,
+            campaign,
+            date,
+        } => forget(&config, &campaign, date),
     }
+}
+
+fn forget(args: &ConfigArgs, campaign: &str, date: chrono::NaiveDate) -> Result<ExitCode> {
+    let config = args.load()?;
+    if config.campaign(campaign).is_none() {
+        bail!("unknown campaign '{campaign}' (not in the configuration)");
+    }
+    let store = Store::open_existing(&args.data_dir(&config).join("store"))?;
+    if !store.forget_day(campaign, date)? {
+        bail!("no stored day {date} of {campaign}: nothing to forget");
+    }
+    println!("forgot {campaign} {date}; its alerts are withdrawn (unsent ones will not be sent)");
+    Ok(ExitCode::SUCCESS)
 }
 
 fn data_dir(args: &ConfigArgs) -> Result<PathBuf> {
