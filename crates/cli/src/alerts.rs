@@ -28,6 +28,15 @@ pub struct AlertsArgs {
     /// Only this client's campaigns.
     #[arg(long, value_name = "ID")]
     client: Option<String>,
+    /// Only these campaigns (repeatable).
+    #[arg(long = "campaign", value_name = "ID")]
+    campaigns: Vec<String>,
+    /// Only alerts of days from this date on.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    from: Option<chrono::NaiveDate>,
+    /// Only alerts of days up to this date.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    to: Option<chrono::NaiveDate>,
     /// One JSON array of the outbox records.
     #[arg(long)]
     json: bool,
@@ -101,6 +110,9 @@ pub async fn alerts(args: AlertsArgs) -> Result<ExitCode> {
         .outbox_entries()?
         .into_iter()
         .filter(|e| args.client.as_ref().is_none_or(|c| &e.client_id == c))
+        .filter(|e| args.campaigns.is_empty() || args.campaigns.contains(&e.campaign_id))
+        .filter(|e| args.from.is_none_or(|from| e.date >= from))
+        .filter(|e| args.to.is_none_or(|to| e.date <= to))
         .filter(|e| !args.pending || is_pending(e, &config))
         .collect();
     entries
@@ -121,7 +133,7 @@ pub async fn alerts(args: AlertsArgs) -> Result<ExitCode> {
             entry.severity,
             entry.message,
             if entry.withdrawn_at.is_some() {
-                " [withdrawn by a rescore]"
+                " [withdrawn: a rescore no longer raised it, or its day was forgotten]"
             } else {
                 ""
             }

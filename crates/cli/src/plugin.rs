@@ -236,12 +236,17 @@ fn check(host: &PluginHost, file: &Path) -> Result<ExitCode> {
         info.component_bytes.div_ceil(1024)
     );
     println!("exports: {}", info.exports.join(", "));
+    let imports: Vec<String> = info
+        .imports
+        .iter()
+        .map(|import| format!("{import}  ({})", hashtrack::plugin::granted(import)))
+        .collect();
     println!(
         "imports: {}",
-        if info.imports.is_empty() {
+        if imports.is_empty() {
             "(none)".to_string()
         } else {
-            info.imports.join("\n         ")
+            imports.join("\n         ")
         }
     );
     let verdict = match info.world {

@@ -57,7 +57,7 @@ pub use limits::{
     DEFAULT_TIMEOUT, PluginLimits,
 };
 pub use log::{LOG_LINES_KEPT, MAX_LOG_LINE_BYTES, MAX_LOG_LINES_FORWARDED};
-pub use sandbox::{CallReport, EPOCH_TICK};
+pub use sandbox::{CallReport, EPOCH_TICK, granted};
 pub use sentiment::SentimentScorer;
 
 use cache::{Compiled, ComponentCache};

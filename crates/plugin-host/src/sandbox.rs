@@ -22,6 +22,27 @@ use super::error::{PluginError, PluginErrorKind};
 use super::limits::{CallLimiter, MemoryLimitExceeded, PluginLimits};
 use super::log::PluginLog;
 
+/// What a plugin importing `import` (as `plugin check` lists them) actually gets here.
+pub fn granted(import: &str) -> &'static str {
+    let interface = import.split('@').next().unwrap_or(import);
+    match interface {
+        "hashtrack:plugins/log" => "provided: lines into the host's log",
+        "hashtrack:plugins/types" => "provided: the contract's types",
+        i if i.starts_with("wasi:sockets/") => "denied: no network, no name lookup",
+        i if i.starts_with("wasi:filesystem/") => "denied: no directory is opened, no file",
+        "wasi:cli/environment" => "empty: no variables, no arguments",
+        "wasi:cli/stdin" => "closed",
+        "wasi:cli/stdout" | "wasi:cli/stderr" => "captured into a capped buffer",
+        i if i.starts_with("wasi:cli/terminal") => "no terminal",
+        "wasi:cli/exit" => "ends the call",
+        "wasi:clocks/monotonic-clock" => "provided; sleeping returns at once",
+        i if i.starts_with("wasi:clocks/") => "provided",
+        i if i.starts_with("wasi:random/") => "provided",
+        i if i.starts_with("wasi:io/") => "provided, for the streams above",
+        _ => "not provided: the host cannot load a component that needs it",
+    }
+}
+
 /// How often the engine's epoch advances; the granularity of wall-clock timeouts.
 pub const EPOCH_TICK: Duration = Duration::from_millis(10);
 
@@ -270,5 +291,20 @@ mod tests {
         assert_eq!(deadline_ticks(EPOCH_TICK), 2);
         assert_eq!(deadline_ticks(EPOCH_TICK * 3 / 2), 3);
         assert_eq!(deadline_ticks(Duration::MAX), u64::MAX / 2);
+    }
+
+    #[test]
+    fn plugin_check_says_network_and_files_are_denied() {
+        for denied in [
+            "wasi:sockets/tcp@0.2.9",
+            "wasi:sockets/ip-name-lookup@0.2.0",
+            "wasi:filesystem/preopens@0.2.9",
+        ] {
+            assert!(granted(denied).starts_with("denied"), "{denied}");
+        }
+        for provided in ["hashtrack:plugins/log@0.2.0", "wasi:random/random@0.2.9"] {
+            assert!(granted(provided).starts_with("provided"), "{provided}");
+        }
+        assert!(granted("wasi:http/outgoing-handler@0.2.0").starts_with("not provided"));
     }
 }
