@@ -49,8 +49,15 @@ pub async fn simulate(args: SimulateArgs) -> Result<ExitCode> {
         .await
         .with_context(|| format!("cannot listen on 127.0.0.1:{}", args.port))?;
     let server = SimServer::start(listener, config).await?;
-    println!("{}", server.base_url());
-    eprintln!("simulated API serving; Ctrl-C stops it");
+    let base = server.base_url();
+    println!("{base}");
+    eprintln!(
+        "simulated API serving {}; Ctrl-C stops it.\n\
+         Next day: curl -X POST {base}/_sim/date -d '{{\"date\":\"YYYY-MM-DD\"}}', then\n\
+         hashtrack run --api-base {base} --date YYYY-MM-DD --allow-other-date\n\
+         (any non-empty key in the key variable). The truth to compare with: GET {base}/_sim/truth?hashtag=NAME&date=YYYY-MM-DD",
+        server.date()
+    );
     tokio::signal::ctrl_c()
         .await
         .context("cannot wait for Ctrl-C")?;
