@@ -166,3 +166,40 @@ fn check_config_names_the_campaign_the_key_and_the_plugins_words_without_spendin
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("OK: 1 campaign(s)"), "{out}");
 }
+
+#[test]
+fn test_with_a_campaign_uses_that_campaigns_thresholds() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = write_config(
+        dir.path(),
+        "http://127.0.0.1:9",
+        60,
+        &[campaign("eager", &["eagerbrand"]).alert_setting("viral-day-views", 200_000)],
+    );
+    let days = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../plugins/templates/alert-rules.fixture.json");
+    let days = days.to_str().unwrap();
+    // The fixture's day gained at least 231,000 views: viral only by the campaign's threshold.
+    let (code, out) = plugin_cmd(&["test", "builtin", "--input", days]);
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("viral-day"), "{out}");
+    let config = config.to_str().unwrap();
+    let with_campaign = [
+        "test",
+        "builtin",
+        "--input",
+        days,
+        "--campaign",
+        "eager",
+        "--campaigns-file",
+        config,
+    ];
+    let (code, out) = plugin_cmd(&with_campaign);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("viral-day"), "{out}");
+    // A --config setting still overrides the campaign's.
+    let overridden = [&with_campaign[..], &["--config", "viral-day-views=5000000"]].concat();
+    let (code, out) = plugin_cmd(&overridden);
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("viral-day"), "{out}");
+}

@@ -9,7 +9,7 @@ use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 use serde::Deserialize;
 
-use hashtrack::config::plugin_setting;
+use hashtrack::config::{PluginConfig, plugin_setting};
 use hashtrack::domain::{Comment, DayFacts};
 use hashtrack::plugin::{
     CallReport, PluginError, PluginErrorKind, PluginHost, PluginLimits, PluginSource,
@@ -90,6 +90,18 @@ enum PluginCommand {
         /// any difference is shown and fails the test.
         #[arg(long, value_name = "FILE")]
         expect: Option<PathBuf>,
+        /// Run with this campaign's settings from the configuration, as its real run does
+        /// (`--config KEY=VALUE` still overrides single settings).
+        #[arg(long, value_name = "ID")]
+        campaign: Option<String>,
+        /// The configuration file `--campaign` is read from.
+        #[arg(
+            long,
+            value_name = "FILE",
+            default_value = "campaigns.toml",
+            requires = "campaign"
+        )]
+        campaigns_file: PathBuf,
         #[command(flatten)]
         options: PluginOptions,
     },
@@ -203,8 +215,22 @@ pub fn plugin(args: PluginArgs) -> Result<ExitCode> {
             plugin,
             input,
             expect,
+            campaign,
+            campaigns_file,
             options,
-        } => test(&host, &plugin, &input, expect.as_deref(), &options),
+        } => {
+            let campaign = campaign
+                .map(|id| campaign_plugins(&campaigns_file, &id))
+                .transpose()?;
+            test(
+                &host,
+                &plugin,
+                &input,
+                expect.as_deref(),
+                campaign.as_ref(),
+                &options,
+            )
+        }
         PluginCommand::Fixtures {
             config,
             campaign,
@@ -390,11 +416,37 @@ struct FixtureDays {
     history: Vec<DayFacts>,
 }
 
+/// A campaign's two plugin configurations, from `config_file`.
+fn campaign_plugins(config_file: &Path, id: &str) -> Result<(PluginConfig, PluginConfig)> {
+    let config = hashtrack::config::Config::load(config_file)?;
+    let campaign = config
+        .campaign(id)
+        .with_context(|| format!("unknown campaign '{id}' in {}", config_file.display()))?;
+    Ok((campaign.sentiment.clone(), campaign.alerts.clone()))
+}
+
+/// The settings a test runs with: the campaign's for the plugin's world (when given), each
+/// replaced by a `--config KEY=VALUE` of the same key.
+fn test_settings(
+    campaign: Option<&PluginConfig>,
+    options: &PluginOptions,
+) -> Result<Vec<(String, String)>> {
+    let mut settings: Vec<(String, String)> =
+        campaign.map(|c| c.settings.clone()).unwrap_or_default();
+    for (key, value) in options.settings()? {
+        settings.retain(|(k, _)| *k != key);
+        settings.push((key, value));
+    }
+    settings.sort();
+    Ok(settings)
+}
+
 fn test(
     host: &PluginHost,
     component: &str,
     input: &Path,
     expect: Option<&Path>,
+    campaign: Option<&(PluginConfig, PluginConfig)>,
     options: &PluginOptions,
 ) -> Result<ExitCode> {
     let text = std::fs::read_to_string(input)
@@ -406,9 +458,9 @@ fn test(
         file => PluginSource::File(PathBuf::from(file)),
     };
     let info = host.inspect(&source, &options.limits())?;
-    let settings = options.settings()?;
     let (outcome, report) = match info.world {
         Some(World::SentimentScorer) => {
+            let settings = test_settings(campaign.map(|(sentiment, _)| sentiment), options)?;
             let fixtures: Vec<FixtureComment> = serde_json::from_str(&text).with_context(|| {
                 format!(
                     "{}: expected a JSON array of {{\"id\", \"text\", \"likes\"}}",
@@ -434,6 +486,7 @@ fn test(
             (lines, report)
         }
         Some(World::AlertRules) => {
+            let settings = test_settings(campaign.map(|(_, alerts)| alerts), options)?;
             let days: FixtureDays = serde_json::from_str(&text).with_context(|| {
                 format!(
                     "{}: expected {{\"today\": {{day facts}}, \"history\": [{{day facts}}...]}}",
