@@ -11,6 +11,7 @@ mod util;
 mod alert_delivery;
 mod cli;
 mod collector;
+mod config_reads;
 mod credits;
 mod evaluate;
 mod event_time;
