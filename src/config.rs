@@ -2,7 +2,8 @@
 //!
 //! Owns the file format and its error messages (every error names the file, and the line and
 //! column where the file says something wrong). Does not read lexicon or plugin files' meaning:
-//! it only resolves their paths and reads `*-file` settings into text for the plugins.
+//! it only resolves their paths and reads `*-file` settings into text for the plugins, through
+//! `files`, which keeps them inside the config's directory and caps their size.
 //!
 //! API accounts: `[settings]` names the default key's variable (`api_key_env`) and its plan's
 //! `requests_per_minute`; a client may name its own of either. Clients naming the same variable
@@ -12,11 +13,15 @@
 //! being echoed.
 
 mod branding;
+mod files;
 mod sinks;
 
 pub use branding::Branding;
 use branding::{RawBranding, resolve_branding};
-pub use sinks::{DEFAULT_COOLDOWN_DAYS, DeliveryMode, SinkConfig, SinkKind};
+pub use files::{Confinement, FileRefusal};
+pub use sinks::{
+    DEFAULT_COOLDOWN_DAYS, DeliveryMode, SinkConfig, SinkKind, SmtpUrlProblem, smtp_transport_url,
+};
 use sinks::{RawSink, is_env_name, resolve_sink_names, resolve_sinks};
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;
@@ -53,6 +58,9 @@ pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
 pub const DEFAULT_DELIVERY_DEADLINE: Duration = Duration::from_secs(120);
 /// Where stores and reports go (`data_dir`), relative to the config file.
 pub const DEFAULT_DATA_DIR: &str = "hashtrack-data";
+/// A `KEY-file` setting's file larger than this is a mistake (a lexicon is kilobytes), and
+/// its text is held by every plugin call.
+pub const MAX_SETTING_FILE_BYTES: u64 = 10_000_000;
 
 /// A bad configuration file, with where and why.
 #[derive(Debug, thiserror::Error)]
@@ -99,6 +107,9 @@ pub struct GlobalSettings {
     pub store_cache_mib: u64,
     /// The agency's name, logo and colour on client reports.
     pub branding: Branding,
+    /// Whether files the config names may lie outside its directory, and `file` sinks write
+    /// outside `data_dir` (`allow_outside`; off by default).
+    pub allow_outside: bool,
 }
 
 /// One agency client: a name, the API account its campaigns are paid with, and an optional
@@ -264,6 +275,7 @@ struct RawSettings {
     request_timeout_secs: Option<Spanned<u64>>,
     delivery_deadline_secs: Option<Spanned<u64>>,
     store_cache_mib: Option<Spanned<u64>>,
+    allow_outside: Option<bool>,
     branding: Option<RawBranding>,
 }
 
@@ -330,8 +342,12 @@ const WASM_MAGIC: &[u8] = b"\0asm";
 
 fn resolve(raw: RawConfig, at: &Locator) -> Result<Config, ConfigError> {
     let settings = resolve_settings(raw.settings, at)?;
-    let sinks = resolve_sinks(raw.sinks, at)?;
+    let sinks = resolve_sinks(raw.sinks, &settings, at)?;
     let accounts = resolve_accounts(&raw.clients, &settings, at)?;
+    let within = Confinement {
+        dir: at.dir(),
+        allow_outside: settings.allow_outside,
+    };
     let mut clients = BTreeMap::new();
     for (id, c) in raw.clients {
         let owner = format!("client '{id}'");
@@ -399,8 +415,13 @@ fn resolve(raw: RawConfig, at: &Locator) -> Result<Config, ConfigError> {
                 at,
             )?,
             daily_credit_budget: c.daily_credit_budget,
-            sentiment: resolve_plugin(c.sentiment, at)?,
-            alerts: resolve_plugin(c.alerts, at)?,
+            sentiment: resolve_plugin(
+                c.sentiment,
+                &format!("campaign '{id}' [sentiment]"),
+                within,
+                at,
+            )?,
+            alerts: resolve_plugin(c.alerts, &format!("campaign '{id}' [alerts]"), within, at)?,
             sinks: resolve_sink_names(c.sinks, &sinks, &format!("campaign '{id}'"), at)?,
             client: c.client.into_inner(),
             id,
@@ -545,6 +566,11 @@ fn resolve_settings(raw: RawSettings, at: &Locator) -> Result<GlobalSettings, Co
     let data_dir = raw
         .data_dir
         .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
+    let allow_outside = raw.allow_outside.unwrap_or(false);
+    let within = Confinement {
+        dir: at.dir(),
+        allow_outside,
+    };
     Ok(GlobalSettings {
         api_base_url: raw
             .api_base_url
@@ -562,7 +588,8 @@ fn resolve_settings(raw: RawSettings, at: &Locator) -> Result<GlobalSettings, Co
         request_timeout,
         delivery_deadline,
         store_cache_mib,
-        branding: resolve_branding(raw.branding, at)?,
+        branding: resolve_branding(raw.branding, within, at)?,
+        allow_outside,
     })
 }
 
@@ -603,37 +630,51 @@ fn resolve_hashtags(tags: &Spanned<Vec<String>>, at: &Locator) -> Result<Vec<Str
     Ok(out)
 }
 
-/// A `KEY-file` plugin setting whose file cannot be read.
+/// A `KEY-file` plugin setting whose file was refused.
 #[derive(Debug, thiserror::Error)]
-#[error("setting '{key}': cannot read {}: {error}", path.display())]
-pub struct SettingFileError {
-    pub key: String,
-    pub path: PathBuf,
-    pub error: std::io::Error,
+pub enum SettingFileError {
+    #[error("setting '{key}': {}: {refusal}", path.display())]
+    Refused {
+        key: String,
+        path: PathBuf,
+        refusal: FileRefusal,
+    },
+    #[error("setting '{key}': {}: not UTF-8 text", path.display())]
+    NotText { key: String, path: PathBuf },
 }
 
 /// One plugin setting as the plugin receives it: a `KEY-file` setting becomes `KEY` with the
-/// text of the file (relative to `dir`), because plugins cannot read files.
+/// text of the file (relative to `within.dir`), because plugins cannot read files.
 pub fn plugin_setting(
     key: &str,
     value: &str,
-    dir: &Path,
+    within: Confinement,
 ) -> Result<(String, String), SettingFileError> {
-    match key.strip_suffix("-file") {
-        Some(stem) => {
-            let path = dir.join(value);
-            let contents = std::fs::read_to_string(&path).map_err(|error| SettingFileError {
-                key: key.to_string(),
-                path,
-                error,
-            })?;
-            Ok((stem.to_string(), contents))
-        }
-        None => Ok((key.to_string(), value.to_string())),
-    }
+    let Some(stem) = key.strip_suffix("-file") else {
+        return Ok((key.to_string(), value.to_string()));
+    };
+    let path = within.dir.join(value);
+    let bytes = within
+        .read(Path::new(value), MAX_SETTING_FILE_BYTES)
+        .map_err(|refusal| SettingFileError::Refused {
+            key: key.to_string(),
+            path: path.clone(),
+            refusal,
+        })?;
+    let text = String::from_utf8(bytes).map_err(|_| SettingFileError::NotText {
+        key: key.to_string(),
+        path,
+    })?;
+    Ok((stem.to_string(), text))
 }
 
-fn resolve_plugin(raw: RawPlugin, at: &Locator) -> Result<PluginConfig, ConfigError> {
+/// `owner` names the campaign and the plugin's job in errors.
+fn resolve_plugin(
+    raw: RawPlugin,
+    owner: &str,
+    within: Confinement,
+    at: &Locator,
+) -> Result<PluginConfig, ConfigError> {
     let wasm_file = match raw.plugin {
         None => None,
         Some(p) if p.get_ref() == "builtin" => None,
@@ -671,8 +712,8 @@ fn resolve_plugin(raw: RawPlugin, at: &Locator) -> Result<PluginConfig, ConfigEr
                 ));
             }
         };
-        let setting = plugin_setting(&key, &text, at.dir())
-            .map_err(|e| at.error(value.span(), e.to_string()))?;
+        let setting = plugin_setting(&key, &text, within)
+            .map_err(|e| at.error(value.span(), format!("{owner}: {e}")))?;
         settings.push(setting);
     }
     let limit = |value: &Option<Spanned<u64>>, (min, max): (u64, u64), name: &str| {
@@ -810,6 +851,47 @@ hashtags = ["#TryAcme"]
             vec![("lexicon".to_string(), "dupe -2\n".to_string())]
         );
     }
+
+    #[test]
+    fn a_setting_file_must_be_inside_the_config_directory_unless_allowed() {
+        let config_dir = tempfile::tempdir().unwrap();
+        let elsewhere = tempfile::tempdir().unwrap();
+        let secret = elsewhere.path().join("secrets.env");
+        std::fs::write(&secret, "export SCAVIO_API_KEY=sk-live-9f\n").unwrap();
+        std::os::unix::fs::symlink(&secret, config_dir.path().join("lex.txt")).unwrap();
+        let text = format!("{MINIMAL}[campaigns.sentiment.settings]\nlexicon-file = \"lex.txt\"\n");
+        let path = config_dir.path().join("campaigns.toml");
+        let err = Config::parse(&path, &text).unwrap_err().to_string();
+        assert!(
+            err.contains(":10:16: campaign 'spring' [sentiment]: setting 'lexicon-file': ")
+                && err.contains("lex.txt: it resolves to ")
+                && err.contains("allow_outside = true"),
+            "{err}"
+        );
+        assert!(!err.contains("sk-live"), "{err}");
+
+        let allowed = format!("[settings]\nallow_outside = true\n{text}");
+        let config = Config::parse(&path, &allowed).unwrap();
+        assert_eq!(
+            config.campaigns[0].sentiment.settings,
+            vec![(
+                "lexicon".to_string(),
+                "export SCAVIO_API_KEY=sk-live-9f\n".to_string()
+            )]
+        );
+        // Allowed outside or not, only text from a regular file of a sane size.
+        std::fs::write(config_dir.path().join("lex.bin"), b"\xff\xfe sk-live-9f").unwrap();
+        for (file, cause) in [
+            ("lex.bin", "lex.bin: not UTF-8 text"),
+            ("/dev/zero", "/dev/zero: not a regular file"),
+        ] {
+            let text = allowed.replace("lex.txt", file);
+            let err = Config::parse(&path, &text).unwrap_err().to_string();
+            assert!(err.contains(cause), "{err}");
+            assert!(!err.contains("sk-live"), "{err}");
+        }
+    }
+
     const TWO_KEYS: &str = r##"
 [settings]
 requests_per_minute = 10

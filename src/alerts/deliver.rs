@@ -517,8 +517,10 @@ mod tests {
 
     fn config_with_file_sink(inbox: &Path) -> Config {
         let text = format!(
-            "[sinks.inbox]\nkind = \"file\"\npath = {:?}\n\n[clients.acme]\nsinks = [\"inbox\"]\n\n\
+            "[settings]\ndata_dir = {:?}\n\n\
+             [sinks.inbox]\nkind = \"file\"\npath = {:?}\n\n[clients.acme]\nsinks = [\"inbox\"]\n\n\
              [[campaigns]]\nid = \"spring\"\nclient = \"acme\"\nhashtags = [\"tryacme\"]\n",
+            inbox.parent().unwrap().display().to_string(),
             inbox.display().to_string()
         );
         Config::parse(Path::new("campaigns.toml"), &text).unwrap()

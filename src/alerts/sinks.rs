@@ -14,7 +14,7 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use sha2::Sha256;
 
 use super::message::Message;
-use crate::config::{SinkConfig, SinkKind};
+use crate::config::{SinkConfig, SinkKind, smtp_transport_url};
 
 /// Why a send failed, in words without secrets.
 #[derive(Debug, Clone, PartialEq)]
@@ -121,6 +121,10 @@ impl Transports {
                 to,
             } => {
                 let url = secret(smtp_url_env, secrets)?;
+                // Checked at load too; again here, as the variable is read again.
+                let url = smtp_transport_url(&url).map_err(|problem| SendError::Permanent {
+                    reason: format!("{smtp_url_env}: {problem}"),
+                })?;
                 send_email(&url, from, to, message).await
             }
             SinkKind::File { dir } => write_file(dir, message),

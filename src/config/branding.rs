@@ -1,13 +1,16 @@
 //! `[settings.branding]`: the agency's name, logo and colour on client reports (white label).
 
+use std::path::Path;
+
 use base64::Engine as _;
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::files::Confinement;
 use super::{ConfigError, Locator};
 
 /// A logo larger than this would bloat every report that embeds it.
-const MAX_LOGO_BYTES: usize = 1_000_000;
+const MAX_LOGO_BYTES: u64 = 1_000_000;
 
 /// Who a client report is from.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,6 +42,7 @@ pub(super) struct RawBranding {
 
 pub(super) fn resolve_branding(
     raw: Option<RawBranding>,
+    within: Confinement,
     at: &Locator,
 ) -> Result<Branding, ConfigError> {
     let Some(raw) = raw else {
@@ -62,40 +66,21 @@ pub(super) fn resolve_branding(
     let logo_data_uri = match raw.logo_file {
         None => None,
         Some(file) => {
-            let path = at.dir().join(file.get_ref());
-            let mime = match path
-                .extension()
-                .and_then(|e| e.to_str())
-                .map(str::to_lowercase)
-                .as_deref()
-            {
-                Some("png") => "image/png",
-                Some("jpg" | "jpeg") => "image/jpeg",
-                Some("svg") => "image/svg+xml",
-                Some("gif") => "image/gif",
-                Some("webp") => "image/webp",
-                _ => {
-                    return Err(at.error(
-                        file.span(),
-                        "logo_file must be a .png, .jpg, .svg, .gif or .webp image",
-                    ));
-                }
-            };
-            let bytes = std::fs::read(&path).map_err(|e| {
+            let refused = |cause: &dyn std::fmt::Display| {
                 at.error(
                     file.span(),
-                    format!("cannot read the logo {}: {e}", path.display()),
-                )
-            })?;
-            if bytes.len() > MAX_LOGO_BYTES {
-                return Err(at.error(
-                    file.span(),
                     format!(
-                        "the logo is {} KB; keep it under 1,000 KB",
-                        bytes.len() / 1000
+                        "[settings.branding] logo_file {}: {cause}",
+                        at.dir().join(file.get_ref()).display()
                     ),
-                ));
-            }
+                )
+            };
+            let bytes = within
+                .read(Path::new(file.get_ref()), MAX_LOGO_BYTES)
+                .map_err(|e| refused(&e))?;
+            let mime = image_type(&bytes).ok_or_else(|| {
+                refused(&"not a PNG, JPEG, GIF, WebP or SVG image (judged by its content)")
+            })?;
             let encoded = base64::engine::general_purpose::STANDARD.encode(bytes);
             Some(format!("data:{mime};base64,{encoded}"))
         }
@@ -105,4 +90,96 @@ pub(super) fn resolve_branding(
         logo_data_uri,
         accent_color,
     })
+}
+
+/// The MIME type of an image by its first bytes, whatever the file is called: a report embeds
+/// it as that type, so it must be one.
+fn image_type(bytes: &[u8]) -> Option<&'static str> {
+    const PNG: &[u8] = b"\x89PNG\r\n\x1a\n";
+    if bytes.starts_with(PNG) {
+        return Some("image/png");
+    }
+    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        return Some("image/jpeg");
+    }
+    if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
+        return Some("image/gif");
+    }
+    if bytes.len() >= 12 && bytes.starts_with(b"RIFF") && &bytes[8..12] == b"WEBP" {
+        return Some("image/webp");
+    }
+    let text = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    let start = text.iter().position(|b| !b.is_ascii_whitespace())?;
+    let text = &text[start..];
+    (text.starts_with(b"<svg") || text.starts_with(b"<?xml")).then_some("image/svg+xml")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::config::{Config, ConfigError};
+
+    fn with_logo(dir: &Path, logo: &str) -> Result<Config, ConfigError> {
+        let text = format!(
+            "[settings.branding]\nlogo_file = {logo:?}\n\n[clients.acme]\n\n[[campaigns]]\n\
+             id = \"c\"\nclient = \"acme\"\nhashtags = [\"tag\"]\n"
+        );
+        Config::parse(&dir.join("campaigns.toml"), &text)
+    }
+
+    #[test]
+    fn a_logo_is_an_image_by_its_content_not_its_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let images: [(&str, &[u8], &str); 6] = [
+            ("a.png", b"\x89PNG\r\n\x1a\n\0\0", "image/png"),
+            ("a.jpg", b"\xFF\xD8\xFF\xE0\0\x10JFIF", "image/jpeg"),
+            ("a.gif", b"GIF89a\x01\0", "image/gif"),
+            ("a.webp", b"RIFF\x24\0\0\0WEBPVP8 ", "image/webp"),
+            (
+                "a.svg",
+                b"\xEF\xBB\xBF\n  <svg xmlns='http://www.w3.org/2000/svg'/>",
+                "image/svg+xml",
+            ),
+            // Named as a PNG, is a GIF: embedded as what it is.
+            ("b.png", b"GIF87a\x01\0", "image/gif"),
+        ];
+        for (name, bytes, mime) in images {
+            std::fs::write(dir.path().join(name), bytes).unwrap();
+            let config = with_logo(dir.path(), name).unwrap();
+            let uri = config.settings.branding.logo_data_uri.unwrap();
+            assert!(
+                uri.starts_with(&format!("data:{mime};base64,")),
+                "{name}: {uri}"
+            );
+        }
+        std::fs::write(dir.path().join("keys.png"), "SCAVIO_API_KEY=sk-live-1\n").unwrap();
+        let error = with_logo(dir.path(), "keys.png").unwrap_err().to_string();
+        assert!(
+            error.contains("logo_file")
+                && error.contains("keys.png")
+                && error.contains("not a PNG"),
+            "{error}"
+        );
+        assert!(!error.contains("sk-live"), "{error}");
+    }
+
+    #[test]
+    fn a_logo_is_a_small_regular_file_inside_the_config_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut big = b"\x89PNG\r\n\x1a\n".to_vec();
+        big.resize(super::MAX_LOGO_BYTES as usize + 1, 0);
+        std::fs::write(dir.path().join("big.png"), big).unwrap();
+        let error = with_logo(dir.path(), "big.png").unwrap_err().to_string();
+        assert!(
+            error.contains("big.png: it is 1000001 bytes; the limit is 1000000"),
+            "{error}"
+        );
+        let error = with_logo(dir.path(), "/dev/zero").unwrap_err().to_string();
+        assert!(error.contains("/dev/zero: not a regular file"), "{error}");
+        let error = with_logo(dir.path(), "/etc/passwd")
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("outside"), "{error}");
+    }
 }

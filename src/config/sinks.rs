@@ -1,15 +1,20 @@
 //! `[sinks.NAME]`: where alerts are delivered, and which sinks a client or campaign uses.
 //!
 //! Secrets (webhook URLs, signing secrets, SMTP URLs with passwords) are never in the file:
-//! a sink names the environment variable that holds each one, read only when delivering.
+//! a sink names the environment variable that holds each one. The SMTP URL is also read at
+//! load, when set, because whether it sends the password in clear is decided here (the
+//! same rule again when sending); it is never quoted. A `file` sink writes inside `data_dir`
+//! unless `[settings] allow_outside = true`.
 
 use std::collections::BTreeMap;
+use std::net::IpAddr;
 use std::path::PathBuf;
 
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{ConfigError, Locator, in_range};
+use super::files::Confinement;
+use super::{ConfigError, GlobalSettings, Locator, in_range};
 use crate::domain::Severity;
 
 /// How long, by default, a rule that keeps firing is "still ongoing" rather than news.
@@ -37,7 +42,8 @@ pub enum SinkKind {
         url_env: String,
         secret_env: Option<String>,
     },
-    /// SMTP: `smtps://` (TLS), `smtp://...?tls=required` (STARTTLS), plain `smtp://` for a local relay.
+    /// SMTP: `smtps://` (TLS), `smtp://...?tls=required` (STARTTLS); plain `smtp://` only to
+    /// this machine or with `?tls=none` (see [`smtp_transport_url`]).
     Email {
         smtp_url_env: String,
         from: String,
@@ -83,14 +89,20 @@ pub(super) struct RawSink {
 
 pub(super) fn resolve_sinks(
     raw: BTreeMap<String, RawSink>,
+    settings: &GlobalSettings,
     at: &Locator,
 ) -> Result<BTreeMap<String, SinkConfig>, ConfigError> {
     raw.into_iter()
-        .map(|(name, sink)| Ok((name.clone(), resolve_sink(name, sink, at)?)))
+        .map(|(name, sink)| Ok((name.clone(), resolve_sink(name, sink, settings, at)?)))
         .collect()
 }
 
-fn resolve_sink(name: String, raw: RawSink, at: &Locator) -> Result<SinkConfig, ConfigError> {
+fn resolve_sink(
+    name: String,
+    raw: RawSink,
+    settings: &GlobalSettings,
+    at: &Locator,
+) -> Result<SinkConfig, ConfigError> {
     let kind_span = raw.kind.span();
     let required = |field: Option<Spanned<String>>, key: &str| {
         field.ok_or_else(|| {
@@ -139,7 +151,17 @@ fn resolve_sink(name: String, raw: RawSink, at: &Locator) -> Result<SinkConfig, 
             refuse(raw.url_env.is_some(), "url_env", "slack and webhook")?;
             refuse(raw.secret_env.is_some(), "secret_env", "webhook")?;
             refuse(raw.path.is_some(), "path", "file")?;
-            let smtp_url_env = env_name(required(raw.smtp_url_env.clone(), "smtp_url_env")?, at)?;
+            let url_env = required(raw.smtp_url_env.clone(), "smtp_url_env")?;
+            let url_span = url_env.span();
+            let smtp_url_env = env_name(url_env, at)?;
+            if let Ok(url) = std::env::var(&smtp_url_env) {
+                smtp_transport_url(url.trim()).map_err(|problem| {
+                    at.error(
+                        url_span,
+                        format!("sink '{name}': ${smtp_url_env}: {problem}"),
+                    )
+                })?;
+            }
             let from = required(raw.from.clone(), "from")?;
             let from = address(&from, at)?;
             let to = raw.to.clone().ok_or_else(|| {
@@ -172,9 +194,22 @@ fn resolve_sink(name: String, raw: RawSink, at: &Locator) -> Result<SinkConfig, 
                     format!("sink '{name}' (file) needs `path`"),
                 )
             })?;
-            SinkKind::File {
-                dir: at.dir().join(path.get_ref()),
-            }
+            let within = Confinement {
+                dir: at.dir(),
+                allow_outside: settings.allow_outside,
+            };
+            let dir = within
+                .writable_dir(path.get_ref(), &settings.data_dir)
+                .map_err(|refusal| {
+                    at.error(
+                        path.span(),
+                        format!(
+                            "sink '{name}' (file): path must lie inside data_dir {}: {refusal}",
+                            settings.data_dir.display()
+                        ),
+                    )
+                })?;
+            SinkKind::File { dir }
         }
         other => {
             return Err(at.error(
@@ -197,6 +232,71 @@ fn resolve_sink(name: String, raw: RawSink, at: &Locator) -> Result<SinkConfig, 
             None => DEFAULT_COOLDOWN_DAYS,
         },
     })
+}
+
+/// Why an SMTP URL is refused. Never holds the URL: it carries the password.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SmtpUrlProblem {
+    #[error("the SMTP URL is not a URL with a host (expected smtps://USER:PASSWORD@HOST:465)")]
+    NotAUrl,
+    #[error("the SMTP URL must start with smtps:// (TLS) or smtp://")]
+    Scheme,
+    #[error(
+        "smtp:// to another machine would send the password and the alerts in clear: use \
+         smtps://HOST:465 (TLS from the first byte, RFC 8314), or smtp://HOST:587?tls=required \
+         (STARTTLS), or add ?tls=none to the URL to accept plain text knowingly"
+    )]
+    Cleartext,
+    #[error(
+        "tls=opportunistic lets anyone between here and the server turn TLS off, and the \
+         password then goes in clear: use tls=required (or smtps://)"
+    )]
+    Opportunistic,
+    #[error("the SMTP URL's tls= must be required or none (or leave it out with smtps://)")]
+    UnknownTls,
+}
+
+/// The URL to give the SMTP client, or why it is refused: `smtps://` always; `smtp://` to
+/// this machine (127.0.0.0/8, ::1, `localhost`), or elsewhere only with an explicit
+/// `tls=required` (STARTTLS) or `tls=none`. `tls=none` is taken out, as lettre knows plain
+/// SMTP as "no tls parameter".
+pub fn smtp_transport_url(url: &str) -> Result<String, SmtpUrlProblem> {
+    let mut parsed = reqwest::Url::parse(url).map_err(|_| SmtpUrlProblem::NotAUrl)?;
+    let host = parsed
+        .host_str()
+        .filter(|host| !host.is_empty())
+        .ok_or(SmtpUrlProblem::NotAUrl)?;
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    let tls = parsed
+        .query_pairs()
+        .find(|(key, _)| key == "tls")
+        .map(|(_, value)| value.into_owned());
+    match (parsed.scheme(), tls.as_deref()) {
+        ("smtps", _) | ("smtp", Some("required")) => Ok(url.to_string()),
+        ("smtp", Some("none")) => {
+            let others: Vec<(String, String)> = parsed
+                .query_pairs()
+                .filter(|(key, _)| key != "tls")
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+            if others.is_empty() {
+                parsed.set_query(None);
+            } else {
+                parsed.query_pairs_mut().clear().extend_pairs(others);
+            }
+            Ok(parsed.into())
+        }
+        ("smtp", None | Some("opportunistic")) if loopback => Ok(url.to_string()),
+        ("smtp", None) => Err(SmtpUrlProblem::Cleartext),
+        ("smtp", Some("opportunistic")) => Err(SmtpUrlProblem::Opportunistic),
+        ("smtp", Some(_)) => Err(SmtpUrlProblem::UnknownTls),
+        _ => Err(SmtpUrlProblem::Scheme),
+    }
 }
 
 /// The name of an environment variable (not its value: a URL here is a leaked secret).
@@ -319,10 +419,93 @@ mod tests {
         let error = parse("[sinks.s]\nkind = \"email\"\nsmtp_url_env = \"U\"\nfrom = \"not an address\"\nto = [\"x@y.example\"]\n", "[\"s\"]").unwrap_err();
         assert!(error.contains("not an email address"), "{error}");
         let error = parse(
-            "[sinks.s]\nkind = \"file\"\npath = \"inbox\"\n",
+            "[sinks.s]\nkind = \"file\"\npath = \"hashtrack-data/inbox\"\n",
             "[\"nope\"]",
         )
         .unwrap_err();
         assert!(error.contains("client 'acme' names sink 'nope'"), "{error}");
+    }
+
+    #[test]
+    fn a_file_sink_writes_inside_the_data_directory_unless_allowed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("campaigns.toml");
+        let text = |settings: &str, sink_path: &str| {
+            format!(
+                "[settings]\ndata_dir = \"data\"\n{settings}\n[sinks.inbox]\nkind = \"file\"\n\
+                 path = {sink_path:?}\n\n[clients.acme]\nsinks = [\"inbox\"]\n\n[[campaigns]]\n\
+                 id = \"c\"\nclient = \"acme\"\nhashtags = [\"tag\"]\n"
+            )
+        };
+        let inbox = |config: Config| match &config.sinks["inbox"].kind {
+            super::SinkKind::File { dir } => dir.clone(),
+            other => panic!("{other:?}"),
+        };
+        let config = Config::parse(&path, &text("", "data/inbox")).unwrap();
+        assert_eq!(inbox(config), dir.path().join("data/inbox"));
+        for outside in ["/etc/cron.d", "data/../../etc", "inbox"] {
+            let error = Config::parse(&path, &text("", outside))
+                .unwrap_err()
+                .to_string();
+            assert!(
+                error.contains(":6:8: sink 'inbox' (file): path must lie inside data_dir ")
+                    && error.contains("outside"),
+                "{outside}: {error}"
+            );
+            assert!(Config::parse(&path, &text("allow_outside = true", outside)).is_ok());
+        }
+    }
+
+    #[test]
+    fn smtp_goes_in_clear_only_to_this_machine_or_when_asked() {
+        use super::{SmtpUrlProblem, smtp_transport_url};
+        let password = "hunter2-pa55";
+        let url = |rest: &str| format!("smtp://ops:{password}@{rest}");
+        for (given, sent) in [
+            (
+                format!("smtps://ops:{password}@mail.example.com"),
+                format!("smtps://ops:{password}@mail.example.com"),
+            ),
+            (
+                url("mail.example.com:587?tls=required"),
+                url("mail.example.com:587?tls=required"),
+            ),
+            // lettre knows plain SMTP as no `tls` at all.
+            (
+                url("mail.example.com:25?tls=none"),
+                url("mail.example.com:25"),
+            ),
+            (
+                url("relay.example:25?x=1&tls=none"),
+                url("relay.example:25?x=1"),
+            ),
+            (url("127.0.0.1:2525"), url("127.0.0.1:2525")),
+            (url("127.8.9.10:25"), url("127.8.9.10:25")),
+            (url("[::1]:25"), url("[::1]:25")),
+            (url("LocalHost:25"), url("LocalHost:25")),
+        ] {
+            assert_eq!(smtp_transport_url(&given), Ok(sent), "{given}");
+        }
+        for (given, problem) in [
+            (url("mail.example.com"), SmtpUrlProblem::Cleartext),
+            (url("128.0.0.1:25"), SmtpUrlProblem::Cleartext),
+            (url("localhost.example.com"), SmtpUrlProblem::Cleartext),
+            (
+                url("mail.example.com?tls=opportunistic"),
+                SmtpUrlProblem::Opportunistic,
+            ),
+            (url("mail.example.com?tls=yes"), SmtpUrlProblem::UnknownTls),
+            (
+                format!("http://ops:{password}@mail.example.com"),
+                SmtpUrlProblem::Scheme,
+            ),
+            (
+                format!("ops:{password} at mail.example.com"),
+                SmtpUrlProblem::NotAUrl,
+            ),
+        ] {
+            assert_eq!(smtp_transport_url(&given), Err(problem.clone()), "{given}");
+            assert!(!problem.to_string().contains(password));
+        }
     }
 }

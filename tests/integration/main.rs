@@ -12,6 +12,7 @@ mod alert_delivery;
 mod bounded_waits;
 mod cli;
 mod collector;
+mod config_reads;
 mod credits;
 mod evaluate;
 mod event_time;

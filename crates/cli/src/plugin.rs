@@ -9,7 +9,7 @@ use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 use serde::Deserialize;
 
-use hashtrack::config::{PluginConfig, plugin_setting};
+use hashtrack::config::{Confinement, PluginConfig, plugin_setting};
 use hashtrack::domain::{Comment, DayFacts};
 use hashtrack::plugin::{
     CallReport, PluginError, PluginErrorKind, PluginHost, PluginLimits, PluginSource,
@@ -162,7 +162,12 @@ impl PluginOptions {
                 let (key, value) = pair
                     .split_once('=')
                     .with_context(|| format!("--config {pair}: expected KEY=VALUE"))?;
-                plugin_setting(key, value, Path::new(".")).map_err(anyhow::Error::from)
+                // The operator's own command line: any file it names may be read.
+                let anywhere = Confinement {
+                    dir: Path::new("."),
+                    allow_outside: true,
+                };
+                plugin_setting(key, value, anywhere).map_err(anyhow::Error::from)
             })
             .collect()
     }

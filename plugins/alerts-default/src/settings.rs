@@ -1,6 +1,7 @@
 //! Parses the campaign's `settings` into thresholds. Every setting is optional; an unknown key
 //! or a value that is not a number of the right kind is an error naming the key, because a
-//! misspelt threshold silently falling back to its default would hide the mistake.
+//! misspelt threshold silently falling back to its default would hide the mistake. A value is
+//! never quoted: it may be the text of a `KEY-file` that is not what it should be.
 //! `check-settings` and `evaluate` share this one parser: the first gets every problem, the
 //! second refuses with the first.
 
@@ -86,7 +87,7 @@ impl Thresholds {
             "sentiment-drop" => self.sentiment_drop = number_in(key, value, 0.0, 2.0)?,
             "min-new-comments" => {
                 self.min_new_comments = u32::try_from(whole_number(key, value)?)
-                    .map_err(|_| format!("setting `{key}` is too large: `{value}`"))?
+                    .map_err(|_| format!("setting `{key}` is too large"))?
             }
             _ => {
                 return Err(format!(
@@ -102,9 +103,9 @@ impl Thresholds {
 /// A whole number of zero or more, in TOML spelling (digit separators `_` allowed).
 fn whole_number(key: &str, value: &str) -> Result<u64, String> {
     let digits = toml_digits(value);
-    digits.parse().map_err(|_| {
-        format!("setting `{key}` must be a whole number of zero or more, not `{value}`")
-    })
+    digits
+        .parse()
+        .map_err(|_| format!("setting `{key}` must be a whole number of zero or more"))
 }
 
 /// A finite number from `min` to `max`, in TOML spelling.
@@ -112,7 +113,7 @@ fn number_in(key: &str, value: &str, min: f64, max: f64) -> Result<f64, String> 
     match toml_digits(value).parse::<f64>() {
         Ok(number) if number.is_finite() && (min..=max).contains(&number) => Ok(number),
         _ => Err(format!(
-            "setting `{key}` must be a number from {min} to {max}, not `{value}`"
+            "setting `{key}` must be a number from {min} to {max}"
         )),
     }
 }
@@ -182,6 +183,10 @@ mod tests {
         ] {
             let err = Thresholds::parse(&[setting(key, value)]).unwrap_err();
             assert!(err.contains(&format!("`{key}`")), "{key}={value}: {err}");
+            assert!(
+                value.is_empty() || !err.contains(value),
+                "{key}={value}: {err}"
+            );
         }
     }
 

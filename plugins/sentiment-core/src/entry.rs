@@ -8,15 +8,17 @@
 /// The lowest and highest score a term may have (the VADER raters' scale).
 pub const SCORE_RANGE: std::ops::RangeInclusive<f64> = -4.0..=4.0;
 
-/// What is wrong with one line.
+/// What is wrong with one line. Never holds the line's text: a lexicon setting may be some
+/// other file named by mistake (or on purpose), and errors are shown to whoever wrote the
+/// config.
 #[derive(Debug, Clone, PartialEq)]
 pub enum EntryProblem {
     /// One field only: a term without a score, or a score without a term.
     MissingScore,
     /// The last field does not read as a number.
-    ScoreNotANumber(String),
+    ScoreNotANumber,
     /// A number outside `SCORE_RANGE`.
-    ScoreOutOfRange(f64),
+    ScoreOutOfRange,
 }
 
 impl std::fmt::Display for EntryProblem {
@@ -25,11 +27,11 @@ impl std::fmt::Display for EntryProblem {
             EntryProblem::MissingScore => {
                 write!(f, "expected `term score`, found one field")
             }
-            EntryProblem::ScoreNotANumber(found) => {
-                write!(f, "the score {found:?} is not a number")
+            EntryProblem::ScoreNotANumber => {
+                write!(f, "the last field (the score) is not a number")
             }
-            EntryProblem::ScoreOutOfRange(score) => {
-                write!(f, "the score {score} is outside -4..4")
+            EntryProblem::ScoreOutOfRange => {
+                write!(f, "the score is outside -4..4")
             }
         }
     }
@@ -47,10 +49,10 @@ pub fn parse_entry(line: &str) -> Result<Option<(String, f64)>, EntryProblem> {
     };
     let score: f64 = score_text
         .parse()
-        .map_err(|_| EntryProblem::ScoreNotANumber(score_text.to_string()))?;
+        .map_err(|_| EntryProblem::ScoreNotANumber)?;
     if !SCORE_RANGE.contains(&score) {
         // NaN lands here too: `contains` is false for it.
-        return Err(EntryProblem::ScoreOutOfRange(score));
+        return Err(EntryProblem::ScoreOutOfRange);
     }
     Ok(Some((normalise_term(term), score)))
 }

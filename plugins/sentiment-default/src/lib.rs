@@ -199,7 +199,7 @@ mod tests {
             problems,
             [
                 "setting `lexicon`: lexicon line 2: expected `term score`, found one field",
-                "setting `lexicon`: lexicon line 3: the score 9 is outside -4..4",
+                "setting `lexicon`: lexicon line 3: the score is outside -4..4",
             ]
         );
         assert!(settings_problems(&[setting("lexicon", "dupe 3")]).is_empty());
