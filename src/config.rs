@@ -214,6 +214,31 @@ impl Config {
     }
 
     /// The sinks a campaign's alerts go to: its own list, else its client's.
+    /// Per sink `campaigns` send to, the variables it needs that are not set (or empty):
+    /// their alerts could not be delivered. Never the values.
+    pub fn unset_sink_variables(&self, campaigns: &[CampaignConfig]) -> Vec<String> {
+        let mut sinks: Vec<&SinkConfig> =
+            campaigns.iter().flat_map(|c| self.sinks_for(c)).collect();
+        sinks.sort_by(|a, b| a.name.cmp(&b.name));
+        sinks.dedup_by(|a, b| a.name == b.name);
+        sinks
+            .iter()
+            .flat_map(|sink| {
+                sink.kind
+                    .env_vars()
+                    .into_iter()
+                    .filter(|var| std::env::var_os(var).is_none_or(|v| v.is_empty()))
+                    .map(move |var| {
+                        format!(
+                            "sink '{}' ({}): ${var} is not set, so its alerts cannot be delivered",
+                            sink.name,
+                            sink.kind.label()
+                        )
+                    })
+            })
+            .collect()
+    }
+
     pub fn sinks_for(&self, campaign: &CampaignConfig) -> Vec<&SinkConfig> {
         let names = match &campaign.sinks {
             Some(own) => own.as_slice(),

@@ -70,6 +70,22 @@ impl SinkKind {
             SinkKind::File { .. } => "file",
         }
     }
+
+    /// The environment variables the sink reads its address and secrets from.
+    pub fn env_vars(&self) -> Vec<&str> {
+        match self {
+            SinkKind::Slack { url_env } => vec![url_env],
+            SinkKind::Webhook {
+                url_env,
+                secret_env,
+            } => std::iter::once(url_env)
+                .chain(secret_env)
+                .map(String::as_str)
+                .collect(),
+            SinkKind::Email { smtp_url_env, .. } => vec![smtp_url_env],
+            SinkKind::File { .. } => Vec::new(),
+        }
+    }
 }
 
 #[derive(Deserialize)]

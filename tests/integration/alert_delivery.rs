@@ -719,3 +719,58 @@ async fn a_forgotten_day_leaves_the_reports_and_its_alerts_are_never_sent() {
     assert!(!report.contains(&day), "{report}");
     assert!(report.contains(&sim_day(1).to_string()), "{report}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sink_without_its_variable_or_a_misspelt_setting_is_found_before_spending() {
+    let sim = start_sim(roomy_sim()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let hook = sink(&[("kind", "webhook".into()), ("url_env", "NEVER_SET_HOOK_URL".into())]);
+    let write = |campaign: Campaign| {
+        ConfigFile {
+            base_url: sim.base_url(),
+            requests_per_minute: 60_000,
+            client_budget: None,
+            campaigns: vec![campaign],
+            sinks: sinks(vec![("hook", hook.clone())]),
+            client_sinks: vec!["hook".into()],
+        }
+        .write(dir.path())
+    };
+    let cli = |config: &Path, args: &[&str]| {
+        let out = hashtrack()
+            .args(args)
+            .arg("--config")
+            .arg(config)
+            .env("SCAVIO_API_KEY", TEST_KEY)
+            .env_remove("NEVER_SET_HOOK_URL")
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr);
+        (out.status.code().unwrap_or(-1), text)
+    };
+
+    let config = write(stalled("brand", "preflight"));
+    let (code, out) = tokio::task::block_in_place(|| cli(&config, &["run", "--plan"]));
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("warning: sink 'hook' (webhook): $NEVER_SET_HOOK_URL is not set"),
+        "{out}"
+    );
+    let (code, out) = tokio::task::block_in_place(|| cli(&config, &["run"]));
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("nothing was spent") && out.contains("NEVER_SET_HOOK_URL"), "{out}");
+    assert_eq!(sim.stats().credits_charged, 0);
+
+    let misspelt = write(stalled("brand", "preflight").alert_setting("viral-day-viewz", 5));
+    let (code, out) = tokio::task::block_in_place(|| cli(&misspelt, &["run", "--plan"]));
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("PROBLEM") && out.contains("viral-day-viewz"), "{out}");
+
+    // Allowed: the run pays, stores the alerts and says they wait (exit 3 once one is raised).
+    let config = write(stalled("brand", "preflight"));
+    let (code, out) =
+        tokio::task::block_in_place(|| cli(&config, &["run", "--allow-undelivered"]));
+    assert!(code == 0 || code == 3, "{out}");
+    assert!(sim.stats().credits_charged > 0);
+}

@@ -280,9 +280,10 @@ pub fn say_what_waits(store: &Store, config: &Config) {
     }
 }
 
-pub async fn deliver_after_run(store: &Arc<Store>, config: &Config) {
+/// Delivers what is pending after a run; whether nothing was left undelivered.
+pub async fn deliver_after_run(store: &Arc<Store>, config: &Config) -> bool {
     if config.sinks.is_empty() {
-        return;
+        return true;
     }
     match deliver_pending(store, config).await {
         Ok(report) => {
@@ -292,9 +293,13 @@ pub async fn deliver_after_run(store: &Arc<Store>, config: &Config) {
             if !report.is_empty() {
                 eprintln!("{}", report.summary());
             }
+            report.retrying + report.failed == 0
         }
         Err(e) => {
-            eprintln!("alerts were stored but not delivered ({e}); `hashtrack alerts send` retries")
+            eprintln!(
+                "alerts were stored but not delivered ({e}); `hashtrack alerts send` retries"
+            );
+            false
         }
     }
 }

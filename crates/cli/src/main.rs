@@ -58,6 +58,9 @@ fn choice<T: Copy + Send + Sync + 'static>(
 
 /// Exit code of a run that finished but left some campaign-day incomplete.
 pub const EXIT_INCOMPLETE: u8 = 2;
+/// Exit code of a run or rescore whose days are complete but whose alerts are not all
+/// delivered (a sink down or unconfigured): `hashtrack alerts --pending` lists them.
+pub const EXIT_UNDELIVERED: u8 = 3;
 
 #[derive(Parser)]
 #[command(
@@ -73,7 +76,9 @@ configured sinks (Slack, signed webhooks, email, files), and `hashtrack report` 
 against the built-in simulated API.\n\nExit codes: 0 all campaign-days complete; 1 error \
 (bad config or arguments, a store that cannot be opened, plugins that refuse their settings, \
 an API that cannot be reached at all); 2 the run finished but some campaign-day is incomplete \
-(see its `missing` notes; re-run the same date to fill the gaps: stored calls cost nothing)."
+(see its `missing` notes; re-run the same date to fill the gaps: stored calls cost nothing); \
+3 the days are complete but some alerts were not delivered (`hashtrack alerts --pending` \
+lists them, `hashtrack alerts send` retries)."
 )]
 pub struct Cli {
     /// More log output on stderr (-v info, -vv debug). RUST_LOG overrides.

@@ -17,14 +17,17 @@ use indicatif::{ProgressBar, ProgressStyle};
 use hashtrack::api::{ApiClient, ApiKey, RetryPolicy};
 use hashtrack::config::{ApiAccount, CampaignConfig, Config};
 use hashtrack::pipeline::{
-    COMMENT_NEED_DAYS, CampaignRun, CampaignStatus, KeyPlan, Pipeline, RunSummary, StopSwitch,
-    plan_day,
+    COMMENT_NEED_DAYS, CampaignRun, CampaignStatus, KeyPlan, LoadedPlugins, Pipeline, RunSummary,
+    StopSwitch, plan_day,
 };
 
 use hashtrack::store::{DayMirror, DayReader};
 
 use super::alerts::{deliver_after_run, say_what_waits};
-use super::{ConfigArgs, EXIT_INCOMPLETE, describe_run, open_pipeline, run_exit_code, today};
+use super::{
+    ConfigArgs, EXIT_INCOMPLETE, EXIT_UNDELIVERED, describe_run, open_pipeline, plugin_host,
+    run_exit_code, today,
+};
 
 #[derive(clap::Args)]
 pub struct RunArgs {
@@ -55,6 +58,10 @@ pub struct RunArgs {
     /// minutes at the key's rate) from the config alone, and spend nothing. Needs no key.
     #[arg(long, conflicts_with_all = ["date", "allow_other_date", "api_base"])]
     pub plan: bool,
+    /// Run even when a sink's variables are unset: its alerts are stored and wait for
+    /// `hashtrack alerts send` (exit 3 if any are left undelivered).
+    #[arg(long)]
+    pub allow_undelivered: bool,
 }
 
 pub async fn run(args: RunArgs) -> Result<ExitCode> {
@@ -108,24 +115,51 @@ pub async fn run(args: RunArgs) -> Result<ExitCode> {
         pipeline.check_plugins(&stored)?;
         let summary = collect(&pipeline, date, &stored, !args.json).await?;
         let code = print_summary(&summary, args.json)?;
-        deliver_after_run(&store, &config).await;
-        return Ok(code);
+        let delivered = deliver_after_run(&store, &config).await;
+        return Ok(if code == ExitCode::SUCCESS && !delivered {
+            ExitCode::from(EXIT_UNDELIVERED)
+        } else {
+            code
+        });
     }
     let apis = api_clients(&config, &selected(&config, &args.campaigns)?)?;
     let config = Arc::new(config);
     let (pipeline, store) = open_pipeline(config.clone(), &data_dir, apis)?;
     pipeline.check_plugins(&args.campaigns)?;
+    refuse_undeliverable(&config, &args.campaigns, args.allow_undelivered)?;
     let signalled = stop_on_signals(pipeline.stop_switch())?;
     let summary = collect(&pipeline, date, &args.campaigns, !args.json).await?;
     let code = print_summary(&summary, args.json)?;
     // After collection, and only if not stopped: a stopped run ends quickly.
-    if signalled.load(Ordering::SeqCst) == 0 {
-        deliver_after_run(&store, &config).await;
+    if signalled.load(Ordering::SeqCst) != 0 {
+        return Ok(ExitCode::from(signalled.load(Ordering::SeqCst)));
     }
-    Ok(match signalled.load(Ordering::SeqCst) {
-        0 => code,
-        signal_code => ExitCode::from(signal_code),
+    let delivered = deliver_after_run(&store, &config).await;
+    Ok(if code == ExitCode::SUCCESS && !delivered {
+        ExitCode::from(EXIT_UNDELIVERED)
+    } else {
+        code
     })
+}
+
+/// Stops before anything is spent when a sink the campaigns send to lacks its variables,
+/// unless `allowed` (`--allow-undelivered`).
+fn refuse_undeliverable(config: &Config, ids: &[String], allowed: bool) -> Result<()> {
+    let unset = config.unset_sink_variables(&selected(config, ids)?);
+    if unset.is_empty() {
+        return Ok(());
+    }
+    if allowed {
+        for problem in &unset {
+            eprintln!("warning: {problem}");
+        }
+        return Ok(());
+    }
+    bail!(
+        "alerts could not be delivered, nothing was spent:{}\nset the variables, or pass \
+         --allow-undelivered to store the alerts for a later `hashtrack alerts send`",
+        unset.iter().map(|p| format!("\n  {p}")).collect::<String>()
+    )
 }
 
 /// How long a stopped run may take to let the requests on the wire finish and store its days.
@@ -277,7 +311,50 @@ fn print_plan(config: &Config, data_dir: &Path, ids: &[String], json: bool) -> R
         let key_is_set = |name: &str| std::env::var_os(name).is_some_and(|v| !v.is_empty());
         print!("{}", describe_plan(config, &plan, &key_is_set));
     }
-    Ok(ExitCode::SUCCESS)
+    // What `run` would stop on, found now: plugins refusing their settings, a data directory
+    // it cannot write; and, as a warning, sinks whose alerts could not be delivered.
+    let campaigns = if selected.is_empty() {
+        config.campaigns.clone()
+    } else {
+        selected
+    };
+    let mut problems: Vec<String> =
+        match LoadedPlugins::load(config, &plugin_host(data_dir.join("plugin-cache"))?)
+            .check(&campaigns)
+        {
+            Ok(()) => Vec::new(),
+            Err(problems) => problems.iter().map(ToString::to_string).collect(),
+        };
+    if let Err(e) = writable(data_dir) {
+        problems.push(e);
+    }
+    for warning in config.unset_sink_variables(&campaigns) {
+        eprintln!("warning: {warning}");
+    }
+    for problem in &problems {
+        eprintln!("PROBLEM: {problem}");
+    }
+    Ok(if problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        eprintln!(
+            "{} problem(s): `run` would stop before spending",
+            problems.len()
+        );
+        ExitCode::FAILURE
+    })
+}
+
+/// Whether a run could write in `data_dir` (made if missing), in words if not.
+fn writable(data_dir: &Path) -> std::result::Result<(), String> {
+    std::fs::create_dir_all(data_dir)
+        .and_then(|()| tempfile::tempfile_in(data_dir).map(drop))
+        .map_err(|e| {
+            format!(
+                "the data directory {} is not writable: {e}",
+                data_dir.display()
+            )
+        })
 }
 
 /// The plan as tables, one per key, for people.
@@ -505,6 +582,9 @@ pub async fn rescore(args: RescoreArgs) -> Result<ExitCode> {
     }
     let (pipeline, store) = open_pipeline(config.clone(), &data_dir, Vec::new())?;
     pipeline.check_plugins(&args.campaigns)?;
+    if args.deliver {
+        refuse_undeliverable(&config, &args.campaigns, false)?;
+    }
     let mut summaries = Vec::new();
     let mut date = from;
     while date <= to {
@@ -530,20 +610,21 @@ pub async fn rescore(args: RescoreArgs) -> Result<ExitCode> {
     } else if summaries.is_empty() {
         eprintln!("no stored days between {from} and {to}");
     }
-    if args.deliver {
-        deliver_after_run(&store, &config).await;
+    let delivered = if args.deliver {
+        deliver_after_run(&store, &config).await
     } else {
         say_what_waits(&store, &config);
-    }
+        true
+    };
     // A day that could not be scored or evaluated is not re-scored: say so to cron.
     let rescored = summaries.iter().all(|s| {
         s.campaigns
             .iter()
             .all(|c| c.status == CampaignStatus::Complete)
     });
-    Ok(if rescored {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(EXIT_INCOMPLETE)
+    Ok(match (rescored, delivered) {
+        (false, _) => ExitCode::from(EXIT_INCOMPLETE),
+        (true, false) => ExitCode::from(EXIT_UNDELIVERED),
+        (true, true) => ExitCode::SUCCESS,
     })
 }
