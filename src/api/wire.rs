@@ -338,10 +338,7 @@ fn checked_id(id: String) -> Result<String, String> {
 
 /// A name or handle as one line without control characters.
 fn one_line(text: String) -> String {
-    match strip_controls(&text, Lines::One) {
-        std::borrow::Cow::Borrowed(_) => text,
-        std::borrow::Cow::Owned(clean) => clean,
-    }
+    strip_controls(&text, Lines::One).into_owned()
 }
 
 /// The next page's cursor while there are more; the returned one, as where the list ends,

@@ -14,10 +14,11 @@ use crate::util::*;
 const DAYS: u64 = 3;
 const FORMULA_STARTS: [char; 4] = ['=', '+', '-', '@'];
 
-/// No control character but a line break, and no panic.
+/// No control character but a line break (CSV's are CRLF), and no panic.
 fn assert_clean_terminal(what: &str, stdout: &str, stderr: &str) {
     for (stream, text) in [("stdout", stdout), ("stderr", stderr)] {
         assert!(!text.contains("panicked"), "{what} {stream}: {text}");
+        let text = text.replace("\r\n", "\n");
         if let Some(c) = text.chars().find(|&c| c != '\n' && is_unsafe_control(c)) {
             panic!("{what} wrote {c:?} to {stream}");
         }
