@@ -48,19 +48,24 @@ pub(super) fn hashtag(data: &mut Value) {
     }
 }
 
-/// Spoils a video-feed payload: the first item's handle is overlong; of the others, some get
-/// hostile handles, captions or nicknames, and about one in eight a bad counter or no id.
+/// Spoils a video-feed payload: the first item's handle is overlong, the second has a bad
+/// counter; of the others, some get hostile handles, captions or nicknames, and about one in
+/// eight a bad counter or no id.
 pub(super) fn videos(seed: u64, data: &mut Value) {
     let Some(items) = data.get_mut("aweme_list").and_then(Value::as_array_mut) else {
         return;
     };
     for (i, item) in items.iter_mut().enumerate() {
         let mut dice = item_dice(seed, "video", item, "aweme_id");
-        if i == 0 {
-            item["author"]["unique_id"] = json!("h".repeat(LONG_HANDLE_CHARS));
-            continue;
-        }
-        match dice.below(16) {
+        let roll = match i {
+            0 => {
+                item["author"]["unique_id"] = json!("h".repeat(LONG_HANDLE_CHARS));
+                continue;
+            }
+            1 => 7,
+            _ => dice.below(16),
+        };
+        match roll {
             0..=2 => item["author"]["unique_id"] = json!(text(dice.next_u64())),
             3..=5 => item["desc"] = json!(text(dice.next_u64())),
             6 => item["author"]["nickname"] = json!(text(dice.next_u64())),
@@ -78,15 +83,16 @@ pub(super) fn videos(seed: u64, data: &mut Value) {
     }
 }
 
-/// Spoils a comments payload: some texts and handles hostile, about one in eight items with a
-/// bad like count or no id.
+/// Spoils a comments payload: the first item has a bad like count; of the others, some texts
+/// and handles are hostile, and about one in eight items has a bad like count or no id.
 pub(super) fn comments(seed: u64, data: &mut Value) {
     let Some(items) = data.get_mut("comments").and_then(Value::as_array_mut) else {
         return;
     };
-    for item in items.iter_mut() {
+    for (i, item) in items.iter_mut().enumerate() {
         let mut dice = item_dice(seed, "comment", item, "cid");
-        match dice.below(16) {
+        let roll = if i == 0 { 5 } else { dice.below(16) };
+        match roll {
             0..=3 => item["text"] = json!(text(dice.next_u64())),
             4 => item["user"]["unique_id"] = json!(text(dice.next_u64())),
             5 => item["digg_count"] = bad_counter(dice.next_u64()),
