@@ -2,6 +2,7 @@
 //! default, each test breaks what it is about. One copy of each helper, for every module.
 
 use chrono::NaiveDate;
+use proptest::prelude::*;
 
 use crate::config::{ApiAccount, CampaignConfig, PluginConfig};
 use crate::domain::{
@@ -188,4 +189,19 @@ pub fn week() -> Vec<DayMetrics> {
         "comments of video v2: HTTP 503 after 3 attempts".into(),
     ];
     days
+}
+
+/// Text as an attacker might write it: the simulator's hostile corpus, any string, strings
+/// made of controls and formula characters, and handles past a formatting width's limit.
+pub fn hostile_text() -> impl Strategy<Value = String> {
+    let tricky = prop::sample::select(vec![
+        '\u{0}', '\u{1b}', '\u{7f}', '\u{85}', '\u{202E}', '\u{2066}', '\u{200F}', '\n', '\r',
+        '\t', '=', '+', '-', '@', '<', '>', '&', '"', ',', '日', 'a', ' ',
+    ]);
+    prop_oneof![
+        3 => any::<String>(),
+        2 => prop::sample::select(hashtrack_sim::HOSTILE_TEXTS.to_vec()).prop_map(String::from),
+        3 => prop::collection::vec(tricky, 0..24).prop_map(|c| c.into_iter().collect()),
+        1 => (65_000usize..100_001).prop_map(|n| "h".repeat(n)),
+    ]
 }

@@ -13,6 +13,8 @@
 //! human labels (`sentiment-eval`).
 
 pub use hashtrack_domain as domain;
+/// Shared with the plugin host, which cleans what plugins return.
+pub use hashtrack_domain::text_safety;
 pub use hashtrack_plugin_host as plugin;
 
 pub mod alerts;

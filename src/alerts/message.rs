@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use super::outbox::OutboxEntry;
 use crate::domain::Severity;
 use crate::report::cells::{approx, percent, thousands};
+use crate::text_safety::{Lines, strip_controls};
 
 /// One alert as a message carries it.
 #[derive(Debug, Clone)]
@@ -155,11 +156,13 @@ impl Message<'_> {
     }
 
     /// A Slack incoming-webhook payload: Block Kit, with `text` as the notification and
-    /// fallback, inside Slack's size limits.
+    /// fallback, inside Slack's size limits. Every text in it is escaped, the fallback and
+    /// header included: Slack reads `<!channel>` or `<https://x|label>` in any of them as a
+    /// mention or a link, and alert messages carry plugins' and the API's text.
     pub fn slack(&self) -> Value {
         let mut blocks = vec![json!({
             "type": "header",
-            "text": {"type": "plain_text", "text": cut(&self.subject(), SLACK_HEADER_CHARS)},
+            "text": {"type": "plain_text", "text": cut(&slack_escape(&self.subject()), SLACK_HEADER_CHARS)},
         })];
         let groups = self.by_campaign();
         let mut left_out = 0;
@@ -201,9 +204,9 @@ impl Message<'_> {
         }
         blocks.push(json!({
             "type": "context",
-            "elements": [{"type": "mrkdwn", "text": format!("hashtrack · {} · {}", self.date, self.id)}],
+            "elements": [{"type": "mrkdwn", "text": format!("hashtrack · {} · {}", self.date, slack_escape(&self.id))}],
         }));
-        json!({ "text": cut(&self.text(), SLACK_TEXT_CHARS), "blocks": blocks })
+        json!({ "text": cut(&slack_escape(&self.text()), SLACK_TEXT_CHARS), "blocks": blocks })
     }
 
     /// The items grouped by campaign, campaigns in order.
@@ -284,9 +287,11 @@ fn escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// Slack's mrkdwn needs only these three escaped.
+/// Slack's text needs only these three escaped; control characters go too (a message's text
+/// comes from plugins and the API).
 fn slack_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
+    strip_controls(text, Lines::Many)
+        .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
 }
@@ -379,5 +384,46 @@ mod tests {
         }
         assert!(slack["text"].as_str().unwrap().chars().count() <= SLACK_TEXT_CHARS);
         assert!(blocks.iter().any(|b| b.to_string().contains("more alerts")));
+    }
+
+    /// Every string in a Slack body, wherever it sits.
+    fn strings(value: &Value, out: &mut Vec<String>) {
+        match value {
+            Value::String(s) => out.push(s.clone()),
+            Value::Array(items) => items.iter().for_each(|v| strings(v, out)),
+            Value::Object(map) => map.values().for_each(|v| strings(v, out)),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn no_mention_link_or_control_character_reaches_slack() {
+        let hostile = entry(
+            "<!channel>",
+            "<https://evil|Click to verify>",
+            "<!channel> & <https://evil|Click to verify> \u{1b}[2J\u{202E}",
+        );
+        for digest in [false, true] {
+            let message = Message {
+                id: "<!here>".into(),
+                client_name: "<!everyone>".into(),
+                date: hostile.date,
+                digest,
+                items: vec![Item {
+                    entry: &hostile,
+                    ongoing: false,
+                }],
+            };
+            let mut texts = Vec::new();
+            strings(&message.slack(), &mut texts);
+            assert!(
+                texts.iter().any(|t| t.contains("&lt;!channel&gt;")),
+                "{texts:?}"
+            );
+            for text in &texts {
+                assert!(!text.contains('<') && !text.contains('>'), "{text:?}");
+                assert!(!text.contains(['\u{1b}', '\u{202E}']), "{text:?}");
+            }
+        }
     }
 }

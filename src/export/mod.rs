@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 use crate::store::{Store, StoreError};
+use crate::text_safety::CsvCells;
 
 pub use write::{Format, table_path};
 
@@ -77,19 +78,21 @@ pub struct TableFile {
 /// when it holds other files than a previous export's). `progress` is told of each calendar
 /// day done. Each table goes to a partial file first; all four are renamed into place only
 /// once all are complete, so a failure while reading or writing leaves the previous export
-/// (if any) as it was, and no table file is ever half written.
+/// (if any) as it was, and no table file is ever half written. `cells` says how CSV text cells
+/// are written (Parquet columns are typed: nothing there is read as a formula).
 pub fn export(
     store: &Store,
     periods: &[CampaignPeriod],
     dir: &Path,
     format: Format,
+    cells: CsvCells,
     progress: &dyn Fn(u64),
 ) -> Result<Vec<TableFile>, ExportError> {
     write::prepare_dir(dir)?;
-    let mut days = TableWriter::create(dir, &DAYS, format)?;
-    let mut videos = TableWriter::create(dir, &VIDEOS, format)?;
-    let mut comments = TableWriter::create(dir, &COMMENTS, format)?;
-    let mut alerts = TableWriter::create(dir, &ALERTS, format)?;
+    let mut days = TableWriter::create(dir, &DAYS, format, cells)?;
+    let mut videos = TableWriter::create(dir, &VIDEOS, format, cells)?;
+    let mut comments = TableWriter::create(dir, &COMMENTS, format, cells)?;
+    let mut alerts = TableWriter::create(dir, &ALERTS, format, cells)?;
     for period in periods {
         for date in period.from.iter_days().take(period.len() as usize) {
             if let Some(day) = store.day(&period.campaign, date)? {
@@ -184,9 +187,14 @@ mod tests {
         let (dir, store) = stored_week();
         let out = dir.path().join("export");
         let done = std::cell::Cell::new(0);
-        let tables = export(&store, &whole_week(), &out, Format::Parquet, &|n| {
-            done.set(done.get() + n)
-        })
+        let tables = export(
+            &store,
+            &whole_week(),
+            &out,
+            Format::Parquet,
+            CsvCells::default(),
+            &|n| done.set(done.get() + n),
+        )
         .unwrap();
         assert_eq!(done.get(), 7, "every calendar day of the period");
         let rows: Vec<(&str, u64)> = tables.iter().map(|t| (t.table, t.rows)).collect();
@@ -259,7 +267,15 @@ mod tests {
     fn csv_tables_quote_text_and_leave_unknowns_empty() {
         let (dir, store) = stored_week();
         let out = dir.path().join("export");
-        export(&store, &whole_week(), &out, Format::Csv, &|_| {}).unwrap();
+        export(
+            &store,
+            &whole_week(),
+            &out,
+            Format::Csv,
+            CsvCells::default(),
+            &|_| {},
+        )
+        .unwrap();
         let mut reader = csv::Reader::from_path(out.join("videos.csv")).unwrap();
         let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
         let names: Vec<&str> = VIDEOS.columns.iter().map(|c| c.name).collect();
@@ -300,7 +316,15 @@ mod tests {
             from: date("2026-11-03"),
             to: date("2026-11-05"),
         }];
-        let tables = export(&store, &period, &out, Format::Parquet, &|_| {}).unwrap();
+        let tables = export(
+            &store,
+            &period,
+            &out,
+            Format::Parquet,
+            CsvCells::default(),
+            &|_| {},
+        )
+        .unwrap();
         assert_eq!(
             tables[0].rows, 2,
             "11-03 and 11-05 (11-04 was never stored)"
@@ -310,7 +334,15 @@ mod tests {
             campaign: "autumn".into(),
             ..whole_week()[0].clone()
         }];
-        let tables = export(&store, &other, &out, Format::Parquet, &|_| {}).unwrap();
+        let tables = export(
+            &store,
+            &other,
+            &out,
+            Format::Parquet,
+            CsvCells::default(),
+            &|_| {},
+        )
+        .unwrap();
         assert!(tables.iter().all(|t| t.rows == 0), "{tables:?}");
     }
 
@@ -318,13 +350,44 @@ mod tests {
     fn a_directory_with_other_files_is_refused_and_our_own_files_are_replaced() {
         let (dir, store) = stored_week();
         let out = dir.path().join("export");
-        export(&store, &whole_week(), &out, Format::Csv, &|_| {}).unwrap();
-        export(&store, &whole_week(), &out, Format::Parquet, &|_| {}).unwrap();
-        export(&store, &whole_week(), &out, Format::Parquet, &|_| {}).unwrap();
+        export(
+            &store,
+            &whole_week(),
+            &out,
+            Format::Csv,
+            CsvCells::default(),
+            &|_| {},
+        )
+        .unwrap();
+        export(
+            &store,
+            &whole_week(),
+            &out,
+            Format::Parquet,
+            CsvCells::default(),
+            &|_| {},
+        )
+        .unwrap();
+        export(
+            &store,
+            &whole_week(),
+            &out,
+            Format::Parquet,
+            CsvCells::default(),
+            &|_| {},
+        )
+        .unwrap();
         std::fs::write(out.join("notes.txt"), "mine").unwrap();
-        let err = export(&store, &whole_week(), &out, Format::Csv, &|_| {})
-            .unwrap_err()
-            .to_string();
+        let err = export(
+            &store,
+            &whole_week(),
+            &out,
+            Format::Csv,
+            CsvCells::default(),
+            &|_| {},
+        )
+        .unwrap_err()
+        .to_string();
         assert!(
             err.contains("notes.txt") && err.contains("did not write"),
             "{err}"

@@ -20,6 +20,7 @@ use parquet::file::properties::WriterProperties;
 use super::ExportError;
 use super::rows::{Cell, Row};
 use super::schema::{ColumnType, TABLES, TableSchema};
+use crate::text_safety::{CsvCells, csv_text};
 
 /// The file format of an export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,7 +119,7 @@ const BATCH_ROWS: usize = 8192;
 
 enum Sink {
     Parquet(Box<ArrowWriter<File>>),
-    Csv(Box<csv::Writer<BufWriter<File>>>),
+    Csv(Box<csv::Writer<BufWriter<File>>>, CsvCells),
 }
 
 /// A table written to its partial file, waiting for [`Finished::commit`].
@@ -134,6 +135,7 @@ impl TableWriter {
         dir: &Path,
         table: &'static TableSchema,
         format: Format,
+        cells: CsvCells,
     ) -> Result<TableWriter, ExportError> {
         let partial = partial_path(dir, table, format);
         let path = table_path(dir, table, format);
@@ -162,7 +164,7 @@ impl TableWriter {
                 writer
                     .write_record(table.columns.iter().map(|c| c.name))
                     .map_err(|e| csv_error(&partial, e))?;
-                Sink::Csv(Box::new(writer))
+                Sink::Csv(Box::new(writer), cells)
             }
         };
         Ok(TableWriter {
@@ -198,10 +200,10 @@ impl TableWriter {
                     reason: e.to_string(),
                 })?;
             }
-            Sink::Csv(writer) => {
+            Sink::Csv(writer, cells) => {
                 for row in &rows {
                     writer
-                        .write_record(row.iter().map(csv_field))
+                        .write_record(row.iter().map(|cell| csv_field(cell, *cells)))
                         .map_err(|e| csv_error(&self.partial, e))?;
                 }
             }
@@ -221,7 +223,7 @@ impl TableWriter {
                 path: self.partial.clone(),
                 reason: e.to_string(),
             })?,
-            Sink::Csv(writer) => {
+            Sink::Csv(writer, _) => {
                 let mut buffered = (*writer)
                     .into_inner()
                     .map_err(|e| io(&self.partial)(e.into_error()))?;
@@ -279,11 +281,12 @@ fn csv_error(path: &Path, e: csv::Error) -> ExportError {
     }
 }
 
-/// A cell as CSV text: empty when NULL, dates `YYYY-MM-DD`, timestamps RFC 3339 in UTC.
-fn csv_field(cell: &Cell) -> String {
+/// A cell as CSV text: empty when NULL, text neutralised as `cells` says, dates `YYYY-MM-DD`,
+/// timestamps RFC 3339 in UTC.
+fn csv_field(cell: &Cell, cells: CsvCells) -> String {
     match cell {
         Cell::Null => String::new(),
-        Cell::Text(text) => text.clone(),
+        Cell::Text(text) => csv_text(text, cells).into_owned(),
         Cell::Date(date) => date.to_string(),
         Cell::Timestamp(secs) => chrono::DateTime::from_timestamp(*secs, 0).map_or_else(
             || secs.to_string(),
@@ -360,4 +363,34 @@ fn record_batch(table: &TableSchema, rows: &[Row]) -> RecordBatch {
         })
         .collect();
     RecordBatch::try_new(table.arrow(), columns).expect("columns follow the table's schema")
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::fixtures::hostile_text;
+    use crate::text_safety::{Lines, is_unsafe_control, strip_controls};
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        /// A text cell is never a formula nor carries a control character unless raw; a
+        /// number we wrote stays the number, negative ones included.
+        #[test]
+        fn csv_text_cells_are_neutralised_and_numbers_stay_numbers(
+            text in hostile_text(),
+            n in any::<i64>(),
+            x in any::<f64>(),
+        ) {
+            let cell = csv_field(&Cell::Text(text.clone()), CsvCells::Neutralised);
+            prop_assert!(!cell.chars().any(|c| c != '\n' && is_unsafe_control(c)), "{cell:?}");
+            prop_assert!(!cell.trim_start().starts_with(['=', '+', '-', '@']), "{cell:?}");
+            let raw = csv_field(&Cell::Text(text.clone()), CsvCells::Raw);
+            prop_assert_eq!(raw, strip_controls(&text, Lines::Many).into_owned());
+            prop_assert_eq!(csv_field(&Cell::Int64(n), CsvCells::Neutralised), n.to_string());
+            prop_assert_eq!(csv_field(&Cell::Float64(x), CsvCells::Neutralised), x.to_string());
+        }
+    }
 }

@@ -23,7 +23,7 @@ use std::collections::{HashMap, HashSet};
 use crate::api::ApiRequest;
 use crate::api::wire;
 use crate::config::{CampaignConfig, MAX_COMMENTS_PER_PAGE, MAX_VIDEOS_PER_PAGE};
-use crate::domain::{Comment, DayMetrics, HashtagInfo, Identified, Page, Video};
+use crate::domain::{Comment, DayMetrics, HashtagInfo, Identified, Page, SkippedItem, Video};
 use crate::store::{CommentRead, Store};
 
 use super::fetch::{FetchError, Fetcher};
@@ -458,6 +458,10 @@ async fn collect_comments(
             reached_end: read.run.reached_end,
             newest_seen_at,
         };
+        if let Some(note) = SkippedItem::note(&read.run.skipped) {
+            out.missing
+                .push(format!("comments of video {}: {note}", read.video_id));
+        }
         if let Some((cursor, e)) = read.run.failure {
             out.comment_videos_failed += 1;
             out.missing.push(format!(
@@ -539,6 +543,9 @@ async fn collect_feed(
             .into_iter()
             .map(|video| (name.to_string(), video)),
     );
+    if let Some(note) = SkippedItem::note(&read.skipped) {
+        out.missing.push(format!("#{name} videos: {note}"));
+    }
     if let Some((cursor, e)) = read.failure {
         out.missing
             .push(format!("#{name} videos from cursor {cursor}: {e}"));
@@ -562,6 +569,8 @@ struct PageRun<T> {
     pages: u32,
     /// The cursor and error of the page that failed, if one did (the items before it are kept).
     failure: Option<(String, FetchError)>,
+    /// Items the pages had but that broke the contract.
+    skipped: Vec<SkippedItem>,
     /// Where a later read continues.
     next_cursor: String,
     /// The list said it had no more.
@@ -575,6 +584,7 @@ impl<T> PageRun<T> {
         self.last_page = more.last_page;
         self.pages += more.pages;
         self.failure = more.failure;
+        self.skipped.extend(more.skipped);
         self.next_cursor = more.next_cursor;
         self.reached_end = more.reached_end;
     }
@@ -597,6 +607,7 @@ async fn paginate<T: Identified + Clone>(
         last_page: Vec::new(),
         pages: 0,
         failure: None,
+        skipped: Vec::new(),
         next_cursor: limits.start_cursor,
         reached_end: false,
     };
@@ -615,7 +626,9 @@ async fn paginate<T: Identified + Clone>(
                 return run;
             }
         };
-        let served = page.items.len();
+        // Skipped items were served too: the offset cursor moves past them.
+        let served = page.items.len() + page.skipped.len();
+        run.skipped.extend(page.skipped);
         run.last_page.clear();
         for item in page.items {
             if run.items.len() < wanted && seen.insert(item.id().to_string()) {

@@ -1,6 +1,10 @@
 //! How single values are written in the text report: thousands separators, signs, percentages,
 //! dollars, and free text cut to one line. Unknown values are [`UNKNOWN`], never 0.
 
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+use crate::text_safety::{Lines, strip_controls};
+
 /// What an unknown value prints as.
 pub const UNKNOWN: &str = "n/a";
 
@@ -70,18 +74,45 @@ pub fn or_unknown<T>(value: Option<T>, show: impl Fn(T) -> String) -> String {
     value.map_or_else(|| UNKNOWN.to_string(), show)
 }
 
-/// Free text (a caption, an error) on one line of at most `max` characters.
+/// Free text (a caption, an error) on one line of at most `max` display columns (a wide
+/// character takes two), control characters removed.
 pub fn one_line(text: &str, max: usize) -> String {
-    let flat: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    let flat = flat.split_whitespace().collect::<Vec<_>>().join(" ");
-    if flat.chars().count() <= max {
+    let clean = strip_controls(text, Lines::One);
+    let flat = clean.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.width() <= max {
         return flat;
     }
-    let kept: String = flat.chars().take(max.saturating_sub(3)).collect();
+    let room = max.saturating_sub(3);
+    let mut kept = String::new();
+    let mut used = 0;
+    for c in flat.chars() {
+        used += c.width().unwrap_or(0);
+        if used > room {
+            break;
+        }
+        kept.push(c);
+    }
     format!("{}...", kept.trim_end())
+}
+
+/// Free text in a column `width` display columns wide: cut to fit, then padded with spaces.
+/// Never a formatting width argument: those count characters, not columns, and panic on a
+/// text longer than 65,535.
+pub fn column(text: &str, width: usize) -> String {
+    let fitted = one_line(text, width);
+    let pad = width.saturating_sub(fitted.width());
+    fitted + &" ".repeat(pad)
+}
+
+/// The width of a column of free text: its widest value (control characters removed), at least
+/// the header's, at most `max`.
+pub fn column_width<'a>(header: &str, values: impl Iterator<Item = &'a str>, max: usize) -> usize {
+    values
+        .map(|v| one_line(v, max).width())
+        .max()
+        .unwrap_or(0)
+        .max(header.width())
+        .min(max)
 }
 
 #[cfg(test)]
@@ -110,5 +141,18 @@ mod tests {
     fn free_text_is_flattened_and_cut() {
         assert_eq!(one_line("a\nb\t c", 10), "a b c");
         assert_eq!(one_line("abcdefghijkl", 8), "abcde...");
+        assert_eq!(one_line("a\u{1b}[2J\u{202E}b", 10), "a[2Jb");
+    }
+
+    #[test]
+    fn columns_are_cut_and_padded_by_display_width() {
+        // Wide characters take two columns each.
+        assert_eq!(column("日本語のハンドル", 9), "日本語...");
+        assert_eq!(column("日本語のハンドル", 10), "日本語... ");
+        assert_eq!(column("ana", 5), "ana  ");
+        let long = "x".repeat(100_000);
+        assert_eq!(column(&long, 10), "xxxxxxx...");
+        assert_eq!(column_width("Creator", [long.as_str()].into_iter(), 32), 32);
+        assert_eq!(column_width("Creator", ["ana"].into_iter(), 32), 7);
     }
 }

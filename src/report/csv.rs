@@ -2,12 +2,14 @@
 //!
 //! RFC 4180: CRLF line ends, a header row, fields with a comma, a quote or a line break quoted,
 //! quotes doubled. Unknown values are empty cells, never 0; a date without data says so in the
-//! `missing` column.
+//! `missing` column. Text cells (the campaign id, the notes, which quote the API's errors) are
+//! neutralised against formulas unless asked for raw; numbers are ours and stay numbers.
 
 use std::borrow::Cow;
 use std::fmt::Display;
 
 use super::{CampaignReport, DayStatus, ReportDay};
+use crate::text_safety::{CsvCells, csv_text};
 
 const COLUMNS: usize = 26;
 const HEADER: [&str; COLUMNS] = [
@@ -42,18 +44,18 @@ const HEADER: [&str; COLUMNS] = [
 /// What the `missing` column says of a date with no stored day.
 const NO_DATA: &str = "no data stored for this date";
 
-pub fn render(reports: &[CampaignReport]) -> String {
+pub fn render(reports: &[CampaignReport], cells: CsvCells) -> String {
     let mut out = String::new();
     push_record(&mut out, HEADER.map(String::from));
     for report in reports {
         for day in &report.days {
-            push_record(&mut out, record(&report.campaign_id, day));
+            push_record(&mut out, record(&report.campaign_id, day, cells));
         }
     }
     out
 }
 
-fn record(campaign: &str, day: &ReportDay) -> [String; COLUMNS] {
+fn record(campaign: &str, day: &ReportDay, cells: CsvCells) -> [String; COLUMNS] {
     let scored = day.scored();
     let growth = day.view_growth.as_ref();
     let missing = match day.status {
@@ -61,7 +63,7 @@ fn record(campaign: &str, day: &ReportDay) -> [String; COLUMNS] {
         DayStatus::Complete | DayStatus::Partial => day.missing.join("; "),
     };
     [
-        campaign.to_string(),
+        csv_text(campaign, cells).into_owned(),
         day.date.to_string(),
         cell(day.collected_on),
         cell(day.span_days),
@@ -87,7 +89,7 @@ fn record(campaign: &str, day: &ReportDay) -> [String; COLUMNS] {
         // A count, so that 0 (rules ran, nothing raised) differs from empty (not evaluated).
         cell(day.raised().map(<[_]>::len)),
         cell(day.credits),
-        missing,
+        csv_text(&missing, cells).into_owned(),
     ]
 }
 

@@ -9,7 +9,9 @@
 mod build;
 pub(crate) mod cells;
 mod compare;
-mod csv;
+pub mod csv;
+#[cfg(test)]
+mod fuzz;
 pub mod html;
 mod rollup;
 mod sparkline;
@@ -30,6 +32,7 @@ use crate::domain::{
     Alert, AlertsOutcome, CreatorStats, SentimentOutcome, SentimentSummary, Severity,
     VideoCountSource, ViewGrowth,
 };
+use crate::text_safety::CsvCells;
 
 pub use build::build_report;
 
@@ -335,7 +338,7 @@ pub fn render_client(
             let json = serde_json::json!({ "client": rollup, "campaigns": reports });
             serde_json::to_string_pretty(&json).expect("reports always serialize") + "\n"
         }
-        ReportFormat::Csv => csv::render(reports),
+        ReportFormat::Csv => csv::render(reports, CsvCells::default()),
         ReportFormat::Html | ReportFormat::Pdf => {
             html::render(reports, Some(rollup), &Branding::default(), audience)
         }
@@ -347,7 +350,7 @@ pub fn render(reports: &[CampaignReport], format: ReportFormat, audience: Audien
     match format {
         ReportFormat::Text => text::render(reports, audience),
         ReportFormat::Json => render_json(reports),
-        ReportFormat::Csv => csv::render(reports),
+        ReportFormat::Csv => csv::render(reports, CsvCells::default()),
         ReportFormat::Html | ReportFormat::Pdf => {
             html::render(reports, None, &Branding::default(), audience)
         }

@@ -5,7 +5,8 @@
 use chrono::NaiveDate;
 
 use super::cells::{
-    UNKNOWN, approx, one_line, or_unknown, percent, score, thousands, two_figures, usd, whole,
+    UNKNOWN, approx, column, column_width, one_line, or_unknown, percent, score, thousands,
+    two_figures, usd, whole,
 };
 use super::sparkline::sparkline;
 use super::{
@@ -23,6 +24,11 @@ const ALERT_LINE_CHARS: usize = 72;
 const NOTES_PER_DAY: usize = 3;
 /// A caption is cut to this many characters to fit the video table's column.
 const CAPTION_COLUMN_CHARS: usize = 40;
+/// A handle column is as wide as its longest handle up to this: TikTok allows 24 characters,
+/// so a real handle is always whole; a longer one (hostile data) is cut.
+const HANDLE_COLUMN_MAX: usize = 32;
+/// Campaign ids and hashtags come from the config; a column of them is at most this wide.
+const NAME_COLUMN_MAX: usize = 40;
 
 /// Reports one after another, a blank line between them.
 pub fn render(reports: &[CampaignReport], audience: Audience) -> String {
@@ -35,21 +41,19 @@ pub fn render(reports: &[CampaignReport], audience: Audience) -> String {
 
 /// A client's campaigns side by side: the headline figures of each, one row per campaign.
 pub fn render_rollup(rollup: &ClientRollup) -> String {
-    let width = rollup
-        .rows
-        .iter()
-        .map(|r| r.campaign_id.chars().count())
-        .max()
-        .unwrap_or(0)
-        .max("Campaign".len());
+    let width = column_width(
+        "Campaign",
+        rollup.rows.iter().map(|r| r.campaign_id.as_str()),
+        NAME_COLUMN_MAX,
+    );
     let mut lines = vec![format!(
         "{}: {} campaign(s)",
         rollup.client_name,
         rollup.rows.len()
     )];
     lines.push(format!(
-        "  {:<width$} {:<24} {:>13} {:>8} {:>8} {:>8} {:>10} {:>6}",
-        "Campaign",
+        "  {} {:<24} {:>13} {:>8} {:>8} {:>8} {:>10} {:>6}",
+        column("Campaign", width),
         "Period",
         "New views/day",
         "Videos/d",
@@ -61,8 +65,8 @@ pub fn render_rollup(rollup: &ClientRollup) -> String {
     for row in &rollup.rows {
         let h = &row.headline;
         lines.push(format!(
-            "  {:<width$} {:<24} {:>13} {:>8} {:>8} {:>8} {:>10} {:>6}",
-            row.campaign_id,
+            "  {} {:<24} {:>13} {:>8} {:>8} {:>8} {:>10} {:>6}",
+            column(&row.campaign_id, width),
             format!("{} to {}", row.from, row.to),
             or_unknown(h.new_views_per_day, approx),
             or_unknown(h.new_videos_per_day, one_decimal),
@@ -279,21 +283,22 @@ fn share_of_voice(lines: &mut Vec<String>, v: &ShareOfVoice) {
         "Competitors and share of voice (totals on {}, as the API reports them)",
         v.date
     ));
-    let width = v
-        .rows
-        .iter()
-        .map(|r| r.label.chars().count())
-        .max()
-        .unwrap_or(0)
-        .max("Hashtag".len());
+    let width = column_width(
+        "Hashtag",
+        v.rows.iter().map(|r| r.label.as_str()),
+        NAME_COLUMN_MAX,
+    );
     lines.push(format!(
-        "  {:<width$} {:>14} {:>16} {:>10}",
-        "Hashtag", "Total views", "Gained (period)", "Videos"
+        "  {} {:>14} {:>16} {:>10}",
+        column("Hashtag", width),
+        "Total views",
+        "Gained (period)",
+        "Videos"
     ));
     for row in &v.rows {
         lines.push(format!(
-            "  {:<width$} {:>14} {:>16} {:>10}",
-            row.label,
+            "  {} {:>14} {:>16} {:>10}",
+            column(&row.label, width),
             thousands(row.views),
             or_unknown(row.views_gained, |g| if g < 0 {
                 format!(
@@ -393,14 +398,18 @@ fn creators(lines: &mut Vec<String>, r: &CampaignReport) {
     }
     let width = handle_width(r.top_creators.iter().map(|c| c.handle.as_str()));
     lines.push(format!(
-        "  {:>2}  {:<width$} {:>6} {:>13} {:>10}",
-        "#", "Creator", "Videos", "Plays", "Engagement"
+        "  {:>2}  {} {:>6} {:>13} {:>10}",
+        "#",
+        column("Creator", width),
+        "Videos",
+        "Plays",
+        "Engagement"
     ));
     for (rank, c) in r.top_creators.iter().enumerate() {
         lines.push(format!(
-            "  {:>2}  {:<width$} {:>6} {:>13} {:>10}",
+            "  {:>2}  {} {:>6} {:>13} {:>10}",
             rank + 1,
-            handle(&c.handle),
+            column(&handle(&c.handle), width),
             thousands(c.videos.into()),
             thousands(c.plays),
             or_unknown(c.engagement_rate(), percent)
@@ -417,16 +426,20 @@ fn videos(lines: &mut Vec<String>, r: &CampaignReport) {
     }
     let width = handle_width(r.top_videos.iter().map(|v| v.creator.as_str()));
     lines.push(format!(
-        "  {:>2}  {:>13} {:>10}  {:<width$} {:<10}  Caption",
-        "#", "Plays", "Engagement", "Creator", "First seen"
+        "  {:>2}  {:>13} {:>10}  {} {:<10}  Caption",
+        "#",
+        "Plays",
+        "Engagement",
+        column("Creator", width),
+        "First seen"
     ));
     for (rank, v) in r.top_videos.iter().enumerate() {
         lines.push(format!(
-            "  {:>2}  {:>13} {:>10}  {:<width$} {}  {}",
+            "  {:>2}  {:>13} {:>10}  {} {}  {}",
             rank + 1,
             thousands(v.plays),
             or_unknown(v.engagement_rate, percent),
-            handle(&v.creator),
+            column(&handle(&v.creator), width),
             v.first_seen,
             one_line(&v.caption, CAPTION_COLUMN_CHARS)
         ));
@@ -543,18 +556,20 @@ fn one_decimal(x: f64) -> String {
     format!("{x:.1}")
 }
 
-/// A creator's handle in full: it is how a client finds the creator.
+/// A creator's handle in full (up to [`HANDLE_COLUMN_MAX`]): it is how a client finds the
+/// creator.
 fn handle(h: &str) -> String {
-    format!("@{}", one_line(h, usize::MAX))
+    format!("@{h}")
 }
 
-/// The width of a handle column: the longest handle, and at least the header's.
+/// The width of a handle column: the longest handle, at least the header's.
 fn handle_width<'a>(handles: impl Iterator<Item = &'a str>) -> usize {
-    handles
-        .map(|h| handle(h).chars().count())
-        .max()
-        .unwrap_or(0)
-        .max("Creator".len())
+    let handles: Vec<String> = handles.map(handle).collect();
+    column_width(
+        "Creator",
+        handles.iter().map(String::as_str),
+        HANDLE_COLUMN_MAX,
+    )
 }
 
 fn dates_where(days: &[ReportDay], keep: impl Fn(&ReportDay) -> bool) -> Vec<NaiveDate> {

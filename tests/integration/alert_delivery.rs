@@ -724,7 +724,10 @@ async fn a_forgotten_day_leaves_the_reports_and_its_alerts_are_never_sent() {
 async fn a_sink_without_its_variable_or_a_misspelt_setting_is_found_before_spending() {
     let sim = start_sim(roomy_sim()).await;
     let dir = tempfile::tempdir().unwrap();
-    let hook = sink(&[("kind", "webhook".into()), ("url_env", "NEVER_SET_HOOK_URL".into())]);
+    let hook = sink(&[
+        ("kind", "webhook".into()),
+        ("url_env", "NEVER_SET_HOOK_URL".into()),
+    ]);
     let write = |campaign: Campaign| {
         ConfigFile {
             base_url: sim.base_url(),
@@ -759,18 +762,23 @@ async fn a_sink_without_its_variable_or_a_misspelt_setting_is_found_before_spend
     );
     let (code, out) = tokio::task::block_in_place(|| cli(&config, &["run"]));
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains("nothing was spent") && out.contains("NEVER_SET_HOOK_URL"), "{out}");
+    assert!(
+        out.contains("nothing was spent") && out.contains("NEVER_SET_HOOK_URL"),
+        "{out}"
+    );
     assert_eq!(sim.stats().credits_charged, 0);
 
     let misspelt = write(stalled("brand", "preflight").alert_setting("viral-day-viewz", 5));
     let (code, out) = tokio::task::block_in_place(|| cli(&misspelt, &["run", "--plan"]));
     assert_eq!(code, 1, "{out}");
-    assert!(out.contains("PROBLEM") && out.contains("viral-day-viewz"), "{out}");
+    assert!(
+        out.contains("PROBLEM") && out.contains("viral-day-viewz"),
+        "{out}"
+    );
 
     // Allowed: the run pays, stores the alerts and says they wait (exit 3 once one is raised).
     let config = write(stalled("brand", "preflight"));
-    let (code, out) =
-        tokio::task::block_in_place(|| cli(&config, &["run", "--allow-undelivered"]));
+    let (code, out) = tokio::task::block_in_place(|| cli(&config, &["run", "--allow-undelivered"]));
     assert!(code == 0 || code == 3, "{out}");
     assert!(sim.stats().credits_charged > 0);
 }

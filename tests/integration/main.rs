@@ -22,6 +22,7 @@ mod export;
 mod faults;
 #[cfg(feature = "python-js")]
 mod guide;
+mod hostile_output;
 mod hostile_plugins;
 mod html_report;
 mod keys;

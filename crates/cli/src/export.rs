@@ -12,7 +12,7 @@ use hashtrack::export::{CampaignPeriod, Format, export as write_export};
 use hashtrack::store::{Store, StoreError};
 
 use super::ConfigArgs;
-use super::report::{PeriodChoice, select_campaigns};
+use super::report::{CsvArgs, PeriodChoice, select_campaigns};
 use super::run::progress_bar;
 
 /// `hashtrack export --help`: what is written, and why the store must be free.
@@ -51,6 +51,8 @@ pub struct ExportArgs {
     /// Last day to export (default: each campaign's latest stored day).
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub to: Option<chrono::NaiveDate>,
+    #[command(flatten)]
+    pub csv: CsvArgs,
 }
 
 pub fn export(args: ExportArgs) -> Result<ExitCode> {
@@ -119,8 +121,15 @@ pub fn export(args: ExportArgs) -> Result<ExitCode> {
     }
     let total: u64 = periods.iter().map(CampaignPeriod::len).sum();
     let bar = progress_bar(std::io::stderr().is_terminal(), total, "days exported");
-    let tables = write_export(&store, &periods, &args.out, args.format, &|n| bar.inc(n))
-        .with_context(|| format!("cannot export to {}", args.out.display()))?;
+    let tables = write_export(
+        &store,
+        &periods,
+        &args.out,
+        args.format,
+        args.csv.cells(),
+        &|n| bar.inc(n),
+    )
+    .with_context(|| format!("cannot export to {}", args.out.display()))?;
     bar.finish_and_clear();
     let counts: Vec<String> = tables
         .iter()

@@ -7,10 +7,11 @@ use chrono::{Duration, NaiveDate};
 
 use hashtrack::config::{CampaignConfig, Config};
 use hashtrack::report::{
-    Audience, CampaignReport, ReportFormat, build_report, compare, html, render, render_client,
-    rollup,
+    Audience, CampaignReport, ReportFormat, build_report, compare, csv, html, render,
+    render_client, rollup,
 };
 use hashtrack::store::{DayMirror, DayReader, Store, StoreError};
+use hashtrack::text_safety::CsvCells;
 
 use super::ConfigArgs;
 
@@ -44,6 +45,28 @@ pub struct ReportArgs {
     /// Write the report to this file instead of standard output (needed for pdf).
     #[arg(long, value_name = "FILE")]
     pub out: Option<std::path::PathBuf>,
+    #[command(flatten)]
+    pub csv: CsvArgs,
+}
+
+/// How CSV text cells are written (`report` and `export`).
+#[derive(clap::Args)]
+pub struct CsvArgs {
+    /// CSV text cells exactly as the data has them. By default a text cell that starts with
+    /// = + - @ (a formula to a spreadsheet) gets a leading ' so that opening the file cannot
+    /// run it; numbers are never changed.
+    #[arg(long)]
+    pub raw_csv: bool,
+}
+
+impl CsvArgs {
+    pub fn cells(&self) -> CsvCells {
+        if self.raw_csv {
+            CsvCells::Raw
+        } else {
+            CsvCells::Neutralised
+        }
+    }
 }
 
 /// Which dates a report covers.
@@ -179,6 +202,7 @@ pub fn report(args: ReportArgs) -> Result<ExitCode> {
         (ReportFormat::Html | ReportFormat::Pdf, _) => {
             html::render(&reports, summary.as_ref(), branding, audience)
         }
+        (ReportFormat::Csv, _) => csv::render(&reports, args.csv.cells()),
         (format, Some(summary)) => render_client(summary, &reports, format, audience),
         (format, None) => render(&reports, format, audience),
     };

@@ -32,6 +32,10 @@ pub struct SimulateArgs {
     /// `POST /_sim/date {"date":"YYYY-MM-DD"}`.
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub start_date: Option<NaiveDate>,
+    /// Serve hostile text in valid answers (overlong handles, formulas, control characters,
+    /// Slack markup) and now and then an item with a bad counter: for testing what reads it.
+    #[arg(long)]
+    pub hostile: bool,
 }
 
 pub async fn simulate(args: SimulateArgs) -> Result<ExitCode> {
@@ -43,6 +47,7 @@ pub async fn simulate(args: SimulateArgs) -> Result<ExitCode> {
         credits: args.credits,
         api_key: args.key,
         start_date: args.start_date.unwrap_or(defaults.start_date),
+        hostile: args.hostile,
         ..defaults
     };
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", args.port))

@@ -2,6 +2,8 @@
 //! from it per campaign-day. Owns no I/O and knows no JSON field names of the provider (that is
 //! `api::wire`); the serde derives here are for the store and for `--json` output only.
 
+pub mod text_safety;
+
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
@@ -88,6 +90,34 @@ pub struct Page<T> {
     /// The cursor the API returned with a last page (no more): with offset cursors, where
     /// the list ends, which a read that started past the end needs to find its way back.
     pub end_cursor: Option<String>,
+    /// Items of the page that broke the contract (a negative or fractional counter, a missing
+    /// id) and were left out, so one bad item does not cost the page.
+    pub skipped: Vec<SkippedItem>,
+}
+
+/// An item of a page left out because it broke the contract.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SkippedItem {
+    /// Its id, when it had a usable one.
+    pub id: Option<String>,
+    /// What was wrong, in words (free of control characters).
+    pub reason: String,
+}
+
+impl SkippedItem {
+    /// `skipped`, as one note: how many, and the first one's id and reason.
+    pub fn note(skipped: &[SkippedItem]) -> Option<String> {
+        let first = skipped.first()?;
+        let which = first.id.as_deref().map_or_else(
+            || "one without an id".to_string(),
+            |id| format!("item {id}"),
+        );
+        Some(format!(
+            "{} malformed item(s) left out ({which}: {})",
+            skipped.len(),
+            first.reason
+        ))
+    }
 }
 
 /// One top-level comment on a video.

@@ -24,6 +24,7 @@
 //! evaluate an empty day (only its campaign id and date set, no history) instead, and its
 //! `err` is the one problem.
 
+use hashtrack_domain::text_safety::{Lines, strip_controls};
 use wasmtime::component::InstancePre;
 
 use super::LoadReport;
@@ -330,27 +331,33 @@ fn rounded(estimate: f64) -> Option<i64> {
 fn from_v0_2(alert: v0_2::types::Alert) -> Alert {
     use v0_2::types::Severity as Wit;
     Alert {
-        rule: alert.rule,
+        rule: one_line(&alert.rule),
         severity: match alert.severity {
             Wit::Info => Severity::Info,
             Wit::Warning => Severity::Warning,
             Wit::Critical => Severity::Critical,
         },
-        message: alert.message,
+        message: one_line(&alert.message),
     }
 }
 
 fn from_v0_1(alert: v0_1::types::Alert) -> Alert {
     use v0_1::types::Severity as Wit;
     Alert {
-        rule: alert.rule,
+        rule: one_line(&alert.rule),
         severity: match alert.severity {
             Wit::Info => Severity::Info,
             Wit::Warning => Severity::Warning,
             Wit::Critical => Severity::Critical,
         },
-        message: alert.message,
+        message: one_line(&alert.message),
     }
+}
+
+/// A plugin's text as one line without control characters: it reaches terminals, CSV cells
+/// and chat messages.
+fn one_line(text: &str) -> String {
+    strip_controls(text, Lines::One).into_owned()
 }
 
 /// Bounds the alerts (already converted to domain alerts).

@@ -5,6 +5,8 @@
 use std::fmt;
 use std::time::Duration;
 
+use hashtrack_domain::text_safety::{Lines, strip_controls};
+
 /// A plugin failed to load, or failed one call.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PluginError {
@@ -81,7 +83,7 @@ impl fmt::Display for PluginError {
         if !self.last_log_lines.is_empty() {
             write!(f, "\n  last log lines:")?;
             for line in &self.last_log_lines {
-                write!(f, "\n    {line}")?;
+                write!(f, "\n    {}", strip_controls(line, Lines::One))?;
             }
         }
         Ok(())
@@ -90,28 +92,43 @@ impl fmt::Display for PluginError {
 
 impl std::error::Error for PluginError {}
 
+/// Traps, errors, settings problems and log lines carry the guest's text: none of it reaches a
+/// terminal or a report with control characters.
 impl fmt::Display for PluginErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Trap(reason) => write!(f, "it trapped: {reason}"),
-            Self::OutOfFuel { fuel } => {
+        f.write_str(&strip_controls(&GuestWords(self).to_string(), Lines::Many))
+    }
+}
+
+/// A [`PluginErrorKind`] in words, the guest's text as it gave it.
+struct GuestWords<'a>(&'a PluginErrorKind);
+
+impl fmt::Display for GuestWords<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            PluginErrorKind::Trap(reason) => write!(f, "it trapped: {reason}"),
+            PluginErrorKind::OutOfFuel { fuel } => {
                 write!(f, "it ran out of fuel (CPU limit of {fuel} units per call)")
             }
-            Self::Timeout { limit } => {
+            PluginErrorKind::Timeout { limit } => {
                 write!(
                     f,
                     "it ran past the time limit of {} ms per call",
                     limit.as_millis()
                 )
             }
-            Self::OutOfMemory { limit_bytes } => write!(
+            PluginErrorKind::OutOfMemory { limit_bytes } => write!(
                 f,
                 "it ran out of memory (limit of {} MiB per call)",
                 limit_bytes / (1024 * 1024)
             ),
-            Self::InvalidOutput(reason) => write!(f, "it returned invalid output: {reason}"),
-            Self::PluginReturnedError(message) => write!(f, "it returned an error: {message}"),
-            Self::InvalidSettings(problems) => match problems.as_slice() {
+            PluginErrorKind::InvalidOutput(reason) => {
+                write!(f, "it returned invalid output: {reason}")
+            }
+            PluginErrorKind::PluginReturnedError(message) => {
+                write!(f, "it returned an error: {message}")
+            }
+            PluginErrorKind::InvalidSettings(problems) => match problems.as_slice() {
                 [] => write!(f, "it refused the settings without saying why"),
                 [problem] => write!(f, "it refused the settings: {problem}"),
                 problems => {
@@ -122,13 +139,13 @@ impl fmt::Display for PluginErrorKind {
                     Ok(())
                 }
             },
-            Self::Load(reason) => write!(f, "{reason}"),
-            Self::UnsupportedVersion { found, supported } => write!(
+            PluginErrorKind::Load(reason) => write!(f, "{reason}"),
+            PluginErrorKind::UnsupportedVersion { found, supported } => write!(
                 f,
                 "it implements {found}, but this host supports {supported}; rebuild the plugin \
                  against the WIT package in `wit/v0.2/` (or `wit/v0.1/`)"
             ),
-            Self::MissingExport { expected, found } => {
+            PluginErrorKind::MissingExport { expected, found } => {
                 write!(f, "it does not export {expected}")?;
                 if found.is_empty() {
                     write!(f, " (it exports nothing)")
@@ -136,7 +153,7 @@ impl fmt::Display for PluginErrorKind {
                     write!(f, " (it exports {})", found.join(", "))
                 }
             }
-            Self::TooLarge { size, limit } => write!(
+            PluginErrorKind::TooLarge { size, limit } => write!(
                 f,
                 "the component is {size} bytes, over the limit of {limit} bytes"
             ),
@@ -160,6 +177,24 @@ mod tests {
             error.to_string(),
             "plugin `plugins/brandx.wasm` failed for campaign `brandx-spring`: it ran out of fuel \
              (CPU limit of 1000 units per call)\n  last log lines:\n    info: scoring 3 comments"
+        );
+    }
+
+    #[test]
+    fn the_guests_words_reach_no_terminal_with_control_characters() {
+        let error = PluginError {
+            plugin: "p.wasm".to_string(),
+            campaign: Some("c".to_string()),
+            kind: PluginErrorKind::InvalidSettings(vec![
+                "bad\u{1b}[2J key".to_string(),
+                "rlo\u{202E}x".to_string(),
+            ]),
+            last_log_lines: vec!["log\u{0}\u{9b}line".to_string()],
+        };
+        assert_eq!(
+            error.to_string(),
+            "plugin `p.wasm` failed for campaign `c`: it refused the settings (2 problems):\n  - \
+             bad[2J key\n  - rlox\n  last log lines:\n    logline"
         );
     }
 

@@ -55,6 +55,10 @@
 //!   not find (its hashtag must have been resolved by an info or feed call first). In
 //!   process: [`SimServer::thread_truth`].
 //!
+//! With [`SimConfig::hostile`], the answers stay valid but carry what an attacker can post:
+//! overlong handles, spreadsheet formulas, terminal escapes, bidi overrides, Slack markup, and
+//! now and then an item with a bad counter or no id ([`HOSTILE_TEXTS`]).
+//!
 //! Modules: `routes` (HTTP) → `service` (checks, metering, faults) → `wire` (JSON shapes) and
 //! `model` (answers) → `campaign`, `videos`, `threads` (the campaigns over time, their
 //! numbers drawn in `shape`), with `truth` measuring the model, `comments`, `people`,
@@ -65,6 +69,7 @@ mod captions;
 mod comments;
 mod dice;
 mod faults;
+mod hostile;
 mod ids;
 mod limits;
 mod model;
@@ -93,6 +98,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub use faults::{Fault, FaultKind};
+pub use hostile::{HOSTILE_TEXTS, LONG_HANDLE_CHARS};
 pub use quirks::{HashtagQuirks, default_quirks};
 pub use truth::{CommentTruth, Phase, ThreadTruth, ToneCounts, Truth, truth};
 
@@ -136,6 +142,10 @@ pub struct SimConfig {
     /// the world as of the last second of D less this lag. `None` leaves each campaign its
     /// own drawn lag (0 to 8 hours).
     pub provider_lag: Option<Duration>,
+    /// Serve hostile payloads in otherwise valid answers (see `hostile`): overlong handles,
+    /// formula cells, control characters, Slack markup, bad counters, error messages with
+    /// terminal escapes.
+    pub hostile: bool,
 }
 
 impl Default for SimConfig {
@@ -149,6 +159,7 @@ impl Default for SimConfig {
             start_date: NaiveDate::from_ymd_opt(2026, 11, 1).expect("a valid date"),
             quirks: HashMap::new(),
             provider_lag: None,
+            hostile: false,
         }
     }
 }
@@ -165,6 +176,7 @@ impl fmt::Debug for SimConfig {
             .field("start_date", &self.start_date)
             .field("quirks", &self.quirks)
             .field("provider_lag", &self.provider_lag)
+            .field("hostile", &self.hostile)
             .finish()
     }
 }

@@ -14,6 +14,7 @@ use chrono::NaiveDate;
 
 use super::dice::Key;
 use super::faults::{Fault, FaultKind, FaultQueue};
+use super::hostile;
 use super::limits::{Ledger, RateHeaders, RateWindow};
 use super::model::{Model, ModelError};
 use super::truth::{ThreadTruth, Truth};
@@ -46,6 +47,7 @@ impl Reply {
 
 pub(super) struct Service {
     seed: u64,
+    hostile: bool,
     api_key: Option<String>,
     state: Mutex<State>,
 }
@@ -65,6 +67,7 @@ impl Service {
     pub(super) fn new(config: SimConfig) -> Self {
         Service {
             seed: config.seed,
+            hostile: config.hostile,
             state: Mutex::new(State {
                 date: config.start_date,
                 model: Model::new(
@@ -91,7 +94,10 @@ impl Service {
         body: &[u8],
     ) -> Reply {
         let at = Instant::now();
-        let reply = self.reply(endpoint, authorization, body).await;
+        let mut reply = self.reply(endpoint, authorization, body).await;
+        if self.hostile && reply.status != 200 {
+            reply.body = hostile::error_body(&reply.body);
+        }
         self.lock().calls.push(PaidCall {
             at,
             endpoint,
@@ -214,10 +220,17 @@ impl Service {
                     Ok(wire::comments_data(&page))
                 }),
         };
-        let data = match data {
+        let mut data = match data {
             Ok(data) => data,
             Err(error) => return Reply::error(&error, rate),
         };
+        if self.hostile {
+            match endpoint {
+                Endpoint::HashtagInfo => hostile::hashtag(&mut data),
+                Endpoint::HashtagVideos => hostile::videos(self.seed, &mut data),
+                Endpoint::VideoComments => hostile::comments(self.seed, &mut data),
+            }
+        }
         if charge {
             state.ledger.charge();
             state

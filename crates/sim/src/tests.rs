@@ -1154,3 +1154,60 @@ fn shapes_vary_across_seeds_as_real_data_does() {
     );
     assert!(busy_days >= 5, "{busy_days} video-days over 150");
 }
+
+#[tokio::test]
+async fn hostile_mode_serves_the_same_hostile_world_for_a_seed() {
+    let hostile = SimConfig {
+        hostile: true,
+        ..roomy()
+    };
+    let (a, b, plain) = (
+        start(hostile.clone()).await,
+        start(hostile).await,
+        start(roomy()).await,
+    );
+    let feed = |server| async move {
+        let id = hashtag_id(server, "hostiletag").await;
+        feed_pages(server, &id, 30).await
+    };
+    let pages = feed(&a).await;
+    assert_eq!(pages, feed(&b).await, "the same seed, the same feed");
+    let page = &pages[0];
+    assert_eq!(
+        page[0]["author"]["unique_id"].as_str().map(str::len),
+        Some(LONG_HANDLE_CHARS)
+    );
+    let texts: Vec<&str> = page
+        .iter()
+        .flat_map(|v| {
+            [
+                v["author"]["unique_id"].as_str(),
+                v["author"]["nickname"].as_str(),
+                v["desc"].as_str(),
+            ]
+        })
+        .flatten()
+        .collect();
+    assert!(texts.iter().any(|t| HOSTILE_TEXTS.contains(t)), "{texts:?}");
+    let bad = pages.iter().flatten().filter(|v| {
+        v.get("aweme_id").is_none()
+            || !v["statistics"]["play_count"].is_u64()
+            || !v["statistics"]["digg_count"].is_u64()
+            || !v["statistics"]["comment_count"].is_u64()
+    });
+    assert!(
+        bad.count() > 0,
+        "no item of {} breaks the contract",
+        pages.iter().map(Vec::len).sum::<usize>()
+    );
+    let plain_page = serde_json::to_string(&feed(&plain).await).unwrap();
+    assert!(!plain_page.contains("<!channel>") && !plain_page.contains(&"h".repeat(100)));
+
+    // Error bodies carry the escapes too.
+    let missing = api(&a, Endpoint::HashtagVideos, json!({"cursor": "0"})).await;
+    let message = missing.body["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains('\u{1b}') && message.contains("<!channel>"),
+        "{message}"
+    );
+}
