@@ -760,6 +760,11 @@ async fn a_sink_without_its_variable_or_a_misspelt_setting_is_found_before_spend
         out.contains("warning: sink 'hook' (webhook): $NEVER_SET_HOOK_URL is not set"),
         "{out}"
     );
+    let (code, out) = tokio::task::block_in_place(|| cli(&config, &["sinks", "list"]));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("hook (webhook): info and above"), "{out}");
+    assert!(out.contains("campaigns: brand"), "{out}");
+    assert!(out.contains("$NEVER_SET_HOOK_URL: NOT SET"), "{out}");
     let (code, out) = tokio::task::block_in_place(|| cli(&config, &["run"]));
     assert_eq!(code, 1, "{out}");
     assert!(

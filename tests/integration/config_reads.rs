@@ -229,8 +229,11 @@ fn an_outside_file_allowed_in_is_still_never_quoted_by_the_built_in_scorer() {
     let setup = Setup::new();
     setup.link_to_secret("lexicon.txt");
     let config = setup.config(lexicon("lexicon.txt"), toml::Table::new(), allow_outside());
+    // Allowed outside, the file is read; the plan's preflight finds it is no lexicon.
     let (code, out) = plan(&config, &[]);
-    assert_eq!(code, 0, "allowed outside, the file is read: {out}");
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("lexicon line 1"), "{out}");
+    assert!(!out.contains("sk-live"), "{out}");
     // The scorer refuses the secret's lines as a lexicon, by line number alone.
     let (code, out) = hashtrack_quickly(
         &["plugin", "check", "--config", config.to_str().unwrap()],

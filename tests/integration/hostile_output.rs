@@ -108,6 +108,8 @@ async fn hostile_data_reaches_no_output_raw_and_panics_nothing() {
         assert_clean_terminal("run", &stdout, &stderr);
         run_output.push_str(&stderr);
     }
+    // The first answer's hour-long Retry-After stopped that run's key rather than hang it.
+    assert!(run_output.contains("asked to wait 3600 s"), "{run_output}");
     // Bad items were skipped and named, not the pages they came on.
     assert!(
         run_output.contains("malformed item(s) left out"),

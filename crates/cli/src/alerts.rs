@@ -65,6 +65,12 @@ pub struct SinksArgs {
 
 #[derive(Subcommand)]
 enum SinksCommand {
+    /// List the configured sinks: kind, what they receive, which campaigns send to them and
+    /// whether their variables are set (never their values).
+    List {
+        #[command(flatten)]
+        config: ConfigArgs,
+    },
     /// Send a test message to one sink, to check its URL, secret or SMTP settings.
     Test {
         /// The sink, by its name in `[sinks.NAME]`.
@@ -210,7 +216,10 @@ fn is_pending(entry: &OutboxEntry, config: &Config) -> bool {
 }
 
 pub async fn sinks(args: SinksArgs) -> Result<ExitCode> {
-    let SinksCommand::Test { name, config } = args.command;
+    let (name, config) = match args.command {
+        SinksCommand::List { config } => return list_sinks(&config.load()?),
+        SinksCommand::Test { name, config } => (name, config),
+    };
     let config = config.load()?;
     let Some(sink) = config.sinks.get(&name) else {
         let known = config.sinks.keys().cloned().collect::<Vec<_>>().join(", ");
@@ -302,4 +311,41 @@ pub async fn deliver_after_run(store: &Arc<Store>, config: &Config) -> bool {
             false
         }
     }
+}
+
+/// `sinks list`: one block per sink.
+fn list_sinks(config: &Config) -> Result<ExitCode> {
+    if config.sinks.is_empty() {
+        println!("no sinks in {}", config.path.display());
+        return Ok(ExitCode::SUCCESS);
+    }
+    for sink in config.sinks.values() {
+        let campaigns: Vec<&str> = config
+            .campaigns
+            .iter()
+            .filter(|c| config.sinks_for(c).iter().any(|s| s.name == sink.name))
+            .map(|c| c.id.as_str())
+            .collect();
+        println!(
+            "{} ({}): {} and above, {}, reminders after {} days",
+            sink.name,
+            sink.kind.label(),
+            format!("{:?}", sink.min_severity).to_lowercase(),
+            format!("{:?}", sink.mode).to_lowercase(),
+            sink.cooldown_days
+        );
+        println!(
+            "  campaigns: {}",
+            if campaigns.is_empty() {
+                "(none)".to_string()
+            } else {
+                campaigns.join(", ")
+            }
+        );
+        for var in sink.kind.env_vars() {
+            let set = std::env::var_os(var).is_some_and(|v| !v.is_empty());
+            println!("  ${var}: {}", if set { "set" } else { "NOT SET" });
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -33,7 +33,8 @@ pub struct SimulateArgs {
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub start_date: Option<NaiveDate>,
     /// Serve hostile text in valid answers (overlong handles, formulas, control characters,
-    /// Slack markup) and now and then an item with a bad counter: for testing what reads it.
+    /// Slack markup), now and then an item with a bad counter, and a first answer asking for
+    /// an hour's wait: for testing what reads it.
     #[arg(long)]
     pub hostile: bool,
 }

@@ -2,7 +2,7 @@
 //! whose free text is what an attacker can post (a 100,000-character handle, spreadsheet
 //! formulas, terminal escapes, bidi overrides, Slack mentions and links) and whose items now
 //! and then break the contract (a negative, huge or quoted counter, a missing id). Error
-//! bodies carry hostile messages too. Which item gets what is drawn from the seed and the
+//! bodies carry hostile messages too, and the first paid answer asks for an hour's wait. Which item gets what is drawn from the seed and the
 //! item's id, so the same world is served every time.
 //!
 //! Applied to the wire payloads after `wire` wrote them: the model and its truth stay as they
@@ -23,6 +23,24 @@ pub const HOSTILE_TEXTS: [&str; 8] = [
     "<!channel> please check",
     "<https://evil|Click to verify>",
 ];
+
+/// The `Retry-After` of the hostile mode's first answer: an hour, far past what a run waits.
+pub const HOSTILE_RETRY_AFTER_SECS: u64 = 3600;
+
+/// The faults a server starts with: in hostile mode its very first paid answer is a 429 that
+/// asks for an hour's wait (a collector must stop that key, not hang).
+pub(super) fn first_faults(hostile: bool) -> super::faults::FaultQueue {
+    let mut faults = super::faults::FaultQueue::default();
+    if hostile {
+        faults.push(super::faults::Fault::any(
+            super::faults::FaultKind::RateLimited {
+                retry_after_secs: HOSTILE_RETRY_AFTER_SECS,
+            },
+            1,
+        ));
+    }
+    faults
+}
 
 /// The length of the overlong handle, far past what a formatting width may be.
 pub const LONG_HANDLE_CHARS: usize = 100_000;

@@ -144,7 +144,7 @@ pub struct SimConfig {
     pub provider_lag: Option<Duration>,
     /// Serve hostile payloads in otherwise valid answers (see `hostile`): overlong handles,
     /// formula cells, control characters, Slack markup, bad counters, error messages with
-    /// terminal escapes.
+    /// terminal escapes, and a first answer asking for an hour's wait (`Retry-After: 3600`).
     pub hostile: bool,
 }
 

@@ -78,7 +78,7 @@ impl Service {
                 ),
                 window: RateWindow::new(config.requests_per_window, config.window),
                 ledger: Ledger::new(config.credits),
-                faults: FaultQueue::default(),
+                faults: hostile::first_faults(config.hostile),
                 stats: SimStats::default(),
                 calls: Vec::new(),
             }),
