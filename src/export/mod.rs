@@ -350,44 +350,21 @@ mod tests {
     fn a_directory_with_other_files_is_refused_and_our_own_files_are_replaced() {
         let (dir, store) = stored_week();
         let out = dir.path().join("export");
-        export(
-            &store,
-            &whole_week(),
-            &out,
-            Format::Csv,
-            CsvCells::default(),
-            &|_| {},
-        )
-        .unwrap();
-        export(
-            &store,
-            &whole_week(),
-            &out,
-            Format::Parquet,
-            CsvCells::default(),
-            &|_| {},
-        )
-        .unwrap();
-        export(
-            &store,
-            &whole_week(),
-            &out,
-            Format::Parquet,
-            CsvCells::default(),
-            &|_| {},
-        )
-        .unwrap();
+        let export_as = |format| {
+            export(
+                &store,
+                &whole_week(),
+                &out,
+                format,
+                CsvCells::default(),
+                &|_| {},
+            )
+        };
+        export_as(Format::Csv).unwrap();
+        export_as(Format::Parquet).unwrap();
+        export_as(Format::Parquet).unwrap();
         std::fs::write(out.join("notes.txt"), "mine").unwrap();
-        let err = export(
-            &store,
-            &whole_week(),
-            &out,
-            Format::Csv,
-            CsvCells::default(),
-            &|_| {},
-        )
-        .unwrap_err()
-        .to_string();
+        let err = export_as(Format::Csv).unwrap_err().to_string();
         assert!(
             err.contains("notes.txt") && err.contains("did not write"),
             "{err}"

@@ -764,11 +764,30 @@ impl Store {
                 )
             })
             .collect();
+        self.replace_day_records(&key, Some((&day_bytes, &comment_bytes)), &entries)
+    }
+
+    /// In one transaction: the day and its comments under `key` set (or, with `None`,
+    /// removed), and the outbox `entries` written.
+    fn replace_day_records(
+        &self,
+        key: &str,
+        day: Option<(&[u8], &[u8])>,
+        entries: &[(String, Vec<u8>)],
+    ) -> Result<(), StoreError> {
         (&self.days, &self.day_comments, &self.outbox)
             .transaction(|(days, day_comments, outbox)| {
-                days.insert(key.as_bytes(), day_bytes.as_slice())?;
-                day_comments.insert(key.as_bytes(), comment_bytes.as_slice())?;
-                for (entry_key, bytes) in &entries {
+                match day {
+                    Some((day_bytes, comment_bytes)) => {
+                        days.insert(key.as_bytes(), day_bytes)?;
+                        day_comments.insert(key.as_bytes(), comment_bytes)?;
+                    }
+                    None => {
+                        days.remove(key.as_bytes())?;
+                        day_comments.remove(key.as_bytes())?;
+                    }
+                }
+                for (entry_key, bytes) in entries {
                     outbox.insert(entry_key.as_bytes(), bytes.as_slice())?;
                 }
                 Ok::<(), sled::transaction::ConflictableTransactionError<()>>(())
@@ -802,19 +821,7 @@ impl Store {
                 )
             })
             .collect();
-        (&self.days, &self.day_comments, &self.outbox)
-            .transaction(|(days, day_comments, outbox)| {
-                days.remove(key.as_bytes())?;
-                day_comments.remove(key.as_bytes())?;
-                for (entry_key, bytes) in &withdrawn {
-                    outbox.insert(entry_key.as_bytes(), bytes.as_slice())?;
-                }
-                Ok::<(), sled::transaction::ConflictableTransactionError<()>>(())
-            })
-            .map_err(|e| match e {
-                sled::transaction::TransactionError::Storage(e) => self.sled_err(e),
-                sled::transaction::TransactionError::Abort(()) => unreachable!("never aborted"),
-            })?;
+        self.replace_day_records(&key, None, &withdrawn)?;
         self.flush()?;
         DayMirror::beside(&self.path).forget(campaign, date)?;
         Ok(true)

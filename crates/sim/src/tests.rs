@@ -1166,6 +1166,15 @@ async fn hostile_mode_serves_the_same_hostile_world_for_a_seed() {
         start(hostile).await,
         start(roomy()).await,
     );
+    // The first answer of a hostile server asks for an hour's wait, once.
+    for server in [&a, &b] {
+        let first = api(server, Endpoint::HashtagInfo, json!({"hashtag_name": "x"})).await;
+        assert_eq!(first.status, 429, "{:?}", first.body);
+        assert_eq!(
+            first.headers["retry-after"].to_str().unwrap(),
+            super::hostile::HOSTILE_RETRY_AFTER_SECS.to_string()
+        );
+    }
     let feed = |server| async move {
         let id = hashtag_id(server, "hostiletag").await;
         feed_pages(server, &id, 30).await
