@@ -76,7 +76,6 @@ pub fn pending_messages(store: &Store, config: &Config) -> Result<DeliveryReport
     let (entries, outgoing) = settle_pending(store, config, false)?;
     let mut report = DeliveryReport::default();
     for message in &outgoing {
-        report.retrying += 1;
         report.lines.push(format!(
             "would send to {}: {}",
             message.sink,

@@ -125,6 +125,18 @@ impl Delivery {
         delivery
     }
 
+    /// A stalled campaign `brand` on `tag` whose alerts go to one webhook sink `hook`, its
+    /// URL (`endpoint`'s) in `var`.
+    async fn one_hook(var: &str, tag: &str, endpoint: &Endpoint) -> Delivery {
+        let hook = sink(&[("kind", "webhook".into()), ("url_env", var.into())]);
+        Delivery::start(
+            vec![stalled("brand", tag)],
+            sinks(vec![("hook", hook)]),
+            vec![(var.to_string(), endpoint.url.clone())],
+        )
+        .await
+    }
+
     /// Collects these days in process; the store is closed again afterwards.
     async fn collect(&self, days: &[u64]) {
         let rig = setup(&self.config_path, TEST_KEY);
@@ -429,17 +441,7 @@ async fn a_rescore_that_adds_an_alert_sends_only_that_one_and_a_digest_groups_ca
 #[tokio::test(flavor = "multi_thread")]
 async fn a_rule_firing_day_after_day_is_one_message_then_still_ongoing() {
     let endpoint = Endpoint::start(&[]).await;
-    let env = vec![("T4_HOOK_URL".to_string(), endpoint.url.clone())];
-    let hook = sink(&[
-        ("kind", "webhook".into()),
-        ("url_env", "T4_HOOK_URL".into()),
-    ]);
-    let rig = Delivery::start(
-        vec![stalled("brand", "ongoingbrand")],
-        sinks(vec![("hook", hook)]),
-        env,
-    )
-    .await;
+    let rig = Delivery::one_hook("T4_HOOK_URL", "ongoingbrand", &endpoint).await;
     rig.collect(&[3, 4]).await;
     let (code, out) = rig.send().await;
     assert_eq!(code, 0, "{out}");
@@ -689,17 +691,7 @@ async fn a_hanging_webhook_holds_up_neither_the_pass_nor_the_other_sinks() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_forgotten_day_leaves_the_reports_and_its_alerts_are_never_sent() {
     let endpoint = Endpoint::start(&[]).await;
-    let env = vec![("FORGET_HOOK_URL".to_string(), endpoint.url.clone())];
-    let hook = sink(&[
-        ("kind", "webhook".into()),
-        ("url_env", "FORGET_HOOK_URL".into()),
-    ]);
-    let rig = Delivery::start(
-        vec![stalled("brand", "forgetbrand")],
-        sinks(vec![("hook", hook)]),
-        env,
-    )
-    .await;
+    let rig = Delivery::one_hook("FORGET_HOOK_URL", "forgetbrand", &endpoint).await;
     assert!(rig.alerts_stored() >= 1);
     let day = sim_day(2).to_string();
 
