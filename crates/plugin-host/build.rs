@@ -61,6 +61,7 @@ fn main() {
         "plugins/sentiment-core",
         "plugins/sentiment-default",
         "plugins/alerts-default",
+        "crates/builtin-rules",
         "wit",
         "Cargo.lock",
     ] {

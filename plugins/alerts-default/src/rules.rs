@@ -10,7 +10,7 @@ use crate::format::{about, percent, thousands};
 use crate::hashtrack::plugins::types::{
     Alert, DayFacts, GrowthBasis, Sentiment, Severity, ViewGrowth,
 };
-use crate::settings::Thresholds;
+use builtin_rules::{Rule, Thresholds};
 
 /// How many of the most recent stored days may form the baseline of `sentiment-drop`.
 const SENTIMENT_BASELINE_DAYS: usize = 7;
@@ -32,28 +32,24 @@ pub struct Evaluation {
 /// Runs every rule against `today`; `history` is oldest first.
 pub fn evaluate(thresholds: &Thresholds, today: &DayFacts, history: &[DayFacts]) -> Evaluation {
     let mut evaluation = Evaluation::default();
-    let outcomes = [
-        ("viral-day", viral_day(thresholds, today)),
-        ("high-participation", high_participation(thresholds, today)),
-        ("low-activity", low_activity(thresholds, today)),
-        (
-            "negative-sentiment",
-            negative_sentiment(thresholds, today, history),
-        ),
-        (
-            "sentiment-drop",
-            sentiment_drop(thresholds, today, history, &mut evaluation.notes),
-        ),
-    ];
-    for (rule, outcome) in outcomes {
+    for rule in Rule::ALL {
+        let outcome = match rule {
+            Rule::ViralDay => viral_day(thresholds, today),
+            Rule::HighParticipation => high_participation(thresholds, today),
+            Rule::LowActivity => low_activity(thresholds, today),
+            Rule::NegativeSentiment => negative_sentiment(thresholds, today, history),
+            Rule::SentimentDrop => {
+                sentiment_drop(thresholds, today, history, &mut evaluation.notes)
+            }
+        };
         match outcome {
-            Outcome::Raise(severity, message) => evaluation.alerts.push(Alert {
-                rule: rule.to_string(),
-                severity,
+            Outcome::Raise(message) => evaluation.alerts.push(Alert {
+                rule: rule.id().to_string(),
+                severity: severity(rule),
                 message,
             }),
             Outcome::Quiet => {}
-            Outcome::MissingData => evaluation.skipped.push(rule),
+            Outcome::MissingData => evaluation.skipped.push(rule.id()),
         }
     }
     evaluation
@@ -61,9 +57,17 @@ pub fn evaluate(thresholds: &Thresholds, today: &DayFacts, history: &[DayFacts])
 
 /// The result of one rule.
 enum Outcome {
-    Raise(Severity, String),
+    Raise(String),
     Quiet,
     MissingData,
+}
+
+/// The WIT severity of `rule`'s alerts.
+fn severity(rule: Rule) -> Severity {
+    match rule.severity() {
+        builtin_rules::Severity::Info => Severity::Info,
+        builtin_rules::Severity::Warning => Severity::Warning,
+    }
 }
 
 /// ` (over the 3 days since the last run)` when the change covers more than a day.
@@ -82,15 +86,12 @@ fn viral_day(thresholds: &Thresholds, today: &DayFacts) -> Outcome {
     };
     let threshold = thresholds.viral_day_views as f64;
     if views.per_day_low.is_finite() && views.per_day_low > threshold {
-        Outcome::Raise(
-            Severity::Info,
-            format!(
-                "Viral day: about {} new views a day, above the {} threshold{}.",
-                about(views.per_day),
-                thousands(thresholds.viral_day_views),
-                over_span(Some(views.span_days)),
-            ),
-        )
+        Outcome::Raise(format!(
+            "Viral day: about {} new views a day, above the {} threshold{}.",
+            about(views.per_day),
+            thousands(thresholds.viral_day_views),
+            over_span(Some(views.span_days)),
+        ))
     } else {
         Outcome::Quiet
     }
@@ -102,15 +103,12 @@ fn high_participation(thresholds: &Thresholds, today: &DayFacts) -> Outcome {
         return Outcome::MissingData;
     };
     if per_day > thresholds.high_participation_videos as f64 {
-        Outcome::Raise(
-            Severity::Info,
-            format!(
-                "High participation: about {} new videos a day, above the {} threshold{}.",
-                about(per_day),
-                thousands(thresholds.high_participation_videos),
-                over_span(today.span_days),
-            ),
-        )
+        Outcome::Raise(format!(
+            "High participation: about {} new videos a day, above the {} threshold{}.",
+            about(per_day),
+            thousands(thresholds.high_participation_videos),
+            over_span(today.span_days),
+        ))
     } else {
         Outcome::Quiet
     }
@@ -127,19 +125,16 @@ fn low_activity(thresholds: &Thresholds, today: &DayFacts) -> Outcome {
     // Evidence, not a guess: even the most the sample and the totals allow is below it.
     let backed = views.per_day_high.is_some_and(|high| high < minimum);
     if views.per_day.is_finite() && views.per_day < minimum && backed {
-        Outcome::Raise(
-            Severity::Warning,
-            format!(
-                "Low activity: about {} new views a day, below the {} minimum ({}{}).",
-                about(views.per_day.max(0.0)),
-                thousands(thresholds.min_daily_views),
-                match views.span_days {
-                    days if days > 1 => format!("over the {days} days since the last run; "),
-                    _ => String::new(),
-                },
-                growth_evidence(views),
-            ),
-        )
+        Outcome::Raise(format!(
+            "Low activity: about {} new views a day, below the {} minimum ({}{}).",
+            about(views.per_day.max(0.0)),
+            thousands(thresholds.min_daily_views),
+            match views.span_days {
+                days if days > 1 => format!("over the {days} days since the last run; "),
+                _ => String::new(),
+            },
+            growth_evidence(views),
+        ))
     } else {
         Outcome::Quiet
     }
@@ -230,15 +225,12 @@ fn negative_sentiment(thresholds: &Thresholds, today: &DayFacts, history: &[DayF
     };
     let share = f64::from(sentiment.positive) / f64::from(sentiment.comments);
     if wilson_upper(sentiment.positive, sentiment.comments) < thresholds.min_positive_ratio {
-        Outcome::Raise(
-            Severity::Warning,
-            format!(
-                "Negative sentiment: only {} of {} were positive, below the {} minimum.",
-                percent(share),
-                counted(&sentiment, days),
-                percent(thresholds.min_positive_ratio)
-            ),
-        )
+        Outcome::Raise(format!(
+            "Negative sentiment: only {} of {} were positive, below the {} minimum.",
+            percent(share),
+            counted(&sentiment, days),
+            percent(thresholds.min_positive_ratio)
+        ))
     } else {
         Outcome::Quiet
     }
@@ -281,17 +273,14 @@ fn sentiment_drop(
         return Outcome::MissingData;
     };
     if baseline.mean - mean_today >= thresholds.sentiment_drop {
-        Outcome::Raise(
-            Severity::Warning,
-            format!(
-                "Sentiment dropped: the mean score of {} is {mean_today:.2}, against \
+        Outcome::Raise(format!(
+            "Sentiment dropped: the mean score of {} is {mean_today:.2}, against \
                  {:.2} over {} comments {}.",
-                counted(&sentiment, pooled),
-                baseline.mean,
-                thousands(u64::from(baseline.comments)),
-                baseline.of,
-            ),
-        )
+            counted(&sentiment, pooled),
+            baseline.mean,
+            thousands(u64::from(baseline.comments)),
+            baseline.of,
+        ))
     } else {
         Outcome::Quiet
     }
@@ -442,14 +431,7 @@ mod tests {
     }
 
     fn settings(pairs: &[(&str, &str)]) -> Thresholds {
-        let settings: Vec<_> = pairs
-            .iter()
-            .map(|(key, value)| crate::hashtrack::plugins::types::Setting {
-                key: key.to_string(),
-                value: value.to_string(),
-            })
-            .collect();
-        Thresholds::parse(&settings).unwrap()
+        Thresholds::parse(pairs.iter().copied()).unwrap()
     }
 
     fn raised_with(thresholds: &Thresholds, today: &DayFacts, history: &[DayFacts]) -> Vec<String> {
