@@ -12,10 +12,13 @@
 //! not look like a variable name (or has lower-case letters, as keys do) is refused without
 //! being echoed.
 
+mod alerts;
 mod branding;
 mod files;
 mod sinks;
 
+use alerts::resolve_alerts;
+pub use alerts::{AlertPlugin, AlertsConfig, BUILTIN};
 pub use branding::Branding;
 use branding::{RawBranding, resolve_branding};
 pub use files::{Confinement, FileRefusal};
@@ -150,7 +153,7 @@ pub struct CampaignConfig {
     pub comments_per_video: u32,
     pub daily_credit_budget: Option<u32>,
     pub sentiment: PluginConfig,
-    pub alerts: PluginConfig,
+    pub alerts: AlertsConfig,
     /// Sinks for this campaign's alerts instead of its client's (list the client's too to add).
     pub sinks: Option<Vec<String>>,
 }
@@ -345,11 +348,15 @@ fn default_comments_per_video() -> Spanned<u32> {
     Spanned::new(0..0, MAX_COMMENTS_PER_PAGE)
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, Clone)]
 #[serde(deny_unknown_fields)]
 struct RawPlugin {
     /// `"builtin"` or a path to a `.wasm` component, relative to the config file.
     plugin: Option<Spanned<String>>,
+    /// `[alerts]` only: several plugins side by side (`config::alerts`).
+    plugins: Option<Spanned<Vec<Spanned<String>>>>,
+    /// `[alerts]` only: built-in rules switched off.
+    disable: Option<Spanned<Vec<Spanned<String>>>>,
     memory_mib: Option<Spanned<u32>>,
     fuel: Option<Spanned<u64>>,
     timeout_ms: Option<Spanned<u64>>,
@@ -446,7 +453,7 @@ fn resolve(raw: RawConfig, at: &Locator) -> Result<Config, ConfigError> {
                 within,
                 at,
             )?,
-            alerts: resolve_plugin(c.alerts, &format!("campaign '{id}' [alerts]"), within, at)?,
+            alerts: resolve_alerts(c.alerts, &format!("campaign '{id}'"), within, at)?,
             sinks: resolve_sink_names(c.sinks, &sinks, &format!("campaign '{id}'"), at)?,
             client: c.client.into_inner(),
             id,
@@ -700,6 +707,17 @@ fn resolve_plugin(
     within: Confinement,
     at: &Locator,
 ) -> Result<PluginConfig, ConfigError> {
+    if let Some(list) = raw
+        .plugins
+        .as_ref()
+        .map(Spanned::span)
+        .or(raw.disable.as_ref().map(Spanned::span))
+    {
+        return Err(at.error(
+            list,
+            format!("{owner}: `plugins` and `disable` belong to [alerts]; a campaign has one sentiment plugin"),
+        ));
+    }
     let wasm_file = match raw.plugin {
         None => None,
         Some(p) if p.get_ref() == "builtin" => None,
@@ -868,7 +886,7 @@ hashtags = ["#TryAcme"]
         let config = Config::parse(&dir.path().join("campaigns.toml"), &text).unwrap();
         let c = &config.campaigns[0];
         assert_eq!(
-            c.alerts.settings,
+            c.alerts.plugins[0].config.settings,
             vec![("viral-day-views".to_string(), "1000".to_string())]
         );
         assert_eq!(

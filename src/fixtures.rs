@@ -40,7 +40,13 @@ pub fn campaign() -> CampaignConfig {
         comments_per_video: 50,
         daily_credit_budget: None,
         sentiment: plugin.clone(),
-        alerts: plugin,
+        alerts: crate::config::AlertsConfig {
+            plugins: vec![crate::config::AlertPlugin {
+                name: crate::config::BUILTIN.into(),
+                config: plugin,
+            }],
+            disable: vec![],
+        },
         sinks: None,
     }
 }
@@ -177,6 +183,7 @@ pub fn week() -> Vec<DayMetrics> {
     days[1].alerts = AlertsOutcome::Evaluated {
         alerts: vec![crate::domain::Alert {
             rule: "viral-day".into(),
+            plugin: crate::config::BUILTIN.into(),
             severity: crate::domain::Severity::Warning,
             message: "Viral day: 446,000 new views".into(),
         }],

@@ -51,9 +51,13 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 
+use builtin_rules::Rule;
+/// The thresholds a campaign's built-in rules use, for judging their alerts.
+pub use builtin_rules::Thresholds;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::config::BUILTIN;
 use crate::domain::{AlertsOutcome, DayMetrics, SentimentOutcome};
 use crate::report::MIN_COMMENTS_TO_JUDGE;
 
@@ -62,13 +66,11 @@ pub const DETECTION_WINDOW_DAYS: i64 = 2;
 /// Days after an event's start within which detecting it counts as catching it.
 pub const CAUGHT_WITHIN_DAYS: i64 = 1;
 /// Rules that report a backlash in comments.
-pub const BACKLASH_RULES: &[&str] = &["negative-sentiment", "sentiment-drop"];
+pub const BACKLASH_RULES: &[&str] = &[Rule::NegativeSentiment.id(), Rule::SentimentDrop.id()];
 /// The rule that reports a stall.
-pub const STALL_RULE: &str = "low-activity";
+pub const STALL_RULE: &str = Rule::LowActivity.id();
 /// The rule that reports a day of viral growth.
-pub const VIRAL_RULE: &str = "viral-day";
-/// The rule that reports many new videos a day.
-pub const HIGH_PARTICIPATION_RULE: &str = "high-participation";
+pub const VIRAL_RULE: &str = Rule::ViralDay.id();
 /// How a backlash missed by every one of [`BACKLASH_RULES`] is counted among missed alerts.
 pub const MISSED_BACKLASH: &str = "negative-sentiment or sentiment-drop";
 /// What one comment credit reads at most: a page of the API's largest `count`.
@@ -122,14 +124,6 @@ pub struct CommentMix {
     pub positive: u64,
     pub neutral: u64,
     pub negative: u64,
-}
-
-/// The alert thresholds a campaign's rules use, for judging their alerts.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Thresholds {
-    pub viral_day_views: f64,
-    pub min_daily_views: f64,
-    pub high_participation_videos: f64,
 }
 
 /// What one campaign's simulated days are judged on.
@@ -422,22 +416,29 @@ pub fn judge(evidence: &CampaignEvidence) -> CampaignScore {
                 });
             }
         }
+        // Only the built-in rules are judged: another plugin's rule means what its author says.
         let raised: Vec<&str> = match &day.alerts {
-            AlertsOutcome::Evaluated { alerts } => alerts.iter().map(|a| a.rule.as_str()).collect(),
+            AlertsOutcome::Evaluated { alerts } => alerts
+                .iter()
+                .filter(|a| a.plugin.is_empty() || a.plugin == BUILTIN)
+                .map(|a| a.rule.as_str())
+                .collect(),
             AlertsOutcome::Unavailable { .. } => Vec::new(),
         };
         let contradicted = |rule: &str| -> bool {
+            let Some(rule) = Rule::from_id(rule) else {
+                return false;
+            };
             match rule {
-                STALL_RULE => true_views.is_some_and(|v| v >= t.min_daily_views),
-                VIRAL_RULE => true_views.is_some_and(|v| v < t.viral_day_views),
-                HIGH_PARTICIPATION_RULE => {
-                    true_videos.is_some_and(|v| v < t.high_participation_videos)
+                Rule::LowActivity => true_views.is_some_and(|v| v >= t.min_daily_views as f64),
+                Rule::ViralDay => true_views.is_some_and(|v| v < t.viral_day_views as f64),
+                Rule::HighParticipation => {
+                    true_videos.is_some_and(|v| v < t.high_participation_videos as f64)
                 }
-                r if BACKLASH_RULES.contains(&r) => {
+                Rule::NegativeSentiment | Rule::SentimentDrop => {
                     !truth.in_backlash(day.date)
                         && truth.negative_share(day.date) < NEGATIVE_SHARE_OF_A_BACKLASH
                 }
-                _ => false,
             }
         };
         for rule in &raised {
@@ -453,7 +454,8 @@ pub fn judge(evidence: &CampaignEvidence) -> CampaignScore {
             }
             alerts.push((day.date, rule.to_string()));
         }
-        if true_views.is_some_and(|v| v > t.viral_day_views) && !raised.contains(&VIRAL_RULE) {
+        if true_views.is_some_and(|v| v > t.viral_day_views as f64) && !raised.contains(&VIRAL_RULE)
+        {
             missed(VIRAL_RULE);
         }
     }
@@ -757,7 +759,7 @@ impl Scorecard {
             false_alerts: add_up(
                 |c| &c.false_alerts,
                 &[
-                    &[VIRAL_RULE, HIGH_PARTICIPATION_RULE, STALL_RULE][..],
+                    &[VIRAL_RULE, Rule::HighParticipation.id(), STALL_RULE][..],
                     BACKLASH_RULES,
                 ]
                 .concat(),
@@ -919,6 +921,7 @@ mod tests {
                 .iter()
                 .map(|r| Alert {
                     rule: r.to_string(),
+                    plugin: crate::config::BUILTIN.into(),
                     severity: Severity::Warning,
                     message: "m".into(),
                 })
@@ -928,9 +931,9 @@ mod tests {
     }
 
     const T: Thresholds = Thresholds {
-        viral_day_views: 50_000.0,
-        min_daily_views: 1_000.0,
-        high_participation_videos: 50.0,
+        viral_day_views: 50_000,
+        min_daily_views: 1_000,
+        ..Thresholds::DEFAULT
     };
 
     fn judge_days(

@@ -15,7 +15,7 @@ use super::noise;
 use super::outbox::{Delivery, DeliveryState, OutboxEntry};
 use super::sinks::{SendError, Transports};
 use crate::config::{Config, DeliveryMode, SinkConfig, SinkKind};
-use crate::domain::AlertsOutcome;
+use crate::domain::{Alert, AlertsOutcome};
 use crate::plugin::MAX_HISTORY_DAYS;
 use crate::store::{Store, StoreError};
 
@@ -458,8 +458,8 @@ fn describe(message: &Outgoing, entries: &BTreeMap<String, OutboxEntry>) -> Stri
     }
 }
 
-/// The rules that fired on each stored day before a campaign-day, oldest first.
-type RulesByDay = Vec<(NaiveDate, Vec<String>)>;
+/// The alerts raised on each stored day before a campaign-day, oldest first.
+type RulesByDay = Vec<(NaiveDate, Vec<Alert>)>;
 
 /// Which rules fired on a campaign's stored days, read once per campaign-day.
 struct History<'a> {
@@ -487,20 +487,21 @@ impl<'a> History<'a> {
             let fired = days
                 .iter()
                 .map(|day| {
-                    let rules = match &day.alerts {
-                        AlertsOutcome::Evaluated { alerts } => {
-                            alerts.iter().map(|a| a.rule.clone()).collect()
-                        }
+                    let alerts = match &day.alerts {
+                        AlertsOutcome::Evaluated { alerts } => alerts.clone(),
                         AlertsOutcome::Unavailable { .. } => Vec::new(),
                     };
-                    (day.date, rules)
+                    (day.date, alerts)
                 })
                 .collect();
             self.fired.insert(key.clone(), fired);
         }
         let earlier: Vec<(NaiveDate, bool)> = self.fired[&key]
             .iter()
-            .map(|(date, rules)| (*date, rules.contains(&entry.rule)))
+            .map(|(date, alerts)| {
+                let fired = alerts.iter().any(|a| a.is_of(&entry.plugin, &entry.rule));
+                (*date, fired)
+            })
             .collect();
         Ok(noise::is_news(&earlier, entry.date, cooldown_days))
     }
@@ -537,6 +538,7 @@ mod tests {
             day.alerts = AlertsOutcome::Evaluated {
                 alerts: vec![Alert {
                     rule: rule.into(),
+                    plugin: "builtin".into(),
                     severity: Severity::Info,
                     message: format!("Viral on {on}"),
                 }],

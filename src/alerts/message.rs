@@ -55,7 +55,7 @@ impl Message<'_> {
                 severity_label(entry.severity),
                 self.client_name,
                 entry.campaign_id,
-                entry.rule
+                entry.alert().label()
             )
         }
     }
@@ -71,6 +71,7 @@ impl Message<'_> {
                 "campaign": e.campaign_id,
                 "date": e.date.to_string(),
                 "rule": e.rule,
+                "plugin": e.plugin,
                 "severity": e.severity,
                 "message": e.message,
                 "ongoing": item.ongoing,
@@ -104,7 +105,7 @@ impl Message<'_> {
                 out.push_str(&format!(
                     "- {} {}{ongoing}: {}\n",
                     severity_label(e.severity),
-                    e.rule,
+                    e.alert().label(),
                     e.message
                 ));
                 if let Some(figures) = figures_line(e) {
@@ -133,7 +134,7 @@ impl Message<'_> {
                     "<li><b style=\"color:{}\">{}</b> <code>{}</code>{}: {}",
                     severity_colour(e.severity),
                     severity_label(e.severity),
-                    escape(&e.rule),
+                    escape(&e.alert().label()),
                     if item.ongoing {
                         " <i>(still ongoing)</i>"
                     } else {
@@ -174,7 +175,7 @@ impl Message<'_> {
                     "{} *{}* `{}`{}: {}\n",
                     severity_emoji(e.severity),
                     severity_label(e.severity),
-                    slack_escape(&e.rule),
+                    slack_escape(&e.alert().label()),
                     if item.ongoing {
                         " _(still ongoing)_"
                     } else {
@@ -307,6 +308,7 @@ mod tests {
             client_id: "glowco".into(),
             date: NaiveDate::from_ymd_opt(2026, 11, 3).unwrap(),
             rule: rule.into(),
+            plugin: "builtin".into(),
             severity: Severity::Critical,
             message: message.into(),
             figures: KeyFigures {

@@ -1,7 +1,7 @@
-//! The outbox: one durable record per alert (campaign, rule, date), written in the same store
-//! transaction as the day it belongs to, with the delivery state of every sink it goes to.
+//! The outbox: one durable record per alert (campaign, date, plugin, rule), written in the same
+//! store transaction as the day it belongs to, with the delivery state of every sink it goes to.
 //!
-//! An alert's identity is its campaign, rule and date, so storing a day again (a re-run, a
+//! An alert's identity is its campaign, date, plugin and rule, so storing a day again (a re-run, a
 //! rescore) finds the record already there and sends nothing twice. An alert a rescore no
 //! longer raises is marked withdrawn: what was not yet sent is cancelled; what was sent is
 //! not retracted (a retraction would be one more message about nothing) but `hashtrack
@@ -21,6 +21,10 @@ pub struct OutboxEntry {
     pub client_id: String,
     pub date: NaiveDate,
     pub rule: String,
+    /// The plugin that raised it (`Alert::plugin`); empty on records stored before plugins
+    /// were named.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub plugin: String,
     pub severity: Severity,
     pub message: String,
     pub figures: KeyFigures,
@@ -92,9 +96,15 @@ impl DeliveryState {
 }
 
 impl OutboxEntry {
-    /// The record's key in the store: campaign, date, rule.
+    /// The record's key in the store: campaign, date, then plugin and rule (the rule alone on
+    /// records stored before plugins were named).
     pub fn key(&self) -> String {
-        entry_key(&self.campaign_id, self.date, &self.rule)
+        let prefix = day_prefix(&self.campaign_id, self.date);
+        if self.plugin.is_empty() {
+            format!("{prefix}{}", self.rule)
+        } else {
+            format!("{prefix}{}/{}", self.plugin, self.rule)
+        }
     }
 
     /// A stable identifier, for receivers to deduplicate (`webhook-id`).
@@ -108,14 +118,11 @@ impl OutboxEntry {
     pub fn alert(&self) -> Alert {
         Alert {
             rule: self.rule.clone(),
+            plugin: self.plugin.clone(),
             severity: self.severity,
             message: self.message.clone(),
         }
     }
-}
-
-pub fn entry_key(campaign: &str, date: NaiveDate, rule: &str) -> String {
-    format!("{campaign}/{date}/{rule}")
 }
 
 /// The prefix of every entry of one campaign-day.
@@ -160,7 +167,10 @@ pub fn reconcile(day: &DayMetrics, existing: &[OutboxEntry], now: i64) -> Vec<Ou
     };
     let mut changes = Vec::new();
     for alert in alerts {
-        match existing.iter().find(|e| e.rule == alert.rule) {
+        match existing
+            .iter()
+            .find(|e| e.alert().is_of(&alert.plugin, &alert.rule))
+        {
             Some(entry) if entry.withdrawn_at.is_some() => {
                 // Raised again after a withdrawal: it stands again; sinks not yet reached
                 // get it as usual.
@@ -177,6 +187,7 @@ pub fn reconcile(day: &DayMetrics, existing: &[OutboxEntry], now: i64) -> Vec<Ou
                 client_id: day.client_id.clone(),
                 date: day.date,
                 rule: alert.rule.clone(),
+                plugin: alert.plugin.clone(),
                 severity: alert.severity,
                 message: alert.message.clone(),
                 figures: KeyFigures::of(day),
@@ -187,7 +198,7 @@ pub fn reconcile(day: &DayMetrics, existing: &[OutboxEntry], now: i64) -> Vec<Ou
         }
     }
     for entry in existing {
-        let still_raised = alerts.iter().any(|a| a.rule == entry.rule);
+        let still_raised = alerts.iter().any(|a| a.is_of(&entry.plugin, &entry.rule));
         if !still_raised && entry.withdrawn_at.is_none() {
             changes.push(withdraw(entry.clone(), now));
         }

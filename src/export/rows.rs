@@ -201,6 +201,7 @@ pub fn alert_row(entry: &OutboxEntry) -> Row {
         entry.client_id.as_str().into(),
         entry.date.into(),
         entry.rule.as_str().into(),
+        entry.plugin.as_str().into(),
         severity.into(),
         entry.message.as_str().into(),
         Cell::Timestamp(entry.raised_at),

@@ -286,6 +286,11 @@ pub const ALERTS: TableSchema = TableSchema {
         col("client", Text, "client id"),
         col("date", Date, "the campaign day that raised it"),
         col("rule", Text, "the alert rule, e.g. `viral-day`"),
+        col(
+            "plugin",
+            Text,
+            "the plugin that raised it: `builtin` or a component's name (empty on alerts stored before plugins were named)",
+        ),
         col("severity", Text, "`info`, `warning` or `critical`"),
         col("message", Text, "the alert's text"),
         col("raised_at", Timestamp, "when it was first stored"),

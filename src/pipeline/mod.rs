@@ -33,7 +33,7 @@ use crate::api::ApiClient;
 use crate::api::ApiRequest;
 use crate::config::{ApiAccount, CampaignConfig, Config};
 use crate::domain::{
-    AlertsOutcome, Comment, DayFacts, DayMetrics, SentimentOutcome, SentimentSummary,
+    Alert, AlertsOutcome, Comment, DayFacts, DayMetrics, SentimentOutcome, SentimentSummary,
 };
 use crate::plugin::{MAX_HISTORY_DAYS, PluginHost, PluginSource};
 use crate::store::{ReadComment, Store, StoreError};
@@ -527,35 +527,50 @@ impl CampaignDay {
         (outcome, all, Some(scores))
     }
 
+    /// Runs each of the campaign's alert plugins in turn, tagging each alert with its plugin
+    /// and dropping the built-in rules the campaign switched off. A plugin that cannot run
+    /// leaves the day's alerts unknown rather than partial: stored alerts stay as they were.
     async fn evaluate(&self, day: &DayMetrics, history: &[DayMetrics]) -> AlertsOutcome {
-        let rules = match &self.plugins.alerts {
-            Ok(rules) => rules.clone(),
-            Err(e) => {
-                return AlertsOutcome::Unavailable {
-                    reason: e.to_string(),
-                };
-            }
-        };
-        let campaign = self.campaign.id.clone();
-        let settings = self.campaign.alerts.settings.clone();
         let today = DayFacts {
             alerts: Vec::new(),
             ..day.facts()
         };
         let history: Vec<_> = history.iter().map(DayMetrics::facts).collect();
-        let evaluated = tokio::task::spawn_blocking(move || {
-            rules.evaluate(&campaign, &settings, &today, &history)
-        })
-        .await;
-        match evaluated {
-            Ok(Ok(alerts)) => AlertsOutcome::Evaluated { alerts },
-            Ok(Err(e)) => AlertsOutcome::Unavailable {
-                reason: e.to_string(),
-            },
-            Err(e) => AlertsOutcome::Unavailable {
-                reason: format!("alert task failed: {e}"),
-            },
+        let config = &self.campaign.alerts;
+        let mut raised = Vec::new();
+        for (plugin, (name, rules)) in config.plugins.iter().zip(&self.plugins.alerts) {
+            let unavailable = |reason: String| AlertsOutcome::Unavailable {
+                reason: if config.plugins.len() > 1 {
+                    format!("alert plugin '{name}': {reason}")
+                } else {
+                    reason
+                },
+            };
+            let rules = match rules {
+                Ok(rules) => rules.clone(),
+                Err(e) => return unavailable(e.to_string()),
+            };
+            let (campaign, settings) = (self.campaign.id.clone(), plugin.config.settings.clone());
+            let (today, history) = (today.clone(), history.clone());
+            let evaluated = tokio::task::spawn_blocking(move || {
+                rules.evaluate(&campaign, &settings, &today, &history)
+            })
+            .await;
+            match evaluated {
+                Ok(Ok(alerts)) => raised.extend(
+                    alerts
+                        .into_iter()
+                        .filter(|a| config.keeps(name, &a.rule))
+                        .map(|a| Alert {
+                            plugin: name.clone(),
+                            ..a
+                        }),
+                ),
+                Ok(Err(e)) => return unavailable(e.to_string()),
+                Err(e) => return unavailable(format!("alert task failed: {e}")),
+            }
         }
+        AlertsOutcome::Evaluated { alerts: raised }
     }
 }
 

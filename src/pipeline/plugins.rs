@@ -12,7 +12,8 @@ use crate::plugin::{
 /// A campaign's loaded plugins, or why they could not be loaded.
 pub(crate) struct CampaignPlugins {
     pub(crate) sentiment: Result<Arc<SentimentScorer>, PluginError>,
-    pub(crate) alerts: Result<Arc<AlertRules>, PluginError>,
+    /// In the order of `[alerts] plugins`, by name.
+    pub(crate) alerts: Vec<(String, Result<Arc<AlertRules>, PluginError>)>,
 }
 
 /// A campaign's plugin that cannot serve it: not loaded, or its settings refused.
@@ -20,8 +21,8 @@ pub(crate) struct CampaignPlugins {
 #[error("campaign '{campaign}', {role}: {error}")]
 pub struct PluginProblem {
     pub campaign: String,
-    /// `sentiment` or `alerts`.
-    pub role: &'static str,
+    /// `sentiment`, or `alerts` with the plugin's name.
+    pub role: String,
     pub error: PluginError,
 }
 
@@ -44,12 +45,20 @@ impl LoadedPlugins {
                             limits(&campaign.sentiment),
                         )
                         .map(Arc::new),
-                    alerts: host
-                        .load_alerts(
-                            &source(&campaign.alerts, PluginSource::BuiltinAlerts),
-                            limits(&campaign.alerts),
-                        )
-                        .map(Arc::new),
+                    alerts: campaign
+                        .alerts
+                        .plugins
+                        .iter()
+                        .map(|plugin| {
+                            let rules = host
+                                .load_alerts(
+                                    &source(&plugin.config, PluginSource::BuiltinAlerts),
+                                    limits(&plugin.config),
+                                )
+                                .map(Arc::new);
+                            (plugin.name.clone(), rules)
+                        })
+                        .collect(),
                 };
                 (campaign.id.clone(), Arc::new(loaded))
             })
@@ -72,12 +81,15 @@ impl LoadedPlugins {
                 .as_ref()
                 .map_err(Clone::clone)
                 .and_then(|p| p.check_settings(&campaign.id, &campaign.sentiment.settings));
-            let alerts = plugins
-                .alerts
-                .as_ref()
-                .map_err(Clone::clone)
-                .and_then(|p| p.check_settings(&campaign.id, &campaign.alerts.settings));
-            for (role, result) in [("sentiment", sentiment), ("alerts", alerts)] {
+            let mut results = vec![("sentiment".to_string(), sentiment)];
+            for (plugin, (name, rules)) in campaign.alerts.plugins.iter().zip(&plugins.alerts) {
+                let checked = rules
+                    .as_ref()
+                    .map_err(Clone::clone)
+                    .and_then(|p| p.check_settings(&campaign.id, &plugin.config.settings));
+                results.push((format!("alerts ({name})"), checked));
+            }
+            for (role, result) in results {
                 if let Err(error) = result {
                     problems.push(PluginProblem {
                         campaign: campaign.id.clone(),

@@ -36,7 +36,7 @@ proptest! {
             .collect();
         hostile.missing = vec![note.clone()];
         hostile.alerts = AlertsOutcome::Evaluated {
-            alerts: vec![Alert { rule: "rule".into(), severity: Severity::Warning, message }],
+            alerts: vec![Alert { rule: "rule".into(), plugin: "plugin".into(), severity: Severity::Warning, message }],
         };
         let report = build_report(&campaign(), &[hostile], date("2026-11-02"), 1, 0.005);
         let reports = [report];

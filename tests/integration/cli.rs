@@ -19,7 +19,7 @@ fn the_shipped_campaigns_toml_parses_and_shows_two_clients_with_different_rules(
     let mut rule_sets: Vec<_> = config
         .campaigns
         .iter()
-        .map(|c| (c.client.clone(), c.alerts.settings.clone()))
+        .map(|c| (c.client.clone(), c.alerts.clone()))
         .collect();
     rule_sets.dedup_by(|a, b| a.0 == b.0);
     assert!(

@@ -30,7 +30,7 @@ impl Rule {
     ];
 
     /// The stable id alerts carry and `disable` names.
-    pub fn id(self) -> &'static str {
+    pub const fn id(self) -> &'static str {
         match self {
             Rule::ViralDay => "viral-day",
             Rule::HighParticipation => "high-participation",

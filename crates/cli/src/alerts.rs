@@ -135,7 +135,7 @@ pub async fn alerts(args: AlertsArgs) -> Result<ExitCode> {
             "{} {} {} {:?}: {}{}",
             entry.date,
             entry.campaign_id,
-            entry.rule,
+            entry.alert().label(),
             entry.severity,
             entry.message,
             if entry.withdrawn_at.is_some() {
@@ -234,6 +234,7 @@ pub async fn sinks(args: SinksArgs) -> Result<ExitCode> {
         client_id: "test".into(),
         date: today,
         rule: "test-message".into(),
+        plugin: String::new(),
         severity: Severity::Info,
         message: format!("A test message from hashtrack to the sink '{name}'."),
         figures: KeyFigures::default(),

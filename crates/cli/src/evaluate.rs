@@ -23,13 +23,6 @@ use hashtrack_sim::{SimConfig, SimServer, default_quirks};
 use super::ConfigArgs;
 use super::simulated::SimulatedCampaigns;
 
-/// The built-in alert rules' defaults (`plugins/alerts-default/src/settings.rs`), for
-/// campaigns that leave a threshold unset.
-const DEFAULT_THRESHOLDS: Thresholds = Thresholds {
-    viral_day_views: 500_000.0,
-    min_daily_views: 1_000.0,
-    high_participation_videos: 50.0,
-};
 /// Each seed skips the runs of two consecutive days (a missed cron), from this campaign day on
 /// (shifted by the seed), so gap handling is judged too.
 const FIRST_SKIPPED_DAY: u64 = 9;
@@ -273,25 +266,18 @@ fn comment_yield(store: &Store) -> Result<(u64, u64)> {
     Ok((credits, seen.len() as u64))
 }
 
+/// The thresholds of the campaign's built-in rules, as the plugin reads them; the defaults for a
+/// campaign that does not run them (its alerts are not judged). Settings the plugin would refuse
+/// never get this far: the run checks them first.
 fn thresholds(campaign: &CampaignConfig) -> Thresholds {
-    let setting = |key: &str, default: f64| {
-        campaign
-            .alerts
-            .settings
-            .iter()
-            .find(|(k, _)| k == key)
-            .and_then(|(_, v)| v.replace('_', "").parse().ok())
-            .unwrap_or(default)
-    };
-    let d = DEFAULT_THRESHOLDS;
-    Thresholds {
-        viral_day_views: setting("viral-day-views", d.viral_day_views),
-        min_daily_views: setting("min-daily-views", d.min_daily_views),
-        high_participation_videos: setting(
-            "high-participation-videos",
-            d.high_participation_videos,
-        ),
-    }
+    campaign
+        .alerts
+        .builtin()
+        .and_then(|builtin| {
+            let settings = &builtin.config.settings;
+            Thresholds::parse(settings.iter().map(|(k, v)| (k.as_str(), v.as_str()))).ok()
+        })
+        .unwrap_or_default()
 }
 
 /// The scorecard as one table: each figure, what it rests on, and its floor.

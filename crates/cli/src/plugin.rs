@@ -9,7 +9,9 @@ use anyhow::{Context, Result, bail};
 use clap::Subcommand;
 use serde::Deserialize;
 
-use hashtrack::config::{Confinement, PluginConfig, plugin_setting};
+use hashtrack::config::{
+    AlertPlugin, AlertsConfig, BUILTIN, Confinement, PluginConfig, plugin_setting,
+};
 use hashtrack::domain::{Comment, DayFacts};
 use hashtrack::plugin::{
     CallReport, PluginError, PluginErrorKind, PluginHost, PluginLimits, PluginSource,
@@ -421,13 +423,49 @@ struct FixtureDays {
     history: Vec<DayFacts>,
 }
 
-/// A campaign's two plugin configurations, from `config_file`.
-fn campaign_plugins(config_file: &Path, id: &str) -> Result<(PluginConfig, PluginConfig)> {
+/// A campaign's plugin configurations, from `config_file`.
+struct CampaignPlugins {
+    id: String,
+    sentiment: PluginConfig,
+    alerts: AlertsConfig,
+}
+
+fn campaign_plugins(config_file: &Path, id: &str) -> Result<CampaignPlugins> {
     let config = hashtrack::config::Config::load(config_file)?;
     let campaign = config
         .campaign(id)
         .with_context(|| format!("unknown campaign '{id}' in {}", config_file.display()))?;
-    Ok((campaign.sentiment.clone(), campaign.alerts.clone()))
+    Ok(CampaignPlugins {
+        id: id.to_string(),
+        sentiment: campaign.sentiment.clone(),
+        alerts: campaign.alerts.clone(),
+    })
+}
+
+impl CampaignPlugins {
+    /// The campaign's entry for `component` (`builtin` or a file) among its alert plugins.
+    fn alert_plugin(&self, component: &str) -> Result<&AlertPlugin> {
+        let same_file = |file: &Path| {
+            let canonical = |p: &Path| std::fs::canonicalize(p).ok();
+            canonical(file).is_some() && canonical(file) == canonical(Path::new(component))
+        };
+        let found = self
+            .alerts
+            .plugins
+            .iter()
+            .find(|p| match &p.config.wasm_file {
+                None => component == BUILTIN,
+                Some(file) => same_file(file),
+            });
+        found.with_context(|| {
+            let names: Vec<&str> = self.alerts.plugins.iter().map(|p| p.name.as_str()).collect();
+            format!(
+                "campaign '{}' does not run {component} (its alert plugins: {}); without --campaign, give settings with --config KEY=VALUE",
+                self.id,
+                names.join(", ")
+            )
+        })
+    }
 }
 
 /// The settings a test runs with: the campaign's for the plugin's world (when given), each
@@ -451,7 +489,7 @@ fn test(
     component: &str,
     input: &Path,
     expect: Option<&Path>,
-    campaign: Option<&(PluginConfig, PluginConfig)>,
+    campaign: Option<&CampaignPlugins>,
     options: &PluginOptions,
 ) -> Result<ExitCode> {
     let text = std::fs::read_to_string(input)
@@ -465,7 +503,7 @@ fn test(
     let info = host.inspect(&source, &options.limits())?;
     let (outcome, report) = match info.world {
         Some(World::SentimentScorer) => {
-            let settings = test_settings(campaign.map(|(sentiment, _)| sentiment), options)?;
+            let settings = test_settings(campaign.map(|c| &c.sentiment), options)?;
             let fixtures: Vec<FixtureComment> = serde_json::from_str(&text).with_context(|| {
                 format!(
                     "{}: expected a JSON array of {{\"id\", \"text\", \"likes\"}}",
@@ -491,7 +529,10 @@ fn test(
             (lines, report)
         }
         Some(World::AlertRules) => {
-            let settings = test_settings(campaign.map(|(_, alerts)| alerts), options)?;
+            let chosen = campaign
+                .map(|c| c.alert_plugin(component).map(|p| (c, p)))
+                .transpose()?;
+            let settings = test_settings(chosen.map(|(_, p)| &p.config), options)?;
             let days: FixtureDays = serde_json::from_str(&text).with_context(|| {
                 format!(
                     "{}: expected {{\"today\": {{day facts}}, \"history\": [{{day facts}}...]}}",
@@ -506,7 +547,15 @@ fn test(
             }
             let (alerts, report) =
                 rules.evaluate_measured("plugin-test", &settings, &days.today, &days.history);
-            let lines = alerts.map(|alerts| {
+            // As the campaign's run would: without the built-in rules it switched off.
+            let alerts = alerts.map(|alerts| match chosen {
+                Some((c, plugin)) => alerts
+                    .into_iter()
+                    .filter(|a| c.alerts.keeps(&plugin.name, &a.rule))
+                    .collect(),
+                None => alerts,
+            });
+            let lines = alerts.map(|alerts: Vec<_>| {
                 if alerts.is_empty() {
                     vec!["(no alerts)".to_string()]
                 } else {

@@ -160,8 +160,30 @@ pub enum Severity {
 pub struct Alert {
     /// Stable rule identifier, e.g. `viral-day`.
     pub rule: String,
+    /// The plugin that raised it: `builtin` or a component's name (its file's stem), set by
+    /// the host. Empty on alerts stored before a campaign could run several plugins.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub plugin: String,
     pub severity: Severity,
     pub message: String,
+}
+
+impl Alert {
+    /// Whether this is an alert of `rule` raised by `plugin`. One stored before plugins were
+    /// named (no plugin) is taken as any plugin's, so that re-evaluating an old day neither
+    /// repeats nor withdraws it.
+    pub fn is_of(&self, plugin: &str, rule: &str) -> bool {
+        self.rule == rule && (self.plugin == plugin || self.plugin.is_empty() || plugin.is_empty())
+    }
+
+    /// The rule and, when known, the plugin that raised it: `viral-day (builtin)`.
+    pub fn label(&self) -> String {
+        if self.plugin.is_empty() {
+            self.rule.clone()
+        } else {
+            format!("{} ({})", self.rule, self.plugin)
+        }
+    }
 }
 
 /// What alert rules see of one campaign-day (mirrors the WIT 0.2 `day-facts` record).

@@ -332,6 +332,8 @@ fn from_v0_2(alert: v0_2::types::Alert) -> Alert {
     use v0_2::types::Severity as Wit;
     Alert {
         rule: one_line(&alert.rule),
+        // The host knows which plugin this is; the caller names it.
+        plugin: String::new(),
         severity: match alert.severity {
             Wit::Info => Severity::Info,
             Wit::Warning => Severity::Warning,
@@ -345,6 +347,8 @@ fn from_v0_1(alert: v0_1::types::Alert) -> Alert {
     use v0_1::types::Severity as Wit;
     Alert {
         rule: one_line(&alert.rule),
+        // The host knows which plugin this is; the caller names it.
+        plugin: String::new(),
         severity: match alert.severity {
             Wit::Info => Severity::Info,
             Wit::Warning => Severity::Warning,
@@ -401,6 +405,7 @@ mod tests {
     fn alert(rule: &str, message: &str) -> Alert {
         Alert {
             rule: rule.to_string(),
+            plugin: String::new(),
             severity: Severity::Critical,
             message: message.to_string(),
         }
