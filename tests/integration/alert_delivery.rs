@@ -16,7 +16,8 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 use crate::util::{
-    Campaign, ConfigFile, TEST_KEY, campaign, hashtrack, roomy_sim, setup, sim_day, start_sim,
+    Campaign, ConfigFile, Plugin, TEST_KEY, campaign, fixture, hashtrack, roomy_sim, setup,
+    sim_day, start_sim,
 };
 
 /// One request an endpoint received.
@@ -436,6 +437,63 @@ async fn a_rescore_that_adds_an_alert_sends_only_that_one_and_a_digest_groups_ca
         .collect();
     assert_eq!(rules, ["viral-day"], "{addendum}");
     assert!(before >= 2);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_built_in_rules_and_a_component_run_side_by_side_each_alert_naming_its_plugin() {
+    let endpoint = Endpoint::start(&[]).await;
+    let env = vec![("T6_HOOK_URL".to_string(), endpoint.url.clone())];
+    let hook = sink(&[
+        ("kind", "webhook".into()),
+        ("url_env", "T6_HOOK_URL".into()),
+    ]);
+    // Both stall at a billion views a day. The built-in rules would also call every day viral
+    // (over 1 view), but that rule is switched off. `alerts_v0_1.wasm` is another component:
+    // the built-in rules as released for WIT 0.1.0, so its rule ids are the same.
+    let other = fixture("alerts_v0_1.wasm").to_string_lossy().into_owned();
+    let brand = campaign("brand", &["sidebyside"])
+        .alerts(Plugin::default().with("disable", vec!["viral-day"]))
+        .alert_plugins(vec![
+            Plugin::default()
+                .setting("min-daily-views", 1_000_000_000)
+                .setting("viral-day-views", 1),
+            Plugin::file(other).setting("min-daily-views", 1_000_000_000),
+        ]);
+    let rig = Delivery::start(vec![brand], sinks(vec![("hook", hook)]), env).await;
+
+    let setup = setup(&rig.config_path, TEST_KEY);
+    let day = setup.store.day("brand", sim_day(2)).unwrap().unwrap();
+    drop(setup);
+    let mut stored: Vec<(String, String)> = match &day.alerts {
+        hashtrack::domain::AlertsOutcome::Evaluated { alerts } => alerts
+            .iter()
+            .map(|a| (a.plugin.clone(), a.rule.clone()))
+            .collect(),
+        other => panic!("{other:?}"),
+    };
+    stored.sort();
+    let tagged = |plugin: &str| (plugin.to_string(), "low-activity".to_string());
+    assert_eq!(stored, [tagged("alerts_v0_1"), tagged("builtin")]);
+
+    let (code, out) = rig.send().await;
+    assert_eq!(code, 0, "{out}");
+    let bodies = bodies(&endpoint.received());
+    let mut delivered: Vec<(&str, &str)> = bodies
+        .iter()
+        .filter(|b| b["date"] == sim_day(2).to_string())
+        .map(|b| (b["plugin"].as_str().unwrap(), b["rule"].as_str().unwrap()))
+        .collect();
+    delivered.sort();
+    assert_eq!(
+        delivered,
+        [("alerts_v0_1", "low-activity"), ("builtin", "low-activity")],
+        "{bodies:?}"
+    );
+    let (code, out) = tokio::task::block_in_place(|| rig.cli(&["alerts"]));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("low-activity (alerts_v0_1)"), "{out}");
+    assert!(out.contains("low-activity (builtin)"), "{out}");
+    assert!(!out.contains("viral-day"), "{out}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

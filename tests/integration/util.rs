@@ -49,6 +49,7 @@ pub struct Campaign {
     budget: Option<u32>,
     sentiment: Plugin,
     alerts: Plugin,
+    side_by_side: Vec<Plugin>,
     compare: Vec<String>,
 }
 
@@ -66,6 +67,7 @@ pub fn campaign(id: &str, hashtags: &[&str]) -> Campaign {
         compare: Vec::new(),
         sentiment: Plugin::default(),
         alerts: Plugin::default(),
+        side_by_side: Vec::new(),
     }
 }
 
@@ -120,6 +122,15 @@ impl Campaign {
         Campaign { alerts, ..self }
     }
 
+    /// Several alert plugins (`[alerts] plugins = [...]`), each with its own settings table;
+    /// `alerts` then only gives the list's limits and `disable`.
+    pub fn alert_plugins(self, side_by_side: Vec<Plugin>) -> Self {
+        Campaign {
+            side_by_side,
+            ..self
+        }
+    }
+
     pub fn alert_setting(self, key: &str, value: impl Into<toml::Value>) -> Self {
         let alerts = self.alerts.clone().setting(key, value);
         Campaign { alerts, ..self }
@@ -151,7 +162,20 @@ impl Campaign {
             table.insert("daily_credit_budget".into(), i64::from(budget).into());
         }
         table.insert("sentiment".into(), self.sentiment.to_toml().into());
-        table.insert("alerts".into(), self.alerts.to_toml().into());
+        let mut alerts = self.alerts.to_toml();
+        if !self.side_by_side.is_empty() {
+            let mut settings = toml::Table::new();
+            let mut files = Vec::new();
+            for plugin in &self.side_by_side {
+                let file = plugin.file.clone().unwrap_or_else(|| "builtin".into());
+                let name = Path::new(&file).file_stem().unwrap().to_string_lossy();
+                settings.insert(name.into_owned(), plugin.settings.clone().into());
+                files.push(toml::Value::from(file));
+            }
+            alerts.insert("plugins".into(), files.into());
+            alerts.insert("settings".into(), settings.into());
+        }
+        table.insert("alerts".into(), alerts.into());
         table
     }
 }
@@ -162,6 +186,8 @@ pub struct Plugin {
     file: Option<String>,
     limits: Vec<(&'static str, i64)>,
     settings: toml::Table,
+    /// Any other key of the table (`disable`).
+    other: toml::Table,
 }
 
 impl Plugin {
@@ -185,6 +211,12 @@ impl Plugin {
         self.limit("timeout_ms", ms)
     }
 
+    /// Another key of the plugin's table, e.g. `disable`.
+    pub fn with(mut self, key: &str, value: impl Into<toml::Value>) -> Self {
+        self.other.insert(key.into(), value.into());
+        self
+    }
+
     pub fn setting(mut self, key: &str, value: impl Into<toml::Value>) -> Self {
         self.settings.insert(key.into(), value.into());
         self
@@ -204,6 +236,7 @@ impl Plugin {
             table.insert((*key).into(), (*value).into());
         }
         table.insert("settings".into(), self.settings.clone().into());
+        table.extend(self.other.clone());
         table
     }
 }
