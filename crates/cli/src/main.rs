@@ -7,8 +7,10 @@
 
 mod alerts;
 mod demo;
+mod embedded;
 mod evaluate;
 mod export;
+mod init;
 mod pdf;
 mod plugin;
 mod plugin_build;
@@ -73,7 +75,7 @@ rate limit), stores every raw response in sled before the next request, scores c
 sentiment and evaluates alert rules in WebAssembly plugins, delivers the alerts to the \
 configured sinks (Slack, signed webhooks, email, files), and `hashtrack report` writes 7- and \
 30-day reports.\n\nTry it without an API key: `hashtrack demo` runs 30 simulated days \
-against the built-in simulated API.\n\nExit codes: 0 all campaign-days complete; 1 error \
+against the built-in simulated API; `hashtrack init` writes a commented campaigns.toml.\n\nExit codes: 0 all campaign-days complete; 1 error \
 (bad config or arguments, a store that cannot be opened, plugins that refuse their settings, \
 an API that cannot be reached at all); 2 the run finished but some campaign-day is incomplete \
 (see its `missing` notes; re-run the same date to fill the gaps: stored calls cost nothing); \
@@ -90,6 +92,9 @@ pub struct Cli {
 
 #[derive(Subcommand)]
 pub enum Command {
+    /// Write a commented campaigns.toml to start from (one client, one campaign, a file sink,
+    /// every key) and the lexicon it names. Never overwrites without --force.
+    Init(init::InitArgs),
     /// Run 30 simulated days for every campaign against the built-in simulated API and print
     /// the 7- and 30-day reports. Needs no API key and no network.
     Demo(demo::DemoArgs),
@@ -128,6 +133,7 @@ pub enum Command {
 
 pub async fn dispatch(cli: Cli) -> Result<ExitCode> {
     match cli.command {
+        Command::Init(args) => init::init(args),
         Command::Demo(args) => demo::demo(args).await,
         Command::Run(args) => run::run(args).await,
         Command::Simulate(args) => simulate::simulate(args).await,
