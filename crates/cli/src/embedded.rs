@@ -27,6 +27,25 @@ pub const STARTER: FileSet = FileSet {
     )],
 };
 
+/// The repository's example, which the demo runs when there is no campaigns.toml.
+pub const EXAMPLE: FileSet = FileSet {
+    config: include_str!("../../../campaigns.toml"),
+    companions: &[
+        (
+            "plugins/lexicons/glowco.txt",
+            include_str!("../../../plugins/lexicons/glowco.txt"),
+        ),
+        (
+            "plugins/lexicons/snackhaus.txt",
+            include_str!("../../../plugins/lexicons/snackhaus.txt"),
+        ),
+        (
+            "docs/agency-logo.svg",
+            include_str!("../../../docs/agency-logo.svg"),
+        ),
+    ],
+};
+
 impl FileSet {
     /// Writes the config and its companions into `dir`; returns the config's path.
     pub fn write_all(&self, dir: &Path) -> Result<PathBuf> {
@@ -57,7 +76,7 @@ mod tests {
     /// Loading reads every file the config names: one left out of the set fails here.
     #[test]
     fn each_set_loads_from_what_it_writes() {
-        for set in [STARTER] {
+        for set in [STARTER, EXAMPLE] {
             let dir = tempfile::tempdir().unwrap();
             let path = set.write_all(dir.path()).unwrap();
             Config::load(&path).unwrap_or_else(|e| panic!("{e}"));
