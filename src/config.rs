@@ -95,7 +95,7 @@ pub struct Config {
 }
 
 /// Settings that apply to the whole run.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GlobalSettings {
     pub api_base_url: String,
     pub api_key_env: String,

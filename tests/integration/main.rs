@@ -33,4 +33,5 @@ mod plugin_sandbox;
 mod rescore;
 mod sentiment_quality;
 mod signals;
+mod start_anywhere;
 mod store_size;

@@ -7,8 +7,10 @@
 
 mod alerts;
 mod demo;
+mod embedded;
 mod evaluate;
 mod export;
+mod init;
 mod pdf;
 mod plugin;
 mod plugin_build;
@@ -37,6 +39,8 @@ use hashtrack::store::{Store, StoreOptions};
 /// Overrides where compiled plugins are cached (default: `plugin-cache` in the data directory),
 /// so several data directories can share one cache.
 const PLUGIN_CACHE_ENV: &str = "HASHTRACK_PLUGIN_CACHE";
+/// The compiled-plugin cache's folder in a data directory.
+pub const PLUGIN_CACHE_DIR: &str = "plugin-cache";
 
 /// A clap value parser for one of a library enum's values: the library owns the names and
 /// their help lines, clap lists them in `--help` and refuses anything else.
@@ -72,8 +76,9 @@ TikTok data API for every campaign in campaigns.toml (1 credit per request, pace
 rate limit), stores every raw response in sled before the next request, scores comment \
 sentiment and evaluates alert rules in WebAssembly plugins, delivers the alerts to the \
 configured sinks (Slack, signed webhooks, email, files), and `hashtrack report` writes 7- and \
-30-day reports.\n\nTry it without an API key: `hashtrack demo` runs 30 simulated days \
-against the built-in simulated API.\n\nExit codes: 0 all campaign-days complete; 1 error \
+30-day reports.\n\nStart anywhere: `hashtrack init` writes a commented campaigns.toml, and \
+`hashtrack demo` runs 30 simulated days of its campaigns (or, without one, of the built-in \
+example) against the built-in simulated API: no API key, no network.\n\nExit codes: 0 all campaign-days complete; 1 error \
 (bad config or arguments, a store that cannot be opened, plugins that refuse their settings, \
 an API that cannot be reached at all); 2 the run finished but some campaign-day is incomplete \
 (see its `missing` notes; re-run the same date to fill the gaps: stored calls cost nothing); \
@@ -90,8 +95,12 @@ pub struct Cli {
 
 #[derive(Subcommand)]
 pub enum Command {
-    /// Run 30 simulated days for every campaign against the built-in simulated API and print
-    /// the 7- and 30-day reports. Needs no API key and no network.
+    /// Write a commented campaigns.toml to start from (one client, one campaign, a file sink,
+    /// every key) and the lexicon it names. Never overwrites without --force.
+    Init(init::InitArgs),
+    /// Run 30 simulated days for every campaign (of ./campaigns.toml, or the built-in example)
+    /// against the built-in simulated API and print the 7- and 30-day reports. Needs no API key
+    /// and no network; writes into ./hashtrack-demo (or --data-dir) only.
     Demo(demo::DemoArgs),
     /// Collect one day for the configured campaigns from the API (the real provider unless
     /// --api-base says otherwise). The key is read from the environment variable named in
@@ -128,6 +137,7 @@ pub enum Command {
 
 pub async fn dispatch(cli: Cli) -> Result<ExitCode> {
     match cli.command {
+        Command::Init(args) => init::init(args),
         Command::Demo(args) => demo::demo(args).await,
         Command::Run(args) => run::run(args).await,
         Command::Simulate(args) => simulate::simulate(args).await,
@@ -201,7 +211,7 @@ pub fn open_pipeline(
     apis: Vec<ApiClient>,
 ) -> Result<(Pipeline, Arc<Store>)> {
     let store = open_store(data_dir, &config)?;
-    let host = plugin_host(data_dir.join("plugin-cache"))?;
+    let host = plugin_host(data_dir.join(PLUGIN_CACHE_DIR))?;
     Ok((Pipeline::new(config, store.clone(), &host, apis), store))
 }
 

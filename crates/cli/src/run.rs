@@ -25,8 +25,8 @@ use hashtrack::store::{DayMirror, DayReader};
 
 use super::alerts::{deliver_after_run, say_what_waits};
 use super::{
-    ConfigArgs, EXIT_INCOMPLETE, EXIT_UNDELIVERED, describe_run, open_pipeline, plugin_host,
-    run_exit_code, today,
+    ConfigArgs, EXIT_INCOMPLETE, EXIT_UNDELIVERED, PLUGIN_CACHE_DIR, describe_run, open_pipeline,
+    plugin_host, run_exit_code, today,
 };
 
 #[derive(clap::Args)]
@@ -319,7 +319,7 @@ fn print_plan(config: &Config, data_dir: &Path, ids: &[String], json: bool) -> R
         selected
     };
     let mut problems: Vec<String> =
-        match LoadedPlugins::load(config, &plugin_host(data_dir.join("plugin-cache"))?)
+        match LoadedPlugins::load(config, &plugin_host(data_dir.join(PLUGIN_CACHE_DIR))?)
             .check(&campaigns)
         {
             Ok(()) => Vec::new(),
