@@ -65,10 +65,10 @@ impl Rule {
                 "new views per day are below `min-daily-views`, and so is the most the evidence allows: a stall"
             }
             Rule::NegativeSentiment => {
-                "at least `min-new-comments` new comments (today's, or pooled with yesterday's), and even the upper end of the 90% interval of their positive share is below `min-positive-ratio`"
+                "there are at least `min-new-comments` new comments (today's, or pooled with yesterday's), and even the upper end of the 90% interval of their positive share is below `min-positive-ratio`"
             }
             Rule::SentimentDrop => {
-                "at least `min-new-comments` new comments whose mean score is `sentiment-drop` below the mean of the 7 stored days before (same scorer, at least 3 x `min-new-comments` comments), or below every comment read before on a quieter campaign"
+                "there are at least `min-new-comments` new comments, and their mean score is `sentiment-drop` below the mean of the 7 stored days before (same scorer, at least 3 x `min-new-comments` comments), or below every comment read before on a quieter campaign"
             }
         }
     }

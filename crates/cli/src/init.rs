@@ -138,5 +138,10 @@ hashtags = ["x"]
         ] {
             assert!(STARTER.config.contains(&line), "{line}");
         }
+        // So are the built-in rules' thresholds.
+        for setting in builtin_rules::Setting::ALL {
+            let line = format!("# {} = {}", setting.key(), setting.default_text());
+            assert!(STARTER.config.contains(&line), "{line}");
+        }
     }
 }

@@ -14,6 +14,7 @@ mod init;
 mod pdf;
 mod plugin;
 mod plugin_build;
+mod plugin_info;
 mod plugin_new;
 mod report;
 mod run;

@@ -137,6 +137,13 @@ enum PluginCommand {
         #[command(flatten)]
         plugin_options: PluginOptions,
     },
+    /// Describe a built-in plugin: `builtin` lists every built-in alert rule, when it fires,
+    /// its severity, and its settings with their defaults.
+    Info {
+        /// `builtin` (for a component file, `plugin check FILE` says what it is).
+        #[arg(value_parser = ["builtin"])]
+        plugin: String,
+    },
 }
 
 #[derive(clap::Args)]
@@ -201,6 +208,10 @@ pub fn plugin(args: PluginArgs) -> Result<ExitCode> {
             );
             return Ok(ExitCode::SUCCESS);
         }
+        PluginCommand::Info { .. } => {
+            print!("{}", super::plugin_info::builtin_rules());
+            return Ok(ExitCode::SUCCESS);
+        }
         PluginCommand::Build { dir } => {
             let component = build_project(&dir)?;
             println!("{}", component.display());
@@ -211,7 +222,9 @@ pub fn plugin(args: PluginArgs) -> Result<ExitCode> {
     // No data directory here: compiled components are cached in the system's temp directory.
     let host = plugin_host(std::env::temp_dir().join("hashtrack-plugin-cache"))?;
     match args.command {
-        PluginCommand::New { .. } | PluginCommand::Build { .. } => unreachable!("handled above"),
+        PluginCommand::New { .. } | PluginCommand::Build { .. } | PluginCommand::Info { .. } => {
+            unreachable!("handled above")
+        }
         PluginCommand::Check {
             file: Some(file), ..
         } => check(&host, &file),
