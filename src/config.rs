@@ -170,6 +170,28 @@ pub struct PluginConfig {
     pub settings: Vec<(String, String)>,
 }
 
+impl GlobalSettings {
+    /// A word about a `time_zone` that names a fixed offset (`EST`, `Etc/GMT+5`): it never
+    /// changes for daylight saving, so half the year its days start an hour off the local
+    /// clock its name suggests. `None` for a place's zone, and for UTC, which is meant as is.
+    pub fn time_zone_warning(&self) -> Option<String> {
+        use chrono::{NaiveDate, Offset, TimeZone};
+        let tz = self.time_zone;
+        let name = tz.name();
+        let offset_on = |month| {
+            let day = NaiveDate::from_ymd_opt(2026, month, 1).expect("a valid date");
+            tz.offset_from_utc_date(&day).fix()
+        };
+        let (winter, summer) = (offset_on(1), offset_on(7));
+        let named_by_offset = !name.contains('/') || name.starts_with("Etc/");
+        (named_by_offset && winter == summer && winter.local_minus_utc() != 0).then(|| {
+            format!(
+                "time_zone \"{name}\" is a fixed offset (UTC{winter} all year, no daylight saving); for a place's local days name the place, e.g. \"America/New_York\""
+            )
+        })
+    }
+}
+
 impl Config {
     /// Reads and validates a configuration file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
@@ -865,6 +887,24 @@ hashtags = ["#TryAcme"]
             err.starts_with("test/campaigns.toml:2:13: unknown time zone"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_fixed_offset_zone_gets_a_word_about_daylight_saving() {
+        let warning = |zone: &str| {
+            parse(&format!("[settings]\ntime_zone = \"{zone}\"\n{MINIMAL}"))
+                .unwrap()
+                .settings
+                .time_zone_warning()
+        };
+        for fixed in ["EST", "MST", "Etc/GMT+5"] {
+            let said = warning(fixed).unwrap_or_else(|| panic!("{fixed}: no warning"));
+            assert!(said.contains("no daylight saving"), "{said}");
+        }
+        for place in ["America/New_York", "Asia/Tokyo", "UTC", "Etc/UTC", "EST5EDT"] {
+            assert_eq!(warning(place), None, "{place}");
+        }
+        assert!(warning("EST").unwrap().contains("UTC-05:00"));
     }
 
     #[test]

@@ -491,8 +491,8 @@ async fn the_built_in_rules_and_a_component_run_side_by_side_each_alert_naming_i
     );
     let (code, out) = tokio::task::block_in_place(|| rig.cli(&["alerts"]));
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("low-activity (alerts_v0_1)"), "{out}");
-    assert!(out.contains("low-activity (builtin)"), "{out}");
+    assert!(out.contains("low-activity [alerts_v0_1]"), "{out}");
+    assert!(out.contains("low-activity [builtin]"), "{out}");
     assert!(!out.contains("viral-day"), "{out}");
 }
 

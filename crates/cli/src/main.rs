@@ -183,7 +183,11 @@ pub struct ConfigArgs {
 
 impl ConfigArgs {
     pub fn load(&self) -> Result<Config> {
-        Ok(Config::load(&self.config)?)
+        let config = Config::load(&self.config)?;
+        if let Some(warning) = config.settings.time_zone_warning() {
+            eprintln!("warning: {}: {warning}", self.config.display());
+        }
+        Ok(config)
     }
 
     pub fn data_dir(&self, config: &Config) -> PathBuf {

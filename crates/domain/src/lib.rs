@@ -176,12 +176,12 @@ impl Alert {
         self.rule == rule && (self.plugin == plugin || self.plugin.is_empty() || plugin.is_empty())
     }
 
-    /// The rule and, when known, the plugin that raised it: `viral-day (builtin)`.
+    /// The rule and, when known, the plugin that raised it: `viral-day [builtin]`.
     pub fn label(&self) -> String {
         if self.plugin.is_empty() {
             self.rule.clone()
         } else {
-            format!("{} ({})", self.rule, self.plugin)
+            format!("{} [{}]", self.rule, self.plugin)
         }
     }
 }
