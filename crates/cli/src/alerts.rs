@@ -16,7 +16,7 @@ use hashtrack::config::Config;
 use hashtrack::domain::Severity;
 use hashtrack::store::Store;
 
-use super::{ConfigArgs, open_store};
+use super::{ConfigArgs, EXIT_UNDELIVERED, open_store};
 
 #[derive(clap::Args)]
 pub struct AlertsArgs {
@@ -107,7 +107,7 @@ pub async fn alerts(args: AlertsArgs) -> Result<ExitCode> {
         return Ok(if report.retrying + report.failed == 0 {
             ExitCode::SUCCESS
         } else {
-            ExitCode::FAILURE
+            ExitCode::from(EXIT_UNDELIVERED)
         });
     }
     let config = args.config.load()?;

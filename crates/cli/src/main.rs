@@ -63,8 +63,8 @@ fn choice<T: Copy + Send + Sync + 'static>(
 
 /// Exit code of a run that finished but left some campaign-day incomplete.
 pub const EXIT_INCOMPLETE: u8 = 2;
-/// Exit code of a run or rescore whose days are complete but whose alerts are not all
-/// delivered (a sink down or unconfigured): `hashtrack alerts --pending` lists them.
+/// Exit code of a run, rescore or `alerts send` whose days are complete but whose alerts are
+/// not all delivered (a sink down or unconfigured): `hashtrack alerts --pending` lists them.
 pub const EXIT_UNDELIVERED: u8 = 3;
 
 #[derive(Parser)]
@@ -84,7 +84,7 @@ example) against the built-in simulated API: no API key, no network.\n\nExit cod
 an API that cannot be reached at all); 2 the run finished but some campaign-day is incomplete \
 (see its `missing` notes; re-run the same date to fill the gaps: stored calls cost nothing); \
 3 the days are complete but some alerts were not delivered (`hashtrack alerts --pending` \
-lists them, `hashtrack alerts send` retries)."
+lists them, `hashtrack alerts send` retries, and exits 3 too while some still wait)."
 )]
 pub struct Cli {
     /// More log output on stderr (-v info, -vv debug). RUST_LOG overrides.
