@@ -901,7 +901,13 @@ hashtags = ["#TryAcme"]
             let said = warning(fixed).unwrap_or_else(|| panic!("{fixed}: no warning"));
             assert!(said.contains("no daylight saving"), "{said}");
         }
-        for place in ["America/New_York", "Asia/Tokyo", "UTC", "Etc/UTC", "EST5EDT"] {
+        for place in [
+            "America/New_York",
+            "Asia/Tokyo",
+            "UTC",
+            "Etc/UTC",
+            "EST5EDT",
+        ] {
             assert_eq!(warning(place), None, "{place}");
         }
         assert!(warning("EST").unwrap().contains("UTC-05:00"));

@@ -347,7 +347,10 @@ mod tests {
             "{text}"
         );
         assert!(text.find("glassskin").unwrap() < text.find("nightroutine").unwrap());
-        assert!(text.contains("viral-day [builtin] (still ongoing)"), "{text}");
+        assert!(
+            text.contains("viral-day [builtin] (still ongoing)"),
+            "{text}"
+        );
         assert!(text.contains("new views ~870,000 a day"), "{text}");
         assert!(message.html().contains("Backlash &lt;b&gt;"));
         let slack = message.slack();
