@@ -217,3 +217,48 @@ pub fn withdraw(mut entry: OutboxEntry, now: i64) -> OutboxEntry {
     }
     entry
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures;
+
+    fn raising(alerts: &[(&str, &str)]) -> DayMetrics {
+        let mut day = fixtures::day("2026-03-02", 1_000_000, 100);
+        day.alerts = AlertsOutcome::Evaluated {
+            alerts: alerts
+                .iter()
+                .map(|(plugin, rule)| Alert {
+                    rule: rule.to_string(),
+                    plugin: plugin.to_string(),
+                    severity: Severity::Warning,
+                    message: "m".into(),
+                })
+                .collect(),
+        };
+        day
+    }
+
+    #[test]
+    fn two_plugins_raising_one_rule_id_are_two_alerts() {
+        let day = raising(&[("builtin", "low-activity"), ("brandx", "low-activity")]);
+        let entries = reconcile(&day, &[], 0);
+        assert_eq!(entries.len(), 2);
+        assert_ne!(entries[0].key(), entries[1].key());
+        // Stored again: nothing changes.
+        assert_eq!(reconcile(&day, &entries, 1), []);
+        // One plugin stops raising it: only its record is withdrawn.
+        let changes = reconcile(&raising(&[("builtin", "low-activity")]), &entries, 2);
+        assert_eq!(changes.len(), 1);
+        assert_eq!(changes[0].plugin, "brandx");
+        assert_eq!(changes[0].withdrawn_at, Some(2));
+    }
+
+    #[test]
+    fn a_record_from_before_plugins_were_named_is_the_same_alert() {
+        let mut legacy = reconcile(&raising(&[("builtin", "viral-day")]), &[], 0).remove(0);
+        legacy.plugin.clear();
+        let day = raising(&[("builtin", "viral-day")]);
+        assert_eq!(reconcile(&day, std::slice::from_ref(&legacy), 1), []);
+    }
+}
