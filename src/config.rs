@@ -140,9 +140,13 @@ pub struct ApiAccount {
 #[derive(Debug, Clone)]
 pub struct CampaignConfig {
     pub id: String,
+    /// What reports and messages call it (`name`; the id when not given).
+    pub name: String,
     pub client: String,
-    /// Without the `#`, lower-case.
+    /// Without the `#`, lower-case: what the API is asked for.
     pub hashtags: Vec<String>,
+    /// The same hashtags as configured (capitals kept, no `#`): what people read.
+    pub hashtag_labels: Vec<String>,
     /// Competitors' hashtags, collected at the info level (1 credit each a day) for share of
     /// voice; same spelling rules.
     pub compare: Vec<String>,
@@ -343,6 +347,7 @@ struct RawClient {
 #[serde(deny_unknown_fields)]
 struct RawCampaign {
     id: Spanned<String>,
+    name: Option<Spanned<String>>,
     client: Spanned<String>,
     hashtags: Spanned<Vec<String>>,
     compare: Option<Spanned<Vec<String>>>,
@@ -443,6 +448,7 @@ fn resolve(raw: RawConfig, at: &Locator) -> Result<Config, ConfigError> {
                 ),
             ));
         }
+        let hashtags = resolve_hashtags(&c.hashtags, at)?;
         campaigns.push(CampaignConfig {
             compare: match &c.compare {
                 Some(tags) => {
@@ -452,7 +458,12 @@ fn resolve(raw: RawConfig, at: &Locator) -> Result<Config, ConfigError> {
                 }
                 None => Vec::new(),
             },
-            hashtags: resolve_hashtags(&c.hashtags, at)?,
+            hashtags: hashtags.iter().map(|t| t.to_lowercase()).collect(),
+            hashtag_labels: hashtags,
+            name: match &c.name {
+                None => id.clone(),
+                Some(name) => display_name(name, at)?,
+            },
             videos: in_range(&c.videos, 1, MAX_TRACKED_VIDEOS, "videos", at)?,
             sentiment_videos: in_range(
                 &c.sentiment_videos,
@@ -664,24 +675,44 @@ fn in_range<T: PartialOrd + Copy + fmt::Display>(
     Ok(v)
 }
 
+/// The hashtags as configured, without `#`, each once whatever its capitals (the API does not
+/// tell capitals apart); the first spelling is kept for people to read.
 fn resolve_hashtags(tags: &Spanned<Vec<String>>, at: &Locator) -> Result<Vec<String>, ConfigError> {
     if tags.get_ref().is_empty() {
         return Err(at.error(tags.span(), "hashtags must list at least one hashtag"));
     }
     let mut out: Vec<String> = Vec::new();
     for tag in tags.get_ref() {
-        let clean = tag.trim().trim_start_matches('#').to_lowercase();
-        if clean.is_empty() || clean.chars().any(char::is_whitespace) {
+        let clean = tag.trim().trim_start_matches('#');
+        if clean.is_empty() || clean.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(at.error(
                 tags.span(),
-                format!("'{tag}' is not a hashtag (expected e.g. \"trybrandx\")"),
+                format!("'{tag}' is not a hashtag (expected e.g. \"TryBrandX\")"),
             ));
         }
-        if !out.contains(&clean) {
-            out.push(clean);
+        if !out.iter().any(|t| t.to_lowercase() == clean.to_lowercase()) {
+            out.push(clean.to_string());
         }
     }
     Ok(out)
+}
+
+/// Longest campaign `name`, in characters: a title, not a description.
+const MAX_NAME_CHARS: usize = 80;
+
+/// A campaign's display name: one line of readable text.
+fn display_name(name: &Spanned<String>, at: &Locator) -> Result<String, ConfigError> {
+    let text = name.get_ref().trim();
+    if text.is_empty()
+        || text.chars().any(char::is_control)
+        || text.chars().count() > MAX_NAME_CHARS
+    {
+        return Err(at.error(
+            name.span(),
+            format!("name must be one line of 1 to {MAX_NAME_CHARS} characters"),
+        ));
+    }
+    Ok(text.to_string())
 }
 
 /// A `KEY-file` plugin setting whose file was refused.

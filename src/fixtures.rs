@@ -32,8 +32,10 @@ pub fn campaign() -> CampaignConfig {
     };
     CampaignConfig {
         id: "spring".into(),
+        name: "Spring launch".into(),
         client: "acme".into(),
         hashtags: vec!["tryacme".into(), "acmechallenge".into()],
+        hashtag_labels: vec!["TryAcme".into(), "AcmeChallenge".into()],
         compare: vec![],
         videos: 30,
         sentiment_videos: 3,

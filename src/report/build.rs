@@ -47,9 +47,10 @@ pub fn build_report(
     let latest = latest_observations(&stored);
     CampaignReport {
         campaign_id: campaign.id.clone(),
+        name: campaign.name.clone(),
         client: campaign.client.clone(),
         client_name: campaign.client.clone(),
-        hashtags: campaign.hashtags.clone(),
+        hashtags: campaign.hashtag_labels.clone(),
         participation: participation(&rows, &latest, &period, campaign.videos),
         top_creators: CreatorStats::rank(latest.iter().map(|(_, video)| *video), TOP_LISTED),
         top_videos: top_videos(&latest),
@@ -246,6 +247,7 @@ fn alerts(rows: &[ReportDay]) -> Vec<DatedAlert> {
         .map(|(date, a)| DatedAlert {
             date,
             rule: a.rule.clone(),
+            plugin: a.plugin.clone(),
             severity: a.severity,
             message: a.message.clone(),
         })

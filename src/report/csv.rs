@@ -2,13 +2,13 @@
 //!
 //! RFC 4180: CRLF line ends, a header row, fields with a comma, a quote or a line break quoted,
 //! quotes doubled. Unknown values are empty cells, never 0; a date without data says so in the
-//! `missing` column. Text cells (the campaign id, the notes, which quote the API's errors) are
+//! `missing` column. The `credits` column is the agency's: only in its `--internal` copy. Text cells (the campaign id, the notes, which quote the API's errors) are
 //! neutralised against formulas unless asked for raw; numbers are ours and stay numbers.
 
 use std::borrow::Cow;
 use std::fmt::Display;
 
-use super::{CampaignReport, DayStatus, ReportDay};
+use super::{Audience, CampaignReport, DayStatus, ReportDay};
 use crate::text_safety::{CsvCells, csv_text};
 
 const COLUMNS: usize = 26;
@@ -44,12 +44,25 @@ const HEADER: [&str; COLUMNS] = [
 /// What the `missing` column says of a date with no stored day.
 const NO_DATA: &str = "no data stored for this date";
 
-pub fn render(reports: &[CampaignReport], cells: CsvCells) -> String {
+/// The agency's columns: what monitoring cost is not the client's business.
+const INTERNAL_COLUMNS: &[&str] = &["credits"];
+
+pub fn render(reports: &[CampaignReport], cells: CsvCells, audience: Audience) -> String {
+    let shown =
+        |i: &usize| audience == Audience::Internal || !INTERNAL_COLUMNS.contains(&HEADER[*i]);
+    let keep = |fields: [String; COLUMNS]| -> Vec<String> {
+        fields
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| shown(i))
+            .map(|(_, f)| f)
+            .collect()
+    };
     let mut out = String::new();
-    push_record(&mut out, HEADER.map(String::from));
+    push_record(&mut out, keep(HEADER.map(String::from)));
     for report in reports {
         for day in &report.days {
-            push_record(&mut out, record(&report.campaign_id, day, cells));
+            push_record(&mut out, keep(record(&report.campaign_id, day, cells)));
         }
     }
     out
@@ -97,7 +110,7 @@ fn cell<T: Display>(value: Option<T>) -> String {
     value.map_or_else(String::new, |v| v.to_string())
 }
 
-fn push_record(out: &mut String, fields: [String; COLUMNS]) {
+fn push_record(out: &mut String, fields: Vec<String>) {
     let quoted: Vec<Cow<str>> = fields.iter().map(|f| quote(f)).collect();
     out.push_str(&quoted.join(","));
     out.push_str("\r\n");
@@ -130,7 +143,7 @@ mod tests {
         };
         unscored.missing = vec!["sentiment unavailable: out of fuel".into()];
         let report = build_report(&campaign(), &[unscored], date("2026-11-03"), 2, 0.005);
-        let csv = render(&[report], ReportFormat::Csv, Audience::Client);
+        let csv = render(&[report], ReportFormat::Csv, Audience::Internal);
         let rows = rows(&csv);
         assert_eq!(rows[0], super::HEADER.join(","));
         assert_eq!(
@@ -152,7 +165,7 @@ mod tests {
             "line\nbreak".into(),
         ];
         let report = build_report(&campaign(), &[partial], date("2026-11-02"), 1, 0.005);
-        let csv = render(&[report], ReportFormat::Csv, Audience::Client);
+        let csv = render(&[report], ReportFormat::Csv, Audience::Internal);
         assert!(
             csv.ends_with(
                 ",\"comments of video 7, page 2: \"\"rate limited\"\"; line\nbreak\"\r\n"
@@ -170,7 +183,7 @@ mod tests {
             1,
             0.005,
         );
-        let csv = render(&[report], ReportFormat::Csv, Audience::Client);
+        let csv = render(&[report], ReportFormat::Csv, Audience::Internal);
         assert!(
             rows(&csv)[1].contains(",10,6,3,1,0.6000,0.2500,,0,5,"),
             "{csv}"

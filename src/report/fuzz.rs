@@ -47,7 +47,7 @@ proptest! {
         prop_assert!(!has_control(&text), "{text:?}");
         prop_assert!(text.lines().all(|l| l.chars().count() < 1_000), "an overlong line");
 
-        let neutral = csv::render(&reports, CsvCells::Neutralised);
+        let neutral = csv::render(&reports, CsvCells::Neutralised, Audience::Internal);
         let mut reader = ::csv::ReaderBuilder::new().from_reader(neutral.as_bytes());
         for record in reader.records() {
             for cell in record.unwrap().iter() {
@@ -56,7 +56,7 @@ proptest! {
                 prop_assert!(!formula || cell.parse::<f64>().is_ok(), "{cell:?}");
             }
         }
-        let raw = csv::render(&reports, CsvCells::Raw);
+        let raw = csv::render(&reports, CsvCells::Raw, Audience::Internal);
         let mut reader = ::csv::ReaderBuilder::new().from_reader(raw.as_bytes());
         let missing = reader.records().next().unwrap().unwrap()[25].to_string();
         prop_assert_eq!(missing, strip_controls(&note, Lines::Many).into_owned());

@@ -10,11 +10,13 @@ mod build;
 pub(crate) mod cells;
 mod compare;
 pub mod csv;
+pub mod episodes;
 #[cfg(test)]
 mod fuzz;
 pub mod html;
 mod rollup;
 mod sparkline;
+pub mod summary;
 mod text;
 mod voice;
 
@@ -115,9 +117,12 @@ impl fmt::Display for ReportFormat {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CampaignReport {
     pub campaign_id: String,
+    /// What people call the campaign (`name`; the id when it has none).
+    pub name: String,
     pub client: String,
     /// The client's display name (`[clients.ID] name`), the id when it has none.
     pub client_name: String,
+    /// As configured, capitals kept, without `#`.
     pub hashtags: Vec<String>,
     pub period: Period,
     /// Every date of the period, oldest first, with or without data.
@@ -301,6 +306,8 @@ pub struct ViewsPerVideo {
 pub struct DatedAlert {
     pub date: NaiveDate,
     pub rule: String,
+    /// The plugin that raised it (empty on alerts stored before plugins were named).
+    pub plugin: String,
     pub severity: Severity,
     pub message: String,
 }
@@ -316,8 +323,8 @@ pub struct Cost {
     pub usd_per_day: Option<f64>,
 }
 
-/// Who a report is for: the client sees no monitoring cost in the text report; the agency's
-/// own (`--internal`) copy does. JSON and CSV are data exports and always carry it.
+/// Who a report is for: the client sees no monitoring cost (credits, dollars) in any format;
+/// the agency's own (`--internal`) copy does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Audience {
     Client,
@@ -336,9 +343,9 @@ pub fn render_client(
         ReportFormat::Text => text::render_rollup(rollup) + "\n" + &text::render(reports, audience),
         ReportFormat::Json => {
             let json = serde_json::json!({ "client": rollup, "campaigns": reports });
-            serde_json::to_string_pretty(&json).expect("reports always serialize") + "\n"
+            json_for(json, audience)
         }
-        ReportFormat::Csv => csv::render(reports, CsvCells::default()),
+        ReportFormat::Csv => csv::render(reports, CsvCells::default(), audience),
         ReportFormat::Html | ReportFormat::Pdf => {
             html::render(reports, Some(rollup), &Branding::default(), audience)
         }
@@ -349,8 +356,8 @@ pub fn render_client(
 pub fn render(reports: &[CampaignReport], format: ReportFormat, audience: Audience) -> String {
     match format {
         ReportFormat::Text => text::render(reports, audience),
-        ReportFormat::Json => render_json(reports),
-        ReportFormat::Csv => csv::render(reports, CsvCells::default()),
+        ReportFormat::Json => render_json(reports, audience),
+        ReportFormat::Csv => csv::render(reports, CsvCells::default(), audience),
         ReportFormat::Html | ReportFormat::Pdf => {
             html::render(reports, None, &Branding::default(), audience)
         }
@@ -358,18 +365,64 @@ pub fn render(reports: &[CampaignReport], format: ReportFormat, audience: Audien
 }
 
 /// One object for one report, so a single campaign's JSON needs no unwrapping.
-fn render_json(reports: &[CampaignReport]) -> String {
+fn render_json(reports: &[CampaignReport], audience: Audience) -> String {
     let json = match reports {
-        [one] => serde_json::to_string_pretty(one),
-        many => serde_json::to_string_pretty(many),
+        [one] => serde_json::to_value(one),
+        many => serde_json::to_value(many),
     };
-    json.expect("reports always serialize") + "\n"
+    json_for(json.expect("reports always serialize"), audience)
+}
+
+/// The fields only the agency's copy carries: a report's `cost`, a day's `credits`.
+const INTERNAL_FIELDS: &[&str] = &["cost", "credits"];
+
+/// `json` as `audience` may read it: the client's copy without [`INTERNAL_FIELDS`], wherever
+/// they are.
+fn json_for(mut json: serde_json::Value, audience: Audience) -> String {
+    fn strip(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::Object(map) => {
+                map.retain(|key, _| !INTERNAL_FIELDS.contains(&key.as_str()));
+                map.values_mut().for_each(strip);
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    if audience == Audience::Client {
+        strip(&mut json);
+    }
+    serde_json::to_string_pretty(&json).expect("a JSON value always serializes") + "\n"
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::fixtures::{campaign, date, week};
+
+    #[test]
+    fn only_the_internal_copy_says_what_monitoring_cost_in_every_format() {
+        let report = build_report(&campaign(), &week(), date("2026-11-07"), 7, 0.005);
+        let reports = [report];
+        let client = rollup(&reports);
+        for format in [
+            ReportFormat::Text,
+            ReportFormat::Json,
+            ReportFormat::Csv,
+            ReportFormat::Html,
+        ] {
+            for (audience, shown) in [(Audience::Client, false), (Audience::Internal, true)] {
+                for text in [
+                    render(&reports, format, audience),
+                    render_client(&client, &reports, format, audience),
+                ] {
+                    let lower = text.to_lowercase();
+                    let says_cost = lower.contains("credit") || lower.contains("cost");
+                    assert_eq!(says_cost, shown, "{format} for {audience:?}:\n{text}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn formats_parse_by_name() {

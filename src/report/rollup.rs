@@ -16,6 +16,7 @@ pub struct ClientRollup {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RollupRow {
     pub campaign_id: String,
+    pub name: String,
     pub from: chrono::NaiveDate,
     pub to: chrono::NaiveDate,
     #[serde(flatten)]
@@ -32,6 +33,7 @@ pub fn rollup(reports: &[CampaignReport]) -> ClientRollup {
             .iter()
             .map(|r| RollupRow {
                 campaign_id: r.campaign_id.clone(),
+                name: r.name.clone(),
                 from: r.period.from,
                 to: r.period.to,
                 headline: Headline::of(r),

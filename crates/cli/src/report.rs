@@ -202,7 +202,7 @@ pub fn report(args: ReportArgs) -> Result<ExitCode> {
         (ReportFormat::Html | ReportFormat::Pdf, _) => {
             html::render(&reports, summary.as_ref(), branding, audience)
         }
-        (ReportFormat::Csv, _) => csv::render(&reports, args.csv.cells()),
+        (ReportFormat::Csv, _) => csv::render(&reports, args.csv.cells(), audience),
         (format, Some(summary)) => render_client(summary, &reports, format, audience),
         (format, None) => render(&reports, format, audience),
     };
