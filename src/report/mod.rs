@@ -323,6 +323,92 @@ pub struct Cost {
     pub usd_per_day: Option<f64>,
 }
 
+/// The paper a printed (PDF) report is laid out for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Paper {
+    #[default]
+    A4,
+    Letter,
+}
+
+impl Paper {
+    pub const ALL: [Paper; 2] = [Paper::A4, Paper::Letter];
+
+    /// The name `--paper` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Paper::A4 => "a4",
+            Paper::Letter => "letter",
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            Paper::A4 => "210 × 297 mm: everywhere but North America",
+            Paper::Letter => "8.5 × 11 in: the United States and Canada",
+        }
+    }
+
+    /// CSS `@page { size }`.
+    pub fn css_size(self) -> &'static str {
+        match self {
+            Paper::A4 => "A4",
+            Paper::Letter => "letter",
+        }
+    }
+
+    /// The paper people use where campaign days are counted: Letter in the United States'
+    /// and Canada's zones, A4 elsewhere.
+    pub fn for_time_zone(zone: chrono_tz::Tz) -> Paper {
+        let name = zone.name();
+        let north_american = name.starts_with("US/")
+            || name.starts_with("Canada/")
+            || name == "Pacific/Honolulu"
+            || [
+                "America/Indiana/",
+                "America/Kentucky/",
+                "America/North_Dakota/",
+            ]
+            .iter()
+            .any(|state| name.starts_with(state))
+            || (name.starts_with("America/")
+                && NORTH_AMERICAN_CITIES.iter().any(|c| name.ends_with(c)));
+        if north_american {
+            Paper::Letter
+        } else {
+            Paper::A4
+        }
+    }
+}
+
+/// `America/…` zones of the United States and Canada (the rest of the Americas uses A4 too).
+const NORTH_AMERICAN_CITIES: &[&str] = &[
+    "New_York",
+    "Chicago",
+    "Denver",
+    "Los_Angeles",
+    "Phoenix",
+    "Anchorage",
+    "Adak",
+    "Boise",
+    "Detroit",
+    "Juneau",
+    "Menominee",
+    "Metlakatla",
+    "Nome",
+    "Sitka",
+    "Yakutat",
+    "Toronto",
+    "Vancouver",
+    "Edmonton",
+    "Winnipeg",
+    "Halifax",
+    "St_Johns",
+    "Regina",
+    "Moncton",
+    "Puerto_Rico",
+];
+
 /// Who a report is for: the client sees no monitoring cost (credits, dollars) in any format;
 /// the agency's own (`--internal`) copy does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -346,9 +432,13 @@ pub fn render_client(
             json_for(json, audience)
         }
         ReportFormat::Csv => csv::render(reports, CsvCells::default(), audience),
-        ReportFormat::Html | ReportFormat::Pdf => {
-            html::render(reports, Some(rollup), &Branding::default(), audience)
-        }
+        ReportFormat::Html | ReportFormat::Pdf => html::render(
+            reports,
+            Some(rollup),
+            &Branding::default(),
+            audience,
+            Paper::A4,
+        ),
     }
 }
 
@@ -359,7 +449,7 @@ pub fn render(reports: &[CampaignReport], format: ReportFormat, audience: Audien
         ReportFormat::Json => render_json(reports, audience),
         ReportFormat::Csv => csv::render(reports, CsvCells::default(), audience),
         ReportFormat::Html | ReportFormat::Pdf => {
-            html::render(reports, None, &Branding::default(), audience)
+            html::render(reports, None, &Branding::default(), audience, Paper::A4)
         }
     }
 }
@@ -421,6 +511,20 @@ mod tests {
                     assert_eq!(says_cost, shown, "{format} for {audience:?}:\n{text}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn the_paper_follows_the_campaigns_zone() {
+        for (zone, paper) in [
+            ("America/New_York", Paper::Letter),
+            ("America/Indiana/Indianapolis", Paper::Letter),
+            ("America/Toronto", Paper::Letter),
+            ("America/Sao_Paulo", Paper::A4),
+            ("Europe/Paris", Paper::A4),
+            ("UTC", Paper::A4),
+        ] {
+            assert_eq!(Paper::for_time_zone(zone.parse().unwrap()), paper, "{zone}");
         }
     }
 

@@ -14,6 +14,7 @@ mod cli;
 mod collector;
 mod config_reads;
 mod credits;
+mod devtools;
 mod evaluate;
 mod event_time;
 #[cfg(feature = "python-js")]

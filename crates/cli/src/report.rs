@@ -7,7 +7,7 @@ use chrono::{Duration, NaiveDate};
 
 use hashtrack::config::{CampaignConfig, Config};
 use hashtrack::report::{
-    Audience, CampaignReport, ReportFormat, build_report, compare, csv, html, render,
+    Audience, CampaignReport, Paper, ReportFormat, build_report, compare, csv, html, render,
     render_client, rollup,
 };
 use hashtrack::store::{DayMirror, DayReader, Store, StoreError};
@@ -42,6 +42,10 @@ pub struct ReportArgs {
     /// The agency's copy: adds what monitoring cost (credits and dollars) to the report.
     #[arg(long)]
     pub internal: bool,
+    /// The paper a PDF is laid out for (default: Letter where the config's time_zone is in the
+    /// United States or Canada, A4 elsewhere).
+    #[arg(long, ignore_case = true, value_parser = super::choice(&Paper::ALL, Paper::name, Paper::describe))]
+    pub paper: Option<Paper>,
     /// Write the report to this file instead of standard output (needed for pdf).
     #[arg(long, value_name = "FILE")]
     pub out: Option<std::path::PathBuf>,
@@ -200,7 +204,10 @@ pub fn report(args: ReportArgs) -> Result<ExitCode> {
     let branding = &config.settings.branding;
     let text = match (args.format, &summary) {
         (ReportFormat::Html | ReportFormat::Pdf, _) => {
-            html::render(&reports, summary.as_ref(), branding, audience)
+            let paper = args
+                .paper
+                .unwrap_or_else(|| Paper::for_time_zone(config.settings.time_zone));
+            html::render(&reports, summary.as_ref(), branding, audience, paper)
         }
         (ReportFormat::Csv, _) => csv::render(&reports, args.csv.cells(), audience),
         (format, Some(summary)) => render_client(summary, &reports, format, audience),

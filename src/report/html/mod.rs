@@ -11,7 +11,9 @@ use serde::Serialize;
 pub use crate::config::Branding;
 
 use super::cells::{approx, one_line, or_unknown, percent, thousands, usd, whole};
-use super::{Audience, CampaignReport, ClientRollup, DayStatus};
+use super::episodes::episodes;
+use super::summary::Summary;
+use super::{Audience, CampaignReport, ClientRollup, DayStatus, Paper};
 
 const TEMPLATE: &str = include_str!("report.html.j2");
 
@@ -39,6 +41,7 @@ pub fn render(
     rollup: Option<&ClientRollup>,
     branding: &Branding,
     audience: Audience,
+    paper: Paper,
 ) -> String {
     let mut env = Environment::new();
     env.add_template("report.html", TEMPLATE)
@@ -47,7 +50,7 @@ pub fn render(
     let client_name = reports.first().map_or("", |r| r.client_name.as_str());
     let title = match (rollup, reports) {
         (Some(_), _) | (None, [_, _, ..]) => format!("{client_name}: campaign report"),
-        (None, [one]) => format!("{client_name}: {}", one.campaign_id),
+        (None, [one]) => format!("{client_name}: {}", one.name),
         (None, []) => "Campaign report".to_string(),
     };
     let period = reports.first().map_or_else(String::new, |r| {
@@ -67,7 +70,7 @@ pub fn render(
             .map(|row| {
                 let h = &row.headline;
                 context! {
-                    campaign => row.campaign_id,
+                    campaign => row.name,
                     views => or_unknown(h.new_views_per_day, approx),
                     videos => or_unknown(h.new_videos_per_day, |v| format!("{v:.1}")),
                     comments => or_unknown(h.new_comments, whole),
@@ -81,6 +84,8 @@ pub fn render(
     env.get_template("report.html")
         .expect("added above")
         .render(context! {
+            paper => paper.css_size(),
+            min_comments => super::MIN_COMMENTS_TO_JUDGE,
             title => title,
             subtitle => format!("{period} · prepared by {}", branding.agency_name),
             agency => branding.agency_name,
@@ -135,7 +140,7 @@ fn campaign(r: &CampaignReport, accent: RGBColor, audience: Audience) -> Value {
             ),
             row("New comments", &c.new_comments, whole, false),
             row("Positive share", &c.positive_ratio, percent, true),
-            row("Alerts", &c.alerts, whole, false),
+            row("Alerts raised", &c.alerts, whole, false),
         ]
     });
     let voice = r.share_of_voice.as_ref().map(|v| {
@@ -154,9 +159,22 @@ fn campaign(r: &CampaignReport, accent: RGBColor, audience: Audience) -> Value {
     });
     let s = &r.sentiment;
     let c = &r.cost;
+    let summary = Summary::of(r);
     context! {
         id => r.campaign_id,
+        name => r.name,
         hashtags => r.hashtags.iter().map(|t| format!("#{t}")).collect::<Vec<_>>().join(" "),
+        tiles => summary.tiles.iter().map(|t| context! {
+            label => t.label,
+            value => t.value,
+            change => t.change.as_ref().map(|c| context! {
+                text => c.text,
+                direction => c.direction,
+                arrow => c.direction.arrow(),
+            }),
+        }).collect::<Vec<_>>(),
+        sentences => summary.sentences,
+        first_period => summary.first_period,
         days => r.period.days,
         period => format!("{} to {} ({} days)", r.period.from, r.period.to, r.period.days),
         no_data => (!no_data.is_empty()).then(|| no_data.join(", ")),
@@ -176,6 +194,7 @@ fn campaign(r: &CampaignReport, accent: RGBColor, audience: Audience) -> Value {
         videos => r.top_videos.iter().map(|v| context! {
             url => link(&v.url),
             creator => v.creator,
+            caption => one_line(&v.caption, 120),
             first_seen => v.first_seen.to_string(),
             plays => thousands(v.plays),
             likes => thousands(v.likes),
@@ -184,10 +203,13 @@ fn campaign(r: &CampaignReport, accent: RGBColor, audience: Audience) -> Value {
             engagement => or_unknown(v.engagement_rate, percent),
         }).collect::<Vec<_>>(),
         engagement => or_unknown(r.participation.engagement_rate, percent),
-        alerts => r.alerts.iter().map(|a| context! {
-            date => a.date.to_string(),
-            severity => format!("{:?}", a.severity),
-            message => one_line(&a.message, 500),
+        episodes => episodes(&r.alerts, r.period.to).iter().map(|e| context! {
+            title => e.title(),
+            dates => e.dates(),
+            days => e.days,
+            ongoing => e.ongoing,
+            severity => format!("{:?}", e.severity),
+            message => one_line(&e.message, 300),
         }).collect::<Vec<_>>(),
         cost => (audience == Audience::Internal).then(|| format!(
             "monitoring cost {} credits × {} = {} over the period.",
@@ -219,7 +241,13 @@ mod tests {
     fn one_file_with_charts_no_script_and_nothing_fetched() {
         let mut report = build_report(&campaign(), &week(), date("2026-11-07"), 7, 0.005);
         report.client_name = "Acme <Snacks>".into();
-        let html = render(&[report], None, &Branding::default(), Audience::Client);
+        let html = render(
+            &[report],
+            None,
+            &Branding::default(),
+            Audience::Client,
+            Paper::A4,
+        );
         assert!(html.starts_with("<!DOCTYPE html>"));
         assert!(
             html.contains("Acme &lt;Snacks&gt;: spring"),
