@@ -10,8 +10,8 @@ use chrono::NaiveDate;
 
 use super::voice::share_of_voice;
 use super::{
-    CampaignReport, Cost, DatedAlert, DayStatus, Participation, Period, ReportDay, SentimentPeriod,
-    TOP_LISTED, TopVideo, ViewsPerVideo,
+    CampaignReport, Cost, DatedAlert, DayStatus, ExampleComments, Participation, Period, ReportDay,
+    SentimentPeriod, TOP_LISTED, TopVideo, ViewsPerVideo,
 };
 use crate::config::CampaignConfig;
 use crate::domain::{
@@ -60,6 +60,7 @@ pub fn build_report(
         cost: cost(&rows, price_per_credit_usd),
         comparison: None,
         share_of_voice: share_of_voice(&stored),
+        example_comments: ExampleComments::default(),
         period,
         days: rows,
     }
@@ -170,6 +171,11 @@ fn participation(
     }
 }
 
+/// A video's page on TikTok.
+pub fn video_url(creator: &str, id: &str) -> String {
+    format!("https://www.tiktok.com/@{creator}/video/{id}")
+}
+
 fn top_videos(latest: &[Observation]) -> Vec<TopVideo> {
     let mut videos = latest.to_vec();
     videos.sort_by(|(_, a), (_, b)| {
@@ -184,7 +190,7 @@ fn top_videos(latest: &[Observation]) -> Vec<TopVideo> {
         .map(|(observed, v)| TopVideo {
             id: v.id.clone(),
             creator: v.creator.clone(),
-            url: format!("https://www.tiktok.com/@{}/video/{}", v.creator, v.id),
+            url: video_url(&v.creator, &v.id),
             plays: v.stats.plays,
             likes: v.stats.likes,
             comments: v.stats.comments,

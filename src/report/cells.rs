@@ -92,6 +92,10 @@ pub fn one_line(text: &str, max: usize) -> String {
         }
         kept.push(c);
     }
+    // Cut between words where one ends in the second half, so no word is left broken.
+    if let Some(space) = kept.rfind(' ').filter(|&at| at > kept.len() / 2) {
+        kept.truncate(space);
+    }
     format!("{}...", kept.trim_end())
 }
 

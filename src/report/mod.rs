@@ -11,6 +11,7 @@ pub(crate) mod cells;
 mod compare;
 pub mod csv;
 pub mod episodes;
+pub mod examples;
 #[cfg(test)]
 mod fuzz;
 pub mod html;
@@ -21,6 +22,7 @@ mod text;
 mod voice;
 
 pub use compare::{Change, Comparison, Headline, compare};
+pub use examples::ExampleComments;
 pub use html::Branding;
 pub use rollup::{ClientRollup, RollupRow, rollup};
 use std::fmt;
@@ -36,7 +38,7 @@ use crate::domain::{
 };
 use crate::text_safety::CsvCells;
 
-pub use build::build_report;
+pub use build::{build_report, video_url};
 
 /// How many creators and videos a report lists.
 pub const TOP_LISTED: usize = 5;
@@ -140,6 +142,9 @@ pub struct CampaignReport {
     pub comparison: Option<Comparison>,
     /// Beside the competitors' hashtags, when the campaign compares with any.
     pub share_of_voice: Option<ShareOfVoice>,
+    /// The period's most-liked new comments of each tone (empty when the comments are not at
+    /// hand: the caller reads them from the store).
+    pub example_comments: ExampleComments,
 }
 
 /// The dates a report covers, both ends included.

@@ -22,6 +22,16 @@ pub trait DayReader: Sync {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<DayMetrics>, StoreError>;
+
+    /// The comments a campaign read for the first time on `date`, with their scores; none
+    /// where they are not kept (the day copies a run writes hold no comments).
+    fn comments_first_read_on(
+        &self,
+        _campaign: &str,
+        _date: NaiveDate,
+    ) -> Result<Vec<crate::store::ReadComment>, StoreError> {
+        Ok(Vec::new())
+    }
 }
 
 pub struct DayMirror {

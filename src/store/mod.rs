@@ -1001,6 +1001,14 @@ impl DayReader for Store {
     ) -> Result<Vec<DayMetrics>, StoreError> {
         Store::days(self, campaign, from, to)
     }
+
+    fn comments_first_read_on(
+        &self,
+        campaign: &str,
+        date: NaiveDate,
+    ) -> Result<Vec<ReadComment>, StoreError> {
+        Store::comments_first_read_on(self, campaign, date)
+    }
 }
 
 /// `sled::open`, with its failures named: another process holding the lock, and a damaged

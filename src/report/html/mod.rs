@@ -12,6 +12,7 @@ pub use crate::config::Branding;
 
 use super::cells::{approx, one_line, or_unknown, percent, thousands, usd, whole};
 use super::episodes::episodes;
+use super::examples::Quote;
 use super::summary::Summary;
 use super::{Audience, CampaignReport, ClientRollup, DayStatus, Paper};
 
@@ -175,6 +176,8 @@ fn campaign(r: &CampaignReport, accent: RGBColor, audience: Audience) -> Value {
         }).collect::<Vec<_>>(),
         sentences => summary.sentences,
         first_period => summary.first_period,
+        quotes_positive => quotes(&r.example_comments.positive),
+        quotes_negative => quotes(&r.example_comments.negative),
         days => r.period.days,
         period => format!("{} to {} ({} days)", r.period.from, r.period.to, r.period.days),
         no_data => (!no_data.is_empty()).then(|| no_data.join(", ")),
@@ -218,6 +221,19 @@ fn campaign(r: &CampaignReport, accent: RGBColor, audience: Audience) -> Value {
     }
 }
 
+fn quotes(quotes: &[Quote]) -> Vec<Value> {
+    quotes
+        .iter()
+        .map(|q| {
+            context! {
+                text => q.text,
+                likes => thousands(q.likes),
+                url => q.video_url.as_deref().map(link),
+            }
+        })
+        .collect()
+}
+
 /// A link as it is when it holds only URL characters that need no escaping in an attribute
 /// (TikTok handles and ids do); escaped otherwise.
 fn link(url: &str) -> Value {
@@ -250,7 +266,7 @@ mod tests {
         );
         assert!(html.starts_with("<!DOCTYPE html>"));
         assert!(
-            html.contains("Acme &lt;Snacks&gt;: spring"),
+            html.contains("Acme &lt;Snacks&gt;: Spring launch"),
             "client names are escaped"
         );
         assert!(html.matches("<svg").count() >= 3, "charts inline");
