@@ -94,9 +94,13 @@ pub fn percent(ratio: f64) -> String {
 /// `about 1.1 M new views a day (at least 740,000)`, `… (between 740,000 and 2.2 M)`. A bound
 /// that reads as the estimate takes its place (`at least 810,000 new views a day (at most
 /// 1.7 M)`), so no figure is written twice; a lower bound of 0 or less says nothing and is
-/// left out, as is a bound that is not finite.
+/// left out, as is a bound that is not finite. Bounds that meet say the figure is known:
+/// it is only rounded (`about 840,000 new views a day`).
 pub fn bounded(estimate: f64, low: Option<f64>, high: Option<f64>, what: &str) -> String {
     let shown = about(estimate);
+    if low.is_some_and(|low| Some(low) == high) {
+        return format!("about {shown} {what}");
+    }
     let low = low.filter(|l| l.is_finite() && *l >= 1.0).map(at_least);
     let high = high.filter(|h| h.is_finite()).map(at_most);
     let (main, aside) = match (low, high) {
@@ -267,6 +271,11 @@ mod tests {
         assert_eq!(
             bounded(500.0, Some(f64::NAN), Some(f64::INFINITY), what),
             "about 500 new views a day"
+        );
+        // Known exactly: nothing to bound, only rounded.
+        assert_eq!(
+            bounded(839_413.0, Some(839_413.0), Some(839_413.0), what),
+            "about 840,000 new views a day"
         );
     }
 
