@@ -1047,3 +1047,73 @@ async fn alerts_name_their_videos_state_their_bounds_and_quote_new_negative_comm
         "{out}"
     );
 }
+
+/// The simulator's hostile mode (overlong handles, Slack mentions and links, formulas, control
+/// characters in handles and comments) behind the videos an alert names and the comments it
+/// quotes: Slack gets only our own links, to URLs of URL characters, and no control character.
+#[tokio::test(flavor = "multi_thread")]
+async fn hostile_handles_and_comments_reach_slack_as_text_never_as_markup() {
+    let slack = Endpoint::start(&[]).await;
+    let env = vec![("T8_SLACK_URL".to_string(), slack.url.clone())];
+    let named = sinks(vec![(
+        "slack",
+        sink(&[("kind", "slack".into()), ("url_env", "T8_SLACK_URL".into())]),
+    )]);
+    let sim = hashtrack_sim::SimConfig {
+        hostile: true,
+        ..roomy_sim()
+    };
+    let brand = campaign("brand", &["hostilealerts"])
+        .comments_per_video(50)
+        .alert_setting("viral-day-views", 1)
+        .alert_setting("min-positive-ratio", 0.99)
+        .alert_setting("min-new-comments", 5);
+    let rig = Delivery::start_on(sim, vec![brand], named, env).await;
+    rig.collect(&[3]).await;
+    let (code, out) = rig.send().await;
+    assert_eq!(code, 0, "{out}");
+
+    let payloads = bodies(&slack.received());
+    let sections: Vec<String> = payloads
+        .iter()
+        .flat_map(|p| p["blocks"].as_array().unwrap().clone())
+        .filter_map(|b| b["text"]["text"].as_str().map(str::to_string))
+        .collect();
+    assert!(
+        sections.iter().any(|s| s.contains("|@")),
+        "no video named: {sections:?}"
+    );
+    assert!(
+        sections.iter().any(|s| s.contains('“')),
+        "no comment quoted: {sections:?}"
+    );
+    for text in sections.iter().chain(
+        payloads
+            .iter()
+            .filter_map(|p| p["text"].as_str().map(str::to_string))
+            .collect::<Vec<_>>()
+            .iter(),
+    ) {
+        assert!(
+            !text
+                .chars()
+                .any(|c| c != '\n' && hashtrack::text_safety::is_unsafe_control(c)),
+            "{text:?}"
+        );
+        // Every `<` opens one of our links: `<https://…|label>`, its URL of URL characters.
+        for link in text.split('<').skip(1) {
+            let url = link
+                .split_once('|')
+                .map(|(url, _)| url)
+                .unwrap_or_else(|| panic!("{text:?}"));
+            assert!(url.starts_with("https://www.tiktok.com/@"), "{text:?}");
+            assert!(
+                url.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "%-._~/:@".contains(c)),
+                "{url:?}"
+            );
+            let label = &link[url.len() + 1..];
+            assert!(label.contains('>'), "{text:?}");
+        }
+    }
+}
