@@ -152,7 +152,8 @@ impl KeyFigures {
             SentimentOutcome::Scored(s) if s.comments > 0 => Some(s),
             _ => None,
         };
-        // Whole views and videos, shares to 0.1 %: no more precise than they are known.
+        // Whole views (bounds rounded outward: a bound never claims more than the evidence),
+        // videos to 0.1 and shares to 0.1 %: no more precise than they are known.
         let whole = |x: f64| x.round();
         let share = |x: f64| (x * 1000.0).round() / 1000.0;
         KeyFigures {

@@ -94,11 +94,14 @@ pub fn percent(ratio: f64) -> String {
 /// `about 1.1 M new views a day (at least 740,000)`, `… (between 740,000 and 2.2 M)`. A bound
 /// that reads as the estimate takes its place (`at least 810,000 new views a day (at most
 /// 1.7 M)`), so no figure is written twice; a lower bound of 0 or less says nothing and is
-/// left out, as is a bound that is not finite. Bounds that meet say the figure is known:
-/// it is only rounded (`about 840,000 new views a day`).
+/// left out, as is a bound that is not finite. Bounds within one whole unit of each other
+/// (rounded outward, as the host stores them) say the figure is known, only rounded (`about
+/// 840,000 new views a day`).
 pub fn bounded(estimate: f64, low: Option<f64>, high: Option<f64>, what: &str) -> String {
     let shown = about(estimate);
-    if low.is_some_and(|low| Some(low) == high) {
+    if let (Some(low), Some(high)) = (low, high)
+        && high.ceil() - low.floor() <= 1.0
+    {
         return format!("about {shown} {what}");
     }
     let low = low.filter(|l| l.is_finite() && *l >= 1.0).map(at_least);
@@ -272,11 +275,37 @@ mod tests {
             bounded(500.0, Some(f64::NAN), Some(f64::INFINITY), what),
             "about 500 new views a day"
         );
-        // Known exactly: nothing to bound, only rounded.
-        assert_eq!(
-            bounded(839_413.0, Some(839_413.0), Some(839_413.0), what),
-            "about 840,000 new views a day"
-        );
+        // Known exactly: nothing to bound, only rounded; the same once the bounds are rounded
+        // outward to whole views.
+        for (low, high) in [(839_413.4, 839_413.4), (839_413.0, 839_414.0)] {
+            assert_eq!(
+                bounded(839_413.4, Some(low), Some(high), what),
+                "about 840,000 new views a day"
+            );
+        }
+    }
+
+    /// The host stores an estimate to the whole view and its bounds rounded outward to whole
+    /// views; written from those, they read as the rules wrote them from the unrounded ones.
+    #[test]
+    fn figures_stored_whole_read_as_the_unrounded_ones() {
+        let mut x = 0.37_f64;
+        while x < 1e10 {
+            for (low, est, high) in [
+                (x, x * 1.3, Some(x * 2.1)),
+                (x, x, Some(x)),
+                (x * 0.999, x, Some(x * 1.001)),
+                (x, x * 1.01, None),
+            ] {
+                let stored = bounded(est.round(), Some(low.floor()), high.map(f64::ceil), "v");
+                assert_eq!(
+                    stored,
+                    bounded(est, Some(low), high, "v"),
+                    "{low} {est} {high:?}"
+                );
+            }
+            x *= 1.731;
+        }
     }
 
     /// Whatever the figures, the lower bound never reads above the estimate, nor the upper
