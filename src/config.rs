@@ -15,6 +15,7 @@
 mod alerts;
 mod branding;
 mod files;
+mod report_url;
 mod sinks;
 
 use alerts::resolve_alerts;
@@ -22,6 +23,7 @@ pub use alerts::{AlertPlugin, AlertsConfig, BUILTIN};
 pub use branding::Branding;
 use branding::{RawBranding, resolve_branding};
 pub use files::{Confinement, FileRefusal};
+pub use report_url::ReportUrl;
 pub use sinks::{
     DEFAULT_COOLDOWN_DAYS, DeliveryMode, SinkConfig, SinkKind, SmtpUrlProblem, smtp_transport_url,
 };
@@ -113,6 +115,8 @@ pub struct GlobalSettings {
     /// Whether files the config names may lie outside its directory, and `file` sinks write
     /// outside `data_dir` (`allow_outside`; off by default).
     pub allow_outside: bool,
+    /// Where a campaign-day's report is published (`report_url`): alert messages link to it.
+    pub report_url: Option<ReportUrl>,
 }
 
 /// One agency client: a name, the API account its campaigns are paid with, and an optional
@@ -331,6 +335,7 @@ struct RawSettings {
     store_cache_mib: Option<Spanned<u64>>,
     allow_outside: Option<bool>,
     branding: Option<RawBranding>,
+    report_url: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -655,6 +660,10 @@ fn resolve_settings(raw: RawSettings, at: &Locator) -> Result<GlobalSettings, Co
         store_cache_mib,
         branding: resolve_branding(raw.branding, within, at)?,
         allow_outside,
+        report_url: raw
+            .report_url
+            .map(|url| ReportUrl::parse(url.get_ref()).map_err(|e| at.error(url.span(), e)))
+            .transpose()?,
     })
 }
 

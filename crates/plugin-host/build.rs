@@ -62,6 +62,7 @@ fn main() {
         "plugins/sentiment-default",
         "plugins/alerts-default",
         "crates/builtin-rules",
+        "crates/figures",
         "wit",
         "Cargo.lock",
     ] {

@@ -14,7 +14,7 @@ use super::message::{Item, Message};
 use super::noise;
 use super::outbox::{Delivery, DeliveryState, OutboxEntry};
 use super::sinks::{SendError, Transports};
-use crate::config::{Config, DeliveryMode, SinkConfig, SinkKind};
+use crate::config::{Config, DeliveryMode, ReportUrl, SinkConfig, SinkKind};
 use crate::domain::{Alert, AlertsOutcome};
 use crate::plugin::MAX_HISTORY_DAYS;
 use crate::store::{Store, StoreError};
@@ -225,6 +225,7 @@ struct OwnedMessage {
     date: NaiveDate,
     digest: bool,
     items: Vec<(OutboxEntry, bool)>,
+    report_url: Option<ReportUrl>,
 }
 
 impl OwnedMessage {
@@ -242,6 +243,7 @@ impl OwnedMessage {
                     ongoing: *ongoing,
                 })
                 .collect(),
+            report_url: self.report_url.clone(),
         }
     }
 }
@@ -336,6 +338,7 @@ impl Pass<'_> {
                 .iter()
                 .map(|(key, ongoing)| (entries[key].clone(), *ongoing))
                 .collect(),
+            report_url: self.config.settings.report_url.clone(),
         }
     }
 

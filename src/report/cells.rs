@@ -10,15 +10,7 @@ pub const UNKNOWN: &str = "n/a";
 
 /// `1234567` → `1,234,567`.
 pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
+    figures::thousands(n)
 }
 
 /// A delta as it is, negative included: `-1200` → `-1,200`.
@@ -32,18 +24,15 @@ pub fn whole(x: f64) -> String {
     signed(x.round() as i64)
 }
 
-/// An estimate to two significant figures: `~450`, `~12,000`: no more precise than it is known.
+/// An estimate as `figures::about` writes it: `~450`, `~12,000`, `~1.1 M`: no more precise
+/// than it is known.
 pub fn approx(x: f64) -> String {
-    format!("~{}", thousands(two_figures(x.max(0.0))))
+    format!("~{}", figures::about(x.max(0.0)))
 }
 
-/// `x` rounded to two significant figures.
+/// `x` rounded as `figures` rounds an estimate (two significant figures).
 pub fn two_figures(x: f64) -> u64 {
-    if x < 1.0 {
-        return x.round() as u64;
-    }
-    let unit = 10f64.powi((x.log10().floor() as i32 - 1).max(0));
-    ((x / unit).round() * unit) as u64
+    figures::significant(x)
 }
 
 /// `0.625` → `62.5%`.

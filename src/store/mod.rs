@@ -722,11 +722,12 @@ impl Store {
     /// during a run ([`DayMirror`]) follows.
     ///
     /// The day's alerts go into the outbox in the same transaction: a new alert gets its
-    /// record, one the day no longer raises is withdrawn, one already recorded is left as it
-    /// is (so a re-run never sends it twice).
+    /// record, one the day no longer raises is withdrawn, one already recorded keeps its
+    /// deliveries (so a re-run never sends it twice) and only its wording is brought up to date.
     ///
     /// `comments` are the ones the campaign read for the first time that day (with their
-    /// scores); they replace what an earlier run of the day recorded.
+    /// scores); they replace what an earlier run of the day recorded, and sentiment alerts
+    /// quote the negative ones.
     pub fn put_day(&self, day: &DayMetrics, comments: &[ReadComment]) -> Result<(), StoreError> {
         self.write_day(day, comments)?;
         self.flush()?;
@@ -752,7 +753,7 @@ impl Store {
     fn write_day(&self, day: &DayMetrics, comments: &[ReadComment]) -> Result<(), StoreError> {
         let key = format!("{}/{}", day.campaign_id, day.date);
         let existing = self.outbox_of_day(&day.campaign_id, day.date)?;
-        let changes = outbox::reconcile(day, &existing, chrono::Utc::now().timestamp());
+        let changes = outbox::reconcile(day, comments, &existing, chrono::Utc::now().timestamp());
         let day_bytes = self.packed("days", day);
         let comment_bytes = self.packed("day_comments", &comments);
         let entries: Vec<(String, Vec<u8>)> = changes

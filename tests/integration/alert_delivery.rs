@@ -104,7 +104,17 @@ impl Delivery {
         sinks: toml::Table,
         env: Vec<(String, String)>,
     ) -> Delivery {
-        let sim = start_sim(roomy_sim()).await;
+        Delivery::start_on(roomy_sim(), campaigns, sinks, env).await
+    }
+
+    /// As [`Delivery::start`], against a simulator configured as `sim` says.
+    async fn start_on(
+        sim: hashtrack_sim::SimConfig,
+        campaigns: Vec<Campaign>,
+        sinks: toml::Table,
+        env: Vec<(String, String)>,
+    ) -> Delivery {
+        let sim = start_sim(sim).await;
         let dir = tempfile::tempdir().unwrap();
         let client_sinks = sinks.keys().cloned().collect();
         let config_path = ConfigFile {
@@ -222,6 +232,17 @@ fn sinks(named: Vec<(&str, toml::Value)>) -> toml::Table {
         .into_iter()
         .map(|(name, table)| (name.to_string(), table))
         .collect()
+}
+
+/// `[settings] report_url` set in the rig's campaigns.toml (edited as TOML, not as text).
+fn set_report_url(config_path: &Path, template: &str) {
+    let text = std::fs::read_to_string(config_path).unwrap();
+    let mut config: toml::Table = text.parse().unwrap();
+    config["settings"]
+        .as_table_mut()
+        .unwrap()
+        .insert("report_url".into(), template.into());
+    std::fs::write(config_path, toml::to_string(&config).unwrap()).unwrap();
 }
 
 /// Standard Webhooks verification, written from the specification (not with the sender's
@@ -836,4 +857,263 @@ async fn a_sink_without_its_variable_or_a_misspelt_setting_is_found_before_spend
     let (code, out) = tokio::task::block_in_place(|| cli(&config, &["run", "--allow-undelivered"]));
     assert!(code == 0 || code == 3, "{out}");
     assert!(sim.stats().credits_charged > 0);
+}
+
+/// A viral day that is also a backlash: thresholds low enough that the simulator's day 2
+/// raises `viral-day` (any growth) and `negative-sentiment` (a forced backlash, judged against
+/// a 60% minimum on 10 new comments or more; day 1's kinder comments raise nothing).
+fn viral_backlash(id: &str, tag: &str) -> (hashtrack_sim::SimConfig, Campaign) {
+    let mut sim = roomy_sim();
+    let mut quirks = hashtrack_sim::default_quirks(tag, sim.seed, sim.start_date);
+    quirks.backlash_on = Some(sim_day(2));
+    quirks.stall_on = None;
+    sim.quirks.insert(tag.into(), quirks);
+    // Tracking 10 of the hashtag's videos, not all: the growth is an estimate with bounds.
+    let campaign = campaign(id, &[tag])
+        .videos(10)
+        .sentiment_videos(3)
+        .alert_setting("viral-day-views", 1)
+        .alert_setting("min-positive-ratio", 0.6)
+        .alert_setting("min-new-comments", 10);
+    (sim, campaign)
+}
+
+const REPORT_URL: &str = "https://reports.agency.example/{client}/{campaign}?date={date}";
+
+/// The done-when: a viral day and a negative-sentiment day, sent to a webhook and to
+/// Slack; the bodies name the driving videos with links, state the bounds in words, and quote
+/// new negative comments. Then a rescore with another threshold rewords the stored alert and
+/// sends nothing again.
+#[tokio::test(flavor = "multi_thread")]
+async fn alerts_name_their_videos_state_their_bounds_and_quote_new_negative_comments() {
+    let hook = Endpoint::start(&[]).await;
+    let slack = Endpoint::start(&[]).await;
+    let env = vec![
+        ("T7_HOOK_URL".to_string(), hook.url.clone()),
+        ("T7_SLACK_URL".to_string(), slack.url.clone()),
+    ];
+    let named = sinks(vec![
+        (
+            "hook",
+            sink(&[
+                ("kind", "webhook".into()),
+                ("url_env", "T7_HOOK_URL".into()),
+            ]),
+        ),
+        (
+            "slack",
+            sink(&[("kind", "slack".into()), ("url_env", "T7_SLACK_URL".into())]),
+        ),
+    ]);
+    let (sim, brand) = viral_backlash("brand", "bigbrand");
+    let rig = Delivery::start_on(sim, vec![brand.clone()], named.clone(), env).await;
+    set_report_url(&rig.config_path, REPORT_URL);
+    let (code, out) = rig.send().await;
+    assert_eq!(code, 0, "{out}");
+
+    let day = sim_day(2).to_string();
+    let report = format!("https://reports.agency.example/acme/brand?date={day}");
+    let all = bodies(&hook.received());
+    let of_day = |rule: &str| {
+        let found = of_rule(&all, rule);
+        (*found
+            .iter()
+            .find(|b| b["date"] == day)
+            .unwrap_or_else(|| panic!("no {rule} on {day}: {all:?}")))
+        .clone()
+    };
+
+    // The viral day: its videos with links, its bounds in words.
+    let viral = of_day("viral-day");
+    let message = viral["message"].as_str().unwrap();
+    assert!(
+        message.contains("new views a day (")
+            && (message.contains("at least") || message.contains("between")),
+        "{message}"
+    );
+    let drivers = viral["drivers"].as_array().unwrap();
+    assert!((1..=3).contains(&drivers.len()), "{viral}");
+    let mut gains = Vec::new();
+    for driver in drivers {
+        let (id, creator) = (
+            driver["video_id"].as_str().unwrap(),
+            driver["creator"].as_str().unwrap(),
+        );
+        assert_eq!(
+            driver["url"],
+            format!("https://www.tiktok.com/@{creator}/video/{id}"),
+            "{driver}"
+        );
+        gains.push(driver["plays_gained_per_day"].as_u64().unwrap());
+    }
+    assert!(
+        gains.windows(2).all(|w| w[0] >= w[1]),
+        "most first: {gains:?}"
+    );
+    assert_eq!(viral["report_url"], report);
+
+    // The backlash: new negative comments quoted, most liked first, as the store read them.
+    let backlash = of_day("negative-sentiment");
+    let quotes = backlash["quotes"].as_array().unwrap();
+    assert!((2..=3).contains(&quotes.len()), "{backlash}");
+    let setup = setup(&rig.config_path, TEST_KEY);
+    let read = setup
+        .store
+        .comments_first_read_on("brand", sim_day(2))
+        .unwrap();
+    drop(setup);
+    let likes: Vec<u64> = quotes
+        .iter()
+        .map(|q| q["likes"].as_u64().unwrap())
+        .collect();
+    assert!(likes.windows(2).all(|w| w[0] >= w[1]), "{likes:?}");
+    for quote in quotes {
+        let text = quote["text"].as_str().unwrap();
+        let comment = read
+            .iter()
+            .find(|c| c.text.starts_with(text.trim_end_matches("...")))
+            .unwrap_or_else(|| panic!("{text:?} was not read on {day}"));
+        assert!(comment.score.unwrap() <= -0.05, "{comment:?}");
+        assert_eq!(quote["video_id"], comment.video_id.as_str());
+        assert!(
+            quote["url"]
+                .as_str()
+                .unwrap()
+                .ends_with(&format!("/video/{}", comment.video_id))
+        );
+    }
+
+    // Slack: the same, as Block Kit links and quotes.
+    let payloads = bodies(&slack.received());
+    let blocks_of = |rule: &str| {
+        payloads
+            .iter()
+            .map(|p| p["blocks"].to_string())
+            .find(|b| b.contains(&format!("`{rule} [builtin]`")) && b.contains(&day))
+            .unwrap_or_else(|| panic!("no {rule} in {payloads:?}"))
+    };
+    let viral_blocks = blocks_of("viral-day");
+    let first = &drivers[0];
+    assert!(
+        viral_blocks.contains(&format!(
+            "<{}|@{}>",
+            first["url"].as_str().unwrap(),
+            first["creator"].as_str().unwrap()
+        )),
+        "{viral_blocks}"
+    );
+    assert!(viral_blocks.contains(message), "{viral_blocks}");
+    assert!(
+        viral_blocks.contains(&format!("<{report}|Report: brand, {day}>")),
+        "{viral_blocks}"
+    );
+    let backlash_blocks = blocks_of("negative-sentiment");
+    let quoted = quotes[0]["text"]
+        .as_str()
+        .unwrap()
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    assert!(
+        backlash_blocks.contains(&format!("“{quoted}”")),
+        "{backlash_blocks}"
+    );
+
+    // A rescore with another threshold words the viral day anew: `alerts` shows it, nobody
+    // is messaged again.
+    let sent = (hook.received().len(), slack.received().len());
+    ConfigFile {
+        base_url: "http://127.0.0.1:9".into(),
+        requests_per_minute: 60_000,
+        client_budget: None,
+        campaigns: vec![brand.alert_setting("viral-day-views", 2)],
+        sinks: named,
+        client_sinks: vec!["hook".into(), "slack".into()],
+    }
+    .write(rig.dir.path());
+    set_report_url(&rig.config_path, REPORT_URL);
+    let (code, out) =
+        tokio::task::block_in_place(|| rig.cli(&["rescore", "--from", &day, "--to", &day]));
+    assert_eq!(code, 0, "{out}");
+    let (code, listing) = rig.cli(&["alerts"]);
+    assert_eq!(code, 0, "{listing}");
+    assert!(listing.contains("above the 2 threshold"), "{listing}");
+    assert!(!listing.contains("above the 1 threshold"), "{listing}");
+    let (code, out) = rig.send().await;
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        (hook.received().len(), slack.received().len()),
+        sent,
+        "{out}"
+    );
+}
+
+/// The simulator's hostile mode (overlong handles, Slack mentions and links, formulas, control
+/// characters in handles and comments) behind the videos an alert names and the comments it
+/// quotes: Slack gets only our own links, to URLs of URL characters, and no control character.
+#[tokio::test(flavor = "multi_thread")]
+async fn hostile_handles_and_comments_reach_slack_as_text_never_as_markup() {
+    let slack = Endpoint::start(&[]).await;
+    let env = vec![("T8_SLACK_URL".to_string(), slack.url.clone())];
+    let named = sinks(vec![(
+        "slack",
+        sink(&[("kind", "slack".into()), ("url_env", "T8_SLACK_URL".into())]),
+    )]);
+    let sim = hashtrack_sim::SimConfig {
+        hostile: true,
+        ..roomy_sim()
+    };
+    let brand = campaign("brand", &["hostilealerts"])
+        .comments_per_video(50)
+        .alert_setting("viral-day-views", 1)
+        .alert_setting("min-positive-ratio", 0.99)
+        .alert_setting("min-new-comments", 5);
+    let rig = Delivery::start_on(sim, vec![brand], named, env).await;
+    rig.collect(&[3]).await;
+    let (code, out) = rig.send().await;
+    assert_eq!(code, 0, "{out}");
+
+    let payloads = bodies(&slack.received());
+    let sections: Vec<String> = payloads
+        .iter()
+        .flat_map(|p| p["blocks"].as_array().unwrap().clone())
+        .filter_map(|b| b["text"]["text"].as_str().map(str::to_string))
+        .collect();
+    assert!(
+        sections.iter().any(|s| s.contains("|@")),
+        "no video named: {sections:?}"
+    );
+    assert!(
+        sections.iter().any(|s| s.contains('“')),
+        "no comment quoted: {sections:?}"
+    );
+    for text in sections.iter().chain(
+        payloads
+            .iter()
+            .filter_map(|p| p["text"].as_str().map(str::to_string))
+            .collect::<Vec<_>>()
+            .iter(),
+    ) {
+        assert!(
+            !text
+                .chars()
+                .any(|c| c != '\n' && hashtrack::text_safety::is_unsafe_control(c)),
+            "{text:?}"
+        );
+        // Every `<` opens one of our links: `<https://…|label>`, its URL of URL characters.
+        for link in text.split('<').skip(1) {
+            let url = link
+                .split_once('|')
+                .map(|(url, _)| url)
+                .unwrap_or_else(|| panic!("{text:?}"));
+            assert!(url.starts_with("https://www.tiktok.com/@"), "{text:?}");
+            assert!(
+                url.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "%-._~/:@".contains(c)),
+                "{url:?}"
+            );
+            let label = &link[url.len() + 1..];
+            assert!(label.contains('>'), "{text:?}");
+        }
+    }
 }

@@ -366,7 +366,7 @@ fn the_builtin_alerts_raise_each_threshold_rule() {
 }
 
 #[test]
-fn the_builtin_alerts_write_sentences_with_thousands_separators() {
+fn the_builtin_alerts_write_sentences_with_their_bounds_in_words() {
     let rules = host()
         .load_alerts(&PluginSource::BuiltinAlerts, PluginLimits::default())
         .unwrap();
@@ -379,7 +379,8 @@ fn the_builtin_alerts_write_sentences_with_thousands_separators() {
     assert_eq!(alerts[0].severity, Severity::Info);
     assert_eq!(
         alerts[0].message,
-        "Viral day: about 812,000 new views a day, above the 500,000 threshold."
+        "Viral day: at least 810,000 new views a day (at most 1.7 M), above the 500,000 \
+         threshold."
     );
 }
 

@@ -238,6 +238,8 @@ pub async fn sinks(args: SinksArgs) -> Result<ExitCode> {
         severity: Severity::Info,
         message: format!("A test message from hashtrack to the sink '{name}'."),
         figures: KeyFigures::default(),
+        drivers: Vec::new(),
+        quotes: Vec::new(),
         raised_at: chrono::Utc::now().timestamp(),
         withdrawn_at: None,
         deliveries: Default::default(),
@@ -251,6 +253,7 @@ pub async fn sinks(args: SinksArgs) -> Result<ExitCode> {
             entry: &entry,
             ongoing: false,
         }],
+        report_url: None,
     };
     match Transports::new()
         .send(sink, &message, chrono::Utc::now().timestamp())

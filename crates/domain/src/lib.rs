@@ -2,6 +2,7 @@
 //! from it per campaign-day. Owns no I/O and knows no JSON field names of the provider (that is
 //! `api::wire`); the serde derives here are for the store and for `--json` output only.
 
+pub mod links;
 pub mod text_safety;
 
 use std::collections::BTreeMap;

@@ -1,9 +1,10 @@
 //! hashtrack's default alert rules, built as a WebAssembly component for the `alert-rules`
 //! world of `wit/v0.2/hashtrack.wit`.
 //!
-//! This file only adapts the WIT interface: `rules` decides which alerts to raise and
-//! `format` writes numbers for people. The rules are plain functions so that
-//! `cargo test -p alerts-default` checks them natively.
+//! This file only adapts the WIT interface: `rules` decides which alerts to raise and words
+//! them, writing numbers with `crates/figures` (the host's messages and reports write theirs
+//! the same way). The rules are plain functions so that `cargo test -p alerts-default` checks
+//! them natively.
 //!
 //! Implements `hashtrack:plugins/rules@0.2.0`. Rules decide on evidence: growth on the host's
 //! estimate (`views.per-day`) backed by the tracked videos' exact plays or by bounds of the
@@ -16,7 +17,6 @@
 //! `check-settings` and `evaluate` read the settings with the same parser, the one the host
 //! also uses (`crates/builtin-rules`, which names the rules and settings and holds the defaults).
 
-mod format;
 mod rules;
 
 wit_bindgen::generate!({

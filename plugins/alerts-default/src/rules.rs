@@ -4,13 +4,14 @@
 //! `min-new-comments`), is skipped and named in `Evaluation::skipped`, never read as zero: a
 //! failed API call must not look like a day without views. Growth is judged on the host's
 //! estimate (`views.per-day`) and its bounds, never on the raw change of the rounded totals:
-//! a step of the rounding alone raises nothing.
+//! a step of the rounding alone raises nothing. Growth messages say how sure they are: the
+//! estimate with the bounds the evidence gives it, in words.
 
-use crate::format::{about, percent, thousands};
 use crate::hashtrack::plugins::types::{
     Alert, DayFacts, GrowthBasis, Sentiment, Severity, ViewGrowth,
 };
 use builtin_rules::{Rule, Thresholds};
+use figures::{about, bounded, percent, thousands};
 
 /// How many of the most recent stored days may form the baseline of `sentiment-drop`.
 const SENTIMENT_BASELINE_DAYS: usize = 7;
@@ -87,8 +88,8 @@ fn viral_day(thresholds: &Thresholds, today: &DayFacts) -> Outcome {
     let threshold = thresholds.viral_day_views as f64;
     if views.per_day_low.is_finite() && views.per_day_low > threshold {
         Outcome::Raise(format!(
-            "Viral day: about {} new views a day, above the {} threshold{}.",
-            about(views.per_day),
+            "Viral day: {}, above the {} threshold{}.",
+            views_per_day(views),
             thousands(thresholds.viral_day_views),
             over_span(Some(views.span_days)),
         ))
@@ -126,8 +127,8 @@ fn low_activity(thresholds: &Thresholds, today: &DayFacts) -> Outcome {
     let backed = views.per_day_high.is_some_and(|high| high < minimum);
     if views.per_day.is_finite() && views.per_day < minimum && backed {
         Outcome::Raise(format!(
-            "Low activity: about {} new views a day, below the {} minimum ({}{}).",
-            about(views.per_day.max(0.0)),
+            "Low activity: {}, below the {} minimum ({}{}).",
+            views_per_day(views),
             thousands(thresholds.min_daily_views),
             match views.span_days {
                 days if days > 1 => format!("over the {days} days since the last run; "),
@@ -138,6 +139,16 @@ fn low_activity(thresholds: &Thresholds, today: &DayFacts) -> Outcome {
     } else {
         Outcome::Quiet
     }
+}
+
+/// New views a day with their bounds: `about 1.1 M new views a day (at least 740,000)`.
+fn views_per_day(views: &ViewGrowth) -> String {
+    bounded(
+        views.per_day.max(0.0),
+        Some(views.per_day_low),
+        views.per_day_high,
+        "new views a day",
+    )
 }
 
 /// What an estimate rests on, for a person: `tracked videos +312; totals move in steps of
@@ -470,7 +481,8 @@ mod tests {
         assert!(matches!(alerts[0].severity, Severity::Info));
         assert_eq!(
             alerts[0].message,
-            "Viral day: about 812,000 new views a day, above the 500,000 threshold."
+            "Viral day: at least 810,000 new views a day (at most 1.7 M), above the 500,000 \
+             threshold."
         );
     }
 
@@ -492,8 +504,36 @@ mod tests {
         let alerts = evaluate(&Thresholds::default(), &with_views(views), &[]).alerts;
         assert_eq!(
             alerts[0].message,
-            "Viral day: about 812,000 new views a day, above the 500,000 threshold (over the 3 \
-             days since the last run)."
+            "Viral day: at least 810,000 new views a day (at most 1.7 M), above the 500,000 \
+             threshold (over the 3 days since the last run)."
+        );
+    }
+
+    #[test]
+    fn a_viral_day_says_how_sure_it_is_in_words() {
+        // Tracked videos rule out less than 745,000; the estimate is above it.
+        let views = ViewGrowth {
+            per_day_low: 745_000.0,
+            per_day_high: None,
+            ..tracked(1_090_000.0)
+        };
+        let alerts = evaluate(&Thresholds::default(), &with_views(views), &[]).alerts;
+        assert_eq!(
+            alerts[0].message,
+            "Viral day: about 1.1 M new views a day (at least 740,000), above the 500,000 \
+             threshold."
+        );
+        // On the totals: one step either way.
+        let alerts = evaluate(
+            &settings(&[("viral-day-views", "50000")]),
+            &with_views(totals(300_000, 100_000)),
+            &[],
+        )
+        .alerts;
+        assert_eq!(
+            alerts[0].message,
+            "Viral day: about 300,000 new views a day (between 200,000 and 400,000), above the \
+             50,000 threshold."
         );
     }
 
@@ -540,8 +580,8 @@ mod tests {
         assert!(matches!(evaluation.alerts[0].severity, Severity::Warning));
         assert_eq!(
             evaluation.alerts[0].message,
-            "Low activity: about 300 new views a day, below the 1,000 minimum (tracked videos \
-             +312; totals move in steps of 100,000)."
+            "Low activity: at least 300 new views a day (at most 700), below the 1,000 minimum \
+             (tracked videos +312; totals move in steps of 100,000)."
         );
     }
 
@@ -555,8 +595,8 @@ mod tests {
         let alerts = evaluate(&Thresholds::default(), &with_views(views), &[]).alerts;
         assert_eq!(
             alerts[0].message,
-            "Low activity: about 120 new views a day, below the 1,000 minimum (over the 3 days \
-             since the last run; tracked videos +360)."
+            "Low activity: at least 120 new views a day (at most 240), below the 1,000 minimum \
+             (over the 3 days since the last run; tracked videos +360)."
         );
     }
 
@@ -749,7 +789,7 @@ mod tests {
         assert_eq!(alerts.len(), 1, "{alerts:?}");
         assert_eq!(
             alerts[0].message,
-            "Negative sentiment: only 12% of 40 new comments over two days were positive, below \
+            "Negative sentiment: only 13% of 40 new comments over two days were positive, below \
              the 30% minimum."
         );
         // Alone, or after a gap, 20 comments are too few.
