@@ -171,11 +171,6 @@ fn participation(
     }
 }
 
-/// A video's page on TikTok.
-pub fn video_url(creator: &str, id: &str) -> String {
-    format!("https://www.tiktok.com/@{creator}/video/{id}")
-}
-
 fn top_videos(latest: &[Observation]) -> Vec<TopVideo> {
     let mut videos = latest.to_vec();
     videos.sort_by(|(_, a), (_, b)| {
@@ -190,7 +185,7 @@ fn top_videos(latest: &[Observation]) -> Vec<TopVideo> {
         .map(|(observed, v)| TopVideo {
             id: v.id.clone(),
             creator: v.creator.clone(),
-            url: video_url(&v.creator, &v.id),
+            url: crate::domain::links::video_url(&v.creator, &v.id),
             plays: v.stats.plays,
             likes: v.stats.likes,
             comments: v.stats.comments,
@@ -314,8 +309,8 @@ mod tests {
         assert_eq!(report.days[0].engagement_rate, Some(200.0 / 4_000.0));
         assert_eq!(report.participation.engagement_rate, Some(0.05));
         assert_eq!(
-            report.top_videos[0].url,
-            "https://www.tiktok.com/@ann/video/v2"
+            report.top_videos[0].url.as_deref(),
+            Some("https://www.tiktok.com/@ann/video/v2")
         );
     }
 

@@ -38,7 +38,7 @@ use crate::domain::{
 };
 use crate::text_safety::CsvCells;
 
-pub use build::{build_report, video_url};
+pub use build::build_report;
 
 /// How many creators and videos a report lists.
 pub const TOP_LISTED: usize = 5;
@@ -271,8 +271,9 @@ pub struct Participation {
 pub struct TopVideo {
     pub id: String,
     pub creator: String,
-    /// `https://www.tiktok.com/@CREATOR/video/ID`.
-    pub url: String,
+    /// `https://www.tiktok.com/@CREATOR/video/ID`, percent-encoded; none for a handle or id
+    /// that is not TikTok's (`domain::links`).
+    pub url: Option<String>,
     pub plays: u64,
     pub likes: u64,
     pub comments: u64,

@@ -8,7 +8,7 @@ use chrono::{Duration, NaiveDate};
 use hashtrack::config::{CampaignConfig, Config};
 use hashtrack::report::{
     Audience, CampaignReport, ExampleComments, Paper, ReportFormat, build_report, compare, csv,
-    html, render, render_client, rollup, video_url,
+    html, render, render_client, rollup,
 };
 use hashtrack::store::{DayMirror, DayReader, Store, StoreError};
 use hashtrack::text_safety::CsvCells;
@@ -313,20 +313,15 @@ fn campaign_report(
     for date in report.period.dates() {
         read.extend(store.comments_first_read_on(&campaign.id, date)?);
     }
-    let urls: std::collections::HashMap<&str, &str> = report
-        .top_videos
-        .iter()
-        .map(|v| (v.id.as_str(), v.url.as_str()))
-        .collect();
     let creators: std::collections::HashMap<&str, &str> = stored
         .iter()
         .flat_map(|d| &d.videos)
         .map(|v| (v.id.as_str(), v.creator.as_str()))
         .collect();
     report.example_comments = ExampleComments::of(&read, |id| {
-        urls.get(id)
-            .map(|u| u.to_string())
-            .or_else(|| creators.get(id).map(|c| video_url(c, id)))
+        creators
+            .get(id)
+            .and_then(|creator| hashtrack::domain::links::video_url(creator, id))
     });
     Ok(Some(report))
 }

@@ -195,7 +195,7 @@ fn campaign(r: &CampaignReport, accent: RGBColor, audience: Audience) -> Value {
         },
         voice => voice,
         videos => r.top_videos.iter().map(|v| context! {
-            url => link(&v.url),
+            url => v.url.as_deref().map(link),
             creator => v.creator,
             caption => one_line(&v.caption, 120),
             first_seen => v.first_seen.to_string(),
