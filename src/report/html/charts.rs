@@ -109,9 +109,8 @@ fn date_label(report: &CampaignReport, index: usize) -> String {
 /// Every how many days a date is written so that the labels never touch, however long the
 /// period.
 fn date_stride(days: usize) -> usize {
-    let slot = f64::from(PLOT_WIDTH) / days.max(1) as f64;
     let label = text_width("Mmm 00", LABEL_PX) + DATE_GAP;
-    ((label / slot).ceil() as usize).max(1)
+    ((label / slot_width(days)).ceil() as usize).max(1)
 }
 
 /// The middle of day `slot`'s place on the x axis.
@@ -540,16 +539,17 @@ pub fn creators(report: &CampaignReport, accent: RGBColor) -> Option<String> {
             )
         })
         .collect();
-    let widest = |texts: &mut dyn Iterator<Item = &String>| {
+    let widest = |texts: Vec<&str>| {
         texts
+            .into_iter()
             .map(|t| text_width(t, LABEL_PX))
             .fold(0.0, f64::max)
             .ceil() as i32
     };
-    let handles_end = MARGIN_LEFT as i32 + widest(&mut rows.iter().map(|r| &r.0));
+    let handles_end = MARGIN_LEFT as i32 + widest(rows.iter().map(|r| r.0.as_str()).collect());
     let bar_start = handles_end + 8;
-    let bar_room =
-        WIDTH as i32 - MARGIN_RIGHT as i32 - widest(&mut rows.iter().map(|r| &r.1)) - 6 - bar_start;
+    let plays_width = widest(rows.iter().map(|r| r.1.as_str()).collect());
+    let bar_room = WIDTH as i32 - MARGIN_RIGHT as i32 - plays_width - 6 - bar_start;
     let height = 2 * MARGIN_TOP + ROW as u32 * rows.len() as u32;
     Some(svg((WIDTH, height), |root| {
         root.fill(&WHITE)?;
