@@ -29,15 +29,68 @@ pub struct VoiceRow {
     pub views_gained: Option<i64>,
 }
 
+/// The campaign's share on one day: what [`share_of_voice`] reports for its latest day, for
+/// every day that knows all the views, so a chart can show the share over the period.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct DailyShare {
+    pub date: NaiveDate,
+    /// The campaign's total views ÷ the total views of it and its competitors.
+    pub views_share: f64,
+    /// Likewise for video counts; none when any count is unknown (the API reports 0).
+    pub videos_share: Option<f64>,
+}
+
+impl DailyShare {
+    /// The day's shares, if the campaign compares with anyone and every hashtag's views are
+    /// known that day: a share over a partial sum would overstate the campaign.
+    fn of(day: &DayMetrics) -> Option<DailyShare> {
+        if day.competitors.is_empty() {
+            return None;
+        }
+        let own_views = day.total_views?;
+        let rival_views: u64 = day
+            .competitors
+            .iter()
+            .map(|c| c.views)
+            .sum::<Option<u64>>()?;
+        let all_views = own_views + rival_views;
+        let all_videos: Option<u64> = day
+            .competitors
+            .iter()
+            .map(|c| c.videos)
+            .sum::<Option<u64>>();
+        Some(DailyShare {
+            date: day.date,
+            views_share: if all_views == 0 {
+                0.0
+            } else {
+                own_views as f64 / all_views as f64
+            },
+            videos_share: day.total_videos.zip(all_videos).and_then(|(own, rivals)| {
+                let all = own + rivals;
+                (all > 0).then(|| own as f64 / all as f64)
+            }),
+        })
+    }
+}
+
+/// The campaign's share on every day of `days` (oldest first) that knows all the views; days
+/// that do not are left out rather than drawn as a drop.
+#[cfg_attr(
+    not(test),
+    expect(dead_code, reason = "to be wired into the report by report::build")
+)]
+pub fn daily_shares(days: &[&DayMetrics]) -> Vec<DailyShare> {
+    days.iter().filter_map(|d| DailyShare::of(d)).collect()
+}
+
 /// The share of voice over `days` (oldest first), if the campaign compares with anyone and
 /// some day knows every hashtag's views.
 pub fn share_of_voice(days: &[&DayMetrics]) -> Option<ShareOfVoice> {
-    let complete = |d: &&&DayMetrics| {
-        !d.competitors.is_empty()
-            && d.total_views.is_some()
-            && d.competitors.iter().all(|c| c.views.is_some())
-    };
-    let latest = *days.iter().rev().find(complete)?;
+    let (latest, shares) = days
+        .iter()
+        .rev()
+        .find_map(|d| Some((*d, DailyShare::of(d)?)))?;
     let own_views = latest.total_views?;
     let own_label = latest
         .hashtags
@@ -69,19 +122,10 @@ pub fn share_of_voice(days: &[&DayMetrics]) -> Option<ShareOfVoice> {
             views_gained: gained(first_views(Some(&competitor.name)), views),
         });
     }
-    let all_views: u64 = rows.iter().map(|r| r.views).sum();
-    let all_videos: Option<u64> = rows.iter().map(|r| r.videos).sum();
     Some(ShareOfVoice {
         date: latest.date,
-        views_share: if all_views == 0 {
-            0.0
-        } else {
-            own_views as f64 / all_views as f64
-        },
-        videos_share: all_videos
-            .filter(|all| *all > 0)
-            .zip(latest.total_videos)
-            .map(|(all, own)| own as f64 / all as f64),
+        views_share: shares.views_share,
+        videos_share: shares.videos_share,
         rows,
     })
 }
@@ -126,5 +170,39 @@ mod tests {
             share_of_voice(&[&day("2026-11-01", 1, 1)]).is_none(),
             "no competitors"
         );
+    }
+
+    #[test]
+    fn daily_shares_cover_the_days_that_know_every_view_and_agree_with_the_latest() {
+        let mut first = day("2026-11-01", 1_000_000, 100);
+        first.competitors = vec![rival(Some(3_000_000), Some(300))];
+        let mut second = day("2026-11-02", 1_500_000, 100);
+        second.competitors = vec![rival(None, None)]; // the competitor's call failed
+        let mut third = day("2026-11-03", 2_000_000, 100);
+        third.competitors = vec![rival(Some(2_000_000), None)];
+        let lone = day("2026-11-04", 2_100_000, 100); // compares with no one that day
+
+        let shares = daily_shares(&[&first, &second, &third, &lone]);
+        assert_eq!(
+            shares.iter().map(|s| s.date).collect::<Vec<_>>(),
+            [first.date, third.date],
+            "unknown days are left out, not drawn as 0"
+        );
+        assert!((shares[0].views_share - 0.25).abs() < 1e-9);
+        assert_eq!(shares[0].videos_share, Some(0.25));
+        assert_eq!(shares[1].views_share, 0.5);
+        assert_eq!(shares[1].videos_share, None, "unknown, not 0");
+
+        let voice = share_of_voice(&[&first, &second, &third, &lone]).unwrap();
+        assert_eq!(
+            (voice.date, voice.views_share, voice.videos_share),
+            (
+                shares[1].date,
+                shares[1].views_share,
+                shares[1].videos_share
+            ),
+            "one computation of a day's share"
+        );
+        assert!(daily_shares(&[&lone]).is_empty());
     }
 }
