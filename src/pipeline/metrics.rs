@@ -108,8 +108,9 @@ pub fn totals_step(today: &[HashtagDay], previous: &[HashtagDay]) -> Option<u64>
 /// No API rounds a count to more than this.
 const MAX_ROUNDING_UNIT: u64 = 1_000_000_000_000;
 /// How far upstream jitter may move one reading of a hashtag's views, as a share of it:
-/// replicas disagree by about half a percent, beyond the rounding.
-const UPSTREAM_JITTER: f64 = 0.006;
+/// replicas disagree by about half a percent, beyond the rounding. The report's total-views
+/// band draws the same allowance.
+pub(crate) const UPSTREAM_JITTER: f64 = 0.006;
 /// The tracked videos stand for the hashtag only when they carry at least this share of its
 /// views and are at least this many: below, growth rests on the totals alone.
 const MIN_TRACKED_SHARE: f64 = 0.02;

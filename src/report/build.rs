@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
-use super::voice::share_of_voice;
+use super::voice::{daily_shares, share_of_voice};
 use super::{
     CampaignReport, Cost, DatedAlert, DayStatus, ExampleComments, Participation, Period, ReportDay,
     SentimentPeriod, TOP_LISTED, TopVideo, ViewsPerVideo,
@@ -60,6 +60,7 @@ pub fn build_report(
         cost: cost(&rows, price_per_credit_usd),
         comparison: None,
         share_of_voice: share_of_voice(&stored),
+        daily_shares: daily_shares(&stored),
         example_comments: ExampleComments::default(),
         period,
         days: rows,

@@ -27,7 +27,7 @@ pub use html::Branding;
 pub use rollup::{ClientRollup, RollupRow, rollup};
 use std::fmt;
 use std::str::FromStr;
-pub use voice::{ShareOfVoice, VoiceRow, share_of_voice};
+pub use voice::{DailyShare, ShareOfVoice, VoiceRow, daily_shares, share_of_voice};
 
 use chrono::{Duration, NaiveDate};
 use serde::Serialize;
@@ -142,6 +142,8 @@ pub struct CampaignReport {
     pub comparison: Option<Comparison>,
     /// Beside the competitors' hashtags, when the campaign compares with any.
     pub share_of_voice: Option<ShareOfVoice>,
+    /// The campaign's share of voice on each day that knows every hashtag's views.
+    pub daily_shares: Vec<DailyShare>,
     /// The period's most-liked new comments of each tone (empty when the comments are not at
     /// hand: the caller reads them from the store).
     pub example_comments: ExampleComments,

@@ -76,10 +76,6 @@ impl DailyShare {
 
 /// The campaign's share on every day of `days` (oldest first) that knows all the views; days
 /// that do not are left out rather than drawn as a drop.
-#[cfg_attr(
-    not(test),
-    expect(dead_code, reason = "to be wired into the report by report::build")
-)]
 pub fn daily_shares(days: &[&DayMetrics]) -> Vec<DailyShare> {
     days.iter().filter_map(|d| DailyShare::of(d)).collect()
 }

@@ -65,10 +65,7 @@ pub const TOO_FEW: RGBColor = RGBColor(214, 214, 214);
 /// The words over such a bar (when its slot is wide enough to hold them).
 pub const TOO_FEW_TEXT: &str = "too few";
 
-/// How far upstream jitter may move one reading of a hashtag's views, as a share of it:
-/// `pipeline::metrics::UPSTREAM_JITTER`, which the view-growth bounds use.
-// One fact in two places until the pipeline exports it (it is private there today).
-const UPSTREAM_JITTER: f64 = 0.006;
+use crate::pipeline::metrics::UPSTREAM_JITTER;
 
 /// Draws into an SVG string; a chart that cannot be drawn says so.
 fn svg(size: (u32, u32), draw: impl for<'b> FnOnce(Area<'b>) -> Drawn<'b>) -> String {

@@ -194,6 +194,7 @@ fn campaign(r: &CampaignReport, accent: RGBColor, audience: Audience) -> Value {
             _ => String::new(),
         },
         voice => voice,
+        voice_chart => charts::share_of_voice(r, &r.daily_shares, accent).map(Value::from_safe_string),
         videos => r.top_videos.iter().map(|v| context! {
             url => v.url.as_deref().map(link),
             creator => v.creator,
