@@ -187,13 +187,17 @@ const CUT_OFF: &str = r#"(() => {
 })()"#;
 
 /// Each campaign section: its tiles, their arrows, whether the tiles come before the first
-/// chart, and its alert rows with the days each covers.
+/// chart, its alert rows with the days each covers, and the days its sentiment chart marks
+/// as too few to judge.
 const SECTIONS: &str = r#"[...document.querySelectorAll('section.campaign')].map(s => ({
   name: s.querySelector('h2').childNodes[0].textContent.trim(),
   tiles: s.querySelectorAll('.tile').length,
   arrows: s.querySelectorAll('.tile .arrow').length,
   tiles_first: !!(s.querySelector('.tiles').compareDocumentPosition(s.querySelector('figure')) & Node.DOCUMENT_POSITION_FOLLOWING),
   episodes: [...s.querySelectorAll('tr.episode')].map(r => Number(r.dataset.days)),
+  too_few: [...([...s.querySelectorAll('h3')].find(h => h.textContent.startsWith('Sentiment'))
+      ?.parentElement.querySelectorAll('figure svg text') ?? [])]
+    .filter(t => t.textContent.trim() === 'too few').length,
 }))"#;
 
 /// How many runs of consecutive days `dates` (one rule's, sorted) make.
@@ -252,10 +256,28 @@ fn the_report_page_opens_with_its_summary_merges_alerts_and_cuts_nothing_off() {
                 .push(alert["date"].as_str().unwrap().parse().unwrap());
         }
         let expected: usize = by_rule.values().map(|dates| runs(dates)).sum();
+        let thin_days = campaign["days"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| {
+                d["sentiment"]["status"] == "scored"
+                    && d["sentiment"]["comments"].as_u64() < Some(30)
+            })
+            .count();
+        assert_eq!(section["too_few"], thin_days, "{section}");
         let rows: Vec<u64> = serde_json::from_value(section["episodes"].clone()).unwrap();
         assert_eq!(rows.len(), expected, "{section}");
         assert_eq!(rows.iter().sum::<u64>(), alerts.len() as u64, "{section}");
     }
+    assert!(
+        sections
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["too_few"].as_u64() > Some(0)),
+        "the demo has days with few new comments: {sections}"
+    );
     assert!(
         sections.as_array().unwrap().iter().any(|s| s["episodes"]
             .as_array()
