@@ -54,6 +54,7 @@ mod tests {
         spring.client_name = "Acme Snacks".into();
         let mut autumn = spring.clone();
         autumn.campaign_id = "autumn".into();
+        autumn.name = "Autumn".into();
         autumn.sentiment.comments = 0;
         autumn.sentiment.scored_days = 0;
         let reports = [spring, autumn];
@@ -68,9 +69,11 @@ mod tests {
         let text = render_client(&summary, &reports, ReportFormat::Text, Audience::Client);
         assert!(text.starts_with("Acme Snacks: 2 campaign(s)"), "{text}");
         let table_end = text.find("\n\n").unwrap();
-        assert!(text[..table_end].contains("spring") && text[..table_end].contains("autumn"));
         assert!(
-            text[table_end..].contains("Campaign spring for Acme Snacks"),
+            text[..table_end].contains("Spring launch") && text[..table_end].contains("Autumn")
+        );
+        assert!(
+            text[table_end..].contains("Spring launch (spring) for Acme Snacks"),
             "{text}"
         );
         let json: serde_json::Value = serde_json::from_str(&render_client(

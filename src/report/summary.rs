@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::cells::{approx, thousands};
+use super::cells::{approx, one_line, thousands};
 use super::episodes::{Episode, episodes};
 use super::{CampaignReport, Change};
 
@@ -53,6 +53,15 @@ impl Direction {
         }
     }
 
+    /// The direction in a word, for plain-text reports.
+    pub fn word(self) -> &'static str {
+        match self {
+            Direction::Up => "up",
+            Direction::Down => "down",
+            Direction::Flat => "steady",
+        }
+    }
+
     /// Up or down beyond `flat` (in the change's own unit), else flat.
     fn of(delta: f64, flat: f64) -> Direction {
         if delta > flat {
@@ -64,6 +73,9 @@ impl Direction {
         }
     }
 }
+
+/// Longest handle a tile shows, in columns: TikTok's allow 24; more is hostile data.
+const HANDLE_CHARS: usize = 32;
 
 /// A relative change under this many percent, or a share's under this many points, reads as
 /// steady: the figures are estimates and rounded, so smaller moves are not news.
@@ -130,7 +142,7 @@ impl Summary {
         if let Some(top) = report.top_creators.first() {
             tiles.push(Tile {
                 label: "Top creator",
-                value: format!("@{}", top.handle),
+                value: format!("@{}", one_line(&top.handle, HANDLE_CHARS)),
                 change: None,
             });
         }
@@ -221,7 +233,7 @@ fn sentences(
             .map(|c| {
                 format!(
                     " The top creator was @{} ({} plays).",
-                    c.handle,
+                    one_line(&c.handle, HANDLE_CHARS),
                     thousands(c.plays)
                 )
             })

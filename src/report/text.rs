@@ -8,7 +8,9 @@ use super::cells::{
     UNKNOWN, approx, column, column_width, one_line, or_unknown, percent, score, thousands,
     two_figures, usd, whole,
 };
+use super::episodes::episodes;
 use super::sparkline::sparkline;
+use super::summary::Summary;
 use super::{
     Audience, CampaignReport, Change, ClientRollup, Comparison, DayStatus, MIN_COMMENTS_TO_JUDGE,
     ReportDay, ShareOfVoice,
@@ -20,6 +22,8 @@ const NOTE_CHARS: usize = 72;
 /// Alert messages are what a client acts on: kept whole (up to this), wrapped to fit.
 const ALERT_CHARS: usize = 300;
 const ALERT_LINE_CHARS: usize = 72;
+/// The summary's lines: the report's full width, indented.
+const SUMMARY_LINE_CHARS: usize = 96;
 /// A day with many failures lists this many notes and a count of the rest.
 const NOTES_PER_DAY: usize = 3;
 /// A caption is cut to this many characters to fit the video table's column.
@@ -43,7 +47,7 @@ pub fn render(reports: &[CampaignReport], audience: Audience) -> String {
 pub fn render_rollup(rollup: &ClientRollup) -> String {
     let width = column_width(
         "Campaign",
-        rollup.rows.iter().map(|r| r.campaign_id.as_str()),
+        rollup.rows.iter().map(|r| r.name.as_str()),
         NAME_COLUMN_MAX,
     );
     let mut lines = vec![format!(
@@ -66,7 +70,7 @@ pub fn render_rollup(rollup: &ClientRollup) -> String {
         let h = &row.headline;
         lines.push(format!(
             "  {} {:<24} {:>13} {:>8} {:>8} {:>8} {:>10} {:>6}",
-            column(&row.campaign_id, width),
+            column(&row.name, width),
             format!("{} to {}", row.from, row.to),
             or_unknown(h.new_views_per_day, approx),
             or_unknown(h.new_videos_per_day, one_decimal),
@@ -86,7 +90,9 @@ pub fn render_rollup(rollup: &ClientRollup) -> String {
 fn render_one(report: &CampaignReport, audience: Audience) -> String {
     let mut lines = Vec::new();
     coverage(&mut lines, report);
-    if let Some(comparison) = &report.comparison {
+    let summary = Summary::of(report);
+    opening(&mut lines, &summary);
+    if let Some(comparison) = report.comparison.as_ref().filter(|_| !summary.first_period) {
         compared(&mut lines, report, comparison);
     }
     growth(&mut lines, report);
@@ -104,11 +110,43 @@ fn render_one(report: &CampaignReport, audience: Audience) -> String {
     lines.join("\n") + "\n"
 }
 
+/// The summary first: the headline figures with their changes, then what happened in words.
+fn opening(lines: &mut Vec<String>, summary: &Summary) {
+    let tiles: Vec<String> = summary
+        .tiles
+        .iter()
+        .map(|tile| match &tile.change {
+            Some(c) => format!(
+                "{}: {} ({}, {})",
+                tile.label,
+                tile.value,
+                c.direction.word(),
+                c.text
+            ),
+            None => format!("{}: {}", tile.label, tile.value),
+        })
+        .collect();
+    let mut said = vec![tiles.join(" | ") + "."];
+    said.extend(summary.sentences.iter().cloned());
+    if summary.first_period {
+        said.push("First period: nothing before it to compare with yet.".into());
+    }
+    for text in said {
+        let text = one_line(&text, 2 * ALERT_CHARS);
+        lines.extend(
+            wrap(&text, SUMMARY_LINE_CHARS)
+                .into_iter()
+                .map(|l| format!("  {l}")),
+        );
+    }
+}
+
 /// Who and when, then which dates have no data and what partial days lack.
 fn coverage(lines: &mut Vec<String>, r: &CampaignReport) {
     let tags: Vec<String> = r.hashtags.iter().map(|t| format!("#{t}")).collect();
     lines.push(format!(
-        "Campaign {} for {}: {}",
+        "{} ({}) for {}: {}",
+        r.name,
         r.campaign_id,
         r.client_name,
         tags.join(" ")
@@ -325,7 +363,7 @@ fn sentiment(lines: &mut Vec<String>, r: &CampaignReport) {
     lines.push("Sentiment of new comments (written since the previous run), and to date".into());
     lines.push(format!(
         "  {:<10} {:>6} {:>9} {:>8} {:>9} {:>9} {:>6}   {:>8} {:>9}",
-        "Date", "New", "Positive", "Neutral", "Negative", "Positive", "Mean", "To date", "Positive"
+        "Date", "New", "Positive", "Neutral", "Negative", "Share +", "Mean", "To date", "Share +"
     ));
     for day in &r.days {
         let to_date = day
@@ -457,28 +495,29 @@ fn quality_and_alerts(lines: &mut Vec<String>, r: &CampaignReport) {
             if vpv.latest_from_fallback { "*" } else { "" },
             or_unknown(vpv.period_average, whole)
         ),
-        _ => format!("Views per video: {UNKNOWN} (no day with both totals)."),
+        _ => "Views per video: not known (no day has both the API's view and video counts).".into(),
     });
 
     lines.push(String::new());
-    lines.push("Alerts".into());
+    lines.push("Alerts (a rule firing day after day is one row)".into());
     if r.alerts.is_empty() {
         lines.push("  none raised".into());
     }
-    for a in &r.alerts {
-        let severity = match a.severity {
+    for e in episodes(&r.alerts, r.period.to) {
+        let severity = match e.severity {
             Severity::Info => "info",
             Severity::Warning => "warning",
             Severity::Critical => "CRITICAL",
         };
-        let text = one_line(&a.message, ALERT_CHARS);
-        for (i, part) in wrap(&text, ALERT_LINE_CHARS).into_iter().enumerate() {
-            let lead = if i == 0 {
-                format!("{}  {severity:<8}", a.date)
-            } else {
-                String::new()
-            };
-            lines.push(format!("  {lead:<20}  {part}"));
+        let when = if e.ongoing {
+            format!("{} (ongoing)", e.dates())
+        } else {
+            e.dates()
+        };
+        lines.push(format!("  {:<22} {severity:<8} {when}", e.title()));
+        let text = one_line(&e.message, ALERT_CHARS);
+        for part in wrap(&text, ALERT_LINE_CHARS) {
+            lines.push(format!("      {part}"));
         }
     }
     let unevaluated = dates_where(&r.days, |d| {
@@ -638,7 +677,8 @@ mod tests {
     fn a_week_fits_on_one_screen() {
         let text = week_report();
         println!("{text}");
-        assert!(text.lines().count() <= 60, "{} lines", text.lines().count());
+        // 60 lines of figures and a few of summary before them.
+        assert!(text.lines().count() <= 66, "{} lines", text.lines().count());
         assert!(text.lines().all(|l| l.chars().count() <= 100), "{text}");
         assert!(text.is_ascii(), "{text}");
     }
@@ -780,7 +820,7 @@ mod tests {
         report.client_name = "Acme Snacks Inc.".into();
         let text = render(&[report], ReportFormat::Text, Audience::Client);
         assert!(
-            text.starts_with("Campaign spring for Acme Snacks Inc.:"),
+            text.starts_with("Spring launch (spring) for Acme Snacks Inc.:"),
             "{text}"
         );
         assert!(text.contains(&format!("@{long}")), "{text}");

@@ -334,8 +334,7 @@ fn the_report_page_opens_with_its_summary_merges_alerts_and_cuts_nothing_off() {
             let last = page
                 .lines()
                 .map(str::trim)
-                .filter(|l| !l.is_empty() && !l.starts_with("Page "))
-                .next_back()
+                .rfind(|l| !l.is_empty() && !l.starts_with("Page "))
                 .unwrap_or("");
             assert!(
                 !headings.iter().any(|h| h == last),

@@ -33,6 +33,7 @@ struct Row {
     now: String,
     before: String,
     change: String,
+    /// `up` (shown green) or `down` (red): good or bad news, not the sign of the change.
     direction: &'static str,
 }
 
@@ -131,6 +132,13 @@ fn campaign(r: &CampaignReport, accent: RGBColor, audience: Audience) -> Value {
                 _ => "",
             },
         };
+        // More alerts is not good news: its colour is the other way round.
+        let mut alerts = row("Alerts raised", &c.alerts, whole, false);
+        alerts.direction = match alerts.direction {
+            "up" => "down",
+            "down" => "up",
+            same => same,
+        };
         vec![
             row("New views per day", &c.new_views_per_day, approx, false),
             row(
@@ -141,7 +149,7 @@ fn campaign(r: &CampaignReport, accent: RGBColor, audience: Audience) -> Value {
             ),
             row("New comments", &c.new_comments, whole, false),
             row("Positive share", &c.positive_ratio, percent, true),
-            row("Alerts raised", &c.alerts, whole, false),
+            alerts,
         ]
     });
     let voice = r.share_of_voice.as_ref().map(|v| {
