@@ -21,7 +21,7 @@ mod sinks;
 use alerts::resolve_alerts;
 pub use alerts::{AlertPlugin, AlertsConfig, BUILTIN};
 pub use branding::Branding;
-use branding::{RawBranding, resolve_branding};
+use branding::{RawBranding, logo_data_uri, resolve_branding};
 pub use files::{Confinement, FileRefusal};
 pub use report_url::ReportUrl;
 pub use sinks::{
@@ -130,6 +130,8 @@ pub struct ClientConfig {
     pub daily_credit_budget: Option<u32>,
     /// The sinks its campaigns' alerts go to (unless a campaign names its own).
     pub sinks: Vec<String>,
+    /// Its logo (`logo_file`) as a `data:` URI, shown on its reports beside the agency's.
+    pub logo_data_uri: Option<String>,
 }
 
 /// One API account: the variable holding its key, and its plan's rate. Named by the variable
@@ -342,6 +344,7 @@ struct RawSettings {
 #[serde(deny_unknown_fields)]
 struct RawClient {
     name: Option<String>,
+    logo_file: Option<Spanned<String>>,
     api_key_env: Option<Spanned<String>>,
     requests_per_minute: Option<Spanned<u32>>,
     daily_credit_budget: Option<u32>,
@@ -416,6 +419,11 @@ fn resolve(raw: RawConfig, at: &Locator) -> Result<Config, ConfigError> {
     for (id, c) in raw.clients {
         let owner = format!("client '{id}'");
         let client = ClientConfig {
+            logo_data_uri: c
+                .logo_file
+                .as_ref()
+                .map(|file| logo_data_uri(file, &format!("[clients.{id}]"), within, at))
+                .transpose()?,
             sinks: resolve_sink_names(c.sinks, &sinks, &owner, at)?.unwrap_or_default(),
             name: c.name.unwrap_or_else(|| id.clone()),
             account: accounts[&id].clone(),

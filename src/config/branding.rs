@@ -63,33 +63,42 @@ pub(super) fn resolve_branding(
             value.to_lowercase()
         }
     };
-    let logo_data_uri = match raw.logo_file {
-        None => None,
-        Some(file) => {
-            let refused = |cause: &dyn std::fmt::Display| {
-                at.error(
-                    file.span(),
-                    format!(
-                        "[settings.branding] logo_file {}: {cause}",
-                        at.dir().join(file.get_ref()).display()
-                    ),
-                )
-            };
-            let bytes = within
-                .read(Path::new(file.get_ref()), MAX_LOGO_BYTES)
-                .map_err(|e| refused(&e))?;
-            let mime = image_type(&bytes).ok_or_else(|| {
-                refused(&"not a PNG, JPEG, GIF, WebP or SVG image (judged by its content)")
-            })?;
-            let encoded = base64::engine::general_purpose::STANDARD.encode(bytes);
-            Some(format!("data:{mime};base64,{encoded}"))
-        }
-    };
+    let logo_data_uri = raw
+        .logo_file
+        .map(|file| logo_data_uri(&file, "[settings.branding]", within, at))
+        .transpose()?;
     Ok(Branding {
         agency_name: raw.agency_name.unwrap_or(defaults.agency_name),
         logo_data_uri,
         accent_color,
     })
+}
+
+/// The image `file` names (an agency's or a client's `logo_file`) as a `data:` URI, so a
+/// report needs nothing beside it; `owner` names the table in errors.
+pub(super) fn logo_data_uri(
+    file: &Spanned<String>,
+    owner: &str,
+    within: Confinement,
+    at: &Locator,
+) -> Result<String, ConfigError> {
+    let refused = |cause: &dyn std::fmt::Display| {
+        at.error(
+            file.span(),
+            format!(
+                "{owner} logo_file {}: {cause}",
+                at.dir().join(file.get_ref()).display()
+            ),
+        )
+    };
+    let bytes = within
+        .read(Path::new(file.get_ref()), MAX_LOGO_BYTES)
+        .map_err(|e| refused(&e))?;
+    let mime = image_type(&bytes).ok_or_else(|| {
+        refused(&"not a PNG, JPEG, GIF, WebP or SVG image (judged by its content)")
+    })?;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(bytes);
+    Ok(format!("data:{mime};base64,{encoded}"))
 }
 
 /// The MIME type of an image by its first bytes, whatever the file is called: a report embeds
@@ -162,6 +171,37 @@ mod tests {
             "{error}"
         );
         assert!(!error.contains("sk-live"), "{error}");
+    }
+
+    #[test]
+    fn a_client_logo_is_read_by_the_same_rules() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("glowco.svg"),
+            "<svg xmlns='http://www.w3.org/2000/svg'/>",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("notes.txt"), "not an image").unwrap();
+        let config = |logo: &str| {
+            let text = format!(
+                "[clients.acme]\nlogo_file = {logo:?}\n\n[[campaigns]]\nid = \"c\"\nclient = \"acme\"\nhashtags = [\"tag\"]\n"
+            );
+            Config::parse(&dir.path().join("campaigns.toml"), &text)
+        };
+        let loaded = config("glowco.svg").unwrap();
+        assert!(
+            loaded.clients["acme"]
+                .logo_data_uri
+                .as_deref()
+                .is_some_and(|uri| uri.starts_with("data:image/svg+xml;base64,"))
+        );
+        let error = config("notes.txt").unwrap_err().to_string();
+        assert!(
+            error.contains("[clients.acme] logo_file") && error.contains("not a PNG"),
+            "{error}"
+        );
+        let error = config("../outside.png").unwrap_err().to_string();
+        assert!(error.contains("[clients.acme] logo_file"), "{error}");
     }
 
     #[test]

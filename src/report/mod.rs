@@ -446,6 +446,7 @@ pub fn render_client(
             &Branding::default(),
             audience,
             Paper::A4,
+            None,
         ),
     }
 }
@@ -456,9 +457,14 @@ pub fn render(reports: &[CampaignReport], format: ReportFormat, audience: Audien
         ReportFormat::Text => text::render(reports, audience),
         ReportFormat::Json => render_json(reports, audience),
         ReportFormat::Csv => csv::render(reports, CsvCells::default(), audience),
-        ReportFormat::Html | ReportFormat::Pdf => {
-            html::render(reports, None, &Branding::default(), audience, Paper::A4)
-        }
+        ReportFormat::Html | ReportFormat::Pdf => html::render(
+            reports,
+            None,
+            &Branding::default(),
+            audience,
+            Paper::A4,
+            None,
+        ),
     }
 }
 

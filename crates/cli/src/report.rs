@@ -207,7 +207,20 @@ pub fn report(args: ReportArgs) -> Result<ExitCode> {
             let paper = args
                 .paper
                 .unwrap_or_else(|| Paper::for_time_zone(config.settings.time_zone));
-            html::render(&reports, summary.as_ref(), branding, audience, paper)
+            // A client's report carries its logo beside the agency's.
+            let client_logo = args
+                .client
+                .as_ref()
+                .and_then(|id| config.clients.get(id))
+                .and_then(|c| c.logo_data_uri.as_deref());
+            html::render(
+                &reports,
+                summary.as_ref(),
+                branding,
+                audience,
+                paper,
+                client_logo,
+            )
         }
         (ReportFormat::Csv, _) => csv::render(&reports, args.csv.cells(), audience),
         (format, Some(summary)) => render_client(summary, &reports, format, audience),

@@ -44,6 +44,7 @@ pub fn render(
     branding: &Branding,
     audience: Audience,
     paper: Paper,
+    client_logo: Option<&str>,
 ) -> String {
     let mut env = Environment::new();
     env.add_template("report.html", TEMPLATE)
@@ -93,6 +94,8 @@ pub fn render(
             agency => branding.agency_name,
             // Our own base64: safe as it is (escaping would turn its `/` into entities).
             logo => branding.logo_data_uri.clone().map(Value::from_safe_string),
+            client_logo => client_logo.map(|uri| Value::from_safe_string(uri.to_string())),
+            client_name => client_name,
             accent => format!("#{:02x}{:02x}{:02x}", accent.0, accent.1, accent.2),
             rollup => rollup_rows,
             campaigns => campaigns,
@@ -272,8 +275,13 @@ mod tests {
             &Branding::default(),
             Audience::Client,
             Paper::A4,
+            Some("data:image/png;base64,AAAA"),
         );
         assert!(html.starts_with("<!DOCTYPE html>"));
+        assert!(
+            html.contains("<img src=\"data:image/png;base64,AAAA\" alt=\"Acme &lt;Snacks&gt;\">"),
+            "the client's logo beside the agency's"
+        );
         assert!(
             html.contains("Acme &lt;Snacks&gt;: Spring launch"),
             "client names are escaped"
