@@ -10,28 +10,14 @@
 use wasmtime::Engine;
 use wasmtime::component::Component;
 
+use super::bindings::{latest, v0_1, v0_2};
 use super::error::PluginErrorKind;
 
-/// The current version of `wit/v0.2/hashtrack.wit`, as a macro so that the exported interface
-/// names below can be built with `concat!`.
-macro_rules! wit_version {
-    () => {
-        "0.2.0"
-    };
-}
-
-/// The frozen earlier version, `wit/v0.1/hashtrack.wit`.
-macro_rules! wit_version_0_1 {
-    () => {
-        "0.1.0"
-    };
-}
-
-/// The current version of `wit/v0.2/hashtrack.wit`: what new plugins should be built against.
-pub const WIT_VERSION: &str = wit_version!();
+/// The newest version of the WIT package: what new plugins should be built against.
+pub const WIT_VERSION: &str = latest::version!();
 
 /// Every version of the WIT package this host loads components of, newest first.
-pub const SUPPORTED_WIT_VERSIONS: &[&str] = &[wit_version!(), wit_version_0_1!()];
+pub const SUPPORTED_WIT_VERSIONS: &[&str] = &[v0_2::version!(), v0_1::version!()];
 
 /// A version of the contract this host speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,8 +32,8 @@ impl WitVersion {
     /// The version of the package the host's bindings were generated from.
     pub(crate) fn as_str(self) -> &'static str {
         match self {
-            WitVersion::V0_1 => wit_version_0_1!(),
-            WitVersion::V0_2 => wit_version!(),
+            WitVersion::V0_1 => v0_1::version!(),
+            WitVersion::V0_2 => v0_2::version!(),
         }
     }
 
@@ -83,11 +69,11 @@ macro_rules! supported {
         concat!(
             $name,
             "@",
-            wit_version!(),
+            v0_2::version!(),
             " or ",
             $name,
             "@",
-            wit_version_0_1!()
+            v0_1::version!()
         )
     };
 }

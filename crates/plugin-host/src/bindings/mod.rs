@@ -10,4 +10,76 @@
 pub(crate) mod v0_1;
 pub(crate) mod v0_2;
 
+/// The newest contract: what new plugins are built against. A new version becomes a module
+/// beside these and this alias moves to it; each module keeps its own number.
+pub(crate) use v0_2 as latest;
+
 pub(crate) use v0_2::log;
+
+#[cfg(test)]
+mod tests {
+    use sha2::{Digest, Sha256};
+
+    /// Each released contract's folder and the sha256 of its files (each file's name and
+    /// bytes, in name order). A released contract is never edited: every component built
+    /// against it depends on it as it is. Changes go into a new version's folder.
+    const RELEASED: [(&str, &str, &str); 2] = [
+        (
+            super::v0_1::version!(),
+            "wit/v0.1",
+            "be75511872be1dbefc057ba29ada390aeccec2e32dcc02c612ededf683143cab",
+        ),
+        (
+            super::v0_2::version!(),
+            "wit/v0.2",
+            "924fad246f74a1a4f2e6738a40438c8c42efaa60622e7176035a8e60d8e8fcdd",
+        ),
+    ];
+
+    fn workspace() -> std::path::PathBuf {
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    }
+
+    #[test]
+    fn released_contracts_are_frozen() {
+        for (version, dir, pinned) in RELEASED {
+            let dir = workspace().join(dir);
+            let mut names: Vec<_> = std::fs::read_dir(&dir)
+                .unwrap()
+                .map(|e| e.unwrap().file_name())
+                .collect();
+            names.sort();
+            let mut digest = Sha256::new();
+            for name in names {
+                digest.update(name.as_encoded_bytes());
+                digest.update([0]);
+                digest.update(std::fs::read(dir.join(&name)).unwrap());
+                digest.update([0]);
+            }
+            let hex: String = digest
+                .finalize()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            assert_eq!(
+                hex,
+                pinned,
+                "{version} ({}) was edited after its release",
+                dir.display()
+            );
+        }
+    }
+
+    #[test]
+    fn each_bindings_module_is_the_version_its_wit_declares() {
+        for (version, dir, _) in RELEASED {
+            let wit = std::fs::read_to_string(workspace().join(dir).join("hashtrack.wit")).unwrap();
+            let package = format!("package hashtrack:plugins@{version};");
+            assert!(
+                wit.lines().any(|l| l.trim() == package),
+                "{dir} does not declare {package}"
+            );
+        }
+        assert_eq!(super::latest::version!(), RELEASED[RELEASED.len() - 1].0);
+    }
+}
