@@ -153,6 +153,9 @@ pub struct CampaignConfig {
     pub hashtags: Vec<String>,
     /// The same hashtags as configured (capitals kept, no `#`): what people read.
     pub hashtag_labels: Vec<String>,
+    /// The languages its comments are expected in (ISO 639-1, `languages`; default English):
+    /// language detection chooses among them (and the common ones, to tell what is not).
+    pub languages: Vec<String>,
     /// Competitors' hashtags, collected at the info level (1 credit each a day) for share of
     /// voice; same spelling rules.
     pub compare: Vec<String>,
@@ -358,6 +361,7 @@ struct RawCampaign {
     name: Option<Spanned<String>>,
     client: Spanned<String>,
     hashtags: Spanned<Vec<String>>,
+    languages: Option<Spanned<Vec<String>>>,
     compare: Option<Spanned<Vec<String>>>,
     #[serde(default = "default_videos")]
     videos: Spanned<u32>,
@@ -473,6 +477,7 @@ fn resolve(raw: RawConfig, at: &Locator) -> Result<Config, ConfigError> {
             },
             hashtags: hashtags.iter().map(|t| t.to_lowercase()).collect(),
             hashtag_labels: hashtags,
+            languages: resolve_languages(c.languages.as_ref(), at)?,
             name: match &c.name {
                 None => id.clone(),
                 Some(name) => display_name(name, at)?,
@@ -710,6 +715,37 @@ fn resolve_hashtags(tags: &Spanned<Vec<String>>, at: &Locator) -> Result<Vec<Str
         if !out.iter().any(|t| t.to_lowercase() == clean.to_lowercase()) {
             out.push(clean.to_string());
         }
+    }
+    Ok(out)
+}
+
+/// `languages = [...]`: known ISO 639-1 codes, each once; English when not given.
+fn resolve_languages(
+    languages: Option<&Spanned<Vec<String>>>,
+    at: &Locator,
+) -> Result<Vec<String>, ConfigError> {
+    let Some(languages) = languages else {
+        return Ok(vec![crate::language::ENGLISH.to_string()]);
+    };
+    let mut out: Vec<String> = Vec::new();
+    for code in languages.get_ref() {
+        let code = code.trim().to_lowercase();
+        if !crate::language::is_known(&code) {
+            let known: Vec<&str> = crate::language::KNOWN.iter().map(|(c, _, _)| *c).collect();
+            return Err(at.error(
+                languages.span(),
+                format!("languages: '{code}' is not a language this host tells apart; use ISO 639-1 codes: {}", known.join(", ")),
+            ));
+        }
+        if !out.contains(&code) {
+            out.push(code);
+        }
+    }
+    if out.is_empty() {
+        return Err(at.error(
+            languages.span(),
+            "languages must name at least one language, e.g. [\"en\"]",
+        ));
     }
     Ok(out)
 }

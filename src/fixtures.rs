@@ -36,6 +36,7 @@ pub fn campaign() -> CampaignConfig {
         client: "acme".into(),
         hashtags: vec!["tryacme".into(), "acmechallenge".into()],
         hashtag_labels: vec!["TryAcme".into(), "AcmeChallenge".into()],
+        languages: vec!["en".into()],
         compare: vec![],
         videos: 30,
         sentiment_videos: 3,
@@ -109,6 +110,7 @@ pub fn video(id: &str, creator: &str, plays: u64, first_seen: &str) -> TrackedVi
 pub fn scored(positive: u32, neutral: u32, negative: u32, mean_score: f64) -> SentimentOutcome {
     let comments = positive + neutral + negative;
     SentimentOutcome::Scored(SentimentSummary {
+        unscored: Default::default(),
         comments,
         positive,
         neutral,

@@ -21,6 +21,7 @@ pub mod alerts;
 pub mod api;
 pub mod config;
 pub mod export;
+pub mod language;
 pub mod pipeline;
 pub mod report;
 pub mod scorecard;

@@ -219,6 +219,7 @@ mod tests {
 
     fn comment(id: &str, text: &str, likes: u64, score: Option<f32>) -> ReadComment {
         ReadComment {
+            language: None,
             id: id.into(),
             video_id: "1".into(),
             text: text.into(),

@@ -355,6 +355,7 @@ mod tests {
             change_span_days: Some(1),
         }];
         let comments = [ReadComment {
+            language: None,
             id: "c1".into(),
             video_id: "7301".into(),
             text: "broke me out".into(),

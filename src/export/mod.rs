@@ -427,6 +427,7 @@ mod tests {
     fn read_comments(n: usize) -> Vec<ReadComment> {
         (0..n)
             .map(|i| ReadComment {
+                language: None,
                 id: format!("c{n}-{i}"),
                 video_id: "v0".into(),
                 text: format!("love it, \"really\",\nday {n}"),

@@ -180,6 +180,7 @@ pub fn comment_rows<'a>(
             Cell::Timestamp(c.created_at),
             c.likes.into(),
             c.score.into(),
+            c.language.as_deref().into(),
         ]
     })
 }

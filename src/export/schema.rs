@@ -275,6 +275,11 @@ pub const COMMENTS: TableSchema = TableSchema {
             Float32,
             "sentiment score, -1 to 1 (NULL: not scored)",
         ),
+        opt(
+            "language",
+            Text,
+            "its language, ISO 639-1 or `und` (NULL: read before languages were told)",
+        ),
     ],
 };
 

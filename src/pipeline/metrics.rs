@@ -299,7 +299,21 @@ pub fn summarize_sentiment(scores: &[f64]) -> Option<SentimentSummary> {
         positive_ratio: positive as f64 / comments as f64,
         negative_ratio: negative as f64 / comments as f64,
         mean_score: scores.iter().sum::<f64>() / comments as f64,
+        unscored: BTreeMap::new(),
     })
+}
+
+/// The summary of `scores` (`None`: not scored), with the unscored ones counted by language;
+/// `None` when no comment was scored.
+pub fn summarize_scored(scores: &[Option<f64>], languages: &[&str]) -> Option<SentimentSummary> {
+    let scored: Vec<f64> = scores.iter().flatten().copied().collect();
+    let mut summary = summarize_sentiment(&scored)?;
+    for (score, language) in scores.iter().zip(languages) {
+        if score.is_none() {
+            *summary.unscored.entry(language.to_string()).or_default() += 1;
+        }
+    }
+    Some(summary)
 }
 
 /// A campaign's growth from its hashtags' (each estimated from its own totals and sample, so
@@ -336,7 +350,12 @@ pub fn merge_sentiment(a: &SentimentSummary, b: &SentimentSummary) -> SentimentS
         }
     };
     let (positive, negative) = (a.positive + b.positive, a.negative + b.negative);
+    let mut unscored = a.unscored.clone();
+    for (language, count) in &b.unscored {
+        *unscored.entry(language.clone()).or_default() += count;
+    }
     SentimentSummary {
+        unscored,
         comments,
         positive,
         neutral: a.neutral + b.neutral,
@@ -584,6 +603,24 @@ pub fn assemble_day(inputs: DayInputs) -> DayMetrics {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unscored_comments_are_counted_by_language_and_left_out_of_the_shares() {
+        let scores = [Some(0.8), None, Some(-0.6), None, None, Some(0.0)];
+        let languages = ["en", "id", "en", "id", "pt", "und"];
+        let summary = summarize_scored(&scores, &languages).unwrap();
+        assert_eq!(
+            (summary.comments, summary.positive, summary.negative),
+            (3, 1, 1)
+        );
+        assert!((summary.positive_ratio - 1.0 / 3.0).abs() < 1e-9);
+        assert_eq!(summary.unscored.get("id"), Some(&2));
+        assert_eq!(summary.unscored.get("pt"), Some(&1));
+        assert_eq!(summary.comments_read(), 6);
+        assert_eq!(summarize_scored(&[None, None], &["id", "id"]), None);
+        let merged = merge_sentiment(&summary, &summary);
+        assert_eq!(merged.unscored.get("id"), Some(&4));
+    }
 
     fn tag(name: &str, info: Option<(u64, u64)>, seen: u64) -> HashtagTotals {
         HashtagTotals {

@@ -35,6 +35,7 @@ use crate::config::{ApiAccount, CampaignConfig, Config};
 use crate::domain::{
     Alert, AlertsOutcome, Comment, DayFacts, DayMetrics, SentimentOutcome, SentimentSummary,
 };
+use crate::language::{ENGLISH, LanguageId, UNDETERMINED};
 use crate::plugin::{MAX_HISTORY_DAYS, PluginHost, PluginSource};
 use crate::store::{ReadComment, Store, StoreError};
 
@@ -468,15 +469,18 @@ impl CampaignDay {
         Ok(earliest)
     }
 
-    /// Scores each comment read for the first time today, once: the day's sentiment is over
-    /// those written since the previous collection; the summary of all of them feeds the
-    /// running total. The scores, in `read.first_read`'s order, are returned to be stored.
+    /// Scores each comment read for the first time today, once, with a scorer that reads its
+    /// language (the campaign's scorer reads English, and comments of no language, such as
+    /// emoji); the others are counted as unscored by language, never as neutral. The day's
+    /// sentiment is over those written since the previous collection; the summary of all of
+    /// them feeds the running total. The scores (none: not scored) and languages, in
+    /// `read.first_read`'s order, are returned to be stored.
     async fn score(
         &self,
         read: &metrics::CommentsRead,
         asked: usize,
         failed: usize,
-    ) -> (SentimentOutcome, Option<SentimentSummary>, Option<Vec<f64>>) {
+    ) -> (SentimentOutcome, Option<SentimentSummary>, Option<Scored>) {
         if read.first_read.is_empty() {
             let reason = match (asked, failed) {
                 (0, _) => "no video had new comments to read".to_string(),
@@ -497,14 +501,27 @@ impl CampaignDay {
                 );
             }
         };
+        let detector = LanguageId::for_languages(&self.campaign.languages);
+        let languages: Vec<&'static str> = read
+            .first_read
+            .iter()
+            .map(|(_, c)| detector.detect(&c.text))
+            .collect();
+        let readable = |language: &str| language == ENGLISH || language == UNDETERMINED;
         let campaign = self.campaign.id.clone();
         let settings = self.campaign.sentiment.settings.clone();
-        let comments: Vec<Comment> = read.first_read.iter().map(|(_, c)| c.clone()).collect();
+        let comments: Vec<Comment> = read
+            .first_read
+            .iter()
+            .zip(&languages)
+            .filter(|(_, language)| readable(language))
+            .map(|((_, c), _)| c.clone())
+            .collect();
         let scored =
             tokio::task::spawn_blocking(move || scorer.score(&campaign, &settings, &comments))
                 .await;
-        let scores = match scored {
-            Ok(Ok(scores)) => scores,
+        let mut readable_scores = match scored {
+            Ok(Ok(scores)) => scores.into_iter(),
             Ok(Err(e)) => {
                 let reason = e.to_string();
                 return (SentimentOutcome::Unavailable { reason }, None, None);
@@ -514,9 +531,20 @@ impl CampaignDay {
                 return (SentimentOutcome::Unavailable { reason }, None, None);
             }
         };
-        let all = metrics::summarize_sentiment(&scores);
-        let outcome = match metrics::summarize_sentiment(&scores[..read.written_in_span]) {
+        let scores: Vec<Option<f64>> = languages
+            .iter()
+            .map(|language| readable(language).then(|| readable_scores.next()).flatten())
+            .collect();
+        let all = metrics::summarize_scored(&scores, &languages);
+        let span = read.written_in_span;
+        let outcome = match metrics::summarize_scored(&scores[..span], &languages[..span]) {
             Some(summary) => SentimentOutcome::Scored(summary),
+            None if span > 0 => SentimentOutcome::NotCollected {
+                reason: format!(
+                    "none of the {span} new comments is in a language the campaign's scorer reads ({})",
+                    unscored_languages(&languages[..span])
+                ),
+            },
             None => SentimentOutcome::NotCollected {
                 reason: format!(
                     "none of the {} comments read for the first time was written since the previous collection",
@@ -524,7 +552,11 @@ impl CampaignDay {
                 ),
             },
         };
-        (outcome, all, Some(scores))
+        let stored = Scored {
+            scores,
+            languages: languages.iter().map(|l| l.to_string()).collect(),
+        };
+        (outcome, all, Some(stored))
     }
 
     /// Runs each of the campaign's alert plugins in turn, tagging each alert with its plugin
@@ -574,9 +606,30 @@ impl CampaignDay {
     }
 }
 
-/// The day's first-read comments as the store keeps them, each with its score when scored.
-fn read_comments(first_read: Vec<(String, Comment)>, scores: Option<Vec<f64>>) -> Vec<ReadComment> {
-    let scores = scores.unwrap_or_default();
+/// The scores of a day's first-read comments (none: not scored) and their languages, in the
+/// order they were read.
+struct Scored {
+    scores: Vec<Option<f64>>,
+    languages: Vec<String>,
+}
+
+/// `id 12, pt 3`: how many comments of each language in `languages` no scorer reads.
+fn unscored_languages(languages: &[&str]) -> String {
+    let mut counts: std::collections::BTreeMap<&str, u32> = Default::default();
+    for language in languages {
+        *counts.entry(language).or_default() += 1;
+    }
+    counts
+        .iter()
+        .map(|(language, n)| format!("{} {n}", crate::language::name_of(language)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The day's first-read comments as the store keeps them, each with its score when scored
+/// and its language when told.
+fn read_comments(first_read: Vec<(String, Comment)>, scored: Option<Scored>) -> Vec<ReadComment> {
+    let (scores, languages) = scored.map_or_else(Default::default, |s| (s.scores, s.languages));
     first_read
         .into_iter()
         .enumerate()
@@ -586,7 +639,8 @@ fn read_comments(first_read: Vec<(String, Comment)>, scores: Option<Vec<f64>>) -
             text: c.text,
             created_at: c.created_at,
             likes: c.likes,
-            score: scores.get(i).map(|&s| s as f32),
+            score: scores.get(i).copied().flatten().map(|s| s as f32),
+            language: languages.get(i).cloned(),
         })
         .collect()
 }

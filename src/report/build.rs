@@ -212,7 +212,12 @@ fn sentiment(rows: &[ReportDay]) -> SentimentPeriod {
                 / f64::from(comments)
         })
     };
+    let mut unscored = std::collections::BTreeMap::new();
+    for (language, count) in scored.iter().flat_map(|s| &s.unscored) {
+        *unscored.entry(language.clone()).or_default() += count;
+    }
     SentimentPeriod {
+        unscored,
         scored_days: scored.len() as u32,
         comments,
         positive_ratio: weighted(|s| s.positive_ratio),

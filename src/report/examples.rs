@@ -73,6 +73,7 @@ mod tests {
 
     fn comment(id: &str, score: Option<f32>, likes: u64, text: &str) -> ReadComment {
         ReadComment {
+            language: None,
             id: id.into(),
             video_id: "v1".into(),
             text: text.into(),

@@ -291,10 +291,36 @@ pub struct TopVideo {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SentimentPeriod {
     pub scored_days: u32,
+    /// New comments scored: what the shares rest on.
     pub comments: u32,
+    /// New comments not scored, by language: no scorer of the campaign reads it.
+    pub unscored: std::collections::BTreeMap<String, u32>,
     /// `None` when no day was scored: unknown, not 0 %.
     pub positive_ratio: Option<f64>,
     pub mean_score: Option<f64>,
+}
+
+impl SentimentPeriod {
+    /// `41 % of new comments were not scored: Indonesian 120, Portuguese 3 (no scorer of the
+    /// campaign reads them).`; none when every comment was scored.
+    pub fn unscored_note(&self) -> Option<String> {
+        let left_out: u32 = self.unscored.values().sum();
+        if left_out == 0 {
+            return None;
+        }
+        let share = f64::from(left_out) / f64::from(left_out + self.comments);
+        let languages: Vec<String> = self
+            .unscored
+            .iter()
+            .map(|(code, n)| format!("{} {n}", crate::language::name_of(code)))
+            .collect();
+        Some(format!(
+            "{:.0} % of new comments were not scored: {} (no scorer of the campaign reads them). The shares are over the {} scored.",
+            share * 100.0,
+            languages.join(", "),
+            self.comments
+        ))
+    }
 }
 
 /// Views per video: a content-quality signal.

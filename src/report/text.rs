@@ -422,6 +422,13 @@ fn sentiment(lines: &mut Vec<String>, r: &CampaignReport) {
         ),
         _ => "  Period: no day was scored, so there is no trend.".into(),
     });
+    if let Some(note) = s.unscored_note() {
+        lines.extend(
+            wrap(&note, SUMMARY_LINE_CHARS)
+                .into_iter()
+                .map(|l| format!("  {l}")),
+        );
+    }
     lines.push(format!(
         "  A day with fewer than {MIN_COMMENTS_TO_JUDGE} new comments is shown but not judged: too few to tell a mood."
     ));

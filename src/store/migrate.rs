@@ -191,6 +191,7 @@ fn write_day_comments(
             // A comment whose page is gone keeps its place, without its words.
             let comment = pages[&video].get(&id);
             read.push(ReadComment {
+                language: None,
                 id,
                 video_id: video,
                 text: comment.map(|c| c.text.clone()).unwrap_or_default(),

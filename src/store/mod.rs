@@ -174,9 +174,12 @@ pub struct ReadComment {
     /// Unix seconds.
     pub created_at: i64,
     pub likes: u64,
-    /// The day's scorer's score in [-1, 1]; none when the day's comments could not be scored
-    /// (or were stored before scores were kept).
+    /// The day's scorer's score in [-1, 1]; none when the day's comments could not be scored,
+    /// when no scorer reads its language (or it was stored before scores were kept).
     pub score: Option<f32>,
+    /// Its language (ISO 639-1, or `und`); none on comments stored before languages were told.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
 }
 
 /// When and where a video first appeared in a campaign's sample.
@@ -1334,6 +1337,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
         let comment = |id: &str, score| ReadComment {
+            language: None,
             id: id.into(),
             video_id: "v1".into(),
             text: format!("text of {id}"),

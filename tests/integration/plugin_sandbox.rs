@@ -321,6 +321,7 @@ fn tracked(per_day: f64) -> Option<ViewGrowth> {
 /// `n` new comments, `positive` of them positive and the rest negative.
 fn new_comments(n: u32, positive: u32) -> Option<SentimentSummary> {
     Some(SentimentSummary {
+        unscored: Default::default(),
         comments: n,
         positive,
         neutral: 0,

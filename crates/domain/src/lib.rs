@@ -350,9 +350,11 @@ impl CreatorStats {
     }
 }
 
-/// Counts over the comments scored on one day.
+/// Counts over the comments scored on one day; the shares and the mean are over the scored
+/// comments only, and `unscored` says how many were left out.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SentimentSummary {
+    /// Comments scored.
     pub comments: u32,
     pub positive: u32,
     pub neutral: u32,
@@ -360,6 +362,16 @@ pub struct SentimentSummary {
     pub positive_ratio: f64,
     pub negative_ratio: f64,
     pub mean_score: f64,
+    /// Comments not scored, by language (ISO 639-1): no scorer of the campaign reads it.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub unscored: std::collections::BTreeMap<String, u32>,
+}
+
+impl SentimentSummary {
+    /// Comments scored and not.
+    pub fn comments_read(&self) -> u32 {
+        self.comments + self.unscored.values().sum::<u32>()
+    }
 }
 
 /// The day's sentiment, or why there is none. Never zeros in place of a failure.
