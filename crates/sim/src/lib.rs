@@ -49,7 +49,9 @@
 //!   other figures are by calendar day ends whatever the lag.
 //! - `GET /_sim/thread?video_id=ID&date=YYYY-MM-DD` answers a video's top-level comment
 //!   thread exactly as the comments endpoint serves it on that date, as JSON
-//!   ([`ThreadTruth`]): `served_as_of`, and `comments` (`id`, `created_at`) most-liked first,
+//!   ([`ThreadTruth`]): `served_as_of`, and `comments` (`id`, `created_at`, `language`: `en`,
+//!   `pt`, `es`, `id` or `und` for emoji only, `tone`: `positive`, `neutral` or `negative`,
+//!   and `mixed`: a non-English text with English around its core) most-liked first,
 //!   the same items in the same order the endpoint pages through (its duplicates quirk
 //!   aside). 400 for a missing or bad parameter, 404 for a video the comments endpoint would
 //!   not find (its hashtag must have been resolved by an info or feed call first). In
@@ -62,7 +64,13 @@
 //! Modules: `routes` (HTTP) → `service` (checks, metering, faults) → `wire` (JSON shapes) and
 //! `model` (answers) → `campaign`, `videos`, `threads` (the campaigns over time, their
 //! numbers drawn in `shape`), with `truth` measuring the model, `comments`, `people`,
-//! `captions` writing text, `ids` making identifiers and `dice` the deterministic randomness.
+//! `captions` writing text (`languages` picking each comment's language), `ids` making
+//! identifiers and `dice` the deterministic randomness.
+//!
+//! Comments are English unless [`SimConfig::languages`] gives a hashtag a mix of Portuguese,
+//! Spanish, Indonesian and English; then each comment's language is drawn from it (a share
+//! of non-English ones mix in English, emoji-only ones are `und`), and nothing else about the
+//! campaign changes: its tones, backlash included, are drawn as before.
 
 mod campaign;
 mod captions;
