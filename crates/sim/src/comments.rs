@@ -301,7 +301,8 @@ fn pick_worded(dice: &mut Dice, items: &'static [&'static str]) -> &'static str 
         .copied()
         .filter(|s| s.chars().any(|c| c.is_ascii_alphabetic()))
         .collect();
-    *dice.pick(&worded)
+    let &word = dice.pick(&worded);
+    word
 }
 
 /// The language and tone a text was written in, recognised by the longest core phrase it
