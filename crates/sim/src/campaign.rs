@@ -18,6 +18,7 @@ use chrono::{NaiveDate, NaiveTime};
 use super::comments::Tone;
 use super::dice::{Dice, Key};
 use super::ids;
+use super::languages::Language;
 use super::quirks::HashtagQuirks;
 use super::shape::{Age, Shape, Size};
 use super::truth::Phase;
@@ -54,6 +55,8 @@ pub(super) struct Campaign {
     /// `posted_by[k]`: videos posted on days `first_day..first_day + k`.
     posted_by: Vec<usize>,
     stall: Option<Stall>,
+    /// The languages its comments are written in, weighted (empty: English only).
+    pub languages: Vec<(Language, f64)>,
 }
 
 /// The first draws of a campaign's shape, in the order they are drawn.
@@ -181,10 +184,18 @@ impl Campaign {
             shape,
             posted_by: Vec::new(),
             stall: None,
+            languages: Vec::new(),
         };
         campaign.posted_by = campaign.arrivals(basics.midpoint, basics.width, stall_day);
         campaign.stall = stall_day.map(|day| campaign.stall_from(day));
         campaign
+    }
+
+    /// The campaign writing its comments in `languages` (weighted; empty: English only).
+    /// Nothing else about it changes: languages are drawn on streams of their own.
+    pub(super) fn with_languages(mut self, languages: Vec<(Language, f64)>) -> Self {
+        self.languages = languages;
+        self
     }
 
     /// Cumulative video counts per day from `first_day`: the daily share of the campaign's

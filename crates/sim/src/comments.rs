@@ -1,24 +1,64 @@
 //! The comment text pool: short TikTok-style comments composed from openers, cores and
-//! closers per tone, with the usual noise (ALL CAPS, emoji-only replies, @-mentions, slang and
-//! negation), so a campaign shows thousands of distinct texts. The tone of each comment is
-//! chosen by the campaign's mood of the day (see `campaign`); this module only writes text.
+//! closers per language and tone, with the usual noise (ALL CAPS, emoji-only replies,
+//! @-mentions, slang and negation), so a campaign shows thousands of distinct texts. English
+//! pools are here, Portuguese, Spanish and Indonesian ones in the submodules; a share of
+//! non-English comments borrow an English opener or closer, as real ones do. The tone and
+//! language of each comment are chosen elsewhere (`campaign`, `languages`); this module only
+//! writes text.
+
+mod es;
+mod id;
+mod pt;
+
+use serde::Serialize;
 
 use super::dice::Dice;
+use super::languages::Language;
 use super::people;
 
 /// What a comment means to say; the text is written to match.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Tone {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Tone {
     Positive,
     Neutral,
     Negative,
 }
 
+/// Share of non-English comments that borrow an English opener or closer.
+const MIXED_SHARE: f64 = 0.15;
+
 struct Pool {
     openers: &'static [&'static str],
     cores: &'static [&'static str],
     closers: &'static [&'static str],
-    emoji_only: &'static [&'static str],
+}
+
+/// Emoji-only comments: the same in every language, so of none (`und`).
+fn emoji_only(tone: Tone) -> &'static [&'static str] {
+    match tone {
+        Tone::Positive => &["😍😍😍", "🔥🔥🔥", "😭😭😭", "🙌🙌", "💯"],
+        Tone::Neutral => &["👀", "🤔", "😶"],
+        Tone::Negative => &["🤮🤮", "💀💀💀", "👎👎", "😒"],
+    }
+}
+
+fn pool(language: Language, tone: Tone) -> &'static Pool {
+    match (language, tone) {
+        (Language::Pt, Tone::Positive) => &pt::POSITIVE,
+        (Language::Pt, Tone::Neutral) => &pt::NEUTRAL,
+        (Language::Pt, Tone::Negative) => &pt::NEGATIVE,
+        (Language::Es, Tone::Positive) => &es::POSITIVE,
+        (Language::Es, Tone::Neutral) => &es::NEUTRAL,
+        (Language::Es, Tone::Negative) => &es::NEGATIVE,
+        (Language::Id, Tone::Positive) => &id::POSITIVE,
+        (Language::Id, Tone::Neutral) => &id::NEUTRAL,
+        (Language::Id, Tone::Negative) => &id::NEGATIVE,
+        // `und` is not written, only what emoji-only comments turn out to be.
+        (Language::En | Language::Und, Tone::Positive) => &POSITIVE,
+        (Language::En | Language::Und, Tone::Neutral) => &NEUTRAL,
+        (Language::En | Language::Und, Tone::Negative) => &NEGATIVE,
+    }
 }
 
 const POSITIVE: Pool = Pool {
@@ -97,7 +137,6 @@ const POSITIVE: Pool = Pool {
         " 😍😍😍",
         " 🔥",
     ],
-    emoji_only: &["😍😍😍", "🔥🔥🔥", "😭😭😭", "🙌🙌", "💯"],
 };
 
 const NEUTRAL: Pool = Pool {
@@ -130,7 +169,6 @@ const NEUTRAL: Pool = Pool {
         "wait how did you do that",
     ],
     closers: &["", "", "?", " 👀", " 🤔", "??", " lol"],
-    emoji_only: &["👀", "🤔", "😶"],
 };
 
 const NEGATIVE: Pool = Pool {
@@ -201,25 +239,45 @@ const NEGATIVE: Pool = Pool {
         " 💀💀",
         " no cap",
     ],
-    emoji_only: &["🤮🤮", "💀💀💀", "👎👎", "😒"],
 };
 
-/// A comment of the given tone on a video of `#tag`.
-pub(super) fn compose(tone: Tone, dice: &mut Dice, tag: &str) -> String {
-    let pool = match tone {
-        Tone::Positive => &POSITIVE,
-        Tone::Neutral => &NEUTRAL,
-        Tone::Negative => &NEGATIVE,
-    };
+/// A composed comment and the language it reads as.
+pub(super) struct Written {
+    pub text: String,
+    /// The drawn language, or `und` for an emoji-only comment.
+    pub language: Language,
+    /// A non-English comment with an English opener or closer around its native core.
+    pub mixed: bool,
+}
+
+/// A comment of the given tone in `language` on a video of `#tag`. English draws exactly what
+/// it drew before languages existed (the pinned English texts depend on it).
+pub(super) fn compose(language: Language, tone: Tone, dice: &mut Dice, tag: &str) -> Written {
     if dice.chance(0.05) {
-        return dice.pick(pool.emoji_only).to_string();
+        return Written {
+            text: dice.pick(emoji_only(tone)).to_string(),
+            language: Language::Und,
+            mixed: false,
+        };
     }
-    let mut text = format!(
-        "{}{}{}",
-        dice.pick(pool.openers),
-        dice.pick(pool.cores),
-        dice.pick(pool.closers)
-    );
+    let native = pool(language, tone);
+    let english = pool(Language::En, tone);
+    // `&&` keeps English from drawing here: its dice stay as they were.
+    let mixed = language != Language::En && dice.chance(MIXED_SHARE);
+    let english_opener = mixed && dice.chance(0.5);
+    let english_closer = mixed && !english_opener;
+    let opener = if english_opener {
+        pick_worded(dice, english.openers)
+    } else {
+        dice.pick(native.openers)
+    };
+    let core = dice.pick(native.cores);
+    let closer = if english_closer {
+        pick_worded(dice, english.closers)
+    } else {
+        dice.pick(native.closers)
+    };
+    let mut text = format!("{opener}{core}{closer}");
     if tone != Tone::Neutral && dice.chance(0.1) {
         text = text.to_uppercase();
     }
@@ -229,27 +287,55 @@ pub(super) fn compose(tone: Tone, dice: &mut Dice, tag: &str) -> String {
     if dice.chance(0.04) {
         text.push_str(&format!(" #{tag}"));
     }
-    text
+    Written {
+        text,
+        language,
+        mixed,
+    }
 }
 
-/// The tone a text was written in, recognised by its core phrase or emoji-only form: lets
-/// tests read the mood of served comments without a sentiment model.
+/// One of `items` with a word in it: an emoji closer would mix no English in.
+fn pick_worded(dice: &mut Dice, items: &'static [&'static str]) -> &'static str {
+    let worded: Vec<&'static str> = items
+        .iter()
+        .copied()
+        .filter(|s| s.chars().any(|c| c.is_ascii_alphabetic()))
+        .collect();
+    let &word = dice.pick(&worded);
+    word
+}
+
+/// The language and tone a text was written in, recognised by the longest core phrase it
+/// holds (so "não recomendo" is not read as "recomendo") or its emoji-only form: lets tests
+/// read served comments without a language or sentiment model.
+#[cfg(test)]
+pub(super) fn written_in(text: &str) -> Option<(Language, Tone)> {
+    let text = text.to_lowercase();
+    let tones = [Tone::Negative, Tone::Positive, Tone::Neutral];
+    if let Some(tone) = tones
+        .into_iter()
+        .find(|t| emoji_only(*t).contains(&text.as_str()))
+    {
+        return Some((Language::Und, tone));
+    }
+    let mut best: Option<(usize, Language, Tone)> = None;
+    for language in Language::WRITTEN {
+        for tone in tones {
+            for core in pool(language, tone).cores {
+                let len = core.chars().count();
+                if best.is_none_or(|(l, ..)| len > l) && text.contains(&core.to_lowercase()) {
+                    best = Some((len, language, tone));
+                }
+            }
+        }
+    }
+    best.map(|(_, language, tone)| (language, tone))
+}
+
+/// The tone a text was written in (see [`written_in`]).
 #[cfg(test)]
 pub(super) fn tone_of(text: &str) -> Option<Tone> {
-    let text = text.to_lowercase();
-    [
-        (Tone::Negative, &NEGATIVE),
-        (Tone::Positive, &POSITIVE),
-        (Tone::Neutral, &NEUTRAL),
-    ]
-    .into_iter()
-    .find(|(_, pool)| {
-        pool.cores
-            .iter()
-            .any(|core| text.contains(&core.to_lowercase()))
-            || pool.emoji_only.contains(&text.as_str())
-    })
-    .map(|(tone, _)| tone)
+    written_in(text).map(|(_, tone)| tone)
 }
 
 #[cfg(test)]
@@ -258,36 +344,96 @@ mod tests {
     use super::*;
     use std::collections::HashSet;
 
+    const TONES: [Tone; 3] = [Tone::Positive, Tone::Neutral, Tone::Negative];
+
+    fn text(language: Language, tone: Tone, seed: u64, i: u64) -> Written {
+        compose(
+            language,
+            tone,
+            &mut Key::root(seed).num(i).dice(),
+            "trybrandx",
+        )
+    }
+
     #[test]
-    fn hundreds_of_distinct_texts_per_tone() {
-        for tone in [Tone::Positive, Tone::Neutral, Tone::Negative] {
-            let texts: HashSet<String> = (0..2_000)
-                .map(|i| compose(tone, &mut Key::root(5).num(i).dice(), "trybrandx"))
-                .collect();
-            assert!(texts.len() > 300, "{tone:?}: {} distinct", texts.len());
+    fn hundreds_of_distinct_texts_per_tone_and_language() {
+        for language in Language::WRITTEN {
+            for tone in TONES {
+                let texts: HashSet<String> = (0..2_000)
+                    .map(|i| text(language, tone, 5, i).text)
+                    .collect();
+                assert!(texts.len() > 300, "{language} {tone:?}: {}", texts.len());
+            }
         }
     }
 
     #[test]
     fn tones_read_differently() {
-        let texts = |tone| -> Vec<String> {
-            (0..300)
-                .map(|i| compose(tone, &mut Key::root(9).num(i).dice(), "x"))
-                .collect()
+        let texts = |language, tone| -> Vec<String> {
+            (0..300).map(|i| text(language, tone, 9, i).text).collect()
         };
         let has = |texts: &[String], marker: &str| texts.iter().any(|t| t.contains(marker));
-        assert!(has(&texts(Tone::Negative), "not worth it"));
-        assert!(!has(&texts(Tone::Positive), "not worth it"));
-        assert!(has(&texts(Tone::Positive), "slay"));
+        assert!(has(&texts(Language::En, Tone::Negative), "not worth it"));
+        assert!(!has(&texts(Language::En, Tone::Positive), "not worth it"));
+        assert!(has(&texts(Language::En, Tone::Positive), "slay"));
+        assert!(has(&texts(Language::Pt, Tone::Negative), "não"));
+        assert!(has(&texts(Language::Es, Tone::Positive), "me encanta"));
+        assert!(has(&texts(Language::Id, Tone::Negative), "penipuan"));
     }
 
     #[test]
-    fn every_composed_text_is_recognised_in_its_tone() {
-        for tone in [Tone::Positive, Tone::Neutral, Tone::Negative] {
-            for i in 0..1_000 {
-                let text = compose(tone, &mut Key::root(11).num(i).dice(), "trybrandx");
-                assert_eq!(tone_of(&text), Some(tone), "{text}");
+    fn every_composed_text_is_recognised_in_its_language_and_tone() {
+        for language in Language::WRITTEN {
+            for tone in TONES {
+                for i in 0..1_500 {
+                    let w = text(language, tone, 11, i);
+                    assert_eq!(written_in(&w.text), Some((w.language, tone)), "{}", w.text);
+                    assert!(w.language == language || w.language == Language::Und);
+                }
             }
         }
+    }
+
+    #[test]
+    fn no_core_is_written_twice() {
+        let mut seen = HashSet::new();
+        for language in Language::WRITTEN {
+            for tone in TONES {
+                for core in pool(language, tone).cores {
+                    assert!(seen.insert(*core), "{core:?} twice");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn some_non_english_comments_mix_in_english_and_keep_their_core_language() {
+        let english_words = |t: &str| {
+            let t = t.to_lowercase();
+            [&POSITIVE, &NEUTRAL, &NEGATIVE]
+                .iter()
+                .flat_map(|p| p.openers.iter().chain(p.closers))
+                .filter(|s| s.chars().any(|c| c.is_ascii_alphabetic()))
+                .any(|s| t.contains(s))
+        };
+        for language in [Language::Pt, Language::Es, Language::Id] {
+            let written: Vec<Written> = (0..3_000)
+                .map(|i| text(language, TONES[i as usize % 3], 13, i))
+                .collect();
+            let mixed: Vec<&Written> = written.iter().filter(|w| w.mixed).collect();
+            let share = mixed.len() as f64 / written.len() as f64;
+            assert!((0.1..0.2).contains(&share), "{language}: {share}");
+            for w in mixed {
+                assert_eq!(w.language, language);
+                assert_eq!(written_in(&w.text).map(|(l, _)| l), Some(language));
+                assert!(english_words(&w.text), "{}", w.text);
+            }
+            let und = written
+                .iter()
+                .filter(|w| w.language == Language::Und)
+                .count();
+            assert!(und > 50, "{language}: {und} emoji-only");
+        }
+        assert!((0..3_000).all(|i| !text(Language::En, Tone::Positive, 13, i).mixed));
     }
 }

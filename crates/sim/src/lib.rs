@@ -49,7 +49,9 @@
 //!   other figures are by calendar day ends whatever the lag.
 //! - `GET /_sim/thread?video_id=ID&date=YYYY-MM-DD` answers a video's top-level comment
 //!   thread exactly as the comments endpoint serves it on that date, as JSON
-//!   ([`ThreadTruth`]): `served_as_of`, and `comments` (`id`, `created_at`) most-liked first,
+//!   ([`ThreadTruth`]): `served_as_of`, and `comments` (`id`, `created_at`, `language`: `en`,
+//!   `pt`, `es`, `id` or `und` for emoji only, `tone`: `positive`, `neutral` or `negative`,
+//!   and `mixed`: a non-English text with English around its core) most-liked first,
 //!   the same items in the same order the endpoint pages through (its duplicates quirk
 //!   aside). 400 for a missing or bad parameter, 404 for a video the comments endpoint would
 //!   not find (its hashtag must have been resolved by an info or feed call first). In
@@ -62,7 +64,13 @@
 //! Modules: `routes` (HTTP) → `service` (checks, metering, faults) → `wire` (JSON shapes) and
 //! `model` (answers) → `campaign`, `videos`, `threads` (the campaigns over time, their
 //! numbers drawn in `shape`), with `truth` measuring the model, `comments`, `people`,
-//! `captions` writing text, `ids` making identifiers and `dice` the deterministic randomness.
+//! `captions` writing text (`languages` picking each comment's language), `ids` making
+//! identifiers and `dice` the deterministic randomness.
+//!
+//! Comments are English unless [`SimConfig::languages`] gives a hashtag a mix of Portuguese,
+//! Spanish, Indonesian and English; then each comment's language is drawn from it (a share
+//! of non-English ones mix in English, emoji-only ones are `und`), and nothing else about the
+//! campaign changes: its tones, backlash included, are drawn as before.
 
 mod campaign;
 mod captions;
@@ -71,6 +79,7 @@ mod dice;
 mod faults;
 mod hostile;
 mod ids;
+mod languages;
 mod limits;
 mod model;
 mod people;
@@ -97,13 +106,16 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub use comments::Tone;
 pub use faults::{Fault, FaultKind};
 pub use hostile::{HOSTILE_TEXTS, LONG_HANDLE_CHARS};
+pub use languages::Language;
 pub use quirks::{HashtagQuirks, default_quirks};
 pub use truth::{CommentTruth, Phase, ThreadTruth, ToneCounts, Truth, truth};
 
-/// `n` comments written the way the simulator writes them (a third each positive, neutral
-/// and negative in intent), for benchmarks and for measuring scorers on the target domain.
+/// `n` English comments written the way the simulator writes them (a third each positive,
+/// neutral and negative in intent), for benchmarks and for measuring scorers on the target
+/// domain.
 pub fn sample_comments(seed: u64, n: usize) -> Vec<String> {
     let tones = [
         comments::Tone::Positive,
@@ -112,11 +124,18 @@ pub fn sample_comments(seed: u64, n: usize) -> Vec<String> {
     ];
     let mut dice = dice::Key::root(seed).text("sample-comments").dice();
     (0..n)
-        .map(|i| comments::compose(tones[i % 3], &mut dice, "sample"))
+        .map(|i| comments::compose(Language::En, tones[i % 3], &mut dice, "sample").text)
         .collect()
 }
 
 use service::Service;
+
+/// A hashtag name as the simulator keys it (trimmed, no `#`, lowercase), or `None` when it is
+/// not one (letters, digits and underscores only): how [`SimConfig::quirks`] and
+/// [`SimConfig::languages`] keys are read.
+pub fn normalize_hashtag(raw: &str) -> Option<String> {
+    ids::normalize_name(raw)
+}
 
 /// How long `shutdown` lets in-flight requests (a long injected delay, say) finish.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(1);
@@ -146,6 +165,12 @@ pub struct SimConfig {
     /// formula cells, control characters, Slack markup, bad counters, error messages with
     /// terminal escapes, and a first answer asking for an hour's wait (`Retry-After: 3600`).
     pub hostile: bool,
+    /// Per hashtag name (lowercase, no `#`), the languages its comments are written in and
+    /// their weights (need not add up to 1), e.g. `[(Language::Pt, 0.7), (Language::En,
+    /// 0.3)]`. A hashtag without an entry writes English only, exactly as before languages
+    /// existed. Emoji-only comments are `und` whatever the mix; a share of non-English ones
+    /// mix in an English opener or closer (their language stays the core's).
+    pub languages: HashMap<String, Vec<(Language, f64)>>,
 }
 
 impl Default for SimConfig {
@@ -160,6 +185,7 @@ impl Default for SimConfig {
             quirks: HashMap::new(),
             provider_lag: None,
             hostile: false,
+            languages: HashMap::new(),
         }
     }
 }
@@ -177,6 +203,7 @@ impl fmt::Debug for SimConfig {
             .field("quirks", &self.quirks)
             .field("provider_lag", &self.provider_lag)
             .field("hostile", &self.hostile)
+            .field("languages", &self.languages)
             .finish()
     }
 }

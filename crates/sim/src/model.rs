@@ -18,9 +18,11 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 
+use super::SimConfig;
 use super::campaign::Campaign;
 use super::captions;
 use super::ids;
+use super::languages::Language;
 use super::people::Person;
 use super::quirks::{HashtagQuirks, default_quirks};
 use super::threads;
@@ -81,6 +83,8 @@ pub(super) struct Model {
     seed: u64,
     start: NaiveDate,
     overrides: HashMap<String, HashtagQuirks>,
+    /// Comment language mixes by normalized name (English-only when absent).
+    languages: HashMap<String, Vec<(Language, f64)>>,
     /// Replaces every campaign's drawn provider lag.
     lag: Option<Duration>,
     /// Hashtags resolved so far, by the key their video ids carry.
@@ -90,25 +94,18 @@ pub(super) struct Model {
 }
 
 impl Model {
-    pub(super) fn new(
-        seed: u64,
-        start: NaiveDate,
-        overrides: &HashMap<String, HashtagQuirks>,
-        lag: Option<Duration>,
-    ) -> Self {
-        let overrides: HashMap<String, HashtagQuirks> = overrides
-            .iter()
-            .filter_map(|(name, q)| Some((ids::normalize_name(name)?, q.clone())))
-            .collect();
+    pub(super) fn new(config: &SimConfig) -> Self {
+        let overrides = by_normalized_name(&config.quirks);
         let resolved = overrides
             .keys()
             .map(|name| (ids::tag_key(name), name.clone()))
             .collect();
         Model {
-            seed,
-            start,
+            seed: config.seed,
+            start: config.start_date,
             overrides,
-            lag,
+            languages: by_normalized_name(&config.languages),
+            lag: config.provider_lag,
             resolved,
             campaigns: HashMap::new(),
         }
@@ -181,7 +178,7 @@ impl Model {
                 .iter()
                 .map(|m| Comment {
                     id: m.id,
-                    text: m.text(&c),
+                    text: m.written(&c).text,
                     create_time: m.create_time,
                     likes: m.likes,
                     replies: m.replies,
@@ -207,9 +204,15 @@ impl Model {
             served_as_of: at,
             comments: threads::thread(&c, &video, at)
                 .iter()
-                .map(|m| CommentTruth {
-                    id: m.id.to_string(),
-                    created_at: m.create_time,
+                .map(|m| {
+                    let written = m.written(&c);
+                    CommentTruth {
+                        id: m.id.to_string(),
+                        created_at: m.create_time,
+                        language: written.language,
+                        tone: m.tone,
+                        mixed: written.mixed,
+                    }
                 })
                 .collect(),
         })
@@ -263,10 +266,21 @@ impl Model {
             .get(name)
             .cloned()
             .unwrap_or_else(|| default_quirks(name, self.seed, self.start));
-        let c = Arc::new(Campaign::new(self.seed, name, quirks, self.start, self.lag));
+        let languages = self.languages.get(name).cloned().unwrap_or_default();
+        let c = Arc::new(
+            Campaign::new(self.seed, name, quirks, self.start, self.lag).with_languages(languages),
+        );
         self.campaigns.insert(name.to_string(), Arc::clone(&c));
         c
     }
+}
+
+/// A per-hashtag setting keyed by normalized name (names that are not hashtags dropped).
+fn by_normalized_name<T: Clone>(by_name: &HashMap<String, T>) -> HashMap<String, T> {
+    by_name
+        .iter()
+        .filter_map(|(name, v)| Some((ids::normalize_name(name)?, v.clone())))
+        .collect()
 }
 
 /// The normalized name of a hashtag that exists.
@@ -356,8 +370,9 @@ mod tests {
 
     #[test]
     fn views_step_back_without_being_forced_somewhere() {
-        let start = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
-        let mut model = Model::new(42, start, &HashMap::new(), None);
+        let config = SimConfig::default();
+        let start = config.start_date;
+        let mut model = Model::new(&config);
         let stepped_back = (0..20).any(|i| {
             let c = model.campaign(&format!("brand{i}"));
             let views: Vec<u64> = (1..=30)

@@ -70,12 +70,7 @@ impl Service {
             hostile: config.hostile,
             state: Mutex::new(State {
                 date: config.start_date,
-                model: Model::new(
-                    config.seed,
-                    config.start_date,
-                    &config.quirks,
-                    config.provider_lag,
-                ),
+                model: Model::new(&config),
                 window: RateWindow::new(config.requests_per_window, config.window),
                 ledger: Ledger::new(config.credits),
                 faults: hostile::first_faults(config.hostile),

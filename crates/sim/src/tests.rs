@@ -8,7 +8,7 @@ use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
 
 use super::campaign::Campaign;
-use super::comments::{Tone, tone_of};
+use super::comments::{self, Tone, tone_of};
 use super::*;
 
 const KEY: &str = "test-key";
@@ -1219,4 +1219,176 @@ async fn hostile_mode_serves_the_same_hostile_world_for_a_seed() {
         message.contains('\u{1b}') && message.contains("<!channel>"),
         "{message}"
     );
+}
+
+/// FNV-1a over every text, in order: a fingerprint of what was written.
+fn digest<'a>(texts: impl IntoIterator<Item = &'a str>) -> u64 {
+    texts
+        .into_iter()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, text| {
+            text.bytes()
+                .chain([0])
+                .fold(h, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+        })
+}
+
+/// Every comment text of the first `videos` videos of `name` as the comments endpoint pages
+/// through them on `date`.
+async fn served_texts(
+    server: &SimServer,
+    name: &str,
+    videos: usize,
+    date: NaiveDate,
+) -> Vec<String> {
+    server.set_date(date);
+    let id = hashtag_id(server, name).await;
+    let feed = api(
+        server,
+        Endpoint::HashtagVideos,
+        json!({"hashtag_id": id, "count": videos}),
+    )
+    .await;
+    let mut texts = Vec::new();
+    for video in feed.body["data"]["aweme_list"].as_array().unwrap() {
+        let mut cursor = "0".to_string();
+        loop {
+            let body = json!({"video_id": video["aweme_id"], "cursor": cursor, "count": 50});
+            let page = api(server, Endpoint::VideoComments, body).await;
+            let data = &page.body["data"];
+            for c in data["comments"].as_array().unwrap() {
+                texts.push(c["text"].as_str().unwrap().to_string());
+            }
+            if data["has_more"] == 0 {
+                break;
+            }
+            cursor = data["cursor"].as_str().unwrap().to_string();
+        }
+    }
+    texts
+}
+
+/// What English-only hashtags served before comments had languages: pinned, because other
+/// tests and the measured `evaluate` figures rest on these exact texts.
+const ENGLISH_THREADS: (usize, u64) = (6238, 0x3fd4_a468_d2c1_a7cc);
+const ENGLISH_SAMPLES: u64 = 0x252f_f0b7_c92c_2fcc;
+
+#[tokio::test]
+async fn english_only_hashtags_serve_the_same_texts_as_ever() {
+    let server = start(roomy()).await;
+    let texts = served_texts(&server, "trybrandx", 6, day(19)).await;
+    let served = (texts.len(), digest(texts.iter().map(String::as_str)));
+    assert_eq!(served, ENGLISH_THREADS);
+    let samples = sample_comments(7, 3_000);
+    assert_eq!(digest(samples.iter().map(String::as_str)), ENGLISH_SAMPLES);
+}
+
+/// A roomy config where `#glowup` writes 60 % Portuguese, 30 % Spanish, 10 % English, without
+/// the duplicates quirk (so served pages line up with the thread truth).
+fn multilingual() -> SimConfig {
+    let mut config = with_quirks(roomy(), &[("glowup", HashtagQuirks::default())]);
+    config.languages.insert(
+        "#GlowUp".into(),
+        vec![
+            (Language::Pt, 0.6),
+            (Language::Es, 0.3),
+            (Language::En, 0.1),
+        ],
+    );
+    config
+}
+
+#[tokio::test]
+async fn a_language_mix_comes_out_near_its_weights_and_the_truth_names_each_text() {
+    let server = start(multilingual()).await;
+    let date = day(19);
+    let texts = served_texts(&server, "glowup", 30, date).await;
+    let id = hashtag_id(&server, "glowup").await;
+    let feed = api(
+        &server,
+        Endpoint::HashtagVideos,
+        json!({"hashtag_id": id, "count": 30}),
+    )
+    .await;
+    let truths: Vec<CommentTruth> = feed.body["data"]["aweme_list"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|v| {
+            server
+                .thread_truth(v["aweme_id"].as_str().unwrap(), date)
+                .unwrap()
+                .comments
+        })
+        .collect();
+    assert_eq!(texts.len(), truths.len());
+    assert!(texts.len() > 2_000, "{} comments", texts.len());
+    for (text, truth) in texts.iter().zip(&truths) {
+        assert_eq!(
+            comments::written_in(text),
+            Some((truth.language, truth.tone)),
+            "{text}"
+        );
+    }
+    let written: Vec<&CommentTruth> = truths
+        .iter()
+        .filter(|t| t.language != Language::Und)
+        .collect();
+    for (language, weight) in [
+        (Language::Pt, 0.6),
+        (Language::Es, 0.3),
+        (Language::En, 0.1),
+    ] {
+        let share =
+            written.iter().filter(|t| t.language == language).count() as f64 / written.len() as f64;
+        assert!((share - weight).abs() < 0.03, "{language}: {share}");
+    }
+    let und = truths.len() - written.len();
+    assert!(und > 0 && und * 10 < truths.len(), "{und} emoji-only");
+    let mixed: Vec<&&CommentTruth> = written.iter().filter(|t| t.mixed).collect();
+    let native = written
+        .iter()
+        .filter(|t| t.language != Language::En)
+        .count();
+    assert!(
+        mixed.len() * 20 > native && mixed.len() * 5 < native,
+        "{} mixed of {native}",
+        mixed.len()
+    );
+    assert!(mixed.iter().all(|t| t.language != Language::En));
+
+    // Over HTTP too, with its codes.
+    let video_id = feed.body["data"]["aweme_list"][0]["aweme_id"]
+        .as_str()
+        .unwrap();
+    let (status, body) = sim_get(
+        &server,
+        "thread",
+        &format!("?video_id={video_id}&date={date}"),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let first = &body["comments"][0];
+    assert!(["en", "pt", "es", "id", "und"].contains(&first["language"].as_str().unwrap()));
+    assert!(["positive", "neutral", "negative"].contains(&first["tone"].as_str().unwrap()));
+    assert!(first["mixed"].is_boolean());
+}
+
+#[tokio::test]
+async fn a_mix_changes_only_its_own_hashtag_and_only_the_language() {
+    // Another hashtag's mix leaves English-only ones exactly as they were.
+    let server = start(multilingual()).await;
+    let texts = served_texts(&server, "trybrandx", 6, day(19)).await;
+    assert_eq!(
+        (texts.len(), digest(texts.iter().map(String::as_str))),
+        ENGLISH_THREADS
+    );
+    // The tone draw is unchanged: backlash days stay backlashes in every language.
+    let english = with_quirks(roomy(), &[("glowup", HashtagQuirks::default())]);
+    for d in 15..=24 {
+        let mixed = truth(&multilingual(), "glowup", day(d)).unwrap();
+        assert_eq!(mixed, truth(&english, "glowup", day(d)).unwrap(), "day {d}");
+    }
+    let t = truth(&multilingual(), "glowup", day(19)).unwrap();
+    let backlash = truth(&multilingual(), "glowup", t.backlash_on).unwrap();
+    assert!(backlash.new_comments.negative_share() > 0.5, "{backlash:?}");
 }

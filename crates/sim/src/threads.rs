@@ -4,7 +4,7 @@
 //!
 //! Each day adds the comments the video's growth brings (up to the campaign's daily cap, so a
 //! viral video stays cheap to page through), written at seconds spread over that day, and
-//! their tone follows the campaign's mood of that day. A thread as of a second holds the
+//! their tone follows the campaign's mood of that day and their language the campaign's mix. A thread as of a second holds the
 //! comments written by then (the provider's lag hides the day's latest). Threads are served
 //! most-liked first (ties by id, which follows the creation time), as the app's "top
 //! comments" are (contract quirk 7).
@@ -20,9 +20,10 @@
 //! repeated across days or pages.
 
 use super::campaign::{Campaign, SECONDS_PER_DAY};
-use super::comments::{self, Tone};
+use super::comments::{self, Tone, Written};
 use super::dice::Key;
 use super::ids;
+use super::languages;
 use super::people::{self, Person};
 use super::shape::MAX_DAILY_COMMENTS;
 use super::videos::VideoModel;
@@ -43,8 +44,16 @@ pub(super) struct CommentModel {
 }
 
 impl CommentModel {
-    pub(super) fn text(&self, c: &Campaign) -> String {
-        comments::compose(self.tone, &mut self.key.text("text").dice(), &c.name)
+    /// Its text, in a language drawn from the campaign's mix on a stream of its own (so the
+    /// tone, likes and an English-only campaign's texts draw what they always did).
+    pub(super) fn written(&self, c: &Campaign) -> Written {
+        let language = languages::draw(&c.languages, &mut self.key.text("language").dice());
+        comments::compose(
+            language,
+            self.tone,
+            &mut self.key.text("text").dice(),
+            &c.name,
+        )
     }
 
     pub(super) fn author(&self) -> Person {

@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::SimConfig;
 use super::campaign::Campaign;
 use super::comments::Tone;
+use super::languages::Language;
 use super::model::Model;
 use super::threads;
 use super::videos;
@@ -96,6 +97,14 @@ pub struct CommentTruth {
     pub id: String,
     /// Its `create_time` (Unix seconds).
     pub created_at: i64,
+    /// The language its text is written in (`en`, `pt`, `es`, `id`), or `und` for an
+    /// emoji-only comment.
+    pub language: Language,
+    /// The tone it was written in (`positive`, `neutral`, `negative`).
+    pub tone: Tone,
+    /// A non-English comment with an English opener or closer (its `language` is its
+    /// core's).
+    pub mixed: bool,
 }
 
 /// A video's top-level comment thread exactly as the API serves it on `date` (most-liked first, the same order and items the comments endpoint pages through, duplicates quirk aside), and the moment the served data is as of.
@@ -110,14 +119,7 @@ pub struct ThreadTruth {
 /// describes; `None` when the name is not a hashtag or the hashtag does not exist (names
 /// starting with `unknown`). Free of any server: no credits, no rate limit.
 pub fn truth(config: &SimConfig, hashtag: &str, date: NaiveDate) -> Option<Truth> {
-    Model::new(
-        config.seed,
-        config.start_date,
-        &config.quirks,
-        config.provider_lag,
-    )
-    .truth(hashtag, date)
-    .ok()
+    Model::new(config).truth(hashtag, date).ok()
 }
 
 /// The truth about campaign `c` on `date`.
