@@ -263,7 +263,7 @@ pub(super) fn compose(language: Language, tone: Tone, dice: &mut Dice, tag: &str
     let native = pool(language, tone);
     let english = pool(Language::En, tone);
     // `&&` keeps English from drawing here: its dice stay as they were.
-    let mixed = language != Language::En && dice.chance(MIXED_SHARE);
+    let mixed = !matches!(language, Language::En | Language::Und) && dice.chance(MIXED_SHARE);
     let english_opener = mixed && dice.chance(0.5);
     let english_closer = mixed && !english_opener;
     let opener = if english_opener {

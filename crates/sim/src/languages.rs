@@ -57,26 +57,32 @@ impl FromStr for Language {
 }
 
 /// The language of one comment in a hashtag with `mix` (weights need not add up to 1;
-/// entries without a positive finite weight count for nothing). An empty mix, or one with no
-/// weight at all, is English and draws nothing from `dice`.
+/// entries without a positive finite weight, and `und`, count for nothing). An empty mix, or
+/// one with no weight at all, is English and draws nothing from `dice`.
 pub(super) fn draw(mix: &[(Language, f64)], dice: &mut Dice) -> Language {
-    let weight = |w: f64| if w.is_finite() && w > 0.0 { w } else { 0.0 };
-    let total: f64 = mix.iter().map(|(_, w)| weight(*w)).sum();
+    let weight = |(language, w): (Language, f64)| {
+        if language != Language::Und && w.is_finite() && w > 0.0 {
+            w
+        } else {
+            0.0
+        }
+    };
+    let total: f64 = mix.iter().map(|entry| weight(*entry)).sum();
     if total <= 0.0 {
         return Language::En;
     }
     let mut point = dice.unit() * total;
-    for (language, w) in mix {
-        if point < weight(*w) {
-            return *language;
+    for entry in mix {
+        if point < weight(*entry) {
+            return entry.0;
         }
-        point -= weight(*w);
+        point -= weight(*entry);
     }
     // Rounding left the point past the end: the last weighted language.
     mix.iter()
         .rev()
-        .find(|(_, w)| weight(*w) > 0.0)
-        .map_or(Language::En, |(l, _)| *l)
+        .find(|entry| weight(**entry) > 0.0)
+        .map_or(Language::En, |entry| entry.0)
 }
 
 #[cfg(test)]
@@ -110,6 +116,7 @@ mod tests {
         assert!((pt as f64 / n as f64 - 0.7).abs() < 0.02, "{pt}");
         assert_eq!(draw(&[], &mut dice), Language::En);
         assert_eq!(draw(&[(Language::Id, f64::NAN)], &mut dice), Language::En);
+        assert_eq!(draw(&[(Language::Und, 1.0)], &mut dice), Language::En);
         assert!((0..100).all(|_| draw(&mix, &mut dice) != Language::Es));
     }
 }

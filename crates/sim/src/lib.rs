@@ -117,15 +117,42 @@ pub use truth::{CommentTruth, Phase, ThreadTruth, ToneCounts, Truth, truth};
 /// neutral and negative in intent), for benchmarks and for measuring scorers on the target
 /// domain.
 pub fn sample_comments(seed: u64, n: usize) -> Vec<String> {
-    let tones = [
-        comments::Tone::Positive,
-        comments::Tone::Neutral,
-        comments::Tone::Negative,
-    ];
+    sample_comments_in(Language::En, seed, n)
+        .into_iter()
+        .map(|c| c.text)
+        .collect()
+}
+
+/// `n` comments in `language` (`en`, `pt`, `es` or `id`) written the way the simulator writes
+/// them, a third each positive, neutral and negative, with what each was written as: for
+/// measuring language detection and scorers per language. English gives [`sample_comments`].
+pub fn sample_comments_in(language: Language, seed: u64, n: usize) -> Vec<SampleComment> {
+    let tones = [Tone::Positive, Tone::Neutral, Tone::Negative];
     let mut dice = dice::Key::root(seed).text("sample-comments").dice();
     (0..n)
-        .map(|i| comments::compose(Language::En, tones[i % 3], &mut dice, "sample").text)
+        .map(|i| {
+            let tone = tones[i % 3];
+            let written = comments::compose(language, tone, &mut dice, "sample");
+            SampleComment {
+                text: written.text,
+                language: written.language,
+                tone,
+                mixed: written.mixed,
+            }
+        })
         .collect()
+}
+
+/// One comment of [`sample_comments_in`]: its text and the truth about it, as the thread
+/// truth gives it ([`CommentTruth`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SampleComment {
+    pub text: String,
+    /// `und` for an emoji-only comment.
+    pub language: Language,
+    pub tone: Tone,
+    /// Non-English with an English opener or closer.
+    pub mixed: bool,
 }
 
 use service::Service;
@@ -168,7 +195,8 @@ pub struct SimConfig {
     /// Per hashtag name (lowercase, no `#`), the languages its comments are written in and
     /// their weights (need not add up to 1), e.g. `[(Language::Pt, 0.7), (Language::En,
     /// 0.3)]`. A hashtag without an entry writes English only, exactly as before languages
-    /// existed. Emoji-only comments are `und` whatever the mix; a share of non-English ones
+    /// existed (`und` in a mix counts for nothing). Emoji-only comments are `und` whatever
+    /// the mix; a share of non-English ones
     /// mix in an English opener or closer (their language stays the core's).
     pub languages: HashMap<String, Vec<(Language, f64)>>,
 }

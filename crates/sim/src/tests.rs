@@ -1392,3 +1392,25 @@ async fn a_mix_changes_only_its_own_hashtag_and_only_the_language() {
     let backlash = truth(&multilingual(), "glowup", t.backlash_on).unwrap();
     assert!(backlash.new_comments.negative_share() > 0.5, "{backlash:?}");
 }
+
+#[test]
+fn samples_in_every_language_carry_their_truth() {
+    for language in Language::WRITTEN {
+        let samples = sample_comments_in(language, 3, 900);
+        for s in &samples {
+            assert_eq!(
+                comments::written_in(&s.text),
+                Some((s.language, s.tone)),
+                "{}",
+                s.text
+            );
+            assert!(s.language == language || s.language == Language::Und);
+        }
+        let mixed = samples.iter().filter(|s| s.mixed).count();
+        assert_eq!(
+            mixed > 0,
+            language != Language::En,
+            "{language}: {mixed} mixed"
+        );
+    }
+}
