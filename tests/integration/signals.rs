@@ -332,3 +332,113 @@ async fn a_0_1_component_and_a_0_2_component_run_in_one_run() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn indonesian_comments_on_an_english_campaign_are_counted_unscored_and_raise_nothing() {
+    // A backlash on day 8, in comments nearly all Indonesian: the campaign declares English
+    // (the default), and the built-in scorer reads English only.
+    let backlash = sim_day(8);
+    let mut sim = sim_where("indoco", |q| {
+        q.backlash_on = Some(backlash);
+        q.stall_on = None;
+    });
+    sim.languages.insert(
+        "indoco".into(),
+        vec![
+            (hashtrack_sim::Language::Id, 0.9),
+            (hashtrack_sim::Language::En, 0.1),
+        ],
+    );
+    let rig = world_of(sim, campaign("c", &["indoco"]).sentiment_videos(3)).await;
+    for n in 1..=9 {
+        collect(&rig, sim_day(n)).await;
+    }
+    let (mut unscored, mut read) = (0, 0);
+    let mut scored_before = 0;
+    for n in 2..=9 {
+        let day = stored(&rig, sim_day(n));
+        let scored = match &day.sentiment {
+            SentimentOutcome::Scored(s) => {
+                unscored += s.unscored.get("id").copied().unwrap_or(0);
+                read += s.comments_read();
+                s.comments
+            }
+            // Every new comment was Indonesian: said so, never a neutral day.
+            SentimentOutcome::NotCollected { reason } if reason.contains("Indonesian") => 0,
+            other => panic!("day {n}: {other:?}"),
+        };
+        // The rules judge the scored remainder, pooled with the day before when thin; below
+        // the built-in minimum of 30 new comments they raise nothing.
+        if scored + scored_before < 30 {
+            let raised = rules(&day);
+            assert!(
+                !raised.iter().any(|r| r.contains("sentiment")),
+                "day {n}: {raised:?} on {scored} scored comments"
+            );
+        }
+        scored_before = scored;
+    }
+    let share = f64::from(unscored) / f64::from(read.max(1));
+    assert!(
+        share > 0.6,
+        "{unscored} of {read} new comments left unscored"
+    );
+    // The report says what share was not scored, and in which language.
+    let days = rig.setup.store.days("c", sim_day(1), sim_day(9)).unwrap();
+    let text = render(
+        &[build_report(
+            &campaign_of(&rig),
+            &days,
+            sim_day(9),
+            9,
+            0.005,
+        )],
+        ReportFormat::Text,
+        Audience::Client,
+    );
+    assert!(text.contains("were not scored: Indonesian"), "{text}");
+}
+
+/// Language identification measured on the simulator's comments (its truth gives each one's
+/// language): per language, the share told right when the campaign declares the four
+/// languages, and when it declares English only (the others must then be told apart from
+/// English to be left unscored, and English must not be lost to them).
+#[test]
+fn comment_languages_are_told_on_the_simulators_comments() {
+    use hashtrack::language::LanguageId;
+    use hashtrack_sim::{Language, sample_comments_in};
+    let all = LanguageId::for_languages(&["en", "pt", "es", "id"].map(String::from));
+    let english_only = LanguageId::for_languages(&["en".to_string()]);
+    for language in Language::WRITTEN {
+        let samples: Vec<_> = sample_comments_in(language, 11, 1_500)
+            .into_iter()
+            .filter(|s| s.language != Language::Und)
+            .collect();
+        let right = |id: &LanguageId| {
+            samples
+                .iter()
+                .filter(|s| id.detect(&s.text) == s.language.code())
+                .count() as f64
+                / samples.len() as f64
+        };
+        let (declared, undeclared) = (right(&all), right(&english_only));
+        eprintln!(
+            "{language}: {:.1} % told right among en/pt/es/id, {:.1} % on an English campaign ({} comments)",
+            declared * 100.0,
+            undeclared * 100.0,
+            samples.len()
+        );
+        assert!(declared >= 0.9, "{language}: {declared}");
+        if language == Language::En {
+            assert!(
+                undeclared >= 0.99,
+                "English lost on an English campaign: {undeclared}"
+            );
+        } else {
+            assert!(
+                undeclared >= 0.75,
+                "{language} taken for English: {undeclared}"
+            );
+        }
+    }
+}
