@@ -29,9 +29,10 @@ fn signals(day: &DayMetrics) -> serde_json::Value {
     })
 }
 
+/// New comments read that day, scored or not (in a language no scorer reads).
 fn new_comments(day: &DayMetrics) -> u32 {
     match &day.sentiment {
-        SentimentOutcome::Scored(summary) => summary.comments,
+        SentimentOutcome::Scored(summary) => summary.comments_read(),
         _ => 0,
     }
 }
