@@ -111,6 +111,7 @@ pub fn scored(positive: u32, neutral: u32, negative: u32, mean_score: f64) -> Se
     let comments = positive + neutral + negative;
     SentimentOutcome::Scored(SentimentSummary {
         unscored: Default::default(),
+        languages: Default::default(),
         comments,
         positive,
         neutral,

@@ -16,6 +16,7 @@ use sentiment_polarity::Polarity;
 use crate::domain::{
     AlertsOutcome, Comment, CreatorStats, DayMetrics, GrowthBasis, HashtagDay, HashtagInfo,
     SentimentOutcome, SentimentSummary, TrackedVideo, Video, VideoCountSource, ViewGrowth,
+    add_counts,
 };
 
 /// How many creators a day keeps (the report's collaboration leads come from these).
@@ -300,6 +301,7 @@ pub fn summarize_sentiment(scores: &[f64]) -> Option<SentimentSummary> {
         negative_ratio: negative as f64 / comments as f64,
         mean_score: scores.iter().sum::<f64>() / comments as f64,
         unscored: BTreeMap::new(),
+        languages: BTreeMap::new(),
     })
 }
 
@@ -312,6 +314,7 @@ pub fn summarize_scored(scores: &[Option<f64>], languages: &[&str]) -> Option<Se
         if score.is_none() {
             *summary.unscored.entry(language.to_string()).or_default() += 1;
         }
+        *summary.languages.entry(language.to_string()).or_default() += 1;
     }
     Some(summary)
 }
@@ -350,12 +353,12 @@ pub fn merge_sentiment(a: &SentimentSummary, b: &SentimentSummary) -> SentimentS
         }
     };
     let (positive, negative) = (a.positive + b.positive, a.negative + b.negative);
-    let mut unscored = a.unscored.clone();
-    for (language, count) in &b.unscored {
-        *unscored.entry(language.clone()).or_default() += count;
-    }
+    let (mut unscored, mut languages) = (a.unscored.clone(), a.languages.clone());
+    add_counts(&mut unscored, &b.unscored);
+    add_counts(&mut languages, &b.languages);
     SentimentSummary {
         unscored,
+        languages,
         comments,
         positive,
         neutral: a.neutral + b.neutral,
@@ -620,6 +623,9 @@ mod tests {
         assert_eq!(summarize_scored(&[None, None], &["id", "id"]), None);
         let merged = merge_sentiment(&summary, &summary);
         assert_eq!(merged.unscored.get("id"), Some(&4));
+        assert_eq!(summary.languages.get("en"), Some(&2));
+        assert_eq!(summary.languages.get("und"), Some(&1));
+        assert_eq!(merged.languages.get("id"), Some(&4));
     }
 
     fn tag(name: &str, info: Option<(u64, u64)>, seen: u64) -> HashtagTotals {

@@ -15,7 +15,8 @@ use super::{
 };
 use crate::config::CampaignConfig;
 use crate::domain::{
-    CreatorStats, DayMetrics, SentimentSummary, TrackedVideo, VideoCountSource, engagement_rate,
+    CreatorStats, DayMetrics, SentimentSummary, TrackedVideo, VideoCountSource, add_counts,
+    engagement_rate,
 };
 
 /// A video as last seen in the period: the date of the observation and the video then.
@@ -212,12 +213,14 @@ fn sentiment(rows: &[ReportDay]) -> SentimentPeriod {
                 / f64::from(comments)
         })
     };
-    let mut unscored = std::collections::BTreeMap::new();
-    for (language, count) in scored.iter().flat_map(|s| &s.unscored) {
-        *unscored.entry(language.clone()).or_default() += count;
+    let (mut unscored, mut languages) = Default::default();
+    for day in &scored {
+        add_counts(&mut unscored, &day.unscored);
+        add_counts(&mut languages, &day.languages);
     }
     SentimentPeriod {
         unscored,
+        languages,
         scored_days: scored.len() as u32,
         comments,
         positive_ratio: weighted(|s| s.positive_ratio),

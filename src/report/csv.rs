@@ -11,7 +11,7 @@ use std::fmt::Display;
 use super::{Audience, CampaignReport, DayStatus, ReportDay};
 use crate::text_safety::{CsvCells, csv_text};
 
-const COLUMNS: usize = 26;
+const COLUMNS: usize = 27;
 const HEADER: [&str; COLUMNS] = [
     "campaign",
     "date",
@@ -36,6 +36,7 @@ const HEADER: [&str; COLUMNS] = [
     "positive_ratio",
     "mean_score",
     "comments_to_date",
+    "new_comment_languages",
     "alerts",
     "credits",
     "missing",
@@ -99,6 +100,16 @@ fn record(campaign: &str, day: &ReportDay, cells: CsvCells) -> [String; COLUMNS]
         cell(scored.map(|s| format!("{:.4}", s.positive_ratio))),
         cell(scored.map(|s| format!("{:.4}", s.mean_score))),
         cell(day.sentiment_to_date.as_ref().map(|s| s.comments)),
+        // `en 40; id 12`: every new comment by language, scored or not.
+        scored
+            .map(|s| {
+                s.languages
+                    .iter()
+                    .map(|(code, n)| format!("{code} {n}"))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            })
+            .unwrap_or_default(),
         // A count, so that 0 (rules ran, nothing raised) differs from empty (not evaluated).
         cell(day.raised().map(<[_]>::len)),
         cell(day.credits),
@@ -148,11 +159,11 @@ mod tests {
         assert_eq!(rows[0], super::HEADER.join(","));
         assert_eq!(
             rows[1],
-            "spring,2026-11-02,,,1000,,,,,,,10,0,,1,0,,,,,,,,0,5,sentiment unavailable: out of fuel"
+            "spring,2026-11-02,,,1000,,,,,,,10,0,,1,0,,,,,,,,,0,5,sentiment unavailable: out of fuel"
         );
         assert_eq!(
             rows[2],
-            "spring,2026-11-03,,,,,,,,,,,,,,,,,,,,,,,,no data stored for this date"
+            "spring,2026-11-03,,,,,,,,,,,,,,,,,,,,,,,,,no data stored for this date"
         );
         assert_eq!(rows.len(), 3);
     }
@@ -185,7 +196,7 @@ mod tests {
         );
         let csv = render(&[report], ReportFormat::Csv, Audience::Internal);
         assert!(
-            rows(&csv)[1].contains(",10,6,3,1,0.6000,0.2500,,0,5,"),
+            rows(&csv)[1].contains(",10,6,3,1,0.6000,0.2500,,,0,5,"),
             "{csv}"
         );
     }

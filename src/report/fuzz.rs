@@ -58,7 +58,7 @@ proptest! {
         }
         let raw = csv::render(&reports, CsvCells::Raw, Audience::Internal);
         let mut reader = ::csv::ReaderBuilder::new().from_reader(raw.as_bytes());
-        let missing = reader.records().next().unwrap().unwrap()[25].to_string();
+        let missing = reader.records().next().unwrap().unwrap()[26].to_string();
         prop_assert_eq!(missing, strip_controls(&note, Lines::Many).into_owned());
     }
 }

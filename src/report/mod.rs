@@ -295,12 +295,43 @@ pub struct SentimentPeriod {
     pub comments: u32,
     /// New comments not scored, by language: no scorer of the campaign reads it.
     pub unscored: std::collections::BTreeMap<String, u32>,
+    /// New comments by language, scored or not (`und`: no language, such as emoji only).
+    pub languages: std::collections::BTreeMap<String, u32>,
     /// `None` when no day was scored: unknown, not 0 %.
     pub positive_ratio: Option<f64>,
     pub mean_score: Option<f64>,
 }
 
 impl SentimentPeriod {
+    /// `New comments by language: English 94 %, no language (emoji) 6 %.`; none when the
+    /// days knew no languages (stored before they were told).
+    pub fn language_mix(&self) -> Option<String> {
+        let total: u32 = self.languages.values().sum();
+        if total == 0 {
+            return None;
+        }
+        let mut mix: Vec<(&String, &u32)> = self.languages.iter().collect();
+        mix.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
+        let parts: Vec<String> = mix
+            .iter()
+            .map(|(code, n)| {
+                let name = if code.as_str() == crate::language::UNDETERMINED {
+                    "no language (emoji, mentions)"
+                } else {
+                    crate::language::name_of(code)
+                };
+                let share = f64::from(**n) / f64::from(total) * 100.0;
+                let share = if share < 1.0 {
+                    "<1 %".to_string()
+                } else {
+                    format!("{share:.0} %")
+                };
+                format!("{name} {share}")
+            })
+            .collect();
+        Some(format!("New comments by language: {}.", parts.join(", ")))
+    }
+
     /// `41 % of new comments were not scored: Indonesian 120, Portuguese 3 (no scorer of the
     /// campaign reads them).`; none when every comment was scored.
     pub fn unscored_note(&self) -> Option<String> {
@@ -552,6 +583,41 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_language_mix_and_the_unscored_share_are_said_in_words() {
+        let period = SentimentPeriod {
+            scored_days: 2,
+            comments: 60,
+            positive_ratio: Some(0.5),
+            mean_score: Some(0.1),
+            unscored: [("id".to_string(), 40)].into(),
+            languages: [
+                ("en".to_string(), 55),
+                ("id".to_string(), 40),
+                ("und".to_string(), 5),
+            ]
+            .into(),
+        };
+        assert_eq!(
+            period.language_mix().unwrap(),
+            "New comments by language: English 55 %, Indonesian 40 %, no language (emoji, mentions) 5 %."
+        );
+        let note = period.unscored_note().unwrap();
+        assert!(
+            note.starts_with("40 % of new comments were not scored: Indonesian 40"),
+            "{note}"
+        );
+        let unknown = SentimentPeriod {
+            languages: Default::default(),
+            unscored: Default::default(),
+            ..period
+        };
+        assert_eq!(
+            (unknown.language_mix(), unknown.unscored_note()),
+            (None, None)
+        );
     }
 
     #[test]

@@ -422,6 +422,13 @@ fn sentiment(lines: &mut Vec<String>, r: &CampaignReport) {
         ),
         _ => "  Period: no day was scored, so there is no trend.".into(),
     });
+    if let Some(mix) = s.language_mix() {
+        lines.extend(
+            wrap(&mix, SUMMARY_LINE_CHARS)
+                .into_iter()
+                .map(|l| format!("  {l}")),
+        );
+    }
     if let Some(note) = s.unscored_note() {
         lines.extend(
             wrap(&note, SUMMARY_LINE_CHARS)

@@ -322,6 +322,7 @@ fn tracked(per_day: f64) -> Option<ViewGrowth> {
 fn new_comments(n: u32, positive: u32) -> Option<SentimentSummary> {
     Some(SentimentSummary {
         unscored: Default::default(),
+        languages: Default::default(),
         comments: n,
         positive,
         neutral: 0,

@@ -365,12 +365,26 @@ pub struct SentimentSummary {
     /// Comments not scored, by language (ISO 639-1): no scorer of the campaign reads it.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub unscored: std::collections::BTreeMap<String, u32>,
+    /// Every comment, scored or not, by language (`und`: no language, such as emoji only);
+    /// empty on days stored before languages were told.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub languages: std::collections::BTreeMap<String, u32>,
 }
 
 impl SentimentSummary {
     /// Comments scored and not.
     pub fn comments_read(&self) -> u32 {
         self.comments + self.unscored.values().sum::<u32>()
+    }
+}
+
+/// Adds `more`'s counts to `counts`, key by key (languages' comment counts).
+pub fn add_counts(
+    counts: &mut std::collections::BTreeMap<String, u32>,
+    more: &std::collections::BTreeMap<String, u32>,
+) {
+    for (key, n) in more {
+        *counts.entry(key.clone()).or_default() += n;
     }
 }
 

@@ -414,6 +414,7 @@ mod tests {
     fn summary(comments: u32, positive: u32, negative: u32, mean: f64) -> SentimentSummary {
         SentimentSummary {
             unscored: Default::default(),
+            languages: Default::default(),
             comments,
             positive,
             neutral: comments - positive - negative,

@@ -201,6 +201,7 @@ fn campaign(r: &CampaignReport, accent: RGBColor, audience: Audience) -> Value {
         new_videos => or_unknown(r.participation.average_new_videos, |v| format!("{v:.1} on average")),
         first_seen_in_period => r.participation.tracked_first_seen_in_period,
         unscored_note => s.unscored_note(),
+        language_mix => s.language_mix(),
         sentiment_summary => match (s.positive_ratio, s.mean_score) {
             (Some(p), Some(m)) => format!("Over the period: {} positive, mean score {m:+.2}, over {} new comments.", percent(p), thousands(s.comments.into())),
             _ => String::new(),
