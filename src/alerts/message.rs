@@ -127,25 +127,24 @@ impl Message<'_> {
                 if let Some(figures) = figures_line(e) {
                     out.push_str(&format!("  {figures}\n"));
                 }
-                if !e.drivers.is_empty() {
-                    out.push_str(&format!("  {DRIVERS_HEADING}:\n"));
-                }
-                for driver in &e.drivers {
-                    out.push_str(&format!(
-                        "    {}{}\n",
-                        driver_words(driver),
-                        plain_link(driver.url.as_deref())
-                    ));
-                }
-                if !e.quotes.is_empty() {
-                    out.push_str(&format!("  {QUOTES_HEADING}:\n"));
-                }
-                for quote in &e.quotes {
-                    out.push_str(&format!(
-                        "    {}{}\n",
-                        quote_words(quote),
-                        plain_link(quote.url.as_deref())
-                    ));
+                let drivers = e
+                    .drivers
+                    .iter()
+                    .map(|d| format!("{}{}", driver_words(d), plain_link(d.url.as_deref())));
+                let quotes = e
+                    .quotes
+                    .iter()
+                    .map(|q| format!("{}{}", quote_words(q), plain_link(q.url.as_deref())));
+                for (heading, lines) in [
+                    (DRIVERS_HEADING, drivers.collect::<Vec<_>>()),
+                    (QUOTES_HEADING, quotes.collect()),
+                ] {
+                    if !lines.is_empty() {
+                        out.push_str(&format!("  {heading}:\n"));
+                    }
+                    for line in lines {
+                        out.push_str(&format!("    {line}\n"));
+                    }
                 }
             }
             if let Some(url) = self.report_link(items[0].entry) {

@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::cells::{approx, one_line, thousands};
+use super::cells::{one_line, thousands};
 use super::episodes::{Episode, episodes};
 use super::{CampaignReport, Change};
 
@@ -111,8 +111,7 @@ impl Summary {
         let mut tiles = vec![
             Tile {
                 label: "Views gained",
-                value: views_gained
-                    .map_or_else(|| "not known".into(), |v| approx(v).replace('~', "about ")),
+                value: views_gained.map_or_else(|| "not known".into(), about),
                 change: relative(comparison.map(|c| c.new_views_per_day)),
             },
             Tile {
@@ -169,6 +168,11 @@ fn views_gained(report: &CampaignReport) -> Option<f64> {
     })
 }
 
+/// `about 810,000`: an estimate as words, rounded as every estimate is (`figures`).
+fn about(estimate: f64) -> String {
+    format!("about {}", figures::about(estimate.max(0.0)))
+}
+
 /// `0.562` → `56 %`: a share of comments is not known to a tenth of a point.
 fn percent_whole(ratio: f64) -> String {
     format!("{:.0} %", ratio * 100.0)
@@ -195,13 +199,10 @@ fn sentences(
             };
             format!(
                 "Views grew {pace} in the previous {days} days: {} new views",
-                approx(v).replace('~', "about ")
+                about(v)
             )
         }
-        (Some(v), _) => format!(
-            "The hashtags gained {} views",
-            approx(v).replace('~', "about ")
-        ),
+        (Some(v), _) => format!("The hashtags gained {} views", about(v)),
     };
     let mood = match (
         report.sentiment.positive_ratio,

@@ -118,7 +118,8 @@ pub async fn demo(args: DemoArgs) -> Result<ExitCode> {
 
     for days in [7, 30] {
         let period = PeriodChoice::Last { days, to: None };
-        let reports = campaign_reports(&config, store.as_ref(), &[], period)?;
+        // Text reports quote no comments: none are read for them.
+        let reports = campaign_reports(&config, store.as_ref(), &[], period, false)?;
         // The demo's user is the agency: its copy, with what monitoring cost.
         println!(
             "{}",

@@ -6,6 +6,7 @@ use anyhow::{Context, Result, bail};
 use chrono::{Duration, NaiveDate};
 
 use hashtrack::config::{CampaignConfig, Config};
+use hashtrack::domain::DayMetrics;
 use hashtrack::report::{
     Audience, CampaignReport, ExampleComments, Paper, ReportFormat, build_report, compare, csv,
     html, render, render_client, rollup,
@@ -191,7 +192,11 @@ pub fn report(args: ReportArgs) -> Result<ExitCode> {
             days: 7,
             to: args.to,
         });
-    let reports = campaign_reports(&config, store.as_ref(), &selected, period)?;
+    let quoted = matches!(
+        args.format,
+        ReportFormat::Html | ReportFormat::Pdf | ReportFormat::Json
+    );
+    let reports = campaign_reports(&config, store.as_ref(), &selected, period, quoted)?;
     if reports.is_empty() {
         bail!("no stored days to report: run `hashtrack run` (or `hashtrack demo`) first");
     }
@@ -245,12 +250,14 @@ pub fn report(args: ReportArgs) -> Result<ExitCode> {
 /// Reports of the selected campaigns (all when `only` is empty) that have stored days.
 ///
 /// Campaigns are independent, so they are read and built on every core: most of the time
-/// goes to decompressing and parsing stored days.
+/// goes to decompressing and parsing stored days. `quoted` also reads the period's comments
+/// for [`ExampleComments`], which only the formats that show them need.
 pub fn campaign_reports(
     config: &Config,
     store: &dyn DayReader,
     only: &[String],
     period: PeriodChoice,
+    quoted: bool,
 ) -> Result<Vec<CampaignReport>> {
     let selected: Vec<&CampaignConfig> = config
         .campaigns
@@ -266,7 +273,7 @@ pub fn campaign_reports(
                 scope.spawn(move || {
                     let mut reports = Vec::new();
                     for campaign in campaigns {
-                        reports.extend(campaign_report(config, store, campaign, period)?);
+                        reports.extend(campaign_report(config, store, campaign, period, quoted)?);
                     }
                     Ok(reports)
                 })
@@ -291,6 +298,7 @@ fn campaign_report(
     store: &dyn DayReader,
     campaign: &CampaignConfig,
     period: PeriodChoice,
+    quoted: bool,
 ) -> Result<Option<CampaignReport>> {
     let Some((first, latest)) = store.date_range(&campaign.id)? else {
         return Ok(None);
@@ -322,19 +330,31 @@ fn campaign_report(
         config.settings.price_per_credit_usd,
     );
     report.comparison = Some(compare(&report, &previous));
+    if quoted {
+        report.example_comments = example_comments(store, &report, &stored)?;
+    }
+    Ok(Some(report))
+}
+
+/// The period's most-liked new comments of each tone, from the comments stored for each of
+/// its days, linked to their videos.
+fn example_comments(
+    store: &dyn DayReader,
+    report: &CampaignReport,
+    stored: &[DayMetrics],
+) -> Result<ExampleComments> {
     let mut read = Vec::new();
     for date in report.period.dates() {
-        read.extend(store.comments_first_read_on(&campaign.id, date)?);
+        read.extend(store.comments_first_read_on(&report.campaign_id, date)?);
     }
     let creators: std::collections::HashMap<&str, &str> = stored
         .iter()
         .flat_map(|d| &d.videos)
         .map(|v| (v.id.as_str(), v.creator.as_str()))
         .collect();
-    report.example_comments = ExampleComments::of(&read, |id| {
+    Ok(ExampleComments::of(&read, |id| {
         creators
             .get(id)
             .and_then(|creator| hashtrack::domain::links::video_url(creator, id))
-    });
-    Ok(Some(report))
+    }))
 }
