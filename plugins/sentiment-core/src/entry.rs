@@ -66,3 +66,24 @@ pub fn normalise_term(term: &str) -> String {
         .collect();
     words.join(" ")
 }
+
+/// Folds the Latin diacritics of Spanish, Portuguese and other Latin-script languages
+/// ("péssimo" → "pessimo", "ação" → "acao", "ñ" → "n") and drops combining marks, so that a
+/// comment typed without accents finds the accented term. Expects lower-case text; leaves
+/// everything else (emoji, other scripts, punctuation) as it is.
+pub fn fold_accents(text: &str) -> String {
+    text.chars()
+        .filter(|c| !matches!(c, '\u{300}'..='\u{36F}'))
+        .map(|c| match c {
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => 'a',
+            'ç' => 'c',
+            'è' | 'é' | 'ê' | 'ë' => 'e',
+            'ì' | 'í' | 'î' | 'ï' => 'i',
+            'ñ' => 'n',
+            'ò' | 'ó' | 'ô' | 'õ' | 'ö' => 'o',
+            'ù' | 'ú' | 'û' | 'ü' => 'u',
+            'ý' | 'ÿ' => 'y',
+            other => other,
+        })
+        .collect()
+}

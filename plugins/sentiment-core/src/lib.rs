@@ -15,7 +15,15 @@
 //! score when nothing follows; and look-ups through inflections, negating affixes and
 //! stretched spellings ("tediously", "unhelpful", "loooove").
 //!
-//! Owns: tokenising, the built-in lexicon and overlays, the rules. Does not own: what the
+//! Languages: English, Spanish, Portuguese and Indonesian ([`LANGUAGES`]). The engine is one;
+//! each language brings data: its lexicon (`lexicon/<lang>/`, sharing the English emoji),
+//! its negations, degree words (before the word, or after it: "bagus banget", "amei
+//! demais"), contrast words and laughter ("kkkk", "jajaja", "wkwk"), its inflections, and
+//! whether look-ups ignore accents ("pessimo" finds "péssimo"; all but English). The
+//! heuristics written for English phrasing ("too", "at least", counterfactuals, sarcastic
+//! praise of a chore) stay English-only.
+//!
+//! Owns: tokenising, the built-in lexicons and overlays, the rules. Does not own: what the
 //! host counts as positive (the `sentiment-polarity` crate) or how it is measured
 //! (the `sentiment-eval` crate, used by the `eval` example).
 
@@ -28,17 +36,100 @@ mod tokens;
 pub use entry::EntryProblem;
 pub use lexicon::LexiconError;
 
-use lexicon::Lexicon;
-use modifiers::Modifier;
+use lexicon::{Inflection, Lexicon};
+use modifiers::{Modifier, Modifiers};
 use tokens::Token;
 
-/// Scores comments with the built-in lexicon, optionally overlaid with a brand's terms.
+/// The languages a scorer exists for, as ISO 639-1 codes.
+pub const LANGUAGES: &[&str] = &["en", "es", "pt", "id"];
+
+/// What the engine needs to know of one language besides its lexicon table.
+#[derive(Debug)]
+struct Language {
+    code: &'static str,
+    modifiers: &'static Modifiers,
+    inflection: &'static Inflection,
+    /// Whether the heuristics written for English phrasing apply: "too" before a plain word
+    /// as a complaint, "least", sarcastic praise of a chore.
+    english_heuristics: bool,
+}
+
+static LANGUAGE_DATA: [Language; 4] = [
+    Language {
+        code: "en",
+        modifiers: &modifiers::ENGLISH,
+        inflection: &lexicon::ENGLISH,
+        english_heuristics: true,
+    },
+    Language {
+        code: "es",
+        modifiers: &modifiers::SPANISH,
+        inflection: &lexicon::SPANISH,
+        english_heuristics: false,
+    },
+    Language {
+        code: "pt",
+        modifiers: &modifiers::PORTUGUESE,
+        inflection: &lexicon::PORTUGUESE,
+        english_heuristics: false,
+    },
+    Language {
+        code: "id",
+        modifiers: &modifiers::INDONESIAN,
+        inflection: &lexicon::INDONESIAN,
+        english_heuristics: false,
+    },
+];
+
+/// The data of a language code: an ISO 639-1 code, any case, perhaps with a region
+/// (`pt-BR`, `es_MX`).
+fn language_data(code: &str) -> Option<&'static Language> {
+    let primary = code.split(['-', '_']).next().unwrap_or(code);
+    LANGUAGE_DATA
+        .iter()
+        .find(|language| language.code.eq_ignore_ascii_case(primary))
+}
+
+/// Why [`Scorer::for_language_with_overlay`] made no scorer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ScorerError {
+    /// No scorer exists for this language code (see [`LANGUAGES`]).
+    UnknownLanguage(String),
+    /// The overlay has a bad line.
+    Overlay(LexiconError),
+}
+
+impl std::fmt::Display for ScorerError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ScorerError::UnknownLanguage(code) => write!(
+                f,
+                "no sentiment scorer for language {code:?} (known: {})",
+                LANGUAGES.join(", ")
+            ),
+            ScorerError::Overlay(error) => error.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for ScorerError {}
+
+/// Scores comments in one language with its built-in lexicon, optionally overlaid with a
+/// brand's terms.
 ///
 /// Construction is cheap (the built-in lexicon is a static sorted table; only an overlay is
 /// parsed), so a fresh scorer per call is fine.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Scorer {
+    language: &'static Language,
     lexicon: Lexicon,
+}
+
+impl Default for Scorer {
+    /// The English scorer.
+    fn default() -> Scorer {
+        Scorer::new()
+    }
 }
 
 /// Intensity added to a sentiment word written in capitals among lower-case words (VADER's).
@@ -80,12 +171,43 @@ enum Role {
 }
 
 impl Scorer {
-    /// A scorer with the built-in lexicon only.
+    /// An English scorer with the built-in lexicon only.
     pub fn new() -> Scorer {
-        Scorer::default()
+        Scorer::for_language("en").expect("English is built in")
     }
 
-    /// A scorer whose built-in lexicon is overlaid with `text`: one `term score` per line,
+    /// A scorer for `language`, an ISO 639-1 code of [`LANGUAGES`] (any case, a region
+    /// suffix such as `pt-BR` allowed), with the built-in lexicon only; `None` for a
+    /// language without one.
+    pub fn for_language(language: &str) -> Option<Scorer> {
+        let language = language_data(language)?;
+        let table = lexicon::built_in_table(language.code)?;
+        Some(Scorer {
+            language,
+            lexicon: Lexicon::new(table, language.inflection),
+        })
+    }
+
+    /// A scorer for `language` whose built-in lexicon is overlaid with `text`, as
+    /// [`Scorer::with_overlay`] describes; the overlay's terms are folded like the
+    /// language's own (a Portuguese "péssimo" also overrides "pessimo").
+    pub fn for_language_with_overlay(language: &str, text: &str) -> Result<Scorer, ScorerError> {
+        let unknown = || ScorerError::UnknownLanguage(language.to_string());
+        let data = language_data(language).ok_or_else(unknown)?;
+        let table = lexicon::built_in_table(data.code).ok_or_else(unknown)?;
+        Ok(Scorer {
+            language: data,
+            lexicon: Lexicon::with_overlay(table, data.inflection, text)
+                .map_err(ScorerError::Overlay)?,
+        })
+    }
+
+    /// The ISO 639-1 code of the language this scorer scores.
+    pub fn language(&self) -> &'static str {
+        self.language.code
+    }
+
+    /// An English scorer whose built-in lexicon is overlaid with `text`: one `term score` per line,
     /// score on the -4..4 scale (0 makes a term neutral, e.g. a product name that contains a
     /// sentiment word), `#` comments and blank lines allowed, multi-word terms allowed.
     ///
@@ -94,8 +216,9 @@ impl Scorer {
     /// lexicon has keeps its built-in score unless the overlay lists it ("dangerously" is not
     /// changed by "dangerous").
     pub fn with_overlay(text: &str) -> Result<Scorer, LexiconError> {
-        Ok(Scorer {
-            lexicon: Lexicon::with_overlay(text)?,
+        Scorer::for_language_with_overlay("en", text).map_err(|error| match error {
+            ScorerError::Overlay(error) => error,
+            ScorerError::UnknownLanguage(_) => unreachable!("English is built in"),
         })
     }
 
@@ -116,11 +239,15 @@ impl Scorer {
     /// The comment's sentiment from -1.0 (very negative) to 1.0 (very positive); 0.0 when it
     /// holds nothing the lexicon knows. Always finite.
     pub fn score(&self, text: &str) -> f64 {
-        let tokenized = tokens::tokenize(text, |term| self.lexicon.exact(term).is_some());
+        let tokenized = tokens::tokenize(text, self.lexicon.folds_accents(), |term| {
+            self.lexicon.exact(term).is_some()
+        });
         let tokens = self.merge_phrases(tokenized.tokens);
         let roles: Vec<Role> = (0..tokens.len()).map(|i| self.role(&tokens, i)).collect();
-        let mut valences = adjusted_valences(&tokens, &roles);
-        read_sarcasm(&tokens, &mut valences);
+        let mut valences = adjusted_valences(&tokens, &roles, self.language.modifiers);
+        if self.language.english_heuristics {
+            read_sarcasm(&tokens, &mut valences);
+        }
         weigh_contrast(&roles, &mut valences);
         let laughs = roles
             .iter()
@@ -148,12 +275,13 @@ impl Scorer {
             .lexicon
             .max_phrase_words()
             .max(modifiers::MAX_PHRASE_WORDS);
+        let modifiers = self.language.modifiers;
         let mut merged = Vec::with_capacity(tokens.len());
         let mut start = 0;
         while start < tokens.len() {
             let first = tokens[start].text.as_str();
             let may_start =
-                self.lexicon.may_start_phrase(first) || modifiers::may_start_phrase(first);
+                self.lexicon.may_start_phrase(first) || modifiers.may_start_phrase(first);
             let longest = (2..=max_words.min(tokens.len() - start))
                 .rev()
                 .filter(|_| may_start)
@@ -182,7 +310,7 @@ impl Scorer {
             .map(|t| t.text.as_str())
             .collect::<Vec<_>>()
             .join(" ");
-        let known = self.lexicon.exact(&text).is_some() || modifiers::modifier(&text).is_some();
+        let known = self.lexicon.exact(&text).is_some() || self.modifier(&text).is_some();
         known.then(|| Token {
             text,
             shouting: span.iter().all(|t| t.shouting),
@@ -198,7 +326,7 @@ impl Scorer {
             return Role::Sentiment(score);
         }
         let own_score = self.lexicon.exact(text);
-        match (modifiers::modifier(text), own_score) {
+        match (self.modifier(text), own_score) {
             // "no" negates a sentiment word right after it; alone it is mildly negative.
             (Some(Modifier::Negation), Some(score)) if text == "no" => {
                 if self.next_has_sentiment(tokens, i) {
@@ -212,11 +340,19 @@ impl Scorer {
             (Some(Modifier::Degree(_)), Some(score)) if !self.next_has_sentiment(tokens, i) => {
                 Role::Sentiment(score)
             }
+            // Likewise a trailing degree word that is also a sentiment word ("parah": severe,
+            // "demais": awesome) intensifies a sentiment word before it ("jelek parah",
+            // "amei demais") and otherwise speaks for itself.
+            (Some(Modifier::TrailingDegree(_)), Some(score))
+                if score != 0.0 && !self.previous_has_sentiment(tokens, i) =>
+            {
+                Role::Sentiment(score)
+            }
             (Some(modifier), _) => Role::Modifier(modifier),
             (None, Some(score)) => Role::Sentiment(score),
             // "too" intensifies a sentiment word ("too good") and otherwise complains of
             // excess ("too long", "too small"); at the end of a clause it means "also".
-            (None, None) if text == "too" => {
+            (None, None) if text == "too" && self.language.english_heuristics => {
                 if self.next_has_sentiment(tokens, i) {
                     Role::Modifier(Modifier::Degree(modifiers::BOOST))
                 } else if tokens
@@ -228,7 +364,7 @@ impl Scorer {
                     Role::Neutral
                 }
             }
-            (None, None) if text == "least" => {
+            (None, None) if text == "least" && self.language.english_heuristics => {
                 // "at least" and "very least" concede; "least" alone negates ("least funny").
                 let previous = i.checked_sub(1).map(|p| tokens[p].text.as_str());
                 if matches!(previous, Some("at" | "very")) {
@@ -238,9 +374,7 @@ impl Scorer {
                 }
             }
             (None, None) => {
-                if let Some(modifier) =
-                    lexicon::unstretched(text).find_map(|w| modifiers::modifier(&w))
-                {
+                if let Some(modifier) = lexicon::unstretched(text).find_map(|w| self.modifier(&w)) {
                     Role::Modifier(modifier)
                 } else if let Some(score) = self.lexicon.inflected(text) {
                     Role::Sentiment(score)
@@ -254,18 +388,35 @@ impl Scorer {
     /// Whether the token after `i` is a sentiment word (in the lexicon, directly or through
     /// an inflection) rather than a modifier or a plain word.
     fn next_has_sentiment(&self, tokens: &[Token], i: usize) -> bool {
-        tokens.get(i + 1).is_some_and(|next| {
-            modifiers::modifier(&next.text).is_none()
-                && (self.lexicon.exact(&next.text).is_some()
-                    || self.lexicon.inflected(&next.text).is_some())
-        })
+        tokens
+            .get(i + 1)
+            .is_some_and(|next| self.has_sentiment(next))
+    }
+
+    /// Whether the token before `i`, in the same clause, is a sentiment word.
+    fn previous_has_sentiment(&self, tokens: &[Token], i: usize) -> bool {
+        i.checked_sub(1)
+            .is_some_and(|p| !tokens[i].starts_clause && self.has_sentiment(&tokens[p]))
+    }
+
+    /// Whether `token` is a sentiment word (in the lexicon, directly or through an
+    /// inflection) rather than a modifier or a plain word.
+    fn has_sentiment(&self, token: &Token) -> bool {
+        self.modifier(&token.text).is_none()
+            && (self.lexicon.exact(&token.text).is_some()
+                || self.lexicon.inflected(&token.text).is_some())
+    }
+
+    /// The modifier role the scorer's language gives a token or phrase.
+    fn modifier(&self, term: &str) -> Option<Modifier> {
+        self.language.modifiers.modifier(term)
     }
 }
 
 /// Each sentiment token's score after capitals and the modifiers up to three tokens before
 /// it (within its clause) and an intensifier right after it; a negation leaves reactions
 /// (emoji, interjections) alone.
-fn adjusted_valences(tokens: &[Token], roles: &[Role]) -> Vec<f64> {
+fn adjusted_valences(tokens: &[Token], roles: &[Role], modifiers: &Modifiers) -> Vec<f64> {
     let words: Vec<&Token> = tokens.iter().filter(|t| t.is_word).collect();
     let shouting_stands_out = words.iter().any(|t| t.shouting) && !words.iter().all(|t| t.shouting);
     let shouting_boost = |token: &Token| {
@@ -298,7 +449,9 @@ fn adjusted_valences(tokens: &[Token], roles: &[Role]) -> Vec<f64> {
                 }
                 // Emoji and interjections are the writer's reaction, outside the negated
                 // clause: "not buying it 😒" rolls its eyes, it does not un-roll them.
-                Role::Modifier(Modifier::Negation) if !reactions::is_reaction(&tokens[i]) => {
+                Role::Modifier(Modifier::Negation)
+                    if !reactions::is_reaction(&tokens[i], modifiers.interjections) =>
+                {
                     valence *= NEGATION_SCALAR;
                 }
                 _ => {}
@@ -705,5 +858,200 @@ mod tests {
         let lines: Vec<usize> = problems.iter().map(|p| p.line).collect();
         assert_eq!(lines, [2, 4]);
         assert!(Scorer::overlay_problems("dupe 3\n").is_empty());
+    }
+
+    fn scorer(language: &str) -> Scorer {
+        Scorer::for_language(language).unwrap()
+    }
+
+    fn assert_sign(language: &str, positive: &[&str], negative: &[&str]) {
+        let scorer = scorer(language);
+        for text in positive {
+            let s = scorer.score(text);
+            assert!(
+                s >= 0.05,
+                "{language} {text:?} scored {s}, expected positive"
+            );
+        }
+        for text in negative {
+            let s = scorer.score(text);
+            assert!(
+                s <= -0.05,
+                "{language} {text:?} scored {s}, expected negative"
+            );
+        }
+    }
+
+    #[test]
+    fn every_language_has_a_scorer_and_a_table() {
+        for language in LANGUAGES {
+            assert_eq!(scorer(language).language(), *language);
+        }
+        let tables: Vec<&str> = lexicon::built_in_languages().collect();
+        assert_eq!(tables, LANGUAGES);
+        assert_eq!(scorer("pt-BR").language(), "pt");
+        assert_eq!(scorer("ES").language(), "es");
+        assert_eq!(Scorer::new().language(), "en");
+        assert_eq!(Scorer::default().language(), "en");
+        assert!(Scorer::for_language("fr").is_none());
+        assert!(Scorer::for_language("").is_none());
+        assert_eq!(
+            Scorer::for_language_with_overlay("xx", "a 1").unwrap_err(),
+            ScorerError::UnknownLanguage("xx".to_string())
+        );
+        let error = Scorer::for_language_with_overlay("pt", "golpe").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "lexicon line 1: expected `term score`, found one field"
+        );
+    }
+
+    #[test]
+    fn portuguese_comments_get_the_right_polarity() {
+        assert_sign(
+            "pt",
+            &[
+                "Amei demais, melhor sérum que já usei!!",
+                "é demais",
+                "muito bom",
+                "top demais 🔥",
+                "que produto lindo, recomendo",
+                "brabo demais kkkk",
+                "perfeita, amei",
+                "não é ruim",
+                "mds que lindo",
+            ],
+            &[
+                "Horrível, me deu alergia, não recomendo",
+                "não é bom",
+                "nao gostei",
+                "ñ recomendo",
+                "n recomendo",
+                "lixo, golpe",
+                "odiei, que nojo",
+                "é bom mas é caro demais e veio quebrado",
+                "nunca chegou, quero reembolso",
+            ],
+        );
+        let pt = scorer("pt");
+        assert!(pt.score("muito bom") > pt.score("bom"));
+        assert!(pt.score("bom demais") > pt.score("bom"));
+        assert!(pt.score("pouco bom") < pt.score("bom"));
+        assert!(
+            pt.score("bom kkkk") > pt.score("bom"),
+            "laughter emphasises"
+        );
+        assert!(pt.score("ruim kkkk") < pt.score("ruim"));
+        assert_eq!(
+            pt.score("no final do vídeo"),
+            0.0,
+            "'no' is 'in the', not 'not'"
+        );
+    }
+
+    #[test]
+    fn spanish_comments_get_the_right_polarity() {
+        assert_sign(
+            "es",
+            &[
+                "me encanta, súper recomendado",
+                "qué chido",
+                "bacán, genial",
+                "muy bueno jajaja",
+                "increíble 😍",
+                "no es malo",
+                "buenísimo",
+            ],
+            &[
+                "no lo recomiendo para nada, pésimo",
+                "no es bueno",
+                "basura, es una estafa",
+                "malísimo, qué asco",
+                "es bonito pero la calidad es pésima",
+                "me dio alergia, quiero un reembolso",
+            ],
+        );
+        let es = scorer("es");
+        assert!(es.score("muy bueno") > es.score("bueno"));
+        assert!(es.score("poco bueno") < es.score("bueno"));
+        assert!(
+            es.score("bonito pero caro") < 0.0,
+            "the clause after 'pero' dominates"
+        );
+    }
+
+    #[test]
+    fn indonesian_comments_get_the_right_polarity() {
+        assert_sign(
+            "id",
+            &[
+                "Produk ini bagus banget, suka sekali",
+                "mantap, keren",
+                "gila sih ini",
+                "enak bgt wkwkwk",
+                "tidak jelek",
+                "bagusnya pol",
+            ],
+            &[
+                "Jelek, nyesel beli, penipuan",
+                "tidak bagus",
+                "gak bagus",
+                "kurang bagus",
+                "zonk, kecewa parah",
+                "bagus sih tapi mahal banget dan rusak",
+                "barangnya gak sesuai, minta refund",
+            ],
+        );
+        let id = scorer("id");
+        assert!(
+            id.score("bagus sekali") > id.score("bagus"),
+            "intensifier after the word"
+        );
+        assert!(id.score("keren abis") > id.score("keren"));
+        assert!(id.score("sangat bagus") > id.score("bagus"));
+        assert!(id.score("agak bagus") < id.score("bagus"));
+        assert!(id.score("jelek parah") < id.score("jelek"));
+        assert!(id.score("parah") < 0.0, "alone, 'parah' is a complaint");
+    }
+
+    #[test]
+    fn accents_dropped_score_like_accented() {
+        for (language, accented, plain) in [
+            ("pt", "Horrível, péssimo", "Horrivel, pessimo"),
+            ("pt", "não é bom", "nao e bom"),
+            (
+                "pt",
+                "ótima qualidade, perfeição",
+                "otima qualidade, perfeicao",
+            ),
+            ("es", "pésimo", "pesimo"),
+            ("es", "increíble", "increible"),
+            ("es", "súper recomendado", "super recomendado"),
+        ] {
+            let scorer = scorer(language);
+            assert_ne!(scorer.score(accented), 0.0, "{accented:?}");
+            assert_eq!(scorer.score(accented), scorer.score(plain), "{plain:?}");
+        }
+    }
+
+    #[test]
+    fn emoji_score_in_every_language() {
+        for language in LANGUAGES {
+            let scorer = scorer(language);
+            assert!(scorer.score("😍😍") >= 0.05, "{language}");
+            assert!(scorer.score("🔥") >= 0.05, "{language}");
+            assert!(scorer.score("🤮") <= -0.05, "{language}");
+            assert!(scorer.score("😡") <= -0.05, "{language}");
+            assert!(scorer.score("💀💀") >= 0.05, "{language}: laughter alone");
+        }
+    }
+
+    #[test]
+    fn overlays_apply_to_their_language() {
+        let pt = Scorer::for_language_with_overlay("pt", "Glow Mágico 0\ngolpe 2\n").unwrap();
+        assert_eq!(pt.score("glow magico"), 0.0);
+        assert!(pt.score("esse golpe de luz é tudo") >= 0.05);
+        assert!(scorer("pt").score("esse golpe de luz é tudo") <= -0.05);
+        assert_eq!(pt.language(), "pt");
     }
 }

@@ -25,11 +25,14 @@ pub struct Tokens {
 }
 
 /// Tokenises `text`; `is_term` tells whether a lower-cased chunk is a lexicon term as it
-/// stands, so that emoticons and hyphenated terms are not torn apart.
-pub fn tokenize(text: &str, is_term: impl Fn(&str) -> bool) -> Tokens {
+/// stands, so that emoticons and hyphenated terms are not torn apart. With `fold_accents`,
+/// tokens lose their diacritics ("péssimo" → "pessimo"), as the lexicon of a language that
+/// folds them stores its terms.
+pub fn tokenize(text: &str, fold_accents: bool, is_term: impl Fn(&str) -> bool) -> Tokens {
     let mut tokenizer = Tokenizer {
         out: Tokens::default(),
         pending_clause_break: false,
+        fold_accents,
         is_term,
     };
     for chunk in text.split_whitespace() {
@@ -41,13 +44,14 @@ pub fn tokenize(text: &str, is_term: impl Fn(&str) -> bool) -> Tokens {
 struct Tokenizer<F> {
     out: Tokens,
     pending_clause_break: bool,
+    fold_accents: bool,
     is_term: F,
 }
 
 impl<F: Fn(&str) -> bool> Tokenizer<F> {
     fn chunk(&mut self, chunk: &str) {
         self.count_marks(chunk);
-        let lower = normalise(chunk);
+        let lower = self.normalise(chunk);
         if !chunk.chars().all(char::is_alphanumeric) && (self.is_term)(&lower) {
             self.push(lower, false, false);
             return;
@@ -87,10 +91,11 @@ impl<F: Fn(&str) -> bool> Tokenizer<F> {
         if word.is_empty() {
             return;
         }
-        let lower = normalise(word);
+        let lower = self.normalise(word);
         if lower.contains('-') && !(self.is_term)(&lower) {
             for part in word.split('-').filter(|part| !part.is_empty()) {
-                self.push(normalise(part), is_shouting(part), true);
+                let part_lower = self.normalise(part);
+                self.push(part_lower, is_shouting(part), true);
             }
         } else {
             self.push(lower, is_shouting(word), true);
@@ -112,6 +117,16 @@ impl<F: Fn(&str) -> bool> Tokenizer<F> {
         }
         self.push(chars[start].to_string(), false, false);
         end
+    }
+
+    /// Lower-cased, apostrophes made plain and, if asked, accents folded.
+    fn normalise(&self, text: &str) -> String {
+        let lower = normalise(text);
+        if self.fold_accents && !lower.is_ascii() {
+            crate::entry::fold_accents(&lower)
+        } else {
+            lower
+        }
     }
 
     fn push(&mut self, text: String, shouting: bool, is_word: bool) {
@@ -210,13 +225,25 @@ mod tests {
         tokens.tokens.iter().map(|t| t.text.as_str()).collect()
     }
 
+    fn tokenize_en(text: &str, is_term: impl Fn(&str) -> bool) -> Tokens {
+        tokenize(text, false, is_term)
+    }
+
+    #[test]
+    fn folding_drops_accents_but_keeps_emoji() {
+        let tokens = tokenize("PÉSSIMO, não é bom 😍 ñ", true, known);
+        assert_eq!(texts(&tokens), ["pessimo", "nao", "e", "bom", "😍", "n"]);
+        assert!(tokens.tokens[0].shouting);
+        assert_eq!(texts(&tokenize_en("péssimo", known)), ["péssimo"]);
+    }
+
     fn known(term: &str) -> bool {
         matches!(term, ":)" | "<3" | "must-see")
     }
 
     #[test]
     fn words_keep_contractions_and_lose_edge_punctuation() {
-        let tokens = tokenize("Isn't it OK?! \"Meh.\"", known);
+        let tokens = tokenize_en("Isn't it OK?! \"Meh.\"", known);
         assert_eq!(texts(&tokens), ["isn't", "it", "ok", "meh"]);
         assert_eq!(tokens.exclamation_marks, 1);
         assert_eq!(tokens.question_marks, 1);
@@ -228,12 +255,12 @@ mod tests {
 
     #[test]
     fn typographic_apostrophes_become_plain() {
-        assert_eq!(texts(&tokenize("don\u{2019}t", known)), ["don't"]);
+        assert_eq!(texts(&tokenize_en("don\u{2019}t", known)), ["don't"]);
     }
 
     #[test]
     fn emoji_are_tokens_with_their_modifiers_folded_in() {
-        let tokens = tokenize(
+        let tokens = tokenize_en(
             "love it😍😍 \u{1F44D}\u{1F3FD} \u{2764}\u{FE0F}\u{200D}\u{1F525}!",
             known,
         );
@@ -244,22 +271,22 @@ mod tests {
     #[test]
     fn known_emoticons_and_compounds_stay_whole() {
         assert_eq!(
-            texts(&tokenize("fun :) <3 must-see", known)),
+            texts(&tokenize_en("fun :) <3 must-see", known)),
             ["fun", ":)", "<3", "must-see"]
         );
-        assert_eq!(texts(&tokenize("half-baked", known)), ["half", "baked"]);
+        assert_eq!(texts(&tokenize_en("half-baked", known)), ["half", "baked"]);
     }
 
     #[test]
     fn numbers_keep_their_points_and_clauses_break_on_dashes() {
-        let tokens = tokenize("4.5 stars - not bad", known);
+        let tokens = tokenize_en("4.5 stars - not bad", known);
         assert_eq!(texts(&tokens), ["4.5", "stars", "not", "bad"]);
         assert!(tokens.tokens[2].starts_clause);
     }
 
     #[test]
     fn a_single_capital_is_not_shouting() {
-        let tokens = tokenize("I LOVE it", known);
+        let tokens = tokenize_en("I LOVE it", known);
         assert!(!tokens.tokens[0].shouting);
         assert!(tokens.tokens[1].shouting);
     }
