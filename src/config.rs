@@ -16,6 +16,7 @@ mod alerts;
 mod branding;
 mod files;
 mod report_url;
+mod sentiment;
 mod sinks;
 
 use alerts::resolve_alerts;
@@ -24,6 +25,8 @@ pub use branding::Branding;
 use branding::{RawBranding, logo_data_uri, resolve_branding};
 pub use files::{Confinement, FileRefusal};
 pub use report_url::ReportUrl;
+pub use sentiment::SentimentConfig;
+use sentiment::{RawSentiment, resolve_sentiment};
 pub use sinks::{
     DEFAULT_COOLDOWN_DAYS, DeliveryMode, SinkConfig, SinkKind, SmtpUrlProblem, smtp_transport_url,
 };
@@ -165,7 +168,7 @@ pub struct CampaignConfig {
     pub sentiment_videos: u32,
     pub comments_per_video: u32,
     pub daily_credit_budget: Option<u32>,
-    pub sentiment: PluginConfig,
+    pub sentiment: SentimentConfig,
     pub alerts: AlertsConfig,
     /// Sinks for this campaign's alerts instead of its client's (list the client's too to add).
     pub sinks: Option<Vec<String>>,
@@ -371,7 +374,7 @@ struct RawCampaign {
     comments_per_video: Spanned<u32>,
     daily_credit_budget: Option<u32>,
     #[serde(default)]
-    sentiment: RawPlugin,
+    sentiment: RawSentiment,
     #[serde(default)]
     alerts: RawPlugin,
     sinks: Option<Spanned<Vec<String>>>,
@@ -466,6 +469,7 @@ fn resolve(raw: RawConfig, at: &Locator) -> Result<Config, ConfigError> {
             ));
         }
         let hashtags = resolve_hashtags(&c.hashtags, at)?;
+        let languages = resolve_languages(c.languages.as_ref(), at)?;
         campaigns.push(CampaignConfig {
             compare: match &c.compare {
                 Some(tags) => {
@@ -477,7 +481,14 @@ fn resolve(raw: RawConfig, at: &Locator) -> Result<Config, ConfigError> {
             },
             hashtags: hashtags.iter().map(|t| t.to_lowercase()).collect(),
             hashtag_labels: hashtags,
-            languages: resolve_languages(c.languages.as_ref(), at)?,
+            sentiment: resolve_sentiment(
+                c.sentiment,
+                &format!("campaign '{id}'"),
+                &languages,
+                within,
+                at,
+            )?,
+            languages,
             name: match &c.name {
                 None => id.clone(),
                 Some(name) => display_name(name, at)?,
@@ -498,12 +509,6 @@ fn resolve(raw: RawConfig, at: &Locator) -> Result<Config, ConfigError> {
                 at,
             )?,
             daily_credit_budget: c.daily_credit_budget,
-            sentiment: resolve_plugin(
-                c.sentiment,
-                &format!("campaign '{id}' [sentiment]"),
-                within,
-                at,
-            )?,
             alerts: resolve_alerts(c.alerts, &format!("campaign '{id}'"), within, at)?,
             sinks: resolve_sink_names(c.sinks, &sinks, &format!("campaign '{id}'"), at)?,
             client: c.client.into_inner(),
@@ -821,7 +826,7 @@ fn resolve_plugin(
     {
         return Err(at.error(
             list,
-            format!("{owner}: `plugins` and `disable` belong to [alerts]; a campaign has one sentiment plugin"),
+            format!("{owner}: `plugins` and `disable` belong to [alerts]; a scorer is one `plugin` (one per language in [sentiment.<language>])"),
         ));
     }
     let wasm_file = match raw.plugin {
@@ -937,7 +942,7 @@ hashtags = ["#TryAcme"]
             DEFAULT_REQUESTS_PER_MINUTE
         );
         assert_eq!(config.settings.api_key_env, "SCAVIO_API_KEY");
-        assert_eq!(c.sentiment.wasm_file, None);
+        assert_eq!(c.sentiment.all.wasm_file, None);
     }
 
     #[test]
@@ -1020,8 +1025,50 @@ hashtags = ["#TryAcme"]
             vec![("viral-day-views".to_string(), "1000".to_string())]
         );
         assert_eq!(
-            c.sentiment.settings,
+            c.sentiment.all.settings,
             vec![("lexicon".to_string(), "dupe -2\n".to_string())]
+        );
+    }
+
+    #[test]
+    fn a_language_may_have_its_own_scorer_with_its_own_settings() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("brand-pt.txt"), "arrasou 3\n").unwrap();
+        let text = format!(
+            "{}languages = [\"en\", \"pt\"]\n[campaigns.sentiment.pt]\nplugin = \"builtin\"\nfuel = 5000\n[campaigns.sentiment.pt.settings]\nlexicon-file = \"brand-pt.txt\"\n",
+            MINIMAL
+        );
+        let config = Config::parse(&dir.path().join("campaigns.toml"), &text).unwrap();
+        let sentiment = &config.campaigns[0].sentiment;
+        assert!(sentiment.all.settings.is_empty());
+        let (pt, entry) = sentiment.entry_for("pt");
+        assert_eq!(entry, "sentiment.pt");
+        assert_eq!(pt.fuel, Some(5000));
+        assert_eq!(pt.settings, [("lexicon".into(), "arrasou 3\n".into())]);
+        assert_eq!(sentiment.entry_for("en").1, "sentiment");
+    }
+
+    #[test]
+    fn a_language_scorer_needs_its_language_declared_and_a_known_code() {
+        let undeclared = format!("{MINIMAL}[campaigns.sentiment.pt]\nplugin = \"builtin\"\n");
+        let err = parse(&undeclared).unwrap_err().to_string();
+        assert!(
+            err.contains("campaign 'spring' [sentiment.pt]: the campaign does not declare Portuguese ('pt'); add it to `languages` (now en)"),
+            "{err}"
+        );
+        let misspelt = format!("{MINIMAL}[campaigns.sentiment.br]\nplugin = \"builtin\"\n");
+        let err = parse(&misspelt).unwrap_err().to_string();
+        assert!(
+            err.contains("unknown field `br`") && err.contains("`pt`"),
+            "{err}"
+        );
+        let alerts_keys = format!(
+            "{MINIMAL}languages = [\"pt\"]\n[campaigns.sentiment.pt]\nplugins = [\"builtin\"]\n"
+        );
+        let err = parse(&alerts_keys).unwrap_err().to_string();
+        assert!(
+            err.contains("[sentiment.pt]: `plugins` and `disable` belong to [alerts]"),
+            "{err}"
         );
     }
 
@@ -1046,7 +1093,7 @@ hashtags = ["#TryAcme"]
         let allowed = format!("[settings]\nallow_outside = true\n{text}");
         let config = Config::parse(&path, &allowed).unwrap();
         assert_eq!(
-            config.campaigns[0].sentiment.settings,
+            config.campaigns[0].sentiment.all.settings,
             vec![(
                 "lexicon".to_string(),
                 "export SCAVIO_API_KEY=sk-live-9f\n".to_string()

@@ -42,7 +42,10 @@ pub fn campaign() -> CampaignConfig {
         sentiment_videos: 3,
         comments_per_video: 50,
         daily_credit_budget: None,
-        sentiment: plugin.clone(),
+        sentiment: crate::config::SentimentConfig {
+            all: plugin.clone(),
+            by_language: Default::default(),
+        },
         alerts: crate::config::AlertsConfig {
             plugins: vec![crate::config::AlertPlugin {
                 name: crate::config::BUILTIN.into(),

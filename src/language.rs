@@ -40,6 +40,13 @@ pub const COMMON: &[&str] = &["en", "es", "pt", "id"];
 /// apart (`signals::comment_languages_are_told_on_the_simulators_comments`).
 const UNDECLARED_MIN_PROBABILITY: f64 = 0.5;
 
+/// The language whose scorer reads comments in `code`: their own, except that a comment whose
+/// language could not be told (emoji, a word or two) goes to the scorer of English, whose
+/// emoji and laughter read the same in every language.
+pub fn scored_as(code: &str) -> &str {
+    if code == UNDETERMINED { ENGLISH } else { code }
+}
+
 /// Whether `code` is a language this host can tell.
 pub fn is_known(code: &str) -> bool {
     KNOWN.iter().any(|(known, _, _)| *known == code)

@@ -299,6 +299,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let text = format!("{CAMPAIGN}[campaigns.sentiment]\nplugins = [\"builtin\"]\n");
         let error = Config::parse(&dir.path().join("campaigns.toml"), &text).unwrap_err();
-        assert!(error.to_string().contains("belong to [alerts]"), "{error}");
+        let error = error.to_string();
+        assert!(
+            error.contains("unknown field `plugins`, expected one of `plugin`"),
+            "{error}"
+        );
     }
 }

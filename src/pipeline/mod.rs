@@ -31,18 +31,18 @@ use serde::Serialize;
 
 use crate::api::ApiClient;
 use crate::api::ApiRequest;
-use crate::config::{ApiAccount, CampaignConfig, Config};
+use crate::config::{ApiAccount, CampaignConfig, Config, PluginConfig};
 use crate::domain::{
     Alert, AlertsOutcome, Comment, DayFacts, DayMetrics, SentimentOutcome, SentimentSummary,
 };
-use crate::language::{ENGLISH, LanguageId, UNDETERMINED};
-use crate::plugin::{MAX_HISTORY_DAYS, PluginHost, PluginSource};
+use crate::language::{LanguageId, scored_as};
+use crate::plugin::{MAX_HISTORY_DAYS, PluginHost, PluginSource, SentimentScorer};
 use crate::store::{ReadComment, Store, StoreError};
 
 pub use clock::Clock;
 pub use fetch::{Budgets, FetchError, Fetcher, KeyContext, RunContext, StopSwitch};
 pub use plan::{COMMENT_NEED_DAYS, CampaignPlan, CommentNeed, KeyPlan, comment_need, plan_day};
-use plugins::{CampaignPlugins, source};
+use plugins::{CampaignPlugins, Loaded, source};
 pub use plugins::{LoadedPlugins, PluginProblem};
 pub use progress::{KeyProgress, ProgressSnapshot, RunProgress};
 
@@ -432,26 +432,17 @@ impl CampaignDay {
         })
     }
 
-    /// Which scorer and settings score the campaign's comments: equal identities, comparable
-    /// scores. The component's content hash and a hash of the settings.
+    /// Which scorers and settings score the campaign's comments: equal identities, comparable
+    /// scores. Each scorer's content hash and a hash of its settings; a language's own scorer
+    /// is added as `;pt=...`.
     fn scorer_identity(&self) -> String {
-        use sha2::{Digest, Sha256};
-        let mut settings = Sha256::new();
-        for (key, value) in &self.campaign.sentiment.settings {
-            for part in [key, value] {
-                settings.update(part.as_bytes());
-                settings.update([0]);
-            }
+        let sentiment = &self.campaign.sentiment;
+        let mut identity = scorer_identity(&self.plugins.sentiment, &sentiment.all);
+        for (language, scorer) in &self.plugins.sentiment_by_language {
+            let (config, _) = sentiment.entry_for(language);
+            identity.push_str(&format!(";{language}={}", scorer_identity(scorer, config)));
         }
-        let hex: String = settings.finalize()[..6]
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        let scorer = match &self.plugins.sentiment {
-            Ok(scorer) => scorer.identity(),
-            Err(_) => source(&self.campaign.sentiment, PluginSource::BuiltinSentiment).to_string(),
-        };
-        format!("{scorer}+settings#{hex}")
+        identity
     }
 
     /// When the day's data was fetched: its earliest stored hashtag response.
@@ -469,9 +460,9 @@ impl CampaignDay {
         Ok(earliest)
     }
 
-    /// Scores each comment read for the first time today, once, with a scorer that reads its
-    /// language (the campaign's scorer reads English, and comments of no language, such as
-    /// emoji); the others are counted as unscored by language, never as neutral. The day's
+    /// Scores each comment read for the first time today, once, with the campaign's scorer of
+    /// its language (`CampaignPlugins::scorer_for`), one call per language; the others are
+    /// counted as unscored by language, never as neutral. The day's
     /// sentiment is over those written since the previous collection; the summary of all of
     /// them feeds the running total. The scores (none: not scored) and languages, in
     /// `read.first_read`'s order, are returned to be stored.
@@ -489,59 +480,57 @@ impl CampaignDay {
             };
             return (SentimentOutcome::NotCollected { reason }, None, None);
         }
-        let scorer = match &self.plugins.sentiment {
-            Ok(scorer) => scorer.clone(),
-            Err(e) => {
-                return (
-                    SentimentOutcome::Unavailable {
-                        reason: e.to_string(),
-                    },
-                    None,
-                    None,
-                );
-            }
-        };
         let detector = LanguageId::for_languages(&self.campaign.languages);
         let languages: Vec<&'static str> = read
             .first_read
             .iter()
             .map(|(_, c)| detector.detect(&c.text))
             .collect();
-        let readable = |language: &str| language == ENGLISH || language == UNDETERMINED;
-        let campaign = self.campaign.id.clone();
-        let settings = self.campaign.sentiment.settings.clone();
-        let comments: Vec<Comment> = read
-            .first_read
-            .iter()
-            .zip(&languages)
-            .filter(|(_, language)| readable(language))
-            .map(|((_, c), _)| c.clone())
-            .collect();
-        let scored =
-            tokio::task::spawn_blocking(move || scorer.score(&campaign, &settings, &comments))
-                .await;
-        let mut readable_scores = match scored {
-            Ok(Ok(scores)) => scores.into_iter(),
-            Ok(Err(e)) => {
-                let reason = e.to_string();
-                return (SentimentOutcome::Unavailable { reason }, None, None);
-            }
-            Err(e) => {
-                let reason = format!("scorer task failed: {e}");
-                return (SentimentOutcome::Unavailable { reason }, None, None);
-            }
-        };
-        let scores: Vec<Option<f64>> = languages
-            .iter()
-            .map(|language| readable(language).then(|| readable_scores.next()).flatten())
-            .collect();
+        let mut by_language: BTreeMap<&'static str, Vec<usize>> = BTreeMap::new();
+        for (index, language) in languages.iter().enumerate() {
+            by_language.entry(language).or_default().push(index);
+        }
+        let mut scores: Vec<Option<f64>> = vec![None; languages.len()];
+        for (language, indices) in by_language {
+            let scorer = match self.plugins.scorer_for(language, &self.campaign.languages) {
+                None => continue,
+                Some(Ok(scorer)) => scorer.clone(),
+                Some(Err(e)) => {
+                    let reason = e.to_string();
+                    return (SentimentOutcome::Unavailable { reason }, None, None);
+                }
+            };
+            let (config, _) = self.campaign.sentiment.entry_for(scored_as(language));
+            let (campaign, settings) = (self.campaign.id.clone(), config.settings.clone());
+            let comments: Vec<Comment> = indices
+                .iter()
+                .map(|&i| read.first_read[i].1.clone())
+                .collect();
+            let scored = tokio::task::spawn_blocking(move || {
+                scorer
+                    .score_measured(&campaign, &settings, language, &comments)
+                    .0
+            })
+            .await;
+            let reason = match scored {
+                Ok(Ok(returned)) => {
+                    for (index, score) in indices.into_iter().zip(returned) {
+                        scores[index] = Some(score);
+                    }
+                    continue;
+                }
+                Ok(Err(e)) => e.to_string(),
+                Err(e) => format!("scorer task failed: {e}"),
+            };
+            return (SentimentOutcome::Unavailable { reason }, None, None);
+        }
         let all = metrics::summarize_scored(&scores, &languages);
         let span = read.written_in_span;
         let outcome = match metrics::summarize_scored(&scores[..span], &languages[..span]) {
             Some(summary) => SentimentOutcome::Scored(summary),
             None if span > 0 => SentimentOutcome::NotCollected {
                 reason: format!(
-                    "none of the {span} new comments is in a language the campaign's scorer reads ({})",
+                    "none of the {span} new comments is in a language the campaign scores ({})",
                     unscored_languages(&languages[..span])
                 ),
             },
@@ -611,6 +600,28 @@ impl CampaignDay {
 struct Scored {
     scores: Vec<Option<f64>>,
     languages: Vec<String>,
+}
+
+/// A scorer's identity (`builtin:sentiment#3fa81c2d9e01`, or the configured source when it
+/// could not be loaded) and a hash of the settings it is given.
+fn scorer_identity(scorer: &Loaded<SentimentScorer>, config: &PluginConfig) -> String {
+    use sha2::{Digest, Sha256};
+    let mut settings = Sha256::new();
+    for (key, value) in &config.settings {
+        for part in [key, value] {
+            settings.update(part.as_bytes());
+            settings.update([0]);
+        }
+    }
+    let hex: String = settings.finalize()[..6]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let scorer = match scorer {
+        Ok(scorer) => scorer.identity(),
+        Err(_) => source(config, PluginSource::BuiltinSentiment).to_string(),
+    };
+    format!("{scorer}+settings#{hex}")
 }
 
 /// `id 12, pt 3`: how many comments of each language in `languages` no scorer reads.

@@ -1,19 +1,51 @@
 //! Every campaign's plugins, loaded once per process, and the check that they accept their
 //! settings before anything is spent (`run`, `rescore` and `plugin check --config`).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use crate::config::{CampaignConfig, Config, PluginConfig};
+use crate::language::{UNDETERMINED, scored_as};
 use crate::plugin::{
     AlertRules, PluginError, PluginHost, PluginLimits, PluginSource, SentimentScorer,
 };
 
+/// A loaded plugin, or why it could not be loaded.
+pub(crate) type Loaded<T> = Result<Arc<T>, PluginError>;
+
 /// A campaign's loaded plugins, or why they could not be loaded.
 pub(crate) struct CampaignPlugins {
-    pub(crate) sentiment: Result<Arc<SentimentScorer>, PluginError>,
+    /// `[sentiment]`'s scorer.
+    pub(crate) sentiment: Loaded<SentimentScorer>,
+    /// `[sentiment.<language>]`'s, by language.
+    pub(crate) sentiment_by_language: BTreeMap<String, Loaded<SentimentScorer>>,
     /// In the order of `[alerts] plugins`, by name.
-    pub(crate) alerts: Vec<(String, Result<Arc<AlertRules>, PluginError>)>,
+    pub(crate) alerts: Vec<(String, Loaded<AlertRules>)>,
+}
+
+impl CampaignPlugins {
+    /// Who scores comments in `language` for a campaign that declares `declared`: the
+    /// language's own scorer, else `[sentiment]`'s when that scores it (or could not be
+    /// loaded, which is then the answer). A comment whose language could not be told is read
+    /// as English whatever the campaign declares (`language::scored_as`). `None`: no scorer,
+    /// or a language the campaign does not declare; its comments are counted unscored.
+    pub(crate) fn scorer_for(
+        &self,
+        language: &str,
+        declared: &[String],
+    ) -> Option<&Loaded<SentimentScorer>> {
+        if language != UNDETERMINED && !declared.iter().any(|l| l == language) {
+            return None;
+        }
+        let language = scored_as(language);
+        match self.sentiment_by_language.get(language) {
+            Some(own) => Some(own),
+            None => match &self.sentiment {
+                Ok(scorer) if !scorer.scores(language) => None,
+                all => Some(all),
+            },
+        }
+    }
 }
 
 /// A campaign's plugin that cannot serve it: not loaded, or its settings refused.
@@ -38,13 +70,21 @@ impl LoadedPlugins {
             .campaigns
             .iter()
             .map(|campaign| {
+                let scorer = |config: &PluginConfig| {
+                    host.load_sentiment(
+                        &source(config, PluginSource::BuiltinSentiment),
+                        limits(config),
+                    )
+                    .map(Arc::new)
+                };
                 let loaded = CampaignPlugins {
-                    sentiment: host
-                        .load_sentiment(
-                            &source(&campaign.sentiment, PluginSource::BuiltinSentiment),
-                            limits(&campaign.sentiment),
-                        )
-                        .map(Arc::new),
+                    sentiment: scorer(&campaign.sentiment.all),
+                    sentiment_by_language: campaign
+                        .sentiment
+                        .by_language
+                        .iter()
+                        .map(|(language, config)| (language.clone(), scorer(config)))
+                        .collect(),
                     alerts: campaign
                         .alerts
                         .plugins
@@ -71,7 +111,8 @@ impl LoadedPlugins {
     }
 
     /// Every problem of these campaigns' plugins, each naming the campaign and the plugin:
-    /// not loaded, or settings refused by the plugin's own `check-settings`.
+    /// not loaded, settings refused by the plugin's own `check-settings`, or a scorer named
+    /// for a language it does not score.
     pub fn check(&self, campaigns: &[CampaignConfig]) -> Result<(), Vec<PluginProblem>> {
         let mut problems = Vec::new();
         for campaign in campaigns {
@@ -80,8 +121,16 @@ impl LoadedPlugins {
                 .sentiment
                 .as_ref()
                 .map_err(Clone::clone)
-                .and_then(|p| p.check_settings(&campaign.id, &campaign.sentiment.settings));
+                .and_then(|p| p.check_settings(&campaign.id, &campaign.sentiment.all.settings));
             let mut results = vec![("sentiment".to_string(), sentiment)];
+            for (language, scorer) in &plugins.sentiment_by_language {
+                let (config, entry) = campaign.sentiment.entry_for(language);
+                let checked = scorer.as_ref().map_err(Clone::clone).and_then(|p| {
+                    p.check_language(&campaign.id, language)?;
+                    p.check_settings(&campaign.id, &config.settings)
+                });
+                results.push((entry, checked));
+            }
             for (plugin, (name, rules)) in campaign.alerts.plugins.iter().zip(&plugins.alerts) {
                 let checked = rules
                     .as_ref()

@@ -28,6 +28,7 @@ fn the_shipped_campaigns_toml_parses_and_shows_two_clients_with_different_rules(
     );
     assert!(config.campaigns.iter().any(|c| {
         c.sentiment
+            .all
             .settings
             .iter()
             .any(|(k, v)| k == "lexicon" && !v.is_empty())

@@ -74,7 +74,7 @@ fn an_infinite_loop_ends_at_the_time_limit() {
     let scorer = host()
         .load_sentiment(&fixture("infinite_loop.wat"), limits)
         .unwrap();
-    let (result, report) = scorer.score_measured(CAMPAIGN, &[], &comments(&["hello"]));
+    let (result, report) = scorer.score_measured(CAMPAIGN, &[], "en", &comments(&["hello"]));
     assert!(result.is_err());
     assert_eq!(report.fuel_used, None);
 }

@@ -76,7 +76,7 @@ mod tests {
         assert!(
             matches!(config.sinks_for(campaign)[..], [sink] if matches!(sink.kind, SinkKind::File { .. }))
         );
-        let (key, lexicon) = &campaign.sentiment.settings[0];
+        let (key, lexicon) = &campaign.sentiment.all.settings[0];
         assert_eq!(key, "lexicon");
         assert!(lexicon.contains("refreshing"), "{lexicon}");
     }

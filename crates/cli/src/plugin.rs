@@ -10,9 +10,10 @@ use clap::Subcommand;
 use serde::Deserialize;
 
 use hashtrack::config::{
-    AlertPlugin, AlertsConfig, BUILTIN, Confinement, PluginConfig, plugin_setting,
+    AlertPlugin, AlertsConfig, BUILTIN, Confinement, PluginConfig, SentimentConfig, plugin_setting,
 };
 use hashtrack::domain::{Comment, DayFacts};
+use hashtrack::language::scored_as;
 use hashtrack::plugin::{
     CallReport, PluginError, PluginErrorKind, PluginHost, PluginLimits, PluginSource,
     SUPPORTED_WIT_VERSIONS, WIT_VERSION, World,
@@ -161,6 +162,10 @@ struct PluginOptions {
     /// Wall-clock limit per call in milliseconds (default 2,000).
     #[arg(long, value_name = "MS")]
     timeout_ms: Option<u64>,
+    /// Scorers only: the language the comments are in, as an ISO 639-1 code (`pt`); the
+    /// scorer must name it. With --campaign, that language's scorer settings are used.
+    #[arg(long, value_name = "CODE", default_value = "en")]
+    language: String,
 }
 
 impl PluginOptions {
@@ -302,7 +307,7 @@ fn check(host: &PluginHost, file: &Path) -> Result<ExitCode> {
         )),
         Some(World::SentimentScorer) => host
             .load_sentiment(&source, limits)
-            .map(|_| ())
+            .map(|scorer| println!("scores:  {}", scorer.languages().join(", ")))
             .map_err(|e| e.to_string()),
         Some(World::AlertRules) => host
             .load_alerts(&source, limits)
@@ -439,7 +444,7 @@ struct FixtureDays {
 /// A campaign's plugin configurations, from `config_file`.
 struct CampaignPlugins {
     id: String,
-    sentiment: PluginConfig,
+    sentiment: SentimentConfig,
     alerts: AlertsConfig,
 }
 
@@ -516,7 +521,9 @@ fn test(
     let info = host.inspect(&source, &options.limits())?;
     let (outcome, report) = match info.world {
         Some(World::SentimentScorer) => {
-            let settings = test_settings(campaign.map(|c| &c.sentiment), options)?;
+            let language = options.language.as_str();
+            let entry = campaign.map(|c| c.sentiment.entry_for(scored_as(language)).0);
+            let settings = test_settings(entry, options)?;
             let fixtures: Vec<FixtureComment> = serde_json::from_str(&text).with_context(|| {
                 format!(
                     "{}: expected a JSON array of {{\"id\", \"text\", \"likes\"}}",
@@ -525,13 +532,15 @@ fn test(
             })?;
             let comments = fixture_comments(fixtures);
             let scorer = host.load_sentiment(&source, options.limits())?;
+            scorer.check_language("plugin-test", scored_as(language))?;
             if scorer.wit_version() != "0.1.0"
                 && let Some(code) =
                     settings_refused(scorer.check_settings("plugin-test", &settings))
             {
                 return Ok(code);
             }
-            let (scores, report) = scorer.score_measured("plugin-test", &settings, &comments);
+            let (scores, report) =
+                scorer.score_measured("plugin-test", &settings, language, &comments);
             let lines = scores.map(|scores| {
                 comments
                     .iter()
@@ -702,6 +711,8 @@ fn eval(
     let items = parse_labelled(&text).with_context(|| format!("{}", labels.display()))?;
     let settings = options.settings()?;
     let scorer = host.load_sentiment(&source, options.limits())?;
+    let language = options.language.as_str();
+    scorer.check_language("plugin-eval", scored_as(language))?;
     scorer.check_settings("plugin-eval", &settings)?;
     let comments: Vec<Comment> = fixture_comments(
         items
@@ -716,7 +727,11 @@ fn eval(
     );
     let mut scores = Vec::with_capacity(comments.len());
     for batch in comments.chunks(EVAL_BATCH) {
-        scores.extend(scorer.score("plugin-eval", &settings, batch)?);
+        scores.extend(
+            scorer
+                .score_measured("plugin-eval", &settings, language, batch)
+                .0?,
+        );
     }
     let report = evaluate(&items, &scores);
     if json {

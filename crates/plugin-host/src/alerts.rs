@@ -28,7 +28,7 @@ use hashtrack_domain::text_safety::{Lines, strip_controls};
 use wasmtime::component::InstancePre;
 
 use super::LoadReport;
-use super::bindings::{v0_1, v0_2};
+use super::bindings::{v0_1, v0_2, v0_3};
 use super::error::{PluginError, PluginErrorKind};
 use super::exports::WitVersion;
 use super::sandbox::{CallReport, CallState, Sandbox};
@@ -54,6 +54,46 @@ pub const MAX_RULE_ID_CHARS: usize = 64;
 enum RulesPre {
     V0_1(v0_1::alerts::AlertRulesPre<CallState>),
     V0_2(v0_2::alerts::AlertRulesPre<CallState>),
+    /// 0.3's rules are 0.2's, under another version: the same types and calls.
+    V0_3(v0_3::alerts::AlertRulesPre<CallState>),
+}
+
+/// `check-settings` of a 0.2 or 0.3 component (`$pre`), whose bindings differ only in name.
+macro_rules! check_settings_0_2 {
+    ($sandbox:expr, $pre:expr, $campaign:expr, $settings:expr) => {{
+        let wit = wit_settings($settings);
+        $sandbox
+            .call($campaign, |store| {
+                let rules = $pre.instantiate(&mut *store)?;
+                let returned = rules
+                    .hashtrack_plugins_rules()
+                    .call_check_settings(&mut *store, &wit)?;
+                Ok(returned.map_err(PluginErrorKind::InvalidSettings))
+            })
+            .0
+    }};
+}
+
+/// `evaluate` of a 0.2 or 0.3 component (`$pre`), whose bindings differ only in name.
+macro_rules! evaluate_0_2 {
+    ($sandbox:expr, $pre:expr, $campaign:expr, $settings:expr, $today:expr, $recent:expr) => {{
+        let settings = wit_settings($settings);
+        let today = day_facts($today);
+        let history: Vec<_> = $recent.iter().map(day_facts).collect();
+        $sandbox.call($campaign, |store| {
+            let rules = $pre.instantiate(&mut *store)?;
+            let returned = rules.hashtrack_plugins_rules().call_evaluate(
+                &mut *store,
+                &settings,
+                &today,
+                &history,
+            )?;
+            Ok(match returned {
+                Ok(alerts) => validate(alerts.into_iter().map(from_v0_2).collect()),
+                Err(message) => Err(PluginErrorKind::PluginReturnedError(message)),
+            })
+        })
+    }};
 }
 
 /// An alert-rules plugin ready to be called. Cheap to share: calls do not affect each other.
@@ -86,6 +126,9 @@ impl AlertRules {
             WitVersion::V0_2 => {
                 RulesPre::V0_2(v0_2::alerts::AlertRulesPre::new(pre).map_err(wrong_type)?)
             }
+            WitVersion::V0_3 => {
+                RulesPre::V0_3(v0_3::alerts::AlertRulesPre::new(pre).map_err(wrong_type)?)
+            }
         };
         Ok(Self {
             pre,
@@ -99,11 +142,12 @@ impl AlertRules {
         &self.report
     }
 
-    /// The version of the WIT contract the component implements: `0.2.0` or `0.1.0`.
+    /// The version of the WIT contract the component implements: `0.3.0`, `0.2.0` or `0.1.0`.
     pub fn wit_version(&self) -> &'static str {
         match self.pre {
             RulesPre::V0_1(_) => WitVersion::V0_1.as_str(),
             RulesPre::V0_2(_) => WitVersion::V0_2.as_str(),
+            RulesPre::V0_3(_) => WitVersion::V0_3.as_str(),
         }
     }
 
@@ -115,18 +159,8 @@ impl AlertRules {
         settings: &[(String, String)],
     ) -> Result<(), PluginError> {
         match &self.pre {
-            RulesPre::V0_2(pre) => {
-                let wit = wit_settings(settings);
-                self.sandbox
-                    .call(campaign, |store| {
-                        let rules = pre.instantiate(&mut *store)?;
-                        let returned = rules
-                            .hashtrack_plugins_rules()
-                            .call_check_settings(&mut *store, &wit)?;
-                        Ok(returned.map_err(PluginErrorKind::InvalidSettings))
-                    })
-                    .0
-            }
+            RulesPre::V0_2(pre) => check_settings_0_2!(self.sandbox, pre, campaign, settings),
+            RulesPre::V0_3(pre) => check_settings_0_2!(self.sandbox, pre, campaign, settings),
             RulesPre::V0_1(pre) => {
                 let wit = wit_settings_v0_1(settings);
                 let today = day_metrics(&DayFacts {
@@ -176,22 +210,10 @@ impl AlertRules {
         let recent = &history[history.len().saturating_sub(MAX_HISTORY_DAYS as usize)..];
         match &self.pre {
             RulesPre::V0_2(pre) => {
-                let settings = wit_settings(settings);
-                let today = day_facts(today);
-                let history: Vec<_> = recent.iter().map(day_facts).collect();
-                self.sandbox.call(campaign, |store| {
-                    let rules = pre.instantiate(&mut *store)?;
-                    let returned = rules.hashtrack_plugins_rules().call_evaluate(
-                        &mut *store,
-                        &settings,
-                        &today,
-                        &history,
-                    )?;
-                    Ok(match returned {
-                        Ok(alerts) => validate(alerts.into_iter().map(from_v0_2).collect()),
-                        Err(message) => Err(PluginErrorKind::PluginReturnedError(message)),
-                    })
-                })
+                evaluate_0_2!(self.sandbox, pre, campaign, settings, today, recent)
+            }
+            RulesPre::V0_3(pre) => {
+                evaluate_0_2!(self.sandbox, pre, campaign, settings, today, recent)
             }
             RulesPre::V0_1(pre) => {
                 let settings = wit_settings_v0_1(settings);

@@ -52,6 +52,12 @@ pub enum PluginErrorKind {
     },
     /// The component file is larger than the limit and was not compiled.
     TooLarge { size: u64, limit: u64 },
+    /// A campaign named the scorer for a language it does not score (`scores`: the ones it
+    /// does, as ISO 639-1 codes).
+    LanguageNotScored {
+        language: String,
+        scores: Vec<String>,
+    },
 }
 
 impl PluginError {
@@ -143,7 +149,7 @@ impl fmt::Display for GuestWords<'_> {
             PluginErrorKind::UnsupportedVersion { found, supported } => write!(
                 f,
                 "it implements {found}, but this host supports {supported}; rebuild the plugin \
-                 against the WIT package in `wit/v0.2/` (or `wit/v0.1/`)"
+                 against the WIT package in `wit/v0.3/`"
             ),
             PluginErrorKind::MissingExport { expected, found } => {
                 write!(f, "it does not export {expected}")?;
@@ -156,6 +162,11 @@ impl fmt::Display for GuestWords<'_> {
             PluginErrorKind::TooLarge { size, limit } => write!(
                 f,
                 "the component is {size} bytes, over the limit of {limit} bytes"
+            ),
+            PluginErrorKind::LanguageNotScored { language, scores } => write!(
+                f,
+                "it is named to score '{language}' comments, but it scores only {}",
+                scores.join(", ")
             ),
         }
     }

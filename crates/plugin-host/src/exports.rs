@@ -3,21 +3,21 @@
 //! of the WIT package is refused with the versions named instead of a type-mismatch deep in
 //! wasmtime.
 //!
-//! The host speaks `0.2.x` (`wit/v0.2/hashtrack.wit`) and `0.1.x` (`wit/v0.1/hashtrack.wit`). For a
+//! The host speaks `0.3.x`, `0.2.x` and `0.1.x` (`wit/v0.3/`, `wit/v0.2/`, `wit/v0.1/`). For a
 //! 0.y release semver compatibility means the same y, any patch, which is also what wasmtime's
 //! export lookup accepts.
 
 use wasmtime::Engine;
 use wasmtime::component::Component;
 
-use super::bindings::{latest, v0_1, v0_2};
+use super::bindings::{latest, v0_1, v0_2, v0_3};
 use super::error::PluginErrorKind;
 
 /// The newest version of the WIT package: what new plugins should be built against.
 pub const WIT_VERSION: &str = latest::version!();
 
 /// Every version of the WIT package this host loads components of, newest first.
-pub const SUPPORTED_WIT_VERSIONS: &[&str] = &[v0_2::version!(), v0_1::version!()];
+pub const SUPPORTED_WIT_VERSIONS: &[&str] = &[v0_3::version!(), v0_2::version!(), v0_1::version!()];
 
 /// A version of the contract this host speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,6 +26,8 @@ pub(crate) enum WitVersion {
     V0_1,
     /// `0.2.x`: `day-facts`, `check-settings`.
     V0_2,
+    /// `0.3.x`: comments' `language`, the scorer's `languages`.
+    V0_3,
 }
 
 impl WitVersion {
@@ -34,6 +36,7 @@ impl WitVersion {
         match self {
             WitVersion::V0_1 => v0_1::version!(),
             WitVersion::V0_2 => v0_2::version!(),
+            WitVersion::V0_3 => v0_3::version!(),
         }
     }
 
@@ -42,6 +45,7 @@ impl WitVersion {
         match numeric_parts(version)? {
             [0, 1, _] => Some(WitVersion::V0_1),
             [0, 2, _] => Some(WitVersion::V0_2),
+            [0, 3, _] => Some(WitVersion::V0_3),
             _ => None,
         }
     }
@@ -63,10 +67,14 @@ impl Interface {
     }
 }
 
-/// `hashtrack:plugins/NAME@0.2.0 or hashtrack:plugins/NAME@0.1.0`.
+/// `hashtrack:plugins/NAME@0.3.0, NAME@0.2.0 or NAME@0.1.0`.
 macro_rules! supported {
     ($name:literal) => {
         concat!(
+            $name,
+            "@",
+            v0_3::version!(),
+            ", ",
             $name,
             "@",
             v0_2::version!(),
@@ -138,7 +146,7 @@ mod tests {
 
     #[test]
     fn the_supported_versions_are_the_wit_package_versions() {
-        let wit = include_str!("../../../wit/v0.2/hashtrack.wit");
+        let wit = include_str!("../../../wit/v0.3/hashtrack.wit");
         assert!(wit.contains(&format!("package hashtrack:plugins@{WIT_VERSION};")));
         let old = include_str!("../../../wit/v0.1/hashtrack.wit");
         assert!(old.contains(&format!(
@@ -147,7 +155,11 @@ mod tests {
         )));
         assert_eq!(
             SUPPORTED_WIT_VERSIONS,
-            [WitVersion::V0_2.as_str(), WitVersion::V0_1.as_str()]
+            [
+                WitVersion::V0_3.as_str(),
+                WitVersion::V0_2.as_str(),
+                WitVersion::V0_1.as_str()
+            ]
         );
     }
 
@@ -155,11 +167,11 @@ mod tests {
     fn interface_names_carry_every_supported_version() {
         assert_eq!(
             SCORER.supported,
-            "hashtrack:plugins/scorer@0.2.0 or hashtrack:plugins/scorer@0.1.0"
+            "hashtrack:plugins/scorer@0.3.0, hashtrack:plugins/scorer@0.2.0 or hashtrack:plugins/scorer@0.1.0"
         );
         assert_eq!(
             RULES.supported,
-            "hashtrack:plugins/rules@0.2.0 or hashtrack:plugins/rules@0.1.0"
+            "hashtrack:plugins/rules@0.3.0, hashtrack:plugins/rules@0.2.0 or hashtrack:plugins/rules@0.1.0"
         );
     }
 
@@ -169,7 +181,8 @@ mod tests {
         assert_eq!(WitVersion::of("0.1.7"), Some(WitVersion::V0_1));
         assert_eq!(WitVersion::of("0.2.0"), Some(WitVersion::V0_2));
         assert_eq!(WitVersion::of("0.2.3"), Some(WitVersion::V0_2));
-        assert_eq!(WitVersion::of("0.3.0"), None);
+        assert_eq!(WitVersion::of("0.3.0"), Some(WitVersion::V0_3));
+        assert_eq!(WitVersion::of("0.4.0"), None);
         assert_eq!(WitVersion::of("0.0.9"), None);
         assert_eq!(WitVersion::of("1.1.0"), None);
         assert_eq!(WitVersion::of("0.1.0-rc1"), None);
@@ -188,9 +201,9 @@ mod tests {
             Ok(WitVersion::V0_2)
         );
         assert_eq!(
-            version_of(&exports("hashtrack:plugins/scorer@0.3.0"), &SCORER),
+            version_of(&exports("hashtrack:plugins/scorer@0.4.0"), &SCORER),
             Err(PluginErrorKind::UnsupportedVersion {
-                found: "hashtrack:plugins/scorer@0.3.0".to_string(),
+                found: "hashtrack:plugins/scorer@0.4.0".to_string(),
                 supported: SCORER.supported,
             })
         );

@@ -1,16 +1,16 @@
 //! The WebAssembly plugin host: loads sentiment-scorer and alert-rules components (the worlds
-//! of `wit/v0.2/hashtrack.wit`) and calls them in a sandbox, each call bounded in fuel, wall-clock
+//! of `wit/v0.3/hashtrack.wit`) and calls them in a sandbox, each call bounded in fuel, wall-clock
 //! time and memory, with no filesystem, network or environment.
 //!
-//! The host speaks two versions of the contract, as an extension host keeps the bindings of
-//! earlier releases: `hashtrack:plugins@0.2.0` (`wit/v0.2/hashtrack.wit`, [`WIT_VERSION`]; the
-//! built-in plugins) and the frozen `0.1.0` (`wit/v0.1/hashtrack.wit`), so that components
-//! built before 0.2 keep working unchanged. Loading reads the version of the exported
+//! The host speaks three versions of the contract, as an extension host keeps the bindings of
+//! earlier releases: `hashtrack:plugins@0.3.0` (`wit/v0.3/hashtrack.wit`, [`WIT_VERSION`]: the
+//! built-in scorer) and the frozen `0.2.0` (the built-in rules) and `0.1.0`, so that
+//! components built before keep working unchanged. Loading reads the version of the exported
 //! interface (`exports`), and a loaded `SentimentScorer` or `AlertRules` holds the
 //! pre-instantiated component with the bindings of its version; the conversions from the
 //! host's types happen per version (`alerts` documents how 0.1's `day-metrics` is computed
-//! from `DayFacts`). What 0.1 lacks is emulated: `check_settings` on a 0.1 component is a dry
-//! call whose `err` is the problem.
+//! from `DayFacts`). What older versions lack is emulated: `check_settings` on a 0.1
+//! component is a dry call whose `err` is the problem, and a scorer before 0.3 scores English.
 //!
 //! The API is synchronous: the pipeline calls it from `spawn_blocking`. `PluginHost` owns the
 //! engine, the linker (both versions' imports) and the compiled-component cache; a loaded
@@ -18,7 +18,7 @@
 //! (a trap included) reaches the next one.
 //!
 //! Module map: `engine` (engine and epoch ticker), `cache` (compiled components on disk),
-//! `bindings` (`v0_1`, `v0_2`), `exports` (WIT version check), `sandbox` (linker, store, WASI,
+//! `bindings` (`v0_1`, `v0_2`, `v0_3`), `exports` (WIT version check), `sandbox` (linker, store, WASI,
 //! limits in force, error classification), `limits`, `log` and `capture` (what a plugin says),
 //! `sentiment` and `alerts` (the two worlds), `builtin` (the default plugins), `error`.
 //! Not here: which plugin a campaign uses and its settings (`config`), what the scores and

@@ -16,7 +16,7 @@ use wasmtime::{Engine, Store, StoreContextMut, Trap, WasmBacktrace};
 use wasmtime_wasi::p2::{DynPollable, Pollable, subscribe};
 use wasmtime_wasi::{I32Exit, WasiCtx, WasiCtxBuilder, WasiCtxView, WasiView};
 
-use super::bindings::{log, v0_1, v0_2};
+use super::bindings::{log, v0_1, v0_2, v0_3};
 use super::capture::CapturedOutput;
 use super::error::{PluginError, PluginErrorKind};
 use super::limits::{CallLimiter, MemoryLimitExceeded, PluginLimits};
@@ -68,6 +68,7 @@ impl WasiView for CallState {
 }
 
 /// `types` declares no functions; bindgen still asks for its (empty) host trait.
+impl v0_3::types::Host for CallState {}
 impl v0_2::types::Host for CallState {}
 impl v0_1::types::Host for CallState {}
 
@@ -77,25 +78,33 @@ impl v0_2::log::Host for CallState {
     }
 }
 
-/// 0.1's log is the same interface under its own name; its level becomes the host's.
-impl v0_1::log::Host for CallState {
-    fn write(&mut self, level: v0_1::log::Level, message: String) {
-        let level = match level {
-            v0_1::log::Level::Debug => log::Level::Debug,
-            v0_1::log::Level::Info => log::Level::Info,
-            v0_1::log::Level::Warn => log::Level::Warn,
-            v0_1::log::Level::Error => log::Level::Error,
-        };
-        self.log.write(level, &message);
-    }
+/// Another version's log is the same interface under its own name; its level becomes the
+/// host's.
+macro_rules! log_host {
+    ($version:ident) => {
+        impl $version::log::Host for CallState {
+            fn write(&mut self, level: $version::log::Level, message: String) {
+                let level = match level {
+                    $version::log::Level::Debug => log::Level::Debug,
+                    $version::log::Level::Info => log::Level::Info,
+                    $version::log::Level::Warn => log::Level::Warn,
+                    $version::log::Level::Error => log::Level::Error,
+                };
+                self.log.write(level, &message);
+            }
+        }
+    };
 }
+log_host!(v0_1);
+log_host!(v0_3);
 
 /// The imports every plugin may use: WASI (granting nothing) and `hashtrack:plugins/log`, in
-/// each version the host speaks (`@0.2.0` and `@0.1.0`). Both worlds import exactly these, so
-/// one linker serves both worlds of both versions.
+/// each version the host speaks (`@0.3.0`, `@0.2.0` and `@0.1.0`). Both worlds import exactly
+/// these, so one linker serves both worlds of every version.
 pub(crate) fn new_linker(engine: &Engine) -> wasmtime::Result<Linker<CallState>> {
     let mut linker = Linker::new(engine);
     wasmtime_wasi::p2::add_to_linker_sync(&mut linker)?;
+    v0_3::sentiment::SentimentScorer::add_to_linker::<_, HasSelf<_>>(&mut linker, |state| state)?;
     v0_2::sentiment::SentimentScorer::add_to_linker::<_, HasSelf<_>>(&mut linker, |state| state)?;
     v0_1::sentiment::SentimentScorer::add_to_linker::<_, HasSelf<_>>(&mut linker, |state| state)?;
     link_instant_sleep(&mut linker)?;

@@ -1,12 +1,14 @@
 //! A loaded sentiment scorer: converts comments to the WIT types of the version the component
-//! implements (0.1 comments have no `created-at`), runs `score` in the sandbox and holds the
-//! plugin to the contract (one finite score in [-1, 1] per comment). `check_settings` calls a
-//! 0.2 component's `check-settings`, and makes a 0.1 component score no comments instead.
+//! implements (0.1 comments have no `created-at`, 0.1 and 0.2 ones no `language`), runs
+//! `score` in the sandbox and holds the plugin to the contract (one finite score in [-1, 1]
+//! per comment). `check_settings` calls a 0.2 or 0.3 component's `check-settings`, and makes a
+//! 0.1 component score no comments instead. A 0.3 component names its languages when it is
+//! loaded; older ones score English.
 
 use wasmtime::component::InstancePre;
 
 use super::LoadReport;
-use super::bindings::{v0_1, v0_2};
+use super::bindings::{v0_1, v0_2, v0_3};
 use super::error::{PluginError, PluginErrorKind};
 use super::exports::WitVersion;
 use super::sandbox::{CallReport, CallState, Sandbox};
@@ -16,7 +18,12 @@ use hashtrack_domain::Comment;
 enum ScorerPre {
     V0_1(v0_1::sentiment::SentimentScorerPre<CallState>),
     V0_2(v0_2::sentiment::SentimentScorerPre<CallState>),
+    V0_3(v0_3::sentiment::SentimentScorerPre<CallState>),
 }
+
+/// What a component built before 0.3 scores: the contract said nothing of languages, and
+/// every scorer written for it read English.
+const BEFORE_LANGUAGES: &str = "en";
 
 /// A sentiment plugin ready to be called. Cheap to share: calls do not affect each other.
 pub struct SentimentScorer {
@@ -24,6 +31,8 @@ pub struct SentimentScorer {
     sandbox: Sandbox,
     report: LoadReport,
     identity: String,
+    /// ISO 639-1 codes, as the component named them (0.3), or English.
+    languages: Vec<String>,
 }
 
 impl SentimentScorer {
@@ -51,6 +60,13 @@ impl SentimentScorer {
             WitVersion::V0_2 => {
                 ScorerPre::V0_2(v0_2::sentiment::SentimentScorerPre::new(pre).map_err(wrong_type)?)
             }
+            WitVersion::V0_3 => {
+                ScorerPre::V0_3(v0_3::sentiment::SentimentScorerPre::new(pre).map_err(wrong_type)?)
+            }
+        };
+        let languages = match &pre {
+            ScorerPre::V0_3(pre) => named_languages(pre, &sandbox)?,
+            ScorerPre::V0_1(_) | ScorerPre::V0_2(_) => vec![BEFORE_LANGUAGES.to_string()],
         };
         let identity = format!("{}#{content_hash}", sandbox.plugin());
         Ok(Self {
@@ -58,6 +74,34 @@ impl SentimentScorer {
             sandbox,
             report,
             identity,
+            languages,
+        })
+    }
+
+    /// The languages it scores (ISO 639-1): what a 0.3 component named, or `["en"]`.
+    pub fn languages(&self) -> &[String] {
+        &self.languages
+    }
+
+    /// Whether it scores comments in `language`.
+    pub fn scores(&self, language: &str) -> bool {
+        self.languages.iter().any(|l| l == language)
+    }
+
+    /// Refuses it as `campaign`'s scorer of `language` when it does not score that language.
+    pub fn check_language(&self, campaign: &str, language: &str) -> Result<(), PluginError> {
+        if self.scores(language) {
+            return Ok(());
+        }
+        Err(PluginError {
+            campaign: Some(campaign.to_string()),
+            ..PluginError::load(
+                self.sandbox.plugin(),
+                PluginErrorKind::LanguageNotScored {
+                    language: language.to_string(),
+                    scores: self.languages.clone(),
+                },
+            )
         })
     }
 
@@ -72,7 +116,7 @@ impl SentimentScorer {
         self.identity.clone()
     }
 
-    /// The version of the WIT contract the component implements: `0.2.0` or `0.1.0`.
+    /// The version of the WIT contract the component implements: `0.3.0`, `0.2.0` or `0.1.0`.
     pub fn wit_version(&self) -> &'static str {
         self.version().as_str()
     }
@@ -81,13 +125,14 @@ impl SentimentScorer {
         match self.pre {
             ScorerPre::V0_1(_) => WitVersion::V0_1,
             ScorerPre::V0_2(_) => WitVersion::V0_2,
+            ScorerPre::V0_3(_) => WitVersion::V0_3,
         }
     }
 
     /// Checks `campaign`'s `settings` before anything is spent. A refusal is
-    /// `PluginErrorKind::InvalidSettings` with every problem the plugin named. A 0.2 component
-    /// answers `check-settings`; a 0.1 component is asked to score no comments, and its `err`
-    /// is the one problem.
+    /// `PluginErrorKind::InvalidSettings` with every problem the plugin named. A 0.2 or 0.3
+    /// component answers `check-settings`; a 0.1 component is asked to score no comments, and
+    /// its `err` is the one problem.
     pub fn check_settings(
         &self,
         campaign: &str,
@@ -102,6 +147,17 @@ impl SentimentScorer {
                         let returned = scorer
                             .hashtrack_plugins_scorer()
                             .call_check_settings(&mut *store, &wit)?;
+                        Ok(returned.map_err(PluginErrorKind::InvalidSettings))
+                    })
+                    .0
+            }
+            ScorerPre::V0_3(pre) => {
+                self.sandbox
+                    .call(campaign, |store| {
+                        let scorer = pre.instantiate(&mut *store)?;
+                        let returned = scorer
+                            .hashtrack_plugins_scorer()
+                            .call_check_settings(&mut *store, &wit_settings_v0_3(settings))?;
                         Ok(returned.map_err(PluginErrorKind::InvalidSettings))
                     })
                     .0
@@ -124,22 +180,26 @@ impl SentimentScorer {
         }
     }
 
-    /// Scores `comments` for `campaign` with the campaign's `settings`: one score per comment,
-    /// in order, each from -1.0 to 1.0.
+    /// Scores English `comments` for `campaign` with the campaign's `settings`: one score per
+    /// comment, in order, each from -1.0 to 1.0.
     pub fn score(
         &self,
         campaign: &str,
         settings: &[(String, String)],
         comments: &[Comment],
     ) -> Result<Vec<f64>, PluginError> {
-        self.score_measured(campaign, settings, comments).0
+        self.score_measured(campaign, settings, BEFORE_LANGUAGES, comments)
+            .0
     }
 
-    /// [`SentimentScorer::score`], also reporting what the call used.
+    /// Scores `comments` written in `language` (one of [`SentimentScorer::languages`], or
+    /// `und` for the scorer of English), also reporting what the call used. Only a 0.3
+    /// component is told the language.
     pub fn score_measured(
         &self,
         campaign: &str,
         settings: &[(String, String)],
+        language: &str,
         comments: &[Comment],
     ) -> (Result<Vec<f64>, PluginError>, CallReport) {
         let verdict = |returned: Result<Vec<f64>, String>| match returned {
@@ -147,6 +207,28 @@ impl SentimentScorer {
             Err(message) => Err(PluginErrorKind::PluginReturnedError(message)),
         };
         match &self.pre {
+            ScorerPre::V0_3(pre) => {
+                let settings = wit_settings_v0_3(settings);
+                let wit_comments: Vec<v0_3::types::Comment> = comments
+                    .iter()
+                    .map(|comment| v0_3::types::Comment {
+                        id: comment.id.clone(),
+                        text: comment.text.clone(),
+                        likes: comment.likes,
+                        created_at: comment.created_at,
+                        language: language.to_string(),
+                    })
+                    .collect();
+                self.sandbox.call(campaign, |store| {
+                    let scorer = pre.instantiate(&mut *store)?;
+                    let returned = scorer.hashtrack_plugins_scorer().call_score(
+                        &mut *store,
+                        &settings,
+                        &wit_comments,
+                    )?;
+                    Ok(verdict(returned))
+                })
+            }
             ScorerPre::V0_2(pre) => {
                 let settings = wit_settings(settings);
                 let wit_comments: Vec<v0_2::types::Comment> = comments
@@ -192,26 +274,55 @@ impl SentimentScorer {
     }
 }
 
-/// Settings in their WIT 0.2 form; shared with the alert rules.
-pub(crate) fn wit_settings(settings: &[(String, String)]) -> Vec<v0_2::types::Setting> {
+/// Asks a 0.3 component which languages it scores, once, when it is loaded; an empty list or
+/// a code that is not ISO 639-1 refuses it.
+fn named_languages(
+    pre: &v0_3::sentiment::SentimentScorerPre<CallState>,
+    sandbox: &Sandbox,
+) -> Result<Vec<String>, PluginError> {
+    let (named, _) = sandbox.call("", |store| {
+        let scorer = pre.instantiate(&mut *store)?;
+        let named = scorer
+            .hashtrack_plugins_scorer()
+            .call_languages(&mut *store)?;
+        Ok(Ok(named))
+    });
+    let refuse = |kind| PluginError::load(sandbox.plugin(), kind);
+    let named = named.map_err(|error| refuse(error.kind))?;
+    let malformed =
+        |code: &String| code.len() != 2 || !code.bytes().all(|b| b.is_ascii_lowercase());
+    match named.iter().find(|code| malformed(code)) {
+        _ if named.is_empty() => Err(refuse(PluginErrorKind::InvalidOutput(
+            "`languages` named no language".to_string(),
+        ))),
+        Some(code) => Err(refuse(PluginErrorKind::InvalidOutput(format!(
+            "`languages` named {code:?}, which is not an ISO 639-1 code (two lower-case letters)"
+        )))),
+        None => Ok(named),
+    }
+}
+
+/// Settings as `make` builds one of its version's records.
+fn settings_as<S>(settings: &[(String, String)], make: impl Fn(String, String) -> S) -> Vec<S> {
     settings
         .iter()
-        .map(|(key, value)| v0_2::types::Setting {
-            key: key.clone(),
-            value: value.clone(),
-        })
+        .map(|(key, value)| make(key.clone(), value.clone()))
         .collect()
+}
+
+/// Settings in their WIT 0.3 form.
+fn wit_settings_v0_3(settings: &[(String, String)]) -> Vec<v0_3::types::Setting> {
+    settings_as(settings, |key, value| v0_3::types::Setting { key, value })
+}
+
+/// Settings in their WIT 0.2 form; shared with the alert rules (of 0.2 and 0.3).
+pub(crate) fn wit_settings(settings: &[(String, String)]) -> Vec<v0_2::types::Setting> {
+    settings_as(settings, |key, value| v0_2::types::Setting { key, value })
 }
 
 /// Settings in their WIT 0.1 form; shared with the alert rules.
 pub(crate) fn wit_settings_v0_1(settings: &[(String, String)]) -> Vec<v0_1::types::Setting> {
-    settings
-        .iter()
-        .map(|(key, value)| v0_1::types::Setting {
-            key: key.clone(),
-            value: value.clone(),
-        })
-        .collect()
+    settings_as(settings, |key, value| v0_1::types::Setting { key, value })
 }
 
 /// Exactly one finite score in [-1, 1] per comment.
