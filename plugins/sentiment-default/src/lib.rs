@@ -1,22 +1,28 @@
 //! hashtrack's default comment sentiment scorer, built as a WebAssembly component for the
-//! `sentiment-scorer` world of `wit/v0.2/hashtrack.wit`.
+//! `sentiment-scorer` world of `wit/v0.3/hashtrack.wit`.
 //!
-//! Implements `hashtrack:plugins/scorer@0.2.0`. This file only adapts the WIT interface: the
-//! scoring itself is `sentiment-core` (VADER's method with a social-media lexicon). One setting
+//! Implements `hashtrack:plugins/scorer@0.3.0`. This file only adapts the WIT interface: the
+//! scoring itself is `sentiment-core` (VADER's method with a social-media lexicon per
+//! language). `languages` names `sentiment_core::LANGUAGES` (English, Spanish, Portuguese,
+//! Indonesian); `score` scores each comment with the scorer of its `language` (`und`, not
+//! determined, as English), building each language's scorer once per call, and refuses a
+//! language it does not know by name (the host sends only the languages named). One setting
 //! is understood, `lexicon`: a per-brand overlay of `term score` lines (in `campaigns.toml`
-//! usually `lexicon-file = "brand.txt"`, which the host delivers as `lexicon`). The component
-//! keeps no state between calls. `check-settings` reads the settings exactly as `score` does
+//! usually `lexicon-file = "brand.txt"`, which the host delivers as `lexicon`), applied to
+//! whatever language is being scored: the host passes per-language settings, so a brand's
+//! Portuguese overlay arrives with its Portuguese comments. The component keeps no state
+//! between calls. `check-settings` reads the settings exactly as `score` does
 //! (`settings_problems`), but reports every problem instead of the first.
 
 wit_bindgen::generate!({
-    path: "../../wit/v0.2",
+    path: "../../wit/v0.3",
     world: "sentiment-scorer",
 });
 
 use exports::hashtrack::plugins::scorer::Guest;
 use hashtrack::plugins::log::{self, Level};
 use hashtrack::plugins::types::{Comment, Setting};
-use sentiment_core::Scorer;
+use sentiment_core::{Scorer, ScorerError};
 
 /// The key of the lexicon overlay setting.
 const LEXICON_KEY: &str = "lexicon";
@@ -24,6 +30,13 @@ const LEXICON_KEY: &str = "lexicon";
 struct DefaultScorer;
 
 impl Guest for DefaultScorer {
+    fn languages() -> Vec<String> {
+        sentiment_core::LANGUAGES
+            .iter()
+            .map(|code| code.to_string())
+            .collect()
+    }
+
     fn check_settings(settings: Vec<Setting>) -> Result<(), Vec<String>> {
         let problems = settings_problems(&settings);
         if problems.is_empty() {
@@ -42,24 +55,60 @@ impl Guest for DefaultScorer {
 
 export!(DefaultScorer);
 
-/// One score per comment, in order, with the brand's overlay if the settings carry one.
+/// The language code the host gives comments whose language it could not determine.
+const UNDETERMINED: &str = "und";
+
+/// One score per comment, in order, each by the scorer of the comment's language, with the
+/// brand's overlay if the settings carry one. Each language's scorer is built once, when its
+/// first comment comes; the settings are refused (first problem) even without comments.
 fn score_comments(settings: &[Setting], comments: &[Comment]) -> Result<Vec<f64>, String> {
-    let scorer = scorer_for(settings)?;
-    Ok(comments
-        .iter()
-        .map(|comment| scorer.score(&comment.text))
-        .collect())
+    let overlay = read_settings(settings).map_err(|mut problems| problems.remove(0))?;
+    let mut scorers: Vec<Scorer> = Vec::new();
+    if comments.is_empty() {
+        scorers.push(scorer_for("en", overlay)?);
+    }
+    let mut scores = Vec::with_capacity(comments.len());
+    for comment in comments {
+        let language = scoring_language(&comment.language);
+        let index = match scorers.iter().position(|s| s.language() == language) {
+            Some(index) => index,
+            None => {
+                scorers.push(scorer_for(language, overlay)?);
+                scorers.len() - 1
+            }
+        };
+        scores.push(scorers[index].score(&comment.text));
+    }
+    Ok(scores)
 }
 
-/// Builds the scorer the settings ask for, refusing them with their first problem (see
-/// `settings_problems`).
-fn scorer_for(settings: &[Setting]) -> Result<Scorer, String> {
-    let overlay = read_settings(settings).map_err(|mut problems| problems.remove(0))?;
+/// The code of the scorer for a comment's language: English for `und`, the primary subtag
+/// lower-cased otherwise (`pt-BR` is `pt`); unknown codes pass through, for `scorer_for` to
+/// refuse by name.
+fn scoring_language(code: &str) -> &str {
+    let primary = code.split(['-', '_']).next().unwrap_or(code);
+    if primary.eq_ignore_ascii_case(UNDETERMINED) || primary.is_empty() {
+        return "en";
+    }
+    sentiment_core::LANGUAGES
+        .iter()
+        .find(|known| known.eq_ignore_ascii_case(primary))
+        .copied()
+        .unwrap_or(code)
+}
+
+/// The scorer for a language with the overlay, if any; `Err` names an unknown language or
+/// the overlay's first bad line.
+fn scorer_for(language: &str, overlay: Option<&str>) -> Result<Scorer, String> {
     match overlay {
         Some(text) => {
-            Scorer::with_overlay(text).map_err(|error| format!("setting `{LEXICON_KEY}`: {error}"))
+            Scorer::for_language_with_overlay(language, text).map_err(|error| match error {
+                ScorerError::Overlay(error) => format!("setting `{LEXICON_KEY}`: {error}"),
+                unknown @ ScorerError::UnknownLanguage(_) => unknown.to_string(),
+            })
         }
-        None => Ok(Scorer::new()),
+        None => Scorer::for_language(language)
+            .ok_or_else(|| ScorerError::UnknownLanguage(language.to_string()).to_string()),
     }
 }
 
@@ -115,16 +164,64 @@ mod tests {
     }
 
     fn comments(texts: &[&str]) -> Vec<Comment> {
-        texts
+        in_languages(&texts.iter().map(|text| ("en", *text)).collect::<Vec<_>>())
+    }
+
+    fn in_languages(items: &[(&str, &str)]) -> Vec<Comment> {
+        items
             .iter()
             .enumerate()
-            .map(|(index, text)| Comment {
+            .map(|(index, (language, text))| Comment {
                 id: index.to_string(),
                 text: text.to_string(),
                 likes: 0,
                 created_at: 0,
+                language: language.to_string(),
             })
             .collect()
+    }
+
+    #[test]
+    fn names_the_core_languages() {
+        assert_eq!(DefaultScorer::languages(), ["en", "es", "pt", "id"]);
+    }
+
+    #[test]
+    fn each_comment_is_scored_in_its_language() {
+        let items = in_languages(&[
+            ("pt", "não é bom"),
+            ("en", "so good"),
+            ("id", "tidak bagus"),
+            ("es", "me encanta, súper recomendado"),
+            ("pt", "amei demais"),
+            ("und", "love it"),
+            ("id", "bagus banget"),
+        ]);
+        let scores = score_comments(&[], &items).unwrap();
+        let signs: Vec<bool> = scores.iter().map(|s| *s > 0.0).collect();
+        assert_eq!(
+            signs,
+            [false, true, false, true, true, true, true],
+            "{scores:?}"
+        );
+        // The same text scores as its language's scorer scores it.
+        let nao = Scorer::for_language("pt").unwrap().score("não é bom");
+        assert_eq!(scores[0], nao);
+    }
+
+    #[test]
+    fn an_unknown_language_is_refused_by_name() {
+        let error =
+            score_comments(&[], &in_languages(&[("en", "ok"), ("fr", "très bien")])).unwrap_err();
+        assert!(error.contains("\"fr\""), "{error}");
+    }
+
+    #[test]
+    fn the_overlay_applies_to_the_language_scored() {
+        let overlay = [setting("lexicon", "golpe de luz 2.5\n")];
+        let items = in_languages(&[("pt", "esse golpe de luz")]);
+        assert!(score_comments(&[], &items).unwrap()[0] <= -0.05);
+        assert!(score_comments(&overlay, &items).unwrap()[0] >= 0.05);
     }
 
     #[test]
