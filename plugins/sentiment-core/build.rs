@@ -43,7 +43,7 @@ const LANGUAGES: &[Language] = &[
     Language {
         code: "pt",
         folds_accents: true,
-        files: &["lexicon/pt/hashtrack.tsv"],
+        files: &["lexicon/pt/leia.tsv", "lexicon/pt/hashtrack.tsv"],
     },
     Language {
         code: "id",
