@@ -47,6 +47,9 @@
 //!   threshold with no `viral-day`; `low-activity` on a stored day from the stall's start on
 //!   with no `low-activity` on that date or the date before; a backlash rule
 //!   ([`BACKLASH_RULES`], counted together) for a backlash on a judgeable day not caught.
+//! - comments' languages: see [`languages`].
+
+mod languages;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
@@ -60,6 +63,7 @@ use serde::{Deserialize, Serialize};
 use crate::config::BUILTIN;
 use crate::domain::{AlertsOutcome, DayMetrics, SentimentOutcome};
 use crate::report::MIN_COMMENTS_TO_JUDGE;
+pub use languages::{CommentJudged, LanguageScore, LanguageSummary};
 
 /// Days after an event's start within which an alert counts as detecting it.
 pub const DETECTION_WINDOW_DAYS: i64 = 2;
@@ -621,6 +625,8 @@ pub struct Scorecard {
     pub comment_credits: u64,
     pub distinct_comments: u64,
     pub campaigns: Vec<CampaignScore>,
+    /// Comments' languages and sentiment, per true language.
+    pub languages: LanguageScore,
 }
 
 /// The headline figures of a scorecard (see the module's definitions).
@@ -656,6 +662,7 @@ pub struct Summary {
     pub backlashes_on_judgeable_days_detected_within_1_day: u32,
     pub false_alerts: BTreeMap<String, u32>,
     pub missed_alerts: BTreeMap<String, u32>,
+    pub languages: Vec<LanguageSummary>,
 }
 
 /// The nearest-rank quantile `q` of ascending `sorted`: the smallest value that at least a
@@ -768,6 +775,7 @@ impl Scorecard {
                 |c| &c.missed_alerts,
                 &[VIRAL_RULE, STALL_RULE, MISSED_BACKLASH],
             ),
+            languages: self.languages.summary(),
         }
     }
 }

@@ -27,6 +27,7 @@ mod hostile_output;
 mod hostile_plugins;
 mod html_report;
 mod keys;
+mod languages;
 mod layout;
 mod plugin_cli;
 mod plugin_kit;

@@ -180,14 +180,14 @@ fn wrong_output_is_refused_with_the_reason() {
 }
 
 #[test]
-fn a_future_wit_version_is_refused_naming_both_versions() {
+fn a_future_wit_version_is_refused_naming_the_versions_spoken() {
     let error =
         load_error(host().load_sentiment(&fixture("future_version.wat"), PluginLimits::default()));
     assert_eq!(
         error.kind,
         PluginErrorKind::UnsupportedVersion {
-            found: "hashtrack:plugins/scorer@0.3.0".to_string(),
-            supported: "hashtrack:plugins/scorer@0.2.0 or hashtrack:plugins/scorer@0.1.0",
+            found: "hashtrack:plugins/scorer@0.4.0".to_string(),
+            supported: "hashtrack:plugins/scorer@0.3.0, hashtrack:plugins/scorer@0.2.0 or hashtrack:plugins/scorer@0.1.0",
         }
     );
     assert_eq!(error.campaign, None);

@@ -81,6 +81,61 @@ fn the_simulators_comments_are_read_as_meant() {
 }
 
 #[test]
+fn each_languages_simulated_comments_are_read_as_meant_by_that_languages_scorer() {
+    use hashtrack_sim::{Language, Tone, sample_comments_in};
+    let scorer = builtin();
+    let mut failures = Vec::new();
+    for language in Language::WRITTEN {
+        let samples = sample_comments_in(language, 12, 1_200);
+        let code = language.code();
+        let scores: Vec<f64> =
+            comments(&samples.iter().map(|s| s.text.clone()).collect::<Vec<_>>())
+                .chunks(500)
+                .flat_map(|batch| {
+                    scorer
+                        .score_measured("quality", &[], code, batch)
+                        .0
+                        .unwrap()
+                })
+                .collect();
+        let intended = |tone: Tone| match tone {
+            Tone::Positive => Polarity::Positive,
+            Tone::Neutral => Polarity::Neutral,
+            Tone::Negative => Polarity::Negative,
+        };
+        let right = samples
+            .iter()
+            .zip(&scores)
+            .filter(|(s, score)| Polarity::of_score(**score) == intended(s.tone))
+            .count() as f64
+            / samples.len() as f64;
+        let share = |n: usize| n as f64 / samples.len() as f64 * 100.0;
+        let written = share(samples.iter().filter(|s| s.tone == Tone::Positive).count());
+        let scored = share(
+            scores
+                .iter()
+                .filter(|s| Polarity::of_score(**s) == Polarity::Positive)
+                .count(),
+        );
+        eprintln!(
+            "{code}: {:.1} % read as meant; positive share {scored:.1} % scored, {written:.1} % written",
+            right * 100.0
+        );
+        if std::env::var("SHOW_MISREAD").is_ok() {
+            for (s, score) in samples.iter().zip(&scores) {
+                if Polarity::of_score(*score) != intended(s.tone) {
+                    eprintln!("  MISREAD {code} {:?} {score:+.2} {}", s.tone, s.text);
+                }
+            }
+        }
+        if right < 0.75 || (scored - written).abs() > 10.0 {
+            failures.push(code);
+        }
+    }
+    assert!(failures.is_empty(), "misread: {failures:?}");
+}
+
+#[test]
 fn brand_overlays_score_the_same_comments_differently() {
     let lexicon = |name: &str| {
         let path = crate::util::repo().join("plugins/lexicons").join(name);

@@ -51,6 +51,9 @@ pub struct Campaign {
     alerts: Plugin,
     side_by_side: Vec<Plugin>,
     compare: Vec<String>,
+    languages: Vec<String>,
+    /// `[sentiment.<language>]` tables.
+    language_sentiment: Vec<(String, Plugin)>,
 }
 
 /// A campaign tracking `hashtags`, with small test defaults (30 videos, 2 sentiment videos, 50
@@ -68,6 +71,8 @@ pub fn campaign(id: &str, hashtags: &[&str]) -> Campaign {
         sentiment: Plugin::default(),
         alerts: Plugin::default(),
         side_by_side: Vec::new(),
+        languages: Vec::new(),
+        language_sentiment: Vec::new(),
     }
 }
 
@@ -141,9 +146,25 @@ impl Campaign {
         Campaign { sentiment, ..self }
     }
 
+    /// The languages it declares (default: English).
+    pub fn languages(self, languages: &[&str]) -> Self {
+        let languages = languages.iter().map(|l| l.to_string()).collect();
+        Campaign { languages, ..self }
+    }
+
+    /// `language`'s own scorer (`[sentiment.<language>]`).
+    pub fn language_sentiment(mut self, language: &str, sentiment: Plugin) -> Self {
+        self.language_sentiment
+            .push((language.to_string(), sentiment));
+        self
+    }
+
     fn to_toml(&self) -> toml::Table {
         let mut table = toml::Table::new();
         table.insert("id".into(), self.id.clone().into());
+        if !self.languages.is_empty() {
+            table.insert("languages".into(), self.languages.clone().into());
+        }
         table.insert("client".into(), self.client.clone().into());
         table.insert("hashtags".into(), self.hashtags.clone().into());
         if !self.compare.is_empty() {
@@ -161,7 +182,11 @@ impl Campaign {
         if let Some(budget) = self.budget {
             table.insert("daily_credit_budget".into(), i64::from(budget).into());
         }
-        table.insert("sentiment".into(), self.sentiment.to_toml().into());
+        let mut sentiment = self.sentiment.to_toml();
+        for (language, plugin) in &self.language_sentiment {
+            sentiment.insert(language.clone(), plugin.to_toml().into());
+        }
+        table.insert("sentiment".into(), sentiment.into());
         let mut alerts = self.alerts.to_toml();
         if !self.side_by_side.is_empty() {
             let mut settings = toml::Table::new();

@@ -13,12 +13,14 @@ use chrono::{Days, NaiveDate};
 use hashtrack::api::wire;
 use hashtrack::config::{CampaignConfig, Config};
 use hashtrack::domain::DayMetrics;
+use hashtrack::language::ENGLISH;
 use hashtrack::scorecard::{
-    self, CampaignEvidence, CommentDay, CommentSeen, JUDGEABLE_NEW_COMMENTS,
-    RULES_WITHOUT_FALSE_ALERTS, Scorecard, Summary, ThreadDay, Thresholds, TruthDay, judge,
+    self, CampaignEvidence, CommentDay, CommentJudged, CommentSeen, JUDGEABLE_NEW_COMMENTS,
+    LanguageSummary, RULES_WITHOUT_FALSE_ALERTS, Scorecard, Summary, ThreadDay, Thresholds,
+    TruthDay, judge,
 };
 use hashtrack::store::Store;
-use hashtrack_sim::{SimConfig, SimServer, default_quirks};
+use hashtrack_sim::{CommentTruth, Language, SimConfig, SimServer, Tone, default_quirks};
 
 use super::ConfigArgs;
 use super::simulated::SimulatedCampaigns;
@@ -29,6 +31,11 @@ const FIRST_SKIPPED_DAY: u64 = 9;
 /// Each seed forces a stall on one single-hashtag campaign (the next one for the next seed),
 /// from this campaign day on (shifted by the seed), so every seed has a stall to detect.
 const FIRST_STALL_DAY: u64 = 13;
+/// Each seed has one English campaign (the next one for the next seed) receive this share of
+/// its comments in Indonesian, which it does not declare: they must be counted unscored, and
+/// raise no sentiment alert. Other campaigns are written in the languages they declare
+/// (`SimulatedCampaigns::start`).
+const UNDECLARED_SHARE: f64 = 0.25;
 
 #[derive(clap::Args)]
 pub struct EvaluateArgs {
@@ -102,6 +109,20 @@ async fn run_seed(config: &Config, seed: u64, days: u32, card: &mut Scorecard) -
         quirks.stall_on = Some(date_of(FIRST_STALL_DAY + seed % 7));
         sim.quirks.insert(name, quirks);
     }
+    let english: Vec<&CampaignConfig> = config
+        .campaigns
+        .iter()
+        .filter(|c| c.languages == [ENGLISH])
+        .collect();
+    if let Some(foreign) = english.get(seed as usize % english.len().max(1)) {
+        let mix = vec![
+            (Language::En, 1.0 - UNDECLARED_SHARE),
+            (Language::Id, UNDECLARED_SHARE),
+        ];
+        for hashtag in &foreign.hashtags {
+            sim.languages.insert(hashtag.to_lowercase(), mix.clone());
+        }
+    }
     let data_dir = tempfile::tempdir().context("cannot create a temporary data directory")?;
     let run = SimulatedCampaigns::start(config.clone(), sim, data_dir.path()).await?;
     let skipped = FIRST_SKIPPED_DAY + seed % 5;
@@ -129,6 +150,10 @@ async fn run_seed(config: &Config, seed: u64, days: u32, card: &mut Scorecard) -
             .iter()
             .map(|day| comment_day(&run.store, &run.sim, &campaign.id, day))
             .collect::<Result<Vec<_>>>()?;
+        for day in &stored {
+            let judged = comments_judged(&run.store, &run.sim, &campaign.id, day.date)?;
+            card.languages.add_day(&judged);
+        }
         card.campaigns.push(judge(&CampaignEvidence {
             campaign: &campaign.id,
             seed,
@@ -219,6 +244,40 @@ fn comment_day(
         });
     }
     Ok(evidence)
+}
+
+/// The comments `campaign` read for the first time on `date`, each with the simulator's truth
+/// of its language and tone.
+fn comments_judged(
+    store: &Store,
+    sim: &SimServer,
+    campaign: &str,
+    date: NaiveDate,
+) -> Result<Vec<CommentJudged>> {
+    let mut threads: HashMap<String, HashMap<String, CommentTruth>> = HashMap::new();
+    let mut judged = Vec::new();
+    for comment in store.comments_first_read_on(campaign, date)? {
+        if !threads.contains_key(&comment.video_id) {
+            let thread = sim.thread_truth(&comment.video_id, date).with_context(|| {
+                format!(
+                    "the simulator serves no thread of video {} on {date}",
+                    comment.video_id
+                )
+            })?;
+            let by_id = thread.comments.into_iter().map(|c| (c.id.clone(), c));
+            threads.insert(comment.video_id.clone(), by_id.collect());
+        }
+        let Some(truth) = threads[&comment.video_id].get(&comment.id) else {
+            continue;
+        };
+        judged.push(CommentJudged {
+            true_language: truth.language.code().to_string(),
+            written_positive: truth.tone == Tone::Positive,
+            told: comment.language,
+            score: comment.score.map(f64::from),
+        });
+    }
+    Ok(judged)
 }
 
 /// The hashtag of each video on the stored feed pages (`{date}/videos/{hashtag_id}/...`), by
@@ -420,6 +479,37 @@ fn describe(card: &Scorecard, s: &Summary, config: &Config) -> String {
     out.push_str(&format!("  {:<38} {:<32} measured\n", "figure", "floor"));
     for (label, value, floor) in rows {
         out.push_str(&format!("  {label:<38} {floor:<32} {value}\n"));
+    }
+    out.push_str(&describe_languages(&s.languages));
+    out
+}
+
+/// The comments' languages, a line per true language.
+fn describe_languages(languages: &[LanguageSummary]) -> String {
+    let percent = |x: Option<f64>| x.map_or("n/a".to_string(), |x| format!("{:.1}%", x * 100.0));
+    let points = |x: Option<f64>| x.map_or("n/a".to_string(), |x| format!("{x:.1} pts"));
+    let mut out = format!(
+        "\n  comments by the language they were written in (und: emoji only)\n  {:<12} {:>9} {:>11} {:>9}   positive share vs the truth, per day judged\n",
+        "language", "comments", "told right", "unscored"
+    );
+    for l in languages {
+        out.push_str(&format!(
+            "  {:<12} {:>9} {:>11} {:>9}   {}\n",
+            l.language,
+            l.comments,
+            percent(l.told_right),
+            percent(l.unscored),
+            if l.days_judged == 0 {
+                "no day with enough scored comments".to_string()
+            } else {
+                format!(
+                    "mean error {}, largest {} ({} days)",
+                    points(l.mean_positive_share_error),
+                    points(l.max_positive_share_error),
+                    l.days_judged
+                )
+            }
+        ));
     }
     out
 }

@@ -61,7 +61,7 @@ impl Language {
 }
 
 /// The contract, as the host was built with it.
-const WIT: &str = include_str!("../../../wit/v0.2/hashtrack.wit");
+const WIT: &str = include_str!("../../../wit/v0.3/hashtrack.wit");
 const README: &str = include_str!("../../../plugins/templates/README.md");
 const SENTIMENT_FIXTURE: &str =
     include_str!("../../../plugins/templates/sentiment-scorer.fixture.json");
@@ -107,6 +107,18 @@ const SENTIMENT_CORE: &[(&str, &str)] = &[
     (
         "sentiment-core/lexicon/hashtrack.tsv",
         include_str!("../../../plugins/sentiment-core/lexicon/hashtrack.tsv"),
+    ),
+    (
+        "sentiment-core/lexicon/es/hashtrack.tsv",
+        include_str!("../../../plugins/sentiment-core/lexicon/es/hashtrack.tsv"),
+    ),
+    (
+        "sentiment-core/lexicon/pt/hashtrack.tsv",
+        include_str!("../../../plugins/sentiment-core/lexicon/pt/hashtrack.tsv"),
+    ),
+    (
+        "sentiment-core/lexicon/id/hashtrack.tsv",
+        include_str!("../../../plugins/sentiment-core/lexicon/id/hashtrack.tsv"),
     ),
     (
         "sentiment-core/src/lib.rs",

@@ -10,10 +10,10 @@ use anyhow::{Context, Result};
 use chrono::NaiveDate;
 
 use hashtrack::api::{ApiKey, RetryPolicy};
-use hashtrack::config::Config;
+use hashtrack::config::{CampaignConfig, Config};
 use hashtrack::pipeline::{Clock, Pipeline, RunSummary};
 use hashtrack::store::Store;
-use hashtrack_sim::{SimConfig, SimServer};
+use hashtrack_sim::{Language, SimConfig, SimServer};
 
 use super::open_pipeline;
 use super::run::{api_client, collect};
@@ -23,6 +23,9 @@ use super::run::{api_client, collect};
 const REQUESTS_PER_SECOND: u32 = 200;
 /// The simulated provider's only key (it stands for no secret).
 const SIM_KEY: &str = "demo-key";
+/// A campaign declaring several languages has this share of its comments written in the
+/// first, the rest evenly in the others.
+const FIRST_LANGUAGE_SHARE: f64 = 0.7;
 
 /// A simulator on 127.0.0.1 and a pipeline collecting from it into `data_dir`.
 pub struct SimulatedCampaigns {
@@ -33,8 +36,19 @@ pub struct SimulatedCampaigns {
 }
 
 impl SimulatedCampaigns {
-    /// A simulator for `sim` (its rate limit, credits and key are set here) and the pipeline.
-    pub async fn start(mut config: Config, sim: SimConfig, data_dir: &Path) -> Result<Self> {
+    /// A simulator for `sim` (its rate limit, credits and key are set here; a hashtag `sim`
+    /// gives no languages is written in its campaign's) and the pipeline.
+    pub async fn start(mut config: Config, mut sim: SimConfig, data_dir: &Path) -> Result<Self> {
+        for campaign in &config.campaigns {
+            let Some(mix) = declared_languages(campaign) else {
+                continue;
+            };
+            for hashtag in &campaign.hashtags {
+                sim.languages
+                    .entry(hashtag.to_lowercase())
+                    .or_insert_with(|| mix.clone());
+            }
+        }
         let sim_config = SimConfig {
             requests_per_window: REQUESTS_PER_SECOND,
             window: Duration::from_secs(1),
@@ -81,5 +95,25 @@ impl SimulatedCampaigns {
     pub async fn run_day(&self, date: NaiveDate) -> Result<RunSummary> {
         self.sim.set_date(date);
         collect(&self.pipeline, date, &[], false).await
+    }
+}
+
+/// The languages the simulator writes a campaign's comments in: those it declares, the first
+/// most; `None` for English only, the simulator's default.
+fn declared_languages(campaign: &CampaignConfig) -> Option<Vec<(Language, f64)>> {
+    let written: Vec<Language> = campaign
+        .languages
+        .iter()
+        .filter_map(|code| code.parse().ok())
+        .collect();
+    match written.as_slice() {
+        [] | [Language::En] => None,
+        [only] => Some(vec![(*only, 1.0)]),
+        [first, rest @ ..] => {
+            let each = (1.0 - FIRST_LANGUAGE_SHARE) / rest.len() as f64;
+            let mut mix = vec![(*first, FIRST_LANGUAGE_SHARE)];
+            mix.extend(rest.iter().map(|language| (*language, each)));
+            Some(mix)
+        }
     }
 }

@@ -25,7 +25,7 @@ mod tests {
     /// Each released contract's folder and the sha256 of its files (each file's name and
     /// bytes, in name order). A released contract is never edited: every component built
     /// against it depends on it as it is. Changes go into a new version's folder.
-    const RELEASED: [(&str, &str, &str); 2] = [
+    const RELEASED: [(&str, &str, &str); 3] = [
         (
             super::v0_1::version!(),
             "wit/v0.1",
@@ -35,6 +35,11 @@ mod tests {
             super::v0_2::version!(),
             "wit/v0.2",
             "924fad246f74a1a4f2e6738a40438c8c42efaa60622e7176035a8e60d8e8fcdd",
+        ),
+        (
+            super::v0_3::version!(),
+            "wit/v0.3",
+            "969bc7222ebf544d8fe50f9a3d0cffade0d99304afeed977213dfad1f0484c07",
         ),
     ];
 

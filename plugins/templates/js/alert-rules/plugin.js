@@ -9,7 +9,7 @@
 // WIT in JavaScript: records are objects with camelCase fields, `option` is the value or
 // `undefined`, u64/s64 are BigInt (convert with Number()); `throw` the err value (a string,
 // or an array of strings for check-settings) to return `err`: a thrown Error traps instead.
-import { write as log } from 'hashtrack:plugins/log@0.2.0';
+import { write as log } from 'hashtrack:plugins/log@0.3.0';
 
 const DEFAULTS = { 'surge-factor': 3.0, 'min-views': 10000 };
 const RULE = 'view-surge';

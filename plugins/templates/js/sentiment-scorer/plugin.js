@@ -8,7 +8,7 @@
 // WIT in JavaScript: records are objects with camelCase fields, `option` is the value or
 // `undefined`, u64/s64 are BigInt; `throw` the err value (a string, or an array of strings
 // for check-settings) to return `err`: a thrown Error object traps instead.
-import { write as log } from 'hashtrack:plugins/log@0.2.0';
+import { write as log } from 'hashtrack:plugins/log@0.3.0';
 
 const LEXICON = {
   love: 3.0, best: 3.0, great: 3.0, good: 1.9, better: 1.9, glow: 1.5,
@@ -62,6 +62,10 @@ function scoreText(text, lexicon) {
 }
 
 export const scorer = {
+  // The host sends only comments in these languages (and `und`: emoji, a word or two).
+  languages() {
+    return ['en'];
+  },
   checkSettings(settings) {
     const { problems } = readSettings(settings);
     if (problems.length > 0) throw problems;

@@ -62,6 +62,10 @@ def score_text(text, lexicon):
 
 
 class Scorer(exports.Scorer):
+    def languages(self):
+        # The host sends only comments in these languages (and `und`: emoji, a word or two).
+        return ["en"]
+
     def check_settings(self, settings):
         _, problems = read_settings(settings)
         if problems:
