@@ -332,8 +332,8 @@ impl SentimentPeriod {
         Some(format!("New comments by language: {}.", parts.join(", ")))
     }
 
-    /// `41 % of new comments were not scored: Indonesian 120, Portuguese 3 (no scorer of the
-    /// campaign reads them).`; none when every comment was scored.
+    /// `41 % of new comments were not scored: Indonesian 120, Portuguese 3 (...)`; none when
+    /// every comment was scored.
     pub fn unscored_note(&self) -> Option<String> {
         let left_out: u32 = self.unscored.values().sum();
         if left_out == 0 {
@@ -345,11 +345,15 @@ impl SentimentPeriod {
             .iter()
             .map(|(code, n)| format!("{} {n}", crate::language::name_of(code)))
             .collect();
+        let share = if share < 0.005 {
+            "<1".to_string()
+        } else {
+            format!("{:.0}", share * 100.0)
+        };
         Some(format!(
-            "{:.0} % of new comments were not scored: {} (no scorer of the campaign reads them). The shares are over the {} scored.",
-            share * 100.0,
+            "{share} % of new comments were not scored: {} (languages the campaign does not declare, or none of its scorers reads). The shares are over the {} scored.",
             languages.join(", "),
-            self.comments
+            figures::thousands(u64::from(self.comments))
         ))
     }
 }

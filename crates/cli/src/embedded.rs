@@ -36,6 +36,10 @@ pub const EXAMPLE: FileSet = FileSet {
             include_str!("../../../plugins/lexicons/glowco.txt"),
         ),
         (
+            "plugins/lexicons/glowco-pt.txt",
+            include_str!("../../../plugins/lexicons/glowco-pt.txt"),
+        ),
+        (
             "plugins/lexicons/snackhaus.txt",
             include_str!("../../../plugins/lexicons/snackhaus.txt"),
         ),
