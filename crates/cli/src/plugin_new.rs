@@ -113,6 +113,10 @@ const SENTIMENT_CORE: &[(&str, &str)] = &[
         include_str!("../../../plugins/sentiment-core/lexicon/es/hashtrack.tsv"),
     ),
     (
+        "sentiment-core/lexicon/pt/leia.tsv",
+        include_str!("../../../plugins/sentiment-core/lexicon/pt/leia.tsv"),
+    ),
+    (
         "sentiment-core/lexicon/pt/hashtrack.tsv",
         include_str!("../../../plugins/sentiment-core/lexicon/pt/hashtrack.tsv"),
     ),
@@ -329,6 +333,34 @@ pub fn read_manifest(dir: &Path) -> Result<Manifest> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A Rust scorer project builds on a copy of sentiment-core: every source and lexicon
+    /// file of it must be copied, or the project's build fails where the user cannot fix it.
+    #[test]
+    fn the_copy_of_sentiment_core_has_every_source_and_lexicon_file() {
+        let core =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../plugins/sentiment-core");
+        let mut files = vec!["build.rs".to_string()];
+        let mut dirs = vec![core.join("src"), core.join("lexicon")];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else {
+                    let relative = path.strip_prefix(&core).unwrap();
+                    files.push(relative.to_string_lossy().into_owned());
+                }
+            }
+        }
+        for file in files {
+            let copied = format!("sentiment-core/{file}");
+            assert!(
+                SENTIMENT_CORE.iter().any(|(path, _)| *path == copied),
+                "plugin new does not copy {copied}"
+            );
+        }
+    }
 
     #[test]
     fn names_must_do_as_crate_and_file_names() {
