@@ -904,7 +904,10 @@ mod tests {
             videos_seen: &[12],
             comments: &comments,
             comments_first_read: 1,
-            sentiment: SentimentOutcome::NotCollected { reason: "r".into() },
+            sentiment: SentimentOutcome::NotCollected {
+                reason: "r".into(),
+                unscored: Default::default(),
+            },
             first_read_sentiment: None,
             scorer: "s".into(),
         });

@@ -478,7 +478,12 @@ impl CampaignDay {
                 (_, f) if f == asked => "every comment request failed".to_string(),
                 _ => "no comment read today was new".to_string(),
             };
-            return (SentimentOutcome::NotCollected { reason }, None, None);
+            let unscored = Default::default();
+            return (
+                SentimentOutcome::NotCollected { reason, unscored },
+                None,
+                None,
+            );
         }
         let detector = LanguageId::for_languages(&self.campaign.languages);
         let languages: Vec<&'static str> = read
@@ -528,17 +533,26 @@ impl CampaignDay {
         let span = read.written_in_span;
         let outcome = match metrics::summarize_scored(&scores[..span], &languages[..span]) {
             Some(summary) => SentimentOutcome::Scored(summary),
-            None if span > 0 => SentimentOutcome::NotCollected {
-                reason: format!(
-                    "none of the {span} new comments is in a language the campaign scores ({})",
-                    unscored_languages(&languages[..span])
-                ),
-            },
+            None if span > 0 => {
+                let unscored = language_counts(&languages[..span]);
+                let named: Vec<String> = unscored
+                    .iter()
+                    .map(|(language, n)| format!("{} {n}", crate::language::name_of(language)))
+                    .collect();
+                SentimentOutcome::NotCollected {
+                    reason: format!(
+                        "none of the {span} new comments is in a language the campaign scores ({})",
+                        named.join(", ")
+                    ),
+                    unscored,
+                }
+            }
             None => SentimentOutcome::NotCollected {
                 reason: format!(
                     "none of the {} comments read for the first time was written since the previous collection",
                     scores.len()
                 ),
+                unscored: Default::default(),
             },
         };
         let stored = Scored {
@@ -624,17 +638,13 @@ fn scorer_identity(scorer: &Loaded<SentimentScorer>, config: &PluginConfig) -> S
     format!("{scorer}+settings#{hex}")
 }
 
-/// `id 12, pt 3`: how many comments of each language in `languages` no scorer reads.
-fn unscored_languages(languages: &[&str]) -> String {
-    let mut counts: std::collections::BTreeMap<&str, u32> = Default::default();
+/// How many of `languages` are each language.
+fn language_counts(languages: &[&str]) -> BTreeMap<String, u32> {
+    let mut counts = BTreeMap::new();
     for language in languages {
-        *counts.entry(language).or_default() += 1;
+        *counts.entry(language.to_string()).or_default() += 1;
     }
     counts
-        .iter()
-        .map(|(language, n)| format!("{} {n}", crate::language::name_of(language)))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// The day's first-read comments as the store keeps them, each with its score when scored

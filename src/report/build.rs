@@ -15,8 +15,8 @@ use super::{
 };
 use crate::config::CampaignConfig;
 use crate::domain::{
-    CreatorStats, DayMetrics, SentimentSummary, TrackedVideo, VideoCountSource, add_counts,
-    engagement_rate,
+    CreatorStats, DayMetrics, SentimentOutcome, SentimentSummary, TrackedVideo, VideoCountSource,
+    add_counts, engagement_rate,
 };
 
 /// A video as last seen in the period: the date of the observation and the video then.
@@ -217,6 +217,13 @@ fn sentiment(rows: &[ReportDay]) -> SentimentPeriod {
     for day in &scored {
         add_counts(&mut unscored, &day.unscored);
         add_counts(&mut languages, &day.languages);
+    }
+    // Days whose new comments were all in languages the campaign does not score.
+    for row in rows {
+        if let Some(SentimentOutcome::NotCollected { unscored: left, .. }) = &row.sentiment {
+            add_counts(&mut unscored, left);
+            add_counts(&mut languages, left);
+        }
     }
     SentimentPeriod {
         unscored,

@@ -625,6 +625,34 @@ mod tests {
     }
 
     #[test]
+    fn a_day_whose_new_comments_no_scorer_read_still_counts_them_in_the_period() {
+        use crate::fixtures::day;
+        let scored = day("2026-11-02", 1_000, 10);
+        let mut foreign = day("2026-11-03", 2_000, 10);
+        foreign.sentiment = SentimentOutcome::NotCollected {
+            reason: "none of the 25 new comments is in a language the campaign scores".into(),
+            unscored: [("id".to_string(), 25)].into(),
+        };
+        let report = build_report(
+            &campaign(),
+            &[scored.clone(), foreign],
+            date("2026-11-03"),
+            2,
+            0.005,
+        );
+        let period = &report.sentiment;
+        let SentimentOutcome::Scored(first) = &scored.sentiment else {
+            panic!("the fixture's day is scored");
+        };
+        assert_eq!(period.comments, first.comments);
+        assert_eq!(period.unscored.get("id"), Some(&25));
+        assert_eq!(
+            period.languages.get("id").copied(),
+            Some(25 + first.languages.get("id").copied().unwrap_or(0))
+        );
+    }
+
+    #[test]
     fn the_paper_follows_the_campaigns_zone() {
         for (zone, paper) in [
             ("America/New_York", Paper::Letter),

@@ -401,7 +401,7 @@ fn sentiment(lines: &mut Vec<String>, r: &CampaignReport) {
                 continue;
             }
             Some(SentimentOutcome::Unavailable { reason }) => format!("unavailable: {reason}"),
-            Some(SentimentOutcome::NotCollected { reason }) => format!("none: {reason}"),
+            Some(SentimentOutcome::NotCollected { reason, .. }) => format!("none: {reason}"),
             None => "no data".into(),
         };
         lines.push(format!(
@@ -746,6 +746,7 @@ mod tests {
         let mut lone = day("2026-11-01", 5, 1);
         lone.sentiment = SentimentOutcome::NotCollected {
             reason: "no videos to read comments from".into(),
+            unscored: Default::default(),
         };
         let text = render(
             &[build_report(

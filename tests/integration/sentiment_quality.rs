@@ -145,7 +145,10 @@ const PACKAGED_SETS: [(&str, &str, f64, f64); 2] = [
 #[test]
 fn each_language_scorer_reads_its_packaged_human_labelled_set_better_than_english_would() {
     let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("labelled-sets");
-    if PACKAGED_SETS.iter().any(|(file, ..)| !dir.join(file).exists()) {
+    if PACKAGED_SETS
+        .iter()
+        .any(|(file, ..)| !dir.join(file).exists())
+    {
         crate::util::run_ok(
             std::process::Command::new("python3")
                 .arg(crate::util::repo().join("plugins/sentiment-core/eval/labelled_sets.py"))
@@ -156,7 +159,15 @@ fn each_language_scorer_reads_its_packaged_human_labelled_set_better_than_englis
         let labels = dir.join(file);
         let out = crate::util::run_ok(
             crate::util::hashtrack()
-                .args(["plugin", "eval", "builtin", "--json", "--language", language, "--labels"])
+                .args([
+                    "plugin",
+                    "eval",
+                    "builtin",
+                    "--json",
+                    "--language",
+                    language,
+                    "--labels",
+                ])
                 .arg(&labels),
         );
         serde_json::from_slice(&out.stdout).unwrap()

@@ -364,7 +364,7 @@ async fn indonesian_comments_on_an_english_campaign_are_counted_unscored_and_rai
                 s.comments
             }
             // Every new comment was Indonesian: said so, never a neutral day.
-            SentimentOutcome::NotCollected { reason } if reason.contains("Indonesian") => 0,
+            SentimentOutcome::NotCollected { reason, .. } if reason.contains("Indonesian") => 0,
             other => panic!("day {n}: {other:?}"),
         };
         // The rules judge the scored remainder, pooled with the day before when thin; below

@@ -397,9 +397,14 @@ pub enum SentimentOutcome {
     Unavailable {
         reason: String,
     },
-    /// No comments were collected (none configured, or their calls failed).
+    /// No comments were collected (none configured, or their calls failed), or none that the
+    /// campaign scores.
     NotCollected {
         reason: String,
+        /// New comments read but not scored, by language (ISO 639-1): a day whose new
+        /// comments were all in languages the campaign does not score.
+        #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+        unscored: std::collections::BTreeMap<String, u32>,
     },
 }
 
