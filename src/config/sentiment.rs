@@ -57,9 +57,12 @@ pub(super) struct RawSentiment {
     it: Option<Spanned<RawPlugin>>,
 }
 
+/// A language's `[sentiment.<language>]` table, if written, by its code.
+type LanguageTable = (&'static str, Option<Spanned<RawPlugin>>);
+
 impl RawSentiment {
     /// The tables of languages, by code, and the rest as one plugin's keys.
-    fn split(self) -> (RawPlugin, Vec<(&'static str, Option<Spanned<RawPlugin>>)>) {
+    fn split(self) -> (RawPlugin, Vec<LanguageTable>) {
         let all = RawPlugin {
             plugin: self.plugin,
             memory_mib: self.memory_mib,
