@@ -74,12 +74,14 @@ macro_rules! check_settings_0_2 {
     }};
 }
 
-/// `evaluate` of a 0.2 or 0.3 component (`$pre`), whose bindings differ only in name.
-macro_rules! evaluate_0_2 {
-    ($sandbox:expr, $pre:expr, $campaign:expr, $settings:expr, $today:expr, $recent:expr) => {{
-        let settings = wit_settings($settings);
-        let today = day_facts($today);
-        let history: Vec<_> = $recent.iter().map(day_facts).collect();
+/// `evaluate` of a component (`$pre`) of any version: the host's facts converted by `$facts`
+/// and `$settings`, its alerts back by `$alert`.
+macro_rules! evaluate {
+    ($sandbox:expr, $pre:expr, $campaign:expr, $settings:expr, $today:expr, $recent:expr,
+     converted by ($to_settings:expr, $facts:expr, $alert:expr)) => {{
+        let settings = $to_settings($settings);
+        let today = $facts($today);
+        let history: Vec<_> = $recent.iter().map($facts).collect();
         $sandbox.call($campaign, |store| {
             let rules = $pre.instantiate(&mut *store)?;
             let returned = rules.hashtrack_plugins_rules().call_evaluate(
@@ -89,7 +91,7 @@ macro_rules! evaluate_0_2 {
                 &history,
             )?;
             Ok(match returned {
-                Ok(alerts) => validate(alerts.into_iter().map(from_v0_2).collect()),
+                Ok(alerts) => validate(alerts.into_iter().map($alert).collect()),
                 Err(message) => Err(PluginErrorKind::PluginReturnedError(message)),
             })
         })
@@ -208,31 +210,14 @@ impl AlertRules {
         history: &[DayFacts],
     ) -> (Result<Vec<Alert>, PluginError>, CallReport) {
         let recent = &history[history.len().saturating_sub(MAX_HISTORY_DAYS as usize)..];
+        let sandbox = &self.sandbox;
         match &self.pre {
-            RulesPre::V0_2(pre) => {
-                evaluate_0_2!(self.sandbox, pre, campaign, settings, today, recent)
-            }
-            RulesPre::V0_3(pre) => {
-                evaluate_0_2!(self.sandbox, pre, campaign, settings, today, recent)
-            }
-            RulesPre::V0_1(pre) => {
-                let settings = wit_settings_v0_1(settings);
-                let today = day_metrics(today);
-                let history: Vec<_> = recent.iter().map(day_metrics).collect();
-                self.sandbox.call(campaign, |store| {
-                    let rules = pre.instantiate(&mut *store)?;
-                    let returned = rules.hashtrack_plugins_rules().call_evaluate(
-                        &mut *store,
-                        &settings,
-                        &today,
-                        &history,
-                    )?;
-                    Ok(match returned {
-                        Ok(alerts) => validate(alerts.into_iter().map(from_v0_1).collect()),
-                        Err(message) => Err(PluginErrorKind::PluginReturnedError(message)),
-                    })
-                })
-            }
+            RulesPre::V0_2(pre) => evaluate!(sandbox, pre, campaign, settings, today, recent,
+                converted by (wit_settings, day_facts, from_v0_2)),
+            RulesPre::V0_3(pre) => evaluate!(sandbox, pre, campaign, settings, today, recent,
+                converted by (wit_settings, day_facts, from_v0_2)),
+            RulesPre::V0_1(pre) => evaluate!(sandbox, pre, campaign, settings, today, recent,
+                converted by (wit_settings_v0_1, day_metrics, from_v0_1)),
         }
     }
 }

@@ -206,69 +206,66 @@ impl SentimentScorer {
             Ok(scores) => validate(&scores, comments).map(|()| scores),
             Err(message) => Err(PluginErrorKind::PluginReturnedError(message)),
         };
+        // The same steps in every version's bindings, over that version's types.
+        macro_rules! call_score {
+            ($pre:expr, $settings:expr, $comments:expr) => {
+                self.sandbox.call(campaign, |store| {
+                    let scorer = $pre.instantiate(&mut *store)?;
+                    let returned = scorer.hashtrack_plugins_scorer().call_score(
+                        &mut *store,
+                        &$settings,
+                        &$comments,
+                    )?;
+                    Ok(verdict(returned))
+                })
+            };
+        }
+        let comment_of = |comment: &Comment| (comment.id.clone(), comment.text.clone());
         match &self.pre {
             ScorerPre::V0_3(pre) => {
-                let settings = wit_settings_v0_3(settings);
-                let wit_comments: Vec<v0_3::types::Comment> = comments
+                let comments: Vec<v0_3::types::Comment> = comments
                     .iter()
-                    .map(|comment| v0_3::types::Comment {
-                        id: comment.id.clone(),
-                        text: comment.text.clone(),
-                        likes: comment.likes,
-                        created_at: comment.created_at,
-                        language: language.to_string(),
+                    .map(|comment| {
+                        let (id, text) = comment_of(comment);
+                        v0_3::types::Comment {
+                            id,
+                            text,
+                            likes: comment.likes,
+                            created_at: comment.created_at,
+                            language: language.to_string(),
+                        }
                     })
                     .collect();
-                self.sandbox.call(campaign, |store| {
-                    let scorer = pre.instantiate(&mut *store)?;
-                    let returned = scorer.hashtrack_plugins_scorer().call_score(
-                        &mut *store,
-                        &settings,
-                        &wit_comments,
-                    )?;
-                    Ok(verdict(returned))
-                })
+                call_score!(pre, wit_settings_v0_3(settings), comments)
             }
             ScorerPre::V0_2(pre) => {
-                let settings = wit_settings(settings);
-                let wit_comments: Vec<v0_2::types::Comment> = comments
+                let comments: Vec<v0_2::types::Comment> = comments
                     .iter()
-                    .map(|comment| v0_2::types::Comment {
-                        id: comment.id.clone(),
-                        text: comment.text.clone(),
-                        likes: comment.likes,
-                        created_at: comment.created_at,
+                    .map(|comment| {
+                        let (id, text) = comment_of(comment);
+                        v0_2::types::Comment {
+                            id,
+                            text,
+                            likes: comment.likes,
+                            created_at: comment.created_at,
+                        }
                     })
                     .collect();
-                self.sandbox.call(campaign, |store| {
-                    let scorer = pre.instantiate(&mut *store)?;
-                    let returned = scorer.hashtrack_plugins_scorer().call_score(
-                        &mut *store,
-                        &settings,
-                        &wit_comments,
-                    )?;
-                    Ok(verdict(returned))
-                })
+                call_score!(pre, wit_settings(settings), comments)
             }
             ScorerPre::V0_1(pre) => {
-                let settings = wit_settings_v0_1(settings);
-                let wit_comments: Vec<v0_1::types::Comment> = comments
+                let comments: Vec<v0_1::types::Comment> = comments
                     .iter()
-                    .map(|comment| v0_1::types::Comment {
-                        id: comment.id.clone(),
-                        text: comment.text.clone(),
-                        likes: comment.likes,
+                    .map(|comment| {
+                        let (id, text) = comment_of(comment);
+                        v0_1::types::Comment {
+                            id,
+                            text,
+                            likes: comment.likes,
+                        }
                     })
                     .collect();
-                self.sandbox.call(campaign, |store| {
-                    let scorer = pre.instantiate(&mut *store)?;
-                    let returned = scorer.hashtrack_plugins_scorer().call_score(
-                        &mut *store,
-                        &settings,
-                        &wit_comments,
-                    )?;
-                    Ok(verdict(returned))
-                })
+                call_score!(pre, wit_settings_v0_1(settings), comments)
             }
         }
     }
