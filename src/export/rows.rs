@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 
 use crate::alerts::outbox::{DeliveryState, OutboxEntry};
-use crate::domain::{AlertsOutcome, DayMetrics, SentimentOutcome, Severity};
+use crate::domain::{AlertsOutcome, DayMetrics, SentimentOutcome, Severity, counts_cell};
 use crate::store::ReadComment;
 
 /// One value of a row.
@@ -135,6 +135,11 @@ pub fn day_row(day: &DayMetrics) -> Row {
             .map(|s| s.mean_score)
             .into(),
         status.into(),
+        day.sentiment.new_comments_unscored().into(),
+        day.sentiment
+            .new_comment_languages()
+            .map(counts_cell)
+            .into(),
         day.credits_spent.into(),
         alerts.into(),
         day.missing.join("; ").into(),
@@ -221,5 +226,38 @@ fn state_name(state: DeliveryState) -> &'static str {
         DeliveryState::Failed => "failed",
         DeliveryState::Cancelled => "cancelled",
         DeliveryState::Expired => "expired",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::export::schema::DAYS;
+
+    fn cell_of(row: &Row, column: &str) -> Cell {
+        let at = DAYS.columns.iter().position(|c| c.name == column).unwrap();
+        row[at].clone()
+    }
+
+    #[test]
+    fn a_day_no_scorer_read_exports_its_comments_by_language() {
+        let mut day = crate::fixtures::day("2026-11-03", 2_000, 10);
+        day.sentiment = SentimentOutcome::NotCollected {
+            reason: "none of the 25 new comments is in a language the campaign scores".into(),
+            unscored: [("id".to_string(), 20), ("es".to_string(), 5)].into(),
+        };
+        let row = day_row(&day);
+        assert_eq!(cell_of(&row, "new_comments_unscored"), Cell::UInt64(25));
+        assert_eq!(
+            cell_of(&row, "new_comment_languages"),
+            Cell::Text("es 5; id 20".into())
+        );
+        assert_eq!(cell_of(&row, "sentiment_comments"), Cell::Null);
+        day.sentiment = SentimentOutcome::Unavailable {
+            reason: "scorer ran out of fuel".into(),
+        };
+        let row = day_row(&day);
+        assert_eq!(cell_of(&row, "new_comments_unscored"), Cell::Null);
+        assert_eq!(cell_of(&row, "new_comment_languages"), Cell::Null);
     }
 }

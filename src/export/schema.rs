@@ -206,6 +206,16 @@ pub const DAYS: TableSchema = TableSchema {
             Text,
             "`scored`, `unavailable` (scorer failed) or `not_collected`",
         ),
+        opt(
+            "new_comments_unscored",
+            UInt64,
+            "new comments in a language the campaign does not score (NULL: languages not told)",
+        ),
+        opt(
+            "new_comment_languages",
+            Text,
+            "every new comment by language, scored or not: `pt 90; en 40; und 5` (NULL: not told)",
+        ),
         col(
             "credits_spent",
             UInt64,

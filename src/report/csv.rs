@@ -9,6 +9,7 @@ use std::borrow::Cow;
 use std::fmt::Display;
 
 use super::{Audience, CampaignReport, DayStatus, ReportDay};
+use crate::domain::{SentimentOutcome, counts_cell};
 use crate::text_safety::{CsvCells, csv_text};
 
 const COLUMNS: usize = 27;
@@ -101,14 +102,10 @@ fn record(campaign: &str, day: &ReportDay, cells: CsvCells) -> [String; COLUMNS]
         cell(scored.map(|s| format!("{:.4}", s.mean_score))),
         cell(day.sentiment_to_date.as_ref().map(|s| s.comments)),
         // `en 40; id 12`: every new comment by language, scored or not.
-        scored
-            .map(|s| {
-                s.languages
-                    .iter()
-                    .map(|(code, n)| format!("{code} {n}"))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            })
+        day.sentiment
+            .as_ref()
+            .and_then(SentimentOutcome::new_comment_languages)
+            .map(counts_cell)
             .unwrap_or_default(),
         // A count, so that 0 (rules ran, nothing raised) differs from empty (not evaluated).
         cell(day.raised().map(<[_]>::len)),

@@ -408,6 +408,42 @@ pub enum SentimentOutcome {
     },
 }
 
+impl SentimentOutcome {
+    /// Every new comment of the day by language, scored or not (`und`: no language), when the
+    /// day's comments were read and their languages told.
+    pub fn new_comment_languages(&self) -> Option<&std::collections::BTreeMap<String, u32>> {
+        match self {
+            SentimentOutcome::Scored(s) if !s.languages.is_empty() => Some(&s.languages),
+            SentimentOutcome::NotCollected { unscored, .. } if !unscored.is_empty() => {
+                Some(unscored)
+            }
+            _ => None,
+        }
+    }
+
+    /// New comments of the day left unscored, when the day's languages were told.
+    pub fn new_comments_unscored(&self) -> Option<u32> {
+        match self {
+            SentimentOutcome::Scored(s) if !s.languages.is_empty() => {
+                Some(s.unscored.values().sum())
+            }
+            SentimentOutcome::NotCollected { unscored, .. } if !unscored.is_empty() => {
+                Some(unscored.values().sum())
+            }
+            _ => None,
+        }
+    }
+}
+
+/// `en 40; id 12`: counts by key, as a table cell.
+pub fn counts_cell(counts: &std::collections::BTreeMap<String, u32>) -> String {
+    counts
+        .iter()
+        .map(|(key, n)| format!("{key} {n}"))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// The day's alerts, or why they could not be evaluated.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
