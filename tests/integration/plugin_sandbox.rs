@@ -202,7 +202,7 @@ fn a_component_without_the_interface_is_refused_naming_what_was_expected() {
     assert_eq!(
         error.kind,
         PluginErrorKind::MissingExport {
-            expected: "hashtrack:plugins/rules@0.2.0 or hashtrack:plugins/rules@0.1.0",
+            expected: "hashtrack:plugins/rules@0.3.0, hashtrack:plugins/rules@0.2.0 or hashtrack:plugins/rules@0.1.0",
             found: vec![],
         }
     );
@@ -214,7 +214,7 @@ fn a_component_without_the_interface_is_refused_naming_what_was_expected() {
         PluginErrorKind::MissingExport { expected, found } => {
             assert_eq!(
                 *expected,
-                "hashtrack:plugins/scorer@0.2.0 or hashtrack:plugins/scorer@0.1.0"
+                "hashtrack:plugins/scorer@0.3.0, hashtrack:plugins/scorer@0.2.0 or hashtrack:plugins/scorer@0.1.0"
             );
             assert_eq!(found, &["hashtrack:plugins/rules@0.2.0"]);
         }
@@ -479,7 +479,8 @@ fn the_builtin_scorer_checks_settings_and_has_an_identity() {
     let scorer = host()
         .load_sentiment(&PluginSource::BuiltinSentiment, PluginLimits::default())
         .unwrap();
-    assert_eq!(scorer.wit_version(), "0.2.0");
+    assert_eq!(scorer.wit_version(), "0.3.0");
+    assert_eq!(scorer.languages(), ["en", "es", "pt", "id"]);
     let identity = scorer.identity();
     let (name, hash) = identity.split_once('#').unwrap();
     assert_eq!(name, "builtin:sentiment");
@@ -493,9 +494,9 @@ fn the_builtin_scorer_checks_settings_and_has_an_identity() {
 }
 
 #[test]
-fn one_host_runs_a_0_1_component_and_a_0_2_component() {
+fn one_host_runs_a_0_1_component_and_a_0_3_component() {
     let host = host();
-    // A 0.1.0 scorer (hand-written WAT) and the 0.2.0 built-in, side by side.
+    // A 0.1.0 scorer (hand-written WAT) and the 0.3.0 built-in, side by side.
     let old = host
         .load_sentiment(
             &fixture("fresh_state_per_call.wat"),
@@ -506,7 +507,8 @@ fn one_host_runs_a_0_1_component_and_a_0_2_component() {
         .load_sentiment(&PluginSource::BuiltinSentiment, PluginLimits::default())
         .unwrap();
     assert_eq!(old.wit_version(), "0.1.0");
-    assert_eq!(new.wit_version(), "0.2.0");
+    assert_eq!(new.wit_version(), "0.3.0");
+    assert_eq!(old.languages(), ["en"]);
     let two = comments(&["love it", "hate it"]);
     assert_eq!(old.score(CAMPAIGN, &[], &two).unwrap().len(), 2);
     let scores = new.score(CAMPAIGN, &[], &two).unwrap();

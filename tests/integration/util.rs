@@ -622,6 +622,7 @@ pub fn demo_store(days: u32) -> (tempfile::TempDir, PathBuf) {
         "campaigns.toml",
         "docs/agency-logo.svg",
         "plugins/lexicons/glowco.txt",
+        "plugins/lexicons/glowco-pt.txt",
         "plugins/lexicons/snackhaus.txt",
     ] {
         let to = dir.path().join(file);

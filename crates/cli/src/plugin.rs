@@ -307,11 +307,11 @@ fn check(host: &PluginHost, file: &Path) -> Result<ExitCode> {
         )),
         Some(World::SentimentScorer) => host
             .load_sentiment(&source, limits)
-            .map(|scorer| println!("scores:  {}", scorer.languages().join(", ")))
+            .map(|scorer| Some(scorer.languages().join(", ")))
             .map_err(|e| e.to_string()),
         Some(World::AlertRules) => host
             .load_alerts(&source, limits)
-            .map(|_| ())
+            .map(|_| None)
             .map_err(|e| e.to_string()),
     };
     if let Some(world) = info.world {
@@ -320,8 +320,11 @@ fn check(host: &PluginHost, file: &Path) -> Result<ExitCode> {
     if let Some(version) = info.wit_version {
         println!("wit:     hashtrack:plugins@{version}");
     }
+    if let Ok(Some(languages)) = &verdict {
+        println!("scores:  {languages}");
+    }
     match verdict {
-        Ok(()) => {
+        Ok(_) => {
             println!(
                 "OK: this host (WIT {}) loads it",
                 SUPPORTED_WIT_VERSIONS.join(", ")
