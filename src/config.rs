@@ -120,6 +120,8 @@ pub struct GlobalSettings {
     pub allow_outside: bool,
     /// Where a campaign-day's report is published (`report_url`): alert messages link to it.
     pub report_url: Option<ReportUrl>,
+    /// When `serve` collects each day, in `time_zone` (`collect_at`, default 06:00).
+    pub collect_at: crate::schedule::CollectAt,
 }
 
 /// One agency client: a name, the API account its campaigns are paid with, and an optional
@@ -344,6 +346,7 @@ struct RawSettings {
     allow_outside: Option<bool>,
     branding: Option<RawBranding>,
     report_url: Option<Spanned<String>>,
+    collect_at: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -682,6 +685,11 @@ fn resolve_settings(raw: RawSettings, at: &Locator) -> Result<GlobalSettings, Co
             .report_url
             .map(|url| ReportUrl::parse(url.get_ref()).map_err(|e| at.error(url.span(), e)))
             .transpose()?,
+        collect_at: match raw.collect_at {
+            None => crate::schedule::DEFAULT_COLLECT_AT,
+            Some(at_time) => crate::schedule::CollectAt::parse(at_time.get_ref())
+                .map_err(|e| at.error(at_time.span(), e))?,
+        },
     })
 }
 

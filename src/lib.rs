@@ -24,6 +24,7 @@ pub mod export;
 pub mod language;
 pub mod pipeline;
 pub mod report;
+pub mod schedule;
 pub mod scorecard;
 pub mod store;
 

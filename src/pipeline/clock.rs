@@ -13,6 +13,9 @@ pub enum Clock {
     System,
     /// Noon, in the configured time zone, of the date being run.
     NoonOfRunDate,
+    /// The system clock moved by this many seconds: a service run against a simulated world
+    /// (`serve` with `HASHTRACK_CLOCK_START`), whose days pass in real time.
+    Shifted(i64),
 }
 
 impl Clock {
@@ -20,6 +23,7 @@ impl Clock {
     pub fn now(self, date: NaiveDate, time_zone: Tz) -> DateTime<Utc> {
         match self {
             Clock::System => Utc::now(),
+            Clock::Shifted(seconds) => Utc::now() + chrono::Duration::seconds(seconds),
             Clock::NoonOfRunDate => {
                 let noon = date.and_time(NaiveTime::from_hms_opt(12, 0, 0).expect("a valid time"));
                 time_zone

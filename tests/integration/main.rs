@@ -34,6 +34,7 @@ mod plugin_kit;
 mod plugin_sandbox;
 mod rescore;
 mod sentiment_quality;
+mod serve;
 mod signals;
 mod start_anywhere;
 mod store_size;

@@ -18,6 +18,7 @@ mod plugin_info;
 mod plugin_new;
 mod report;
 mod run;
+mod serve;
 mod simulate;
 mod simulated;
 mod store;
@@ -107,6 +108,11 @@ pub enum Command {
     /// --api-base says otherwise). The key is read from the environment variable named in
     /// campaigns.toml (SCAVIO_API_KEY by default).
     Run(run::RunArgs),
+    /// Run as a service: collect every day at `[settings] collect_at` (today at once if that
+    /// time has passed), deliver alerts after each collection, and answer /healthz and
+    /// /metrics (Prometheus) on 127.0.0.1:8080 or --listen. SIGTERM stops it; a restart
+    /// resumes the day without paying twice.
+    Serve(serve::ServeArgs),
     /// Serve the simulated API on 127.0.0.1 so `run --api-base` can be pointed at it. Prints
     /// the base URL as its first line.
     Simulate(simulate::SimulateArgs),
@@ -141,6 +147,7 @@ pub async fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Init(args) => init::init(args),
         Command::Demo(args) => demo::demo(args).await,
         Command::Run(args) => run::run(args).await,
+        Command::Serve(args) => serve::serve(args).await,
         Command::Simulate(args) => simulate::simulate(args).await,
         Command::Report(args) => report::report(args),
         Command::Rescore(args) => run::rescore(args).await,

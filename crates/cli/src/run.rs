@@ -144,7 +144,7 @@ pub async fn run(args: RunArgs) -> Result<ExitCode> {
 
 /// Stops before anything is spent when a sink the campaigns send to lacks its variables,
 /// unless `allowed` (`--allow-undelivered`).
-fn refuse_undeliverable(config: &Config, ids: &[String], allowed: bool) -> Result<()> {
+pub(crate) fn refuse_undeliverable(config: &Config, ids: &[String], allowed: bool) -> Result<()> {
     let unset = config.unset_sink_variables(&selected(config, ids)?);
     if unset.is_empty() {
         return Ok(());
@@ -168,7 +168,7 @@ const STOP_GRACE: Duration = Duration::from_secs(30);
 /// On SIGINT or SIGTERM: no new request starts, those on the wire finish and are stored, and
 /// the run ends with its summary and exit code 130 or 143 (within [`STOP_GRACE`]). A second
 /// signal ends the process at once. Returns the exit code chosen (0 while none came).
-fn stop_on_signals(switch: StopSwitch) -> Result<Arc<AtomicU8>> {
+pub(crate) fn stop_on_signals(switch: StopSwitch) -> Result<Arc<AtomicU8>> {
     use tokio::signal::unix::{SignalKind, signal};
     let mut interrupt = signal(SignalKind::interrupt()).context("cannot listen for SIGINT")?;
     let mut terminate = signal(SignalKind::terminate()).context("cannot listen for SIGTERM")?;
@@ -230,7 +230,7 @@ fn selected(config: &Config, ids: &[String]) -> Result<Vec<CampaignConfig>> {
 
 /// A client for each key `campaigns` are paid with, its key read from the variable its
 /// clients name. Every missing variable is named at once, with the clients that need it.
-fn api_clients(config: &Config, campaigns: &[CampaignConfig]) -> Result<Vec<ApiClient>> {
+pub(crate) fn api_clients(config: &Config, campaigns: &[CampaignConfig]) -> Result<Vec<ApiClient>> {
     let mut apis = Vec::new();
     let mut missing = Vec::new();
     for account in config.accounts_of(campaigns) {

@@ -1,0 +1,311 @@
+//! `hashtrack serve`: one long-running process that owns the store, collects every day at
+//! `[settings] collect_at` with the same pipeline as `run` (today at once if that time has
+//! passed when it starts: a resumed day pays nothing twice), delivers alerts after each
+//! collection, and answers `/healthz` and `/metrics` (Prometheus text) on 127.0.0.1 unless
+//! `--listen` says otherwise. SIGINT or SIGTERM stops it as it stops `run`; the next start
+//! resumes the day.
+//!
+//! `HASHTRACK_CLOCK_START=2026-11-01T05:59:50Z` starts the service's clock (and the pipeline's)
+//! at that instant, running at real speed from there: for tests and simulated worlds.
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use axum::Router;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use chrono::{DateTime, NaiveDate, Utc};
+
+use hashtrack::alerts::outbox::DeliveryState;
+use hashtrack::config::Config;
+use hashtrack::pipeline::{Clock, RunSummary};
+use hashtrack::schedule::{self, Next};
+use hashtrack::store::Store;
+
+use super::alerts::deliver_after_run;
+use super::run::{api_clients, collect, refuse_undeliverable, stop_on_signals};
+use super::{ConfigArgs, describe_run, open_pipeline};
+
+/// The variable that starts the service's clock at another instant (tests, simulations).
+const CLOCK_START_ENV: &str = "HASHTRACK_CLOCK_START";
+/// How often a waiting service looks at its clock and for a stop signal.
+const TICK: Duration = Duration::from_millis(500);
+
+#[derive(clap::Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// Where `/healthz` and `/metrics` listen. Loopback by default: to reach it from elsewhere,
+    /// put a TLS reverse proxy (Caddy, nginx) in front rather than listening on 0.0.0.0.
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+}
+
+/// What the service has done since it started: what `/metrics` and `/healthz` report.
+#[derive(Default)]
+struct Record {
+    started_at: Option<DateTime<Utc>>,
+    /// The run in progress: its date.
+    collecting: Option<NaiveDate>,
+    last_collected: Option<NaiveDate>,
+    next_collection: Option<DateTime<Utc>>,
+    runs: u64,
+    last_run_seconds: Option<f64>,
+    /// By the key's variable: (credits, requests) since the service started.
+    by_key: BTreeMap<String, (u64, u64)>,
+}
+
+#[derive(Clone)]
+struct Shared {
+    record: Arc<Mutex<Record>>,
+    store: Arc<Store>,
+    config: Arc<Config>,
+}
+
+pub async fn serve(args: ServeArgs) -> Result<ExitCode> {
+    let config = args.config.load()?;
+    let data_dir = args.config.data_dir(&config);
+    let clock = service_clock()?;
+    let apis = api_clients(&config, &config.campaigns)?;
+    let config = Arc::new(config);
+    let (pipeline, store) = open_pipeline(config.clone(), &data_dir, apis)?;
+    let pipeline = pipeline.with_clock(clock);
+    pipeline.check_plugins(&[])?;
+    refuse_undeliverable(&config, &[], false)?;
+    let signalled = stop_on_signals(pipeline.stop_switch())?;
+
+    let shared = Shared {
+        record: Arc::new(Mutex::new(Record {
+            started_at: Some(now(clock, &config)),
+            ..Record::default()
+        })),
+        store: store.clone(),
+        config: config.clone(),
+    };
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    let address = listener.local_addr()?;
+    // The first line on stdout: where to reach it (with --listen 127.0.0.1:0, the port chosen).
+    println!("hashtrack serve: http://{address} (/healthz, /metrics)");
+    let app = Router::new()
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
+        .with_state(shared.clone());
+    tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, app).await {
+            eprintln!("serve: the web endpoints stopped: {e}");
+        }
+    });
+
+    let time_zone = config.settings.time_zone;
+    let collect_at = config.settings.collect_at;
+    loop {
+        if signalled.load(Ordering::SeqCst) != 0 {
+            break;
+        }
+        let last = lock(&shared).last_collected;
+        match schedule::next(now(clock, &config), collect_at, time_zone, last) {
+            Next::WaitUntil { at, .. } => {
+                lock(&shared).next_collection = Some(at);
+                tokio::time::sleep(TICK).await;
+            }
+            Next::Collect(date) => {
+                lock(&shared).collecting = Some(date);
+                eprintln!("serve: collecting {date}");
+                let started = Instant::now();
+                let summary = collect(&pipeline, date, &[], false).await;
+                let seconds = started.elapsed().as_secs_f64();
+                let summary = match summary {
+                    Ok(summary) => summary,
+                    Err(e) => {
+                        // Not marked collected: the next tick tries again (what is stored is
+                        // not paid twice).
+                        eprintln!("serve: collecting {date} failed: {e:#}");
+                        lock(&shared).collecting = None;
+                        tokio::time::sleep(TICK * 20).await;
+                        continue;
+                    }
+                };
+                eprint!("{}", describe_run(&summary));
+                record_run(&shared, &summary, seconds);
+                if signalled.load(Ordering::SeqCst) != 0 {
+                    break;
+                }
+                deliver_after_run(&store, &config).await;
+                let mut record = lock(&shared);
+                record.collecting = None;
+                record.last_collected = Some(date);
+            }
+        }
+    }
+    let code = signalled.load(Ordering::SeqCst);
+    eprintln!("serve: stopped; the next start resumes the day");
+    Ok(ExitCode::from(code))
+}
+
+/// The system clock, or the one `HASHTRACK_CLOCK_START` sets going.
+fn service_clock() -> Result<Clock> {
+    let Ok(start) = std::env::var(CLOCK_START_ENV) else {
+        return Ok(Clock::System);
+    };
+    let start: DateTime<Utc> = start
+        .parse()
+        .with_context(|| format!("{CLOCK_START_ENV}={start:?} is not an RFC 3339 instant"))?;
+    Ok(Clock::Shifted((start - Utc::now()).num_seconds()))
+}
+
+fn now(clock: Clock, config: &Config) -> DateTime<Utc> {
+    // The date only matters to a simulated noon, which a service never uses.
+    clock.now(NaiveDate::MIN, config.settings.time_zone)
+}
+
+fn lock(shared: &Shared) -> std::sync::MutexGuard<'_, Record> {
+    shared.record.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn record_run(shared: &Shared, summary: &RunSummary, seconds: f64) {
+    let mut record = lock(shared);
+    record.runs += 1;
+    record.last_run_seconds = Some(seconds);
+    for key in &summary.keys {
+        let (credits, requests) = record.by_key.entry(key.key_env.clone()).or_default();
+        *credits += u64::from(key.credits_spent);
+        *requests += key.requests;
+    }
+}
+
+/// `200 ok` with what the service is doing, as JSON.
+async fn healthz(State(shared): State<Shared>) -> impl IntoResponse {
+    let record = lock(&shared);
+    axum::Json(serde_json::json!({
+        "status": "ok",
+        "started_at": record.started_at,
+        "collecting": record.collecting,
+        "last_collected": record.last_collected,
+        "next_collection": record.next_collection,
+        "runs": record.runs,
+    }))
+}
+
+/// The Prometheus text format (version 0.0.4).
+async fn metrics(State(shared): State<Shared>) -> impl IntoResponse {
+    let text = render_metrics(&shared);
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        text,
+    )
+}
+
+fn render_metrics(shared: &Shared) -> String {
+    let mut out = String::new();
+    let mut family = |name: &str, kind: &str, help: &str, samples: Vec<(String, f64)>| {
+        out.push_str(&format!("# HELP {name} {help}\n# TYPE {name} {kind}\n"));
+        for (labels, value) in samples {
+            out.push_str(&format!("{name}{labels} {value}\n"));
+        }
+    };
+    let label = |key: &str, value: &str| format!("{{{key}=\"{}\"}}", escape_label(value));
+    {
+        let record = lock(shared);
+        family(
+            "hashtrack_runs_total",
+            "counter",
+            "Collections finished since the service started.",
+            vec![(String::new(), record.runs as f64)],
+        );
+        family(
+            "hashtrack_collecting",
+            "gauge",
+            "1 while a collection runs.",
+            vec![(
+                String::new(),
+                f64::from(u8::from(record.collecting.is_some())),
+            )],
+        );
+        if let Some(seconds) = record.last_run_seconds {
+            family(
+                "hashtrack_last_run_duration_seconds",
+                "gauge",
+                "How long the last collection took.",
+                vec![(String::new(), seconds)],
+            );
+        }
+        let by_key = |pick: fn(&(u64, u64)) -> u64| {
+            record
+                .by_key
+                .iter()
+                .map(|(key, counts)| (label("key", key), pick(counts) as f64))
+                .collect()
+        };
+        family(
+            "hashtrack_credits_total",
+            "counter",
+            "API credits spent since the service started, by the variable holding the key.",
+            by_key(|c| c.0),
+        );
+        family(
+            "hashtrack_requests_total",
+            "counter",
+            "HTTP requests sent since the service started, retries included, by key variable.",
+            by_key(|c| c.1),
+        );
+    }
+    let mut last_days = Vec::new();
+    for campaign in &shared.config.campaigns {
+        // Dates key the store as text: the greatest four-digit year sorts after every day.
+        let end_of_keys = NaiveDate::from_ymd_opt(9999, 12, 31).expect("a valid date");
+        let latest = shared.store.day_before(&campaign.id, end_of_keys);
+        if let Ok(Some(day)) = latest {
+            let date = day.date;
+            let seconds = date
+                .and_hms_opt(0, 0, 0)
+                .map_or(0, |at| at.and_utc().timestamp());
+            last_days.push((label("campaign", &campaign.id), seconds as f64));
+        }
+    }
+    family(
+        "hashtrack_last_stored_day_timestamp_seconds",
+        "gauge",
+        "The latest stored day of each campaign (midnight UTC of its date).",
+        last_days,
+    );
+    let (mut waiting, mut failed) = (0u64, 0u64);
+    if let Ok(entries) = shared.store.outbox_entries() {
+        for delivery in entries.iter().flat_map(|e| e.deliveries.values()) {
+            match delivery.state {
+                DeliveryState::Retrying => waiting += 1,
+                DeliveryState::Failed => failed += 1,
+                _ => {}
+            }
+        }
+    }
+    family(
+        "hashtrack_alert_deliveries",
+        "gauge",
+        "Alert deliveries waiting to be retried, and failed for good.",
+        vec![
+            (label("state", "retrying"), waiting as f64),
+            (label("state", "failed"), failed as f64),
+        ],
+    );
+    out
+}
+
+/// A label value as the text format wants it: backslash, quote and newline escaped.
+fn escape_label(value: &str) -> String {
+    value
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
