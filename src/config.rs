@@ -1039,6 +1039,26 @@ hashtags = ["#TryAcme"]
     }
 
     #[test]
+    fn collect_at_is_a_time_of_day_with_a_clear_error() {
+        let config = parse(&format!("[settings]\ncollect_at = \"07:30\"\n{MINIMAL}")).unwrap();
+        assert_eq!(
+            config.settings.collect_at,
+            crate::schedule::CollectAt::parse("07:30").unwrap()
+        );
+        assert_eq!(
+            parse(MINIMAL).unwrap().settings.collect_at,
+            crate::schedule::DEFAULT_COLLECT_AT
+        );
+        let err = parse(&format!("[settings]\ncollect_at = \"7am\"\n{MINIMAL}"))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("campaigns.toml:2:14: collect_at must be a time as HH:MM"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn a_language_may_have_its_own_scorer_with_its_own_settings() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("brand-pt.txt"), "arrasou 3\n").unwrap();
