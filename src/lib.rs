@@ -27,6 +27,7 @@ pub mod report;
 pub mod schedule;
 pub mod scorecard;
 pub mod store;
+pub mod tokens;
 
 #[cfg(test)]
 mod fixtures;

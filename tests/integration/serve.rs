@@ -205,3 +205,207 @@ async fn a_sigterm_mid_collection_then_a_restart_resumes_the_day_paying_nothing_
     service.stop();
     assert_eq!(sim.stats().credits_charged, cost);
 }
+
+/// `hashtrack tokens new ...` for `config`: the token it printed.
+fn new_token(config: &Path, scope: &[&str]) -> String {
+    let out = run_ok(
+        hashtrack()
+            .args(["tokens", "new", "--config"])
+            .arg(config)
+            .args(scope),
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn each_token_reads_its_own_client_only_on_every_route() {
+    let sim = start_sim(roomy_sim()).await;
+    sim.set_date(date(DAY));
+    let dir = tempfile::tempdir().unwrap();
+    let config = ConfigFile {
+        base_url: sim.base_url(),
+        requests_per_minute: 60_000,
+        client_budget: None,
+        campaigns: vec![
+            campaign("a1", &["serveco"]).sentiment_videos(1),
+            campaign("b1", &["betaco"])
+                .client("beta")
+                .sentiment_videos(1),
+        ],
+        sinks: toml::Table::new(),
+        client_sinks: Vec::new(),
+    }
+    .write_with_clients(
+        dir.path(),
+        &[Client {
+            id: "beta",
+            api_key_env: None,
+            requests_per_minute: None,
+        }],
+    );
+    let service = Service::start(&config, &format!("{DAY}T08:00:00Z"));
+    service.collected(Duration::from_secs(60)).await;
+    // Made while the service runs: it reads the tokens file again.
+    let acme = new_token(&config, &["--client", "acme", "--label", "Acme team"]);
+    let beta = new_token(&config, &["--client", "beta"]);
+    let agency = new_token(&config, &["--agency"]);
+    let kept = std::fs::read_to_string(dir.path().join("data/tokens.json")).unwrap();
+    assert!(
+        !kept.contains(&acme[4..]),
+        "a token is kept only as its hash"
+    );
+
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let status = |path: String, token: Option<String>| {
+        let http = http.clone();
+        let url = format!("{}{path}", service.url);
+        async move {
+            let mut request = http.get(url);
+            if let Some(token) = token {
+                request = request.header("cookie", format!("hashtrack_token={token}"));
+            }
+            request.send().await.unwrap().status().as_u16()
+        }
+    };
+    let routes = |client: &str| {
+        [
+            format!("/c/{client}"),
+            format!("/c/{client}?days=30"),
+            format!("/c/{client}/report.csv"),
+            format!("/c/{client}/report.json"),
+            format!("/c/{client}/report.html"),
+            format!("/api/v1/{client}/days.json"),
+            format!("/api/v1/{client}/days.csv"),
+        ]
+    };
+    for path in routes("acme") {
+        assert_eq!(
+            status(path.clone(), Some(acme.clone())).await,
+            200,
+            "{path}"
+        );
+        assert_eq!(
+            status(path.clone(), Some(agency.clone())).await,
+            200,
+            "{path}"
+        );
+        assert_eq!(
+            status(path.clone(), Some(beta.clone())).await,
+            404,
+            "beta reads {path}"
+        );
+        assert_eq!(status(path.clone(), None).await, 401, "{path}");
+    }
+    for path in routes("beta") {
+        assert_eq!(
+            status(path.clone(), Some(acme.clone())).await,
+            404,
+            "acme reads {path}"
+        );
+        assert_eq!(
+            status(path.clone(), Some(beta.clone())).await,
+            200,
+            "{path}"
+        );
+    }
+    for path in routes("nobody") {
+        assert_eq!(
+            status(path.clone(), Some(agency.clone())).await,
+            404,
+            "{path}"
+        );
+    }
+    assert_eq!(status("/".into(), Some(agency.clone())).await, 200);
+    assert_eq!(status("/".into(), Some(acme.clone())).await, 404);
+
+    // A link with its token: the cookie is set and the address loaded without it.
+    let first = http
+        .get(format!("{}/c/acme?days=30&t={acme}", service.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.status().as_u16(), 303);
+    assert_eq!(first.headers()["location"], "/c/acme?days=30");
+    let cookie = first.headers()["set-cookie"].to_str().unwrap();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+        "{cookie}"
+    );
+
+    // The portal: headers, nothing loaded from outside, no script.
+    let page = http
+        .get(format!("{}/c/acme", service.url))
+        .header("cookie", format!("hashtrack_token={acme}"))
+        .send()
+        .await
+        .unwrap();
+    let csp = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        csp.contains("default-src 'none'") && !csp.contains("script-src"),
+        "{csp}"
+    );
+    assert_eq!(page.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(page.headers()["referrer-policy"], "no-referrer");
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("a1") && !html.contains("b1"),
+        "acme's campaign only"
+    );
+    assert!(
+        html.contains("days=30") && html.contains("report.pdf"),
+        "picker and downloads"
+    );
+    for outside in ["src=\"http", "src='http", "url(http", "<script", "<link"] {
+        assert!(!html.contains(outside), "the portal loads {outside}");
+    }
+
+    // The PDF download: the same report, printed by headless Chromium.
+    let pdf = http
+        .get(format!("{}/c/acme/report.pdf?days=30", service.url))
+        .header("cookie", format!("hashtrack_token={acme}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pdf.status().as_u16(), 200);
+    assert_eq!(pdf.headers()["content-type"], "application/pdf");
+    let disposition = pdf.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(disposition.contains("acme-30-days.pdf"), "{disposition}");
+    assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF"));
+
+    // A revoked token opens nothing, and guessing is cut off.
+    let id = {
+        let out = run_ok(
+            hashtrack()
+                .args(["tokens", "list", "--config"])
+                .arg(&config),
+        );
+        let list = String::from_utf8(out.stdout).unwrap();
+        let line = list
+            .lines()
+            .find(|l| l.contains("client beta"))
+            .unwrap()
+            .to_string();
+        line.split_whitespace().next().unwrap().to_string()
+    };
+    run_ok(
+        hashtrack()
+            .args(["tokens", "revoke", &id, "--config"])
+            .arg(&config),
+    );
+    assert_eq!(status("/c/beta".into(), Some(beta.clone())).await, 403);
+    let mut last = 0;
+    for n in 0..12 {
+        last = status("/c/acme".into(), Some(format!("htk_wrong{n}"))).await;
+    }
+    assert_eq!(last, 429, "guessing goes on");
+    service.stop();
+}

@@ -22,6 +22,7 @@ mod serve;
 mod simulate;
 mod simulated;
 mod store;
+mod tokens;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -113,6 +114,9 @@ pub enum Command {
     /// /metrics (Prometheus) on 127.0.0.1:8080 or --listen. SIGTERM stops it; a restart
     /// resumes the day without paying twice.
     Serve(serve::ServeArgs),
+    /// Manage the access tokens of `serve`'s pages and data: `new --agency`, `new --client ID`,
+    /// `list`, `revoke ID`. A token is printed once; only its hash is kept.
+    Tokens(tokens::TokensArgs),
     /// Serve the simulated API on 127.0.0.1 so `run --api-base` can be pointed at it. Prints
     /// the base URL as its first line.
     Simulate(simulate::SimulateArgs),
@@ -148,6 +152,7 @@ pub async fn dispatch(cli: Cli) -> Result<ExitCode> {
         Command::Demo(args) => demo::demo(args).await,
         Command::Run(args) => run::run(args).await,
         Command::Serve(args) => serve::serve(args).await,
+        Command::Tokens(args) => tokens::tokens(args),
         Command::Simulate(args) => simulate::simulate(args).await,
         Command::Report(args) => report::report(args),
         Command::Rescore(args) => run::rescore(args).await,

@@ -76,3 +76,11 @@ pub fn print_to_pdf(html: &str, out: &Path) -> Result<()> {
     }
     Ok(())
 }
+
+/// The PDF of `html`, in memory: what `serve` sends as a download.
+pub fn html_to_pdf(html: &str) -> Result<Vec<u8>> {
+    let dir = tempfile::tempdir().context("cannot create a temporary directory")?;
+    let out = dir.path().join("report.pdf");
+    print_to_pdf(html, &out)?;
+    std::fs::read(&out).context("cannot read the printed PDF")
+}

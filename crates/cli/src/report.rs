@@ -192,45 +192,25 @@ pub fn report(args: ReportArgs) -> Result<ExitCode> {
             days: 7,
             to: args.to,
         });
-    let quoted = matches!(
-        args.format,
-        ReportFormat::Html | ReportFormat::Pdf | ReportFormat::Json
-    );
-    let reports = campaign_reports(&config, store.as_ref(), &selected, period, quoted)?;
-    if reports.is_empty() {
-        bail!("no stored days to report: run `hashtrack run` (or `hashtrack demo`) first");
-    }
     let audience = if args.internal {
         Audience::Internal
     } else {
         Audience::Client
     };
-    let summary = args.client.as_ref().map(|_| rollup(&reports));
-    let branding = &config.settings.branding;
-    let text = match (args.format, &summary) {
-        (ReportFormat::Html | ReportFormat::Pdf, _) => {
-            let paper = args
-                .paper
-                .unwrap_or_else(|| Paper::for_time_zone(config.settings.time_zone));
-            // A client's report carries its logo beside the agency's.
-            let client_logo = args
-                .client
-                .as_ref()
-                .and_then(|id| config.clients.get(id))
-                .and_then(|c| c.logo_data_uri.as_deref());
-            html::render(
-                &reports,
-                summary.as_ref(),
-                branding,
-                audience,
-                paper,
-                client_logo,
-            )
-        }
-        (ReportFormat::Csv, _) => csv::render(&reports, args.csv.cells(), audience),
-        (format, Some(summary)) => render_client(summary, &reports, format, audience),
-        (format, None) => render(&reports, format, audience),
+    let choice = Rendering {
+        format: args.format,
+        audience,
+        paper: args.paper,
+        cells: args.csv.cells(),
     };
+    let text = render_reports(
+        &config,
+        store.as_ref(),
+        &selected,
+        args.client.as_deref(),
+        period,
+        choice,
+    )?;
     match (&args.out, args.format) {
         (Some(out), ReportFormat::Pdf) => {
             super::pdf::print_to_pdf(&text, out)?;
@@ -245,6 +225,61 @@ pub fn report(args: ReportArgs) -> Result<ExitCode> {
         (None, _) => print!("{text}"),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// How a report is written: its format, for whom, on what paper, with which CSV cells.
+#[derive(Debug, Clone, Copy)]
+pub struct Rendering {
+    pub format: ReportFormat,
+    pub audience: Audience,
+    /// `None`: the config's time zone's paper.
+    pub paper: Option<Paper>,
+    pub cells: CsvCells,
+}
+
+/// The report of the `selected` campaigns over `period`, as `report` prints it (HTML for a
+/// PDF too): one report of the client's campaigns when `client` is given.
+pub fn render_reports(
+    config: &Config,
+    store: &dyn DayReader,
+    selected: &[String],
+    client: Option<&str>,
+    period: PeriodChoice,
+    rendering: Rendering,
+) -> Result<String> {
+    let quoted = matches!(
+        rendering.format,
+        ReportFormat::Html | ReportFormat::Pdf | ReportFormat::Json
+    );
+    let reports = campaign_reports(config, store, selected, period, quoted)?;
+    if reports.is_empty() {
+        bail!("no stored days to report: run `hashtrack run` (or `hashtrack demo`) first");
+    }
+    let audience = rendering.audience;
+    let summary = client.map(|_| rollup(&reports));
+    let branding = &config.settings.branding;
+    Ok(match (rendering.format, &summary) {
+        (ReportFormat::Html | ReportFormat::Pdf, _) => {
+            let paper = rendering
+                .paper
+                .unwrap_or_else(|| Paper::for_time_zone(config.settings.time_zone));
+            // A client's report carries its logo beside the agency's.
+            let client_logo = client
+                .and_then(|id| config.clients.get(id))
+                .and_then(|c| c.logo_data_uri.as_deref());
+            html::render(
+                &reports,
+                summary.as_ref(),
+                branding,
+                audience,
+                paper,
+                client_logo,
+            )
+        }
+        (ReportFormat::Csv, _) => csv::render(&reports, rendering.cells, audience),
+        (format, Some(summary)) => render_client(summary, &reports, format, audience),
+        (format, None) => render(&reports, format, audience),
+    })
 }
 
 /// Reports of the selected campaigns (all when `only` is empty) that have stored days.

@@ -1,9 +1,9 @@
 //! `hashtrack serve`: one long-running process that owns the store, collects every day at
 //! `[settings] collect_at` with the same pipeline as `run` (today at once if that time has
 //! passed when it starts: a resumed day pays nothing twice), delivers alerts after each
-//! collection, and answers `/healthz` and `/metrics` (Prometheus text) on 127.0.0.1 unless
-//! `--listen` says otherwise. SIGINT or SIGTERM stops it as it stops `run`; the next start
-//! resumes the day.
+//! collection, and answers `/healthz`, `/metrics` (Prometheus text) and the pages behind tokens
+//! (`web`) on 127.0.0.1 unless `--listen` says otherwise. SIGINT or SIGTERM stops it as it
+//! stops `run`; the next start resumes the day.
 //!
 //! `HASHTRACK_CLOCK_START=2026-11-01T05:59:50Z` starts the service's clock (and the pipeline's)
 //! at that instant, running at real speed from there: for tests and simulated worlds.
@@ -28,6 +28,8 @@ use hashtrack::config::Config;
 use hashtrack::pipeline::{Clock, RunSummary};
 use hashtrack::schedule::{self, Next};
 use hashtrack::store::Store;
+
+mod web;
 
 use super::alerts::deliver_after_run;
 use super::run::{api_clients, collect, refuse_undeliverable, stop_on_signals};
@@ -95,10 +97,13 @@ pub async fn serve(args: ServeArgs) -> Result<ExitCode> {
     let address = listener.local_addr()?;
     // The first line on stdout: where to reach it (with --listen 127.0.0.1:0, the port chosen).
     println!("hashtrack serve: http://{address} (/healthz, /metrics)");
+    let pages = web::Web::new(store.clone(), config.clone(), data_dir.clone());
     let app = Router::new()
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
-        .with_state(shared.clone());
+        .with_state(shared.clone())
+        .merge(pages.routes());
+    let app = app.into_make_service_with_connect_info::<SocketAddr>();
     tokio::spawn(async move {
         if let Err(e) = axum::serve(listener, app).await {
             eprintln!("serve: the web endpoints stopped: {e}");

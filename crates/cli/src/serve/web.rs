@@ -1,0 +1,464 @@
+//! `serve`'s pages and data, each behind a token (`hashtrack tokens`): the agency's view (`/`),
+//! each client's portal (`/c/<client>`: the HTML report with a period picker and downloads),
+//! and its data for BI tools (`/api/v1/<client>/days.json|csv`).
+//!
+//! A token comes as `?t=` once (it is then set as an HttpOnly cookie and the address without
+//! it is loaded, so that it stays out of history and referrers) or as that cookie. A client's
+//! token reads that client's pages and data only; anything else answers 404, as if it did not
+//! exist. Every response carries a strict Content-Security-Policy (no script at all, nothing
+//! from outside), and an address that fails too many times in a row is refused for a while.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+
+use axum::Router;
+use axum::extract::{ConnectInfo, Path, Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use serde::Deserialize;
+
+use hashtrack::config::Config;
+use hashtrack::report::{Audience, ReportFormat};
+use hashtrack::store::Store;
+use hashtrack::text_safety::CsvCells;
+use hashtrack::tokens::{Scope, Tokens};
+
+use crate::report::{PeriodChoice, Rendering, render_reports, select_campaigns};
+
+/// The cookie a token is kept in after its first use.
+const COOKIE: &str = "hashtrack_token";
+/// Failed token attempts an address may make within [`FAILURE_WINDOW`] before it is refused.
+const MAX_FAILURES: u32 = 10;
+const FAILURE_WINDOW: Duration = Duration::from_secs(10 * 60);
+/// The periods the portal offers, in days.
+const PERIODS: [u32; 3] = [7, 30, 90];
+/// Every response's policy: no script, no plugin, no frame, nothing from another origin. The
+/// report's styles are inline and its charts are inline SVG or `data:` images.
+const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; \
+                   form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
+
+/// What the pages read: the service's store and config, and the tokens file.
+#[derive(Clone)]
+pub struct Web {
+    pub store: Arc<Store>,
+    pub config: Arc<Config>,
+    pub data_dir: PathBuf,
+    tokens: Arc<Mutex<KeptTokens>>,
+    failures: Arc<Mutex<HashMap<IpAddr, (u32, Instant)>>>,
+}
+
+/// The tokens file as last read, and when it was changed then.
+#[derive(Default)]
+struct KeptTokens {
+    tokens: Tokens,
+    modified: Option<SystemTime>,
+}
+
+impl Web {
+    pub fn new(store: Arc<Store>, config: Arc<Config>, data_dir: PathBuf) -> Web {
+        Web {
+            store,
+            config,
+            data_dir,
+            tokens: Arc::default(),
+            failures: Arc::default(),
+        }
+    }
+
+    /// The routes, each answering with the security headers.
+    pub fn routes(self) -> Router {
+        Router::new()
+            .route("/", get(agency_view))
+            .route("/c/{client}", get(portal))
+            .route("/c/{client}/{file}", get(download))
+            .route("/api/v1/{client}/{file}", get(data))
+            .layer(middleware::from_fn(security_headers))
+            .with_state(self)
+    }
+
+    /// What `presented` opens, the tokens file read again if `hashtrack tokens` changed it.
+    fn scope_of(&self, presented: &str) -> Option<Scope> {
+        let path = self.data_dir.join(hashtrack::tokens::TOKENS_FILE);
+        let modified = std::fs::metadata(&path).and_then(|m| m.modified()).ok();
+        let mut kept = self.tokens.lock().unwrap_or_else(|e| e.into_inner());
+        if kept.modified != modified || modified.is_none() {
+            match Tokens::load(&self.data_dir) {
+                Ok(tokens) => *kept = KeptTokens { tokens, modified },
+                Err(e) => eprintln!("serve: {e}"),
+            }
+        }
+        kept.tokens.scope_of(presented).cloned()
+    }
+
+    /// Whether `address` has failed too often lately.
+    fn refused(&self, address: IpAddr) -> bool {
+        let failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        failures
+            .get(&address)
+            .is_some_and(|(n, since)| *n >= MAX_FAILURES && since.elapsed() < FAILURE_WINDOW)
+    }
+
+    fn failed(&self, address: IpAddr) {
+        let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
+        let entry = failures.entry(address).or_insert((0, Instant::now()));
+        if entry.1.elapsed() >= FAILURE_WINDOW {
+            *entry = (0, Instant::now());
+        }
+        entry.0 += 1;
+    }
+}
+
+#[derive(Deserialize)]
+struct Params {
+    /// A token, on first use.
+    t: Option<String>,
+    /// The period, in days.
+    days: Option<u32>,
+}
+
+/// Whether a request may go on, with what it may read, or the answer it gets instead.
+enum Gate {
+    Open,
+    Answer(Response),
+}
+
+/// A refusal: a status and a sentence (small enough to travel in a `Result`).
+struct Refusal(StatusCode, String);
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        plain(self.0, &self.1)
+    }
+}
+
+/// The caller's scope, from `?t=` or the cookie, when it may read `client` (any client's page
+/// when `None`, the agency's). 401 without a token, 403 with a wrong one, 429 after too many
+/// wrong ones from one address, 404 for a client it may not read (or none by that id); a
+/// token in the address is set as the cookie and the address loaded without it.
+fn gate(
+    web: &Web,
+    address: SocketAddr,
+    headers: &HeaderMap,
+    params: &Params,
+    path: &str,
+    client: Option<&str>,
+) -> Gate {
+    let refuse = |status, text: &str| Gate::Answer(plain(status, text));
+    if web.refused(address.ip()) {
+        return refuse(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too many wrong tokens from this address; try again in a few minutes",
+        );
+    }
+    let from_cookie = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|pair| pair.trim().strip_prefix(&format!("{COOKIE}=")))
+        .map(str::to_string);
+    let Some(presented) = params.t.clone().or(from_cookie) else {
+        return refuse(
+            StatusCode::UNAUTHORIZED,
+            "this page needs the link with its token (`hashtrack tokens new`)",
+        );
+    };
+    let Some(scope) = web.scope_of(&presented) else {
+        web.failed(address.ip());
+        return refuse(StatusCode::FORBIDDEN, "this token opens nothing here");
+    };
+    if params.t.is_some() {
+        let days = params
+            .days
+            .map(|d| format!("?days={d}"))
+            .unwrap_or_default();
+        let mut response = Redirect::to(&format!("{path}{days}")).into_response();
+        let cookie = format!("{COOKIE}={presented}; HttpOnly; SameSite=Strict; Path=/");
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().insert(header::SET_COOKIE, value);
+        }
+        return Gate::Answer(response);
+    }
+    let readable = match client {
+        None => scope == Scope::Agency,
+        Some(client) => scope.reads(client) && web.config.clients.contains_key(client),
+    };
+    if !readable {
+        return refuse(StatusCode::NOT_FOUND, "no such page");
+    }
+    Gate::Open
+}
+
+fn plain(status: StatusCode, text: &str) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        format!("{text}\n"),
+    )
+        .into_response()
+}
+
+fn period(params: &Params) -> PeriodChoice {
+    PeriodChoice::Last {
+        days: params.days.unwrap_or(PERIODS[0]).clamp(1, 366),
+        to: None,
+    }
+}
+
+/// The client's report in `format`, or the reason there is none.
+fn client_report(
+    web: &Web,
+    client: &str,
+    params: &Params,
+    format: ReportFormat,
+) -> Result<String, Refusal> {
+    let selected = select_campaigns(&web.config, &[], Some(client))
+        .map_err(|e| Refusal(StatusCode::NOT_FOUND, e.to_string()))?;
+    let rendering = Rendering {
+        format,
+        audience: Audience::Client,
+        paper: None,
+        cells: CsvCells::Neutralised,
+    };
+    render_reports(
+        &web.config,
+        web.store.as_ref(),
+        &selected,
+        Some(client),
+        period(params),
+        rendering,
+    )
+    .map_err(|e| Refusal(StatusCode::NOT_FOUND, e.to_string()))
+}
+
+async fn portal(
+    State(web): State<Web>,
+    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    Path(client): Path<String>,
+    Query(params): Query<Params>,
+    headers: HeaderMap,
+) -> Response {
+    let path = format!("/c/{}", encode(&client));
+    if let Gate::Answer(response) = gate(&web, address, &headers, &params, &path, Some(&client)) {
+        return response;
+    }
+    let html = match client_report(&web, &client, &params, ReportFormat::Html) {
+        Ok(html) => html,
+        Err(refusal) => return refusal.into_response(),
+    };
+    let days = params.days.unwrap_or(PERIODS[0]);
+    let picker: Vec<String> = PERIODS
+        .iter()
+        .map(|&d| {
+            if d == days {
+                format!("<strong>{d} days</strong>")
+            } else {
+                format!("<a href=\"{path}?days={d}\">{d} days</a>")
+            }
+        })
+        .collect();
+    let downloads: Vec<String> = ["pdf", "csv", "json"]
+        .iter()
+        .map(|ext| {
+            format!(
+                "<a href=\"{path}/report.{ext}?days={days}\" download>{}</a>",
+                ext.to_uppercase()
+            )
+        })
+        .collect();
+    let nav = format!(
+        "<nav class=\"portal\" style=\"font:14px system-ui,sans-serif;padding:8px 16px;border-bottom:1px solid #ddd;display:flex;gap:16px\">\
+         <span>Period: {}</span><span>Download: {}</span></nav>",
+        picker.join(" · "),
+        downloads.join(" · ")
+    );
+    let page = match html
+        .find("<body")
+        .and_then(|at| html[at..].find('>').map(|end| at + end + 1))
+    {
+        Some(at) => format!("{}{nav}{}", &html[..at], &html[at..]),
+        None => format!("{nav}{html}"),
+    };
+    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response()
+}
+
+async fn download(
+    State(web): State<Web>,
+    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    Path((client, file)): Path<(String, String)>,
+    Query(params): Query<Params>,
+    headers: HeaderMap,
+) -> Response {
+    let path = format!("/c/{}/{}", encode(&client), encode(&file));
+    let Some(format) = file.strip_prefix("report.").map(str::to_string) else {
+        return plain(StatusCode::NOT_FOUND, "no such page");
+    };
+    if let Gate::Answer(response) = gate(&web, address, &headers, &params, &path, Some(&client)) {
+        return response;
+    }
+    let (report_format, content_type) = match format.as_str() {
+        "pdf" => (ReportFormat::Pdf, "application/pdf"),
+        "html" => (ReportFormat::Html, "text/html; charset=utf-8"),
+        "csv" => (ReportFormat::Csv, "text/csv; charset=utf-8"),
+        "json" => (ReportFormat::Json, "application/json"),
+        _ => return plain(StatusCode::NOT_FOUND, "no such page"),
+    };
+    let text = match client_report(&web, &client, &params, report_format) {
+        Ok(text) => text,
+        Err(refusal) => return refusal.into_response(),
+    };
+    let body = if report_format == ReportFormat::Pdf {
+        match crate::pdf::html_to_pdf(&text) {
+            Ok(bytes) => bytes,
+            Err(e) => return plain(StatusCode::SERVICE_UNAVAILABLE, &format!("{e:#}")),
+        }
+    } else {
+        text.into_bytes()
+    };
+    let days = params.days.unwrap_or(PERIODS[0]);
+    let disposition = format!("attachment; filename=\"{client}-{days}-days.{format}\"");
+    let mut response = ([(header::CONTENT_TYPE, content_type)], body).into_response();
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
+}
+
+/// The client's stored days as JSON (every figure, as the store has it) or CSV (as `report
+/// --format csv`), for BI tools.
+async fn data(
+    State(web): State<Web>,
+    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    Path((client, file)): Path<(String, String)>,
+    Query(params): Query<Params>,
+    headers: HeaderMap,
+) -> Response {
+    let path = format!("/api/v1/{}/{}", encode(&client), encode(&file));
+    let Some(format) = file.strip_prefix("days.").map(str::to_string) else {
+        return plain(StatusCode::NOT_FOUND, "no such page");
+    };
+    if let Gate::Answer(response) = gate(&web, address, &headers, &params, &path, Some(&client)) {
+        return response;
+    }
+    match format.as_str() {
+        "csv" => match client_report(&web, &client, &params, ReportFormat::Csv) {
+            Ok(csv) => ([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], csv).into_response(),
+            Err(refusal) => refusal.into_response(),
+        },
+        "json" => {
+            let mut days = Vec::new();
+            for campaign in web.config.campaigns.iter().filter(|c| c.client == client) {
+                let Ok(Some((first, latest))) =
+                    hashtrack::store::DayReader::date_range(web.store.as_ref(), &campaign.id)
+                else {
+                    continue;
+                };
+                let (from, to) = period(&params).dates(first, latest);
+                match web.store.days(&campaign.id, from, to) {
+                    Ok(stored) => days.extend(stored),
+                    Err(e) => return plain(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+                }
+            }
+            axum::Json(days).into_response()
+        }
+        _ => plain(StatusCode::NOT_FOUND, "no such page"),
+    }
+}
+
+/// Every client and campaign with its latest day, for the agency token only.
+async fn agency_view(
+    State(web): State<Web>,
+    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    Query(params): Query<Params>,
+    headers: HeaderMap,
+) -> Response {
+    if let Gate::Answer(response) = gate(&web, address, &headers, &params, "/", None) {
+        return response;
+    }
+    let mut rows = String::new();
+    for campaign in &web.config.campaigns {
+        let end_of_keys = chrono::NaiveDate::from_ymd_opt(9999, 12, 31).expect("a valid date");
+        let latest = web
+            .store
+            .day_before(&campaign.id, end_of_keys)
+            .ok()
+            .flatten();
+        let (date, views, per_day) = match &latest {
+            Some(day) => (
+                day.date.to_string(),
+                day.total_views
+                    .map_or("unknown".to_string(), |v| format!("{v}")),
+                day.view_growth.as_ref().map_or("unknown".to_string(), |g| {
+                    format!("~{:.0}", g.per_day.max(0.0))
+                }),
+            ),
+            None => (
+                "nothing stored yet".to_string(),
+                String::new(),
+                String::new(),
+            ),
+        };
+        rows.push_str(&format!(
+            "<tr><td><a href=\"/c/{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            encode(&campaign.client),
+            escape(&campaign.client),
+            escape(&campaign.name),
+            escape(&date),
+            escape(&views),
+            escape(&per_day)
+        ));
+    }
+    let page = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>hashtrack</title></head>\
+         <body style=\"font:14px system-ui,sans-serif;margin:24px\"><h1>Campaigns</h1>\
+         <table><thead><tr><th>Client</th><th>Campaign</th><th>Latest day</th><th>Total views</th><th>New views/day</th></tr></thead>\
+         <tbody>{rows}</tbody></table></body></html>"
+    );
+    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response()
+}
+
+/// HTML text: what a page shows from the config or the API is never markup.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+/// A path segment: ids are letters, digits, `-` and `_` (files add `.`); anything else is
+/// percent-encoded.
+fn encode(segment: &str) -> String {
+    segment
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+async fn security_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    for (name, value) in [
+        (header::CONTENT_SECURITY_POLICY, CSP),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::CACHE_CONTROL, "no-store"),
+    ] {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    response
+}
