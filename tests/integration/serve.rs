@@ -409,3 +409,60 @@ async fn each_token_reads_its_own_client_only_on_every_route() {
     assert_eq!(last, 429, "guessing goes on");
     service.stop();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_report_asked_of_the_service_during_a_collection_equals_the_one_after_it() {
+    // Day one collected quickly; day two at a request a second, so that it takes a while.
+    let (sim, dir, config) = world(60_000).await;
+    let service = Service::start(&config, &format!("{DAY}T07:00:00Z"));
+    service.collected(Duration::from_secs(60)).await;
+    service.stop();
+    let config = write_config(
+        dir.path(),
+        &sim.base_url(),
+        60,
+        &[campaign("c", &["serveco"]).sentiment_videos(2)],
+    );
+    sim.set_date(date("2026-11-02"));
+    let service = Service::start(&config, "2026-11-02T07:00:00Z");
+    let report = || {
+        let out = run_ok(
+            hashtrack()
+                .args([
+                    "report", "--to", DAY, "--days", "7", "--format", "json", "--config",
+                ])
+                .arg(&config),
+        );
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(
+            !stderr.contains("reporting the days computed so far"),
+            "read copies: {stderr}"
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let started = Instant::now();
+    while service.health().await["collecting"] != "2026-11-02" {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "day two never started"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let during = report();
+    assert!(during.contains("\"campaign_id\""), "{during}");
+    let health = service.health().await;
+    assert_eq!(
+        health["collecting"], "2026-11-02",
+        "asked too late: {health}"
+    );
+    let started = Instant::now();
+    while service.health().await["last_collected"] != "2026-11-02" {
+        assert!(
+            started.elapsed() < Duration::from_secs(90),
+            "day two never finished"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(report(), during);
+    service.stop();
+}

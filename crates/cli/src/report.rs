@@ -172,9 +172,14 @@ pub fn select_campaigns(
 
 pub fn report(args: ReportArgs) -> Result<ExitCode> {
     let config = args.config.load()?;
-    let store_dir = args.config.data_dir(&config).join("store");
-    let store: Box<dyn DayReader> = match Store::open_existing(&store_dir) {
-        Ok(store) => Box::new(store),
+    let data_dir = args.config.data_dir(&config);
+    let store_dir = data_dir.join("store");
+    let text = match Store::open_existing(&store_dir) {
+        Ok(store) => report_text(&args, &config, &store)?,
+        // `serve` holds the store: it writes the report from it.
+        Err(StoreError::Locked { .. }) if super::serve::socket::running(&data_dir) => {
+            super::serve::socket::ask_report(&data_dir, &args)?
+        }
         // A run holds the store: report the days it has finished, from their copies.
         Err(StoreError::Locked { .. }) => {
             let mirror = DayMirror::beside(&store_dir);
@@ -182,35 +187,10 @@ pub fn report(args: ReportArgs) -> Result<ExitCode> {
                 "note: a run is using the store; reporting the days computed so far ({})",
                 mirror.path().display()
             );
-            Box::new(mirror)
+            report_text(&args, &config, &mirror)?
         }
         Err(e) => return Err(e.into()),
     };
-    let selected = select_campaigns(&config, &args.campaigns, args.client.as_deref())?;
-    let period =
-        PeriodChoice::from_args(args.days, args.from, args.to)?.unwrap_or(PeriodChoice::Last {
-            days: 7,
-            to: args.to,
-        });
-    let audience = if args.internal {
-        Audience::Internal
-    } else {
-        Audience::Client
-    };
-    let choice = Rendering {
-        format: args.format,
-        audience,
-        paper: args.paper,
-        cells: args.csv.cells(),
-    };
-    let text = render_reports(
-        &config,
-        store.as_ref(),
-        &selected,
-        args.client.as_deref(),
-        period,
-        choice,
-    )?;
     match (&args.out, args.format) {
         (Some(out), ReportFormat::Pdf) => {
             super::pdf::print_to_pdf(&text, out)?;
@@ -225,6 +205,35 @@ pub fn report(args: ReportArgs) -> Result<ExitCode> {
         (None, _) => print!("{text}"),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The report `args` ask for, from `store`, as text (HTML for a PDF).
+pub fn report_text(args: &ReportArgs, config: &Config, store: &dyn DayReader) -> Result<String> {
+    let selected = select_campaigns(config, &args.campaigns, args.client.as_deref())?;
+    let period =
+        PeriodChoice::from_args(args.days, args.from, args.to)?.unwrap_or(PeriodChoice::Last {
+            days: 7,
+            to: args.to,
+        });
+    let audience = if args.internal {
+        Audience::Internal
+    } else {
+        Audience::Client
+    };
+    let rendering = Rendering {
+        format: args.format,
+        audience,
+        paper: args.paper,
+        cells: args.csv.cells(),
+    };
+    render_reports(
+        config,
+        store,
+        &selected,
+        args.client.as_deref(),
+        period,
+        rendering,
+    )
 }
 
 /// How a report is written: its format, for whom, on what paper, with which CSV cells.

@@ -29,6 +29,7 @@ use hashtrack::pipeline::{Clock, RunSummary};
 use hashtrack::schedule::{self, Next};
 use hashtrack::store::Store;
 
+pub mod socket;
 mod web;
 
 use super::alerts::deliver_after_run;
@@ -97,6 +98,8 @@ pub async fn serve(args: ServeArgs) -> Result<ExitCode> {
     let address = listener.local_addr()?;
     // The first line on stdout: where to reach it (with --listen 127.0.0.1:0, the port chosen).
     println!("hashtrack serve: http://{address} (/healthz, /metrics)");
+    let questions = socket::bind(&data_dir)?;
+    tokio::spawn(socket::answer(questions, config.clone(), store.clone()));
     let pages = web::Web::new(store.clone(), config.clone(), data_dir.clone());
     let app = Router::new()
         .route("/healthz", get(healthz))
@@ -152,6 +155,7 @@ pub async fn serve(args: ServeArgs) -> Result<ExitCode> {
         }
     }
     let code = signalled.load(Ordering::SeqCst);
+    let _ = std::fs::remove_file(data_dir.join(socket::SOCKET));
     eprintln!("serve: stopped; the next start resumes the day");
     Ok(ExitCode::from(code))
 }

@@ -1,0 +1,113 @@
+//! The local socket `serve` answers in its data directory (`serve.sock`, mode 0600): a command
+//! that reads the store while the service holds it asks the service there, instead of reading
+//! copies. `report` does; the question is the command line itself, parsed by the service as
+//! the command would parse it, and the answer is the report's text (the command writes it,
+//! to stdout or `--out`, and prints a PDF itself).
+
+use std::io::{Read, Write};
+use std::os::unix::net::UnixStream;
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::{Context, Result, bail};
+use clap::Parser;
+use serde::{Deserialize, Serialize};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use hashtrack::config::Config;
+use hashtrack::store::Store;
+
+use crate::report::{ReportArgs, report_text};
+use crate::{Cli, Command};
+
+/// The socket's file in the data directory.
+pub const SOCKET: &str = "serve.sock";
+
+#[derive(Serialize, Deserialize)]
+struct Question {
+    argv: Vec<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+enum Answer {
+    Text(String),
+    Error(String),
+}
+
+/// Whether a service answers in `data_dir` (a socket left by one that died does not).
+pub fn running(data_dir: &Path) -> bool {
+    UnixStream::connect(data_dir.join(SOCKET)).is_ok()
+}
+
+/// The report this command line asks for, written by the service from its store.
+pub fn ask_report(data_dir: &Path, _args: &ReportArgs) -> Result<String> {
+    let path = data_dir.join(SOCKET);
+    let mut stream = UnixStream::connect(&path)
+        .with_context(|| format!("cannot reach the service at {}", path.display()))?;
+    let question = Question {
+        argv: std::env::args().collect(),
+    };
+    stream.write_all(&serde_json::to_vec(&question)?)?;
+    stream.shutdown(std::net::Shutdown::Write)?;
+    let mut reply = Vec::new();
+    stream.read_to_end(&mut reply)?;
+    match serde_json::from_slice(&reply)
+        .with_context(|| format!("the service at {} answered nothing usable", path.display()))?
+    {
+        Answer::Text(text) => Ok(text),
+        Answer::Error(error) => bail!("{error}"),
+    }
+}
+
+/// Binds the socket in `data_dir`, replacing one a dead service left.
+pub fn bind(data_dir: &Path) -> Result<tokio::net::UnixListener> {
+    use std::os::unix::fs::PermissionsExt;
+    let path = data_dir.join(SOCKET);
+    if path.exists() && !running(data_dir) {
+        std::fs::remove_file(&path).with_context(|| format!("cannot remove {}", path.display()))?;
+    }
+    let listener = tokio::net::UnixListener::bind(&path)
+        .with_context(|| format!("cannot listen on {}", path.display()))?;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+        .with_context(|| format!("cannot restrict {}", path.display()))?;
+    Ok(listener)
+}
+
+/// Answers questions until the process ends.
+pub async fn answer(listener: tokio::net::UnixListener, config: Arc<Config>, store: Arc<Store>) {
+    loop {
+        let Ok((mut stream, _)) = listener.accept().await else {
+            continue;
+        };
+        let (config, store) = (config.clone(), store.clone());
+        tokio::spawn(async move {
+            let mut question = Vec::new();
+            if stream.read_to_end(&mut question).await.is_err() {
+                return;
+            }
+            let answer = tokio::task::spawn_blocking(move || respond(&question, &config, &store))
+                .await
+                .unwrap_or_else(|e| Answer::Error(format!("the service failed to answer: {e}")));
+            let reply = serde_json::to_vec(&answer).expect("answers serialise");
+            let _ = stream.write_all(&reply).await;
+        });
+    }
+}
+
+fn respond(question: &[u8], config: &Config, store: &Store) -> Answer {
+    let question: Question = match serde_json::from_slice(question) {
+        Ok(question) => question,
+        Err(e) => return Answer::Error(format!("not a question: {e}")),
+    };
+    match Cli::try_parse_from(&question.argv) {
+        Ok(Cli {
+            command: Command::Report(args),
+            ..
+        }) => match report_text(&args, config, store) {
+            Ok(text) => Answer::Text(text),
+            Err(e) => Answer::Error(format!("{e:#}")),
+        },
+        Ok(_) => Answer::Error("the service answers `report` only".to_string()),
+        Err(e) => Answer::Error(e.to_string()),
+    }
+}
