@@ -411,7 +411,7 @@ async fn each_token_reads_its_own_client_only_on_every_route() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_report_asked_of_the_service_during_a_collection_equals_the_one_after_it() {
+async fn report_and_export_work_during_a_collection_and_the_report_equals_the_one_after_it() {
     // Day one collected quickly; day two at a request a second, so that it takes a while.
     let (sim, dir, config) = world(60_000).await;
     let service = Service::start(&config, &format!("{DAY}T07:00:00Z"));

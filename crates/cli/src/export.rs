@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 
+use hashtrack::config::Config;
 use hashtrack::export::{CampaignPeriod, Format, export as write_export};
 use hashtrack::store::{Store, StoreError};
 
@@ -23,8 +24,9 @@ with its score) and alerts.EXT (the stored alerts and where each stands with its
 parquet or csv. Unknown values are NULL (an empty CSV cell), never 0.\n\nWithout --days or \
 --from every stored day is exported. DIR is created if needed; it may hold a previous export's \
 files (replaced only once all four new ones are complete) but nothing else.\n\nReads \
-the store itself (comments and alerts are kept only there), so it cannot run while a `hashtrack \
-run` holds the store: wait for the run to finish.";
+the store itself (comments and alerts are kept only there): while `hashtrack serve` holds the \
+store, the service writes the export; while a `hashtrack run` holds it, wait for the run to \
+finish.";
 
 #[derive(clap::Args)]
 pub struct ExportArgs {
@@ -57,11 +59,15 @@ pub struct ExportArgs {
 
 pub fn export(args: ExportArgs) -> Result<ExitCode> {
     let config = args.config.load()?;
-    let selected = select_campaigns(&config, &args.campaigns, args.client.as_deref())?;
-    let period = PeriodChoice::from_args(args.days, args.from, args.to)?;
-    let store_dir = args.config.data_dir(&config).join("store");
+    let data_dir = args.config.data_dir(&config);
+    let store_dir = data_dir.join("store");
     let store = match Store::open_existing(&store_dir) {
         Ok(store) => store,
+        // `serve` holds the store: it writes the export from it.
+        Err(StoreError::Locked { .. }) if super::serve::socket::running(&data_dir) => {
+            eprintln!("{}", super::serve::socket::ask(&data_dir)?);
+            return Ok(ExitCode::SUCCESS);
+        }
         Err(e @ StoreError::Locked { .. }) => {
             return Err(anyhow::Error::new(e).context(
                 "export reads comments and alerts from the store, which a running hashtrack holds",
@@ -77,6 +83,15 @@ pub fn export(args: ExportArgs) -> Result<ExitCode> {
             crate::store::damaged_advice(&store_dir)
         ),
     };
+    eprintln!("{}", export_from(&args, &config, &store)?);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the export `args` ask for from `store`; what was written, in a sentence.
+pub fn export_from(args: &ExportArgs, config: &Config, store: &Store) -> Result<String> {
+    let selected = select_campaigns(config, &args.campaigns, args.client.as_deref())?;
+    let period = PeriodChoice::from_args(args.days, args.from, args.to)?;
+    let store_dir = args.config.data_dir(config).join("store");
     // An export is a client's copy of everything: a store that cannot be read whole gives
     // none, rather than tables silently missing what it lost.
     let check = store.verify()?;
@@ -122,7 +137,7 @@ pub fn export(args: ExportArgs) -> Result<ExitCode> {
     let total: u64 = periods.iter().map(CampaignPeriod::len).sum();
     let bar = progress_bar(std::io::stderr().is_terminal(), total, "days exported");
     let tables = write_export(
-        &store,
+        store,
         &periods,
         &args.out,
         args.format,
@@ -139,11 +154,10 @@ pub fn export(args: ExportArgs) -> Result<ExitCode> {
         .iter()
         .map(|t| t.path.display().to_string())
         .collect();
-    eprintln!(
+    Ok(format!(
         "exported {} rows: {} ({})",
         tables.iter().map(|t| t.rows).sum::<u64>(),
         counts.join(", "),
         files.join(", ")
-    );
-    Ok(ExitCode::SUCCESS)
+    ))
 }

@@ -178,7 +178,7 @@ pub fn report(args: ReportArgs) -> Result<ExitCode> {
         Ok(store) => report_text(&args, &config, &store)?,
         // `serve` holds the store: it writes the report from it.
         Err(StoreError::Locked { .. }) if super::serve::socket::running(&data_dir) => {
-            super::serve::socket::ask_report(&data_dir, &args)?
+            super::serve::socket::ask(&data_dir)?
         }
         // A run holds the store: report the days it has finished, from their copies.
         Err(StoreError::Locked { .. }) => {

@@ -1,12 +1,13 @@
 //! The local socket `serve` answers in its data directory (`serve.sock`, mode 0600): a command
-//! that reads the store while the service holds it asks the service there, instead of reading
-//! copies. `report` does; the question is the command line itself, parsed by the service as
-//! the command would parse it, and the answer is the report's text (the command writes it,
-//! to stdout or `--out`, and prints a PDF itself).
+//! that reads the store while the service holds it asks the service there. `report` and
+//! `export` do. The question is the command line itself and the directory it was typed in,
+//! parsed by the service as the command would parse it; the answer is text: the report (the
+//! command writes it, to stdout or `--out`, and prints a PDF itself), or what the export
+//! wrote (the service writes its files, a relative `--out` taken from that directory).
 
 use std::io::{Read, Write};
 use std::os::unix::net::UnixStream;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
@@ -17,7 +18,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use hashtrack::config::Config;
 use hashtrack::store::Store;
 
-use crate::report::{ReportArgs, report_text};
+use crate::export::export_from;
+use crate::report::report_text;
 use crate::{Cli, Command};
 
 /// The socket's file in the data directory.
@@ -26,6 +28,7 @@ pub const SOCKET: &str = "serve.sock";
 #[derive(Serialize, Deserialize)]
 struct Question {
     argv: Vec<String>,
+    cwd: PathBuf,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -39,13 +42,14 @@ pub fn running(data_dir: &Path) -> bool {
     UnixStream::connect(data_dir.join(SOCKET)).is_ok()
 }
 
-/// The report this command line asks for, written by the service from its store.
-pub fn ask_report(data_dir: &Path, _args: &ReportArgs) -> Result<String> {
+/// The service's answer to this command line.
+pub fn ask(data_dir: &Path) -> Result<String> {
     let path = data_dir.join(SOCKET);
     let mut stream = UnixStream::connect(&path)
         .with_context(|| format!("cannot reach the service at {}", path.display()))?;
     let question = Question {
         argv: std::env::args().collect(),
+        cwd: std::env::current_dir().context("cannot tell the current directory")?,
     };
     stream.write_all(&serde_json::to_vec(&question)?)?;
     stream.shutdown(std::net::Shutdown::Write)?;
@@ -103,11 +107,22 @@ fn respond(question: &[u8], config: &Config, store: &Store) -> Answer {
         Ok(Cli {
             command: Command::Report(args),
             ..
-        }) => match report_text(&args, config, store) {
-            Ok(text) => Answer::Text(text),
-            Err(e) => Answer::Error(format!("{e:#}")),
-        },
-        Ok(_) => Answer::Error("the service answers `report` only".to_string()),
+        }) => reply(report_text(&args, config, store)),
+        Ok(Cli {
+            command: Command::Export(mut args),
+            ..
+        }) => {
+            args.out = question.cwd.join(&args.out);
+            reply(export_from(&args, config, store))
+        }
+        Ok(_) => Answer::Error("the service answers `report` and `export` only".to_string()),
         Err(e) => Answer::Error(e.to_string()),
+    }
+}
+
+fn reply(result: Result<String>) -> Answer {
+    match result {
+        Ok(text) => Answer::Text(text),
+        Err(e) => Answer::Error(format!("{e:#}")),
     }
 }
