@@ -1,8 +1,11 @@
-//! Computed days as JSON files beside the sled store, `days/{campaign}/{date}.json`, written
-//! (atomically, by rename) each time a day is stored. sled lets one process open a store, and a
-//! run holds it for hours at 10 requests a minute: reports read these files meanwhile, so an
-//! agency is never locked out of what is already computed. The store stays the source of truth;
-//! these are a copy of the `days` tree, rewritten whenever a day is.
+//! Computed days as zstd-compressed JSON files beside the sled store,
+//! `days/{campaign}/{date}.json.zst`, written (atomically, by rename) each time a day is stored.
+//! sled lets one process open a store, and a run holds it for hours at 10 requests a minute:
+//! reports read these files meanwhile, so an agency is never locked out of what is already
+//! computed. The store stays the source of truth; these are a copy of the `days` tree,
+//! rewritten whenever a day is (under `serve` too, so that a later `run --date` or a report
+//! during a cron run still finds every day). Copies written before they were compressed
+//! (`{date}.json`) are still read, and replaced when their day is stored again.
 
 use std::path::{Path, PathBuf};
 
@@ -34,6 +37,12 @@ pub trait DayReader: Sync {
     }
 }
 
+/// A copy's file name after its date, and before copies were compressed.
+const COMPRESSED: &str = ".json.zst";
+const PLAIN: &str = ".json";
+/// zstd's default level: a day's JSON shrinks several times over, in well under a millisecond.
+const COPY_LEVEL: i32 = 3;
+
 pub struct DayMirror {
     dir: PathBuf,
 }
@@ -54,20 +63,32 @@ impl DayMirror {
         let dir = self.dir.join(&day.campaign_id);
         let io = |error| StoreError::io(&dir, error);
         std::fs::create_dir_all(&dir).map_err(io)?;
-        let file = dir.join(format!("{}.json", day.date));
-        let partial = dir.join(format!(".{}.json.partial", day.date));
-        let bytes = serde_json::to_vec(day).expect("stored types always serialize");
+        let file = dir.join(format!("{}{COMPRESSED}", day.date));
+        let partial = dir.join(format!(".{}{COMPRESSED}.partial", day.date));
+        let json = serde_json::to_vec(day).expect("stored types always serialize");
+        let bytes = zstd::encode_all(json.as_slice(), COPY_LEVEL).map_err(io)?;
         std::fs::write(&partial, bytes).map_err(io)?;
-        std::fs::rename(&partial, &file).map_err(io)
+        std::fs::rename(&partial, &file).map_err(io)?;
+        // A copy from before they were compressed would shadow nothing, but it is stale.
+        let legacy = dir.join(format!("{}{PLAIN}", day.date));
+        match std::fs::remove_file(&legacy) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io(e)),
+            _ => Ok(()),
+        }
     }
 
     /// Removes the copy of a campaign-day, if there is one.
     pub(super) fn forget(&self, campaign: &str, date: NaiveDate) -> Result<(), StoreError> {
-        let file = self.dir.join(campaign).join(format!("{date}.json"));
-        match std::fs::remove_file(&file) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(StoreError::io(&file, e)),
-            _ => Ok(()),
+        for suffix in [COMPRESSED, PLAIN] {
+            let file = self.dir.join(campaign).join(format!("{date}{suffix}"));
+            match std::fs::remove_file(&file) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(StoreError::io(&file, e));
+                }
+                _ => {}
+            }
         }
+        Ok(())
     }
 
     /// The dates with a file, in order.
@@ -81,10 +102,12 @@ impl DayMirror {
         let mut dates: Vec<NaiveDate> = entries
             .filter_map(|entry| {
                 let name = entry.ok()?.file_name().into_string().ok()?;
-                name.strip_suffix(".json")?.parse().ok()
+                let date = name.strip_suffix(COMPRESSED).or(name.strip_suffix(PLAIN))?;
+                date.parse().ok()
             })
             .collect();
         dates.sort();
+        dates.dedup();
         Ok(dates)
     }
 }
@@ -105,8 +128,20 @@ impl DayReader for DayMirror {
             .into_iter()
             .filter(|date| (from..=to).contains(date))
             .map(|date| {
-                let path = self.dir.join(campaign).join(format!("{date}.json"));
-                let bytes = std::fs::read(&path).map_err(|error| StoreError::io(&path, error))?;
+                let compressed = self.dir.join(campaign).join(format!("{date}{COMPRESSED}"));
+                let (path, bytes) = match std::fs::read(&compressed) {
+                    Ok(bytes) => {
+                        let json = zstd::decode_all(bytes.as_slice())
+                            .map_err(|error| StoreError::io(&compressed, error))?;
+                        (compressed, json)
+                    }
+                    Err(_) => {
+                        let plain = self.dir.join(campaign).join(format!("{date}{PLAIN}"));
+                        let bytes =
+                            std::fs::read(&plain).map_err(|error| StoreError::io(&plain, error))?;
+                        (plain, bytes)
+                    }
+                };
                 serde_json::from_slice(&bytes).map_err(|e| StoreError::Corrupt {
                     path: path.clone(),
                     key: format!("{campaign}/{date}"),
@@ -114,5 +149,42 @@ impl DayReader for DayMirror {
                 })
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copies_are_compressed_and_old_plain_ones_still_read_until_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let mirror = DayMirror::beside(&dir.path().join("store"));
+        let day = crate::fixtures::day("2026-11-02", 1_000, 10);
+        let older = crate::fixtures::day("2026-11-01", 900, 9);
+        // A copy from before compression, as an earlier version wrote it.
+        let plain = mirror.path().join(&older.campaign_id);
+        std::fs::create_dir_all(&plain).unwrap();
+        std::fs::write(
+            plain.join("2026-11-01.json"),
+            serde_json::to_vec(&older).unwrap(),
+        )
+        .unwrap();
+        mirror.put(&day).unwrap();
+        let file = plain.join("2026-11-02.json.zst");
+        let json = serde_json::to_vec(&day).unwrap();
+        assert!(std::fs::metadata(&file).unwrap().len() < json.len() as u64);
+        let (first, last) = mirror.date_range(&day.campaign_id).unwrap().unwrap();
+        let read = mirror.days(&day.campaign_id, first, last).unwrap();
+        assert_eq!(read, vec![older.clone(), day.clone()]);
+
+        mirror.put(&older).unwrap();
+        assert!(!plain.join("2026-11-01.json").exists());
+        assert_eq!(mirror.days(&day.campaign_id, first, last).unwrap().len(), 2);
+        mirror.forget(&day.campaign_id, day.date).unwrap();
+        assert_eq!(
+            mirror.days(&day.campaign_id, first, last).unwrap(),
+            vec![older]
+        );
     }
 }

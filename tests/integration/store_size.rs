@@ -36,6 +36,20 @@ fn the_demo_store_takes_at_most_25_kib_per_campaign_day_and_checks_sound() {
         per_campaign_day <= 25.0,
         "{per_campaign_day:.1} KiB per campaign-day"
     );
+    // All in: the store, the day copies beside it and the alert inbox (not the compiled
+    // plugins, a cache of a few MB whatever the data, which the tests keep elsewhere).
+    let data = dir.path().join("data");
+    let cache = data.join("plugin-cache");
+    let cached = if cache.exists() {
+        bytes_under(&cache)
+    } else {
+        0
+    };
+    let all_in = (bytes_under(&data) - cached) as f64 / 1024.0 / (campaigns * DAYS) as f64;
+    eprintln!("demo data all in: {all_in:.1} KiB per campaign-day");
+    // The goal is 25 (issue "`hashtrack serve`"); with the day copies compressed it is 26.2
+    // (it was 37 with them as plain JSON), and it may not grow back.
+    assert!(all_in <= 27.0, "{all_in:.1} KiB per campaign-day all in");
 
     let out = hashtrack()
         .args(["store", "check", "--config"])
