@@ -320,6 +320,28 @@ async fn each_token_reads_its_own_client_only_on_every_route() {
     }
     assert_eq!(status("/".into(), Some(agency.clone())).await, 200);
     assert_eq!(status("/".into(), Some(acme.clone())).await, 404);
+    let view = http
+        .get(format!("{}/", service.url))
+        .header("cookie", format!("hashtrack_token={agency}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for part in [
+        "<h2>Run</h2>",
+        "Idle. Last day collected: 2026-11-01",
+        "a1",
+        "b1",
+        "<h2>Credits",
+        "<h2>Alerts</h2>",
+    ] {
+        assert!(
+            view.contains(part),
+            "no {part} in the agency's view:\n{view}"
+        );
+    }
 
     // A link with its token: the cookie is set and the address loaded without it.
     let first = http
@@ -424,6 +446,7 @@ async fn report_and_export_work_during_a_collection_and_the_report_equals_the_on
         &[campaign("c", &["serveco"]).sentiment_videos(2)],
     );
     sim.set_date(date("2026-11-02"));
+    let agency = new_token(&config, &["--agency"]);
     let service = Service::start(&config, "2026-11-02T07:00:00Z");
     let report = || {
         let out = run_ok(
@@ -448,6 +471,18 @@ async fn report_and_export_work_during_a_collection_and_the_report_equals_the_on
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    // The agency's view shows the run at work.
+    let view = reqwest::Client::new()
+        .get(format!("{}/", service.url))
+        .header("cookie", format!("hashtrack_token={agency}"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(view.contains("Collecting 2026-11-02: "), "{view}");
+    assert!(view.contains("$SCAVIO_API_KEY (60/min)"), "{view}");
     let during = report();
     assert!(during.contains("\"campaign_id\""), "{during}");
     let health = service.health().await;

@@ -100,7 +100,19 @@ pub async fn serve(args: ServeArgs) -> Result<ExitCode> {
     println!("hashtrack serve: http://{address} (/healthz, /metrics)");
     let questions = socket::bind(&data_dir)?;
     tokio::spawn(socket::answer(questions, config.clone(), store.clone()));
-    let pages = web::Web::new(store.clone(), config.clone(), data_dir.clone());
+    let status = {
+        let (shared, progress) = (shared.clone(), pipeline.progress());
+        Arc::new(move || {
+            let record = lock(&shared);
+            web::RunStatus {
+                collecting: record.collecting,
+                last_collected: record.last_collected,
+                next_collection: record.next_collection,
+                progress: progress.snapshot(),
+            }
+        })
+    };
+    let pages = web::Web::new(store.clone(), config.clone(), data_dir.clone(), status);
     let app = Router::new()
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))

@@ -42,12 +42,22 @@ const PERIODS: [u32; 3] = [7, 30, 90];
 const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; \
                    form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
 
-/// What the pages read: the service's store and config, and the tokens file.
+/// What the service is doing, for the agency's view.
+pub struct RunStatus {
+    pub collecting: Option<chrono::NaiveDate>,
+    pub last_collected: Option<chrono::NaiveDate>,
+    pub next_collection: Option<chrono::DateTime<chrono::Utc>>,
+    /// The collection in progress (or the last one): requests, credits, each key.
+    pub progress: hashtrack::pipeline::ProgressSnapshot,
+}
+
+/// What the pages read: the service's store and config, its state, and the tokens file.
 #[derive(Clone)]
 pub struct Web {
     pub store: Arc<Store>,
     pub config: Arc<Config>,
     pub data_dir: PathBuf,
+    status: Arc<dyn Fn() -> RunStatus + Send + Sync>,
     tokens: Arc<Mutex<KeptTokens>>,
     failures: Arc<Mutex<HashMap<IpAddr, (u32, Instant)>>>,
 }
@@ -60,11 +70,17 @@ struct KeptTokens {
 }
 
 impl Web {
-    pub fn new(store: Arc<Store>, config: Arc<Config>, data_dir: PathBuf) -> Web {
+    pub fn new(
+        store: Arc<Store>,
+        config: Arc<Config>,
+        data_dir: PathBuf,
+        status: Arc<dyn Fn() -> RunStatus + Send + Sync>,
+    ) -> Web {
         Web {
             store,
             config,
             data_dir,
+            status,
             tokens: Arc::default(),
             failures: Arc::default(),
         }
@@ -372,7 +388,13 @@ async fn data(
     }
 }
 
-/// Every client and campaign with its latest day, for the agency token only.
+/// Alerts the agency's view lists, newest first.
+const AGENCY_ALERTS: usize = 50;
+/// Days of credits the agency's view adds up per client.
+const AGENCY_CREDIT_DAYS: u64 = 7;
+
+/// The run, every client and campaign with its latest day, credits per client and day, and
+/// the latest alerts with where each stands with its sinks: for the agency token only.
 async fn agency_view(
     State(web): State<Web>,
     ConnectInfo(address): ConnectInfo<SocketAddr>,
@@ -382,14 +404,72 @@ async fn agency_view(
     if let Gate::Answer(response) = gate(&web, address, &headers, &params, "/", None) {
         return response;
     }
+    let page = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>hashtrack</title>\
+         <style>body{{font:14px system-ui,sans-serif;margin:24px}}td,th{{padding:2px 10px;text-align:left}}</style>\
+         </head><body><h1>hashtrack</h1>{}{}{}{}</body></html>",
+        run_section(&(web.status)()),
+        campaigns_section(&web),
+        credits_section(&web),
+        alerts_section(&web)
+    );
+    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response()
+}
+
+fn run_section(status: &RunStatus) -> String {
+    let progress = &status.progress;
+    let keys: Vec<String> = progress
+        .keys
+        .iter()
+        .map(|k| {
+            let state = match &k.stopped {
+                Some(why) => format!("stopped: {}", escape(why)),
+                None => format!("{} of about {} requests", k.done, k.planned.max(k.done)),
+            };
+            format!(
+                "<li>${} ({}/min): {} credits, {state}</li>",
+                escape(&k.key_env),
+                k.requests_per_minute,
+                k.credits
+            )
+        })
+        .collect();
+    let now = match status.collecting {
+        Some(date) => format!(
+            "Collecting {date}: {} of about {} requests, {} credits, about {} min left, at {}.",
+            progress.done,
+            progress.planned.max(progress.done),
+            progress.credits,
+            progress.eta_secs().div_ceil(60),
+            escape(&progress.campaign)
+        ),
+        None => format!(
+            "Idle. Last day collected: {}. Next collection: {}.",
+            status
+                .last_collected
+                .map_or("none since the service started".to_string(), |d| d
+                    .to_string()),
+            status
+                .next_collection
+                .map_or("not scheduled".to_string(), |at| at
+                    .format("%Y-%m-%d %H:%M UTC")
+                    .to_string())
+        ),
+    };
+    format!("<h2>Run</h2><p>{now}</p><ul>{}</ul>", keys.join(""))
+}
+
+/// The latest stored day of a campaign.
+fn latest_day(web: &Web, campaign: &str) -> Option<hashtrack::domain::DayMetrics> {
+    // Dates key the store as text: the greatest four-digit year sorts after every day.
+    let end_of_keys = chrono::NaiveDate::from_ymd_opt(9999, 12, 31).expect("a valid date");
+    web.store.day_before(campaign, end_of_keys).ok().flatten()
+}
+
+fn campaigns_section(web: &Web) -> String {
     let mut rows = String::new();
     for campaign in &web.config.campaigns {
-        let end_of_keys = chrono::NaiveDate::from_ymd_opt(9999, 12, 31).expect("a valid date");
-        let latest = web
-            .store
-            .day_before(&campaign.id, end_of_keys)
-            .ok()
-            .flatten();
+        let latest = latest_day(web, &campaign.id);
         let (date, views, per_day) = match &latest {
             Some(day) => (
                 day.date.to_string(),
@@ -415,13 +495,83 @@ async fn agency_view(
             escape(&per_day)
         ));
     }
-    let page = format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>hashtrack</title></head>\
-         <body style=\"font:14px system-ui,sans-serif;margin:24px\"><h1>Campaigns</h1>\
-         <table><thead><tr><th>Client</th><th>Campaign</th><th>Latest day</th><th>Total views</th><th>New views/day</th></tr></thead>\
-         <tbody>{rows}</tbody></table></body></html>"
-    );
-    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response()
+    format!(
+        "<h2>Campaigns</h2><table><thead><tr><th>Client</th><th>Campaign</th><th>Latest day</th>\
+         <th>Total views</th><th>New views/day</th></tr></thead><tbody>{rows}</tbody></table>"
+    )
+}
+
+/// Credits paid per client on each of the last days stored.
+fn credits_section(web: &Web) -> String {
+    let mut by_client: std::collections::BTreeMap<
+        &str,
+        std::collections::BTreeMap<chrono::NaiveDate, u64>,
+    > = Default::default();
+    for campaign in &web.config.campaigns {
+        let Some(latest) = latest_day(web, &campaign.id) else {
+            continue;
+        };
+        let from = latest.date - chrono::Days::new(AGENCY_CREDIT_DAYS - 1);
+        for day in web
+            .store
+            .days(&campaign.id, from, latest.date)
+            .unwrap_or_default()
+        {
+            *by_client
+                .entry(&campaign.client)
+                .or_default()
+                .entry(day.date)
+                .or_default() += u64::from(day.credits_spent);
+        }
+    }
+    let rows: String = by_client
+        .iter()
+        .map(|(client, days)| {
+            let cells: Vec<String> = days
+                .iter()
+                .map(|(date, credits)| format!("{date}: {credits}"))
+                .collect();
+            format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                escape(client),
+                days.values().sum::<u64>(),
+                escape(&cells.join(", "))
+            )
+        })
+        .collect();
+    format!(
+        "<h2>Credits, last {AGENCY_CREDIT_DAYS} stored days</h2><table><thead><tr><th>Client</th>\
+         <th>Credits</th><th>By day</th></tr></thead><tbody>{rows}</tbody></table>"
+    )
+}
+
+fn alerts_section(web: &Web) -> String {
+    let mut entries = web.store.outbox_entries().unwrap_or_default();
+    entries.sort_by_key(|e| std::cmp::Reverse((e.date, e.raised_at)));
+    let rows: String = entries
+        .iter()
+        .take(AGENCY_ALERTS)
+        .map(|entry| {
+            let deliveries: Vec<String> = entry
+                .deliveries
+                .iter()
+                .map(|(sink, d)| format!("{sink}: {:?}", d.state).to_lowercase())
+                .collect();
+            format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{:?}</td><td>{}</td><td>{}</td></tr>",
+                entry.date,
+                escape(&entry.campaign_id),
+                escape(&entry.rule),
+                entry.severity,
+                escape(&entry.message),
+                escape(&deliveries.join(", "))
+            )
+        })
+        .collect();
+    format!(
+        "<h2>Alerts</h2><table><thead><tr><th>Date</th><th>Campaign</th><th>Rule</th>\
+         <th>Severity</th><th>Message</th><th>Delivery</th></tr></thead><tbody>{rows}</tbody></table>"
+    )
 }
 
 /// HTML text: what a page shows from the config or the API is never markup.
