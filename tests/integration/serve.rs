@@ -281,35 +281,25 @@ async fn each_token_reads_its_own_client_only_on_every_route() {
             format!("/api/v1/{client}/days.csv"),
         ]
     };
+    let expect = |path: &String, token: &Option<String>, code: u16| {
+        let (path, token) = (path.clone(), token.clone());
+        let asked = status(path.clone(), token.clone());
+        async move {
+            let got = asked.await;
+            let whose = token.as_deref().map_or("no token", |t| &t[..12]);
+            assert_eq!(got, code, "{path} with {whose}");
+        }
+    };
+    let (acme_t, beta_t, agency_t) = (Some(acme.clone()), Some(beta.clone()), Some(agency.clone()));
     for path in routes("acme") {
-        assert_eq!(
-            status(path.clone(), Some(acme.clone())).await,
-            200,
-            "{path}"
-        );
-        assert_eq!(
-            status(path.clone(), Some(agency.clone())).await,
-            200,
-            "{path}"
-        );
-        assert_eq!(
-            status(path.clone(), Some(beta.clone())).await,
-            404,
-            "beta reads {path}"
-        );
-        assert_eq!(status(path.clone(), None).await, 401, "{path}");
+        expect(&path, &acme_t, 200).await;
+        expect(&path, &agency_t, 200).await;
+        expect(&path, &beta_t, 404).await;
+        expect(&path, &None, 401).await;
     }
     for path in routes("beta") {
-        assert_eq!(
-            status(path.clone(), Some(acme.clone())).await,
-            404,
-            "acme reads {path}"
-        );
-        assert_eq!(
-            status(path.clone(), Some(beta.clone())).await,
-            200,
-            "{path}"
-        );
+        expect(&path, &acme_t, 404).await;
+        expect(&path, &beta_t, 200).await;
     }
     for path in routes("nobody") {
         assert_eq!(

@@ -210,6 +210,40 @@ fn gate(
     Gate::Open
 }
 
+/// A request as the gate reads it.
+struct Asked<'a> {
+    address: SocketAddr,
+    headers: &'a HeaderMap,
+    params: &'a Params,
+}
+
+/// For `{area}/{client}/{file}`: the format after `prefix` in `file` when the caller may read
+/// the client's files, else the answer to give (boxed: a response is large).
+fn file_gate(
+    web: &Web,
+    asked: &Asked,
+    area: &str,
+    client: &str,
+    file: &str,
+    prefix: &str,
+) -> Result<String, Box<Response>> {
+    let path = format!("{area}/{}/{}", encode(client), encode(file));
+    let Some(format) = file.strip_prefix(prefix) else {
+        return Err(Box::new(plain(StatusCode::NOT_FOUND, "no such page")));
+    };
+    match gate(
+        web,
+        asked.address,
+        asked.headers,
+        asked.params,
+        &path,
+        Some(client),
+    ) {
+        Gate::Open => Ok(format.to_string()),
+        Gate::Answer(response) => Err(Box::new(response)),
+    }
+}
+
 fn plain(status: StatusCode, text: &str) -> Response {
     (
         status,
@@ -310,13 +344,15 @@ async fn download(
     Query(params): Query<Params>,
     headers: HeaderMap,
 ) -> Response {
-    let path = format!("/c/{}/{}", encode(&client), encode(&file));
-    let Some(format) = file.strip_prefix("report.").map(str::to_string) else {
-        return plain(StatusCode::NOT_FOUND, "no such page");
+    let asked = Asked {
+        address,
+        headers: &headers,
+        params: &params,
     };
-    if let Gate::Answer(response) = gate(&web, address, &headers, &params, &path, Some(&client)) {
-        return response;
-    }
+    let format = match file_gate(&web, &asked, "/c", &client, &file, "report.") {
+        Ok(format) => format,
+        Err(answer) => return *answer,
+    };
     let (report_format, content_type) = match format.as_str() {
         "pdf" => (ReportFormat::Pdf, "application/pdf"),
         "html" => (ReportFormat::Html, "text/html; charset=utf-8"),
@@ -356,13 +392,15 @@ async fn data(
     Query(params): Query<Params>,
     headers: HeaderMap,
 ) -> Response {
-    let path = format!("/api/v1/{}/{}", encode(&client), encode(&file));
-    let Some(format) = file.strip_prefix("days.").map(str::to_string) else {
-        return plain(StatusCode::NOT_FOUND, "no such page");
+    let asked = Asked {
+        address,
+        headers: &headers,
+        params: &params,
     };
-    if let Gate::Answer(response) = gate(&web, address, &headers, &params, &path, Some(&client)) {
-        return response;
-    }
+    let format = match file_gate(&web, &asked, "/api/v1", &client, &file, "days.") {
+        Ok(format) => format,
+        Err(answer) => return *answer,
+    };
     match format.as_str() {
         "csv" => match client_report(&web, &client, &params, ReportFormat::Csv) {
             Ok(csv) => ([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], csv).into_response(),
