@@ -56,6 +56,16 @@ impl Service {
             .unwrap()
     }
 
+    /// A page read with `token` as its cookie.
+    async fn page(&self, path: &str, token: &str) -> reqwest::Response {
+        reqwest::Client::new()
+            .get(format!("{}{path}", self.url))
+            .header("cookie", format!("hashtrack_token={token}"))
+            .send()
+            .await
+            .unwrap()
+    }
+
     async fn health(&self) -> Value {
         serde_json::from_str(&self.get("/healthz").await).unwrap()
     }
@@ -310,15 +320,7 @@ async fn each_token_reads_its_own_client_only_on_every_route() {
     }
     assert_eq!(status("/".into(), Some(agency.clone())).await, 200);
     assert_eq!(status("/".into(), Some(acme.clone())).await, 404);
-    let view = http
-        .get(format!("{}/", service.url))
-        .header("cookie", format!("hashtrack_token={agency}"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let view = service.page("/", &agency).await.text().await.unwrap();
     for part in [
         "<h2>Run</h2>",
         "Idle. Last day collected: 2026-11-01",
@@ -348,12 +350,7 @@ async fn each_token_reads_its_own_client_only_on_every_route() {
     );
 
     // The portal: headers, nothing loaded from outside, no script.
-    let page = http
-        .get(format!("{}/c/acme", service.url))
-        .header("cookie", format!("hashtrack_token={acme}"))
-        .send()
-        .await
-        .unwrap();
+    let page = service.page("/c/acme", &acme).await;
     let csp = page.headers()["content-security-policy"]
         .to_str()
         .unwrap()
@@ -378,12 +375,7 @@ async fn each_token_reads_its_own_client_only_on_every_route() {
     }
 
     // The PDF download: the same report, printed by headless Chromium.
-    let pdf = http
-        .get(format!("{}/c/acme/report.pdf?days=30", service.url))
-        .header("cookie", format!("hashtrack_token={acme}"))
-        .send()
-        .await
-        .unwrap();
+    let pdf = service.page("/c/acme/report.pdf?days=30", &acme).await;
     assert_eq!(pdf.status().as_u16(), 200);
     assert_eq!(pdf.headers()["content-type"], "application/pdf");
     let disposition = pdf.headers()["content-disposition"]
@@ -462,15 +454,7 @@ async fn report_and_export_work_during_a_collection_and_the_report_equals_the_on
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     // The agency's view shows the run at work.
-    let view = reqwest::Client::new()
-        .get(format!("{}/", service.url))
-        .header("cookie", format!("hashtrack_token={agency}"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let view = service.page("/", &agency).await.text().await.unwrap();
     assert!(view.contains("Collecting 2026-11-02: "), "{view}");
     assert!(view.contains("$SCAVIO_API_KEY (60/min)"), "{view}");
     let during = report();
