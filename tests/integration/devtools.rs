@@ -18,13 +18,21 @@ pub struct Page {
     socket: WebSocket<TcpStream>,
     session: String,
     next_id: u64,
+    /// Events the browser sent while a command waited for its reply, oldest first.
+    events: Vec<Value>,
     browser: Child,
     _profile: tempfile::TempDir,
 }
 
 impl Page {
     /// `file` opened in a `width` × `height` window of `browser`, loaded.
-    pub fn open(browser: &Path, file: &Path, (width, height): (u32, u32)) -> Page {
+    pub fn open(browser: &Path, file: &Path, size: (u32, u32)) -> Page {
+        Page::open_url(browser, &format!("file://{}", file.display()), size)
+    }
+
+    /// `url` opened in a `width` × `height` window of `browser`, loaded; every request the
+    /// page makes from then on is recorded ([`Page::requested`]).
+    pub fn open_url(browser: &Path, url: &str, (width, height): (u32, u32)) -> Page {
         let profile = tempfile::tempdir().unwrap();
         let child = Command::new(browser)
             .args([
@@ -61,6 +69,7 @@ impl Page {
             socket,
             session: String::new(),
             next_id: 0,
+            events: Vec::new(),
             browser: child,
             _profile: profile,
         };
@@ -74,16 +83,35 @@ impl Page {
             "Emulation.setDeviceMetricsOverride",
             json!({"width": width, "height": height, "deviceScaleFactor": 1, "mobile": false}),
         );
-        page.call(
-            "Page.navigate",
-            json!({"url": format!("file://{}", file.display())}),
-        );
+        page.call("Network.enable", json!({}));
+        page.navigate(url);
+        page
+    }
+
+    /// Loads `url` and waits until it is complete.
+    pub fn navigate(&mut self, url: &str) {
+        self.call("Page.navigate", json!({"url": url}));
+        self.wait_until_loaded();
+    }
+
+    /// Waits until the page's document is complete (after a navigation or a click).
+    pub fn wait_until_loaded(&mut self) {
         let loading = Instant::now();
-        while page.eval("document.readyState") != "complete" {
+        // A navigation started by a click replaces the document a moment later.
+        std::thread::sleep(Duration::from_millis(100));
+        while self.eval("document.readyState") != "complete" {
             assert!(loading.elapsed() < PATIENCE, "the page did not load");
             std::thread::sleep(Duration::from_millis(50));
         }
-        page
+    }
+
+    /// Every URL the page requested so far (documents, styles, images, downloads...).
+    pub fn requested(&self) -> Vec<String> {
+        self.events
+            .iter()
+            .filter(|e| e["method"] == "Network.requestWillBeSent")
+            .filter_map(|e| e["params"]["request"]["url"].as_str().map(str::to_string))
+            .collect()
     }
 
     /// One protocol command on the page's session (the browser's before attaching); its
@@ -103,7 +131,11 @@ impl Page {
                 continue;
             };
             let reply: Value = serde_json::from_str(&text).unwrap();
-            // Events and other sessions' replies are not ours.
+            // Events are kept for who asks; other sessions' replies are not ours.
+            if reply.get("method").is_some() {
+                self.events.push(reply);
+                continue;
+            }
             if reply["id"] != id {
                 continue;
             }

@@ -21,7 +21,7 @@ fn report(dir: &Path, config: &Path, args: &[&str]) -> String {
 }
 
 /// Headless Chromium, or `None` off CI (where `.ci/run` installs it, its absence fails).
-fn chromium() -> Option<PathBuf> {
+pub(crate) fn chromium() -> Option<PathBuf> {
     let path = std::env::var_os("PATH").unwrap_or_default();
     let dirs: Vec<PathBuf> = std::env::split_paths(&path).collect();
     let found = ["chromium-headless-shell", "chromium", "google-chrome"]

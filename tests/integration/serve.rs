@@ -475,3 +475,66 @@ async fn report_and_export_work_during_a_collection_and_the_report_equals_the_on
     assert_eq!(report(), during);
     service.stop();
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn in_a_browser_the_agency_view_a_portal_a_period_and_a_pdf_load_nothing_from_outside() {
+    let Some(browser) = crate::html_report::chromium() else {
+        return;
+    };
+    let (_sim, dir, config) = world(60_000).await;
+    let service = Service::start(&config, &format!("{DAY}T07:00:00Z"));
+    service.collected(Duration::from_secs(60)).await;
+    let agency = new_token(&config, &["--agency"]);
+    let (url, downloads) = (service.url.clone(), dir.path().join("downloads"));
+    let requested = tokio::task::spawn_blocking(move || {
+        let mut page =
+            crate::devtools::Page::open_url(&browser, &format!("{url}/?t={agency}"), (1200, 900));
+        // The link's token became a cookie, and the address lost it.
+        assert_eq!(page.eval("location.pathname + location.search"), "/");
+        let text = |page: &mut crate::devtools::Page| {
+            page.eval("document.body.innerText").as_str().unwrap().to_string()
+        };
+        assert!(text(&mut page).contains("Campaigns"), "{}", text(&mut page));
+        // The agency's view links to the client's portal.
+        page.eval("document.querySelector('a[href=\"/c/acme\"]').click()");
+        page.wait_until_loaded();
+        assert_eq!(page.eval("location.pathname"), "/c/acme");
+        assert!(text(&mut page).contains("Period: 7 days"), "{}", text(&mut page));
+        // A period change.
+        page.eval("document.querySelector('a[href=\"/c/acme?days=30\"]').click()");
+        page.wait_until_loaded();
+        assert_eq!(page.eval("location.search"), "?days=30");
+        assert!(text(&mut page).contains("Period: 7 days · 30 days"), "{}", text(&mut page));
+        // The PDF download.
+        std::fs::create_dir_all(&downloads).unwrap();
+        page.call(
+            "Page.setDownloadBehavior",
+            serde_json::json!({"behavior": "allow", "downloadPath": downloads.display().to_string()}),
+        );
+        page.eval("document.querySelector('a[href*=\"report.pdf\"]').click()");
+        let started = Instant::now();
+        let pdf = loop {
+            let done = std::fs::read_dir(&downloads)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .find(|p| p.extension().is_some_and(|x| x == "pdf"));
+            if let Some(pdf) = done {
+                break pdf;
+            }
+            assert!(started.elapsed() < Duration::from_secs(60), "no PDF downloaded");
+            std::thread::sleep(Duration::from_millis(200));
+        };
+        assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"), "{}", pdf.display());
+        page.requested()
+    })
+    .await
+    .unwrap();
+    assert!(requested.len() >= 4, "{requested:?}");
+    for asked in &requested {
+        assert!(
+            asked.starts_with(&service.url) || asked.starts_with("data:") || asked == "about:blank",
+            "the pages loaded {asked} from outside"
+        );
+    }
+    service.stop();
+}
