@@ -232,6 +232,10 @@ pub struct ApiClient {
     limiter: RateLimiter,
     retry: RetryPolicy,
     pub requests: RequestCounter,
+    /// Attempts after a request's first (after a 429, a 5xx or a broken connection).
+    pub retries: RequestCounter,
+    /// 429 answers.
+    pub rate_limited: RequestCounter,
 }
 
 impl ApiClient {
@@ -255,6 +259,8 @@ impl ApiClient {
             limiter: RateLimiter::per_minute(requests_per_minute),
             retry,
             requests: RequestCounter::default(),
+            retries: RequestCounter::default(),
+            rate_limited: RequestCounter::default(),
         })
     }
 
@@ -288,6 +294,9 @@ impl ApiClient {
                 return Err(ApiError::NotSent(reason));
             }
             self.requests.bump();
+            if attempt > 1 {
+                self.retries.bump();
+            }
             let sent = self
                 .http
                 .post(&url)
@@ -366,6 +375,7 @@ impl ApiClient {
                 .unwrap_or_else(|| status.canonical_reason().unwrap_or("").to_string());
             match status {
                 StatusCode::TOO_MANY_REQUESTS => {
+                    self.rate_limited.bump();
                     if attempt >= self.retry.max_attempts {
                         return Err(ApiError::RateLimited { attempts: attempt });
                     }

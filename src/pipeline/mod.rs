@@ -173,6 +173,18 @@ impl Pipeline {
         }
     }
 
+    /// Per key variable, the 429 answers and the retries of its API client so far.
+    pub fn api_troubles(&self) -> impl Fn() -> BTreeMap<String, (u64, u64)> + use<> {
+        let apis = self.apis.clone();
+        move || {
+            apis.iter()
+                .map(|(key_env, api)| {
+                    (key_env.clone(), (api.rate_limited.get(), api.retries.get()))
+                })
+                .collect()
+        }
+    }
+
     /// The switch that stops this pipeline's spending from outside (a signal handler).
     pub fn stop_switch(&self) -> StopSwitch {
         self.shutdown.clone()

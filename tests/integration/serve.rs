@@ -105,6 +105,13 @@ async fn world(requests_per_minute: u32) -> (SimServer, tempfile::TempDir, std::
 #[tokio::test(flavor = "multi_thread")]
 async fn serve_waits_for_its_time_collects_once_and_exposes_health_and_metrics() {
     let (sim, _dir, config) = world(60_000).await;
+    // Its first two requests are told to wait: counted as 429s, then retried.
+    sim.inject(hashtrack_sim::Fault::any(
+        hashtrack_sim::FaultKind::RateLimited {
+            retry_after_secs: 1,
+        },
+        2,
+    ));
     // 05:59:57 UTC, the default zone: three seconds before the default collect_at, 06:00.
     let service = Service::start(&config, &format!("{DAY}T05:59:57Z"));
     let health = service.health().await;
@@ -168,6 +175,9 @@ async fn serve_waits_for_its_time_collects_once_and_exposes_health_and_metrics()
         value("hashtrack_alert_deliveries", Some(("state", "failed"))),
         0.0
     );
+    let key = Some(("key", "SCAVIO_API_KEY"));
+    assert_eq!(value("hashtrack_rate_limited_total", key), 2.0);
+    assert!(value("hashtrack_retries_total", key) >= 2.0);
     assert!(!text.contains(TEST_KEY), "the key leaked into /metrics");
 
     let (code, stderr) = service.stop();

@@ -70,6 +70,8 @@ struct Shared {
     record: Arc<Mutex<Record>>,
     store: Arc<Store>,
     config: Arc<Config>,
+    /// Per key variable: 429 answers and retries since the service started.
+    troubles: Arc<dyn Fn() -> BTreeMap<String, (u64, u64)> + Send + Sync>,
 }
 
 pub async fn serve(args: ServeArgs) -> Result<ExitCode> {
@@ -91,6 +93,7 @@ pub async fn serve(args: ServeArgs) -> Result<ExitCode> {
         })),
         store: store.clone(),
         config: config.clone(),
+        troubles: Arc::new(pipeline.api_troubles()),
     };
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
@@ -282,6 +285,25 @@ fn render_metrics(shared: &Shared) -> String {
             by_key(|c| c.1),
         );
     }
+    let troubles = (shared.troubles)();
+    let by_key = |pick: fn(&(u64, u64)) -> u64| {
+        troubles
+            .iter()
+            .map(|(key, counts)| (label("key", key), pick(counts) as f64))
+            .collect()
+    };
+    family(
+        "hashtrack_rate_limited_total",
+        "counter",
+        "429 answers since the service started, by key variable.",
+        by_key(|c| c.0),
+    );
+    family(
+        "hashtrack_retries_total",
+        "counter",
+        "Requests sent again (after a 429, a 5xx or a broken connection), by key variable.",
+        by_key(|c| c.1),
+    );
     let mut last_days = Vec::new();
     for campaign in &shared.config.campaigns {
         // Dates key the store as text: the greatest four-digit year sorts after every day.
