@@ -24,9 +24,15 @@ struct Service {
 
 impl Service {
     fn start(config: &Path, clock_start: &str) -> Service {
+        Service::start_with(config, clock_start, &[])
+    }
+
+    /// Started with more arguments (`--log-format json`).
+    fn start_with(config: &Path, clock_start: &str, more: &[&str]) -> Service {
         let mut child = hashtrack()
             .args(["serve", "--listen", "127.0.0.1:0", "--config"])
             .arg(config)
+            .args(more)
             .env("SCAVIO_API_KEY", TEST_KEY)
             .env("HASHTRACK_CLOCK_START", clock_start)
             .stdout(Stdio::piped())
@@ -113,7 +119,11 @@ async fn serve_waits_for_its_time_collects_once_and_exposes_health_and_metrics()
         2,
     ));
     // 05:59:57 UTC, the default zone: three seconds before the default collect_at, 06:00.
-    let service = Service::start(&config, &format!("{DAY}T05:59:57Z"));
+    let service = Service::start_with(
+        &config,
+        &format!("{DAY}T05:59:57Z"),
+        &["--log-format", "json"],
+    );
     let health = service.health().await;
     assert_eq!(health["last_collected"], Value::Null, "{health}");
     assert_eq!(
@@ -182,6 +192,22 @@ async fn serve_waits_for_its_time_collects_once_and_exposes_health_and_metrics()
 
     let (code, stderr) = service.stop();
     assert_eq!(code, Some(143), "{stderr}");
+    // With --log-format json, stderr is log objects only, the collection's figures among them.
+    let logs: Vec<Value> = stderr
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+        .collect();
+    let collected = logs
+        .iter()
+        .find(|l| l["fields"]["message"] == "serve: collected")
+        .unwrap_or_else(|| panic!("no collection logged: {stderr}"));
+    assert_eq!(collected["fields"]["credits"], charged);
+    assert_eq!(collected["fields"]["date"], DAY);
+    assert!(logs.iter().any(|l| {
+        l["fields"]["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("SIGTERM: no new requests"))
+    }));
     // The store is free again once it stopped, with the day in it.
     let (_, store) = {
         let setup = setup(&config, TEST_KEY);

@@ -301,17 +301,17 @@ pub async fn deliver_after_run(store: &Arc<Store>, config: &Config) -> bool {
     match deliver_pending(store, config).await {
         Ok(report) => {
             for line in &report.lines {
-                eprintln!("{line}");
+                super::say(line);
             }
             if !report.is_empty() {
-                eprintln!("{}", report.summary());
+                super::say(&report.summary());
             }
             report.retrying + report.failed == 0
         }
         Err(e) => {
-            eprintln!(
+            super::say(&format!(
                 "alerts were stored but not delivered ({e}); `hashtrack alerts send` retries"
-            );
+            ));
             false
         }
     }

@@ -92,6 +92,10 @@ pub struct Cli {
     /// More log output on stderr (-v info, -vv debug). RUST_LOG overrides.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// How log lines are written on stderr: `text` for people, `json` (one object a line,
+    /// from info up unless -v or RUST_LOG say otherwise) for log collectors.
+    #[arg(long, global = true, value_enum, default_value = "text")]
+    pub log_format: LogFormat,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -147,11 +151,12 @@ pub enum Command {
 }
 
 pub async fn dispatch(cli: Cli) -> Result<ExitCode> {
+    let log_format = cli.log_format;
     match cli.command {
         Command::Init(args) => init::init(args),
         Command::Demo(args) => demo::demo(args).await,
         Command::Run(args) => run::run(args).await,
-        Command::Serve(args) => serve::serve(args).await,
+        Command::Serve(args) => serve::serve(args, log_format).await,
         Command::Tokens(args) => tokens::tokens(args),
         Command::Simulate(args) => simulate::simulate(args).await,
         Command::Report(args) => report::report(args),
@@ -165,21 +170,45 @@ pub async fn dispatch(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-pub fn init_logging(verbose: u8) {
-    let default = match verbose {
-        0 => "warn",
-        1 => "info",
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// The format `init_logging` set, for [`say`].
+static LOG_FORMAT: std::sync::OnceLock<LogFormat> = std::sync::OnceLock::new();
+
+/// A line for the operator on stderr: as it is for people, or as a log object under
+/// `--log-format json`, so that a log collector reads one format.
+pub fn say(line: &str) {
+    match LOG_FORMAT.get() {
+        Some(LogFormat::Json) => tracing::info!("{line}"),
+        _ => eprintln!("{line}"),
+    }
+}
+
+pub fn init_logging(verbose: u8, format: LogFormat) {
+    let _ = LOG_FORMAT.set(format);
+    let default = match (verbose, format) {
+        (0, LogFormat::Text) => "warn",
+        (0 | 1, _) => "info",
         _ => "debug",
     };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    // Colours only for a person at a terminal, and never when NO_COLOR is set (no-color.org).
-    let colours = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(colours)
-        .init();
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Json => logs.json().init(),
+        LogFormat::Text => {
+            // Colours only for a person at a terminal, never when NO_COLOR is set (no-color.org).
+            let colours = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            logs.with_ansi(colours).init();
+        }
+    }
 }
 
 /// Arguments shared by the commands that read campaigns.toml and the store.
@@ -327,7 +356,7 @@ fn main() -> ExitCode {
             };
         }
     };
-    init_logging(args.verbose);
+    init_logging(args.verbose, args.log_format);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -181,21 +181,21 @@ pub(crate) fn stop_on_signals(switch: StopSwitch) -> Result<Arc<AtomicU8>> {
                 _ = terminate.recv() => ("SIGTERM", 143),
             };
             if seen.swap(code, Ordering::SeqCst) != 0 {
-                eprintln!("{name} again: stopping now");
+                super::say(&format!("{name} again: stopping now"));
                 std::process::exit(i32::from(code));
             }
-            eprintln!(
+            super::say(&format!(
                 "{name}: no new requests; the ones on the wire finish and are stored (at most {} s; \
                  a second signal stops at once). Re-run the same date to resume.",
                 STOP_GRACE.as_secs()
-            );
+            ));
             switch.stop(format!("stopped by {name}"));
             tokio::spawn(async move {
                 tokio::time::sleep(STOP_GRACE).await;
-                eprintln!(
+                super::say(&format!(
                     "still busy {} s after {name}: stopping now",
                     STOP_GRACE.as_secs()
-                );
+                ));
                 std::process::exit(i32::from(code));
             });
         }

@@ -34,7 +34,7 @@ mod web;
 
 use super::alerts::deliver_after_run;
 use super::run::{api_clients, collect, refuse_undeliverable, stop_on_signals};
-use super::{ConfigArgs, describe_run, open_pipeline};
+use super::{ConfigArgs, LogFormat, describe_run, open_pipeline};
 
 /// The variable that starts the service's clock at another instant (tests, simulations).
 const CLOCK_START_ENV: &str = "HASHTRACK_CLOCK_START";
@@ -74,7 +74,8 @@ struct Shared {
     troubles: Arc<dyn Fn() -> BTreeMap<String, (u64, u64)> + Send + Sync>,
 }
 
-pub async fn serve(args: ServeArgs) -> Result<ExitCode> {
+/// `log_format`: with `json`, stderr holds only log objects (the run's summary is one).
+pub async fn serve(args: ServeArgs, log_format: LogFormat) -> Result<ExitCode> {
     let config = args.config.load()?;
     let data_dir = args.config.data_dir(&config);
     let clock = service_clock()?;
@@ -124,7 +125,7 @@ pub async fn serve(args: ServeArgs) -> Result<ExitCode> {
     let app = app.into_make_service_with_connect_info::<SocketAddr>();
     tokio::spawn(async move {
         if let Err(e) = axum::serve(listener, app).await {
-            eprintln!("serve: the web endpoints stopped: {e}");
+            tracing::error!(error = %e, "serve: the web endpoints stopped");
         }
     });
 
@@ -142,7 +143,7 @@ pub async fn serve(args: ServeArgs) -> Result<ExitCode> {
             }
             Next::Collect(date) => {
                 lock(&shared).collecting = Some(date);
-                eprintln!("serve: collecting {date}");
+                tracing::info!(%date, "serve: collecting");
                 let started = Instant::now();
                 let summary = collect(&pipeline, date, &[], false).await;
                 let seconds = started.elapsed().as_secs_f64();
@@ -151,13 +152,22 @@ pub async fn serve(args: ServeArgs) -> Result<ExitCode> {
                     Err(e) => {
                         // Not marked collected: the next tick tries again (what is stored is
                         // not paid twice).
-                        eprintln!("serve: collecting {date} failed: {e:#}");
+                        tracing::error!(%date, error = format!("{e:#}"), "serve: collecting failed; trying again");
                         lock(&shared).collecting = None;
                         tokio::time::sleep(TICK * 20).await;
                         continue;
                     }
                 };
-                eprint!("{}", describe_run(&summary));
+                tracing::info!(
+                    %date,
+                    credits = summary.credits_spent,
+                    requests = summary.requests,
+                    seconds,
+                    "serve: collected"
+                );
+                if log_format == LogFormat::Text {
+                    eprint!("{}", describe_run(&summary));
+                }
                 record_run(&shared, &summary, seconds);
                 if signalled.load(Ordering::SeqCst) != 0 {
                     break;
@@ -171,7 +181,7 @@ pub async fn serve(args: ServeArgs) -> Result<ExitCode> {
     }
     let code = signalled.load(Ordering::SeqCst);
     let _ = std::fs::remove_file(data_dir.join(socket::SOCKET));
-    eprintln!("serve: stopped; the next start resumes the day");
+    tracing::info!(code, "serve: stopped; the next start resumes the day");
     Ok(ExitCode::from(code))
 }
 
