@@ -476,6 +476,29 @@ impl Store {
         }
     }
 
+    /// Writes a copy of every tree into a new store at `dir` while this one stays open and in
+    /// use (`serve`'s `store backup`): each tree as it stands when read, so that a day stored
+    /// during the copy may be in one tree and not yet in another, as after a crash, and a run
+    /// of that day completes it. `store check` on the copy reads it whole.
+    pub fn copy_into(&self, dir: &Path) -> Result<(), StoreError> {
+        self.flush()?;
+        let segment = existing_segment_size(&self.path).unwrap_or(SEGMENT_BYTES);
+        let copy = sled::Config::new()
+            .path(dir)
+            .segment_size(segment)
+            .open()
+            .map_err(|error| StoreError::Sled {
+                path: dir.to_path_buf(),
+                error,
+            })?;
+        copy.import(self.db.export());
+        copy.flush().map_err(|error| StoreError::Sled {
+            path: dir.to_path_buf(),
+            error,
+        })?;
+        Ok(())
+    }
+
     /// The bytes a compressed tree stores for `value` (JSON, compressed).
     fn packed<T: Serialize>(&self, tree: &str, value: &T) -> Vec<u8> {
         let json = serde_json::to_vec(value).expect("stored types always serialize");

@@ -451,8 +451,10 @@ async fn each_token_reads_its_own_client_only_on_every_route() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn report_and_export_work_during_a_collection_and_the_report_equals_the_one_after_it() {
-    // Day one collected quickly; day two at a request a second, so that it takes a while.
+async fn report_export_and_backup_work_during_a_collection_and_the_report_equals_the_one_after_it()
+{
+    // Day one collected quickly; day two at a request every three seconds, so that it takes
+    // a while (the report, the export and the backup are asked meanwhile).
     let (sim, dir, config) = world(60_000).await;
     let service = Service::start(&config, &format!("{DAY}T07:00:00Z"));
     service.collected(Duration::from_secs(60)).await;
@@ -460,7 +462,7 @@ async fn report_and_export_work_during_a_collection_and_the_report_equals_the_on
     let config = write_config(
         dir.path(),
         &sim.base_url(),
-        60,
+        20,
         &[campaign("c", &["serveco"]).sentiment_videos(2)],
     );
     sim.set_date(date("2026-11-02"));
@@ -492,9 +494,18 @@ async fn report_and_export_work_during_a_collection_and_the_report_equals_the_on
     // The agency's view shows the run at work.
     let view = service.page("/", &agency).await.text().await.unwrap();
     assert!(view.contains("Collecting 2026-11-02: "), "{view}");
-    assert!(view.contains("$SCAVIO_API_KEY (60/min)"), "{view}");
+    assert!(view.contains("$SCAVIO_API_KEY (20/min)"), "{view}");
     let during = report();
     assert!(during.contains("\"campaign_id\""), "{during}");
+    // And a backup, made by the service from the store it holds.
+    let out = run_ok(
+        hashtrack()
+            .current_dir(dir.path())
+            .args(["store", "backup", "backup", "--config"])
+            .arg(&config),
+    );
+    let said = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(said.contains("copied by the running service"), "{said}");
     let health = service.health().await;
     assert_eq!(
         health["collecting"], "2026-11-02",
@@ -510,6 +521,16 @@ async fn report_and_export_work_during_a_collection_and_the_report_equals_the_on
     }
     assert_eq!(report(), during);
     service.stop();
+    // The backup opens and reads whole, with the first day in it.
+    run_ok(
+        hashtrack()
+            .args(["store", "check", "--config"])
+            .arg(&config)
+            .arg("--data-dir")
+            .arg(dir.path().join("backup")),
+    );
+    let backup = hashtrack::store::Store::open_existing(&dir.path().join("backup/store")).unwrap();
+    assert!(backup.day("c", date(DAY)).unwrap().is_some());
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -103,7 +103,12 @@ pub async fn serve(args: ServeArgs, log_format: LogFormat) -> Result<ExitCode> {
     // The first line on stdout: where to reach it (with --listen 127.0.0.1:0, the port chosen).
     println!("hashtrack serve: http://{address} (/healthz, /metrics)");
     let questions = socket::bind(&data_dir)?;
-    tokio::spawn(socket::answer(questions, config.clone(), store.clone()));
+    tokio::spawn(socket::answer(
+        questions,
+        config.clone(),
+        store.clone(),
+        data_dir.clone(),
+    ));
     let status = {
         let (shared, progress) = (shared.clone(), pipeline.progress());
         Arc::new(move || {

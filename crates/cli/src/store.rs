@@ -91,14 +91,17 @@ fn data_dir(args: &ConfigArgs) -> Result<PathBuf> {
 const PARTS: [&str; 2] = ["store", "days"];
 
 fn backup(data_dir: &Path, dir: &Path) -> Result<ExitCode> {
-    if dir.exists() && dir.read_dir()?.next().is_some() {
-        bail!(
-            "{} is not empty: back up into a new directory",
-            dir.display()
-        );
-    }
+    refuse_filled(dir)?;
     // Holding the store open keeps every other hashtrack out while the files are copied.
-    let store = Store::open_existing(&data_dir.join("store"))?;
+    let store = match Store::open_existing(&data_dir.join("store")) {
+        Ok(store) => store,
+        // `serve` holds the store: it copies it.
+        Err(StoreError::Locked { .. }) if super::serve::socket::running(data_dir) => {
+            eprintln!("{}", super::serve::socket::ask(data_dir)?);
+            return Ok(ExitCode::SUCCESS);
+        }
+        Err(e) => return Err(e.into()),
+    };
     store.flush()?;
     for part in PARTS {
         let from = data_dir.join(part);
@@ -109,6 +112,32 @@ fn backup(data_dir: &Path, dir: &Path) -> Result<ExitCode> {
     drop(store);
     eprintln!("backed up {} to {}", data_dir.display(), dir.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// The backup `serve` makes of the store it holds: each tree copied into a new store, and
+/// the day copies beside it.
+pub fn backup_held(store: &Store, data_dir: &Path, dir: &Path) -> Result<String> {
+    refuse_filled(dir)?;
+    store.copy_into(&dir.join("store"))?;
+    let days = data_dir.join("days");
+    if days.exists() {
+        copy_dir(&days, &dir.join("days"))?;
+    }
+    Ok(format!(
+        "backed up {} to {} (copied by the running service)",
+        data_dir.display(),
+        dir.display()
+    ))
+}
+
+fn refuse_filled(dir: &Path) -> Result<()> {
+    if dir.exists() && dir.read_dir()?.next().is_some() {
+        bail!(
+            "{} is not empty: back up into a new directory",
+            dir.display()
+        );
+    }
+    Ok(())
 }
 
 fn restore(data_dir: &Path, dir: &Path) -> Result<ExitCode> {

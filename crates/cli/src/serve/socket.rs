@@ -1,6 +1,6 @@
 //! The local socket `serve` answers in its data directory (`serve.sock`, mode 0600): a command
-//! that reads the store while the service holds it asks the service there. `report` and
-//! `export` do. The question is the command line itself and the directory it was typed in,
+//! that reads the store while the service holds it asks the service there: `report`,
+//! `export` and `store backup` do. The question is the command line itself and the directory it was typed in,
 //! parsed by the service as the command would parse it; the answer is text: the report (the
 //! command writes it, to stdout or `--out`, and prints a PDF itself), or what the export
 //! wrote (the service writes its files, a relative `--out` taken from that directory).
@@ -20,6 +20,7 @@ use hashtrack::store::Store;
 
 use crate::export::export_from;
 use crate::report::report_text;
+use crate::store::{StoreArgs, StoreCommand, backup_held};
 use crate::{Cli, Command};
 
 /// The socket's file in the data directory.
@@ -78,27 +79,35 @@ pub fn bind(data_dir: &Path) -> Result<tokio::net::UnixListener> {
 }
 
 /// Answers questions until the process ends.
-pub async fn answer(listener: tokio::net::UnixListener, config: Arc<Config>, store: Arc<Store>) {
+pub async fn answer(
+    listener: tokio::net::UnixListener,
+    config: Arc<Config>,
+    store: Arc<Store>,
+    data_dir: PathBuf,
+) {
     loop {
         let Ok((mut stream, _)) = listener.accept().await else {
             continue;
         };
-        let (config, store) = (config.clone(), store.clone());
+        let (config, store, data_dir) = (config.clone(), store.clone(), data_dir.clone());
         tokio::spawn(async move {
             let mut question = Vec::new();
             if stream.read_to_end(&mut question).await.is_err() {
                 return;
             }
-            let answer = tokio::task::spawn_blocking(move || respond(&question, &config, &store))
-                .await
-                .unwrap_or_else(|e| Answer::Error(format!("the service failed to answer: {e}")));
+            let answer =
+                tokio::task::spawn_blocking(move || respond(&question, &config, &store, &data_dir))
+                    .await
+                    .unwrap_or_else(|e| {
+                        Answer::Error(format!("the service failed to answer: {e}"))
+                    });
             let reply = serde_json::to_vec(&answer).expect("answers serialise");
             let _ = stream.write_all(&reply).await;
         });
     }
 }
 
-fn respond(question: &[u8], config: &Config, store: &Store) -> Answer {
+fn respond(question: &[u8], config: &Config, store: &Store, data_dir: &Path) -> Answer {
     let question: Question = match serde_json::from_slice(question) {
         Ok(question) => question,
         Err(e) => return Answer::Error(format!("not a question: {e}")),
@@ -115,7 +124,16 @@ fn respond(question: &[u8], config: &Config, store: &Store) -> Answer {
             args.out = question.cwd.join(&args.out);
             reply(export_from(&args, config, store))
         }
-        Ok(_) => Answer::Error("the service answers `report` and `export` only".to_string()),
+        Ok(Cli {
+            command:
+                Command::Store(StoreArgs {
+                    command: StoreCommand::Backup { dir, .. },
+                }),
+            ..
+        }) => reply(backup_held(store, data_dir, &question.cwd.join(dir))),
+        Ok(_) => Answer::Error(
+            "the service answers `report`, `export` and `store backup` only".to_string(),
+        ),
         Err(e) => Answer::Error(e.to_string()),
     }
 }
