@@ -96,6 +96,15 @@ pub async fn serve(args: ServeArgs, log_format: LogFormat) -> Result<ExitCode> {
         config: config.clone(),
         troubles: Arc::new(pipeline.api_troubles()),
     };
+    // What /healthz says from its first answer: when the first collection comes.
+    if let Next::WaitUntil { at, .. } = schedule::next(
+        now(clock, &config),
+        config.settings.collect_at,
+        config.settings.time_zone,
+        None,
+    ) {
+        lock(&shared).next_collection = Some(at);
+    }
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
