@@ -911,6 +911,18 @@ impl Store {
             .collect()
     }
 
+    /// The latest stored day of a campaign.
+    pub fn latest_day(&self, campaign: &str) -> Result<Option<DayMetrics>, StoreError> {
+        match self.days.scan_prefix(format!("{campaign}/")).next_back() {
+            None => Ok(None),
+            Some(entry) => {
+                let (key, value) = entry.map_err(|e| self.sled_err(e))?;
+                self.unpack("days", &String::from_utf8_lossy(&key), &value)
+                    .map(Some)
+            }
+        }
+    }
+
     /// The latest stored day of a campaign strictly before `date`.
     pub fn day_before(
         &self,

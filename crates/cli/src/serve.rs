@@ -330,10 +330,7 @@ fn render_metrics(shared: &Shared) -> String {
     );
     let mut last_days = Vec::new();
     for campaign in &shared.config.campaigns {
-        // Dates key the store as text: the greatest four-digit year sorts after every day.
-        let end_of_keys = NaiveDate::from_ymd_opt(9999, 12, 31).expect("a valid date");
-        let latest = shared.store.day_before(&campaign.id, end_of_keys);
-        if let Ok(Some(day)) = latest {
+        if let Ok(Some(day)) = shared.store.latest_day(&campaign.id) {
             let date = day.date;
             let seconds = date
                 .and_hms_opt(0, 0, 0)

@@ -499,9 +499,7 @@ fn run_section(status: &RunStatus) -> String {
 
 /// The latest stored day of a campaign.
 fn latest_day(web: &Web, campaign: &str) -> Option<hashtrack::domain::DayMetrics> {
-    // Dates key the store as text: the greatest four-digit year sorts after every day.
-    let end_of_keys = chrono::NaiveDate::from_ymd_opt(9999, 12, 31).expect("a valid date");
-    web.store.day_before(campaign, end_of_keys).ok().flatten()
+    web.store.latest_day(campaign).ok().flatten()
 }
 
 fn campaigns_section(web: &Web) -> String {
