@@ -18,7 +18,7 @@ use chrono::NaiveDate;
 use crate::store::{Store, StoreError};
 use crate::text_safety::CsvCells;
 
-pub use write::{Format, table_path};
+pub use write::{Format, csv_document, json_records, table_path};
 
 use schema::{ALERTS, COMMENTS, DAYS, TableSchema, VIDEOS};
 use write::{Finished, TableWriter};
@@ -93,25 +93,16 @@ pub fn export(
     let mut videos = TableWriter::create(dir, &VIDEOS, format, cells)?;
     let mut comments = TableWriter::create(dir, &COMMENTS, format, cells)?;
     let mut alerts = TableWriter::create(dir, &ALERTS, format, cells)?;
-    for period in periods {
-        for date in period.from.iter_days().take(period.len() as usize) {
-            if let Some(day) = store.day(&period.campaign, date)? {
-                days.write(vec![rows::day_row(&day)])?;
-                videos.write(rows::video_rows(&day).collect())?;
-                let read = store.comments_first_read_on(&period.campaign, date)?;
-                comments.write(rows::comment_rows(&day, &read).collect())?;
-            }
-            progress(1);
+    for (period, date) in dates(periods) {
+        if let Some(day) = store.day(&period.campaign, date)? {
+            days.write(vec![rows::day_row(&day)])?;
+            videos.write(rows::video_rows(&day).collect())?;
+            let read = store.comments_first_read_on(&period.campaign, date)?;
+            comments.write(rows::comment_rows(&day, &read).collect())?;
         }
+        progress(1);
     }
-    let entries = store.outbox_entries()?;
-    alerts.write(
-        entries
-            .iter()
-            .filter(|e| periods.iter().any(|p| p.contains(&e.campaign_id, e.date)))
-            .map(rows::alert_row)
-            .collect(),
-    )?;
+    alerts.write(alert_rows(store, periods)?)?;
     let mut finished: Vec<Finished> = Vec::new();
     for writer in [days, videos, comments, alerts] {
         match writer.finish() {
@@ -142,6 +133,59 @@ pub fn export(
 /// Every exported table's schema, in the order they are written.
 pub fn tables() -> [&'static TableSchema; 4] {
     schema::TABLES
+}
+
+/// The table called `name` (`days`, `videos`, `comments`, `alerts`).
+pub fn table(name: &str) -> Option<&'static TableSchema> {
+    schema::TABLES.into_iter().find(|t| t.name == name)
+}
+
+/// One table's rows over `periods`, as `export` writes them to its file (for serving one
+/// table at a time, as `serve`'s API does).
+pub fn table_rows(
+    store: &Store,
+    periods: &[CampaignPeriod],
+    table: &TableSchema,
+) -> Result<Vec<rows::Row>, StoreError> {
+    if table.name == ALERTS.name {
+        return alert_rows(store, periods);
+    }
+    let mut found = Vec::new();
+    for (period, date) in dates(periods) {
+        let Some(day) = store.day(&period.campaign, date)? else {
+            continue;
+        };
+        if table.name == DAYS.name {
+            found.push(rows::day_row(&day));
+        } else if table.name == VIDEOS.name {
+            found.extend(rows::video_rows(&day));
+        } else {
+            let read = store.comments_first_read_on(&period.campaign, date)?;
+            found.extend(rows::comment_rows(&day, &read));
+        }
+    }
+    Ok(found)
+}
+
+/// Every calendar day of every period, with its period.
+fn dates(periods: &[CampaignPeriod]) -> impl Iterator<Item = (&CampaignPeriod, NaiveDate)> {
+    periods.iter().flat_map(|period| {
+        period
+            .from
+            .iter_days()
+            .take(period.len() as usize)
+            .map(move |date| (period, date))
+    })
+}
+
+/// The `alerts` rows of the outbox records of the periods' campaign-days.
+fn alert_rows(store: &Store, periods: &[CampaignPeriod]) -> Result<Vec<rows::Row>, StoreError> {
+    Ok(store
+        .outbox_entries()?
+        .iter()
+        .filter(|e| periods.iter().any(|p| p.contains(&e.campaign_id, e.date)))
+        .map(rows::alert_row)
+        .collect())
 }
 
 #[cfg(test)]

@@ -300,6 +300,47 @@ fn csv_field(cell: &Cell, cells: CsvCells) -> String {
     }
 }
 
+/// A whole table as CSV text, as an export's file holds it (a header row, CRLF lines).
+pub fn csv_document(table: &TableSchema, rows: &[Row], cells: CsvCells) -> String {
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    let header = table.columns.iter().map(|c| c.name.to_string());
+    let lines = rows
+        .iter()
+        .map(|row| row.iter().map(|cell| csv_field(cell, cells)).collect());
+    for record in std::iter::once(header.collect::<Vec<_>>()).chain(lines) {
+        writer.write_record(record).expect("writing to memory");
+    }
+    String::from_utf8(writer.into_inner().expect("writing to memory")).expect("UTF-8 cells")
+}
+
+/// A whole table as JSON: an array of objects keyed by column name; NULL cells are `null`,
+/// dates `YYYY-MM-DD`, timestamps RFC 3339 in UTC.
+pub fn json_records(table: &TableSchema, rows: &[Row]) -> serde_json::Value {
+    use serde_json::Value;
+    let value = |cell: &Cell| match cell {
+        Cell::Null => Value::Null,
+        Cell::Text(text) => Value::from(text.as_str()),
+        Cell::Date(_) | Cell::Timestamp(_) => Value::from(csv_field(cell, CsvCells::Raw)),
+        Cell::UInt64(n) => Value::from(*n),
+        Cell::Int64(n) => Value::from(*n),
+        Cell::Float64(x) => Value::from(*x),
+        Cell::Float32(x) => Value::from(f64::from(*x)),
+        Cell::Boolean(b) => Value::from(*b),
+    };
+    rows.iter()
+        .map(|row| {
+            table
+                .columns
+                .iter()
+                .zip(row)
+                .map(|(column, cell)| (column.name.to_string(), value(cell)))
+                .collect::<serde_json::Map<_, _>>()
+        })
+        .collect()
+}
+
 /// The rows as Arrow columns of the table's types.
 fn record_batch(table: &TableSchema, rows: &[Row]) -> RecordBatch {
     let columns: Vec<ArrayRef> = table

@@ -325,6 +325,12 @@ async fn each_token_reads_its_own_client_only_on_every_route() {
             format!("/c/{client}/report.html"),
             format!("/api/v1/{client}/days.json"),
             format!("/api/v1/{client}/days.csv"),
+            format!("/api/v1/{client}/videos.json"),
+            format!("/api/v1/{client}/videos.csv"),
+            format!("/api/v1/{client}/comments.json"),
+            format!("/api/v1/{client}/comments.csv?days=30"),
+            format!("/api/v1/{client}/alerts.json"),
+            format!("/api/v1/{client}/alerts.csv"),
         ]
     };
     let expect = |path: &String, token: &Option<String>, code: u16| {
@@ -370,6 +376,36 @@ async fn each_token_reads_its_own_client_only_on_every_route() {
             "no {part} in the agency's view:\n{view}"
         );
     }
+
+    // The API's tables: the export's columns, this client's rows only.
+    for table in ["days", "videos", "comments"] {
+        let path = format!("/api/v1/acme/{table}.json");
+        let rows: Vec<serde_json::Value> = service.page(&path, &acme).await.json().await.unwrap();
+        assert!(!rows.is_empty(), "{path} is empty");
+        assert!(
+            rows.iter().all(|row| row["client"] == "acme"),
+            "{path} has another client's rows"
+        );
+    }
+    let videos = service
+        .page("/api/v1/acme/videos.csv", &acme)
+        .await
+        .text()
+        .await
+        .unwrap();
+    let header = videos.lines().next().unwrap();
+    assert!(
+        header.starts_with("campaign,client,date,video_id"),
+        "{header}"
+    );
+    assert_eq!(
+        service
+            .page("/api/v1/acme/secrets.json", &acme)
+            .await
+            .status()
+            .as_u16(),
+        404
+    );
 
     // A link with its token: the cookie is set and the address loaded without it.
     let first = http

@@ -1,6 +1,6 @@
 //! `serve`'s pages and data, each behind a token (`hashtrack tokens`): the agency's view (`/`),
 //! each client's portal (`/c/<client>`: the HTML report with a period picker and downloads),
-//! and its data for BI tools (`/api/v1/<client>/days.json|csv`).
+//! and its data for BI tools (`/api/v1/<client>/<table>.json|csv`, the export's tables).
 //!
 //! A token comes as `?t=` once (it is then set as an HttpOnly cookie and the address without
 //! it is loaded, so that it stays out of history and referrers) or as that cookie. A client's
@@ -383,8 +383,10 @@ async fn download(
     response
 }
 
-/// The client's stored days as JSON (every figure, as the store has it) or CSV (as `report
-/// --format csv`), for BI tools.
+/// The client's data for BI tools, a table at a time: `{days,videos,comments,alerts}.{json,csv}`,
+/// with the columns of `hashtrack export`'s tables (JSON: an object per row). Every stored
+/// day unless `?days=N` asks for the last N; CSV text cells that a spreadsheet would run as a
+/// formula are neutralised, as in the export.
 async fn data(
     State(web): State<Web>,
     ConnectInfo(address): ConnectInfo<SocketAddr>,
@@ -397,32 +399,43 @@ async fn data(
         headers: &headers,
         params: &params,
     };
-    let format = match file_gate(&web, &asked, "/api/v1", &client, &file, "days.") {
-        Ok(format) => format,
+    let file = match file_gate(&web, &asked, "/api/v1", &client, &file, "") {
+        Ok(file) => file,
         Err(answer) => return *answer,
     };
-    match format.as_str() {
-        "csv" => match client_report(&web, &client, &params, ReportFormat::Csv) {
-            Ok(csv) => ([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], csv).into_response(),
-            Err(refusal) => refusal.into_response(),
-        },
-        "json" => {
-            let mut days = Vec::new();
-            for campaign in web.config.campaigns.iter().filter(|c| c.client == client) {
-                let Ok(Some((first, latest))) =
-                    hashtrack::store::DayReader::date_range(web.store.as_ref(), &campaign.id)
-                else {
-                    continue;
-                };
-                let (from, to) = period(&params).dates(first, latest);
-                match web.store.days(&campaign.id, from, to) {
-                    Ok(stored) => days.extend(stored),
-                    Err(e) => return plain(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
-                }
-            }
-            axum::Json(days).into_response()
-        }
-        _ => plain(StatusCode::NOT_FOUND, "no such page"),
+    let Some((table, format)) = file
+        .split_once('.')
+        .and_then(|(name, format)| Some((hashtrack::export::table(name)?, format)))
+        .filter(|(_, format)| ["json", "csv"].contains(format))
+    else {
+        return plain(
+            StatusCode::NOT_FOUND,
+            "no such table: days, videos, comments or alerts, each .json or .csv",
+        );
+    };
+    let mut periods = Vec::new();
+    for campaign in web.config.campaigns.iter().filter(|c| c.client == client) {
+        let Ok(Some((first, latest))) = web.store.date_range(&campaign.id) else {
+            continue;
+        };
+        let from = params.days.map_or(first, |days| {
+            (latest - chrono::Days::new(u64::from(days.max(1)) - 1)).max(first)
+        });
+        periods.push(hashtrack::export::CampaignPeriod {
+            campaign: campaign.id.clone(),
+            from,
+            to: latest,
+        });
+    }
+    let rows = match hashtrack::export::table_rows(&web.store, &periods, table) {
+        Ok(rows) => rows,
+        Err(e) => return plain(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+    };
+    if format == "csv" {
+        let csv = hashtrack::export::csv_document(table, &rows, CsvCells::Neutralised);
+        ([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], csv).into_response()
+    } else {
+        axum::Json(hashtrack::export::json_records(table, &rows)).into_response()
     }
 }
 
