@@ -16,6 +16,7 @@ mod alerts;
 mod branding;
 mod files;
 mod report_url;
+mod reports;
 mod sentiment;
 mod sinks;
 
@@ -25,6 +26,8 @@ pub use branding::Branding;
 use branding::{RawBranding, logo_data_uri, resolve_branding};
 pub use files::{Confinement, FileRefusal};
 pub use report_url::ReportUrl;
+pub use reports::{MailedFormat, ScheduledReport};
+use reports::{RawReports, resolve_reports};
 pub use sentiment::SentimentConfig;
 use sentiment::{RawSentiment, resolve_sentiment};
 pub use sinks::{
@@ -137,6 +140,8 @@ pub struct ClientConfig {
     pub sinks: Vec<String>,
     /// Its logo (`logo_file`) as a `data:` URI, shown on its reports beside the agency's.
     pub logo_data_uri: Option<String>,
+    /// The report `serve` emails it on a schedule (`[clients.X.reports]`).
+    pub reports: Option<ScheduledReport>,
 }
 
 /// One API account: the variable holding its key, and its plan's rate. Named by the variable
@@ -358,6 +363,7 @@ struct RawClient {
     requests_per_minute: Option<Spanned<u32>>,
     daily_credit_budget: Option<u32>,
     sinks: Option<Spanned<Vec<String>>>,
+    reports: Option<Spanned<RawReports>>,
 }
 
 #[derive(Deserialize)]
@@ -435,6 +441,10 @@ fn resolve(raw: RawConfig, at: &Locator) -> Result<Config, ConfigError> {
                 .map(|file| logo_data_uri(file, &format!("[clients.{id}]"), within, at))
                 .transpose()?,
             sinks: resolve_sink_names(c.sinks, &sinks, &owner, at)?.unwrap_or_default(),
+            reports: c
+                .reports
+                .map(|raw| resolve_reports(raw, &id, &sinks, at))
+                .transpose()?,
             name: c.name.unwrap_or_else(|| id.clone()),
             account: accounts[&id].clone(),
             id: id.clone(),

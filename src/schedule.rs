@@ -1,5 +1,6 @@
-//! When `hashtrack serve` collects: once a day at `[settings] collect_at`, a wall-clock time in
-//! the configured time zone. Pure: the caller says what "now" is.
+//! When `hashtrack serve` collects (once a day at `[settings] collect_at`) and sends a client's
+//! scheduled report (`[clients.X.reports] every`): wall-clock times in the configured time
+//! zone. Pure: the caller says what "now" is.
 //!
 //! The API only has today's data, so a missed day cannot be fetched later: on start the
 //! service collects today at once if `collect_at` has passed (a resumed run pays nothing for
@@ -7,7 +8,7 @@
 //! by a daylight-saving change) is taken as the first moment after the gap; one that occurs
 //! twice, as the first.
 
-use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
 
 /// The daily collection time: `"06:00"` unless `collect_at` says otherwise.
@@ -42,6 +43,59 @@ impl CollectAt {
                 })
                 .map_or_else(|| local.and_utc(), |at| at.to_utc()),
         }
+    }
+}
+
+/// When a client's scheduled report goes out: every week on one weekday, or every day, at a
+/// time of day (`"monday 08:00"`, `"daily 08:00"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReportEvery {
+    /// `None`: every day.
+    pub weekday: Option<Weekday>,
+    pub at: CollectAt,
+}
+
+impl ReportEvery {
+    pub fn parse(text: &str) -> Result<ReportEvery, String> {
+        let refuse = || {
+            format!(
+                "every must be a weekday or \"daily\", then a time as HH:MM (24-hour), \
+                 like \"monday 08:00\", not {text:?}"
+            )
+        };
+        let (day, time) = text.trim().split_once(' ').ok_or_else(refuse)?;
+        let weekday = match day.to_lowercase().as_str() {
+            "daily" => None,
+            day => Some(day.parse::<Weekday>().map_err(|_| refuse())?),
+        };
+        let at = NaiveTime::parse_from_str(time.trim(), "%H:%M").map_err(|_| refuse())?;
+        Ok(ReportEvery {
+            weekday,
+            at: CollectAt(at),
+        })
+    }
+
+    /// The latest time it was due at or before `now`: the local date it names (the report's
+    /// period ends on that day) and the moment.
+    pub fn latest(self, now: DateTime<Utc>, time_zone: Tz) -> (NaiveDate, DateTime<Utc>) {
+        let today = now.with_timezone(&time_zone).date_naive();
+        (0..=7)
+            .map(|back| today - Days::new(back))
+            .filter(|date| self.weekday.is_none_or(|w| date.weekday() == w))
+            .map(|date| (date, self.at.on(date, time_zone)))
+            .find(|(_, at)| *at <= now)
+            .expect("a weekday comes round within eight days")
+    }
+
+    /// The first time it is due after `now`.
+    pub fn next_after(self, now: DateTime<Utc>, time_zone: Tz) -> DateTime<Utc> {
+        let today = now.with_timezone(&time_zone).date_naive();
+        (0..=8)
+            .map(|ahead| today + Days::new(ahead))
+            .filter(|date| self.weekday.is_none_or(|w| date.weekday() == w))
+            .map(|date| self.at.on(date, time_zone))
+            .find(|at| *at > now)
+            .expect("a weekday comes round within nine days")
     }
 }
 
@@ -93,6 +147,43 @@ mod tests {
     }
 
     const PARIS: Tz = chrono_tz::Europe::Paris;
+
+    #[test]
+    fn a_weekly_report_is_due_on_its_weekday_at_its_local_time() {
+        let monday = ReportEvery::parse("Monday 08:00").unwrap();
+        assert_eq!(monday.weekday, Some(Weekday::Mon));
+        // Monday 2026-11-02 08:00 in Paris is 07:00 UTC.
+        let due = utc("2026-11-02T07:00:00Z");
+        assert_eq!(
+            monday.latest(due, PARIS),
+            (date("2026-11-02"), due),
+            "due at its own minute"
+        );
+        assert_eq!(
+            monday.latest(utc("2026-11-02T06:59:00Z"), PARIS).0,
+            date("2026-10-26"),
+            "a minute before, the previous week's is the latest"
+        );
+        assert_eq!(
+            monday.latest(utc("2026-11-08T23:00:00Z"), PARIS).0,
+            date("2026-11-02")
+        );
+        assert_eq!(
+            monday.next_after(due, PARIS),
+            utc("2026-11-09T07:00:00Z"),
+            "next, a week later"
+        );
+        assert_eq!(monday.next_after(utc("2026-11-02T06:00:00Z"), PARIS), due);
+        let daily = ReportEvery::parse("daily 18:30").unwrap();
+        assert_eq!(
+            daily.latest(utc("2026-11-03T10:00:00Z"), PARIS).0,
+            date("2026-11-02")
+        );
+        for wrong in ["monday", "mondays 08:00", "monday 8am", "08:00", ""] {
+            let err = ReportEvery::parse(wrong).unwrap_err();
+            assert!(err.contains("like \"monday 08:00\""), "{wrong}: {err}");
+        }
+    }
 
     #[test]
     fn before_the_time_it_waits_after_it_collects_once() {

@@ -336,7 +336,7 @@ fn env_name(name: Spanned<String>, at: &Locator) -> Result<String, ConfigError> 
     Ok(value.clone())
 }
 
-fn address(value: &Spanned<String>, at: &Locator) -> Result<String, ConfigError> {
+pub(super) fn address(value: &Spanned<String>, at: &Locator) -> Result<String, ConfigError> {
     value
         .get_ref()
         .parse::<lettre::message::Mailbox>()
