@@ -19,6 +19,7 @@ pub use hashtrack_plugin_host as plugin;
 
 pub mod alerts;
 pub mod api;
+pub mod client_reports;
 pub mod config;
 pub mod export;
 pub mod language;

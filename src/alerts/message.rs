@@ -158,12 +158,12 @@ impl Message<'_> {
     pub fn html(&self) -> String {
         let mut out = format!(
             "<div style=\"font-family:sans-serif\"><h2 style=\"margin:0 0 8px\">{}</h2>",
-            escape(&self.subject())
+            html_escape(&self.subject())
         );
         for (campaign, items) in self.by_campaign() {
             out.push_str(&format!(
                 "<h3 style=\"margin:12px 0 4px\">{} <span style=\"color:#666;font-weight:normal\">{}</span></h3><ul>",
-                escape(campaign),
+                html_escape(campaign),
                 self.date
             ));
             for item in &items {
@@ -172,18 +172,18 @@ impl Message<'_> {
                     "<li><b style=\"color:{}\">{}</b> <code>{}</code>{}: {}",
                     severity_colour(e.severity),
                     severity_label(e.severity),
-                    escape(&e.alert().label()),
+                    html_escape(&e.alert().label()),
                     if item.ongoing {
                         " <i>(still ongoing)</i>"
                     } else {
                         ""
                     },
-                    escape(&e.message)
+                    html_escape(&e.message)
                 ));
                 if let Some(figures) = figures_line(e) {
                     out.push_str(&format!(
                         "<br><span style=\"color:#666\">{}</span>",
-                        escape(&figures)
+                        html_escape(&figures)
                     ));
                 }
                 if !e.drivers.is_empty() {
@@ -192,7 +192,7 @@ impl Message<'_> {
                         out.push_str(&format!(
                             "<li>{}: {}</li>",
                             html_link(driver.url.as_deref(), &handle(driver)),
-                            escape(&gain_words(driver))
+                            html_escape(&gain_words(driver))
                         ));
                     }
                     out.push_str("</ul>");
@@ -202,7 +202,7 @@ impl Message<'_> {
                     for quote in &e.quotes {
                         out.push_str(&format!(
                             "<li><q>{}</q> ({}){}</li>",
-                            escape(&quote.text),
+                            html_escape(&quote.text),
                             likes(quote.likes),
                             quote.url.as_deref().map_or_else(String::new, |url| format!(
                                 " {}",
@@ -410,8 +410,12 @@ fn plain_link(url: Option<&str>) -> String {
 /// A link when there is a URL, else the label alone; both escaped.
 fn html_link(url: Option<&str>, label: &str) -> String {
     match url {
-        Some(url) => format!("<a href=\"{}\">{}</a>", escape(url), escape(label)),
-        None => escape(label),
+        Some(url) => format!(
+            "<a href=\"{}\">{}</a>",
+            html_escape(url),
+            html_escape(label)
+        ),
+        None => html_escape(label),
     }
 }
 
@@ -482,11 +486,14 @@ fn cut(text: &str, max: usize) -> String {
     format!("{kept}…")
 }
 
-fn escape(text: &str) -> String {
+/// Text as HTML text or an attribute value (quoted either way): never markup. For every
+/// HTML hashtrack writes by hand (messages, `serve`'s pages and emails).
+pub fn html_escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }
 
 /// Slack's text needs only these three escaped; control characters go too (a message's text

@@ -9,7 +9,8 @@ use std::time::Duration;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use hmac::{Hmac, Mac};
-use lettre::message::{Mailbox, MultiPart};
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use sha2::Sha256;
 
@@ -120,15 +121,35 @@ impl Transports {
                 from,
                 to,
             } => {
-                let url = secret(smtp_url_env, secrets)?;
-                // Checked at load too; again here, as the variable is read again.
-                let url = smtp_transport_url(&url).map_err(|problem| SendError::Permanent {
-                    reason: format!("{smtp_url_env}: {problem}"),
-                })?;
-                send_email(&url, from, to, message).await
+                let url = smtp_url(smtp_url_env, secrets)?;
+                let body = MultiPart::alternative_plain_html(message.text(), message.html());
+                send_email(&url, from, to, &message.subject(), body).await
             }
             SinkKind::File { dir } => write_file(dir, message),
         }
+    }
+
+    /// Sends `mail` to `to` through an email sink's server and sender, once.
+    pub async fn send_mail(
+        &self,
+        sink: &SinkConfig,
+        to: &[String],
+        mail: &Mail,
+    ) -> Result<(), SendError> {
+        let SinkKind::Email {
+            smtp_url_env, from, ..
+        } = &sink.kind
+        else {
+            return Err(SendError::Permanent {
+                reason: format!("sink '{}' is not an email sink", sink.name),
+            });
+        };
+        let mut secrets = Vec::new();
+        let result = match smtp_url(smtp_url_env, &mut secrets) {
+            Ok(url) => send_email(&url, from, to, &mail.subject, mail.body()).await,
+            Err(e) => Err(e),
+        };
+        result.map_err(|e| scrub(e, &secrets))
     }
 
     async fn post(
@@ -229,11 +250,43 @@ pub fn sign(
     Ok(format!("v1,{}", BASE64.encode(mac.finalize().into_bytes())))
 }
 
+/// An email that is not an alert: a scheduled client report.
+pub struct Mail {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    /// A file attached: its name, MIME type and bytes.
+    pub attachment: Option<(String, String, Vec<u8>)>,
+}
+
+impl Mail {
+    fn body(&self) -> MultiPart {
+        let message = MultiPart::alternative_plain_html(self.text.clone(), self.html.clone());
+        let Some((name, mime, bytes)) = &self.attachment else {
+            return message;
+        };
+        let content_type = ContentType::parse(mime).unwrap_or(ContentType::TEXT_PLAIN);
+        MultiPart::mixed()
+            .multipart(message)
+            .singlepart(Attachment::new(name.clone()).body(bytes.clone(), content_type))
+    }
+}
+
+/// The SMTP URL an email sink's variable holds, checked (as at load: the variable is read
+/// again) and remembered as a secret.
+fn smtp_url(smtp_url_env: &str, secrets: &mut Vec<String>) -> Result<String, SendError> {
+    let url = secret(smtp_url_env, secrets)?;
+    smtp_transport_url(&url).map_err(|problem| SendError::Permanent {
+        reason: format!("{smtp_url_env}: {problem}"),
+    })
+}
+
 async fn send_email(
     url: &str,
     from: &str,
     to: &[String],
-    message: &Message<'_>,
+    subject: &str,
+    body: MultiPart,
 ) -> Result<(), SendError> {
     let permanent = |reason: String| SendError::Permanent { reason };
     let mailbox = |address: &str| {
@@ -243,15 +296,12 @@ async fn send_email(
     };
     let mut builder = lettre::Message::builder()
         .from(mailbox(from)?)
-        .subject(message.subject());
+        .subject(subject);
     for address in to {
         builder = builder.to(mailbox(address)?);
     }
     let email = builder
-        .multipart(MultiPart::alternative_plain_html(
-            message.text(),
-            message.html(),
-        ))
+        .multipart(body)
         .map_err(|e| permanent(format!("could not build the email: {e}")))?;
     let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
         .map_err(|e| permanent(format!("the SMTP URL is not usable: {e}")))?

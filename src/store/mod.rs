@@ -20,6 +20,8 @@
 //! - `comment_reads`: `{campaign}/{video id}/{date}` → [`CommentRead`]: how far a video's
 //!   comments had been read by the end of that day, so the next day continues past it
 //! - `outbox`: alerts and their deliveries (`crate::alerts::outbox`)
+//! - `client_reports`: `{client}/{due date}` → [`MailedReport`]: each scheduled client report
+//!   and where it stands (`crate::client_reports`)
 //!
 //! Schema history: version 1 kept every value as plain JSON, each video's counters again in a
 //! `video_stats` tree and each comment in a `comments` tree; [`migrate`] turns such a store
@@ -41,6 +43,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::alerts::outbox::{self, OutboxEntry};
+use crate::client_reports::{self, MailedReport};
 use crate::domain::DayMetrics;
 
 use codec::Codec;
@@ -216,6 +219,9 @@ pub struct Store {
     comment_reads: sled::Tree,
     /// Alerts and their deliveries (`crate::alerts::outbox`), by campaign/date/rule.
     outbox: sled::Tree,
+    /// Scheduled client reports and where each stands (`crate::client_reports`), by
+    /// client/due date.
+    client_reports: sled::Tree,
     meta: sled::Tree,
     codec: Codec,
 }
@@ -290,6 +296,7 @@ impl Store {
             day_comments: tree("day_comments")?,
             comment_reads: tree("comment_reads")?,
             outbox: tree("outbox")?,
+            client_reports: tree("client_reports")?,
             codec: Codec::default(),
             meta,
             db,
@@ -885,6 +892,31 @@ impl Store {
         self.flush()
     }
 
+    /// Every scheduled client report's record, by client and due date.
+    pub fn client_reports(&self) -> Result<Vec<MailedReport>, StoreError> {
+        self.client_reports
+            .iter()
+            .map(|item| {
+                let (key, bytes) = item.map_err(|e| self.sled_err(e))?;
+                self.decode(&String::from_utf8_lossy(&key), &bytes)
+            })
+            .collect()
+    }
+
+    pub fn client_report(
+        &self,
+        client: &str,
+        due_on: NaiveDate,
+    ) -> Result<Option<MailedReport>, StoreError> {
+        self.get_json(&self.client_reports, &client_reports::key(client, due_on))
+    }
+
+    /// Records a scheduled report's progress, durably (as an alert's delivery is).
+    pub fn put_client_report(&self, report: &MailedReport) -> Result<(), StoreError> {
+        self.put_json(&self.client_reports, &report.key(), report)?;
+        self.flush()
+    }
+
     pub fn day(&self, campaign: &str, date: NaiveDate) -> Result<Option<DayMetrics>, StoreError> {
         let key = format!("{campaign}/{date}");
         match self.days.get(&key).map_err(|e| self.sled_err(e))? {
@@ -974,7 +1006,7 @@ impl Store {
     /// Reads every entry of every tree and decodes the JSON ones: what `store check` reports.
     pub fn verify(&self) -> Result<StoreCheck, StoreError> {
         let mut check = StoreCheck::default();
-        let trees: [(&str, &sled::Tree); 7] = [
+        let trees: [(&str, &sled::Tree); 8] = [
             ("raw", &self.raw),
             ("days", &self.days),
             ("first_seen", &self.first_seen),
@@ -982,6 +1014,7 @@ impl Store {
             ("day_comments", &self.day_comments),
             ("comment_reads", &self.comment_reads),
             ("outbox", &self.outbox),
+            ("client_reports", &self.client_reports),
         ];
         for (name, tree) in trees {
             let mut size = TreeSize {

@@ -16,8 +16,8 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 use crate::util::{
-    Campaign, ConfigFile, Plugin, TEST_KEY, campaign, fixture, hashtrack, roomy_sim, setup,
-    sim_day, start_sim,
+    Campaign, ConfigFile, Plugin, SmtpReceiver, TEST_KEY, campaign, fixture, hashtrack, roomy_sim,
+    setup, sim_day, start_sim, walk,
 };
 
 /// One request an endpoint received.
@@ -536,63 +536,11 @@ async fn a_rule_firing_day_after_day_is_one_message_then_still_ongoing() {
     assert!(listing.matches("still ongoing").count() >= 2, "{listing}");
 }
 
-/// A Python with aiosmtpd, in a virtual environment under target/ made on first use.
-fn aiosmtpd_python() -> PathBuf {
-    let tools = Path::new(env!("CARGO_TARGET_TMPDIR")).join("test-tools");
-    std::fs::create_dir_all(&tools).unwrap();
-    let lock = std::fs::File::create(tools.join(".lock")).unwrap();
-    lock.lock().unwrap();
-    let venv = tools.join("aiosmtpd");
-    let python = venv.join("bin/python");
-    let ready = std::process::Command::new(&python)
-        .args(["-c", "import aiosmtpd"])
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ready {
-        let _ = std::fs::remove_dir_all(&venv);
-        let made = std::process::Command::new("python3")
-            .args(["-m", "venv"])
-            .arg(&venv)
-            .status()
-            .unwrap();
-        assert!(made.success(), "python3 -m venv failed");
-        let installed = std::process::Command::new(venv.join("bin/pip"))
-            .args([
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-                "aiosmtpd==1.4.6",
-            ])
-            .status()
-            .unwrap();
-        assert!(installed.success(), "pip install aiosmtpd failed");
-    }
-    python
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn email_reaches_a_real_smtp_server_and_no_secret_is_shown_or_stored() {
-    let python = tokio::task::spawn_blocking(aiosmtpd_python).await.unwrap();
-    let mail_dir = tempfile::tempdir().unwrap();
-    let script = crate::util::fixture("smtp_server.py");
     let password = "smtp-pa55word-XYZ";
-    let mut server = std::process::Command::new(python)
-        .arg(script)
-        .arg(mail_dir.path())
-        .args(["alerts", password])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let port = {
-        use std::io::BufRead;
-        let mut line = String::new();
-        std::io::BufReader::new(server.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        line.trim()
-            .parse::<u16>()
-            .expect("the SMTP server prints its port")
-    };
+    let receiver = SmtpReceiver::start("alerts", password).await;
+    let port = receiver.port;
     let gone = Endpoint::start(&[(410, None); 8]).await;
     let smtp_url = format!("smtp://alerts:{password}@127.0.0.1:{port}");
     let env = vec![
@@ -621,13 +569,7 @@ async fn email_reaches_a_real_smtp_server_and_no_secret_is_shown_or_stored() {
     ]);
     let rig = Delivery::start(vec![stalled("brand", "mailbrand")], named, env).await;
     let (_, sent) = tokio::task::block_in_place(|| rig.cli(&["-vv", "alerts", "send"]));
-    let mails: Vec<PathBuf> = std::fs::read_dir(mail_dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "eml"))
-        .collect();
-    server.kill().unwrap();
-    server.wait().unwrap();
+    let mails = receiver.mails();
     assert_eq!(mails.len(), rig.alerts_stored(), "{sent}");
     let mail = mails
         .iter()
@@ -671,19 +613,6 @@ async fn email_reaches_a_real_smtp_server_and_no_secret_is_shown_or_stored() {
         );
     }
     assert!(sent.contains("410"), "{sent}");
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            files.extend(walk(&path));
-        } else {
-            files.push(path);
-        }
-    }
-    files
 }
 
 /// A webhook endpoint that takes connections and never answers; counts them.

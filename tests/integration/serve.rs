@@ -29,10 +29,16 @@ impl Service {
 
     /// Started with more arguments (`--log-format json`).
     fn start_with(config: &Path, clock_start: &str, more: &[&str]) -> Service {
+        Service::launch(config, clock_start, more, &[])
+    }
+
+    /// Started with more arguments and environment variables.
+    fn launch(config: &Path, clock_start: &str, more: &[&str], env: &[(&str, &str)]) -> Service {
         let mut child = hashtrack()
             .args(["serve", "--listen", "127.0.0.1:0", "--config"])
             .arg(config)
             .args(more)
+            .envs(env.iter().copied())
             .env("SCAVIO_API_KEY", TEST_KEY)
             .env("HASHTRACK_CLOCK_START", clock_start)
             .stdout(Stdio::piped())
@@ -630,4 +636,156 @@ async fn in_a_browser_the_agency_view_a_portal_a_period_and_a_pdf_load_nothing_f
         );
     }
     service.stop();
+}
+
+/// A Prometheus sample's value in `/metrics`, if there is one.
+async fn metric(service: &Service, name: &str, label: (&str, &str)) -> Option<f64> {
+    let text = service.get("/metrics").await;
+    let scrape = prometheus_parse::Scrape::parse(text.lines().map(|l| Ok(l.to_string()))).unwrap();
+    scrape
+        .samples
+        .iter()
+        .find(|s| s.metric == name && s.labels.get(label.0) == Some(label.1))
+        .map(|s| match s.value {
+            prometheus_parse::Value::Gauge(x) | prometheus_parse::Value::Counter(x) => x,
+            ref other => panic!("{name}: {other:?}"),
+        })
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_weekly_report_reaches_the_client_once_after_approval_and_never_twice() {
+    let receiver = SmtpReceiver::start("agency", "smtp-pa55").await;
+    let smtp_url = format!("smtp://agency:smtp-pa55@127.0.0.1:{}", receiver.port);
+    let (_sim, dir, config) = world(60_000).await;
+    // DAY is a Sunday: the weekly report is due at 06:30, after the 06:00 collection.
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str(
+        "\n[clients.acme.reports]\nevery = \"sunday 06:30\"\ndays = 7\nformat = \"pdf\"\n\
+         to = [\"brand@acme.example\"]\napprove = true\n\n[sinks.mail]\nkind = \"email\"\n\
+         smtp_url_env = \"SERVE_SMTP_URL\"\nfrom = \"reports@agency.example\"\n\
+         to = [\"ops@agency.example\"]\n",
+    );
+    std::fs::write(&config, text).unwrap();
+    let clock = format!("{DAY}T06:30:05Z");
+    let env = [("SERVE_SMTP_URL", smtp_url.as_str())];
+    let service = Service::launch(&config, &clock, &[], &env);
+    service.collected(Duration::from_secs(60)).await;
+    let agency = new_token(&config, &["--agency"]);
+    let client = new_token(&config, &["--client", "acme"]);
+
+    // Due, shown to the agency, and held for approval.
+    let started = Instant::now();
+    while metric(
+        &service,
+        "hashtrack_client_reports",
+        ("state", "awaiting_approval"),
+    )
+    .await
+        != Some(1.0)
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(90),
+            "never came due"
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    let view = service.page("/", &agency).await.text().await.unwrap();
+    assert!(
+        view.contains("Scheduled client reports") && view.contains("awaiting your approval"),
+        "{view}"
+    );
+    let preview_path = format!("/reports/acme/{DAY}");
+    assert!(view.contains(&preview_path), "{view}");
+    let preview = service
+        .page(&preview_path, &agency)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        preview.contains("Approve and send to brand@acme.example")
+            && preview.contains("2026-10-26 to 2026-11-01"),
+        "{preview}"
+    );
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert!(receiver.mails().is_empty(), "sent before approval");
+
+    // Only the agency's token, from the service's own page, approves.
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let approve_url = format!("{}{preview_path}/approve", service.url);
+    let post = |token: &str, origin: Option<&str>| {
+        let mut request = http
+            .post(&approve_url)
+            .header("cookie", format!("hashtrack_token={token}"));
+        if let Some(origin) = origin {
+            request = request.header("origin", origin);
+        }
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
+    assert_eq!(post(&agency, Some("https://evil.example")).await, 403);
+    assert_eq!(post(&client, Some(&service.url)).await, 404);
+    assert_eq!(
+        metric(
+            &service,
+            "hashtrack_client_reports",
+            ("state", "awaiting_approval")
+        )
+        .await,
+        Some(1.0),
+        "a refused approval changed nothing"
+    );
+    assert_eq!(post(&agency, Some(&service.url)).await, 303);
+    assert_eq!(
+        post(&agency, Some(&service.url)).await,
+        409,
+        "approved once"
+    );
+
+    let started = Instant::now();
+    while metric(&service, "hashtrack_client_reports", ("state", "sent")).await != Some(1.0) {
+        assert!(started.elapsed() < Duration::from_secs(90), "never sent");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    let mails = receiver.mails();
+    assert_eq!(mails.len(), 1);
+    let mail = std::fs::read_to_string(&mails[0]).unwrap();
+    for part in [
+        "To: brand@acme.example",
+        "Subject: Acme: campaign report, 2026-10-26 to 2026-11-01",
+        "application/pdf",
+        "acme-2026-11-01.pdf",
+    ] {
+        assert!(
+            mail.contains(part),
+            "no {part} in:\n{}",
+            &mail[..mail.len().min(3000)]
+        );
+    }
+
+    // A restart within the same period sends nothing again.
+    let (code, stderr) = service.stop();
+    assert_eq!(code, Some(143), "{stderr}");
+    let service = Service::launch(&config, &clock, &[], &env);
+    service.collected(Duration::from_secs(60)).await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(
+        metric(&service, "hashtrack_client_reports", ("state", "sent")).await,
+        Some(1.0)
+    );
+    assert_eq!(receiver.mails().len(), 1, "sent twice across a restart");
+    let (_, stderr) = service.stop();
+    let stored = walk(dir.path())
+        .into_iter()
+        .flat_map(|f| std::fs::read(f).unwrap())
+        .collect::<Vec<u8>>();
+    for secret in ["smtp-pa55", smtp_url.as_str()] {
+        assert!(!stderr.contains(secret), "the SMTP password in the logs");
+        assert!(
+            !String::from_utf8_lossy(&stored).contains(secret),
+            "the SMTP password in the data dir"
+        );
+    }
 }

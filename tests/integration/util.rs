@@ -639,3 +639,100 @@ pub fn demo_store(days: u32) -> (tempfile::TempDir, PathBuf) {
     );
     (dir, config)
 }
+
+/// A real SMTP server (`fixtures/smtp_server.py`, aiosmtpd) on 127.0.0.1 requiring AUTH with
+/// `user` and `password`; each message it accepts is saved as a `.eml` file. Stopped on drop.
+pub struct SmtpReceiver {
+    pub port: u16,
+    server: std::process::Child,
+    dir: tempfile::TempDir,
+}
+
+impl SmtpReceiver {
+    pub async fn start(user: &str, password: &str) -> SmtpReceiver {
+        use std::io::BufRead;
+        let python = tokio::task::spawn_blocking(aiosmtpd_python).await.unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let mut server = std::process::Command::new(python)
+            .arg(fixture("smtp_server.py"))
+            .arg(dir.path())
+            .args([user, password])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(server.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let port = line
+            .trim()
+            .parse::<u16>()
+            .expect("the SMTP server prints its port");
+        SmtpReceiver { port, server, dir }
+    }
+
+    /// The messages received so far, oldest first.
+    pub fn mails(&self) -> Vec<PathBuf> {
+        let mut mails: Vec<PathBuf> = std::fs::read_dir(self.dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "eml"))
+            .collect();
+        mails.sort();
+        mails
+    }
+}
+
+impl Drop for SmtpReceiver {
+    fn drop(&mut self) {
+        let _ = self.server.kill();
+        let _ = self.server.wait();
+    }
+}
+
+/// A Python with aiosmtpd, in a virtual environment under target/ made on first use.
+fn aiosmtpd_python() -> PathBuf {
+    let tools = Path::new(env!("CARGO_TARGET_TMPDIR")).join("test-tools");
+    std::fs::create_dir_all(&tools).unwrap();
+    let lock = std::fs::File::create(tools.join(".lock")).unwrap();
+    lock.lock().unwrap();
+    let venv = tools.join("aiosmtpd");
+    let python = venv.join("bin/python");
+    let ready = std::process::Command::new(&python)
+        .args(["-c", "import aiosmtpd"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ready {
+        let _ = std::fs::remove_dir_all(&venv);
+        let made = std::process::Command::new("python3")
+            .args(["-m", "venv"])
+            .arg(&venv)
+            .status()
+            .unwrap();
+        assert!(made.success(), "python3 -m venv failed");
+        let installed = std::process::Command::new(venv.join("bin/pip"))
+            .args([
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "aiosmtpd==1.4.6",
+            ])
+            .status()
+            .unwrap();
+        assert!(installed.success(), "pip install aiosmtpd failed");
+    }
+    python
+}
+
+pub fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(walk(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}

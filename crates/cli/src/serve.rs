@@ -1,7 +1,7 @@
 //! `hashtrack serve`: one long-running process that owns the store, collects every day at
 //! `[settings] collect_at` with the same pipeline as `run` (today at once if that time has
 //! passed when it starts: a resumed day pays nothing twice), delivers alerts after each
-//! collection, and answers `/healthz`, `/metrics` (Prometheus text) and the pages behind tokens
+//! collection, emails clients their scheduled reports (`mailing`), and answers `/healthz`, `/metrics` (Prometheus text) and the pages behind tokens
 //! (`web`) on 127.0.0.1 unless `--listen` says otherwise. SIGINT or SIGTERM stops it as it
 //! stops `run`; the next start resumes the day.
 //!
@@ -24,11 +24,13 @@ use axum::routing::get;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use hashtrack::alerts::outbox::DeliveryState;
+use hashtrack::client_reports::MailState;
 use hashtrack::config::Config;
 use hashtrack::pipeline::{Clock, RunSummary};
 use hashtrack::schedule::{self, Next};
 use hashtrack::store::Store;
 
+mod mailing;
 pub mod socket;
 mod web;
 
@@ -130,7 +132,24 @@ pub async fn serve(args: ServeArgs, log_format: LogFormat) -> Result<ExitCode> {
             }
         })
     };
-    let pages = web::Web::new(store.clone(), config.clone(), data_dir.clone(), status);
+    let mail_wake = Arc::new(tokio::sync::Notify::new());
+    let mailer = {
+        let (shared, config) = (shared.clone(), config.clone());
+        mailing::Mailer {
+            store: store.clone(),
+            config: config.clone(),
+            now: Arc::new(move || now(clock, &config)),
+            collecting: Arc::new(move || lock(&shared).collecting.is_some()),
+            wake: mail_wake.clone(),
+        }
+    };
+    let pages = web::Web::new(
+        store.clone(),
+        config.clone(),
+        data_dir.clone(),
+        status,
+        mail_wake,
+    );
     let app = Router::new()
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
@@ -142,6 +161,8 @@ pub async fn serve(args: ServeArgs, log_format: LogFormat) -> Result<ExitCode> {
             tracing::error!(error = %e, "serve: the web endpoints stopped");
         }
     });
+
+    tokio::spawn(mailer.run());
 
     let time_zone = config.settings.time_zone;
     let collect_at = config.settings.collect_at;
@@ -362,6 +383,19 @@ fn render_metrics(shared: &Shared) -> String {
             (label("state", "retrying"), waiting as f64),
             (label("state", "failed"), failed as f64),
         ],
+    );
+    let mut reports: BTreeMap<&str, u64> = MailState::ALL.iter().map(|s| (s.name(), 0)).collect();
+    for report in shared.store.client_reports().unwrap_or_default() {
+        *reports.entry(report.state.name()).or_default() += 1;
+    }
+    family(
+        "hashtrack_client_reports",
+        "gauge",
+        "Scheduled client reports by state: awaiting approval, ready or retrying (due), sent, failed.",
+        reports
+            .into_iter()
+            .map(|(state, n)| (label("state", state), n as f64))
+            .collect(),
     );
     out
 }

@@ -16,12 +16,15 @@ use std::time::{Duration, Instant, SystemTime};
 
 use axum::Router;
 use axum::extract::{ConnectInfo, Path, Query, Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use serde::Deserialize;
+use tokio::sync::Notify;
 
+use hashtrack::alerts::message::html_escape as escape;
+use hashtrack::client_reports::{MailState, MailedReport};
 use hashtrack::config::Config;
 use hashtrack::report::{Audience, ReportFormat};
 use hashtrack::store::Store;
@@ -38,9 +41,10 @@ const FAILURE_WINDOW: Duration = Duration::from_secs(10 * 60);
 /// The periods the portal offers, in days.
 const PERIODS: [u32; 3] = [7, 30, 90];
 /// Every response's policy: no script, no plugin, no frame, nothing from another origin. The
-/// report's styles are inline and its charts are inline SVG or `data:` images.
+/// report's styles are inline and its charts are inline SVG or `data:` images; the one form
+/// (approving a scheduled report) posts to this service.
 const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; \
-                   form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
+                   form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// What the service is doing, for the agency's view.
 pub struct RunStatus {
@@ -58,6 +62,8 @@ pub struct Web {
     pub config: Arc<Config>,
     pub data_dir: PathBuf,
     status: Arc<dyn Fn() -> RunStatus + Send + Sync>,
+    /// Rung when the agency approves a scheduled report, so that it goes at once.
+    mail_wake: Arc<Notify>,
     tokens: Arc<Mutex<KeptTokens>>,
     failures: Arc<Mutex<HashMap<IpAddr, (u32, Instant)>>>,
 }
@@ -75,12 +81,14 @@ impl Web {
         config: Arc<Config>,
         data_dir: PathBuf,
         status: Arc<dyn Fn() -> RunStatus + Send + Sync>,
+        mail_wake: Arc<Notify>,
     ) -> Web {
         Web {
             store,
             config,
             data_dir,
             status,
+            mail_wake,
             tokens: Arc::default(),
             failures: Arc::default(),
         }
@@ -93,6 +101,8 @@ impl Web {
             .route("/c/{client}", get(portal))
             .route("/c/{client}/{file}", get(download))
             .route("/api/v1/{client}/{file}", get(data))
+            .route("/reports/{client}/{due_on}", get(scheduled_report))
+            .route("/reports/{client}/{due_on}/approve", post(approve))
             .layer(middleware::from_fn(security_headers))
             .with_state(self)
     }
@@ -458,10 +468,11 @@ async fn agency_view(
     let page = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>hashtrack</title>\
          <style>body{{font:14px system-ui,sans-serif;margin:24px}}td,th{{padding:2px 10px;text-align:left}}</style>\
-         </head><body><h1>hashtrack</h1>{}{}{}{}</body></html>",
+         </head><body><h1>hashtrack</h1>{}{}{}{}{}</body></html>",
         run_section(&(web.status)()),
         campaigns_section(&web),
         credits_section(&web),
+        client_reports_section(&web),
         alerts_section(&web)
     );
     ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response()
@@ -623,15 +634,6 @@ fn alerts_section(web: &Web) -> String {
     )
 }
 
-/// HTML text: what a page shows from the config or the API is never markup.
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
-
 /// A path segment: ids are letters, digits, `-` and `_` (files add `.`); anything else is
 /// percent-encoded.
 fn encode(segment: &str) -> String {
@@ -645,6 +647,188 @@ fn encode(segment: &str) -> String {
             }
         })
         .collect()
+}
+
+/// Scheduled client reports shown at once on the agency's view, newest first.
+const AGENCY_CLIENT_REPORTS: usize = 20;
+
+fn client_reports_section(web: &Web) -> String {
+    let mut reports = web.store.client_reports().unwrap_or_default();
+    if reports.is_empty() && web.config.clients.values().all(|c| c.reports.is_none()) {
+        return String::new();
+    }
+    reports.sort_by_key(|r| std::cmp::Reverse((r.due_on, r.created_at)));
+    let rows: String = reports
+        .iter()
+        .take(AGENCY_CLIENT_REPORTS)
+        .map(|r| {
+            let state = match r.state {
+                MailState::AwaitingApproval => "awaiting your approval".to_string(),
+                MailState::Ready => "being sent".to_string(),
+                MailState::Retrying | MailState::Failed => format!(
+                    "{}: {}",
+                    r.state.name(),
+                    r.last_error.as_deref().unwrap_or("")
+                ),
+                MailState::Sent => "sent".to_string(),
+            };
+            format!(
+                "<tr><td>{}</td><td>{} to {}</td><td>{}</td><td><a href=\"{}\">{}</a></td></tr>",
+                escape(&r.client_id),
+                r.from,
+                r.to,
+                escape(&state),
+                report_path(&r.client_id, r.due_on),
+                if r.state == MailState::AwaitingApproval {
+                    "preview and approve"
+                } else {
+                    "view"
+                }
+            )
+        })
+        .collect();
+    format!(
+        "<h2>Scheduled client reports</h2><table><thead><tr><th>Client</th><th>Period</th>\
+         <th>State</th><th></th></tr></thead><tbody>{rows}</tbody></table>"
+    )
+}
+
+fn report_path(client: &str, due_on: chrono::NaiveDate) -> String {
+    format!("/reports/{}/{due_on}", encode(client))
+}
+
+/// The record and its period's report as the client will get it, for the agency, with the
+/// button that approves it while it waits.
+async fn scheduled_report(
+    State(web): State<Web>,
+    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    Path((client, due_on)): Path<(String, String)>,
+    Query(params): Query<Params>,
+    headers: HeaderMap,
+) -> Response {
+    let report = match agency_record(&web, address, &headers, &params, &client, &due_on) {
+        Ok(report) => report,
+        Err(answer) => return *answer,
+    };
+    let html = match super::mailing::preview(&web.config, &web.store, &report) {
+        Ok(html) => html,
+        Err(e) => return plain(StatusCode::NOT_FOUND, &format!("{e:#}")),
+    };
+    let recipients = web.config.clients[&client]
+        .reports
+        .as_ref()
+        .map_or_else(String::new, |s| s.to.join(", "));
+    let action = if report.state == MailState::AwaitingApproval {
+        format!(
+            "<form method=\"post\" action=\"{}/approve\"><button type=\"submit\">\
+             Approve and send to {}</button></form>",
+            report_path(&client, report.due_on),
+            escape(&recipients)
+        )
+    } else {
+        format!("<p>State: {}.</p>", report.state.name())
+    };
+    let bar = format!(
+        "<div style=\"padding:12px;margin:0 0 16px;background:#fff7d6;border:1px solid #d9c36a\">\
+         <p><a href=\"/\">hashtrack</a>: scheduled report for {}, {} to {}, due {}.</p>{action}</div>",
+        escape(&client),
+        report.from,
+        report.to,
+        report.due_on
+    );
+    let page = match html
+        .find("<body")
+        .and_then(|at| html[at..].find('>').map(|end| at + end + 1))
+    {
+        Some(at) => format!("{}{bar}{}", &html[..at], &html[at..]),
+        None => format!("{bar}{html}"),
+    };
+    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response()
+}
+
+/// Approves a scheduled report (the agency's token, from this service's own page only), and
+/// has it sent at once.
+async fn approve(
+    State(web): State<Web>,
+    ConnectInfo(address): ConnectInfo<SocketAddr>,
+    Path((client, due_on)): Path<(String, String)>,
+    Query(params): Query<Params>,
+    headers: HeaderMap,
+) -> Response {
+    if !same_origin(&headers) {
+        return plain(
+            StatusCode::FORBIDDEN,
+            "approvals are taken only from this service's own pages",
+        );
+    }
+    let mut report = match agency_record(&web, address, &headers, &params, &client, &due_on) {
+        Ok(report) => report,
+        Err(answer) => return *answer,
+    };
+    if report.state != MailState::AwaitingApproval {
+        return plain(
+            StatusCode::CONFLICT,
+            &format!(
+                "this report is {}, not awaiting approval",
+                report.state.name()
+            ),
+        );
+    }
+    let now = chrono::Utc::now().timestamp();
+    report.state = MailState::Ready;
+    report.approved_at = Some(now);
+    report.changed_at = now;
+    if let Err(e) = web.store.put_client_report(&report) {
+        return plain(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string());
+    }
+    tracing::info!(client, due_on, "serve: a scheduled report was approved");
+    web.mail_wake.notify_one();
+    Redirect::to(&report_path(&client, report.due_on)).into_response()
+}
+
+/// The scheduled report `client`/`due_on`, for the agency's token only.
+fn agency_record(
+    web: &Web,
+    address: SocketAddr,
+    headers: &HeaderMap,
+    params: &Params,
+    client: &str,
+    due_on: &str,
+) -> Result<MailedReport, Box<Response>> {
+    let path = format!("/reports/{}/{}", encode(client), encode(due_on));
+    if let Gate::Answer(response) = gate(web, address, headers, params, &path, None) {
+        return Err(Box::new(response));
+    }
+    let not_found = || Box::new(plain(StatusCode::NOT_FOUND, "no such scheduled report"));
+    let due_on = due_on.parse().map_err(|_| not_found())?;
+    match web.store.client_report(client, due_on) {
+        Ok(Some(report)) => Ok(report),
+        Ok(None) => Err(not_found()),
+        Err(e) => Err(Box::new(plain(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            &e.to_string(),
+        ))),
+    }
+}
+
+/// Whether a form post comes from this service's own page: its `Origin` names this host
+/// (browsers send it with every POST), or, without one, the browser says it is same-origin.
+/// With the cookie's `SameSite=Strict`, what another site makes a browser post is refused twice.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let text = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+    };
+    match (text(header::ORIGIN), text(header::HOST)) {
+        (Some(origin), Some(host)) => {
+            origin == format!("http://{host}") || origin == format!("https://{host}")
+        }
+        (Some(_), None) => false,
+        (None, _) => {
+            text(HeaderName::from_static("sec-fetch-site")).is_none_or(|s| s == "same-origin")
+        }
+    }
 }
 
 async fn security_headers(request: Request, next: Next) -> Response {
