@@ -131,7 +131,7 @@ mod tests {
 
     use super::*;
 
-    fn config(approve: bool) -> Config {
+    fn scheduled(approve: bool) -> Config {
         let text = format!(
             "[settings]\ntime_zone = \"Europe/Paris\"\n\n[clients.acme]\n[clients.acme.reports]\n\
              every = \"monday 08:00\"\ndays = 7\nto = [\"brand@acme.test\"]\napprove = {approve}\n\n\
@@ -148,7 +148,7 @@ mod tests {
 
     #[test]
     fn a_report_comes_due_once_for_its_week_and_waits_for_approval_when_asked() {
-        let config = config(true);
+        let config = scheduled(true);
         // Monday 2026-11-02, 08:00 in Paris is 07:00 UTC.
         assert!(
             come_due(&config, utc("2026-11-02T06:59:00Z"), &[]).is_empty(),
@@ -166,14 +166,14 @@ mod tests {
             "recorded: not again"
         );
         assert_eq!(
-            come_due(&config(false), utc("2026-11-02T07:00:00Z"), &[])[0].state,
+            come_due(&scheduled(false), utc("2026-11-02T07:00:00Z"), &[])[0].state,
             MailState::Ready
         );
     }
 
     #[test]
     fn a_report_missed_for_more_than_a_day_is_not_sent_late() {
-        let config = config(false);
+        let config = scheduled(false);
         assert_eq!(
             come_due(&config, utc("2026-11-03T06:59:00Z"), &[]).len(),
             1,
