@@ -493,8 +493,8 @@ async fn each_token_reads_its_own_client_only_on_every_route() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn report_export_and_backup_work_during_a_collection_and_the_report_equals_the_one_after_it()
-{
+async fn report_export_alerts_and_backup_work_during_a_collection_and_the_report_equals_the_one_after_it()
+ {
     // Day one collected quickly; day two at a request every three seconds, so that it takes
     // a while (the report, the export and the backup are asked meanwhile).
     let (sim, dir, config) = world(60_000).await;
@@ -548,6 +548,26 @@ async fn report_export_and_backup_work_during_a_collection_and_the_report_equals
     );
     let said = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(said.contains("copied by the running service"), "{said}");
+    // `alerts` and `store check` are answered by the service too.
+    let alerts = || {
+        let out = run_ok(
+            hashtrack()
+                .args(["alerts", "--json", "--to", DAY, "--config"])
+                .arg(&config),
+        );
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    let alerts_during = alerts();
+    let out = run_ok(
+        hashtrack()
+            .args(["store", "check", "--config"])
+            .arg(&config),
+    );
+    let checked = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        checked.contains("client_reports") && checked.contains("is sound"),
+        "{checked}"
+    );
     let health = service.health().await;
     assert_eq!(
         health["collecting"], "2026-11-02",
@@ -563,6 +583,7 @@ async fn report_export_and_backup_work_during_a_collection_and_the_report_equals
     }
     assert_eq!(report(), during);
     service.stop();
+    assert_eq!(alerts(), alerts_during, "read from the store itself");
     // The backup opens and reads whole, with the first day in it.
     run_ok(
         hashtrack()
@@ -726,6 +747,14 @@ async fn a_weekly_report_reaches_the_client_once_after_approval_and_never_twice(
         async move { request.send().await.unwrap().status().as_u16() }
     };
     assert_eq!(post(&agency, Some("https://evil.example")).await, 403);
+    let cross_site = http
+        .post(&approve_url)
+        .header("cookie", format!("hashtrack_token={agency}"))
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross_site.status().as_u16(), 403);
     assert_eq!(post(&client, Some(&service.url)).await, 404);
     assert_eq!(
         metric(
@@ -737,7 +766,29 @@ async fn a_weekly_report_reaches_the_client_once_after_approval_and_never_twice(
         Some(1.0),
         "a refused approval changed nothing"
     );
-    assert_eq!(post(&agency, Some(&service.url)).await, 303);
+    match crate::html_report::chromium() {
+        // As the agency does it: the link with the token, the preview, the button.
+        Some(browser) => {
+            let url = format!("{}{preview_path}?t={agency}", service.url);
+            tokio::task::spawn_blocking(move || {
+                let mut page = crate::devtools::Page::open_url(&browser, &url, (1200, 900));
+                page.eval("document.querySelector('form button').click()");
+                let clicked = Instant::now();
+                loop {
+                    page.wait_until_loaded();
+                    let text = page.eval("document.body.innerText");
+                    let text = text.as_str().unwrap_or_default();
+                    if text.contains("State: ") && !text.contains("Approve and send") {
+                        break;
+                    }
+                    assert!(clicked.elapsed() < Duration::from_secs(30), "{text}");
+                }
+            })
+            .await
+            .unwrap();
+        }
+        None => assert_eq!(post(&agency, Some(&service.url)).await, 303),
+    }
     assert_eq!(
         post(&agency, Some(&service.url)).await,
         409,

@@ -81,37 +81,63 @@ enum SinksCommand {
 }
 
 pub async fn alerts(args: AlertsArgs) -> Result<ExitCode> {
-    if let Some(AlertsCommand::Send {
-        dry_run,
-        config: paths,
-    }) = &args.command
-    {
-        let config = paths.load()?;
-        let store = open_store(&paths.data_dir(&config), &config)?;
+    let paths = match &args.command {
+        Some(AlertsCommand::Send { config, .. }) => config,
+        None => &args.config,
+    };
+    let config = paths.load()?;
+    let data_dir = paths.data_dir(&config);
+    let store = match open_store(&data_dir, &config) {
+        Ok(store) => store,
+        // `serve` holds the store: it answers.
+        Err(e) if is_locked(&e) && super::serve::socket::running(&data_dir) => {
+            let (text, code) = super::serve::socket::ask_with_code(&data_dir)?;
+            print!("{text}");
+            return Ok(ExitCode::from(code));
+        }
+        Err(e) => return Err(e),
+    };
+    let (text, code) = alerts_answer(&args, &config, &store).await?;
+    print!("{text}");
+    Ok(ExitCode::from(code))
+}
+
+fn is_locked(error: &anyhow::Error) -> bool {
+    matches!(
+        error.downcast_ref::<hashtrack::store::StoreError>(),
+        Some(hashtrack::store::StoreError::Locked { .. })
+    )
+}
+
+/// What `alerts` prints, and its exit code, from `store` (the command's own, or the one
+/// `serve` holds when it answers for the command).
+pub async fn alerts_answer(
+    args: &AlertsArgs,
+    config: &Config,
+    store: &Store,
+) -> Result<(String, u8)> {
+    let mut out = String::new();
+    let mut say = |line: String| {
+        out.push_str(&line);
+        out.push('\n');
+    };
+    if let Some(AlertsCommand::Send { dry_run, .. }) = &args.command {
         if *dry_run {
-            let report = pending_messages(&store, &config)?;
-            for line in &report.lines {
-                println!("{line}");
-            }
-            println!(
-                "dry run: {} message(s) would be sent; nothing was sent",
-                report.lines.len()
-            );
-            return Ok(ExitCode::SUCCESS);
+            let report = pending_messages(store, config)?;
+            let sent = report.lines.len();
+            report.lines.into_iter().for_each(&mut say);
+            say(format!(
+                "dry run: {sent} message(s) would be sent; nothing was sent"
+            ));
+            return Ok((out, 0));
         }
-        let report = deliver_pending(&store, &config).await?;
-        for line in &report.lines {
-            println!("{line}");
-        }
-        println!("{}", report.summary());
-        return Ok(if report.retrying + report.failed == 0 {
-            ExitCode::SUCCESS
-        } else {
-            ExitCode::from(EXIT_UNDELIVERED)
-        });
+        let report = deliver_pending(store, config).await?;
+        let settled = report.retrying + report.failed == 0;
+        let summary = report.summary();
+        report.lines.into_iter().for_each(&mut say);
+        say(summary);
+        return Ok((out, if settled { 0 } else { EXIT_UNDELIVERED }));
     }
-    let config = args.config.load()?;
-    let store = open_store(&args.config.data_dir(&config), &config)?;
     let mut entries: Vec<OutboxEntry> = store
         .outbox_entries()?
         .into_iter()
@@ -119,19 +145,22 @@ pub async fn alerts(args: AlertsArgs) -> Result<ExitCode> {
         .filter(|e| args.campaigns.is_empty() || args.campaigns.contains(&e.campaign_id))
         .filter(|e| args.from.is_none_or(|from| e.date >= from))
         .filter(|e| args.to.is_none_or(|to| e.date <= to))
-        .filter(|e| !args.pending || is_pending(e, &config))
+        .filter(|e| !args.pending || is_pending(e, config))
         .collect();
     entries
         .sort_by(|a, b| (a.date, &a.campaign_id, &a.rule).cmp(&(b.date, &b.campaign_id, &b.rule)));
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&entries)?);
-        return Ok(ExitCode::SUCCESS);
+        say(serde_json::to_string_pretty(&entries)?);
+        return Ok((out, 0));
     }
     if entries.is_empty() {
-        println!("no alerts{}", if args.pending { " pending" } else { "" });
+        say(format!(
+            "no alerts{}",
+            if args.pending { " pending" } else { "" }
+        ));
     }
     for entry in &entries {
-        println!(
+        say(format!(
             "{} {} {} {:?}: {}{}",
             entry.date,
             entry.campaign_id,
@@ -143,12 +172,12 @@ pub async fn alerts(args: AlertsArgs) -> Result<ExitCode> {
             } else {
                 ""
             }
-        );
-        for line in delivery_lines(entry, &config) {
-            println!("    {line}");
+        ));
+        for line in delivery_lines(entry, config) {
+            say(format!("    {line}"));
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok((out, 0))
 }
 
 /// Where the alert stands with each sink its campaign sends to.

@@ -143,6 +143,7 @@ pub async fn serve(args: ServeArgs, log_format: LogFormat) -> Result<ExitCode> {
             wake: mail_wake.clone(),
         }
     };
+    let reports_wake = mail_wake.clone();
     let pages = web::Web::new(
         store.clone(),
         config.clone(),
@@ -208,9 +209,13 @@ pub async fn serve(args: ServeArgs, log_format: LogFormat) -> Result<ExitCode> {
                     break;
                 }
                 deliver_after_run(&store, &config).await;
-                let mut record = lock(&shared);
-                record.collecting = None;
-                record.last_collected = Some(date);
+                {
+                    let mut record = lock(&shared);
+                    record.collecting = None;
+                    record.last_collected = Some(date);
+                }
+                // A report that came due during the collection goes now, with the new day.
+                reports_wake.notify_one();
             }
         }
     }

@@ -170,22 +170,44 @@ fn restore(data_dir: &Path, dir: &Path) -> Result<ExitCode> {
 }
 
 fn check(data_dir: &Path) -> Result<ExitCode> {
-    let report = verify(&data_dir.join("store"))?;
-    for size in &report.entries {
-        println!(
-            "{:<14} {:>9} entries {:>12} bytes",
-            size.tree, size.entries, size.bytes
-        );
+    // `serve` holds the store: it reads it (a copy of a store in use may be caught mid-write).
+    if super::serve::socket::running(data_dir) {
+        let (text, code) = super::serve::socket::ask_with_code(data_dir)?;
+        print!("{text}");
+        return Ok(ExitCode::from(code));
     }
+    let store_dir = data_dir.join("store");
+    let (text, code) = check_text(&verify(&store_dir)?, &store_dir);
+    print!("{text}");
+    Ok(ExitCode::from(code))
+}
+
+/// `store check` of the store `serve` holds: what it prints, and its exit code.
+pub fn check_held(store: &Store, store_dir: &Path) -> Result<(String, u8)> {
+    Ok(check_text(&store.verify()?, store_dir))
+}
+
+/// What `store check` prints of a check, and its exit code (1 when damaged).
+fn check_text(report: &hashtrack::store::StoreCheck, store_dir: &Path) -> (String, u8) {
+    let mut out: String = report
+        .entries
+        .iter()
+        .map(|size| {
+            format!(
+                "{:<14} {:>9} entries {:>12} bytes\n",
+                size.tree, size.entries, size.bytes
+            )
+        })
+        .collect();
     if report.problems.is_empty() {
-        println!("store at {} is sound", data_dir.join("store").display());
-        return Ok(ExitCode::SUCCESS);
+        out.push_str(&format!("store at {} is sound\n", store_dir.display()));
+        return (out, 0);
     }
     for problem in &report.problems {
-        println!("damaged: {problem}");
+        out.push_str(&format!("damaged: {problem}\n"));
     }
-    println!("{}", damaged_advice(&data_dir.join("store")));
-    Ok(ExitCode::FAILURE)
+    out.push_str(&format!("{}\n", damaged_advice(store_dir)));
+    (out, 1)
 }
 
 /// What to do about a damaged store.

@@ -1,6 +1,6 @@
 //! The local socket `serve` answers in its data directory (`serve.sock`, mode 0600): a command
 //! that reads the store while the service holds it asks the service there: `report`,
-//! `export` and `store backup` do. The question is the command line itself and the directory it was typed in,
+//! `export`, `alerts` (and `alerts send`), `store backup` and `store check` do. The question is the command line itself and the directory it was typed in,
 //! parsed by the service as the command would parse it; the answer is text: the report (the
 //! command writes it, to stdout or `--out`, and prints a PDF itself), or what the export
 //! wrote (the service writes its files, a relative `--out` taken from that directory).
@@ -18,9 +18,10 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use hashtrack::config::Config;
 use hashtrack::store::Store;
 
+use crate::alerts::alerts_answer;
 use crate::export::export_from;
 use crate::report::report_text;
-use crate::store::{StoreArgs, StoreCommand, backup_held};
+use crate::store::{StoreArgs, StoreCommand, backup_held, check_held};
 use crate::{Cli, Command};
 
 /// The socket's file in the data directory.
@@ -35,6 +36,9 @@ struct Question {
 #[derive(Serialize, Deserialize)]
 enum Answer {
     Text(String),
+    /// What the command prints, and the exit code it ends with (`store check` finding damage,
+    /// `alerts send` leaving something undelivered).
+    Exit(String, u8),
     Error(String),
 }
 
@@ -43,8 +47,17 @@ pub fn running(data_dir: &Path) -> bool {
     UnixStream::connect(data_dir.join(SOCKET)).is_ok()
 }
 
-/// The service's answer to this command line.
+/// The service's answer to this command line (an error if it ended the command with a
+/// failure).
 pub fn ask(data_dir: &Path) -> Result<String> {
+    match ask_with_code(data_dir)? {
+        (text, 0) => Ok(text),
+        (text, _) => bail!("{}", text.trim_end()),
+    }
+}
+
+/// The service's answer to this command line, and the exit code the command ends with.
+pub fn ask_with_code(data_dir: &Path) -> Result<(String, u8)> {
     let path = data_dir.join(SOCKET);
     let mut stream = UnixStream::connect(&path)
         .with_context(|| format!("cannot reach the service at {}", path.display()))?;
@@ -59,7 +72,8 @@ pub fn ask(data_dir: &Path) -> Result<String> {
     match serde_json::from_slice(&reply)
         .with_context(|| format!("the service at {} answered nothing usable", path.display()))?
     {
-        Answer::Text(text) => Ok(text),
+        Answer::Text(text) => Ok((text, 0)),
+        Answer::Exit(text, code) => Ok((text, code)),
         Answer::Error(error) => bail!("{error}"),
     }
 }
@@ -131,8 +145,27 @@ fn respond(question: &[u8], config: &Config, store: &Store, data_dir: &Path) -> 
                 }),
             ..
         }) => reply(backup_held(store, data_dir, &question.cwd.join(dir))),
+        Ok(Cli {
+            command:
+                Command::Store(StoreArgs {
+                    command: StoreCommand::Check { .. },
+                }),
+            ..
+        }) => match check_held(store, &data_dir.join("store")) {
+            Ok((text, code)) => Answer::Exit(text, code),
+            Err(e) => Answer::Error(format!("{e:#}")),
+        },
+        Ok(Cli {
+            command: Command::Alerts(args),
+            ..
+        }) => match tokio::runtime::Handle::current().block_on(alerts_answer(&args, config, store))
+        {
+            Ok((text, code)) => Answer::Exit(text, code),
+            Err(e) => Answer::Error(format!("{e:#}")),
+        },
         Ok(_) => Answer::Error(
-            "the service answers `report`, `export` and `store backup` only".to_string(),
+            "the service answers `report`, `export`, `alerts`, `store backup` and `store check` only"
+                .to_string(),
         ),
         Err(e) => Answer::Error(e.to_string()),
     }

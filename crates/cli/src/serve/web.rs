@@ -811,23 +811,27 @@ fn agency_record(
     }
 }
 
-/// Whether a form post comes from this service's own page: its `Origin` names this host
-/// (browsers send it with every POST), or, without one, the browser says it is same-origin.
-/// With the cookie's `SameSite=Strict`, what another site makes a browser post is refused twice.
+/// Whether a form post comes from this service's own page. A browser says where a request
+/// comes from in `Sec-Fetch-Site`, which no page can set; an older one sends `Origin`, which
+/// must name this host (with `Referrer-Policy: no-referrer` a browser sends `Origin: null`,
+/// hence `Sec-Fetch-Site` first). A client that is not a browser sends neither, and is not
+/// at risk of forged requests. With the cookie's `SameSite=Strict`, what another site makes a
+/// browser post is refused twice.
 fn same_origin(headers: &HeaderMap) -> bool {
     let text = |name| {
         headers
             .get(name)
             .and_then(|v: &HeaderValue| v.to_str().ok())
     };
+    if let Some(site) = text(HeaderName::from_static("sec-fetch-site")) {
+        return site == "same-origin";
+    }
     match (text(header::ORIGIN), text(header::HOST)) {
+        (None, _) => true,
         (Some(origin), Some(host)) => {
             origin == format!("http://{host}") || origin == format!("https://{host}")
         }
         (Some(_), None) => false,
-        (None, _) => {
-            text(HeaderName::from_static("sec-fetch-site")).is_none_or(|s| s == "same-origin")
-        }
     }
 }
 
