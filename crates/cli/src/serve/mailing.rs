@@ -43,10 +43,10 @@ impl Mailer {
     pub async fn run(self) {
         let transports = Transports::new();
         loop {
-            if !(self.collecting)() {
-                if let Err(e) = self.pass(&transports).await {
-                    tracing::error!(error = format!("{e:#}"), "serve: scheduled reports");
-                }
+            if !(self.collecting)()
+                && let Err(e) = self.pass(&transports).await
+            {
+                tracing::error!(error = format!("{e:#}"), "serve: scheduled reports");
             }
             tokio::select! {
                 _ = tokio::time::sleep(PASS_EVERY) => {}
