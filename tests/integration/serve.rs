@@ -484,7 +484,24 @@ async fn each_token_reads_its_own_client_only_on_every_route() {
             .arg(&config),
     );
     assert_eq!(status("/c/beta".into(), Some(beta.clone())).await, 403);
+    // Behind a reverse proxy on this machine, each forwarded-for address has its own limit.
+    let via_proxy = |visitor: &'static str, token: String| {
+        let request = http
+            .get(format!("{}/c/acme", service.url))
+            .header("x-forwarded-for", format!("10.9.9.9, {visitor}"))
+            .header("cookie", format!("hashtrack_token={token}"));
+        async move { request.send().await.unwrap().status().as_u16() }
+    };
     let mut last = 0;
+    for n in 0..12 {
+        last = via_proxy("203.0.113.7", format!("htk_wrong{n}")).await;
+    }
+    assert_eq!(last, 429, "one visitor guessing goes on");
+    assert_eq!(
+        via_proxy("198.51.100.2", acme.clone()).await,
+        200,
+        "another is let in"
+    );
     for n in 0..12 {
         last = status("/c/acme".into(), Some(format!("htk_wrong{n}"))).await;
     }

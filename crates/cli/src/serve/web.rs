@@ -175,7 +175,8 @@ fn gate(
     client: Option<&str>,
 ) -> Gate {
     let refuse = |status, text: &str| Gate::Answer(plain(status, text));
-    if web.refused(address.ip()) {
+    let caller = caller(address, headers);
+    if web.refused(caller) {
         return refuse(
             StatusCode::TOO_MANY_REQUESTS,
             "too many wrong tokens from this address; try again in a few minutes",
@@ -195,7 +196,7 @@ fn gate(
         );
     };
     let Some(scope) = web.scope_of(&presented) else {
-        web.failed(address.ip());
+        web.failed(caller);
         return refuse(StatusCode::FORBIDDEN, "this token opens nothing here");
     };
     if params.t.is_some() {
@@ -218,6 +219,24 @@ fn gate(
         return refuse(StatusCode::NOT_FOUND, "no such page");
     }
     Gate::Open
+}
+
+/// Who is asking, for the limit on wrong tokens: the peer, or, when the peer is a reverse
+/// proxy on this machine, the address it says it forwards for (the last in
+/// `X-Forwarded-For`: the one the proxy added), so that one visitor's wrong tokens do not
+/// lock out everyone behind the proxy.
+fn caller(address: SocketAddr, headers: &HeaderMap) -> IpAddr {
+    if !address.ip().is_loopback() {
+        return address.ip();
+    }
+    headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|ip| ip.trim().parse::<IpAddr>().ok())
+        .next_back()
+        .unwrap_or(address.ip())
 }
 
 /// A request as the gate reads it.
