@@ -171,6 +171,33 @@ mod tests {
         assert!(!report.approve);
     }
 
+    /// The shipped `campaigns.toml` shows a report and the email sink it goes through,
+    /// commented out: uncommented, they load.
+    #[test]
+    fn the_commented_example_in_the_shipped_config_loads() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("campaigns.toml");
+        let shipped = std::fs::read_to_string(&path).unwrap();
+        let mut text = String::new();
+        let mut in_example = false;
+        for line in shipped.lines() {
+            if line == "# [sinks.ops-mail]" || line == "# [clients.glowco.reports]" {
+                in_example = true;
+            }
+            match line.strip_prefix("# ") {
+                Some(example) if in_example => text.push_str(example),
+                _ => {
+                    in_example = false;
+                    text.push_str(line);
+                }
+            }
+            text.push('\n');
+        }
+        let config = Config::parse(&path, &text).unwrap();
+        let report = config.clients["glowco"].reports.clone().unwrap();
+        assert_eq!(report.sink, "ops-mail");
+        assert!(report.approve);
+    }
+
     #[test]
     fn a_report_that_cannot_be_sent_is_refused_at_load_with_where_and_why() {
         let cases = [
