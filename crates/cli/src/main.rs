@@ -114,9 +114,11 @@ pub enum Command {
     /// campaigns.toml (SCAVIO_API_KEY by default).
     Run(run::RunArgs),
     /// Run as a service: collect every day at `[settings] collect_at` (today at once if that
-    /// time has passed), deliver alerts after each collection, and answer /healthz and
-    /// /metrics (Prometheus) on 127.0.0.1:8080 or --listen. SIGTERM stops it; a restart
-    /// resumes the day without paying twice.
+    /// time has passed), deliver alerts after each collection, email clients their scheduled
+    /// reports (`[clients.X.reports]`), and serve the agency's view, each client's portal and
+    /// data (behind `hashtrack tokens`), /healthz and /metrics (Prometheus) on 127.0.0.1:8080
+    /// or --listen. SIGTERM stops it; a restart resumes the day without paying twice. While it
+    /// runs, `report`, `export`, `alerts` and `store backup|check` ask it for their answers.
     Serve(serve::ServeArgs),
     /// Manage the access tokens of `serve`'s pages and data: `new --agency`, `new --client ID`,
     /// `list`, `revoke ID`. A token is printed once; only its hash is kept.

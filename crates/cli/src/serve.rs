@@ -47,7 +47,7 @@ const TICK: Duration = Duration::from_millis(500);
 pub struct ServeArgs {
     #[command(flatten)]
     pub config: ConfigArgs,
-    /// Where `/healthz` and `/metrics` listen. Loopback by default: to reach it from elsewhere,
+    /// Where the pages, `/healthz` and `/metrics` listen. Loopback by default: to reach it from elsewhere,
     /// put a TLS reverse proxy (Caddy, nginx) in front rather than listening on 0.0.0.0.
     #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
