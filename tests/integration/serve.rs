@@ -326,6 +326,7 @@ async fn each_token_reads_its_own_client_only_on_every_route() {
         [
             format!("/c/{client}"),
             format!("/c/{client}?days=30"),
+            format!("/c/{client}/report.pdf"),
             format!("/c/{client}/report.csv"),
             format!("/c/{client}/report.json"),
             format!("/c/{client}/report.html"),
