@@ -6,11 +6,11 @@ use wasmtime::{Config, Engine};
 
 use super::sandbox::EPOCH_TICK;
 
-/// An engine that meters fuel and can interrupt guests at an epoch deadline. Every store on it
-/// must be given fuel and a deadline (the sandbox does).
-pub(crate) fn new_engine() -> wasmtime::Result<Engine> {
+/// An engine that can interrupt guests at an epoch deadline and, with `fuel`, meters fuel.
+/// Every store on it must be given a deadline, and fuel when metered (the sandbox does).
+pub(crate) fn new_engine(fuel: bool) -> wasmtime::Result<Engine> {
     let mut config = Config::new();
-    config.consume_fuel(true).epoch_interruption(true);
+    config.consume_fuel(fuel).epoch_interruption(true);
     Engine::new(&config)
 }
 

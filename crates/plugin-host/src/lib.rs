@@ -109,8 +109,19 @@ impl PluginHost {
     /// A host caching compiled components in `cache_dir` (created if missing); `None`
     /// compiles on every load.
     pub fn new(cache_dir: Option<PathBuf>) -> Result<Self, PluginError> {
+        Self::with_fuel(cache_dir, true)
+    }
+
+    /// A host whose plugins run without fuel metering: their calls have no deterministic CPU
+    /// limit, only the wall-clock timeout, and report no fuel used. For measuring what
+    /// metering costs (`cargo bench --bench plugins`), never for running campaigns.
+    pub fn without_fuel_metering(cache_dir: Option<PathBuf>) -> Result<Self, PluginError> {
+        Self::with_fuel(cache_dir, false)
+    }
+
+    fn with_fuel(cache_dir: Option<PathBuf>, fuel: bool) -> Result<Self, PluginError> {
         let setup = |reason: String| PluginError::load("plugin host", Load(reason));
-        let engine = engine::new_engine()
+        let engine = engine::new_engine(fuel)
             .map_err(|e| setup(format!("could not configure wasmtime: {e}")))?;
         engine::start_epoch_ticker(&engine)
             .map_err(|e| setup(format!("could not start the epoch thread: {e}")))?;

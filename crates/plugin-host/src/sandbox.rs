@@ -143,8 +143,9 @@ fn link_instant_sleep(linker: &mut Linker<CallState>) -> wasmtime::Result<()> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CallReport {
     pub duration: Duration,
-    /// `None` when the call was stopped by its time limit: the fuel counter is not brought up
-    /// to date by an interrupt, so what it shows then is not what the call used.
+    /// `None` when the call was stopped by its time limit (the fuel counter is not brought up
+    /// to date by an interrupt, so what it shows then is not what the call used), or ran
+    /// without metering.
     pub fuel_used: Option<u64>,
     /// The most linear memory held at once, in bytes.
     pub peak_memory_bytes: usize,
@@ -199,9 +200,8 @@ impl Sandbox {
         };
         let mut store = Store::new(&self.engine, state);
         store.limiter(|state| &mut state.limiter);
-        store
-            .set_fuel(self.limits.fuel)
-            .expect("the plugin engine is configured to consume fuel");
+        // Refused only by an engine built without metering (`without_fuel_metering`).
+        let metered = store.set_fuel(self.limits.fuel).is_ok();
         store.set_epoch_deadline(deadline_ticks(self.limits.timeout));
         store.epoch_deadline_trap();
 
@@ -220,7 +220,7 @@ impl Sandbox {
         }
         let mut report = CallReport {
             duration: started.elapsed(),
-            fuel_used: Some(self.limits.fuel.saturating_sub(fuel_left)),
+            fuel_used: metered.then(|| self.limits.fuel.saturating_sub(fuel_left)),
             peak_memory_bytes,
             log_lines: log.into_tail(),
         };
