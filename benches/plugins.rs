@@ -2,15 +2,15 @@
 //! that flaky). Run with `cargo bench --bench plugins`.
 //!
 //! - load: cold (compile) vs cached (deserialize) load of the built-in sentiment component;
-//! - throughput: comments per second through the wasm scorer, with fuel metering (as campaigns
-//!   run) and without (what the deterministic CPU limit costs), against the same scorer
-//!   compiled natively, in the same run, on the same comments;
+//! - throughput: comments per second through the wasm scorer with both CPU limits (as
+//!   campaigns run), without fuel, and without fuel or the epoch deadline (what each limit
+//!   costs), against the same scorer compiled natively, in the same run, on the same comments;
 //! - per-call overhead: one comment per call (a fresh instance each call, as in production).
 
 use std::time::{Duration, Instant};
 
 use hashtrack::domain::Comment;
-use hashtrack::plugin::{PluginHost, PluginLimits, PluginSource};
+use hashtrack::plugin::{CpuLimits, PluginHost, PluginLimits, PluginSource};
 
 const COMMENTS: usize = 20_000;
 const BATCH: usize = 1_000;
@@ -51,18 +51,27 @@ fn main() {
         ms(cached),
         cold.as_secs_f64() / cached.as_secs_f64()
     );
-    // The same component without fuel metering: what the deterministic CPU limit costs.
-    let unmetered = PluginHost::without_fuel_metering(None)
-        .unwrap()
-        .load_sentiment(&PluginSource::BuiltinSentiment, PluginLimits::default())
-        .unwrap();
+    // The same component with fewer CPU limits: what each costs.
+    let limited = |fuel, epoch| {
+        PluginHost::with_cpu_limits(None, CpuLimits { fuel, epoch })
+            .unwrap()
+            .load_sentiment(&PluginSource::BuiltinSentiment, PluginLimits::default())
+            .unwrap()
+    };
+    let hosts = [
+        ("fuel and epoch (as campaigns run)", scorer),
+        ("fuel only, no epoch deadline", limited(true, false)),
+        ("epoch deadline only, no fuel", limited(false, true)),
+        ("neither", limited(false, false)),
+    ];
 
     // Native and both wasm hosts take turns over several rounds and each keeps its fastest
     // round: a single pass of a fraction of a second is at the mercy of whatever else the
     // machine does. Each round's ratios are taken within the round.
     let native_scorer = sentiment_core::Scorer::with_overlay(&lexicon).unwrap();
-    let mut best = [Duration::MAX; 3];
-    let mut ratios: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
+    let mut native_best = Duration::MAX;
+    let mut best = [Duration::MAX; 4];
+    let mut ratios: [Vec<f64>; 4] = Default::default();
     let mut differ = 0;
     for _ in 0..ROUNDS {
         let (native_scores, native_round) = timed(|| {
@@ -71,8 +80,8 @@ fn main() {
                 .map(|t| native_scorer.score(t))
                 .collect::<Vec<_>>()
         });
-        best[0] = best[0].min(native_round);
-        for (i, wasm_scorer) in [&scorer, &unmetered].into_iter().enumerate() {
+        native_best = native_best.min(native_round);
+        for (i, (_, wasm_scorer)) in hosts.iter().enumerate() {
             let (wasm_scores, wasm_round) = timed(|| {
                 comments
                     .chunks(BATCH)
@@ -84,34 +93,37 @@ fn main() {
                 .zip(&wasm_scores)
                 .filter(|(a, b)| (*a - *b).abs() > 1e-9)
                 .count();
-            best[i + 1] = best[i + 1].min(wasm_round);
+            best[i] = best[i].min(wasm_round);
             ratios[i].push(wasm_round.as_secs_f64() / native_round.as_secs_f64());
         }
     }
     let rate = |d: Duration| COMMENTS as f64 / d.as_secs_f64();
     println!(
         "throughput on {COMMENTS} comments in calls of {BATCH}, best of {ROUNDS} rounds: native {:.0}/s; {differ} scores differ",
-        rate(best[0])
+        rate(native_best)
     );
-    for (i, name) in ["fuel metered (as campaigns run)", "without fuel metering"]
-        .into_iter()
-        .enumerate()
-    {
+    for (i, (name, _)) in hosts.iter().enumerate() {
         let round = &mut ratios[i];
         round.sort_by(f64::total_cmp);
         println!(
             "  wasm, {name}: {:.0}/s, {:.2}x native's time (best against best; median round {:.2}x, range {:.2}-{:.2}x)",
-            rate(best[i + 1]),
-            best[i + 1].as_secs_f64() / best[0].as_secs_f64(),
+            rate(best[i]),
+            best[i].as_secs_f64() / native_best.as_secs_f64(),
             round[ROUNDS / 2],
             round[0],
             round[ROUNDS - 1],
         );
     }
+    let cost = |with: Duration, without: Duration| {
+        (with.as_secs_f64() / without.as_secs_f64() - 1.0) * 100.0
+    };
     println!(
-        "  fuel metering costs {:.0} % of the wasm time (best against best)",
-        (best[1].as_secs_f64() / best[2].as_secs_f64() - 1.0) * 100.0
+        "  beside neither (best against best): fuel alone costs {:.0} %, the epoch deadline alone {:.0} %, both {:.0} %",
+        cost(best[1], best[3]),
+        cost(best[2], best[3]),
+        cost(best[0], best[3])
     );
+    let scorer = &hosts[0].1;
 
     let one = &comments[..1];
     let (_, calls) = timed(|| {

@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use hashtrack::domain::{DayFacts, GrowthBasis, SentimentSummary, Severity, ViewGrowth};
-use hashtrack::plugin::{PluginError, PluginErrorKind, PluginHost, PluginLimits, PluginSource};
+use hashtrack::plugin::{
+    CpuLimits, PluginError, PluginErrorKind, PluginHost, PluginLimits, PluginSource,
+};
 
 use crate::util::{comments, day_facts, rules_raised, settings, tracked_growth};
 
@@ -77,6 +79,49 @@ fn an_infinite_loop_ends_at_the_time_limit() {
     let (result, report) = scorer.score_measured(CAMPAIGN, &[], "en", &comments(&["hello"]));
     assert!(result.is_err());
     assert_eq!(report.fuel_used, None);
+}
+
+/// The benchmark's hosts with one CPU limit off keep the other: without fuel the epoch
+/// deadline ends a loop, without the epoch fuel does, and an unmetered call reports no fuel.
+#[test]
+fn each_cpu_limit_alone_still_ends_an_infinite_loop() {
+    let limits = PluginLimits {
+        fuel: 50_000_000,
+        timeout: Duration::from_millis(300),
+        ..PluginLimits::default()
+    };
+    let run = |fuel, epoch| {
+        let host = PluginHost::with_cpu_limits(None, CpuLimits { fuel, epoch }).unwrap();
+        let scorer = host
+            .load_sentiment(&fixture("infinite_loop.wat"), limits.clone())
+            .unwrap();
+        scorer.score_measured(CAMPAIGN, &[], "en", &comments(&["hello"]))
+    };
+    let (result, _) = run(false, true);
+    assert_eq!(
+        result.unwrap_err().kind,
+        PluginErrorKind::Timeout {
+            limit: Duration::from_millis(300)
+        }
+    );
+    let (result, _) = run(true, false);
+    assert_eq!(
+        result.unwrap_err().kind,
+        PluginErrorKind::OutOfFuel { fuel: 50_000_000 }
+    );
+    let scorer = PluginHost::with_cpu_limits(
+        None,
+        CpuLimits {
+            fuel: false,
+            epoch: true,
+        },
+    )
+    .unwrap()
+    .load_sentiment(&PluginSource::BuiltinSentiment, PluginLimits::default())
+    .unwrap();
+    let (scores, report) = scorer.score_measured(CAMPAIGN, &[], "en", &comments(&["love it"]));
+    assert!(scores.unwrap()[0] > 0.0);
+    assert_eq!(report.fuel_used, None, "an unmetered call counts no fuel");
 }
 
 #[test]

@@ -199,7 +199,7 @@ mod tests {
 
     #[test]
     fn a_sound_entry_that_wasmtime_refuses_is_replaced() {
-        let engine = crate::engine::new_engine(true).unwrap();
+        let engine = crate::engine::new_engine(crate::CpuLimits::BOTH).unwrap();
         let dir = tempfile::tempdir().unwrap();
         let cache = ComponentCache::new(&engine, dir.path().to_path_buf()).unwrap();
         let component = b"(component)";
@@ -213,7 +213,7 @@ mod tests {
 
     #[test]
     fn entries_differ_by_component_and_engine_configuration() {
-        let engine = crate::engine::new_engine(true).unwrap();
+        let engine = crate::engine::new_engine(crate::CpuLimits::BOTH).unwrap();
         let dir = tempfile::tempdir().unwrap();
         let cache = ComponentCache::new(&engine, dir.path().to_path_buf()).unwrap();
         let other_engine = wasmtime::Engine::default();

@@ -6,11 +6,30 @@ use wasmtime::{Config, Engine};
 
 use super::sandbox::EPOCH_TICK;
 
-/// An engine that can interrupt guests at an epoch deadline and, with `fuel`, meters fuel.
-/// Every store on it must be given a deadline, and fuel when metered (the sandbox does).
-pub(crate) fn new_engine(fuel: bool) -> wasmtime::Result<Engine> {
+/// The sandbox's two limits on a guest's CPU, compiled into its code: fuel (a deterministic
+/// count of work, the same on any machine) and the epoch deadline (wall-clock time). Both
+/// are always on for campaigns; turning one off is for measuring what it costs
+/// (`cargo bench --bench plugins`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CpuLimits {
+    pub fuel: bool,
+    pub epoch: bool,
+}
+
+impl CpuLimits {
+    pub const BOTH: CpuLimits = CpuLimits {
+        fuel: true,
+        epoch: true,
+    };
+}
+
+/// An engine compiling guests with `limits`. Every store on it is given fuel and a deadline
+/// (the sandbox does; an engine without one ignores it).
+pub(crate) fn new_engine(limits: CpuLimits) -> wasmtime::Result<Engine> {
     let mut config = Config::new();
-    config.consume_fuel(fuel).epoch_interruption(true);
+    config
+        .consume_fuel(limits.fuel)
+        .epoch_interruption(limits.epoch);
     Engine::new(&config)
 }
 

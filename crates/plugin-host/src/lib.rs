@@ -50,6 +50,7 @@ use wasmtime::component::{InstancePre, Linker};
 pub use alerts::{
     AlertRules, MAX_ALERT_MESSAGE_CHARS, MAX_ALERTS, MAX_HISTORY_DAYS, MAX_RULE_ID_CHARS,
 };
+pub use engine::CpuLimits;
 pub use error::{PluginError, PluginErrorKind};
 pub use exports::{SUPPORTED_WIT_VERSIONS, WIT_VERSION};
 pub use limits::{
@@ -109,19 +110,19 @@ impl PluginHost {
     /// A host caching compiled components in `cache_dir` (created if missing); `None`
     /// compiles on every load.
     pub fn new(cache_dir: Option<PathBuf>) -> Result<Self, PluginError> {
-        Self::with_fuel(cache_dir, true)
+        Self::with_cpu_limits(cache_dir, CpuLimits::BOTH)
     }
 
-    /// A host whose plugins run without fuel metering: their calls have no deterministic CPU
-    /// limit, only the wall-clock timeout, and report no fuel used. For measuring what
-    /// metering costs (`cargo bench --bench plugins`), never for running campaigns.
-    pub fn without_fuel_metering(cache_dir: Option<PathBuf>) -> Result<Self, PluginError> {
-        Self::with_fuel(cache_dir, false)
-    }
-
-    fn with_fuel(cache_dir: Option<PathBuf>, fuel: bool) -> Result<Self, PluginError> {
+    /// A host whose plugins' calls keep only the CPU limits `limits` names: without fuel a
+    /// call has no deterministic limit and reports no fuel used; without the epoch, no
+    /// wall-clock limit. For measuring what each limit costs (`cargo bench --bench
+    /// plugins`), never for running campaigns.
+    pub fn with_cpu_limits(
+        cache_dir: Option<PathBuf>,
+        limits: CpuLimits,
+    ) -> Result<Self, PluginError> {
         let setup = |reason: String| PluginError::load("plugin host", Load(reason));
-        let engine = engine::new_engine(fuel)
+        let engine = engine::new_engine(limits)
             .map_err(|e| setup(format!("could not configure wasmtime: {e}")))?;
         engine::start_epoch_ticker(&engine)
             .map_err(|e| setup(format!("could not start the epoch thread: {e}")))?;
