@@ -2,19 +2,17 @@
 //! and CSV) and the row builders follow these lists, and the README's schema tables are
 //! generated from them (a test keeps the two equal). Owns no I/O.
 
-use std::sync::Arc;
-
-use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
-
-/// A column's type, as Parquet (through Arrow) stores it and as CSV spells it.
+/// A column's type, as Parquet stores it (the names are Arrow's, which BI tools read it as)
+/// and as CSV spells it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ColumnType {
     /// UTF-8 text.
     Text,
-    /// A calendar date (Arrow Date32): `YYYY-MM-DD` in CSV.
+    /// A calendar date (Parquet DATE, Arrow Date32): `YYYY-MM-DD` in CSV.
     Date,
-    /// An instant in UTC, to the second: Arrow Timestamp(ms, "UTC") (Parquet has no unit of
-    /// seconds: a column of seconds would reach BI tools as plain integers); RFC 3339 in CSV.
+    /// An instant in UTC, to the second: Parquet TIMESTAMP(MILLIS, UTC), Arrow Timestamp(ms,
+    /// "UTC") (Parquet has no unit of seconds: a column of seconds would reach BI tools as
+    /// plain integers); RFC 3339 in CSV.
     Timestamp,
     UInt64,
     Int64,
@@ -25,16 +23,17 @@ pub enum ColumnType {
 }
 
 impl ColumnType {
-    pub fn arrow(self) -> DataType {
+    /// The column's Parquet type, as a message type's field spells it.
+    fn parquet(self) -> &'static str {
         match self {
-            ColumnType::Text => DataType::Utf8,
-            ColumnType::Date => DataType::Date32,
-            ColumnType::Timestamp => DataType::Timestamp(TimeUnit::Millisecond, Some("UTC".into())),
-            ColumnType::UInt64 => DataType::UInt64,
-            ColumnType::Int64 => DataType::Int64,
-            ColumnType::Float64 => DataType::Float64,
-            ColumnType::Float32 => DataType::Float32,
-            ColumnType::Boolean => DataType::Boolean,
+            ColumnType::Text => "binary {} (STRING)",
+            ColumnType::Date => "int32 {} (DATE)",
+            ColumnType::Timestamp => "int64 {} (TIMESTAMP(MILLIS,true))",
+            ColumnType::UInt64 => "int64 {} (INTEGER(64,false))",
+            ColumnType::Int64 => "int64 {}",
+            ColumnType::Float64 => "double {}",
+            ColumnType::Float32 => "float {}",
+            ColumnType::Boolean => "boolean {}",
         }
     }
 
@@ -70,13 +69,17 @@ pub struct TableSchema {
 }
 
 impl TableSchema {
-    pub fn arrow(&self) -> SchemaRef {
-        Arc::new(Schema::new(
-            self.columns
-                .iter()
-                .map(|c| Field::new(c.name, c.kind.arrow(), c.nullable))
-                .collect::<Vec<_>>(),
-        ))
+    /// The table's Parquet schema, in the message-type syntax Parquet's tools print.
+    pub fn parquet_message_type(&self) -> String {
+        let fields: String = self
+            .columns
+            .iter()
+            .map(|c| {
+                let repetition = if c.nullable { "optional" } else { "required" };
+                format!("{repetition} {};\n", c.kind.parquet().replace("{}", c.name))
+            })
+            .collect();
+        format!("message {} {{\n{fields}}}", self.name)
     }
 
     /// The table's columns as a Markdown table (what the README shows).

@@ -8,14 +8,13 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use arrow_array::types::Date32Type;
-use arrow_array::{
-    ArrayRef, BooleanArray, Date32Array, Float32Array, Float64Array, Int64Array, RecordBatch,
-    StringArray, TimestampMillisecondArray, UInt64Array,
-};
-use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
+use parquet::data_type::{
+    BoolType, ByteArray, ByteArrayType, DataType, DoubleType, FloatType, Int32Type, Int64Type,
+};
 use parquet::file::properties::WriterProperties;
+use parquet::file::writer::{SerializedColumnWriter, SerializedFileWriter};
+use parquet::schema::parser::parse_message_type;
 
 use super::ExportError;
 use super::rows::{Cell, Row};
@@ -114,11 +113,11 @@ pub struct TableWriter {
     rows: u64,
 }
 
-/// Rows per Arrow record batch.
+/// Rows per Parquet row group.
 const BATCH_ROWS: usize = 8192;
 
 enum Sink {
-    Parquet(Box<ArrowWriter<File>>),
+    Parquet(Box<SerializedFileWriter<File>>),
     Csv(Box<csv::Writer<BufWriter<File>>>, CsvCells),
 }
 
@@ -148,12 +147,12 @@ impl TableWriter {
                 let props = WriterProperties::builder()
                     .set_compression(Compression::SNAPPY)
                     .build();
-                let writer =
-                    ArrowWriter::try_new(file, table.arrow(), Some(props)).map_err(|e| {
-                        ExportError::Parquet {
-                            path: partial.clone(),
-                            reason: e.to_string(),
-                        }
+                let schema = parse_message_type(&table.parquet_message_type())
+                    .expect("every table's message type parses");
+                let writer = SerializedFileWriter::new(file, Arc::new(schema), Arc::new(props))
+                    .map_err(|e| ExportError::Parquet {
+                        path: partial.clone(),
+                        reason: e.to_string(),
                     })?;
                 Sink::Parquet(Box::new(writer))
             }
@@ -194,8 +193,7 @@ impl TableWriter {
         let rows = std::mem::take(&mut self.pending);
         match self.sink.as_mut().expect("written before finish") {
             Sink::Parquet(writer) => {
-                let batch = record_batch(self.table, &rows);
-                writer.write(&batch).map_err(|e| ExportError::Parquet {
+                write_row_group(writer, self.table, &rows).map_err(|e| ExportError::Parquet {
                     path: self.partial.clone(),
                     reason: e.to_string(),
                 })?;
@@ -341,69 +339,94 @@ pub fn json_records(table: &TableSchema, rows: &[Row]) -> serde_json::Value {
         .collect()
 }
 
-/// The rows as Arrow columns of the table's types.
-fn record_batch(table: &TableSchema, rows: &[Row]) -> RecordBatch {
-    let columns: Vec<ArrayRef> = table
-        .columns
-        .iter()
-        .enumerate()
-        .map(|(i, column)| {
-            let cells = rows.iter().map(|row| &row[i]);
-            let wrong = |cell: &Cell| -> ! {
-                panic!(
-                    "export bug: {}.{} is {:?}, got {cell:?}",
-                    table.name, column.name, column.kind
-                )
-            };
-            let array: ArrayRef = match column.kind {
-                ColumnType::Text => Arc::new(StringArray::from_iter(cells.map(|c| match c {
-                    Cell::Null => None,
-                    Cell::Text(t) => Some(t.as_str()),
+/// The rows as one Parquet row group, column by column: each column's present values and,
+/// for a nullable column, a definition level per row (0 where it is NULL).
+fn write_row_group(
+    writer: &mut SerializedFileWriter<File>,
+    table: &TableSchema,
+    rows: &[Row],
+) -> parquet::errors::Result<()> {
+    let mut group = writer.next_row_group()?;
+    for (i, column) in table.columns.iter().enumerate() {
+        let mut out = group
+            .next_column()?
+            .expect("the message type has a column per schema column");
+        let cells: Vec<&Cell> = rows.iter().map(|row| &row[i]).collect();
+        let levels: Option<Vec<i16>> = column.nullable.then(|| {
+            cells
+                .iter()
+                .map(|c| i16::from(!matches!(c, Cell::Null)))
+                .collect()
+        });
+        let levels = levels.as_deref();
+        let wrong = |cell: &Cell| -> ! {
+            panic!(
+                "export bug: {}.{} is {:?}, got {cell:?}",
+                table.name, column.name, column.kind
+            )
+        };
+        let present = cells.iter().filter(|c| !matches!(c, Cell::Null));
+        match column.kind {
+            ColumnType::Text => {
+                let values = present.map(|c| match c {
+                    Cell::Text(t) => ByteArray::from(t.as_str()),
                     other => wrong(other),
-                }))),
-                ColumnType::Date => Arc::new(Date32Array::from_iter(cells.map(|c| match c {
-                    Cell::Null => None,
-                    Cell::Date(d) => Some(Date32Type::from_naive_date(*d)),
+                });
+                write::<ByteArrayType>(&mut out, values.collect(), levels)?
+            }
+            ColumnType::Date => {
+                let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("a date");
+                let values = present.map(|c| match c {
+                    Cell::Date(d) => i32::try_from((*d - epoch).num_days()).unwrap_or(i32::MAX),
                     other => wrong(other),
-                }))),
-                ColumnType::Timestamp => Arc::new(
-                    TimestampMillisecondArray::from_iter(cells.map(|c| match c {
-                        Cell::Null => None,
-                        Cell::Timestamp(s) => Some(s.saturating_mul(1000)),
-                        other => wrong(other),
-                    }))
-                    .with_timezone("UTC"),
-                ),
-                ColumnType::UInt64 => Arc::new(UInt64Array::from_iter(cells.map(|c| match c {
-                    Cell::Null => None,
-                    Cell::UInt64(n) => Some(*n),
+                });
+                write::<Int32Type>(&mut out, values.collect(), levels)?
+            }
+            ColumnType::Timestamp | ColumnType::UInt64 | ColumnType::Int64 => {
+                let values = present.map(|c| match c {
+                    Cell::Timestamp(secs) => secs.saturating_mul(1000),
+                    // Parquet keeps unsigned 64-bit integers in INT64's bits.
+                    Cell::UInt64(n) => *n as i64,
+                    Cell::Int64(n) => *n,
                     other => wrong(other),
-                }))),
-                ColumnType::Int64 => Arc::new(Int64Array::from_iter(cells.map(|c| match c {
-                    Cell::Null => None,
-                    Cell::Int64(n) => Some(*n),
+                });
+                write::<Int64Type>(&mut out, values.collect(), levels)?
+            }
+            ColumnType::Float64 => {
+                let values = present.map(|c| match c {
+                    Cell::Float64(x) => *x,
                     other => wrong(other),
-                }))),
-                ColumnType::Float64 => Arc::new(Float64Array::from_iter(cells.map(|c| match c {
-                    Cell::Null => None,
-                    Cell::Float64(x) => Some(*x),
+                });
+                write::<DoubleType>(&mut out, values.collect(), levels)?
+            }
+            ColumnType::Float32 => {
+                let values = present.map(|c| match c {
+                    Cell::Float32(x) => *x,
                     other => wrong(other),
-                }))),
-                ColumnType::Float32 => Arc::new(Float32Array::from_iter(cells.map(|c| match c {
-                    Cell::Null => None,
-                    Cell::Float32(x) => Some(*x),
+                });
+                write::<FloatType>(&mut out, values.collect(), levels)?
+            }
+            ColumnType::Boolean => {
+                let values = present.map(|c| match c {
+                    Cell::Boolean(b) => *b,
                     other => wrong(other),
-                }))),
-                ColumnType::Boolean => Arc::new(BooleanArray::from_iter(cells.map(|c| match c {
-                    Cell::Null => None,
-                    Cell::Boolean(b) => Some(*b),
-                    other => wrong(other),
-                }))),
-            };
-            array
-        })
-        .collect();
-    RecordBatch::try_new(table.arrow(), columns).expect("columns follow the table's schema")
+                });
+                write::<BoolType>(&mut out, values.collect(), levels)?
+            }
+        }
+        out.close()?;
+    }
+    group.close()?;
+    Ok(())
+}
+
+fn write<T: DataType>(
+    column: &mut SerializedColumnWriter<'_>,
+    values: Vec<T::T>,
+    levels: Option<&[i16]>,
+) -> parquet::errors::Result<()> {
+    column.typed::<T>().write_batch(&values, levels, None)?;
+    Ok(())
 }
 
 #[cfg(test)]

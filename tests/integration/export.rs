@@ -7,8 +7,10 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use arrow_array::{Array, RecordBatch, StringArray};
+use arrow_schema::{DataType, TimeUnit};
 use chrono::NaiveDate;
 use hashtrack::domain::DayMetrics;
+use hashtrack::export::schema::ColumnType;
 use hashtrack::store::Store;
 use hashtrack_sim::SimConfig;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
@@ -223,12 +225,18 @@ async fn export_writes_the_stored_rows_as_parquet_and_csv() {
     for table in hashtrack::export::tables() {
         let batches = read_parquet(&parquet_dir.join(format!("{}.parquet", table.name)));
         for batch in &batches {
-            assert_eq!(
-                batch.schema().fields(),
-                table.arrow().fields(),
-                "{}",
-                table.name
-            );
+            let read: Vec<(&str, DataType, bool)> = batch
+                .schema_ref()
+                .fields()
+                .iter()
+                .map(|f| (f.name().as_str(), f.data_type().clone(), f.is_nullable()))
+                .collect();
+            let declared: Vec<(&str, DataType, bool)> = table
+                .columns
+                .iter()
+                .map(|c| (c.name, arrow_type(c.kind), c.nullable))
+                .collect();
+            assert_eq!(read, declared, "{}", table.name);
         }
     }
 
@@ -368,4 +376,18 @@ async fn export_filters_by_client_and_period_and_refuses_bad_arguments() {
     assert_eq!(code, 1, "{stderr}");
     assert!(stderr.contains("in use by another hashtrack"), "{stderr}");
     assert!(!out.exists());
+}
+
+/// The Arrow type a BI tool reads each column type as (the README's names).
+fn arrow_type(kind: ColumnType) -> DataType {
+    match kind {
+        ColumnType::Text => DataType::Utf8,
+        ColumnType::Date => DataType::Date32,
+        ColumnType::Timestamp => DataType::Timestamp(TimeUnit::Millisecond, Some("UTC".into())),
+        ColumnType::UInt64 => DataType::UInt64,
+        ColumnType::Int64 => DataType::Int64,
+        ColumnType::Float64 => DataType::Float64,
+        ColumnType::Float32 => DataType::Float32,
+        ColumnType::Boolean => DataType::Boolean,
+    }
 }
