@@ -356,12 +356,18 @@ async fn portal(
         picker.join(" · "),
         downloads.join(" · ")
     );
+    report_page(&html, &nav)
+}
+
+/// A report's HTML as a page, with `top` (the portal's navigation, a scheduled report's
+/// approval) at the start of its body.
+fn report_page(html: &str, top: &str) -> Response {
     let page = match html
         .find("<body")
         .and_then(|at| html[at..].find('>').map(|end| at + end + 1))
     {
-        Some(at) => format!("{}{nav}{}", &html[..at], &html[at..]),
-        None => format!("{nav}{html}"),
+        Some(at) => format!("{}{top}{}", &html[..at], &html[at..]),
+        None => format!("{top}{html}"),
     };
     ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response()
 }
@@ -755,14 +761,7 @@ async fn scheduled_report(
         report.to,
         report.due_on
     );
-    let page = match html
-        .find("<body")
-        .and_then(|at| html[at..].find('>').map(|end| at + end + 1))
-    {
-        Some(at) => format!("{}{bar}{}", &html[..at], &html[at..]),
-        None => format!("{bar}{html}"),
-    };
-    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response()
+    report_page(&html, &bar)
 }
 
 /// Approves a scheduled report (the agency's token, from this service's own page only), and
