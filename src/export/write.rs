@@ -113,8 +113,9 @@ pub struct TableWriter {
     rows: u64,
 }
 
-/// Rows per Parquet row group.
-const BATCH_ROWS: usize = 8192;
+/// Rows per Parquet row group (and per CSV write): fewer, larger groups write faster; the
+/// rows waiting for one are held as cells, a few tens of MB for the widest table.
+const BATCH_ROWS: usize = 32_768;
 
 enum Sink {
     Parquet(Box<SerializedFileWriter<File>>),
