@@ -332,6 +332,8 @@ async fn each_token_reads_its_own_client_only_on_every_route() {
             format!("/c/{client}/report.html"),
             format!("/api/v1/{client}/days.json"),
             format!("/api/v1/{client}/days.csv"),
+            // A period beyond any calendar is taken as the longest `export` allows.
+            format!("/api/v1/{client}/days.csv?days=4000000000"),
             format!("/api/v1/{client}/videos.json"),
             format!("/api/v1/{client}/videos.csv"),
             format!("/api/v1/{client}/comments.json"),

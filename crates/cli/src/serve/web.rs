@@ -448,18 +448,21 @@ async fn data(
             "no such table: days, videos, comments or alerts, each .json or .csv",
         );
     };
+    // As `export --days` takes it (at most ten years: a date arithmetic overflow is no answer).
+    let last = params.days.map(|days| PeriodChoice::Last {
+        days: days.clamp(1, 3660),
+        to: None,
+    });
     let mut periods = Vec::new();
     for campaign in web.config.campaigns.iter().filter(|c| c.client == client) {
         let Ok(Some((first, latest))) = web.store.date_range(&campaign.id) else {
             continue;
         };
-        let from = params.days.map_or(first, |days| {
-            (latest - chrono::Days::new(u64::from(days.max(1)) - 1)).max(first)
-        });
+        let (from, to) = last.map_or((first, latest), |last| last.dates(first, latest));
         periods.push(hashtrack::export::CampaignPeriod {
             campaign: campaign.id.clone(),
             from,
-            to: latest,
+            to,
         });
     }
     let rows = match hashtrack::export::table_rows(&web.store, &periods, table) {
