@@ -8,6 +8,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDate;
 
+use super::compare::Headline;
 use super::voice::{daily_shares, share_of_voice};
 use super::{
     CampaignReport, Cost, DatedAlert, DayStatus, ExampleComments, Participation, Period, ReportDay,
@@ -15,8 +16,8 @@ use super::{
 };
 use crate::config::CampaignConfig;
 use crate::domain::{
-    CreatorStats, DayMetrics, SentimentOutcome, SentimentSummary, TrackedVideo, VideoCountSource,
-    add_counts, engagement_rate,
+    CreatorStats, DayHeadline, DayMetrics, SampleTotals, SentimentOutcome, SentimentSummary,
+    TrackedVideo, VideoCountSource, add_counts, engagement_rate,
 };
 
 /// A video as last seen in the period: the date of the observation and the video then.
@@ -36,15 +37,10 @@ pub fn build_report(
     let period = Period::ending(period_end, period_days);
     let mut stored: Vec<&DayMetrics> = days.iter().filter(|d| period.contains(d.date)).collect();
     stored.sort_by_key(|d| d.date);
-    let by_date: HashMap<NaiveDate, &DayMetrics> = stored.iter().map(|d| (d.date, *d)).collect();
-    let rows: Vec<ReportDay> = period
-        .dates()
-        .map(|date| {
-            by_date
-                .get(&date)
-                .map_or_else(|| no_data(date), |day| report_day(day))
-        })
-        .collect();
+    let rows = period_rows(
+        &period,
+        stored.iter().map(|d| (*d, SampleTotals::of(&d.videos))),
+    );
     let latest = latest_observations(&stored);
     CampaignReport {
         campaign_id: campaign.id.clone(),
@@ -68,10 +64,48 @@ pub fn build_report(
     }
 }
 
-fn report_day(day: &DayMetrics) -> ReportDay {
+/// The headline figures of the period of `period_days` ending with `period_end`, from the
+/// headlines of the campaign's stored days (any order; days outside the period are ignored):
+/// what the comparison needs of the previous period, without reading its videos. Its
+/// engagement rate, which counts each video of the period once, is not known from headlines.
+pub fn period_headline(
+    days: &[DayHeadline],
+    period_end: NaiveDate,
+    period_days: u32,
+) -> (Period, Headline) {
+    let period = Period::ending(period_end, period_days);
+    let rows = period_rows(
+        &period,
+        days.iter()
+            .filter(|h| period.contains(h.day.date))
+            .map(|h| (&h.day, h.sample)),
+    );
+    (period, Headline::of_rows(&rows, None))
+}
+
+/// A row for every date of `period`: the stored day's (with its sample's totals), or one
+/// saying there is no data.
+fn period_rows<'a>(
+    period: &Period,
+    stored: impl Iterator<Item = (&'a DayMetrics, SampleTotals)>,
+) -> Vec<ReportDay> {
+    let by_date: HashMap<NaiveDate, (&DayMetrics, SampleTotals)> = stored
+        .map(|(day, sample)| (day.date, (day, sample)))
+        .collect();
+    period
+        .dates()
+        .map(|date| {
+            by_date
+                .get(&date)
+                .map_or_else(|| no_data(date), |(day, sample)| report_day(day, *sample))
+        })
+        .collect()
+}
+
+fn report_day(day: &DayMetrics, sample: SampleTotals) -> ReportDay {
     // An empty sample on a partial day means the feed calls failed, not that the hashtag has no
     // videos: report the sample size as unknown rather than 0.
-    let sample_known = !day.videos.is_empty() || day.missing.is_empty();
+    let sample_known = sample.videos > 0 || day.missing.is_empty();
     ReportDay {
         date: day.date,
         status: if day.missing.is_empty() {
@@ -88,13 +122,10 @@ fn report_day(day: &DayMetrics) -> ReportDay {
         videos_seen: Some(day.videos_seen),
         new_videos: day.new_videos,
         video_count_source: Some(day.video_count_source),
-        tracked_videos: sample_known.then_some(day.videos.len() as u32),
+        tracked_videos: sample_known.then_some(sample.videos),
         new_tracked_videos: sample_known.then_some(day.new_tracked_videos),
         views_per_video: day.views_per_video,
-        engagement_rate: engagement_rate(
-            day.videos.iter().map(|v| v.stats.engagements()).sum(),
-            day.videos.iter().map(|v| v.stats.plays).sum(),
-        ),
+        engagement_rate: engagement_rate(sample.engagements, sample.plays),
         sentiment: Some(day.sentiment.clone()),
         comments_read: Some(day.comments_read),
         sentiment_to_date: day.sentiment_to_date.clone(),
@@ -148,10 +179,7 @@ fn participation(
     period: &Period,
     sample_per_hashtag: u32,
 ) -> Participation {
-    let deltas: Vec<f64> = rows
-        .iter()
-        .filter_map(|r| Some(r.new_videos? as f64 / f64::from(r.span_days?.max(1))))
-        .collect();
+    let deltas = new_videos_per_day(rows);
     Participation {
         average_new_videos: mean(deltas.iter().copied()),
         days_with_new_videos: deltas.len() as u32,
@@ -171,6 +199,18 @@ fn participation(
             .map(|r| r.date)
             .collect(),
     }
+}
+
+/// Each day's new videos per day of its span, where known.
+fn new_videos_per_day(rows: &[ReportDay]) -> Vec<f64> {
+    rows.iter()
+        .filter_map(|r| Some(r.new_videos? as f64 / f64::from(r.span_days?.max(1))))
+        .collect()
+}
+
+/// The average of the days' new videos per day: what [`Participation`] and [`Headline`] show.
+pub(super) fn average_new_videos(rows: &[ReportDay]) -> Option<f64> {
+    mean(new_videos_per_day(rows).into_iter())
 }
 
 fn top_videos(latest: &[Observation]) -> Vec<TopVideo> {
@@ -201,7 +241,7 @@ fn top_videos(latest: &[Observation]) -> Vec<TopVideo> {
 }
 
 /// Weighted by comments, so a day with 5 comments does not count as much as one with 150.
-fn sentiment(rows: &[ReportDay]) -> SentimentPeriod {
+pub(super) fn sentiment(rows: &[ReportDay]) -> SentimentPeriod {
     let scored: Vec<_> = rows.iter().filter_map(ReportDay::scored).collect();
     let comments: u32 = scored.iter().map(|s| s.comments).sum();
     let weighted = |value: fn(&SentimentSummary) -> f64| {
@@ -253,7 +293,7 @@ fn views_per_video(rows: &[ReportDay]) -> ViewsPerVideo {
     }
 }
 
-fn alerts(rows: &[ReportDay]) -> Vec<DatedAlert> {
+pub(super) fn alerts(rows: &[ReportDay]) -> Vec<DatedAlert> {
     rows.iter()
         .flat_map(|r| {
             r.raised()

@@ -4,7 +4,8 @@
 
 use serde::Serialize;
 
-use super::{CampaignReport, Period};
+use super::build::{alerts, average_new_videos, sentiment};
+use super::{CampaignReport, Period, ReportDay, SentimentPeriod};
 
 /// The period's headline figures beside the previous period's.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -63,37 +64,63 @@ pub struct Headline {
 
 impl Headline {
     pub fn of(report: &CampaignReport) -> Headline {
-        let (views, days) = report
-            .days
-            .iter()
-            .filter_map(|d| d.view_growth.as_ref())
-            .fold((0.0, 0u32), |(views, days), g| {
+        Headline::of_parts(
+            &report.days,
+            report.participation.average_new_videos,
+            &report.sentiment,
+            report.alerts.len(),
+            report.participation.engagement_rate,
+        )
+    }
+
+    /// The headline of a period's rows (every date of the period), with its engagement rate.
+    pub fn of_rows(rows: &[ReportDay], engagement_rate: Option<f64>) -> Headline {
+        Headline::of_parts(
+            rows,
+            average_new_videos(rows),
+            &sentiment(rows),
+            alerts(rows).len(),
+            engagement_rate,
+        )
+    }
+
+    fn of_parts(
+        rows: &[ReportDay],
+        new_videos_per_day: Option<f64>,
+        sentiment: &SentimentPeriod,
+        alerts: usize,
+        engagement_rate: Option<f64>,
+    ) -> Headline {
+        let (views, days) = rows.iter().filter_map(|d| d.view_growth.as_ref()).fold(
+            (0.0, 0u32),
+            |(views, days), g| {
                 (
                     views + g.per_day * f64::from(g.span_days),
                     days + g.span_days,
                 )
-            });
+            },
+        );
         Headline {
             new_views_per_day: (days > 0).then(|| views / f64::from(days)),
-            new_videos_per_day: report.participation.average_new_videos,
-            new_comments: (report.sentiment.scored_days > 0)
-                .then_some(f64::from(report.sentiment.comments)),
-            positive_ratio: report.sentiment.positive_ratio,
-            alerts: report
-                .days
+            new_videos_per_day,
+            new_comments: (sentiment.scored_days > 0).then_some(f64::from(sentiment.comments)),
+            positive_ratio: sentiment.positive_ratio,
+            // Unknown when no day of the period has data.
+            alerts: rows
                 .iter()
                 .any(|d| d.alerts.is_some())
-                .then_some(report.alerts.len() as f64),
-            engagement_rate: report.participation.engagement_rate,
+                .then_some(alerts as f64),
+            engagement_rate,
         }
     }
 }
 
-/// Compares `current` with `previous`, the report of the period just before it.
-pub fn compare(current: &CampaignReport, previous: &CampaignReport) -> Comparison {
-    let (now, before) = (Headline::of(current), Headline::of(previous));
+/// Compares `current` with `before`, the headline of `previous`, the period just before it
+/// ([`super::period_headline`]).
+pub fn compare(current: &CampaignReport, previous: Period, before: &Headline) -> Comparison {
+    let now = Headline::of(current);
     Comparison {
-        previous: previous.period,
+        previous,
         new_views_per_day: Change::of(now.new_views_per_day, before.new_views_per_day),
         new_videos_per_day: Change::of(now.new_videos_per_day, before.new_videos_per_day),
         new_comments: Change::of(now.new_comments, before.new_comments),
@@ -104,8 +131,9 @@ pub fn compare(current: &CampaignReport, previous: &CampaignReport) -> Compariso
 
 #[cfg(test)]
 mod tests {
-    use super::super::build_report;
+    use super::super::{build_report, period_headline};
     use super::*;
+    use crate::domain::DayHeadline;
     use crate::fixtures::{campaign, date, week};
 
     #[test]
@@ -122,7 +150,7 @@ mod tests {
     fn a_period_without_data_compares_as_unknown_not_as_zero() {
         let current = build_report(&campaign(), &week(), date("2026-11-07"), 7, 0.005);
         let empty = build_report(&campaign(), &[], date("2026-10-31"), 7, 0.005);
-        let comparison = compare(&current, &empty);
+        let comparison = compare(&current, empty.period, &Headline::of(&empty));
         assert_eq!(comparison.previous.to, date("2026-10-31"));
         for change in [
             comparison.new_views_per_day,
@@ -134,8 +162,30 @@ mod tests {
             assert_eq!(change.delta, None);
         }
         assert!(comparison.new_comments.now.is_some());
-        let same = compare(&current, &current);
+        let same = compare(&current, current.period, &Headline::of(&current));
         assert_eq!(same.new_comments.delta, Some(0.0));
         assert_eq!(same.new_comments.percent, Some(0.0));
+    }
+
+    #[test]
+    fn a_periods_headline_from_day_headlines_is_the_full_reports_but_engagement() {
+        let headlines: Vec<DayHeadline> = week()
+            .into_iter()
+            .map(|day| DayHeadline::split(day).0)
+            .collect();
+        for (end, days) in [("2026-11-07", 7), ("2026-11-04", 3), ("2026-11-09", 4)] {
+            let report = build_report(&campaign(), &week(), date(end), days, 0.005);
+            let (period, headline) = period_headline(&headlines, date(end), days);
+            assert_eq!(period, report.period);
+            let full = Headline::of(&report);
+            assert_eq!(
+                headline,
+                Headline {
+                    engagement_rate: None,
+                    ..full.clone()
+                }
+            );
+            assert!(full.new_views_per_day.is_some() && full.alerts.is_some());
+        }
     }
 }

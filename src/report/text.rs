@@ -811,10 +811,10 @@ mod tests {
     #[test]
     fn the_previous_period_is_compared_in_deltas_and_percent() {
         let mut report = build_report(&campaign(), &week(), date("2026-11-07"), 7, 0.005);
-        let mut previous = report.clone();
-        previous.period = super::super::Period::ending(date("2026-10-31"), 7);
-        previous.sentiment.comments /= 2;
-        report.comparison = Some(super::super::compare(&report, &previous));
+        let mut before = super::super::Headline::of(&report);
+        before.new_comments = Some(f64::from(report.sentiment.comments / 2));
+        let previous = super::super::Period::ending(date("2026-10-31"), 7);
+        report.comparison = Some(super::super::compare(&report, previous, &before));
         let text = render(&[report], ReportFormat::Text, Audience::Client);
         let section = section(
             &text,

@@ -6,12 +6,17 @@
 //! the swap leaves the old store as it was (the half-written copy is started afresh next
 //! time); a crash between the two renames is finished by [`finish_interrupted`].
 //!
-//! Version 1 → 2: values become compressed (with dictionaries learned from the old store's
+//! Version 1 → 3: values become compressed (with dictionaries learned from the old store's
 //! own values), the `video_stats` tree is dropped (each day's `videos` hold the same
 //! counters), and the per-comment `comments` tree becomes one `day_comments` record per
 //! campaign-day. Version 1 kept no comment texts or scores beside the raw pages, so the texts
 //! are read back from the stored pages (the one place the store reads the wire format), and
 //! the scores stay unknown until the day is re-scored.
+//!
+//! Version 2 → 3: each stored day (JSON, whole) becomes its headline (JSON) and its video
+//! sample (binary), and each day's comments are written in the binary encoding. New
+//! dictionaries are learned from the converted values first; raw responses and the other
+//! trees are copied as they are, with the raw responses' dictionaries.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -22,6 +27,7 @@ use super::{
     COMPRESSED_TREES, FirstSeen, RawSnapshot, ReadComment, SCHEMA_VERSION, Store, StoreError,
     StoreOptions, codec,
 };
+use crate::domain::{DayHeadline, DayMetrics};
 
 fn sibling(dir: &Path, suffix: &str) -> PathBuf {
     let name = dir
@@ -59,7 +65,7 @@ pub(super) fn migrate(
         from,
         reason,
     };
-    if from != 1 {
+    if !(1..SCHEMA_VERSION).contains(&from) {
         return Err(failed(format!("no migration from version {from}")));
     }
     let aside = kept_aside(dir, from);
@@ -79,47 +85,18 @@ pub(super) fn migrate(
     }
     {
         let new = Store::open_with(&target, options)?;
-        let sled_err = |error| failed(format!("reading the old store: {error}"));
-        let old_tree = |name: &str| old.open_tree(name).map_err(sled_err);
-        let (raw, days) = (old_tree("raw")?, old_tree("days")?);
-
-        learn_from_old(&new, "raw", &raw, sled_err, |bytes| {
-            serde_json::from_slice::<RawSnapshot>(bytes)
-                .ok()
-                .map(|s| s.body.into_bytes())
-        })?;
-        learn_from_old(&new, "days", &days, sled_err, |bytes| Some(bytes.to_vec()))?;
-
-        for entry in raw.iter() {
-            let (key, value) = entry.map_err(sled_err)?;
-            let snapshot: RawSnapshot = serde_json::from_slice(&value)
-                .map_err(|e| failed(format!("raw {}: {e}", String::from_utf8_lossy(&key))))?;
-            new.raw
-                .insert(key, new.encode_raw(&snapshot))
-                .map_err(|e| new.sled_err(e))?;
+        if from == 1 {
+            from_v1(&new, &old, &failed)?;
+        } else {
+            let meta = old
+                .open_tree("meta")
+                .map_err(|e| failed(format!("reading the old store: {e}")))?;
+            let old = Store::from_db(old.clone(), meta, dir.to_path_buf())?;
+            from_v2(&new, &old).map_err(|e| match e {
+                StoreError::Corrupt { key, reason, .. } => failed(format!("{key}: {reason}")),
+                other => other,
+            })?;
         }
-        for entry in days.iter() {
-            let (key, value) = entry.map_err(sled_err)?;
-            new.days
-                .insert(key, new.codec.encode("days", &value))
-                .map_err(|e| new.sled_err(e))?;
-        }
-        let unchanged = [
-            ("first_seen", &new.first_seen),
-            ("hashtag_ids", &new.hashtag_ids),
-            ("comment_reads", &new.comment_reads),
-            ("outbox", &new.outbox),
-        ];
-        for (name, to) in unchanged {
-            for entry in old_tree(name)?.iter() {
-                let (key, value) = entry.map_err(sled_err)?;
-                to.insert(key, value).map_err(|e| new.sled_err(e))?;
-            }
-        }
-        day_comments_from_v1(&new, &old_tree("comments")?).map_err(|e| match e {
-            StoreError::Corrupt { key, reason, .. } => failed(format!("comments {key}: {reason}")),
-            other => other,
-        })?;
         new.flush()?;
     }
     drop(old);
@@ -133,6 +110,138 @@ pub(super) fn migrate(
     Ok(())
 }
 
+/// Writes the trees of version 1 store `old` into `new`.
+fn from_v1(
+    new: &Store,
+    old: &sled::Db,
+    failed: &dyn Fn(String) -> StoreError,
+) -> Result<(), StoreError> {
+    {
+        let sled_err = |error| failed(format!("reading the old store: {error}"));
+        let old_tree = |name: &str| old.open_tree(name).map_err(sled_err);
+        let (raw, days) = (old_tree("raw")?, old_tree("days")?);
+
+        learn_from_old(new, "raw", &raw, sled_err, |bytes| {
+            serde_json::from_slice::<RawSnapshot>(bytes)
+                .ok()
+                .map(|s| s.body.into_bytes())
+        })?;
+        learn_from_old(new, "days", &days, sled_err, |bytes| {
+            let day: DayMetrics = serde_json::from_slice(bytes).ok()?;
+            Some(serde_json::to_vec(&DayHeadline::split(day).0).expect("serializes"))
+        })?;
+
+        for entry in raw.iter() {
+            let (key, value) = entry.map_err(sled_err)?;
+            let snapshot: RawSnapshot = serde_json::from_slice(&value)
+                .map_err(|e| failed(format!("raw {}: {e}", String::from_utf8_lossy(&key))))?;
+            new.raw
+                .insert(key, new.encode_raw(&snapshot))
+                .map_err(|e| new.sled_err(e))?;
+        }
+        for entry in days.iter() {
+            let (key, value) = entry.map_err(sled_err)?;
+            let key = String::from_utf8_lossy(&key);
+            new.put_migrated_day(&key, new.decode(&key, &value)?)?;
+        }
+        let unchanged = [
+            ("first_seen", &new.first_seen),
+            ("hashtag_ids", &new.hashtag_ids),
+            ("comment_reads", &new.comment_reads),
+            ("outbox", &new.outbox),
+        ];
+        for (name, to) in unchanged {
+            for entry in old_tree(name)?.iter() {
+                let (key, value) = entry.map_err(sled_err)?;
+                to.insert(key, value).map_err(|e| new.sled_err(e))?;
+            }
+        }
+        day_comments_from_v1(new, &old_tree("comments")?).map_err(|e| match e {
+            StoreError::Corrupt { key, reason, .. } => failed(format!("comments {key}: {reason}")),
+            other => other,
+        })?;
+    }
+    Ok(())
+}
+
+/// Writes the trees of version 2 store `old` into `new`: days split and comments re-encoded,
+/// the rest as it is.
+fn from_v2(new: &Store, old: &Store) -> Result<(), StoreError> {
+    let sled_err = |error| old.sled_err(error);
+    // The raw responses keep their bytes, so they keep their dictionaries.
+    for entry in old.meta.scan_prefix(codec::dictionary_prefix("raw")) {
+        let (key, value) = entry.map_err(sled_err)?;
+        new.meta.insert(key, value).map_err(|e| new.sled_err(e))?;
+    }
+    new.load_dictionaries()?;
+    let unchanged = [
+        (&old.raw, &new.raw),
+        (&old.first_seen, &new.first_seen),
+        (&old.hashtag_ids, &new.hashtag_ids),
+        (&old.comment_reads, &new.comment_reads),
+        (&old.outbox, &new.outbox),
+        (&old.client_reports, &new.client_reports),
+    ];
+    for (from, to) in unchanged {
+        for entry in from.iter() {
+            let (key, value) = entry.map_err(sled_err)?;
+            to.insert(key, value).map_err(|e| new.sled_err(e))?;
+        }
+    }
+    let old_day =
+        |key: &str, value: &[u8]| -> Option<DayMetrics> { old.unpack("days", key, value).ok() };
+    let old_comments = |key: &str, value: &[u8]| -> Option<Vec<ReadComment>> {
+        old.unpack("day_comments", key, value).ok()
+    };
+    learn_converted(new, "days", &old.days, sled_err, |key, value| {
+        let day = old_day(key, value)?;
+        Some(serde_json::to_vec(&DayHeadline::split(day).0).expect("serializes"))
+    })?;
+    learn_converted(new, "day_videos", &old.days, sled_err, |key, value| {
+        let day = old_day(key, value)?;
+        Some(postcard::to_stdvec(&DayHeadline::split(day).1).expect("serializes"))
+    })?;
+    learn_converted(
+        new,
+        "day_comments",
+        &old.day_comments,
+        sled_err,
+        |key, value| Some(postcard::to_stdvec(&old_comments(key, value)?).expect("serializes")),
+    )?;
+    for entry in old.days.iter() {
+        let (key, value) = entry.map_err(sled_err)?;
+        let key = String::from_utf8_lossy(&key);
+        new.put_migrated_day(&key, old.unpack("days", &key, &value)?)?;
+    }
+    for entry in old.day_comments.iter() {
+        let (key, value) = entry.map_err(sled_err)?;
+        let key = String::from_utf8_lossy(&key);
+        let comments: Vec<ReadComment> = old.unpack("day_comments", &key, &value)?;
+        new.day_comments
+            .insert(key.as_bytes(), new.packed_binary("day_comments", &comments))
+            .map_err(|e| new.sled_err(e))?;
+    }
+    Ok(())
+}
+
+/// Gives the new store a dictionary for `tree`, learned from the old store's newest values of
+/// `old` as `convert` turns them into the new tree's plain bytes.
+fn learn_converted(
+    new: &Store,
+    tree: &str,
+    old: &sled::Tree,
+    sled_err: impl Fn(sled::Error) -> StoreError,
+    convert: impl Fn(&str, &[u8]) -> Option<Vec<u8>>,
+) -> Result<(), StoreError> {
+    debug_assert!(COMPRESSED_TREES.contains(&tree));
+    let mut samples = Vec::new();
+    for entry in old.iter().rev().take(codec::DICTIONARY_MAX_SAMPLES) {
+        let (key, value) = entry.map_err(&sled_err)?;
+        samples.extend(convert(&String::from_utf8_lossy(&key), &value));
+    }
+    new.add_learned_dictionary(tree, 1, &samples)
+}
+
 /// Gives the new store a dictionary for `tree`, learned from the old store's newest values.
 fn learn_from_old(
     new: &Store,
@@ -141,14 +250,8 @@ fn learn_from_old(
     sled_err: impl Fn(sled::Error) -> StoreError,
     plain: impl Fn(&[u8]) -> Option<Vec<u8>>,
 ) -> Result<(), StoreError> {
-    debug_assert!(COMPRESSED_TREES.contains(&tree));
-    let mut samples = Vec::new();
     // A value that is not a version-1 record is no sample; a store that cannot be read fails.
-    for entry in old.iter().rev().take(codec::DICTIONARY_MAX_SAMPLES) {
-        let (_, value) = entry.map_err(&sled_err)?;
-        samples.extend(plain(&value));
-    }
-    new.add_learned_dictionary(tree, 1, &samples)
+    learn_converted(new, tree, old, sled_err, |_, value| plain(value))
 }
 
 /// Version 1's `comments` tree (`{campaign}/{comment id}` → the date it was first read and its
@@ -202,7 +305,7 @@ fn write_day_comments(
         }
         let key = format!("{campaign}/{date}");
         new.day_comments
-            .insert(key, new.packed("day_comments", &read))
+            .insert(key, new.packed_binary("day_comments", &read))
             .map_err(|e| new.sled_err(e))?;
     }
     Ok(())

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 use super::StoreError;
-use crate::domain::DayMetrics;
+use crate::domain::{DayHeadline, DayMetrics};
 
 /// What reports read: stored days of a campaign (from several threads at once).
 pub trait DayReader: Sync {
@@ -25,6 +25,20 @@ pub trait DayReader: Sync {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<DayMetrics>, StoreError>;
+
+    /// The same days without their video samples, for what does not list videos.
+    fn headlines(
+        &self,
+        campaign: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<DayHeadline>, StoreError> {
+        Ok(self
+            .days(campaign, from, to)?
+            .into_iter()
+            .map(|day| DayHeadline::split(day).0)
+            .collect())
+    }
 
     /// The comments a campaign read for the first time on `date`, with their scores; none
     /// where they are not kept (the day copies a run writes hold no comments).

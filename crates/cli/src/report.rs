@@ -9,7 +9,7 @@ use hashtrack::config::{CampaignConfig, Config};
 use hashtrack::domain::DayMetrics;
 use hashtrack::report::{
     Audience, CampaignReport, ExampleComments, Paper, ReportFormat, build_report, compare, csv,
-    html, render, render_client, rollup,
+    html, period_headline, render, render_client, rollup,
 };
 use hashtrack::store::{DayMirror, DayReader, Store, StoreError};
 use hashtrack::text_safety::CsvCells;
@@ -365,15 +365,10 @@ fn campaign_report(
     // The previous period of the same length, for the deltas.
     let previous_end = start - Duration::days(1);
     let previous_start = previous_end - Duration::days(i64::from(days) - 1);
-    let before = store.days(&campaign.id, previous_start, previous_end)?;
-    let previous = build_report(
-        campaign,
-        &before,
-        previous_end,
-        days,
-        config.settings.price_per_credit_usd,
-    );
-    report.comparison = Some(compare(&report, &previous));
+    // Only its headline figures are compared: its videos are not read.
+    let before = store.headlines(&campaign.id, previous_start, previous_end)?;
+    let (previous, headline) = period_headline(&before, previous_end, days);
+    report.comparison = Some(compare(&report, previous, &headline));
     if quoted {
         report.example_comments = example_comments(store, &report, &stored)?;
     }

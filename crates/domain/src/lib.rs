@@ -515,6 +515,69 @@ pub struct DayMetrics {
     pub missing: Vec<String>,
 }
 
+/// A stored day without its video sample: the figures that report tables, comparisons and
+/// roll-ups read, so that they need not read (and decode) each day's videos. Its `day` has
+/// empty `videos` and `top_creators`; `sample` keeps what the report rows need of them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DayHeadline {
+    pub day: DayMetrics,
+    pub sample: SampleTotals,
+}
+
+/// The size and counters of a day's feed sample, summed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SampleTotals {
+    pub videos: u32,
+    pub plays: u64,
+    /// Likes, comments and shares.
+    pub engagements: u64,
+}
+
+impl SampleTotals {
+    pub fn of(videos: &[TrackedVideo]) -> SampleTotals {
+        SampleTotals {
+            videos: videos.len() as u32,
+            plays: videos.iter().map(|v| v.stats.plays).sum(),
+            engagements: videos.iter().map(|v| v.stats.engagements()).sum(),
+        }
+    }
+}
+
+/// A day's feed sample: the part of a stored day that only the sections listing videos and
+/// creators read.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DaySample {
+    pub videos: Vec<TrackedVideo>,
+    pub top_creators: Vec<CreatorStats>,
+}
+
+impl DayHeadline {
+    /// A day as its headline and its sample.
+    pub fn split(mut day: DayMetrics) -> (DayHeadline, DaySample) {
+        let sample = DaySample {
+            videos: std::mem::take(&mut day.videos),
+            top_creators: std::mem::take(&mut day.top_creators),
+        };
+        let totals = SampleTotals::of(&sample.videos);
+        (
+            DayHeadline {
+                day,
+                sample: totals,
+            },
+            sample,
+        )
+    }
+
+    /// The whole day again.
+    pub fn join(self, sample: DaySample) -> DayMetrics {
+        DayMetrics {
+            videos: sample.videos,
+            top_creators: sample.top_creators,
+            ..self.day
+        }
+    }
+}
+
 impl DayMetrics {
     /// Days since the previous stored day: what the day's changes cover.
     pub fn span_days(&self) -> Option<u32> {
