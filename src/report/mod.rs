@@ -497,8 +497,15 @@ pub fn render_client(
     match format {
         ReportFormat::Text => text::render_rollup(rollup) + "\n" + &text::render(reports, audience),
         ReportFormat::Json => {
-            let json = serde_json::json!({ "client": rollup, "campaigns": reports });
-            json_for(json, audience)
+            #[derive(Serialize)]
+            struct ClientJson<'a> {
+                campaigns: AsReadBy<&'a [CampaignReport]>,
+                client: AsReadBy<&'a ClientRollup>,
+            }
+            pretty_json(&ClientJson {
+                campaigns: AsReadBy(reports, audience),
+                client: AsReadBy(rollup, audience),
+            })
         }
         ReportFormat::Csv => csv::render(reports, CsvCells::default(), audience),
         ReportFormat::Html | ReportFormat::Pdf => html::render(
@@ -531,33 +538,55 @@ pub fn render(reports: &[CampaignReport], format: ReportFormat, audience: Audien
 
 /// One object for one report, so a single campaign's JSON needs no unwrapping.
 fn render_json(reports: &[CampaignReport], audience: Audience) -> String {
-    let json = match reports {
-        [one] => serde_json::to_value(one),
-        many => serde_json::to_value(many),
-    };
-    json_for(json.expect("reports always serialize"), audience)
+    match reports {
+        [one] => pretty_json(&AsReadBy(one, audience)),
+        many => pretty_json(&AsReadBy(many, audience)),
+    }
+}
+
+fn pretty_json(value: &impl Serialize) -> String {
+    serde_json::to_string_pretty(value).expect("reports always serialize") + "\n"
 }
 
 /// The fields only the agency's copy carries: a report's `cost`, a day's `credits`.
 const INTERNAL_FIELDS: &[&str] = &["cost", "credits"];
 
-/// `json` as `audience` may read it: the client's copy without [`INTERNAL_FIELDS`], wherever
-/// they are.
-fn json_for(mut json: serde_json::Value, audience: Audience) -> String {
-    fn strip(value: &mut serde_json::Value) {
-        match value {
-            serde_json::Value::Object(map) => {
-                map.retain(|key, _| !INTERNAL_FIELDS.contains(&key.as_str()));
-                map.values_mut().for_each(strip);
-            }
-            serde_json::Value::Array(items) => items.iter_mut().for_each(strip),
-            _ => {}
+/// A report (or roll-up, or list of them) as `audience` may read it: the client's copy
+/// without [`INTERNAL_FIELDS`], wherever they are. Each report is stripped on its own as it is
+/// written, so that all of them are never held as JSON values at once.
+struct AsReadBy<T>(T, Audience);
+
+impl<T: Serialize> Serialize for AsReadBy<&T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        // Through a JSON value for either audience, so that both copies order keys alike.
+        let mut json = serde_json::to_value(self.0).map_err(serde::ser::Error::custom)?;
+        if self.1 == Audience::Client {
+            strip_internal(&mut json);
         }
+        json.serialize(serializer)
     }
-    if audience == Audience::Client {
-        strip(&mut json);
+}
+
+impl<T: Serialize> Serialize for AsReadBy<&[T]> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
+        for item in self.0 {
+            seq.serialize_element(&AsReadBy(item, self.1))?;
+        }
+        seq.end()
     }
-    serde_json::to_string_pretty(&json).expect("a JSON value always serializes") + "\n"
+}
+
+fn strip_internal(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            map.retain(|key, _| !INTERNAL_FIELDS.contains(&key.as_str()));
+            map.values_mut().for_each(strip_internal);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(strip_internal),
+        _ => {}
+    }
 }
 
 #[cfg(test)]
