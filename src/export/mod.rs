@@ -60,10 +60,6 @@ impl CampaignPeriod {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
-
-    fn contains(&self, campaign: &str, date: NaiveDate) -> bool {
-        self.campaign == campaign && (self.from..=self.to).contains(&date)
-    }
 }
 
 /// One table as written.
@@ -93,15 +89,23 @@ pub fn export(
     let mut videos = TableWriter::create(dir, &VIDEOS, format, cells)?;
     let mut comments = TableWriter::create(dir, &COMMENTS, format, cells)?;
     let mut alerts = TableWriter::create(dir, &ALERTS, format, cells)?;
-    for (period, date) in dates(periods) {
-        if let Some(day) = store.day(&period.campaign, date)? {
-            days.write(vec![rows::day_row(&day)])?;
-            videos.write(rows::video_rows(&day).collect())?;
-            let read = store.comments_first_read_on(&period.campaign, date)?;
-            comments.write(rows::comment_rows(&day, &read).collect())?;
+    // One thread reads and decodes the stored days while this one writes: the two take about
+    // as long.
+    std::thread::scope(|scope| -> Result<(), ExportError> {
+        let (sender, read) = std::sync::mpsc::sync_channel(READ_AHEAD_DAYS);
+        scope.spawn(move || read_days(store, periods, &sender));
+        for item in read {
+            match item? {
+                Read::Day(rows) => {
+                    days.write(vec![rows.day])?;
+                    videos.write(rows.videos)?;
+                    comments.write(rows.comments)?;
+                }
+                Read::PeriodDone(period) => progress(period.len()),
+            }
         }
-        progress(1);
-    }
+        Ok(())
+    })?;
     alerts.write(alert_rows(store, periods)?)?;
     let mut finished: Vec<Finished> = Vec::new();
     for writer in [days, videos, comments, alerts] {
@@ -167,6 +171,57 @@ pub fn table_rows(
     Ok(found)
 }
 
+/// Stored days read ahead of the writer: more than a Parquet row group's worth of rows (the
+/// writer is busy for a while with each), a few tens of MB at most.
+const READ_AHEAD_DAYS: usize = 1_024;
+
+/// What the reading thread hands the writer, in order.
+enum Read {
+    Day(DayRows),
+    /// Every stored day of this period has been handed over.
+    PeriodDone(CampaignPeriod),
+}
+
+/// The rows of one stored day in the tables written day by day.
+struct DayRows {
+    day: rows::Row,
+    videos: Vec<rows::Row>,
+    comments: Vec<rows::Row>,
+}
+
+/// Reads the periods' stored days into rows for the writer, until done, a read fails (the
+/// failure is handed over last) or the writer has gone.
+fn read_days(
+    store: &Store,
+    periods: &[CampaignPeriod],
+    writer: &std::sync::mpsc::SyncSender<Result<Read, StoreError>>,
+) {
+    let read_period = |period: &CampaignPeriod| -> Result<bool, StoreError> {
+        for day in store.days(&period.campaign, period.from, period.to)? {
+            let read = store.comments_first_read_on(&period.campaign, day.date)?;
+            let rows = DayRows {
+                day: rows::day_row(&day),
+                videos: rows::video_rows(&day).collect(),
+                comments: rows::comment_rows(&day, &read).collect(),
+            };
+            if writer.send(Ok(Read::Day(rows))).is_err() {
+                return Ok(false);
+            }
+        }
+        Ok(writer.send(Ok(Read::PeriodDone(period.clone()))).is_ok())
+    };
+    for period in periods {
+        match read_period(period) {
+            Ok(true) => {}
+            Ok(false) => return,
+            Err(e) => {
+                let _ = writer.send(Err(e));
+                return;
+            }
+        }
+    }
+}
+
 /// Every calendar day of every period, with its period.
 fn dates(periods: &[CampaignPeriod]) -> impl Iterator<Item = (&CampaignPeriod, NaiveDate)> {
     periods.iter().flat_map(|period| {
@@ -180,12 +235,12 @@ fn dates(periods: &[CampaignPeriod]) -> impl Iterator<Item = (&CampaignPeriod, N
 
 /// The `alerts` rows of the outbox records of the periods' campaign-days.
 fn alert_rows(store: &Store, periods: &[CampaignPeriod]) -> Result<Vec<rows::Row>, StoreError> {
-    Ok(store
-        .outbox_entries()?
-        .iter()
-        .filter(|e| periods.iter().any(|p| p.contains(&e.campaign_id, e.date)))
-        .map(rows::alert_row)
-        .collect())
+    let mut found = Vec::new();
+    for period in periods {
+        let entries = store.outbox_entries_between(&period.campaign, period.from, period.to)?;
+        found.extend(entries.iter().map(rows::alert_row));
+    }
+    Ok(found)
 }
 
 #[cfg(test)]
@@ -303,6 +358,33 @@ mod tests {
                 .to_string_lossy()
                 .ends_with(".partial")
         }));
+    }
+
+    #[test]
+    fn a_day_that_cannot_be_read_fails_the_export_and_leaves_no_file() {
+        let (dir, store) = stored_week();
+        store.damage("day_videos", "spring/2026-11-03");
+        let out = dir.path().join("export");
+        let failed = export(
+            &store,
+            &whole_week(),
+            &out,
+            Format::Parquet,
+            CsvCells::default(),
+            &|_| {},
+        );
+        assert!(
+            matches!(
+                &failed,
+                Err(ExportError::Store(StoreError::Corrupt { key, .. })) if key == "spring/2026-11-03"
+            ),
+            "{failed:?}"
+        );
+        assert_eq!(
+            out.read_dir().unwrap().count(),
+            0,
+            "no table, whole or partial"
+        );
     }
 
     #[test]

@@ -58,6 +58,10 @@ pub struct Column {
     pub kind: ColumnType,
     /// Whether it can be NULL (unknown).
     pub nullable: bool,
+    /// Whether its values recur across rows (ids, names, dates, counts): Parquet then keeps
+    /// a dictionary and min/max statistics of it. Free text and one-off ids get neither, which
+    /// would cost time and save nothing.
+    pub recurs: bool,
     pub meaning: &'static str,
 }
 
@@ -107,16 +111,23 @@ const fn col(name: &'static str, kind: ColumnType, meaning: &'static str) -> Col
         name,
         kind,
         nullable: false,
+        recurs: true,
         meaning,
     }
 }
 
 const fn opt(name: &'static str, kind: ColumnType, meaning: &'static str) -> Column {
     Column {
-        name,
-        kind,
         nullable: true,
-        meaning,
+        ..col(name, kind, meaning)
+    }
+}
+
+/// Text that seldom repeats: free text, or an id each row has its own of.
+const fn unique_text(name: &'static str, meaning: &'static str) -> Column {
+    Column {
+        recurs: false,
+        ..col(name, Text, meaning)
     }
 }
 
@@ -246,7 +257,7 @@ pub const VIDEOS: TableSchema = TableSchema {
         col("date", Date, "the campaign day whose sample had the video"),
         col("video_id", Text, "TikTok video id"),
         col("creator", Text, "the creator's handle, without `@`"),
-        col("caption", Text, "the video's caption"),
+        unique_text("caption", "the video's caption"),
         col("created_at", Timestamp, "when the video was posted"),
         col("plays", UInt64, "plays that day"),
         col("likes", UInt64, "likes that day"),
@@ -279,8 +290,8 @@ pub const COMMENTS: TableSchema = TableSchema {
         col("client", Text, "client id"),
         col("date", Date, "the campaign day the comment was first read"),
         col("video_id", Text, "the video commented on"),
-        col("comment_id", Text, "TikTok comment id"),
-        col("text", Text, "the comment"),
+        unique_text("comment_id", "TikTok comment id"),
+        unique_text("text", "the comment"),
         col("created_at", Timestamp, "when it was written"),
         col("likes", UInt64, "its likes when read"),
         opt(
@@ -310,7 +321,7 @@ pub const ALERTS: TableSchema = TableSchema {
             "the plugin that raised it: `builtin` or a component's name (empty on alerts stored before plugins were named)",
         ),
         col("severity", Text, "`info`, `warning` or `critical`"),
-        col("message", Text, "the alert's text"),
+        unique_text("message", "the alert's text"),
         col("raised_at", Timestamp, "when it was first stored"),
         col("withdrawn", Boolean, "a re-score no longer raises it"),
         opt("withdrawn_at", Timestamp, "when it was withdrawn"),

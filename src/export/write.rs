@@ -12,9 +12,10 @@ use parquet::basic::Compression;
 use parquet::data_type::{
     BoolType, ByteArray, ByteArrayType, DataType, DoubleType, FloatType, Int32Type, Int64Type,
 };
-use parquet::file::properties::WriterProperties;
+use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::file::writer::{SerializedColumnWriter, SerializedFileWriter};
 use parquet::schema::parser::parse_message_type;
+use parquet::schema::types::ColumnPath;
 
 use super::ExportError;
 use super::rows::{Cell, Row};
@@ -145,9 +146,14 @@ impl TableWriter {
         })?;
         let sink = match format {
             Format::Parquet => {
-                let props = WriterProperties::builder()
-                    .set_compression(Compression::SNAPPY)
-                    .build();
+                let mut props = WriterProperties::builder().set_compression(Compression::SNAPPY);
+                for column in table.columns.iter().filter(|c| !c.recurs) {
+                    let path = ColumnPath::from(column.name);
+                    props = props
+                        .set_column_dictionary_enabled(path.clone(), false)
+                        .set_column_statistics_enabled(path, EnabledStatistics::None);
+                }
+                let props = props.build();
                 let schema = parse_message_type(&table.parquet_message_type())
                     .expect("every table's message type parses");
                 let writer = SerializedFileWriter::new(file, Arc::new(schema), Arc::new(props))
@@ -194,7 +200,7 @@ impl TableWriter {
         let rows = std::mem::take(&mut self.pending);
         match self.sink.as_mut().expect("written before finish") {
             Sink::Parquet(writer) => {
-                write_row_group(writer, self.table, &rows).map_err(|e| ExportError::Parquet {
+                write_row_group(writer, self.table, rows).map_err(|e| ExportError::Parquet {
                     path: self.partial.clone(),
                     reason: e.to_string(),
                 })?;
@@ -341,18 +347,22 @@ pub fn json_records(table: &TableSchema, rows: &[Row]) -> serde_json::Value {
 }
 
 /// The rows as one Parquet row group, column by column: each column's present values and,
-/// for a nullable column, a definition level per row (0 where it is NULL).
+/// for a nullable column, a definition level per row (0 where it is NULL). Text is moved into
+/// its column, not copied.
 fn write_row_group(
     writer: &mut SerializedFileWriter<File>,
     table: &TableSchema,
-    rows: &[Row],
+    mut rows: Vec<Row>,
 ) -> parquet::errors::Result<()> {
     let mut group = writer.next_row_group()?;
     for (i, column) in table.columns.iter().enumerate() {
         let mut out = group
             .next_column()?
             .expect("the message type has a column per schema column");
-        let cells: Vec<&Cell> = rows.iter().map(|row| &row[i]).collect();
+        let cells: Vec<Cell> = rows
+            .iter_mut()
+            .map(|row| std::mem::replace(&mut row[i], Cell::Null))
+            .collect();
         let levels: Option<Vec<i16>> = column.nullable.then(|| {
             cells
                 .iter()
@@ -366,20 +376,20 @@ fn write_row_group(
                 table.name, column.name, column.kind
             )
         };
-        let present = cells.iter().filter(|c| !matches!(c, Cell::Null));
+        let present = cells.into_iter().filter(|c| !matches!(c, Cell::Null));
         match column.kind {
             ColumnType::Text => {
                 let values = present.map(|c| match c {
-                    Cell::Text(t) => ByteArray::from(t.as_str()),
-                    other => wrong(other),
+                    Cell::Text(t) => ByteArray::from(t.into_bytes()),
+                    other => wrong(&other),
                 });
                 write::<ByteArrayType>(&mut out, values.collect(), levels)?
             }
             ColumnType::Date => {
                 let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("a date");
                 let values = present.map(|c| match c {
-                    Cell::Date(d) => i32::try_from((*d - epoch).num_days()).unwrap_or(i32::MAX),
-                    other => wrong(other),
+                    Cell::Date(d) => i32::try_from((d - epoch).num_days()).unwrap_or(i32::MAX),
+                    other => wrong(&other),
                 });
                 write::<Int32Type>(&mut out, values.collect(), levels)?
             }
@@ -387,30 +397,30 @@ fn write_row_group(
                 let values = present.map(|c| match c {
                     Cell::Timestamp(secs) => secs.saturating_mul(1000),
                     // Parquet keeps unsigned 64-bit integers in INT64's bits.
-                    Cell::UInt64(n) => *n as i64,
-                    Cell::Int64(n) => *n,
-                    other => wrong(other),
+                    Cell::UInt64(n) => n as i64,
+                    Cell::Int64(n) => n,
+                    other => wrong(&other),
                 });
                 write::<Int64Type>(&mut out, values.collect(), levels)?
             }
             ColumnType::Float64 => {
                 let values = present.map(|c| match c {
-                    Cell::Float64(x) => *x,
-                    other => wrong(other),
+                    Cell::Float64(x) => x,
+                    other => wrong(&other),
                 });
                 write::<DoubleType>(&mut out, values.collect(), levels)?
             }
             ColumnType::Float32 => {
                 let values = present.map(|c| match c {
-                    Cell::Float32(x) => *x,
-                    other => wrong(other),
+                    Cell::Float32(x) => x,
+                    other => wrong(&other),
                 });
                 write::<FloatType>(&mut out, values.collect(), levels)?
             }
             ColumnType::Boolean => {
                 let values = present.map(|c| match c {
-                    Cell::Boolean(b) => *b,
-                    other => wrong(other),
+                    Cell::Boolean(b) => b,
+                    other => wrong(&other),
                 });
                 write::<BoolType>(&mut out, values.collect(), levels)?
             }

@@ -937,9 +937,31 @@ impl Store {
         self.scan_outbox("")
     }
 
+    /// The outbox records of a campaign's days from `from` to `to` inclusive.
+    pub fn outbox_entries_between(
+        &self,
+        campaign: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<OutboxEntry>, StoreError> {
+        let start = outbox::day_prefix(campaign, from);
+        // Past every key of `to` (`{campaign}/{to}/…`): '0' sorts right after '/'.
+        let end = format!("{campaign}/{to}0");
+        self.decode_outbox(self.outbox.range(start.as_bytes()..end.as_bytes()))
+    }
+
+    /// Overwrites a value with bytes that do not decode, as a damaged disk might.
+    #[cfg(test)]
+    pub(crate) fn damage(&self, tree: &str, key: &str) {
+        self.tree(tree).insert(key, &b"\x09garbage"[..]).unwrap();
+    }
+
     fn scan_outbox(&self, prefix: &str) -> Result<Vec<OutboxEntry>, StoreError> {
-        self.outbox
-            .scan_prefix(prefix)
+        self.decode_outbox(self.outbox.scan_prefix(prefix))
+    }
+
+    fn decode_outbox(&self, entries: sled::Iter) -> Result<Vec<OutboxEntry>, StoreError> {
+        entries
             .map(|item| {
                 let (key, bytes) = item.map_err(|e| self.sled_err(e))?;
                 self.decode(&String::from_utf8_lossy(&key), &bytes)
@@ -1603,6 +1625,47 @@ mod tests {
         assert!(migrate::kept_aside(&store_dir, 2).join("db").is_file());
         let store = Store::open(&store_dir).unwrap();
         assert_eq!(store.days("spring3", first, last).unwrap(), days);
+    }
+
+    #[test]
+    fn a_campaigns_outbox_records_between_two_dates_leave_out_look_alike_campaigns() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("store")).unwrap();
+        let entry = |campaign: &str, day: &str, rule: &str| OutboxEntry {
+            campaign_id: campaign.into(),
+            client_id: "acme".into(),
+            date: date(day),
+            rule: rule.into(),
+            plugin: "builtin".into(),
+            severity: crate::domain::Severity::Warning,
+            message: format!("{rule} on {day}"),
+            figures: Default::default(),
+            drivers: Vec::new(),
+            quotes: Vec::new(),
+            raised_at: 0,
+            withdrawn_at: None,
+            deliveries: Default::default(),
+        };
+        for campaign in ["abc", "abc-x", "abc0", "ab"] {
+            for day in ["2026-11-01", "2026-11-02", "2026-11-03", "2026-11-04"] {
+                for rule in ["stall", "viral-day"] {
+                    store.put_outbox_entry(&entry(campaign, day, rule)).unwrap();
+                }
+            }
+        }
+        let found: Vec<(String, NaiveDate, String)> = store
+            .outbox_entries_between("abc", date("2026-11-02"), date("2026-11-03"))
+            .unwrap()
+            .into_iter()
+            .map(|e| (e.campaign_id, e.date, e.rule))
+            .collect();
+        let expected: Vec<(String, NaiveDate, String)> = ["2026-11-02", "2026-11-03"]
+            .into_iter()
+            .flat_map(|day| {
+                ["stall", "viral-day"].map(|rule| ("abc".to_string(), date(day), rule.to_string()))
+            })
+            .collect();
+        assert_eq!(found, expected);
     }
 
     #[test]

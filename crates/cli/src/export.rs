@@ -6,10 +6,10 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 
 use hashtrack::config::Config;
-use hashtrack::export::{CampaignPeriod, Format, export as write_export};
+use hashtrack::export::{CampaignPeriod, ExportError, Format, export as write_export};
 use hashtrack::store::{Store, StoreError};
 
 use super::ConfigArgs;
@@ -91,22 +91,6 @@ pub fn export(args: ExportArgs) -> Result<ExitCode> {
 pub fn export_from(args: &ExportArgs, config: &Config, store: &Store) -> Result<String> {
     let selected = select_campaigns(config, &args.campaigns, args.client.as_deref())?;
     let period = PeriodChoice::from_args(args.days, args.from, args.to)?;
-    let store_dir = args.config.data_dir(config).join("store");
-    // An export is a client's copy of everything: a store that cannot be read whole gives
-    // none, rather than tables silently missing what it lost.
-    let check = store.verify()?;
-    if let Some(first) = check.problems.first() {
-        bail!(
-            "nothing exported: {} of the store's entries cannot be read ({first}{}).\n{}",
-            check.problems.len(),
-            if check.problems.len() > 1 {
-                ", …"
-            } else {
-                ""
-            },
-            crate::store::damaged_advice(&store_dir)
-        );
-    }
     let mut periods = Vec::new();
     for campaign in config
         .campaigns
@@ -143,8 +127,23 @@ pub fn export_from(args: &ExportArgs, config: &Config, store: &Store) -> Result<
         args.format,
         args.csv.cells(),
         &|n| bar.inc(n),
-    )
-    .with_context(|| format!("cannot export to {}", args.out.display()))?;
+    );
+    let tables = match tables {
+        Ok(tables) => tables,
+        // A store that cannot give back what the export reads gives no export at all, rather
+        // than tables silently missing what it lost.
+        Err(ExportError::Store(
+            e @ (StoreError::Sled { .. } | StoreError::Corrupt { .. } | StoreError::Io { .. }),
+        )) => bail!(
+            "nothing exported: {e}\n{}",
+            crate::store::damaged_advice(&args.config.data_dir(config).join("store"))
+        ),
+        Err(e) => {
+            return Err(
+                anyhow::Error::new(e).context(format!("cannot export to {}", args.out.display()))
+            );
+        }
+    };
     bar.finish_and_clear();
     let counts: Vec<String> = tables
         .iter()
