@@ -27,9 +27,13 @@ use std::sync::RwLock;
 use zstd::dict::{DecoderDictionary, EncoderDictionary};
 use zstd::zstd_safe::DCtx;
 
-/// zstd's level for everything stored: written once, read rarely, and small (a response is a
-/// few kilobytes), so a slow level costs well under a millisecond a value.
-const LEVEL: i32 = 12;
+/// zstd's level for each tree. A raw response is written once and read rarely: a slow level
+/// costs well under a millisecond. A computed day's records are rewritten whenever the day is
+/// and written by the hundred thousand in a bulk import: level 3 compresses them about five
+/// times faster than 12, for some 10 % more bytes. Reading is as fast at any level.
+fn level(tree: &str) -> i32 {
+    if tree == "raw" { 12 } else { 3 }
+}
 const TAG_ZSTD: u8 = 1;
 const TAG_ZSTD_DICT: u8 = 2;
 
@@ -80,7 +84,7 @@ impl Codec {
     pub fn add_dictionary(&self, tree: &str, n: u32, samples: usize, bytes: &[u8]) {
         let dictionary = Dictionary {
             samples,
-            encoder: EncoderDictionary::copy(bytes, LEVEL),
+            encoder: EncoderDictionary::copy(bytes, level(tree)),
             decoder: DecoderDictionary::copy(bytes),
         };
         let mut all = self.dictionaries.write().expect("codec lock");
@@ -104,11 +108,11 @@ impl Codec {
             Some((n, dictionary)) => {
                 out.push(TAG_ZSTD_DICT);
                 out.extend_from_slice(&n.to_le_bytes());
-                compress(&mut out, plain, Some(&dictionary.encoder))
+                compress(&mut out, plain, Some(&dictionary.encoder), level(tree))
             }
             None => {
                 out.push(TAG_ZSTD);
-                compress(&mut out, plain, None)
+                compress(&mut out, plain, None, level(tree))
             }
         };
         written.expect("compressing into memory cannot fail");
@@ -189,10 +193,11 @@ fn compress(
     out: &mut Vec<u8>,
     plain: &[u8],
     dictionary: Option<&EncoderDictionary<'static>>,
+    level: i32,
 ) -> std::io::Result<()> {
     let mut encoder = match dictionary {
         Some(d) => zstd::stream::Encoder::with_prepared_dictionary(out, d)?,
-        None => zstd::stream::Encoder::new(out, LEVEL)?,
+        None => zstd::stream::Encoder::new(out, level)?,
     };
     encoder.include_contentsize(true)?;
     encoder.set_pledged_src_size(Some(plain.len() as u64))?;
