@@ -852,12 +852,16 @@ async fn a_store_missing_a_file_is_named_damaged_and_exports_nothing() {
         let elsewhere = said.replace(store.to_str().unwrap(), "STORE");
         assert!(!elsewhere.contains("/store"), "names another store: {said}");
         // The export reads every entry of these trees; the lost one elsewhere (a raw
-        // response, a note of what was read) is nothing an export holds.
+        // response, a note of what was read) is nothing an export holds. A store that does not
+        // open at all (a lost file of its own records) names no tree, and exports nothing.
         let exported = ["days", "day_videos", "day_comments", "outbox"];
-        let export_needs_it = said
+        let mut problems = said
             .lines()
             .filter_map(|line| line.strip_prefix("damaged: "))
-            .any(|problem| {
+            .peekable();
+        let opens = problems.peek().is_some();
+        let export_needs_it = !opens
+            || problems.any(|problem| {
                 exported
                     .iter()
                     .any(|t| problem.starts_with(&format!("{t}:")))
