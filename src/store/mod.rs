@@ -64,6 +64,9 @@ pub const SCHEMA_VERSION: u32 = 3;
 /// of a run's memory and buys nothing for a once-a-day job.
 pub const DEFAULT_CACHE_MIB: u64 = 64;
 
+/// sled's page cache for commands that only read ([`Store::open_existing`]).
+const READING_CACHE_MIB: u64 = 8;
+
 /// sled's log segment size for stores this version creates (sled's default is 512 KiB). sled
 /// cleans a segment only once half of it is stale, so smaller segments are cleaned sooner and
 /// the file stays closer to what it holds.
@@ -215,11 +218,14 @@ pub struct CommentRead {
     pub newest_seen_at: Option<i64>,
 }
 
-/// A computed day's records, encoded for their trees.
+/// A computed day's records under its key, encoded for their trees, and its outbox records
+/// brought up to date (key, bytes).
 struct DayRecords {
+    key: String,
     headline: Vec<u8>,
     sample: Vec<u8>,
     comments: Vec<u8>,
+    outbox: Vec<(String, Vec<u8>)>,
 }
 
 pub struct Store {
@@ -243,6 +249,8 @@ pub struct Store {
 
 impl Store {
     /// Opens the existing store in `dir` (for commands that only read), refusing to create one.
+    /// Its page cache is small: such a command reads each record once, so a larger cache
+    /// would only keep what has been used.
     pub fn open_existing(dir: &Path) -> Result<Store, StoreError> {
         migrate::finish_interrupted(dir)?;
         if !dir.join("db").is_file() {
@@ -250,7 +258,12 @@ impl Store {
                 path: dir.to_path_buf(),
             });
         }
-        Store::open(dir)
+        Store::open_with(
+            dir,
+            StoreOptions {
+                cache_mib: READING_CACHE_MIB,
+            },
+        )
     }
 
     /// Opens (or creates) the store in `dir` with the default options.
@@ -818,12 +831,13 @@ impl Store {
         let mut batches: [sled::Batch; 4] = Default::default();
         let mut written = 0;
         for (day, comments) in days {
-            let (key, records, entries) = self.day_records(day, comments)?;
+            let records = self.day_records(day, comments)?;
+            let key = records.key.as_bytes();
             let [headlines, samples, day_comments, outbox] = &mut batches;
-            headlines.insert(key.as_bytes(), records.headline);
-            samples.insert(key.as_bytes(), records.sample);
-            day_comments.insert(key.as_bytes(), records.comments);
-            for (entry_key, bytes) in entries {
+            headlines.insert(key, records.headline);
+            samples.insert(key, records.sample);
+            day_comments.insert(key, records.comments);
+            for (entry_key, bytes) in records.outbox {
                 outbox.insert(entry_key.as_bytes(), bytes);
             }
             written += 1;
@@ -842,26 +856,20 @@ impl Store {
     }
 
     fn write_day(&self, day: &DayMetrics, comments: &[ReadComment]) -> Result<(), StoreError> {
-        let (key, records, entries) = self.day_records(day, comments)?;
-        self.replace_day_records(&key, Some(&records), &entries)
+        let records = self.day_records(day, comments)?;
+        self.replace_day_records(&records.key, Some(&records), &records.outbox)
     }
 
-    /// A computed day's key, its records and its outbox records brought up to date.
     fn day_records(
         &self,
         day: &DayMetrics,
         comments: &[ReadComment],
-    ) -> Result<(String, DayRecords, Vec<(String, Vec<u8>)>), StoreError> {
+    ) -> Result<DayRecords, StoreError> {
         let key = format!("{}/{}", day.campaign_id, day.date);
         let existing = self.outbox_of_day(&day.campaign_id, day.date)?;
         let changes = outbox::reconcile(day, comments, &existing, chrono::Utc::now().timestamp());
         let (headline, sample) = DayHeadline::split(day.clone());
-        let records = DayRecords {
-            headline: self.packed("days", &headline),
-            sample: self.packed_binary("day_videos", &sample),
-            comments: self.packed_binary("day_comments", &comments),
-        };
-        let entries: Vec<(String, Vec<u8>)> = changes
+        let outbox = changes
             .iter()
             .map(|e| {
                 (
@@ -870,7 +878,13 @@ impl Store {
                 )
             })
             .collect();
-        Ok((key, records, entries))
+        Ok(DayRecords {
+            key,
+            headline: self.packed("days", &headline),
+            sample: self.packed_binary("day_videos", &sample),
+            comments: self.packed_binary("day_comments", &comments),
+            outbox,
+        })
     }
 
     /// A day of an older store, split into its trees (migrations: no outbox, no copy).
@@ -1710,10 +1724,9 @@ mod tests {
                 language: Some("en".into()),
             }]
         };
-        let read = comments.clone();
         let one_by_one = Store::open(&dir.path().join("one")).unwrap();
         for day in &week {
-            one_by_one.put_day(day, &read(day)).unwrap();
+            one_by_one.put_day(day, &comments(day)).unwrap();
         }
         let bulk = Store::open(&dir.path().join("bulk")).unwrap();
         let all: Vec<(DayMetrics, Vec<ReadComment>)> =
