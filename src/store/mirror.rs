@@ -82,7 +82,9 @@ impl DayMirror {
         let file = dir.join(format!("{}{COMPRESSED}", day.date));
         let partial = dir.join(format!(".{}{COMPRESSED}.partial", day.date));
         let json = serde_json::to_vec(day).expect("stored types always serialize");
-        let bytes = zstd::encode_all(json.as_slice(), COPY_LEVEL).map_err(io)?;
+        // In one call, so that zstd sizes its tables to the day (a stream at level 19 would
+        // set up for megabytes: some 100 MB of tables for every copy).
+        let bytes = zstd::bulk::compress(&json, COPY_LEVEL).map_err(io)?;
         std::fs::write(&partial, bytes).map_err(io)?;
         std::fs::rename(&partial, &file).map_err(io)?;
         // A copy from before they were compressed would shadow nothing, but it is stale.
