@@ -155,17 +155,16 @@ pub fn table_rows(
         return alert_rows(store, periods);
     }
     let mut found = Vec::new();
-    for (period, date) in dates(periods) {
-        let Some(day) = store.day(&period.campaign, date)? else {
-            continue;
-        };
-        if table.name == DAYS.name {
-            found.push(rows::day_row(&day));
-        } else if table.name == VIDEOS.name {
-            found.extend(rows::video_rows(&day));
-        } else {
-            let read = store.comments_first_read_on(&period.campaign, date)?;
-            found.extend(rows::comment_rows(&day, &read));
+    for period in periods {
+        for day in store.days(&period.campaign, period.from, period.to)? {
+            if table.name == DAYS.name {
+                found.push(rows::day_row(&day));
+            } else if table.name == VIDEOS.name {
+                found.extend(rows::video_rows(&day));
+            } else {
+                let read = store.comments_first_read_on(&period.campaign, day.date)?;
+                found.extend(rows::comment_rows(&day, &read));
+            }
         }
     }
     Ok(found)
@@ -220,17 +219,6 @@ fn read_days(
             }
         }
     }
-}
-
-/// Every calendar day of every period, with its period.
-fn dates(periods: &[CampaignPeriod]) -> impl Iterator<Item = (&CampaignPeriod, NaiveDate)> {
-    periods.iter().flat_map(|period| {
-        period
-            .from
-            .iter_days()
-            .take(period.len() as usize)
-            .map(move |date| (period, date))
-    })
 }
 
 /// The `alerts` rows of the outbox records of the periods' campaign-days.
