@@ -285,7 +285,9 @@ impl Store {
         let mut db = open_sled(dir, options)?;
         let mut meta = db.open_tree("meta").map_err(sled_err)?;
         match meta.get("schema_version").map_err(sled_err)? {
-            None if written_before => {
+            // A store whose records are gone, unless it never held any: a first run killed
+            // while sled was creating it leaves a file with no records, which starts afresh.
+            None if written_before && !holds_nothing(&db).map_err(sled_err)? => {
                 return Err(StoreError::Damaged {
                     path,
                     reason: "its records no longer read back; was its file cut short?".into(),
@@ -1261,6 +1263,16 @@ impl DayReader for Store {
     ) -> Result<Vec<ReadComment>, StoreError> {
         Store::comments_first_read_on(self, campaign, date)
     }
+}
+
+/// Whether every tree of `db` is empty.
+fn holds_nothing(db: &sled::Db) -> Result<bool, sled::Error> {
+    for name in db.tree_names() {
+        if !db.open_tree(name)?.is_empty() {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 /// `sled::open`, with its failures named: another process holding the lock, and a damaged
