@@ -15,7 +15,8 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use crate::store::{Store, StoreError};
+use crate::domain::DayMetrics;
+use crate::store::{ReadComment, Store, StoreError};
 use crate::text_safety::CsvCells;
 
 pub use write::{Format, csv_document, json_records, table_path};
@@ -89,24 +90,28 @@ pub fn export(
     let mut videos = TableWriter::create(dir, &VIDEOS, format, cells)?;
     let mut comments = TableWriter::create(dir, &COMMENTS, format, cells)?;
     let mut alerts = TableWriter::create(dir, &ALERTS, format, cells)?;
-    // One thread reads and decodes the stored days while this one writes: the two take about
-    // as long.
+    // One thread reads and decodes the stored days while this one fills the tables' columns
+    // and writes them: the two take about as long.
     std::thread::scope(|scope| -> Result<(), ExportError> {
         let (sender, read) = std::sync::mpsc::sync_channel(READ_AHEAD_DAYS);
         scope.spawn(move || read_days(store, periods, &sender));
         for item in read {
             match item? {
-                Read::Day(rows) => {
-                    days.write(vec![rows.day])?;
-                    videos.write(rows.videos)?;
-                    comments.write(rows.comments)?;
+                Read::Day(day, read) => {
+                    days.write_row(rows::day_row(&day))?;
+                    for row in rows::video_rows(&day) {
+                        videos.write_row(row)?;
+                    }
+                    for row in rows::comment_rows(&day, &read) {
+                        comments.write_row(row)?;
+                    }
                 }
                 Read::PeriodDone(period) => progress(period.len()),
             }
         }
         Ok(())
     })?;
-    alerts.write(alert_rows(store, periods)?)?;
+    alerts.write_rows(alert_rows(store, periods)?)?;
     let mut finished: Vec<Finished> = Vec::new();
     for writer in [days, videos, comments, alerts] {
         match writer.finish() {
@@ -158,12 +163,12 @@ pub fn table_rows(
     for period in periods {
         for day in store.days(&period.campaign, period.from, period.to)? {
             if table.name == DAYS.name {
-                found.push(rows::day_row(&day));
+                found.push(rows::owned(rows::day_row(&day)));
             } else if table.name == VIDEOS.name {
-                found.extend(rows::video_rows(&day));
+                found.extend(rows::video_rows(&day).map(rows::owned));
             } else {
                 let read = store.comments_first_read_on(&period.campaign, day.date)?;
-                found.extend(rows::comment_rows(&day, &read));
+                found.extend(rows::comment_rows(&day, &read).map(rows::owned));
             }
         }
     }
@@ -176,20 +181,14 @@ const READ_AHEAD_DAYS: usize = 1_024;
 
 /// What the reading thread hands the writer, in order.
 enum Read {
-    Day(DayRows),
+    /// A stored day and the comments it read first.
+    Day(DayMetrics, Vec<ReadComment>),
     /// Every stored day of this period has been handed over.
     PeriodDone(CampaignPeriod),
 }
 
-/// The rows of one stored day in the tables written day by day.
-struct DayRows {
-    day: rows::Row,
-    videos: Vec<rows::Row>,
-    comments: Vec<rows::Row>,
-}
-
-/// Reads the periods' stored days into rows for the writer, until done, a read fails (the
-/// failure is handed over last) or the writer has gone.
+/// Reads the periods' stored days for the writer, until done, a read fails (the failure is
+/// handed over last) or the writer has gone.
 fn read_days(
     store: &Store,
     periods: &[CampaignPeriod],
@@ -198,12 +197,7 @@ fn read_days(
     let read_period = |period: &CampaignPeriod| -> Result<bool, StoreError> {
         for day in store.days(&period.campaign, period.from, period.to)? {
             let read = store.comments_first_read_on(&period.campaign, day.date)?;
-            let rows = DayRows {
-                day: rows::day_row(&day),
-                videos: rows::video_rows(&day).collect(),
-                comments: rows::comment_rows(&day, &read).collect(),
-            };
-            if writer.send(Ok(Read::Day(rows))).is_err() {
+            if writer.send(Ok(Read::Day(day, read))).is_err() {
                 return Ok(false);
             }
         }
@@ -226,7 +220,7 @@ fn alert_rows(store: &Store, periods: &[CampaignPeriod]) -> Result<Vec<rows::Row
     let mut found = Vec::new();
     for period in periods {
         let entries = store.outbox_entries_between(&period.campaign, period.from, period.to)?;
-        found.extend(entries.iter().map(rows::alert_row));
+        found.extend(entries.iter().map(|entry| rows::owned(rows::alert_row(entry))));
     }
     Ok(found)
 }
@@ -235,12 +229,11 @@ fn alert_rows(store: &Store, periods: &[CampaignPeriod]) -> Result<Vec<rows::Row
 mod tests {
     use std::fs::File;
 
-    use arrow_array::{Array, RecordBatch};
-    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    use parquet::record::Field;
 
     use super::*;
     use crate::fixtures::{date, week};
-    use crate::store::ReadComment;
 
     fn stored_week() -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().unwrap();
@@ -259,14 +252,14 @@ mod tests {
         }]
     }
 
-    fn read_parquet(path: &Path) -> RecordBatch {
-        let reader = ParquetRecordBatchReaderBuilder::try_new(File::open(path).unwrap())
+    /// A Parquet file's rows, each a value per column name, as Parquet's own reader reads them.
+    fn read_parquet(path: &Path) -> Vec<std::collections::HashMap<String, Field>> {
+        SerializedFileReader::try_from(File::open(path).unwrap())
             .unwrap()
-            .build()
-            .unwrap();
-        let mut batches: Vec<RecordBatch> = reader.map(Result::unwrap).collect();
-        assert_eq!(batches.len(), 1, "small tables come back as one batch");
-        batches.remove(0)
+            .get_row_iter(None)
+            .unwrap()
+            .map(|row| row.unwrap().into_columns().into_iter().collect())
+            .collect()
     }
 
     #[test]
@@ -297,25 +290,22 @@ mod tests {
         );
 
         let days = read_parquet(&out.join("days.parquet"));
-        assert_eq!(days.num_rows(), 6);
-        let column = |name: &str| days.column_by_name(name).unwrap().clone();
+        assert_eq!(days.len(), 6);
+        let null = |name: &str, row: usize| days[row][name] == Field::Null;
         // The first day has nothing to compare with; the fourth's scorer failed; the last
         // day's video count is unknown (the API said 0).
-        assert!(column("previous_date").is_null(0) && column("new_views").is_null(0));
-        assert!(column("previous_date").is_valid(1));
-        assert!(column("sentiment_comments").is_null(3));
-        assert!(column("sentiment_mean_score").is_null(3));
-        assert!(column("sentiment_comments").is_valid(2));
-        assert!(column("total_videos").is_null(5) && column("total_videos").is_valid(4));
-        assert!(
-            column("collected_at").is_null(0),
-            "the fixtures do not know it"
-        );
+        assert!(null("previous_date", 0) && null("new_views", 0));
+        assert!(!null("previous_date", 1));
+        assert!(null("sentiment_comments", 3));
+        assert!(null("sentiment_mean_score", 3));
+        assert!(!null("sentiment_comments", 2));
+        assert!(null("total_videos", 5) && !null("total_videos", 4));
+        assert!(null("collected_at", 0), "the fixtures do not know it");
 
         // BI tools see instants as timestamps, not integers: Parquet's TIMESTAMP (UTC).
-        let file = File::open(out.join("days.parquet")).unwrap();
-        let builder = ParquetRecordBatchReaderBuilder::try_new(file).unwrap();
-        let parquet = builder.parquet_schema();
+        let file = SerializedFileReader::try_from(File::open(out.join("days.parquet")).unwrap())
+            .unwrap();
+        let parquet = file.metadata().file_metadata().schema_descr();
         let at = (0..parquet.num_columns())
             .find(|&i| parquet.column(i).name() == "collected_at")
             .unwrap();
@@ -330,16 +320,18 @@ mod tests {
 
         // The comments as stored, an unscored one's score NULL.
         let comments = read_parquet(&out.join("comments.parquet"));
-        let score = comments.column_by_name("score").unwrap();
         let stored: Vec<ReadComment> = (0..6).flat_map(read_comments).collect();
-        for (i, comment) in stored.iter().enumerate() {
-            assert_eq!(score.is_null(i), comment.score.is_none(), "{comment:?}");
+        assert_eq!(comments.len(), stored.len());
+        for (row, comment) in comments.iter().zip(&stored) {
+            assert_eq!(
+                row["score"] == Field::Null,
+                comment.score.is_none(),
+                "{comment:?}"
+            );
         }
 
-        let alerts = read_parquet(&out.join("alerts.parquet"));
-        assert_eq!(alerts.num_rows(), 1);
-        let videos_table = read_parquet(&out.join("videos.parquet"));
-        assert_eq!(videos_table.num_rows(), videos);
+        assert_eq!(read_parquet(&out.join("alerts.parquet")).len(), 1);
+        assert_eq!(read_parquet(&out.join("videos.parquet")).len(), videos);
         assert!(!out.read_dir().unwrap().any(|e| {
             e.unwrap()
                 .file_name()
@@ -490,26 +482,11 @@ mod tests {
     #[test]
     fn every_row_has_a_cell_of_its_columns_type() {
         use rows::Cell;
-        use schema::ColumnType;
-        let fits = |kind: ColumnType, cell: &Cell| {
-            matches!(
-                (kind, cell),
-                (_, Cell::Null)
-                    | (ColumnType::Text, Cell::Text(_))
-                    | (ColumnType::Date, Cell::Date(_))
-                    | (ColumnType::Timestamp, Cell::Timestamp(_))
-                    | (ColumnType::UInt64, Cell::UInt64(_))
-                    | (ColumnType::Int64, Cell::Int64(_))
-                    | (ColumnType::Float64, Cell::Float64(_))
-                    | (ColumnType::Float32, Cell::Float32(_))
-                    | (ColumnType::Boolean, Cell::Boolean(_))
-            )
-        };
-        let check = |table: &TableSchema, row: &rows::Row| {
+        let check = |table: &TableSchema, row: &[Cell<'_>]| {
             assert_eq!(row.len(), table.columns.len(), "{}", table.name);
             for (column, cell) in table.columns.iter().zip(row) {
                 assert!(
-                    fits(column.kind, cell),
+                    cell.fits(column.kind),
                     "{}.{}: {cell:?}",
                     table.name,
                     column.name

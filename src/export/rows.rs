@@ -1,18 +1,22 @@
 //! Rows of the export tables from what the store holds: a stored day, its videos, the
 //! comments first read on it, an outbox record. Each row's cells follow its table's columns
-//! (`schema`); unknown values are NULL cells, never zeros. Pure.
+//! (`schema`); unknown values are NULL cells, never zeros. A row's text borrows from what it
+//! was built from: the Parquet writer copies it straight into its columns. Pure.
+
+use std::borrow::Cow;
 
 use chrono::NaiveDate;
 
+use super::schema::{COMMENTS, ColumnType, VIDEOS};
 use crate::alerts::outbox::{DeliveryState, OutboxEntry};
 use crate::domain::{AlertsOutcome, DayMetrics, SentimentOutcome, Severity, counts_cell};
 use crate::store::ReadComment;
 
 /// One value of a row.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
+pub enum Cell<'a> {
     Null,
-    Text(String),
+    Text(Cow<'a, str>),
     Date(NaiveDate),
     /// Unix seconds.
     Timestamp(i64),
@@ -23,80 +27,119 @@ pub enum Cell {
     Boolean(bool),
 }
 
-pub type Row = Vec<Cell>;
+/// A row that owns its text (one kept after what it was built from is gone).
+pub type Row = Vec<Cell<'static>>;
 
-impl From<String> for Cell {
-    fn from(text: String) -> Cell {
-        Cell::Text(text)
+impl Cell<'_> {
+    /// The same value, owning its text.
+    pub fn into_owned(self) -> Cell<'static> {
+        match self {
+            Cell::Null => Cell::Null,
+            Cell::Text(text) => Cell::Text(Cow::Owned(text.into_owned())),
+            Cell::Date(d) => Cell::Date(d),
+            Cell::Timestamp(t) => Cell::Timestamp(t),
+            Cell::UInt64(n) => Cell::UInt64(n),
+            Cell::Int64(n) => Cell::Int64(n),
+            Cell::Float64(x) => Cell::Float64(x),
+            Cell::Float32(x) => Cell::Float32(x),
+            Cell::Boolean(b) => Cell::Boolean(b),
+        }
+    }
+
+    /// Whether this value may stand in a column of `kind` (NULL may stand in any).
+    pub fn fits(&self, kind: ColumnType) -> bool {
+        matches!(
+            (kind, self),
+            (_, Cell::Null)
+                | (ColumnType::Text, Cell::Text(_))
+                | (ColumnType::Date, Cell::Date(_))
+                | (ColumnType::Timestamp, Cell::Timestamp(_))
+                | (ColumnType::UInt64, Cell::UInt64(_))
+                | (ColumnType::Int64, Cell::Int64(_))
+                | (ColumnType::Float64, Cell::Float64(_))
+                | (ColumnType::Float32, Cell::Float32(_))
+                | (ColumnType::Boolean, Cell::Boolean(_))
+        )
     }
 }
 
-impl From<&str> for Cell {
-    fn from(text: &str) -> Cell {
-        Cell::Text(text.to_string())
+/// The cells as a row of their own.
+pub fn owned<'a>(cells: impl IntoIterator<Item = Cell<'a>>) -> Row {
+    cells.into_iter().map(Cell::into_owned).collect()
+}
+
+impl From<String> for Cell<'_> {
+    fn from(text: String) -> Self {
+        Cell::Text(Cow::Owned(text))
     }
 }
 
-impl From<NaiveDate> for Cell {
-    fn from(date: NaiveDate) -> Cell {
+impl<'a> From<&'a str> for Cell<'a> {
+    fn from(text: &'a str) -> Self {
+        Cell::Text(Cow::Borrowed(text))
+    }
+}
+
+impl From<NaiveDate> for Cell<'_> {
+    fn from(date: NaiveDate) -> Self {
         Cell::Date(date)
     }
 }
 
-impl From<u64> for Cell {
-    fn from(n: u64) -> Cell {
+impl From<u64> for Cell<'_> {
+    fn from(n: u64) -> Self {
         Cell::UInt64(n)
     }
 }
 
-impl From<u32> for Cell {
-    fn from(n: u32) -> Cell {
+impl From<u32> for Cell<'_> {
+    fn from(n: u32) -> Self {
         Cell::UInt64(u64::from(n))
     }
 }
 
-impl From<usize> for Cell {
-    fn from(n: usize) -> Cell {
+impl From<usize> for Cell<'_> {
+    fn from(n: usize) -> Self {
         Cell::UInt64(n as u64)
     }
 }
 
-impl From<i64> for Cell {
-    fn from(n: i64) -> Cell {
+impl From<i64> for Cell<'_> {
+    fn from(n: i64) -> Self {
         Cell::Int64(n)
     }
 }
 
-impl From<f64> for Cell {
-    fn from(x: f64) -> Cell {
+impl From<f64> for Cell<'_> {
+    fn from(x: f64) -> Self {
         Cell::Float64(x)
     }
 }
 
-impl From<f32> for Cell {
-    fn from(x: f32) -> Cell {
+impl From<f32> for Cell<'_> {
+    fn from(x: f32) -> Self {
         Cell::Float32(x)
     }
 }
 
-impl From<bool> for Cell {
-    fn from(b: bool) -> Cell {
+impl From<bool> for Cell<'_> {
+    fn from(b: bool) -> Self {
         Cell::Boolean(b)
     }
 }
 
-impl<T: Into<Cell>> From<Option<T>> for Cell {
-    fn from(value: Option<T>) -> Cell {
+impl<'a, T: Into<Cell<'a>>> From<Option<T>> for Cell<'a> {
+    fn from(value: Option<T>) -> Self {
         value.map_or(Cell::Null, Into::into)
     }
 }
 
-fn timestamp(secs: Option<i64>) -> Cell {
+fn timestamp(secs: Option<i64>) -> Cell<'static> {
     secs.map_or(Cell::Null, Cell::Timestamp)
 }
 
 /// The `days` row of a stored day.
-pub fn day_row(day: &DayMetrics) -> Row {
+pub fn day_row(day: &DayMetrics) -> Vec<Cell<'_>> {
     let growth = day.view_growth.as_ref();
     let (scored, status) = match &day.sentiment {
         SentimentOutcome::Scored(s) => (Some(s), "scored"),
@@ -146,10 +189,11 @@ pub fn day_row(day: &DayMetrics) -> Row {
     ]
 }
 
-/// The `videos` rows of a stored day: its sample, in stored order (most-played first).
-pub fn video_rows(day: &DayMetrics) -> impl Iterator<Item = Row> + '_ {
+/// The `videos` rows of a stored day: its sample, in stored order (most-played first). A row
+/// is an array, not a `Vec`: a year's export builds tens of millions of them.
+pub fn video_rows(day: &DayMetrics) -> impl Iterator<Item = [Cell<'_>; VIDEOS.columns.len()]> {
     day.videos.iter().map(|v| {
-        vec![
+        [
             day.campaign_id.as_str().into(),
             day.client_id.as_str().into(),
             day.date.into(),
@@ -173,9 +217,9 @@ pub fn video_rows(day: &DayMetrics) -> impl Iterator<Item = Row> + '_ {
 pub fn comment_rows<'a>(
     day: &'a DayMetrics,
     comments: &'a [ReadComment],
-) -> impl Iterator<Item = Row> + 'a {
+) -> impl Iterator<Item = [Cell<'a>; COMMENTS.columns.len()]> {
     comments.iter().map(|c| {
-        vec![
+        [
             day.campaign_id.as_str().into(),
             day.client_id.as_str().into(),
             day.date.into(),
@@ -191,7 +235,7 @@ pub fn comment_rows<'a>(
 }
 
 /// The `alerts` row of an outbox record.
-pub fn alert_row(entry: &OutboxEntry) -> Row {
+pub fn alert_row(entry: &OutboxEntry) -> Vec<Cell<'_>> {
     let severity = match entry.severity {
         Severity::Info => "info",
         Severity::Warning => "warning",
@@ -234,7 +278,7 @@ mod tests {
     use super::*;
     use crate::export::schema::DAYS;
 
-    fn cell_of(row: &Row, column: &str) -> Cell {
+    fn cell_of<'a>(row: &[Cell<'a>], column: &str) -> Cell<'a> {
         let at = DAYS.columns.iter().position(|c| c.name == column).unwrap();
         row[at].clone()
     }

@@ -19,7 +19,7 @@ use parquet::schema::types::ColumnPath;
 
 use super::ExportError;
 use super::rows::{Cell, Row};
-use super::schema::{ColumnType, TABLES, TableSchema};
+use super::schema::{Column, ColumnType, TABLES, TableSchema};
 use crate::text_safety::{CsvCells, csv_text};
 
 /// The file format of an export.
@@ -109,17 +109,16 @@ pub struct TableWriter {
     path: PathBuf,
     /// `None` once finished.
     sink: Option<Sink>,
-    /// Rows not yet handed to the sink: Parquet gets them in batches of [`BATCH_ROWS`].
-    pending: Vec<Row>,
     rows: u64,
 }
 
-/// Rows per Parquet row group (and per CSV write): fewer, larger groups write faster; the
-/// rows waiting for one are held as cells, a few tens of MB for the widest table.
+/// Rows per Parquet row group: fewer, larger groups write faster; the rows waiting for one
+/// are held in their columns, a few tens of MB for the widest table.
 const BATCH_ROWS: usize = 32_768;
 
 enum Sink {
-    Parquet(Box<SerializedFileWriter<File>>),
+    /// Rows are gathered column by column, and written as a row group every [`BATCH_ROWS`].
+    Parquet(Box<SerializedFileWriter<File>>, Vec<ColumnBuffer>),
     Csv(Box<csv::Writer<BufWriter<File>>>, CsvCells),
 }
 
@@ -161,7 +160,8 @@ impl TableWriter {
                         path: partial.clone(),
                         reason: e.to_string(),
                     })?;
-                Sink::Parquet(Box::new(writer))
+                let columns = table.columns.iter().map(ColumnBuffer::new).collect();
+                Sink::Parquet(Box::new(writer), columns)
             }
             Format::Csv => {
                 let mut writer = csv::WriterBuilder::new()
@@ -178,42 +178,58 @@ impl TableWriter {
             partial,
             path,
             sink: Some(sink),
-            pending: Vec::new(),
             rows: 0,
         })
     }
 
-    /// Appends rows (each with a cell per column of the table, of the column's type).
-    pub fn write(&mut self, rows: Vec<Row>) -> Result<(), ExportError> {
-        self.rows += rows.len() as u64;
-        self.pending.extend(rows);
-        if self.pending.len() >= BATCH_ROWS {
-            self.flush()?;
+    /// Appends a row: a cell per column of the table, of the column's type.
+    pub fn write_row<'a>(
+        &mut self,
+        row: impl IntoIterator<Item = Cell<'a>>,
+    ) -> Result<(), ExportError> {
+        self.rows += 1;
+        match self.sink.as_mut().expect("written before finish") {
+            Sink::Parquet(_, columns) => {
+                let mut row = row.into_iter();
+                for column in columns.iter_mut() {
+                    let cell = row.next().unwrap_or_else(|| {
+                        panic!("export bug: a {} row is short", self.table.name)
+                    });
+                    column.push(self.table, cell);
+                }
+                assert!(
+                    row.next().is_none(),
+                    "export bug: a {} row is long",
+                    self.table.name
+                );
+                if self.rows % BATCH_ROWS as u64 == 0 {
+                    self.flush()?;
+                }
+            }
+            Sink::Csv(writer, cells) => writer
+                .write_record(row.into_iter().map(|cell| csv_field(&cell, *cells)))
+                .map_err(|e| csv_error(&self.partial, e))?,
         }
         Ok(())
     }
 
+    /// Appends rows, as [`TableWriter::write_row`] each.
+    pub fn write_rows(&mut self, rows: Vec<Row>) -> Result<(), ExportError> {
+        rows.into_iter().try_for_each(|row| self.write_row(row))
+    }
+
+    /// Writes the rows gathered for Parquet as a row group.
     fn flush(&mut self) -> Result<(), ExportError> {
-        if self.pending.is_empty() {
+        let Some(Sink::Parquet(writer, columns)) = self.sink.as_mut() else {
+            return Ok(());
+        };
+        if columns.first().is_none_or(ColumnBuffer::is_empty) {
             return Ok(());
         }
-        let rows = std::mem::take(&mut self.pending);
-        match self.sink.as_mut().expect("written before finish") {
-            Sink::Parquet(writer) => {
-                write_row_group(writer, self.table, rows).map_err(|e| ExportError::Parquet {
-                    path: self.partial.clone(),
-                    reason: e.to_string(),
-                })?;
-            }
-            Sink::Csv(writer, cells) => {
-                for row in &rows {
-                    writer
-                        .write_record(row.iter().map(|cell| csv_field(cell, *cells)))
-                        .map_err(|e| csv_error(&self.partial, e))?;
-                }
-            }
-        }
-        Ok(())
+        write_row_group(writer, columns).map_err(|e| ExportError::Parquet {
+            path: self.partial.clone(),
+            reason: e.to_string(),
+        })
     }
 
     /// Completes the partial file and makes it durable; [`Finished::commit`] puts it in place.
@@ -224,7 +240,7 @@ impl TableWriter {
             move |error| ExportError::Io { path, error }
         };
         let file = match self.sink.take().expect("finished once") {
-            Sink::Parquet(writer) => writer.into_inner().map_err(|e| ExportError::Parquet {
+            Sink::Parquet(writer, _) => writer.into_inner().map_err(|e| ExportError::Parquet {
                 path: self.partial.clone(),
                 reason: e.to_string(),
             })?,
@@ -288,7 +304,7 @@ fn csv_error(path: &Path, e: csv::Error) -> ExportError {
 
 /// A cell as CSV text: empty when NULL, text neutralised as `cells` says, dates `YYYY-MM-DD`,
 /// timestamps RFC 3339 in UTC.
-fn csv_field(cell: &Cell, cells: CsvCells) -> String {
+fn csv_field(cell: &Cell<'_>, cells: CsvCells) -> String {
     match cell {
         Cell::Null => String::new(),
         Cell::Text(text) => csv_text(text, cells).into_owned(),
@@ -324,9 +340,9 @@ pub fn csv_document(table: &TableSchema, rows: &[Row], cells: CsvCells) -> Strin
 /// dates `YYYY-MM-DD`, timestamps RFC 3339 in UTC.
 pub fn json_records(table: &TableSchema, rows: &[Row]) -> serde_json::Value {
     use serde_json::Value;
-    let value = |cell: &Cell| match cell {
+    let value = |cell: &Cell<'_>| match cell {
         Cell::Null => Value::Null,
-        Cell::Text(text) => Value::from(text.as_str()),
+        Cell::Text(text) => Value::from(text.as_ref()),
         Cell::Date(_) | Cell::Timestamp(_) => Value::from(csv_field(cell, CsvCells::Raw)),
         Cell::UInt64(n) => Value::from(*n),
         Cell::Int64(n) => Value::from(*n),
@@ -346,84 +362,126 @@ pub fn json_records(table: &TableSchema, rows: &[Row]) -> serde_json::Value {
         .collect()
 }
 
-/// The rows as one Parquet row group, column by column: each column's present values and,
-/// for a nullable column, a definition level per row (0 where it is NULL). Text is moved into
-/// its column, not copied.
+/// One column's values gathered for the next row group, as Parquet takes them: the present
+/// values and, for a nullable column, a definition level per row (0 where it is NULL).
+struct ColumnBuffer {
+    column: &'static Column,
+    levels: Vec<i16>,
+    values: Values,
+}
+
+enum Values {
+    /// Every value's bytes end to end, and where each ends: no allocation per value.
+    Text { bytes: Vec<u8>, ends: Vec<usize> },
+    Int32(Vec<i32>),
+    Int64(Vec<i64>),
+    Double(Vec<f64>),
+    Float(Vec<f32>),
+    Boolean(Vec<bool>),
+}
+
+impl ColumnBuffer {
+    fn new(column: &'static Column) -> ColumnBuffer {
+        let values = match column.kind {
+            ColumnType::Text => Values::Text {
+                bytes: Vec::new(),
+                ends: Vec::new(),
+            },
+            ColumnType::Date => Values::Int32(Vec::new()),
+            ColumnType::Timestamp | ColumnType::UInt64 | ColumnType::Int64 => {
+                Values::Int64(Vec::new())
+            }
+            ColumnType::Float64 => Values::Double(Vec::new()),
+            ColumnType::Float32 => Values::Float(Vec::new()),
+            ColumnType::Boolean => Values::Boolean(Vec::new()),
+        };
+        ColumnBuffer {
+            column,
+            levels: Vec::new(),
+            values,
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.levels.is_empty()
+            && match &self.values {
+                Values::Text { ends, .. } => ends.is_empty(),
+                Values::Int32(v) => v.is_empty(),
+                Values::Int64(v) => v.is_empty(),
+                Values::Double(v) => v.is_empty(),
+                Values::Float(v) => v.is_empty(),
+                Values::Boolean(v) => v.is_empty(),
+            }
+    }
+
+    fn push(&mut self, table: &TableSchema, cell: Cell<'_>) {
+        let column = self.column;
+        let fits = cell.fits(column.kind) && (column.nullable || cell != Cell::Null);
+        assert!(
+            fits,
+            "export bug: {}.{} is {:?}{}, got {cell:?}",
+            table.name,
+            column.name,
+            column.kind,
+            if column.nullable { "" } else { ", never NULL" }
+        );
+        if column.nullable {
+            self.levels.push(i16::from(cell != Cell::Null));
+        }
+        match (&mut self.values, cell) {
+            (_, Cell::Null) => {}
+            (Values::Text { bytes, ends }, Cell::Text(text)) => {
+                bytes.extend_from_slice(text.as_bytes());
+                ends.push(bytes.len());
+            }
+            (Values::Int32(values), Cell::Date(date)) => {
+                let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("a date");
+                values.push(i32::try_from((date - epoch).num_days()).unwrap_or(i32::MAX));
+            }
+            (Values::Int64(values), Cell::Timestamp(secs)) => values.push(secs.saturating_mul(1000)),
+            // Parquet keeps unsigned 64-bit integers in INT64's bits.
+            (Values::Int64(values), Cell::UInt64(n)) => values.push(n as i64),
+            (Values::Int64(values), Cell::Int64(n)) => values.push(n),
+            (Values::Double(values), Cell::Float64(x)) => values.push(x),
+            (Values::Float(values), Cell::Float32(x)) => values.push(x),
+            (Values::Boolean(values), Cell::Boolean(b)) => values.push(b),
+            (_, cell) => unreachable!("{cell:?} fits {:?}", column.kind),
+        }
+    }
+}
+
+/// The gathered columns as one Parquet row group, leaving them empty for the next.
 fn write_row_group(
     writer: &mut SerializedFileWriter<File>,
-    table: &TableSchema,
-    mut rows: Vec<Row>,
+    columns: &mut [ColumnBuffer],
 ) -> parquet::errors::Result<()> {
     let mut group = writer.next_row_group()?;
-    for (i, column) in table.columns.iter().enumerate() {
+    for buffer in columns {
         let mut out = group
             .next_column()?
             .expect("the message type has a column per schema column");
-        let cells: Vec<Cell> = rows
-            .iter_mut()
-            .map(|row| std::mem::replace(&mut row[i], Cell::Null))
-            .collect();
-        let levels: Option<Vec<i16>> = column.nullable.then(|| {
-            cells
-                .iter()
-                .map(|c| i16::from(!matches!(c, Cell::Null)))
-                .collect()
-        });
-        let levels = levels.as_deref();
-        let wrong = |cell: &Cell| -> ! {
-            panic!(
-                "export bug: {}.{} is {:?}, got {cell:?}",
-                table.name, column.name, column.kind
-            )
-        };
-        let present = cells.into_iter().filter(|c| !matches!(c, Cell::Null));
-        match column.kind {
-            ColumnType::Text => {
-                let values = present.map(|c| match c {
-                    Cell::Text(t) => ByteArray::from(t.into_bytes()),
-                    other => wrong(&other),
-                });
-                write::<ByteArrayType>(&mut out, values.collect(), levels)?
+        let levels = std::mem::take(&mut buffer.levels);
+        let levels = buffer.column.nullable.then_some(levels.as_slice());
+        match &mut buffer.values {
+            Values::Text { bytes, ends } => {
+                // One shared buffer: each value is a slice of it, not a copy.
+                let all = bytes::Bytes::from(std::mem::take(bytes));
+                let mut start = 0;
+                let mut values: Vec<ByteArray> = ends
+                    .drain(..)
+                    .map(|end| {
+                        let value = ByteArray::from(all.slice(start..end));
+                        start = end;
+                        value
+                    })
+                    .collect();
+                write::<ByteArrayType>(&mut out, &mut values, levels)?
             }
-            ColumnType::Date => {
-                let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("a date");
-                let values = present.map(|c| match c {
-                    Cell::Date(d) => i32::try_from((d - epoch).num_days()).unwrap_or(i32::MAX),
-                    other => wrong(&other),
-                });
-                write::<Int32Type>(&mut out, values.collect(), levels)?
-            }
-            ColumnType::Timestamp | ColumnType::UInt64 | ColumnType::Int64 => {
-                let values = present.map(|c| match c {
-                    Cell::Timestamp(secs) => secs.saturating_mul(1000),
-                    // Parquet keeps unsigned 64-bit integers in INT64's bits.
-                    Cell::UInt64(n) => n as i64,
-                    Cell::Int64(n) => n,
-                    other => wrong(&other),
-                });
-                write::<Int64Type>(&mut out, values.collect(), levels)?
-            }
-            ColumnType::Float64 => {
-                let values = present.map(|c| match c {
-                    Cell::Float64(x) => x,
-                    other => wrong(&other),
-                });
-                write::<DoubleType>(&mut out, values.collect(), levels)?
-            }
-            ColumnType::Float32 => {
-                let values = present.map(|c| match c {
-                    Cell::Float32(x) => x,
-                    other => wrong(&other),
-                });
-                write::<FloatType>(&mut out, values.collect(), levels)?
-            }
-            ColumnType::Boolean => {
-                let values = present.map(|c| match c {
-                    Cell::Boolean(b) => b,
-                    other => wrong(&other),
-                });
-                write::<BoolType>(&mut out, values.collect(), levels)?
-            }
+            Values::Int32(values) => write::<Int32Type>(&mut out, values, levels)?,
+            Values::Int64(values) => write::<Int64Type>(&mut out, values, levels)?,
+            Values::Double(values) => write::<DoubleType>(&mut out, values, levels)?,
+            Values::Float(values) => write::<FloatType>(&mut out, values, levels)?,
+            Values::Boolean(values) => write::<BoolType>(&mut out, values, levels)?,
         }
         out.close()?;
     }
@@ -431,12 +489,14 @@ fn write_row_group(
     Ok(())
 }
 
+/// Writes `values` to the column and empties it (keeping its allocation for the next group).
 fn write<T: DataType>(
     column: &mut SerializedColumnWriter<'_>,
-    values: Vec<T::T>,
+    values: &mut Vec<T::T>,
     levels: Option<&[i16]>,
 ) -> parquet::errors::Result<()> {
-    column.typed::<T>().write_batch(&values, levels, None)?;
+    column.typed::<T>().write_batch(values, levels, None)?;
+    values.clear();
     Ok(())
 }
 
@@ -459,10 +519,10 @@ mod tests {
             n in any::<i64>(),
             x in any::<f64>(),
         ) {
-            let cell = csv_field(&Cell::Text(text.clone()), CsvCells::Neutralised);
+            let cell = csv_field(&Cell::from(text.as_str()), CsvCells::Neutralised);
             prop_assert!(!cell.chars().any(|c| c != '\n' && is_unsafe_control(c)), "{cell:?}");
             prop_assert!(!cell.trim_start().starts_with(['=', '+', '-', '@']), "{cell:?}");
-            let raw = csv_field(&Cell::Text(text.clone()), CsvCells::Raw);
+            let raw = csv_field(&Cell::from(text.as_str()), CsvCells::Raw);
             prop_assert_eq!(raw, strip_controls(&text, Lines::Many).into_owned());
             prop_assert_eq!(csv_field(&Cell::Int64(n), CsvCells::Neutralised), n.to_string());
             prop_assert_eq!(csv_field(&Cell::Float64(x), CsvCells::Neutralised), x.to_string());

@@ -6,14 +6,14 @@ use std::collections::BTreeMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-use arrow_array::{Array, RecordBatch, StringArray};
-use arrow_schema::{DataType, TimeUnit};
 use chrono::NaiveDate;
 use hashtrack::domain::DayMetrics;
 use hashtrack::export::schema::ColumnType;
 use hashtrack::store::Store;
 use hashtrack_sim::SimConfig;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::basic::{LogicalType, Repetition, TimeUnit, Type as PhysicalType};
+use parquet::file::reader::{FileReader, SerializedFileReader};
+use parquet::record::Field;
 
 use crate::util::*;
 
@@ -69,42 +69,29 @@ impl Expected {
     }
 }
 
-fn read_parquet(path: &Path) -> Vec<RecordBatch> {
+fn open_parquet(path: &Path) -> SerializedFileReader<File> {
     let file = File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    ParquetRecordBatchReaderBuilder::try_new(file)
+    SerializedFileReader::new(file).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// A Parquet table's rows, each a value per column name, as Parquet's own reader reads them.
+fn read_parquet(path: &Path) -> Vec<BTreeMap<String, Field>> {
+    open_parquet(path)
+        .get_row_iter(None)
         .unwrap()
-        .build()
-        .unwrap()
-        .map(Result::unwrap)
+        .map(|row| row.unwrap().into_columns().into_iter().collect())
         .collect()
 }
 
 /// A Parquet table's rows per (campaign, date).
 fn parquet_keys(path: &Path) -> Tally {
-    let mut keys = Vec::new();
-    for batch in read_parquet(path) {
-        let campaign = batch
-            .column_by_name("campaign")
-            .unwrap()
-            .as_any()
-            .downcast_ref::<StringArray>()
-            .unwrap()
-            .clone();
-        let date = batch
-            .column_by_name("date")
-            .unwrap()
-            .as_any()
-            .downcast_ref::<arrow_array::Date32Array>()
-            .unwrap()
-            .clone();
-        for i in 0..batch.num_rows() {
-            keys.push((
-                campaign.value(i).to_string(),
-                date.value_as_date(i).unwrap(),
-            ));
-        }
-    }
-    tally(keys)
+    tally(read_parquet(path).into_iter().map(|row| {
+        let (Field::Str(campaign), Field::Date(days)) = (&row["campaign"], &row["date"]) else {
+            panic!("campaign and date are text and a date: {row:?}");
+        };
+        let date = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap() + chrono::Duration::days((*days).into());
+        (campaign.clone(), date)
+    }))
 }
 
 /// A CSV table's header, and its rows per (campaign, date).
@@ -223,48 +210,49 @@ async fn export_writes_the_stored_rows_as_parquet_and_csv() {
 
     // Typed columns: dates, UTC timestamps, counts, scores, as the schema says.
     for table in hashtrack::export::tables() {
-        let batches = read_parquet(&parquet_dir.join(format!("{}.parquet", table.name)));
-        for batch in &batches {
-            let read: Vec<(&str, DataType, bool)> = batch
-                .schema_ref()
-                .fields()
-                .iter()
-                .map(|f| (f.name().as_str(), f.data_type().clone(), f.is_nullable()))
-                .collect();
-            let declared: Vec<(&str, DataType, bool)> = table
-                .columns
-                .iter()
-                .map(|c| (c.name, arrow_type(c.kind), c.nullable))
-                .collect();
-            assert_eq!(read, declared, "{}", table.name);
-        }
+        let file = open_parquet(&parquet_dir.join(format!("{}.parquet", table.name)));
+        let schema = file.metadata().file_metadata().schema_descr_ptr();
+        let read: Vec<(String, PhysicalType, Option<LogicalType>, bool)> = schema
+            .columns()
+            .iter()
+            .map(|c| {
+                let nullable = c.self_type().get_basic_info().repetition() == Repetition::OPTIONAL;
+                (c.name().to_string(), c.physical_type(), c.logical_type_ref().cloned(), nullable)
+            })
+            .collect();
+        let declared: Vec<(String, PhysicalType, Option<LogicalType>, bool)> = table
+            .columns
+            .iter()
+            .map(|c| {
+                let (physical, logical) = parquet_type(c.kind);
+                (c.name.to_string(), physical, logical, c.nullable)
+            })
+            .collect();
+        assert_eq!(read, declared, "{}", table.name);
     }
 
     // Unknown values are NULL, exactly where the store has none.
-    let batches = read_parquet(&parquet_dir.join("days.parquet"));
     let mut row = 0;
     let mut nulls = 0;
     let mut order: Vec<&DayMetrics> = days.iter().collect();
     order.sort_by_key(|d| (d.campaign_id.clone(), d.date));
-    for batch in &batches {
-        for i in 0..batch.num_rows() {
-            let day = order[row];
-            let null = |name: &str| batch.column_by_name(name).unwrap().is_null(i);
-            assert_eq!(null("new_views"), day.new_views.is_none(), "{}", day.date);
-            assert_eq!(null("previous_date"), day.previous_date.is_none());
-            assert_eq!(null("total_videos"), day.total_videos.is_none());
-            assert_eq!(null("views_per_day"), day.view_growth.is_none());
-            assert_eq!(null("collected_at"), day.collected_at.is_none());
-            assert_eq!(
-                null("sentiment_comments"),
-                !matches!(
-                    day.sentiment,
-                    hashtrack::domain::SentimentOutcome::Scored(_)
-                )
-            );
-            nulls += usize::from(null("new_views"));
-            row += 1;
-        }
+    for read in read_parquet(&parquet_dir.join("days.parquet")) {
+        let day = order[row];
+        let null = |name: &str| read[name] == Field::Null;
+        assert_eq!(null("new_views"), day.new_views.is_none(), "{}", day.date);
+        assert_eq!(null("previous_date"), day.previous_date.is_none());
+        assert_eq!(null("total_videos"), day.total_videos.is_none());
+        assert_eq!(null("views_per_day"), day.view_growth.is_none());
+        assert_eq!(null("collected_at"), day.collected_at.is_none());
+        assert_eq!(
+            null("sentiment_comments"),
+            !matches!(
+                day.sentiment,
+                hashtrack::domain::SentimentOutcome::Scored(_)
+            )
+        );
+        nulls += usize::from(null("new_views"));
+        row += 1;
     }
     assert_eq!(row, 8);
     assert_eq!(
@@ -278,16 +266,16 @@ async fn export_writes_the_stored_rows_as_parquet_and_csv() {
     for table in TABLES {
         let (header, keys) = csv_keys(&csv_dir.join(format!("{table}.csv")));
         assert_eq!(keys, all.rows[table], "{table}");
-        let schema = read_parquet(&parquet_dir.join(format!("{table}.parquet")));
-        if let Some(batch) = schema.first() {
-            let names: Vec<String> = batch
-                .schema()
-                .fields()
-                .iter()
-                .map(|f| f.name().clone())
-                .collect();
-            assert_eq!(header, names, "{table}");
-        }
+        let file = open_parquet(&parquet_dir.join(format!("{table}.parquet")));
+        let names: Vec<String> = file
+            .metadata()
+            .file_metadata()
+            .schema_descr()
+            .columns()
+            .iter()
+            .map(|c| c.name().to_string())
+            .collect();
+        assert_eq!(header, names, "{table}");
     }
     let mut reader = csv::Reader::from_path(csv_dir.join("days.csv")).unwrap();
     let new_views = reader
@@ -378,16 +366,22 @@ async fn export_filters_by_client_and_period_and_refuses_bad_arguments() {
     assert!(!out.exists());
 }
 
-/// The Arrow type a BI tool reads each column type as (the README's names).
-fn arrow_type(kind: ColumnType) -> DataType {
+/// How Parquet stores each column type: BI tools read these as the README's (Arrow's) types.
+fn parquet_type(kind: ColumnType) -> (PhysicalType, Option<LogicalType>) {
     match kind {
-        ColumnType::Text => DataType::Utf8,
-        ColumnType::Date => DataType::Date32,
-        ColumnType::Timestamp => DataType::Timestamp(TimeUnit::Millisecond, Some("UTC".into())),
-        ColumnType::UInt64 => DataType::UInt64,
-        ColumnType::Int64 => DataType::Int64,
-        ColumnType::Float64 => DataType::Float64,
-        ColumnType::Float32 => DataType::Float32,
-        ColumnType::Boolean => DataType::Boolean,
+        ColumnType::Text => (PhysicalType::BYTE_ARRAY, Some(LogicalType::String)),
+        ColumnType::Date => (PhysicalType::INT32, Some(LogicalType::Date)),
+        ColumnType::Timestamp => (
+            PhysicalType::INT64,
+            Some(LogicalType::timestamp(true, TimeUnit::MILLIS)),
+        ),
+        ColumnType::UInt64 => (
+            PhysicalType::INT64,
+            Some(LogicalType::integer(64, false)),
+        ),
+        ColumnType::Int64 => (PhysicalType::INT64, None),
+        ColumnType::Float64 => (PhysicalType::DOUBLE, None),
+        ColumnType::Float32 => (PhysicalType::FLOAT, None),
+        ColumnType::Boolean => (PhysicalType::BOOLEAN, None),
     }
 }
