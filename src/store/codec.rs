@@ -22,7 +22,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::io::Read;
-use std::sync::RwLock;
+use std::sync::{OnceLock, RwLock};
 
 use zstd::dict::{DecoderDictionary, EncoderDictionary};
 use zstd::zstd_safe::DCtx;
@@ -68,7 +68,10 @@ pub enum CodecError {
 struct Dictionary {
     /// How many values it was learned from.
     samples: usize,
-    encoder: EncoderDictionary<'static>,
+    bytes: Vec<u8>,
+    /// Prepared on first use: only a tree's newest dictionary compresses, and commands that
+    /// only read never do (zstd's tables for compressing take megabytes per dictionary).
+    encoder: OnceLock<EncoderDictionary<'static>>,
     decoder: DecoderDictionary<'static>,
 }
 
@@ -84,7 +87,8 @@ impl Codec {
     pub fn add_dictionary(&self, tree: &str, n: u32, samples: usize, bytes: &[u8]) {
         let dictionary = Dictionary {
             samples,
-            encoder: EncoderDictionary::copy(bytes, level(tree)),
+            bytes: bytes.to_vec(),
+            encoder: OnceLock::new(),
             decoder: DecoderDictionary::copy(bytes),
         };
         let mut all = self.dictionaries.write().expect("codec lock");
@@ -108,7 +112,10 @@ impl Codec {
             Some((n, dictionary)) => {
                 out.push(TAG_ZSTD_DICT);
                 out.extend_from_slice(&n.to_le_bytes());
-                compress(&mut out, plain, Some(&dictionary.encoder), level(tree))
+                let encoder = dictionary
+                    .encoder
+                    .get_or_init(|| EncoderDictionary::copy(&dictionary.bytes, level(tree)));
+                compress(&mut out, plain, Some(encoder), level(tree))
             }
             None => {
                 out.push(TAG_ZSTD);
