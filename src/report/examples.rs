@@ -36,22 +36,10 @@ impl ExampleComments {
         read: impl IntoIterator<Item = &'a ReadComment>,
         url_of: impl Fn(&str) -> Option<String>,
     ) -> ExampleComments {
-        let mut positive = Vec::new();
-        let mut negative = Vec::new();
-        for comment in read {
-            let Some(score) = comment.score else { continue };
-            match Polarity::of_score(f64::from(score)) {
-                Polarity::Positive => positive.push(comment),
-                Polarity::Negative => negative.push(comment),
-                Polarity::Neutral => {}
-            }
-        }
-        let quote = |mut comments: Vec<&ReadComment>| -> Vec<Quote> {
-            comments.sort_by(|a, b| b.likes.cmp(&a.likes).then_with(|| a.id.cmp(&b.id)));
+        let [positive, negative] = most_liked_of_each_tone(read);
+        let quote = |comments: Vec<&ReadComment>| -> Vec<Quote> {
             comments
                 .into_iter()
-                .filter(|c| !c.text.trim().is_empty())
-                .take(QUOTED_PER_TONE)
                 .map(|c| Quote {
                     text: one_line(&c.text, MAX_QUOTE_CHARS),
                     likes: c.likes,
@@ -65,6 +53,37 @@ impl ExampleComments {
             negative: quote(negative),
         }
     }
+
+    /// The comments of `read` that can be among the quotes of a period holding them: the
+    /// period's quotes are the most-liked of its days' candidates, so a report keeps only
+    /// these of each day it reads.
+    pub fn candidates(read: &[ReadComment]) -> impl Iterator<Item = &ReadComment> {
+        most_liked_of_each_tone(read).into_iter().flatten()
+    }
+}
+
+/// The positive and the negative comments of `read` with text, most-liked first (ties by
+/// id, so the choice does not depend on the order read), at most [`QUOTED_PER_TONE`] each.
+fn most_liked_of_each_tone<'a>(
+    read: impl IntoIterator<Item = &'a ReadComment>,
+) -> [Vec<&'a ReadComment>; 2] {
+    let (mut positive, mut negative) = (Vec::new(), Vec::new());
+    for comment in read {
+        let Some(score) = comment.score else { continue };
+        if comment.text.trim().is_empty() {
+            continue;
+        }
+        match Polarity::of_score(f64::from(score)) {
+            Polarity::Positive => positive.push(comment),
+            Polarity::Negative => negative.push(comment),
+            Polarity::Neutral => {}
+        }
+    }
+    [positive, negative].map(|mut tone| {
+        tone.sort_by(|a, b| b.likes.cmp(&a.likes).then_with(|| a.id.cmp(&b.id)));
+        tone.truncate(QUOTED_PER_TONE);
+        tone
+    })
 }
 
 #[cfg(test)]
@@ -106,5 +125,29 @@ mod tests {
             examples.negative[0].video_url.as_deref(),
             Some("https://x/v1")
         );
+    }
+
+    #[test]
+    fn a_periods_quotes_are_its_days_candidates_best() {
+        let days: Vec<Vec<ReadComment>> = (0..4)
+            .map(|day| {
+                (0..12)
+                    .map(|i| {
+                        let tone = if i % 3 == 0 { -0.6 } else { 0.6 };
+                        let likes = (i * 7 + day * 5) % 11;
+                        comment(&format!("d{day}c{i}"), Some(tone), likes, "words")
+                    })
+                    .collect()
+            })
+            .collect();
+        let url = |id: &str| Some(format!("https://x/{id}"));
+        let whole = ExampleComments::of(days.iter().flatten(), url);
+        let candidates: Vec<ReadComment> = days
+            .iter()
+            .flat_map(|day| ExampleComments::candidates(day).cloned())
+            .collect();
+        assert!(candidates.len() <= 4 * 2 * QUOTED_PER_TONE);
+        assert_eq!(ExampleComments::of(&candidates, url), whole);
+        assert_eq!(whole.positive.len(), QUOTED_PER_TONE);
     }
 }

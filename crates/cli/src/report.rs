@@ -382,16 +382,17 @@ fn example_comments(
     report: &CampaignReport,
     stored: &[DayMetrics],
 ) -> Result<ExampleComments> {
-    let mut read = Vec::new();
+    let mut candidates = Vec::new();
     for date in report.period.dates() {
-        read.extend(store.comments_first_read_on(&report.campaign_id, date)?);
+        let read = store.comments_first_read_on(&report.campaign_id, date)?;
+        candidates.extend(ExampleComments::candidates(&read).cloned());
     }
     let creators: std::collections::HashMap<&str, &str> = stored
         .iter()
         .flat_map(|d| &d.videos)
         .map(|v| (v.id.as_str(), v.creator.as_str()))
         .collect();
-    Ok(ExampleComments::of(&read, |id| {
+    Ok(ExampleComments::of(&candidates, |id| {
         creators
             .get(id)
             .and_then(|creator| hashtrack::domain::links::video_url(creator, id))
