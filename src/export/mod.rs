@@ -220,7 +220,11 @@ fn alert_rows(store: &Store, periods: &[CampaignPeriod]) -> Result<Vec<rows::Row
     let mut found = Vec::new();
     for period in periods {
         let entries = store.outbox_entries_between(&period.campaign, period.from, period.to)?;
-        found.extend(entries.iter().map(|entry| rows::owned(rows::alert_row(entry))));
+        found.extend(
+            entries
+                .iter()
+                .map(|entry| rows::owned(rows::alert_row(entry))),
+        );
     }
     Ok(found)
 }
@@ -303,8 +307,8 @@ mod tests {
         assert!(null("collected_at", 0), "the fixtures do not know it");
 
         // BI tools see instants as timestamps, not integers: Parquet's TIMESTAMP (UTC).
-        let file = SerializedFileReader::try_from(File::open(out.join("days.parquet")).unwrap())
-            .unwrap();
+        let file =
+            SerializedFileReader::try_from(File::open(out.join("days.parquet")).unwrap()).unwrap();
         let parquet = file.metadata().file_metadata().schema_descr();
         let at = (0..parquet.num_columns())
             .find(|&i| parquet.column(i).name() == "collected_at")

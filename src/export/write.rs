@@ -372,7 +372,10 @@ struct ColumnBuffer {
 
 enum Values {
     /// Every value's bytes end to end, and where each ends: no allocation per value.
-    Text { bytes: Vec<u8>, ends: Vec<usize> },
+    Text {
+        bytes: Vec<u8>,
+        ends: Vec<usize>,
+    },
     Int32(Vec<i32>),
     Int64(Vec<i64>),
     Double(Vec<f64>),
@@ -438,7 +441,9 @@ impl ColumnBuffer {
                 let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("a date");
                 values.push(i32::try_from((date - epoch).num_days()).unwrap_or(i32::MAX));
             }
-            (Values::Int64(values), Cell::Timestamp(secs)) => values.push(secs.saturating_mul(1000)),
+            (Values::Int64(values), Cell::Timestamp(secs)) => {
+                values.push(secs.saturating_mul(1000))
+            }
             // Parquet keeps unsigned 64-bit integers in INT64's bits.
             (Values::Int64(values), Cell::UInt64(n)) => values.push(n as i64),
             (Values::Int64(values), Cell::Int64(n)) => values.push(n),

@@ -536,12 +536,24 @@ pub fn render(reports: &[CampaignReport], format: ReportFormat, audience: Audien
     }
 }
 
-/// One object for one report, so a single campaign's JSON needs no unwrapping.
 fn render_json(reports: &[CampaignReport], audience: Audience) -> String {
+    let mut json = Vec::new();
+    write_json(reports, audience, &mut json).expect("writing to memory");
+    String::from_utf8(json).expect("JSON is UTF-8")
+}
+
+/// Writes reports as JSON, as they are serialised: one object for one report, so a single
+/// campaign's JSON needs no unwrapping; an array for several.
+pub fn write_json(
+    reports: &[CampaignReport],
+    audience: Audience,
+    mut out: impl std::io::Write,
+) -> std::io::Result<()> {
     match reports {
-        [one] => pretty_json(&AsReadBy(one, audience)),
-        many => pretty_json(&AsReadBy(many, audience)),
-    }
+        [one] => serde_json::to_writer_pretty(&mut out, &AsReadBy(one, audience)),
+        many => serde_json::to_writer_pretty(&mut out, &AsReadBy(many, audience)),
+    }?;
+    out.write_all(b"\n")
 }
 
 fn pretty_json(value: &impl Serialize) -> String {

@@ -1,5 +1,6 @@
 //! `hashtrack report`: reports of any period from the store. Never calls the API.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
@@ -9,7 +10,7 @@ use hashtrack::config::{CampaignConfig, Config};
 use hashtrack::domain::DayMetrics;
 use hashtrack::report::{
     Audience, CampaignReport, ExampleComments, Paper, ReportFormat, build_report, compare, csv,
-    html, period_headline, render, render_client, rollup,
+    html, period_headline, render, render_client, rollup, write_json,
 };
 use hashtrack::store::{DayMirror, DayReader, Store, StoreError};
 use hashtrack::text_safety::CsvCells;
@@ -171,14 +172,26 @@ pub fn select_campaigns(
 }
 
 pub fn report(args: ReportArgs) -> Result<ExitCode> {
+    if args.format == ReportFormat::Pdf && args.out.is_none() {
+        bail!("--format pdf needs --out FILE.pdf");
+    }
     let config = args.config.load()?;
     let data_dir = args.config.data_dir(&config);
     let store_dir = data_dir.join("store");
-    let text = match Store::open_existing(&store_dir) {
-        Ok(store) => report_text(&args, &config, &store)?,
+    // A report for the terminal is printed as it is written (a JSON report of 1,000
+    // campaigns is some 70 MB: never held whole); one for a file is written once complete.
+    let mut kept = Vec::new();
+    let stdout = std::io::stdout();
+    let mut printed = std::io::BufWriter::new(stdout.lock());
+    let out: &mut dyn Write = match args.out {
+        Some(_) => &mut kept,
+        None => &mut printed,
+    };
+    match Store::open_existing(&store_dir) {
+        Ok(store) => write_report(&args, &config, &store, out)?,
         // `serve` holds the store: it writes the report from it.
         Err(StoreError::Locked { .. }) if super::serve::socket::running(&data_dir) => {
-            super::serve::socket::ask(&data_dir)?
+            out.write_all(super::serve::socket::ask(&data_dir)?.as_bytes())?;
         }
         // A run holds the store: report the days it has finished, from their copies.
         Err(StoreError::Locked { .. }) => {
@@ -187,28 +200,36 @@ pub fn report(args: ReportArgs) -> Result<ExitCode> {
                 "note: a run is using the store; reporting the days computed so far ({})",
                 mirror.path().display()
             );
-            report_text(&args, &config, &mirror)?
+            write_report(&args, &config, &mirror, out)?;
         }
         Err(e) => return Err(e.into()),
-    };
-    match (&args.out, args.format) {
-        (Some(out), ReportFormat::Pdf) => {
+    }
+    out.flush()?;
+    if let Some(out) = &args.out {
+        let text = String::from_utf8(kept).expect("reports are UTF-8");
+        if args.format == ReportFormat::Pdf {
             super::pdf::print_to_pdf(&text, out)?;
-            eprintln!("wrote {}", out.display());
-        }
-        (None, ReportFormat::Pdf) => bail!("--format pdf needs --out FILE.pdf"),
-        (Some(out), _) => {
+        } else {
             std::fs::write(out, &text)
                 .with_context(|| format!("cannot write {}", out.display()))?;
-            eprintln!("wrote {}", out.display());
         }
-        (None, _) => print!("{text}"),
+        eprintln!("wrote {}", out.display());
     }
     Ok(ExitCode::SUCCESS)
 }
 
 /// The report `args` ask for, from `store`, as text (HTML for a PDF).
 pub fn report_text(args: &ReportArgs, config: &Config, store: &dyn DayReader) -> Result<String> {
+    written_as_text(|out| write_report(args, config, store, out))
+}
+
+/// Writes the report `args` ask for, from `store`, to `out`.
+fn write_report(
+    args: &ReportArgs,
+    config: &Config,
+    store: &dyn DayReader,
+    out: &mut dyn Write,
+) -> Result<()> {
     let selected = select_campaigns(config, &args.campaigns, args.client.as_deref())?;
     let period =
         PeriodChoice::from_args(args.days, args.from, args.to)?.unwrap_or(PeriodChoice::Last {
@@ -226,14 +247,22 @@ pub fn report_text(args: &ReportArgs, config: &Config, store: &dyn DayReader) ->
         paper: args.paper,
         cells: args.csv.cells(),
     };
-    render_reports(
+    write_reports(
         config,
         store,
         &selected,
         args.client.as_deref(),
         period,
         rendering,
+        out,
     )
+}
+
+/// What `write` writes, as one text.
+fn written_as_text(write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<String> {
+    let mut text = Vec::new();
+    write(&mut text)?;
+    Ok(String::from_utf8(text).expect("reports are UTF-8"))
 }
 
 /// How a report is written: its format, for whom, on what paper, with which CSV cells.
@@ -256,6 +285,20 @@ pub fn render_reports(
     period: PeriodChoice,
     rendering: Rendering,
 ) -> Result<String> {
+    written_as_text(|out| write_reports(config, store, selected, client, period, rendering, out))
+}
+
+/// Writes [`render_reports`]'s report to `out`: JSON as it is serialised, the other formats
+/// once rendered.
+fn write_reports(
+    config: &Config,
+    store: &dyn DayReader,
+    selected: &[String],
+    client: Option<&str>,
+    period: PeriodChoice,
+    rendering: Rendering,
+    out: &mut dyn Write,
+) -> Result<()> {
     let quoted = matches!(
         rendering.format,
         ReportFormat::Html | ReportFormat::Pdf | ReportFormat::Json
@@ -267,7 +310,7 @@ pub fn render_reports(
     let audience = rendering.audience;
     let summary = client.map(|_| rollup(&reports));
     let branding = &config.settings.branding;
-    Ok(match (rendering.format, &summary) {
+    let text = match (rendering.format, &summary) {
         (ReportFormat::Html | ReportFormat::Pdf, _) => {
             let paper = rendering
                 .paper
@@ -287,8 +330,10 @@ pub fn render_reports(
         }
         (ReportFormat::Csv, _) => csv::render(&reports, rendering.cells, audience),
         (format, Some(summary)) => render_client(summary, &reports, format, audience),
+        (ReportFormat::Json, None) => return Ok(write_json(&reports, audience, out)?),
         (format, None) => render(&reports, format, audience),
-    })
+    };
+    Ok(out.write_all(text.as_bytes())?)
 }
 
 /// Reports of the selected campaigns (all when `only` is empty) that have stored days.
