@@ -89,7 +89,8 @@ fn parquet_keys(path: &Path) -> Tally {
         let (Field::Str(campaign), Field::Date(days)) = (&row["campaign"], &row["date"]) else {
             panic!("campaign and date are text and a date: {row:?}");
         };
-        let date = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap() + chrono::Duration::days((*days).into());
+        let date =
+            NaiveDate::from_ymd_opt(1970, 1, 1).unwrap() + chrono::Duration::days((*days).into());
         (campaign.clone(), date)
     }))
 }
@@ -217,7 +218,12 @@ async fn export_writes_the_stored_rows_as_parquet_and_csv() {
             .iter()
             .map(|c| {
                 let nullable = c.self_type().get_basic_info().repetition() == Repetition::OPTIONAL;
-                (c.name().to_string(), c.physical_type(), c.logical_type_ref().cloned(), nullable)
+                (
+                    c.name().to_string(),
+                    c.physical_type(),
+                    c.logical_type_ref().cloned(),
+                    nullable,
+                )
             })
             .collect();
         let declared: Vec<(String, PhysicalType, Option<LogicalType>, bool)> = table
@@ -375,10 +381,7 @@ fn parquet_type(kind: ColumnType) -> (PhysicalType, Option<LogicalType>) {
             PhysicalType::INT64,
             Some(LogicalType::timestamp(true, TimeUnit::MILLIS)),
         ),
-        ColumnType::UInt64 => (
-            PhysicalType::INT64,
-            Some(LogicalType::integer(64, false)),
-        ),
+        ColumnType::UInt64 => (PhysicalType::INT64, Some(LogicalType::integer(64, false))),
         ColumnType::Int64 => (PhysicalType::INT64, None),
         ColumnType::Float64 => (PhysicalType::DOUBLE, None),
         ColumnType::Float32 => (PhysicalType::FLOAT, None),
