@@ -111,7 +111,12 @@ pub fn export(
         }
         Ok(())
     })?;
-    alerts.write_rows(alert_rows(store, periods)?)?;
+    // A period's alerts at a time: a year of all campaigns' is not held at once.
+    for period in periods {
+        for entry in store.outbox_entries_between(&period.campaign, period.from, period.to)? {
+            alerts.write_row(rows::alert_row(&entry))?;
+        }
+    }
     let mut finished: Vec<Finished> = Vec::new();
     for writer in [days, videos, comments, alerts] {
         match writer.finish() {

@@ -213,11 +213,6 @@ impl TableWriter {
         Ok(())
     }
 
-    /// Appends rows, as [`TableWriter::write_row`] each.
-    pub fn write_rows(&mut self, rows: Vec<Row>) -> Result<(), ExportError> {
-        rows.into_iter().try_for_each(|row| self.write_row(row))
-    }
-
     /// Writes the rows gathered for Parquet as a row group.
     fn flush(&mut self) -> Result<(), ExportError> {
         let Some(Sink::Parquet(writer, columns)) = self.sink.as_mut() else {
