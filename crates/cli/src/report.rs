@@ -259,7 +259,7 @@ fn write_report(
 }
 
 /// What `write` writes, as one text.
-fn written_as_text(write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<String> {
+pub fn written_as_text(write: impl FnOnce(&mut dyn Write) -> Result<()>) -> Result<String> {
     let mut text = Vec::new();
     write(&mut text)?;
     Ok(String::from_utf8(text).expect("reports are UTF-8"))
@@ -275,22 +275,23 @@ pub struct Rendering {
     pub cells: CsvCells,
 }
 
-/// The report of the `selected` campaigns over `period`, as `report` prints it (HTML for a
-/// PDF too): one report of the client's campaigns when `client` is given.
-pub fn render_reports(
-    config: &Config,
-    store: &dyn DayReader,
-    selected: &[String],
-    client: Option<&str>,
-    period: PeriodChoice,
-    rendering: Rendering,
-) -> Result<String> {
-    written_as_text(|out| write_reports(config, store, selected, client, period, rendering, out))
+impl Rendering {
+    /// A report as its client is sent it: their copy, on their zone's paper, with CSV text
+    /// cells that no spreadsheet reads as formulas.
+    pub fn for_client(format: ReportFormat) -> Rendering {
+        Rendering {
+            format,
+            audience: Audience::Client,
+            paper: None,
+            cells: CsvCells::Neutralised,
+        }
+    }
 }
 
-/// Writes [`render_reports`]'s report to `out`: JSON as it is serialised, the other formats
-/// once rendered.
-fn write_reports(
+/// Writes the report of the `selected` campaigns over `period` to `out`, as `report` prints
+/// it (HTML for a PDF too): one report of the client's campaigns when `client` is given. JSON
+/// is written as it is serialised, the other formats once rendered.
+pub fn write_reports(
     config: &Config,
     store: &dyn DayReader,
     selected: &[String],

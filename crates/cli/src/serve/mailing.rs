@@ -15,11 +15,10 @@ use tokio::sync::Notify;
 use hashtrack::alerts::sinks::{Mail, SendError, Transports};
 use hashtrack::client_reports::{LATE_BY_AT_MOST_HOURS, MailState, MailedReport, come_due};
 use hashtrack::config::{Config, MailedFormat};
-use hashtrack::report::{Audience, ReportFormat};
+use hashtrack::report::ReportFormat;
 use hashtrack::store::Store;
-use hashtrack::text_safety::CsvCells;
 
-use crate::report::{PeriodChoice, Rendering, render_reports, select_campaigns};
+use crate::report::{PeriodChoice, Rendering, select_campaigns, write_reports, written_as_text};
 
 /// How often the mailer looks for reports that have come due.
 const PASS_EVERY: Duration = Duration::from_secs(60);
@@ -144,22 +143,21 @@ fn render(
     format: ReportFormat,
 ) -> Result<String> {
     let selected = select_campaigns(config, &[], Some(&report.client_id))?;
-    render_reports(
-        config,
-        store,
-        &selected,
-        Some(&report.client_id),
-        PeriodChoice::Range {
-            from: report.from,
-            to: Some(report.to),
-        },
-        Rendering {
-            format,
-            audience: Audience::Client,
-            paper: None,
-            cells: CsvCells::Neutralised,
-        },
-    )
+    let period = PeriodChoice::Range {
+        from: report.from,
+        to: Some(report.to),
+    };
+    written_as_text(|out| {
+        write_reports(
+            config,
+            store,
+            &selected,
+            Some(&report.client_id),
+            period,
+            Rendering::for_client(format),
+            out,
+        )
+    })
 }
 
 /// The email of a record: a short note with the PDF attached, or the HTML report itself.

@@ -26,12 +26,12 @@ use tokio::sync::Notify;
 use hashtrack::alerts::message::html_escape as escape;
 use hashtrack::client_reports::{MailState, MailedReport};
 use hashtrack::config::Config;
-use hashtrack::report::{Audience, ReportFormat};
+use hashtrack::report::ReportFormat;
 use hashtrack::store::Store;
 use hashtrack::text_safety::CsvCells;
 use hashtrack::tokens::{Scope, Tokens};
 
-use crate::report::{PeriodChoice, Rendering, render_reports, select_campaigns};
+use crate::report::{PeriodChoice, Rendering, select_campaigns, write_reports, written_as_text};
 
 /// The cookie a token is kept in after its first use.
 const COOKIE: &str = "hashtrack_token";
@@ -298,20 +298,17 @@ fn client_report(
 ) -> Result<String, Refusal> {
     let selected = select_campaigns(&web.config, &[], Some(client))
         .map_err(|e| Refusal(StatusCode::NOT_FOUND, e.to_string()))?;
-    let rendering = Rendering {
-        format,
-        audience: Audience::Client,
-        paper: None,
-        cells: CsvCells::Neutralised,
-    };
-    render_reports(
-        &web.config,
-        web.store.as_ref(),
-        &selected,
-        Some(client),
-        period(params),
-        rendering,
-    )
+    written_as_text(|out| {
+        write_reports(
+            &web.config,
+            web.store.as_ref(),
+            &selected,
+            Some(client),
+            period(params),
+            Rendering::for_client(format),
+            out,
+        )
+    })
     .map_err(|e| Refusal(StatusCode::NOT_FOUND, e.to_string()))
 }
 
