@@ -60,10 +60,17 @@ fn main() {
     let store_dir = data.join("store");
     let written = (campaigns * days) as f64;
     let bytes = dir_bytes(&store_dir);
+    let how = if reuse {
+        "reused".to_string()
+    } else {
+        format!(
+            "written in {:.1} s with the demo first ({:.0} days/s)",
+            write_time.as_secs_f64(),
+            written / write_time.as_secs_f64()
+        )
+    };
     println!(
-        "store: {campaigns} campaigns × {days} days written in {:.1} s with the demo first ({:.0} days/s); {:.0} MiB on disk, {:.1} KiB per campaign-day (copied days share more than real ones: the size is not a measure)",
-        write_time.as_secs_f64(),
-        written / write_time.as_secs_f64(),
+        "store: {campaigns} campaigns × {days} days {how}; {:.0} MiB on disk, {:.1} KiB per campaign-day (copied days share more than real ones: the size is not a measure)",
         bytes as f64 / 1048576.0,
         bytes as f64 / 1024.0 / written
     );
