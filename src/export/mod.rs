@@ -186,8 +186,9 @@ const READ_AHEAD_DAYS: usize = 1_024;
 
 /// What the reading thread hands the writer, in order.
 enum Read {
-    /// A stored day and the comments it read first.
-    Day(DayMetrics, Vec<ReadComment>),
+    /// A stored day and the comments it read first (boxed: a day is some 700 bytes, and
+    /// the channel's slots are as large as the largest message).
+    Day(Box<DayMetrics>, Vec<ReadComment>),
     /// Every stored day of this period has been handed over.
     PeriodDone(CampaignPeriod),
 }
@@ -202,7 +203,7 @@ fn read_days(
     let read_period = |period: &CampaignPeriod| -> Result<bool, StoreError> {
         for day in store.days(&period.campaign, period.from, period.to)? {
             let read = store.comments_first_read_on(&period.campaign, day.date)?;
-            if writer.send(Ok(Read::Day(day, read))).is_err() {
+            if writer.send(Ok(Read::Day(Box::new(day), read))).is_err() {
                 return Ok(false);
             }
         }

@@ -202,7 +202,7 @@ impl TableWriter {
                     "export bug: a {} row is long",
                     self.table.name
                 );
-                if self.rows % BATCH_ROWS as u64 == 0 {
+                if self.rows.is_multiple_of(BATCH_ROWS as u64) {
                     self.flush()?;
                 }
             }
