@@ -218,9 +218,6 @@ impl TableWriter {
         let Some(Sink::Parquet(writer, columns)) = self.sink.as_mut() else {
             return Ok(());
         };
-        if columns.first().is_none_or(ColumnBuffer::is_empty) {
-            return Ok(());
-        }
         write_row_group(writer, columns).map_err(|e| ExportError::Parquet {
             path: self.partial.clone(),
             reason: e.to_string(),
@@ -229,7 +226,10 @@ impl TableWriter {
 
     /// Completes the partial file and makes it durable; [`Finished::commit`] puts it in place.
     pub fn finish(mut self) -> Result<Finished, ExportError> {
-        self.flush()?;
+        // Rows since the last full row group are still gathered (none at a multiple).
+        if !self.rows.is_multiple_of(BATCH_ROWS as u64) {
+            self.flush()?;
+        }
         let io = |path: &Path| {
             let path = path.to_path_buf();
             move |error| ExportError::Io { path, error }
@@ -398,18 +398,6 @@ impl ColumnBuffer {
             levels: Vec::new(),
             values,
         }
-    }
-
-    fn is_empty(&self) -> bool {
-        self.levels.is_empty()
-            && match &self.values {
-                Values::Text { ends, .. } => ends.is_empty(),
-                Values::Int32(v) => v.is_empty(),
-                Values::Int64(v) => v.is_empty(),
-                Values::Double(v) => v.is_empty(),
-                Values::Float(v) => v.is_empty(),
-                Values::Boolean(v) => v.is_empty(),
-            }
     }
 
     fn push(&mut self, table: &TableSchema, cell: Cell<'_>) {
