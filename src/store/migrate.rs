@@ -6,17 +6,21 @@
 //! the swap leaves the old store as it was (the half-written copy is started afresh next
 //! time); a crash between the two renames is finished by [`finish_interrupted`].
 //!
-//! Version 1 → 3: values become compressed (with dictionaries learned from the old store's
+//! Version 1 → 4: values become compressed (with dictionaries learned from the old store's
 //! own values), the `video_stats` tree is dropped (each day's `videos` hold the same
 //! counters), and the per-comment `comments` tree becomes one `day_comments` record per
 //! campaign-day. Version 1 kept no comment texts or scores beside the raw pages, so the texts
 //! are read back from the stored pages (the one place the store reads the wire format), and
 //! the scores stay unknown until the day is re-scored.
 //!
-//! Version 2 → 3: each stored day (JSON, whole) becomes its headline (JSON) and its video
-//! sample (binary), and each day's comments are written in the binary encoding. New
-//! dictionaries are learned from the converted values first; raw responses and the other
-//! trees are copied as they are, with the raw responses' dictionaries.
+//! Version 2 → 4: each stored day (JSON, whole) becomes its headline and its video sample,
+//! and each day's comments are written in the binary encoding. New dictionaries are learned
+//! from the converted values first; raw responses and the other trees are copied as they are,
+//! with the raw responses' dictionaries.
+//!
+//! Version 3 → 4: each headline (JSON) is written in the binary encoding, under a dictionary
+//! learned from the converted headlines; every other tree is copied as it is, with its
+//! dictionary.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -92,7 +96,12 @@ pub(super) fn migrate(
                 .open_tree("meta")
                 .map_err(|e| failed(format!("reading the old store: {e}")))?;
             let old = Store::from_db(old.clone(), meta, dir.to_path_buf())?;
-            from_v2(&new, &old).map_err(|e| match e {
+            let migrated = if from == 2 {
+                from_v2(&new, &old)
+            } else {
+                from_v3(&new, &old)
+            };
+            migrated.map_err(|e| match e {
                 StoreError::Corrupt { key, reason, .. } => failed(format!("{key}: {reason}")),
                 other => other,
             })?;
@@ -128,7 +137,7 @@ fn from_v1(
         })?;
         learn_from_old(new, "days", &days, sled_err, |bytes| {
             let day: DayMetrics = serde_json::from_slice(bytes).ok()?;
-            Some(serde_json::to_vec(&DayHeadline::split(day).0).expect("serializes"))
+            Some(headline_bytes(&DayHeadline::split(day).0))
         })?;
 
         for entry in raw.iter() {
@@ -164,30 +173,77 @@ fn from_v1(
     Ok(())
 }
 
+/// The plain (uncompressed) bytes the current version stores for a headline.
+fn headline_bytes(headline: &DayHeadline) -> Vec<u8> {
+    postcard::to_stdvec(headline).expect("stored types always serialize")
+}
+
+/// Copies `trees` of `old` into `new` byte for byte, with their dictionaries.
+fn copy_unchanged(new: &Store, old: &Store, trees: &[&str]) -> Result<(), StoreError> {
+    let sled_err = |error| old.sled_err(error);
+    for name in trees.iter().filter(|name| COMPRESSED_TREES.contains(name)) {
+        for entry in old.meta.scan_prefix(codec::dictionary_prefix(name)) {
+            let (key, value) = entry.map_err(sled_err)?;
+            new.meta.insert(key, value).map_err(|e| new.sled_err(e))?;
+        }
+    }
+    new.load_dictionaries()?;
+    for name in trees {
+        for entry in old.tree(name).iter() {
+            let (key, value) = entry.map_err(sled_err)?;
+            new.tree(name)
+                .insert(key, value)
+                .map_err(|e| new.sled_err(e))?;
+        }
+    }
+    Ok(())
+}
+
+/// The trees every migration from version 2 on copies as they are.
+const KEPT_SINCE_V2: [&str; 6] = [
+    "raw",
+    "first_seen",
+    "hashtag_ids",
+    "comment_reads",
+    "outbox",
+    "client_reports",
+];
+
+/// Writes the trees of version 3 store `old` into `new`: headlines re-encoded, the rest as it
+/// is.
+fn from_v3(new: &Store, old: &Store) -> Result<(), StoreError> {
+    let mut kept = KEPT_SINCE_V2.to_vec();
+    kept.extend(["day_videos", "day_comments"]);
+    copy_unchanged(new, old, &kept)?;
+    let old_headline = |key: &str, value: &[u8]| -> Result<DayHeadline, StoreError> {
+        old.unpack("days", key, value)
+    };
+    learn_converted(
+        new,
+        "days",
+        &old.days,
+        |e| old.sled_err(e),
+        |key, value| Some(headline_bytes(&old_headline(key, value).ok()?)),
+    )?;
+    for entry in old.days.iter() {
+        let (key, value) = entry.map_err(|e| old.sled_err(e))?;
+        let key = String::from_utf8_lossy(&key);
+        new.days
+            .insert(
+                key.as_bytes(),
+                new.packed_binary("days", &old_headline(&key, &value)?),
+            )
+            .map_err(|e| new.sled_err(e))?;
+    }
+    Ok(())
+}
+
 /// Writes the trees of version 2 store `old` into `new`: days split and comments re-encoded,
 /// the rest as it is.
 fn from_v2(new: &Store, old: &Store) -> Result<(), StoreError> {
     let sled_err = |error| old.sled_err(error);
     // The raw responses keep their bytes, so they keep their dictionaries.
-    for entry in old.meta.scan_prefix(codec::dictionary_prefix("raw")) {
-        let (key, value) = entry.map_err(sled_err)?;
-        new.meta.insert(key, value).map_err(|e| new.sled_err(e))?;
-    }
-    new.load_dictionaries()?;
-    let unchanged = [
-        (&old.raw, &new.raw),
-        (&old.first_seen, &new.first_seen),
-        (&old.hashtag_ids, &new.hashtag_ids),
-        (&old.comment_reads, &new.comment_reads),
-        (&old.outbox, &new.outbox),
-        (&old.client_reports, &new.client_reports),
-    ];
-    for (from, to) in unchanged {
-        for entry in from.iter() {
-            let (key, value) = entry.map_err(sled_err)?;
-            to.insert(key, value).map_err(|e| new.sled_err(e))?;
-        }
-    }
+    copy_unchanged(new, old, &KEPT_SINCE_V2)?;
     let old_day =
         |key: &str, value: &[u8]| -> Option<DayMetrics> { old.unpack("days", key, value).ok() };
     let old_comments = |key: &str, value: &[u8]| -> Option<Vec<ReadComment>> {
@@ -195,7 +251,7 @@ fn from_v2(new: &Store, old: &Store) -> Result<(), StoreError> {
     };
     learn_converted(new, "days", &old.days, sled_err, |key, value| {
         let day = old_day(key, value)?;
-        Some(serde_json::to_vec(&DayHeadline::split(day).0).expect("serializes"))
+        Some(headline_bytes(&DayHeadline::split(day).0))
     })?;
     learn_converted(new, "day_videos", &old.days, sled_err, |key, value| {
         let day = old_day(key, value)?;

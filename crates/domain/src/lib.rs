@@ -3,6 +3,7 @@
 //! `api::wire`); the serde derives here are for the store and for `--json` output only.
 
 pub mod links;
+mod stored_form;
 pub mod text_safety;
 
 use std::collections::BTreeMap;
@@ -163,7 +164,7 @@ pub struct Alert {
     pub rule: String,
     /// The plugin that raised it: `builtin` or a component's name (its file's stem), set by
     /// the host. Empty on alerts stored before a campaign could run several plugins.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default)]
     pub plugin: String,
     pub severity: Severity,
     pub message: String,
@@ -363,11 +364,11 @@ pub struct SentimentSummary {
     pub negative_ratio: f64,
     pub mean_score: f64,
     /// Comments not scored, by language (ISO 639-1): no scorer of the campaign reads it.
-    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    #[serde(default)]
     pub unscored: std::collections::BTreeMap<String, u32>,
     /// Every comment, scored or not, by language (`und`: no language, such as emoji only);
     /// empty on days stored before languages were told.
-    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    #[serde(default)]
     pub languages: std::collections::BTreeMap<String, u32>,
 }
 
@@ -403,7 +404,7 @@ pub enum SentimentOutcome {
         reason: String,
         /// New comments read but not scored, by language (ISO 639-1): a day whose new
         /// comments were all in languages the campaign does not score.
-        #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+        #[serde(default)]
         unscored: std::collections::BTreeMap<String, u32>,
     },
 }
@@ -498,6 +499,7 @@ pub struct DayMetrics {
     pub top_creators: Vec<CreatorStats>,
     pub views_per_video: Option<f64>,
     /// Sentiment of the comments written since the previous collection and first read today.
+    #[serde(with = "stored_form::sentiment")]
     pub sentiment: SentimentOutcome,
     /// Comments read for the first time today, whenever they were written.
     #[serde(default)]
@@ -508,6 +510,7 @@ pub struct DayMetrics {
     /// Which scorer and settings scored the comments (see `DayFacts::scorer`).
     #[serde(default)]
     pub scorer: String,
+    #[serde(with = "stored_form::alerts")]
     pub alerts: AlertsOutcome,
     /// Credits this campaign paid for this day, across every run of the day.
     pub credits_spent: u32,
