@@ -542,19 +542,43 @@ fn render_json(reports: &[CampaignReport], audience: Audience) -> String {
     String::from_utf8(json).expect("JSON is UTF-8")
 }
 
-/// Writes reports as JSON, as they are serialised: one object for one report, so a single
-/// campaign's JSON needs no unwrapping; an array for several.
+/// Writes reports as JSON: one object for one report, so a single campaign's JSON needs no
+/// unwrapping; an array for several, as `serde_json` would print it. The array's reports are
+/// serialised [`JSON_BATCH`] at a time on every core and written as each batch is done, so
+/// that all of them are never held as JSON at once.
 pub fn write_json(
     reports: &[CampaignReport],
     audience: Audience,
     mut out: impl std::io::Write,
 ) -> std::io::Result<()> {
-    match reports {
-        [one] => serde_json::to_writer_pretty(&mut out, &AsReadBy(one, audience)),
-        many => serde_json::to_writer_pretty(&mut out, &AsReadBy(many, audience)),
-    }?;
-    out.write_all(b"\n")
+    use rayon::prelude::*;
+    if let [one] = reports {
+        serde_json::to_writer_pretty(&mut out, &AsReadBy(one, audience))?;
+        return out.write_all(b"\n");
+    }
+    out.write_all(b"[")?;
+    let mut separator = "";
+    for batch in reports.chunks(JSON_BATCH) {
+        let written: Vec<String> = batch
+            .par_iter()
+            .map(|report| {
+                // An element of the array: every line indented one level more.
+                let object = serde_json::to_string_pretty(&AsReadBy(report, audience))
+                    .expect("reports always serialize");
+                object.replace('\n', "\n  ")
+            })
+            .collect();
+        for object in written {
+            write!(out, "{separator}\n  {object}")?;
+            separator = ",";
+        }
+    }
+    out.write_all(if reports.is_empty() { b"]\n" } else { b"\n]\n" })
 }
+
+/// Reports serialised side by side before being written: enough for every core, few enough
+/// that their JSON is a few MB.
+const JSON_BATCH: usize = 64;
 
 fn pretty_json(value: &impl Serialize) -> String {
     serde_json::to_string_pretty(value).expect("reports always serialize") + "\n"
@@ -605,6 +629,31 @@ fn strip_internal(value: &mut serde_json::Value) {
 mod tests {
     use super::*;
     use crate::fixtures::{campaign, date, week};
+
+    #[test]
+    fn reports_written_as_json_in_batches_read_as_one_pretty_array() {
+        let report = build_report(&campaign(), &week(), date("2026-11-07"), 7, 0.005);
+        for count in [0, 2, JSON_BATCH + 3] {
+            let reports: Vec<CampaignReport> = (0..count)
+                .map(|i| {
+                    let mut report = report.clone();
+                    report.campaign_id = format!("campaign-{i}");
+                    report
+                })
+                .collect();
+            for audience in [Audience::Client, Audience::Internal] {
+                let mut written = Vec::new();
+                write_json(&reports, audience, &mut written).unwrap();
+                let whole =
+                    serde_json::to_string_pretty(&AsReadBy(&reports[..], audience)).unwrap() + "\n";
+                assert_eq!(
+                    String::from_utf8(written).unwrap(),
+                    whole,
+                    "{count} reports"
+                );
+            }
+        }
+    }
 
     #[test]
     fn only_the_internal_copy_says_what_monitoring_cost_in_every_format() {

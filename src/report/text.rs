@@ -36,8 +36,9 @@ const NAME_COLUMN_MAX: usize = 40;
 
 /// Reports one after another, a blank line between them.
 pub fn render(reports: &[CampaignReport], audience: Audience) -> String {
+    use rayon::prelude::*;
     reports
-        .iter()
+        .par_iter()
         .map(|report| render_one(report, audience))
         .collect::<Vec<_>>()
         .join("\n")

@@ -340,7 +340,7 @@ pub fn write_reports(
 /// Reports of the selected campaigns (all when `only` is empty) that have stored days.
 ///
 /// Campaigns are independent, so they are read and built on every core: most of the time
-/// goes to decompressing and parsing stored days. `quoted` also reads the period's comments
+/// goes to decompressing and decoding stored days. `quoted` also reads the period's comments
 /// for [`ExampleComments`], which only the formats that show them need.
 pub fn campaign_reports(
     config: &Config,
@@ -349,36 +349,14 @@ pub fn campaign_reports(
     period: PeriodChoice,
     quoted: bool,
 ) -> Result<Vec<CampaignReport>> {
-    let selected: Vec<&CampaignConfig> = config
+    use rayon::prelude::*;
+    let built: Vec<Option<CampaignReport>> = config
         .campaigns
-        .iter()
+        .par_iter()
         .filter(|c| only.is_empty() || only.contains(&c.id))
-        .collect();
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let chunk = selected.len().div_ceil(threads).max(1);
-    let built: Vec<Result<Vec<CampaignReport>>> = std::thread::scope(|scope| {
-        let workers: Vec<_> = selected
-            .chunks(chunk)
-            .map(|campaigns| {
-                scope.spawn(move || {
-                    let mut reports = Vec::new();
-                    for campaign in campaigns {
-                        reports.extend(campaign_report(config, store, campaign, period, quoted)?);
-                    }
-                    Ok(reports)
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .map(|w| w.join().expect("a report thread panicked"))
-            .collect()
-    });
-    let mut reports = Vec::with_capacity(selected.len());
-    for part in built {
-        reports.extend(part?);
-    }
-    Ok(reports)
+        .map(|campaign| campaign_report(config, store, campaign, period, quoted))
+        .collect::<Result<_>>()?;
+    Ok(built.into_iter().flatten().collect())
 }
 
 /// The report of one campaign over `period`, with the previous period's for comparison;
