@@ -181,13 +181,17 @@ fn ensure_wasm_target() -> Result<(), String> {
         return Ok(());
     }
 
-    println!("cargo:warning=installing the {WASM_TARGET} target with rustup (first build only)");
     let status = Command::new("rustup")
         .args(["target", "add", WASM_TARGET])
         .stdout(Stdio::from(std::io::stderr()))
         .status()
         .map_err(|e| format!("could not run rustup: {e}"))?;
     if status.success() {
+        // In the past tense: cargo shows this script's warnings again on every build until
+        // the script runs again.
+        println!(
+            "cargo:warning=the {WASM_TARGET} target (for the built-in plugins) was installed with rustup on the first build"
+        );
         Ok(())
     } else {
         Err(format!(
