@@ -23,6 +23,10 @@ use chrono::{Days, NaiveDate};
 use hashtrack::domain::DayMetrics;
 use hashtrack::store::{ReadComment, Store};
 
+/// The bulk writer runs in this process: with the allocator the `hashtrack` binary has.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const CLIENT_CAMPAIGNS: usize = 10;
 /// Set (to the data directory) in the child process that writes the store.
 const WRITER_ENV: &str = "SCALE_WRITE_STORE";
