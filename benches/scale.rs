@@ -23,7 +23,8 @@ use chrono::{Days, NaiveDate};
 use hashtrack::domain::DayMetrics;
 use hashtrack::store::{ReadComment, Store};
 
-/// The bulk writer runs in this process: with the allocator the `hashtrack` binary has.
+/// The bulk writer runs in this process, so it gets the `hashtrack` binary's allocator: on
+/// glibc's it took 108 s for 365,000 days, on mimalloc 60 s (sled allocates per page).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
