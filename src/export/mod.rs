@@ -311,6 +311,9 @@ mod tests {
         assert!(!null("sentiment_comments", 2));
         assert!(null("total_videos", 5) && !null("total_videos", 4));
         assert!(null("collected_at", 0), "the fixtures do not know it");
+        let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
+        let first = i32::try_from((week()[0].date - epoch).num_days()).unwrap();
+        assert_eq!(days[0]["date"], Field::Date(first), "days since 1970-01-01");
 
         // BI tools see instants as timestamps, not integers: Parquet's TIMESTAMP (UTC).
         let file =

@@ -8,6 +8,7 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use chrono::Datelike;
 use parquet::basic::Compression;
 use parquet::data_type::{
     BoolType, ByteArray, ByteArrayType, DataType, DoubleType, FloatType, Int32Type, Int64Type,
@@ -357,6 +358,9 @@ pub fn json_records(table: &TableSchema, rows: &[Row]) -> serde_json::Value {
         .collect()
 }
 
+/// 1970-01-01 as days from 0001-01-01: Parquet's dates count days from the former.
+const UNIX_EPOCH_DAYS_FROM_CE: i32 = 719_163;
+
 /// One column's values gathered for the next row group, as Parquet takes them: the present
 /// values and, for a nullable column, a definition level per row (0 where it is NULL).
 struct ColumnBuffer {
@@ -421,8 +425,7 @@ impl ColumnBuffer {
                 ends.push(bytes.len());
             }
             (Values::Int32(values), Cell::Date(date)) => {
-                let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("a date");
-                values.push(i32::try_from((date - epoch).num_days()).unwrap_or(i32::MAX));
+                values.push(date.num_days_from_ce() - UNIX_EPOCH_DAYS_FROM_CE)
             }
             (Values::Int64(values), Cell::Timestamp(secs)) => {
                 values.push(secs.saturating_mul(1000))
@@ -452,8 +455,10 @@ fn write_row_group(
         let levels = buffer.column.nullable.then_some(levels.as_slice());
         match &mut buffer.values {
             Values::Text { bytes, ends } => {
-                // One shared buffer: each value is a slice of it, not a copy.
-                let all = bytes::Bytes::from(std::mem::take(bytes));
+                // One shared buffer: each value is a slice of it, not a copy. The next group's
+                // buffer starts at this one's size instead of growing to it again.
+                let next = Vec::with_capacity(bytes.capacity());
+                let all = bytes::Bytes::from(std::mem::replace(bytes, next));
                 let mut start = 0;
                 let mut values: Vec<ByteArray> = ends
                     .drain(..)
@@ -495,6 +500,12 @@ mod tests {
     use super::*;
     use crate::fixtures::hostile_text;
     use crate::text_safety::{Lines, is_unsafe_control, strip_controls};
+
+    #[test]
+    fn dates_count_days_from_the_unix_epoch() {
+        let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
+        assert_eq!(epoch.num_days_from_ce(), UNIX_EPOCH_DAYS_FROM_CE);
+    }
 
     proptest! {
         #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]

@@ -22,8 +22,10 @@
 //! learned from the converted headlines; every other tree is copied as it is, with its
 //! dictionary.
 
+use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 
@@ -32,6 +34,46 @@ use super::{
     StoreOptions, codec,
 };
 use crate::domain::{DayHeadline, DayMetrics};
+
+/// Tells the person waiting how far a migration has got: a large store takes a minute or more,
+/// and a command that says nothing for that long looks hung.
+struct Progress<'a> {
+    dir: &'a Path,
+    started: Instant,
+    last_told: Cell<Instant>,
+    records: Cell<u64>,
+}
+
+impl<'a> Progress<'a> {
+    /// How often progress is told.
+    const EVERY: Duration = Duration::from_secs(5);
+
+    fn new(dir: &'a Path) -> Progress<'a> {
+        let now = Instant::now();
+        Progress {
+            dir,
+            started: now,
+            last_told: Cell::new(now),
+            records: Cell::new(0),
+        }
+    }
+
+    /// `records`, each counted as it is written to the new store.
+    fn over<I: Iterator>(&self, records: I) -> impl Iterator<Item = I::Item> {
+        records.inspect(|_| {
+            self.records.set(self.records.get() + 1);
+            if self.last_told.get().elapsed() >= Self::EVERY {
+                self.last_told.set(Instant::now());
+                tracing::warn!(
+                    "migrating the store at {}: {} records written in {:.0} s",
+                    self.dir.display(),
+                    self.records.get(),
+                    self.started.elapsed().as_secs_f64()
+                );
+            }
+        })
+    }
+}
 
 fn sibling(dir: &Path, suffix: &str) -> PathBuf {
     let name = dir
@@ -87,19 +129,20 @@ pub(super) fn migrate(
     if target.exists() {
         std::fs::remove_dir_all(&target).map_err(|error| StoreError::io(&target, error))?;
     }
+    let progress = Progress::new(dir);
     {
         let new = Store::open_with(&target, options)?;
         if from == 1 {
-            from_v1(&new, &old, &failed)?;
+            from_v1(&new, &old, &failed, &progress)?;
         } else {
             let meta = old
                 .open_tree("meta")
                 .map_err(|e| failed(format!("reading the old store: {e}")))?;
             let old = Store::from_db(old.clone(), meta, dir.to_path_buf())?;
             let migrated = if from == 2 {
-                from_v2(&new, &old)
+                from_v2(&new, &old, &progress)
             } else {
-                from_v3(&new, &old)
+                from_v3(&new, &old, &progress)
             };
             migrated.map_err(|e| match e {
                 StoreError::Corrupt { key, reason, .. } => failed(format!("{key}: {reason}")),
@@ -112,8 +155,10 @@ pub(super) fn migrate(
     std::fs::rename(dir, &aside).map_err(|error| StoreError::io(dir, error))?;
     std::fs::rename(&target, dir).map_err(|error| StoreError::io(&target, error))?;
     tracing::warn!(
-        "migrated the store at {}; the old one is at {}: delete it once you are satisfied",
+        "migrated the store at {} ({} records in {:.0} s); the old one is at {}: delete it once you are satisfied",
         dir.display(),
+        progress.records.get(),
+        progress.started.elapsed().as_secs_f64(),
         aside.display()
     );
     Ok(())
@@ -124,6 +169,7 @@ fn from_v1(
     new: &Store,
     old: &sled::Db,
     failed: &dyn Fn(String) -> StoreError,
+    progress: &Progress,
 ) -> Result<(), StoreError> {
     {
         let sled_err = |error| failed(format!("reading the old store: {error}"));
@@ -140,7 +186,7 @@ fn from_v1(
             Some(headline_bytes(&DayHeadline::split(day).0))
         })?;
 
-        for entry in raw.iter() {
+        for entry in progress.over(raw.iter()) {
             let (key, value) = entry.map_err(sled_err)?;
             let snapshot: RawSnapshot = serde_json::from_slice(&value)
                 .map_err(|e| failed(format!("raw {}: {e}", String::from_utf8_lossy(&key))))?;
@@ -148,7 +194,7 @@ fn from_v1(
                 .insert(key, new.encode_raw(&snapshot))
                 .map_err(|e| new.sled_err(e))?;
         }
-        for entry in days.iter() {
+        for entry in progress.over(days.iter()) {
             let (key, value) = entry.map_err(sled_err)?;
             let key = String::from_utf8_lossy(&key);
             new.put_migrated_day(&key, new.decode(&key, &value)?)?;
@@ -160,12 +206,12 @@ fn from_v1(
             ("outbox", &new.outbox),
         ];
         for (name, to) in unchanged {
-            for entry in old_tree(name)?.iter() {
+            for entry in progress.over(old_tree(name)?.iter()) {
                 let (key, value) = entry.map_err(sled_err)?;
                 to.insert(key, value).map_err(|e| new.sled_err(e))?;
             }
         }
-        day_comments_from_v1(new, &old_tree("comments")?).map_err(|e| match e {
+        day_comments_from_v1(new, &old_tree("comments")?, progress).map_err(|e| match e {
             StoreError::Corrupt { key, reason, .. } => failed(format!("comments {key}: {reason}")),
             other => other,
         })?;
@@ -179,7 +225,12 @@ fn headline_bytes(headline: &DayHeadline) -> Vec<u8> {
 }
 
 /// Copies `trees` of `old` into `new` byte for byte, with their dictionaries.
-fn copy_unchanged(new: &Store, old: &Store, trees: &[&str]) -> Result<(), StoreError> {
+fn copy_unchanged(
+    new: &Store,
+    old: &Store,
+    trees: &[&str],
+    progress: &Progress,
+) -> Result<(), StoreError> {
     let sled_err = |error| old.sled_err(error);
     for name in trees.iter().filter(|name| COMPRESSED_TREES.contains(name)) {
         for entry in old.meta.scan_prefix(codec::dictionary_prefix(name)) {
@@ -189,7 +240,7 @@ fn copy_unchanged(new: &Store, old: &Store, trees: &[&str]) -> Result<(), StoreE
     }
     new.load_dictionaries()?;
     for name in trees {
-        for entry in old.tree(name).iter() {
+        for entry in progress.over(old.tree(name).iter()) {
             let (key, value) = entry.map_err(sled_err)?;
             new.tree(name)
                 .insert(key, value)
@@ -211,10 +262,10 @@ const KEPT_SINCE_V2: [&str; 6] = [
 
 /// Writes the trees of version 3 store `old` into `new`: headlines re-encoded, the rest as it
 /// is.
-fn from_v3(new: &Store, old: &Store) -> Result<(), StoreError> {
+fn from_v3(new: &Store, old: &Store, progress: &Progress) -> Result<(), StoreError> {
     let mut kept = KEPT_SINCE_V2.to_vec();
     kept.extend(["day_videos", "day_comments"]);
-    copy_unchanged(new, old, &kept)?;
+    copy_unchanged(new, old, &kept, progress)?;
     let old_headline = |key: &str, value: &[u8]| -> Result<DayHeadline, StoreError> {
         old.unpack("days", key, value)
     };
@@ -225,7 +276,7 @@ fn from_v3(new: &Store, old: &Store) -> Result<(), StoreError> {
         |e| old.sled_err(e),
         |key, value| Some(headline_bytes(&old_headline(key, value).ok()?)),
     )?;
-    for entry in old.days.iter() {
+    for entry in progress.over(old.days.iter()) {
         let (key, value) = entry.map_err(|e| old.sled_err(e))?;
         let key = String::from_utf8_lossy(&key);
         new.days
@@ -240,10 +291,10 @@ fn from_v3(new: &Store, old: &Store) -> Result<(), StoreError> {
 
 /// Writes the trees of version 2 store `old` into `new`: days split and comments re-encoded,
 /// the rest as it is.
-fn from_v2(new: &Store, old: &Store) -> Result<(), StoreError> {
+fn from_v2(new: &Store, old: &Store, progress: &Progress) -> Result<(), StoreError> {
     let sled_err = |error| old.sled_err(error);
     // The raw responses keep their bytes, so they keep their dictionaries.
-    copy_unchanged(new, old, &KEPT_SINCE_V2)?;
+    copy_unchanged(new, old, &KEPT_SINCE_V2, progress)?;
     let old_day =
         |key: &str, value: &[u8]| -> Option<DayMetrics> { old.unpack("days", key, value).ok() };
     let old_comments = |key: &str, value: &[u8]| -> Option<Vec<ReadComment>> {
@@ -264,12 +315,12 @@ fn from_v2(new: &Store, old: &Store) -> Result<(), StoreError> {
         sled_err,
         |key, value| Some(postcard::to_stdvec(&old_comments(key, value)?).expect("serializes")),
     )?;
-    for entry in old.days.iter() {
+    for entry in progress.over(old.days.iter()) {
         let (key, value) = entry.map_err(sled_err)?;
         let key = String::from_utf8_lossy(&key);
         new.put_migrated_day(&key, old.unpack("days", &key, &value)?)?;
     }
-    for entry in old.day_comments.iter() {
+    for entry in progress.over(old.day_comments.iter()) {
         let (key, value) = entry.map_err(sled_err)?;
         let key = String::from_utf8_lossy(&key);
         let comments: Vec<ReadComment> = old.unpack("day_comments", &key, &value)?;
@@ -312,11 +363,15 @@ fn learn_from_old(
 
 /// Version 1's `comments` tree (`{campaign}/{comment id}` → the date it was first read and its
 /// video) as version 2's `day_comments` records, the texts read back from the stored pages.
-fn day_comments_from_v1(new: &Store, comments: &sled::Tree) -> Result<(), StoreError> {
+fn day_comments_from_v1(
+    new: &Store,
+    comments: &sled::Tree,
+    progress: &Progress,
+) -> Result<(), StoreError> {
     // Keys sort by campaign: one campaign's comments are gathered, written, then dropped.
     let mut campaign = String::new();
     let mut by_date: BTreeMap<NaiveDate, Vec<(String, String)>> = BTreeMap::new();
-    for entry in comments.iter() {
+    for entry in progress.over(comments.iter()) {
         let (key, value) = entry.map_err(|e| new.sled_err(e))?;
         let key = String::from_utf8_lossy(&key).into_owned();
         let Some((of, id)) = key.split_once('/') else {
@@ -381,4 +436,54 @@ fn comments_in_pages(
         }
     }
     Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+
+    /// Log lines written into memory.
+    #[derive(Clone, Default)]
+    struct Captured(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Captured {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().write(bytes)
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn progress_counts_every_record_and_tells_it_once_due() {
+        let log = Captured::default();
+        let writer = log.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        tracing::subscriber::with_default(subscriber, || {
+            let progress = Progress::new(Path::new("/data/store"));
+            assert_eq!(progress.over(0..3).count(), 3);
+            assert!(log.0.lock().unwrap().is_empty(), "told before it was due");
+            progress
+                .last_told
+                .set(Instant::now() - Progress::EVERY - Duration::from_millis(1));
+            assert_eq!(
+                progress.over(["a", "b"].into_iter()).collect::<String>(),
+                "ab"
+            );
+            assert_eq!(progress.records.get(), 5);
+        });
+        let told = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+        assert_eq!(told.lines().count(), 1, "{told}");
+        assert!(
+            told.contains("migrating the store at /data/store: 4 records written in 0 s"),
+            "{told}"
+        );
+    }
 }
