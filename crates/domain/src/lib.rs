@@ -2,6 +2,7 @@
 //! from it per campaign-day. Owns no I/O and knows no JSON field names of the provider (that is
 //! `api::wire`); the serde derives here are for the store and for `--json` output only.
 
+mod iso_date;
 pub mod links;
 mod stored_form;
 pub mod text_safety;
@@ -298,6 +299,7 @@ pub struct TrackedVideo {
     pub created_at: i64,
     pub stats: VideoStats,
     /// The first day this video appeared in the campaign's sample.
+    #[serde(with = "iso_date")]
     pub first_seen: NaiveDate,
     /// Plays gained since the video was last in a sample (the previous stored day's), and
     /// over how many days; `None` when it was not in that sample.
@@ -458,13 +460,14 @@ pub enum AlertsOutcome {
 pub struct DayMetrics {
     pub campaign_id: String,
     pub client_id: String,
+    #[serde(with = "iso_date")]
     pub date: NaiveDate,
     /// Unix seconds of the day's first stored response: when its data was fetched.
     #[serde(default)]
     pub collected_at: Option<i64>,
     /// The date (in the configured time zone) the data was fetched on, when that is not
     /// `date`: a late run, or a day collected on purpose for another date.
-    #[serde(default)]
+    #[serde(default, with = "iso_date::option")]
     pub collected_on: Option<NaiveDate>,
     /// Per hashtag, the newest `create_time` of anything collected for it so far (its videos
     /// and their comments): the data's own clock. What is posted or written after it is new
@@ -488,6 +491,7 @@ pub struct DayMetrics {
     /// negative deltas are data (upstream rounding).
     pub new_views: Option<i64>,
     pub new_videos: Option<i64>,
+    #[serde(default, with = "iso_date::option")]
     pub previous_date: Option<NaiveDate>,
     /// New views per day over the span, estimated from the totals and the tracked videos.
     #[serde(default)]
