@@ -18,7 +18,7 @@ pub mod html;
 mod rollup;
 mod sparkline;
 pub mod summary;
-mod text;
+pub mod text;
 mod voice;
 
 pub use compare::{Change, Comparison, Headline, compare};

@@ -39,7 +39,7 @@ pub fn render(reports: &[CampaignReport], audience: Audience) -> String {
     use rayon::prelude::*;
     reports
         .par_iter()
-        .map(|report| render_one(report, audience))
+        .map(|report| render_campaign(report, audience))
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -88,7 +88,8 @@ pub fn render_rollup(rollup: &ClientRollup) -> String {
     lines.join("\n") + "\n"
 }
 
-fn render_one(report: &CampaignReport, audience: Audience) -> String {
+/// One campaign's report: what [`render`] puts between blank lines.
+pub fn render_campaign(report: &CampaignReport, audience: Audience) -> String {
     let mut lines = Vec::new();
     coverage(&mut lines, report);
     let summary = Summary::of(report);

@@ -10,7 +10,7 @@ use hashtrack::config::{CampaignConfig, Config};
 use hashtrack::domain::DayMetrics;
 use hashtrack::report::{
     Audience, CampaignReport, ExampleComments, Paper, ReportFormat, build_report, compare, csv,
-    html, period_headline, render, render_client, rollup, write_json,
+    html, period_headline, render, render_client, rollup, text, write_json,
 };
 use hashtrack::store::{DayMirror, DayReader, Store, StoreError};
 use hashtrack::text_safety::CsvCells;
@@ -304,11 +304,24 @@ pub fn write_reports(
         rendering.format,
         ReportFormat::Html | ReportFormat::Pdf | ReportFormat::Json
     );
-    let reports = campaign_reports(config, store, selected, period, quoted)?;
-    if reports.is_empty() {
-        bail!("no stored days to report: run `hashtrack run` (or `hashtrack demo`) first");
-    }
     let audience = rendering.audience;
+    if let (ReportFormat::Text, None) = (rendering.format, client) {
+        // Each campaign's text is rendered on the thread that built its report, which is then
+        // dropped: a report of 1,000 campaigns never holds them all.
+        let texts = campaign_reports_as(config, store, selected, period, quoted, |report| {
+            text::render_campaign(&report, audience)
+        })?;
+        found_some(&texts)?;
+        for (i, text) in texts.iter().enumerate() {
+            if i > 0 {
+                out.write_all(b"\n")?;
+            }
+            out.write_all(text.as_bytes())?;
+        }
+        return Ok(());
+    }
+    let reports = campaign_reports(config, store, selected, period, quoted)?;
+    found_some(&reports)?;
     let summary = client.map(|_| rollup(&reports));
     let branding = &config.settings.branding;
     let text = match (rendering.format, &summary) {
@@ -349,14 +362,34 @@ pub fn campaign_reports(
     period: PeriodChoice,
     quoted: bool,
 ) -> Result<Vec<CampaignReport>> {
+    campaign_reports_as(config, store, only, period, quoted, |report| report)
+}
+
+/// [`campaign_reports`], each turned into what `each` makes of it on the thread that built it.
+fn campaign_reports_as<T: Send>(
+    config: &Config,
+    store: &dyn DayReader,
+    only: &[String],
+    period: PeriodChoice,
+    quoted: bool,
+    each: impl Fn(CampaignReport) -> T + Sync,
+) -> Result<Vec<T>> {
     use rayon::prelude::*;
-    let built: Vec<Option<CampaignReport>> = config
+    let built: Vec<Option<T>> = config
         .campaigns
         .par_iter()
         .filter(|c| only.is_empty() || only.contains(&c.id))
-        .map(|campaign| campaign_report(config, store, campaign, period, quoted))
+        .map(|campaign| Ok(campaign_report(config, store, campaign, period, quoted)?.map(&each)))
         .collect::<Result<_>>()?;
     Ok(built.into_iter().flatten().collect())
+}
+
+/// Fails when no selected campaign has a stored day to report.
+fn found_some<T>(reports: &[T]) -> Result<()> {
+    if reports.is_empty() {
+        bail!("no stored days to report: run `hashtrack run` (or `hashtrack demo`) first");
+    }
+    Ok(())
 }
 
 /// The report of one campaign over `period`, with the previous period's for comparison;
