@@ -197,8 +197,9 @@ fn too_big() -> CodecError {
     CodecError::Zstd(std::io::Error::other("a value too big for this machine"))
 }
 
-/// Appends `plain` to `out` as one zstd frame that records its size, on this thread's
-/// compression context: a context per value was a tenth of a bulk write's time.
+/// Appends `plain` to `out` as one zstd frame that records its size, in one call on this
+/// thread's compression context (a streaming encoder per value allocated a context and
+/// cleared its tables every time).
 fn compress(
     out: &mut Vec<u8>,
     plain: &[u8],

@@ -1356,6 +1356,27 @@ mod tests {
     use super::*;
     use crate::fixtures::date;
 
+    /// An older store's `meta` as that version wrote it: its schema version and dictionary 1
+    /// of `tree` (learned from `samples` values); the codec that writes its values with it.
+    fn old_store_meta(
+        db: &sled::Db,
+        version: &str,
+        tree: &str,
+        samples: usize,
+        dictionary: &[u8],
+    ) -> Codec {
+        let meta = db.open_tree("meta").unwrap();
+        meta.insert("schema_version", version).unwrap();
+        meta.insert(
+            codec::dictionary_key(tree, 1),
+            codec::dictionary_record(samples, dictionary),
+        )
+        .unwrap();
+        let codec = Codec::default();
+        codec.add_dictionary(tree, 1, samples, dictionary);
+        codec
+    }
+
     #[test]
     fn raw_snapshots_survive_reopen_and_count_credits_per_payer() {
         let dir = tempfile::tempdir().unwrap();
@@ -1616,15 +1637,7 @@ mod tests {
             // Version 2, as that version wrote it: whole days and comments as compressed JSON.
             let db = sled::open(&store_dir).unwrap();
             let tree = |name: &str| db.open_tree(name).unwrap();
-            let old = Codec::default();
-            old.add_dictionary("raw", 1, samples.len(), &dictionary);
-            tree("meta").insert("schema_version", "2").unwrap();
-            tree("meta")
-                .insert(
-                    codec::dictionary_key("raw", 1),
-                    codec::dictionary_record(samples.len(), &dictionary),
-                )
-                .unwrap();
+            let old = old_store_meta(&db, "2", "raw", samples.len(), &dictionary);
             for (i, body) in bodies.iter().enumerate() {
                 let mut value = serde_json::to_vec(&("spring", 1, 1_793_552_400)).unwrap();
                 value.push(b'\n');
@@ -1714,15 +1727,7 @@ mod tests {
             // (binary) under a learned dictionary.
             let db = sled::open(&store_dir).unwrap();
             let tree = |name: &str| db.open_tree(name).unwrap();
-            let old = Codec::default();
-            old.add_dictionary("day_videos", 1, samples.len(), &dictionary);
-            tree("meta").insert("schema_version", "3").unwrap();
-            tree("meta")
-                .insert(
-                    codec::dictionary_key("day_videos", 1),
-                    codec::dictionary_record(samples.len(), &dictionary),
-                )
-                .unwrap();
+            let old = old_store_meta(&db, "3", "day_videos", samples.len(), &dictionary);
             for (day, sample) in days.iter().zip(&samples) {
                 let key = format!("{}/{}", day.campaign_id, day.date);
                 let headline = serde_json::to_vec(&DayHeadline::split(day.clone()).0).unwrap();
