@@ -137,6 +137,7 @@ pub struct CampaignReport {
     pub views_per_video: ViewsPerVideo,
     /// Alerts raised in the period, oldest first.
     pub alerts: Vec<DatedAlert>,
+    #[serde(skip_serializing_if = "agency_only")]
     pub cost: Cost,
     /// Against the previous period of the same length, when the report was asked for one.
     pub comparison: Option<Comparison>,
@@ -225,6 +226,7 @@ pub struct ReportDay {
     /// Sentiment of every comment read up to that day.
     pub sentiment_to_date: Option<SentimentSummary>,
     pub alerts: Option<AlertsOutcome>,
+    #[serde(skip_serializing_if = "agency_only")]
     pub credits: Option<u32>,
     /// The day's own notes on what could not be collected; empty on complete and no-data days.
     pub missing: Vec<String>,
@@ -499,12 +501,12 @@ pub fn render_client(
         ReportFormat::Json => {
             #[derive(Serialize)]
             struct ClientJson<'a> {
-                campaigns: AsReadBy<&'a [CampaignReport]>,
                 client: AsReadBy<&'a ClientRollup>,
+                campaigns: AsReadBy<&'a [CampaignReport]>,
             }
             pretty_json(&ClientJson {
-                campaigns: AsReadBy(reports, audience),
                 client: AsReadBy(rollup, audience),
+                campaigns: AsReadBy(reports, audience),
             })
         }
         ReportFormat::Csv => csv::render(reports, CsvCells::default(), audience),
@@ -537,69 +539,66 @@ pub fn render(reports: &[CampaignReport], format: ReportFormat, audience: Audien
 }
 
 fn render_json(reports: &[CampaignReport], audience: Audience) -> String {
+    use rayon::prelude::*;
+    let objects: Vec<String> = reports
+        .par_iter()
+        .map(|report| json_object(report, audience))
+        .collect();
     let mut json = Vec::new();
-    write_json(reports, audience, &mut json).expect("writing to memory");
+    write_json(&objects, &mut json).expect("writing to memory");
     String::from_utf8(json).expect("JSON is UTF-8")
 }
 
-/// Writes reports as JSON: one object for one report, so a single campaign's JSON needs no
-/// unwrapping; an array for several, as `serde_json` would print it. The array's reports are
-/// serialised [`JSON_BATCH`] at a time on every core and written as each batch is done, so
-/// that all of them are never held as JSON at once.
-pub fn write_json(
-    reports: &[CampaignReport],
-    audience: Audience,
-    mut out: impl std::io::Write,
-) -> std::io::Result<()> {
-    use rayon::prelude::*;
-    if let [one] = reports {
-        serde_json::to_writer_pretty(&mut out, &AsReadBy(one, audience))?;
+/// One report as pretty JSON, as `audience` may read it.
+pub fn json_object(report: &CampaignReport, audience: Audience) -> String {
+    serde_json::to_string_pretty(&AsReadBy(report, audience)).expect("reports always serialize")
+}
+
+/// Writes reports' [`json_object`]s: one object for one report, so a single campaign's JSON
+/// needs no unwrapping; an array for several, as `serde_json` would print it.
+pub fn write_json(objects: &[String], mut out: impl std::io::Write) -> std::io::Result<()> {
+    if let [one] = objects {
+        out.write_all(one.as_bytes())?;
         return out.write_all(b"\n");
     }
     out.write_all(b"[")?;
-    let mut separator = "";
-    for batch in reports.chunks(JSON_BATCH) {
-        let written: Vec<String> = batch
-            .par_iter()
-            .map(|report| {
-                // An element of the array: every line indented one level more.
-                let object = serde_json::to_string_pretty(&AsReadBy(report, audience))
-                    .expect("reports always serialize");
-                object.replace('\n', "\n  ")
-            })
-            .collect();
-        for object in written {
-            write!(out, "{separator}\n  {object}")?;
-            separator = ",";
+    for (i, object) in objects.iter().enumerate() {
+        out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+        // An element of the array: every line indented one level more.
+        for (j, line) in object.split('\n').enumerate() {
+            out.write_all(if j == 0 { b"  " } else { b"\n  " })?;
+            out.write_all(line.as_bytes())?;
         }
     }
-    out.write_all(if reports.is_empty() { b"]\n" } else { b"\n]\n" })
+    out.write_all(if objects.is_empty() { b"]\n" } else { b"\n]\n" })
 }
-
-/// Reports serialised side by side before being written: enough for every core, few enough
-/// that their JSON is a few MB.
-const JSON_BATCH: usize = 64;
 
 fn pretty_json(value: &impl Serialize) -> String {
     serde_json::to_string_pretty(value).expect("reports always serialize") + "\n"
 }
 
-/// The fields only the agency's copy carries: a report's `cost`, a day's `credits`.
-const INTERNAL_FIELDS: &[&str] = &["cost", "credits"];
+thread_local! {
+    /// Set while [`AsReadBy`] writes a client's copy, for [`agency_only`].
+    static SERIALIZING_FOR_CLIENT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// `skip_serializing_if` of the fields only the agency's copy carries (a report's `cost`, a
+/// day's `credits`): true while the client's copy is written.
+fn agency_only<T>(_: &T) -> bool {
+    SERIALIZING_FOR_CLIENT.get()
+}
 
 /// A report (or roll-up, or list of them) as `audience` may read it: the client's copy
-/// without [`INTERNAL_FIELDS`], wherever they are. Each report is stripped on its own as it is
-/// written, so that all of them are never held as JSON values at once.
+/// without the [`agency_only`] fields. Serialised straight to the writer: both copies have
+/// their keys in the fields' order.
 struct AsReadBy<T>(T, Audience);
 
 impl<T: Serialize> Serialize for AsReadBy<&T> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        // Through a JSON value for either audience, so that both copies order keys alike.
-        let mut json = serde_json::to_value(self.0).map_err(serde::ser::Error::custom)?;
-        if self.1 == Audience::Client {
-            strip_internal(&mut json);
-        }
-        json.serialize(serializer)
+        let outer = SERIALIZING_FOR_CLIENT.replace(self.1 == Audience::Client);
+        let written = self.0.serialize(serializer);
+        SERIALIZING_FOR_CLIENT.set(outer);
+        written
     }
 }
 
@@ -614,26 +613,15 @@ impl<T: Serialize> Serialize for AsReadBy<&[T]> {
     }
 }
 
-fn strip_internal(value: &mut serde_json::Value) {
-    match value {
-        serde_json::Value::Object(map) => {
-            map.retain(|key, _| !INTERNAL_FIELDS.contains(&key.as_str()));
-            map.values_mut().for_each(strip_internal);
-        }
-        serde_json::Value::Array(items) => items.iter_mut().for_each(strip_internal),
-        _ => {}
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::fixtures::{campaign, date, week};
 
     #[test]
-    fn reports_written_as_json_in_batches_read_as_one_pretty_array() {
+    fn reports_written_as_json_objects_read_as_one_pretty_array() {
         let report = build_report(&campaign(), &week(), date("2026-11-07"), 7, 0.005);
-        for count in [0, 2, JSON_BATCH + 3] {
+        for count in [0, 2, 5] {
             let reports: Vec<CampaignReport> = (0..count)
                 .map(|i| {
                     let mut report = report.clone();
@@ -642,17 +630,36 @@ mod tests {
                 })
                 .collect();
             for audience in [Audience::Client, Audience::Internal] {
-                let mut written = Vec::new();
-                write_json(&reports, audience, &mut written).unwrap();
                 let whole =
                     serde_json::to_string_pretty(&AsReadBy(&reports[..], audience)).unwrap() + "\n";
-                assert_eq!(
-                    String::from_utf8(written).unwrap(),
-                    whole,
-                    "{count} reports"
-                );
+                assert_eq!(render_json(&reports, audience), whole, "{count} reports");
             }
         }
+        let one = render_json(std::slice::from_ref(&report), Audience::Client);
+        assert_eq!(one, json_object(&report, Audience::Client) + "\n");
+    }
+
+    #[test]
+    fn the_clients_json_is_the_agencys_without_cost_and_credits_in_the_same_order() {
+        let report = build_report(&campaign(), &week(), date("2026-11-07"), 7, 0.005);
+        let client = json_object(&report, Audience::Client);
+        let internal = json_object(&report, Audience::Internal);
+        // The fields' order, the report's identity first.
+        assert!(client.starts_with("{\n  \"campaign_id\": "), "{client}");
+        let mut agency: serde_json::Value = serde_json::from_str(&internal).unwrap();
+        assert!(agency["cost"]["credits"].is_u64(), "{internal}");
+        let days = agency["days"].as_array_mut().unwrap();
+        assert!(days.iter().all(|day| day.get("credits").is_some()));
+        days.iter_mut().for_each(|day| {
+            day.as_object_mut().unwrap().remove("credits");
+        });
+        agency.as_object_mut().unwrap().remove("cost");
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&client).unwrap(),
+            agency
+        );
+        // The flag is the writer's only while it writes: a report serialised plainly is whole.
+        assert!(serde_json::to_string(&report).unwrap().contains("\"cost\""));
     }
 
     #[test]

@@ -10,7 +10,7 @@ use hashtrack::config::{CampaignConfig, Config};
 use hashtrack::domain::DayMetrics;
 use hashtrack::report::{
     Audience, CampaignReport, ExampleComments, Paper, ReportFormat, build_report, compare, csv,
-    html, period_headline, render, render_client, rollup, text, write_json,
+    html, json_object, period_headline, render, render_client, rollup, text, write_json,
 };
 use hashtrack::store::{DayMirror, DayReader, Store, StoreError};
 use hashtrack::text_safety::CsvCells;
@@ -305,14 +305,26 @@ pub fn write_reports(
         ReportFormat::Html | ReportFormat::Pdf | ReportFormat::Json
     );
     let audience = rendering.audience;
-    if let (ReportFormat::Text, None) = (rendering.format, client) {
-        // Each campaign's text is rendered on the thread that built its report, which is then
+    if let (format @ (ReportFormat::Text | ReportFormat::Json), None) = (rendering.format, client) {
+        // Each campaign is rendered on the thread that built its report, which is then
         // dropped: a report of 1,000 campaigns never holds them all.
-        let texts = campaign_reports_as(config, store, selected, period, quoted, |report| {
-            text::render_campaign(&report, audience)
-        })?;
-        found_some(&texts)?;
-        for (i, text) in texts.iter().enumerate() {
+        let rendered =
+            campaign_reports_as(
+                config,
+                store,
+                selected,
+                period,
+                quoted,
+                |report| match format {
+                    ReportFormat::Json => json_object(&report, audience),
+                    _ => text::render_campaign(&report, audience),
+                },
+            )?;
+        found_some(&rendered)?;
+        if format == ReportFormat::Json {
+            return Ok(write_json(&rendered, out)?);
+        }
+        for (i, text) in rendered.iter().enumerate() {
             if i > 0 {
                 out.write_all(b"\n")?;
             }
@@ -344,7 +356,6 @@ pub fn write_reports(
         }
         (ReportFormat::Csv, _) => csv::render(&reports, rendering.cells, audience),
         (format, Some(summary)) => render_client(summary, &reports, format, audience),
-        (ReportFormat::Json, None) => return Ok(write_json(&reports, audience, out)?),
         (format, None) => render(&reports, format, audience),
     };
     Ok(out.write_all(text.as_bytes())?)
