@@ -22,7 +22,7 @@ pub mod text;
 mod voice;
 
 pub use compare::{Change, Comparison, Headline, compare};
-pub use examples::ExampleComments;
+pub use examples::{ExampleComments, QUOTED_PER_TONE};
 pub use html::Branding;
 pub use rollup::{ClientRollup, RollupRow, rollup};
 use std::fmt;
@@ -539,38 +539,75 @@ pub fn render(reports: &[CampaignReport], format: ReportFormat, audience: Audien
 }
 
 fn render_json(reports: &[CampaignReport], audience: Audience) -> String {
-    use rayon::prelude::*;
-    let objects: Vec<String> = reports
-        .par_iter()
-        .map(|report| json_object(report, audience))
-        .collect();
-    let mut json = Vec::new();
-    write_json(&objects, &mut json).expect("writing to memory");
-    String::from_utf8(json).expect("JSON is UTF-8")
-}
-
-/// One report as pretty JSON, as `audience` may read it.
-pub fn json_object(report: &CampaignReport, audience: Audience) -> String {
-    serde_json::to_string_pretty(&AsReadBy(report, audience)).expect("reports always serialize")
-}
-
-/// Writes reports' [`json_object`]s: one object for one report, so a single campaign's JSON
-/// needs no unwrapping; an array for several, as `serde_json` would print it.
-pub fn write_json(objects: &[String], mut out: impl std::io::Write) -> std::io::Result<()> {
-    if let [one] = objects {
-        out.write_all(one.as_bytes())?;
-        return out.write_all(b"\n");
+    let mut json = JsonReports::new(Vec::new());
+    for report in reports {
+        json.push(json_element(report, audience))
+            .expect("writing to memory");
     }
-    out.write_all(b"[")?;
-    for (i, object) in objects.iter().enumerate() {
-        out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
-        // An element of the array: every line indented one level more.
-        for (j, line) in object.split('\n').enumerate() {
-            out.write_all(if j == 0 { b"  " } else { b"\n  " })?;
-            out.write_all(line.as_bytes())?;
+    String::from_utf8(json.finish().expect("writing to memory")).expect("JSON is UTF-8")
+}
+
+/// One report as pretty JSON, as `audience` may read it, indented as an element of
+/// [`JsonReports`]' array.
+pub fn json_element(report: &CampaignReport, audience: Audience) -> String {
+    let object = serde_json::to_string_pretty(&AsReadBy(report, audience))
+        .expect("reports always serialize");
+    // Strings hold no raw line breaks: every one starts a line.
+    format!("  {}", object.replace('\n', "\n  "))
+}
+
+/// Writes reports' [`json_element`]s as they come, as `serde_json` would print them: one
+/// object for one report, so a single campaign's JSON needs no unwrapping; an array for
+/// several.
+pub struct JsonReports<W> {
+    out: W,
+    /// The first element, held until a second one says there is an array.
+    first: Option<String>,
+    written: usize,
+}
+
+impl<W: std::io::Write> JsonReports<W> {
+    pub fn new(out: W) -> JsonReports<W> {
+        JsonReports {
+            out,
+            first: None,
+            written: 0,
         }
     }
-    out.write_all(if objects.is_empty() { b"]\n" } else { b"\n]\n" })
+
+    pub fn push(&mut self, element: String) -> std::io::Result<()> {
+        match self.written {
+            0 => self.first = Some(element),
+            1 => {
+                let first = self.first.take().unwrap_or_default();
+                self.out.write_all(b"[\n")?;
+                self.out.write_all(first.as_bytes())?;
+                self.out.write_all(b",\n")?;
+                self.out.write_all(element.as_bytes())?;
+            }
+            _ => {
+                self.out.write_all(b",\n")?;
+                self.out.write_all(element.as_bytes())?;
+            }
+        }
+        self.written += 1;
+        Ok(())
+    }
+
+    /// Ends the JSON; returns the writer.
+    pub fn finish(mut self) -> std::io::Result<W> {
+        match (self.written, self.first.take()) {
+            (0, _) => self.out.write_all(b"[]\n")?,
+            (_, Some(only)) => {
+                // The lone report as the object it is: one indentation level less.
+                let object = only.replace("\n  ", "\n");
+                self.out.write_all(object[2..].as_bytes())?;
+                self.out.write_all(b"\n")?;
+            }
+            _ => self.out.write_all(b"\n]\n")?,
+        }
+        Ok(self.out)
+    }
 }
 
 fn pretty_json(value: &impl Serialize) -> String {
@@ -619,9 +656,9 @@ mod tests {
     use crate::fixtures::{campaign, date, week};
 
     #[test]
-    fn reports_written_as_json_objects_read_as_one_pretty_array() {
+    fn reports_written_as_json_elements_read_as_one_pretty_array_or_a_lone_object() {
         let report = build_report(&campaign(), &week(), date("2026-11-07"), 7, 0.005);
-        for count in [0, 2, 5] {
+        for count in [0, 1, 2, 5] {
             let reports: Vec<CampaignReport> = (0..count)
                 .map(|i| {
                     let mut report = report.clone();
@@ -630,20 +667,24 @@ mod tests {
                 })
                 .collect();
             for audience in [Audience::Client, Audience::Internal] {
-                let whole =
-                    serde_json::to_string_pretty(&AsReadBy(&reports[..], audience)).unwrap() + "\n";
-                assert_eq!(render_json(&reports, audience), whole, "{count} reports");
+                let whole = match &reports[..] {
+                    [one] => serde_json::to_string_pretty(&AsReadBy(one, audience)),
+                    all => serde_json::to_string_pretty(&AsReadBy(all, audience)),
+                };
+                assert_eq!(
+                    render_json(&reports, audience),
+                    whole.unwrap() + "\n",
+                    "{count} reports"
+                );
             }
         }
-        let one = render_json(std::slice::from_ref(&report), Audience::Client);
-        assert_eq!(one, json_object(&report, Audience::Client) + "\n");
     }
 
     #[test]
     fn the_clients_json_is_the_agencys_without_cost_and_credits_in_the_same_order() {
         let report = build_report(&campaign(), &week(), date("2026-11-07"), 7, 0.005);
-        let client = json_object(&report, Audience::Client);
-        let internal = json_object(&report, Audience::Internal);
+        let client = render_json(std::slice::from_ref(&report), Audience::Client);
+        let internal = render_json(std::slice::from_ref(&report), Audience::Internal);
         // The fields' order, the report's identity first.
         assert!(client.starts_with("{\n  \"campaign_id\": "), "{client}");
         let mut agency: serde_json::Value = serde_json::from_str(&internal).unwrap();

@@ -6,21 +6,26 @@
 //! the swap leaves the old store as it was (the half-written copy is started afresh next
 //! time); a crash between the two renames is finished by [`finish_interrupted`].
 //!
-//! Version 1 → 4: values become compressed (with dictionaries learned from the old store's
+//! Version 1 → 5: values become compressed (with dictionaries learned from the old store's
 //! own values), the `video_stats` tree is dropped (each day's `videos` hold the same
 //! counters), and the per-comment `comments` tree becomes one `day_comments` record per
 //! campaign-day. Version 1 kept no comment texts or scores beside the raw pages, so the texts
 //! are read back from the stored pages (the one place the store reads the wire format), and
 //! the scores stay unknown until the day is re-scored.
 //!
-//! Version 2 → 4: each stored day (JSON, whole) becomes its headline and its video sample,
+//! Version 2 → 5: each stored day (JSON, whole) becomes its headline and its video sample,
 //! and each day's comments are written in the binary encoding. New dictionaries are learned
 //! from the converted values first; raw responses and the other trees are copied as they are,
 //! with the raw responses' dictionaries.
 //!
-//! Version 3 → 4: each headline (JSON) is written in the binary encoding, under a dictionary
+//! Version 3 → 5: each headline (JSON) is written in the binary encoding, under a dictionary
 //! learned from the converted headlines; every other tree is copied as it is, with its
 //! dictionary.
+//!
+//! Version 4 → 5: every tree is copied as it is, with its dictionary.
+//!
+//! From every version, each day's quotable comments (`day_quotes`) are then picked out of its
+//! comments in the new store.
 
 use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap};
@@ -139,16 +144,22 @@ pub(super) fn migrate(
                 .open_tree("meta")
                 .map_err(|e| failed(format!("reading the old store: {e}")))?;
             let old = Store::from_db(old.clone(), meta, dir.to_path_buf())?;
-            let migrated = if from == 2 {
-                from_v2(&new, &old, &progress)
-            } else {
-                from_v3(&new, &old, &progress)
+            let migrated = match from {
+                2 => from_v2(&new, &old, &progress),
+                3 => from_v3(&new, &old, &progress),
+                _ => copy_unchanged(
+                    &new,
+                    &old,
+                    &[&KEPT_SINCE_V3[..], &["days"]].concat(),
+                    &progress,
+                ),
             };
             migrated.map_err(|e| match e {
                 StoreError::Corrupt { key, reason, .. } => failed(format!("{key}: {reason}")),
                 other => other,
             })?;
         }
+        quotes_from_comments(&new, &progress)?;
         new.flush()?;
     }
     drop(old);
@@ -260,12 +271,23 @@ const KEPT_SINCE_V2: [&str; 6] = [
     "client_reports",
 ];
 
+/// The trees every migration from version 3 on copies as they are: all but the headlines,
+/// which version 4 re-encoded.
+const KEPT_SINCE_V3: [&str; 8] = [
+    "raw",
+    "first_seen",
+    "hashtag_ids",
+    "comment_reads",
+    "outbox",
+    "client_reports",
+    "day_videos",
+    "day_comments",
+];
+
 /// Writes the trees of version 3 store `old` into `new`: headlines re-encoded, the rest as it
 /// is.
 fn from_v3(new: &Store, old: &Store, progress: &Progress) -> Result<(), StoreError> {
-    let mut kept = KEPT_SINCE_V2.to_vec();
-    kept.extend(["day_videos", "day_comments"]);
-    copy_unchanged(new, old, &kept, progress)?;
+    copy_unchanged(new, old, &KEPT_SINCE_V3, progress)?;
     let old_headline = |key: &str, value: &[u8]| -> Result<DayHeadline, StoreError> {
         old.unpack("days", key, value)
     };
@@ -326,6 +348,19 @@ fn from_v2(new: &Store, old: &Store, progress: &Progress) -> Result<(), StoreErr
         let comments: Vec<ReadComment> = old.unpack("day_comments", &key, &value)?;
         new.day_comments
             .insert(key.as_bytes(), new.packed_binary("day_comments", &comments))
+            .map_err(|e| new.sled_err(e))?;
+    }
+    Ok(())
+}
+
+/// Writes each day's quotable comments into `new`, picked out of the day's comments there.
+fn quotes_from_comments(new: &Store, progress: &Progress) -> Result<(), StoreError> {
+    for entry in progress.over(new.day_comments.iter()) {
+        let (key, value) = entry.map_err(|e| new.sled_err(e))?;
+        let comments: Vec<ReadComment> =
+            new.unpack_binary("day_comments", &String::from_utf8_lossy(&key), &value)?;
+        new.day_quotes
+            .insert(key, new.packed_quotes(&comments))
             .map_err(|e| new.sled_err(e))?;
     }
     Ok(())

@@ -40,9 +40,10 @@ pub trait DayReader: Sync {
             .collect())
     }
 
-    /// The comments a campaign read for the first time on `date`, with their scores; none
-    /// where they are not kept (the day copies a run writes hold no comments).
-    fn comments_first_read_on(
+    /// Of the comments a campaign read for the first time on `date`, the ones a report may
+    /// quote, with their scores; none where they are not kept (the day copies a run writes
+    /// hold no comments).
+    fn quotable_comments(
         &self,
         _campaign: &str,
         _date: NaiveDate,

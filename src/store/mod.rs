@@ -20,6 +20,9 @@
 //! - `day_comments`: `{campaign}/{date}` → the [`ReadComment`]s the campaign read for the first
 //!   time that day, with their scores (binary, compressed): each comment is read, stored and
 //!   scored once
+//! - `day_quotes`: `{campaign}/{date}` → of those, the ones a report may quote: the day's
+//!   most-liked of each tone (`ExampleComments::candidates`; binary, compressed), written with
+//!   them, so that a report reads a handful of comments a day rather than all of them
 //! - `comment_reads`: `{campaign}/{video id}/{date}` → [`CommentRead`]: how far a video's
 //!   comments had been read by the end of that day, so the next day continues past it
 //! - `outbox`: alerts and their deliveries (`crate::alerts::outbox`)
@@ -32,7 +35,8 @@
 //! JSON; version 3 splits the day into headline and sample and writes the bulky records
 //! (samples, comments) in a compact binary encoding (`postcard`), which decodes several times
 //! faster. Version 4 writes the headlines in it too (a report reads two of them per day it
-//! shows, and parsing their JSON was a quarter of its time). A binary record names no fields,
+//! shows, and parsing their JSON was a quarter of its time). Version 5 adds `day_quotes`
+//! (reading every comment of the period for its quotes was a third of a JSON report's time). A binary record names no fields,
 //! so a field added to a stored type needs a schema version and a migration; reading an
 //! older store goes through [`migrate`], which reads the JSON of earlier versions.
 //!
@@ -60,7 +64,7 @@ pub use mirror::{DayMirror, DayReader};
 
 /// Bumped whenever the layout or a stored type changes incompatibly; [`migrate`] knows how to
 /// bring each earlier version up to it.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// sled's page cache when the configuration does not say: sled's own default (1 GiB) is most
 /// of a run's memory and buys nothing for a once-a-day job.
@@ -80,7 +84,7 @@ const FLUSH_DEADLINE: std::time::Duration = std::time::Duration::from_secs(5);
 const MIN_FREE_BYTES: u64 = 4 * 1024 * 1024;
 
 /// The trees whose values go through [`Codec`] (and so get a dictionary).
-const COMPRESSED_TREES: [&str; 4] = ["raw", "days", "day_videos", "day_comments"];
+const COMPRESSED_TREES: [&str; 5] = ["raw", "days", "day_videos", "day_comments", "day_quotes"];
 
 /// How a store is opened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -227,6 +231,7 @@ struct DayRecords {
     headline: Vec<u8>,
     sample: Vec<u8>,
     comments: Vec<u8>,
+    quotes: Vec<u8>,
     outbox: Vec<(String, Vec<u8>)>,
 }
 
@@ -239,6 +244,7 @@ pub struct Store {
     first_seen: sled::Tree,
     hashtag_ids: sled::Tree,
     day_comments: sled::Tree,
+    day_quotes: sled::Tree,
     comment_reads: sled::Tree,
     /// Alerts and their deliveries (`crate::alerts::outbox`), by campaign/date/rule.
     outbox: sled::Tree,
@@ -338,6 +344,7 @@ impl Store {
             first_seen: tree("first_seen")?,
             hashtag_ids: tree("hashtag_ids")?,
             day_comments: tree("day_comments")?,
+            day_quotes: tree("day_quotes")?,
             comment_reads: tree("comment_reads")?,
             outbox: tree("outbox")?,
             client_reports: tree("client_reports")?,
@@ -421,6 +428,7 @@ impl Store {
             "days" => &self.days,
             "day_videos" => &self.day_videos,
             "day_comments" => &self.day_comments,
+            "day_quotes" => &self.day_quotes,
             "first_seen" => &self.first_seen,
             "hashtag_ids" => &self.hashtag_ids,
             "comment_reads" => &self.comment_reads,
@@ -719,6 +727,28 @@ impl Store {
         }
     }
 
+    /// Of those, the ones a report may quote ([`ExampleComments::candidates`]).
+    ///
+    /// [`ExampleComments::candidates`]: crate::report::ExampleComments::candidates
+    pub fn quotable_comments(
+        &self,
+        campaign: &str,
+        date: NaiveDate,
+    ) -> Result<Vec<ReadComment>, StoreError> {
+        let key = format!("{campaign}/{date}");
+        match self.day_quotes.get(&key).map_err(|e| self.sled_err(e))? {
+            None => Ok(Vec::new()),
+            Some(stored) => self.unpack_binary("day_quotes", &key, &stored),
+        }
+    }
+
+    /// The `day_quotes` record of a day that first read `comments`.
+    fn packed_quotes(&self, comments: &[ReadComment]) -> Vec<u8> {
+        let quotable: Vec<&ReadComment> =
+            crate::report::ExampleComments::candidates(comments).collect();
+        self.packed_binary("day_quotes", &quotable)
+    }
+
     fn note_first_seen(
         &self,
         tree: &sled::Tree,
@@ -832,24 +862,26 @@ impl Store {
         &self,
         days: impl IntoIterator<Item = (&'a DayMetrics, &'a [ReadComment])>,
     ) -> Result<u64, StoreError> {
-        let mut batches: [sled::Batch; 4] = Default::default();
+        let mut batches: [sled::Batch; 5] = Default::default();
         let mut written = 0;
         for (day, comments) in days {
             let records = self.day_records(day, comments)?;
             let key = records.key.as_bytes();
-            let [headlines, samples, day_comments, outbox] = &mut batches;
+            let [headlines, samples, day_comments, day_quotes, outbox] = &mut batches;
             headlines.insert(key, records.headline);
             samples.insert(key, records.sample);
             day_comments.insert(key, records.comments);
+            day_quotes.insert(key, records.quotes);
             for (entry_key, bytes) in records.outbox {
                 outbox.insert(entry_key.as_bytes(), bytes);
             }
             written += 1;
         }
-        let [headlines, samples, day_comments, outbox] = batches;
+        let [headlines, samples, day_comments, day_quotes, outbox] = batches;
         for (tree, batch) in [
             (&self.day_videos, samples),
             (&self.day_comments, day_comments),
+            (&self.day_quotes, day_quotes),
             (&self.outbox, outbox),
             (&self.days, headlines),
         ] {
@@ -887,6 +919,7 @@ impl Store {
             headline: self.packed_binary("days", &headline),
             sample: self.packed_binary("day_videos", &sample),
             comments: self.packed_binary("day_comments", &comments),
+            quotes: self.packed_quotes(comments),
             outbox,
         })
     }
@@ -915,19 +948,22 @@ impl Store {
             &self.days,
             &self.day_videos,
             &self.day_comments,
+            &self.day_quotes,
             &self.outbox,
         )
-            .transaction(|(days, day_videos, day_comments, outbox)| {
+            .transaction(|(days, day_videos, day_comments, day_quotes, outbox)| {
                 match day {
                     Some(records) => {
                         days.insert(key.as_bytes(), records.headline.as_slice())?;
                         day_videos.insert(key.as_bytes(), records.sample.as_slice())?;
                         day_comments.insert(key.as_bytes(), records.comments.as_slice())?;
+                        day_quotes.insert(key.as_bytes(), records.quotes.as_slice())?;
                     }
                     None => {
                         days.remove(key.as_bytes())?;
                         day_videos.remove(key.as_bytes())?;
                         day_comments.remove(key.as_bytes())?;
+                        day_quotes.remove(key.as_bytes())?;
                     }
                 }
                 for (entry_key, bytes) in entries {
@@ -1174,13 +1210,14 @@ impl Store {
     /// Reads every entry of every tree and decodes the JSON ones: what `store check` reports.
     pub fn verify(&self) -> Result<StoreCheck, StoreError> {
         let mut check = StoreCheck::default();
-        let trees: [(&str, &sled::Tree); 9] = [
+        let trees: [(&str, &sled::Tree); 10] = [
             ("raw", &self.raw),
             ("days", &self.days),
             ("day_videos", &self.day_videos),
             ("first_seen", &self.first_seen),
             ("hashtag_ids", &self.hashtag_ids),
             ("day_comments", &self.day_comments),
+            ("day_quotes", &self.day_quotes),
             ("comment_reads", &self.comment_reads),
             ("outbox", &self.outbox),
             ("client_reports", &self.client_reports),
@@ -1219,7 +1256,7 @@ impl Store {
                     "day_videos" => self
                         .unpack_binary::<DaySample>(name, &key, &value)
                         .map(drop),
-                    "day_comments" => self
+                    "day_comments" | "day_quotes" => self
                         .unpack_binary::<Vec<ReadComment>>(name, &key, &value)
                         .map(drop),
                     "hashtag_ids" => Ok(()),
@@ -1258,12 +1295,12 @@ impl DayReader for Store {
         Store::headlines(self, campaign, from, to)
     }
 
-    fn comments_first_read_on(
+    fn quotable_comments(
         &self,
         campaign: &str,
         date: NaiveDate,
     ) -> Result<Vec<ReadComment>, StoreError> {
-        Store::comments_first_read_on(self, campaign, date)
+        Store::quotable_comments(self, campaign, date)
     }
 }
 
@@ -1763,6 +1800,7 @@ mod tests {
             store.comments_first_read_on("spring2", first).unwrap(),
             comments
         );
+        assert_eq!(store.quotable_comments("spring2", first).unwrap(), comments);
         assert_eq!(store.hashtag_id("tryacme").unwrap().as_deref(), Some("123"));
         assert!(store.verify().unwrap().problems.is_empty());
         assert!(
@@ -1777,6 +1815,53 @@ mod tests {
             Some(SCHEMA_VERSION.to_string().as_bytes())
         );
         assert_eq!(store.days("spring2", first, last).unwrap(), week);
+    }
+
+    #[test]
+    fn a_store_of_schema_version_4_gets_its_days_quotes_on_open_and_keeps_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let store_dir = dir.path().join("store");
+        let comments: Vec<ReadComment> = (0..20)
+            .map(|i| ReadComment {
+                id: format!("c{i}"),
+                video_id: "v1".into(),
+                text: format!("comment {i}"),
+                created_at: 1_793_552_400,
+                likes: i * 7 % 11,
+                score: Some(if i % 3 == 0 { -0.6 } else { 0.6 }),
+                language: Some("en".into()),
+            })
+            .collect();
+        let week = crate::fixtures::week();
+        {
+            // Version 4 is this version without `day_quotes`.
+            let store = Store::open(&store_dir).unwrap();
+            for day in &week {
+                store.put_day(day, &comments).unwrap();
+            }
+            store.db.drop_tree("day_quotes").unwrap();
+            store.meta.insert("schema_version", "4").unwrap();
+            store.flush().unwrap();
+        }
+        let store = Store::open(&store_dir).unwrap();
+        assert!(migrate::kept_aside(&store_dir, 4).join("db").is_file());
+        let (first, last) = (week[0].date, week[week.len() - 1].date);
+        assert_eq!(store.days("spring", first, last).unwrap(), week);
+        let expected: Vec<ReadComment> = crate::report::ExampleComments::candidates(&comments)
+            .cloned()
+            .collect();
+        assert_eq!(expected.len(), 2 * crate::report::QUOTED_PER_TONE);
+        for day in &week {
+            assert_eq!(
+                store.quotable_comments("spring", day.date).unwrap(),
+                expected
+            );
+            assert_eq!(
+                store.comments_first_read_on("spring", day.date).unwrap(),
+                comments
+            );
+        }
+        assert!(store.verify().unwrap().problems.is_empty());
     }
 
     #[test]
@@ -1916,6 +2001,10 @@ mod tests {
                 .unwrap(),
             vec![comment("c", Some(-0.25)), comment("d", Some(0.0))]
         );
+        // The quotable ones: scored, and of a tone (not neutral).
+        let quotable = |on| store.quotable_comments("spring", date(on)).unwrap();
+        assert_eq!(quotable("2026-11-02"), vec![comment("a", Some(0.5))]);
+        assert_eq!(quotable("2026-11-03"), vec![comment("c", Some(-0.25))]);
         let before = |on| store.comment_ids_read_before("spring", date(on)).unwrap();
         assert_eq!(before("2026-11-02"), HashSet::new());
         assert_eq!(

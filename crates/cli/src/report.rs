@@ -9,8 +9,8 @@ use chrono::{Duration, NaiveDate};
 use hashtrack::config::{CampaignConfig, Config};
 use hashtrack::domain::DayMetrics;
 use hashtrack::report::{
-    Audience, CampaignReport, ExampleComments, Paper, ReportFormat, build_report, compare, csv,
-    html, json_object, period_headline, render, render_client, rollup, text, write_json,
+    Audience, CampaignReport, ExampleComments, JsonReports, Paper, ReportFormat, build_report,
+    compare, csv, html, json_element, period_headline, render, render_client, rollup, text,
 };
 use hashtrack::store::{DayMirror, DayReader, Store, StoreError};
 use hashtrack::text_safety::CsvCells;
@@ -307,33 +307,31 @@ pub fn write_reports(
     let audience = rendering.audience;
     if let (format @ (ReportFormat::Text | ReportFormat::Json), None) = (rendering.format, client) {
         // Each campaign is rendered on the thread that built its report, which is then
-        // dropped: a report of 1,000 campaigns never holds them all.
-        let rendered =
-            campaign_reports_as(
-                config,
-                store,
-                selected,
-                period,
-                quoted,
-                |report| match format {
-                    ReportFormat::Json => json_object(&report, audience),
-                    _ => text::render_campaign(&report, audience),
-                },
-            )?;
-        found_some(&rendered)?;
+        // dropped, and written a batch at a time: a report of 1,000 campaigns never holds
+        // them all, as reports or as text.
+        let render = |report: CampaignReport| match format {
+            ReportFormat::Json => json_element(&report, audience),
+            _ => text::render_campaign(&report, audience),
+        };
+        let reports = |take: &mut dyn FnMut(String) -> Result<()>| {
+            for_each_campaign_report(config, store, selected, period, quoted, &render, take)
+        };
         if format == ReportFormat::Json {
-            return Ok(write_json(&rendered, out)?);
-        }
-        for (i, text) in rendered.iter().enumerate() {
-            if i > 0 {
-                out.write_all(b"\n")?;
-            }
-            out.write_all(text.as_bytes())?;
+            let mut json = JsonReports::new(out);
+            found_some(reports(&mut |element| Ok(json.push(element)?))?)?;
+            json.finish()?;
+        } else {
+            let mut separator: &[u8] = b"";
+            found_some(reports(&mut |text| {
+                out.write_all(separator)?;
+                separator = b"\n";
+                Ok(out.write_all(text.as_bytes())?)
+            })?)?;
         }
         return Ok(());
     }
     let reports = campaign_reports(config, store, selected, period, quoted)?;
-    found_some(&reports)?;
+    found_some(reports.len())?;
     let summary = client.map(|_| rollup(&reports));
     let branding = &config.settings.branding;
     let text = match (rendering.format, &summary) {
@@ -373,31 +371,64 @@ pub fn campaign_reports(
     period: PeriodChoice,
     quoted: bool,
 ) -> Result<Vec<CampaignReport>> {
-    campaign_reports_as(config, store, only, period, quoted, |report| report)
+    let mut reports = Vec::new();
+    for_each_campaign_report(
+        config,
+        store,
+        only,
+        period,
+        quoted,
+        |r| r,
+        |report| {
+            reports.push(report);
+            Ok(())
+        },
+    )?;
+    Ok(reports)
 }
 
-/// [`campaign_reports`], each turned into what `each` makes of it on the thread that built it.
-fn campaign_reports_as<T: Send>(
+/// The selected campaigns' reports (as [`campaign_reports`]), each turned into what `each`
+/// makes of it on the thread that built it, then handed to `take` in the config's order.
+/// Returns how many there were. Built on every core a batch at a time, so that what `each`
+/// makes is never held for all campaigns at once.
+fn for_each_campaign_report<T: Send>(
     config: &Config,
     store: &dyn DayReader,
     only: &[String],
     period: PeriodChoice,
     quoted: bool,
     each: impl Fn(CampaignReport) -> T + Sync,
-) -> Result<Vec<T>> {
+    mut take: impl FnMut(T) -> Result<()>,
+) -> Result<usize> {
     use rayon::prelude::*;
-    let built: Vec<Option<T>> = config
+    let selected: Vec<&CampaignConfig> = config
         .campaigns
-        .par_iter()
+        .iter()
         .filter(|c| only.is_empty() || only.contains(&c.id))
-        .map(|campaign| Ok(campaign_report(config, store, campaign, period, quoted)?.map(&each)))
-        .collect::<Result<_>>()?;
-    Ok(built.into_iter().flatten().collect())
+        .collect();
+    let mut count = 0;
+    for batch in selected.chunks(REPORT_BATCH) {
+        let built: Vec<Option<T>> = batch
+            .par_iter()
+            .map(
+                |campaign| Ok(campaign_report(config, store, campaign, period, quoted)?.map(&each)),
+            )
+            .collect::<Result<_>>()?;
+        for made in built.into_iter().flatten() {
+            take(made)?;
+            count += 1;
+        }
+    }
+    Ok(count)
 }
 
+/// Campaigns reported side by side: enough to keep every core busy, few enough that their
+/// rendered text is a few MB.
+const REPORT_BATCH: usize = 64;
+
 /// Fails when no selected campaign has a stored day to report.
-fn found_some<T>(reports: &[T]) -> Result<()> {
-    if reports.is_empty() {
+fn found_some(count: usize) -> Result<()> {
+    if count == 0 {
         bail!("no stored days to report: run `hashtrack run` (or `hashtrack demo`) first");
     }
     Ok(())
@@ -443,24 +474,23 @@ fn campaign_report(
     Ok(Some(report))
 }
 
-/// The period's most-liked new comments of each tone, from the comments stored for each of
-/// its days, linked to their videos.
+/// The period's most-liked new comments of each tone, from each of its days' quotable ones,
+/// linked to their videos.
 fn example_comments(
     store: &dyn DayReader,
     report: &CampaignReport,
     stored: &[DayMetrics],
 ) -> Result<ExampleComments> {
-    let mut candidates = Vec::new();
+    let mut quotable = Vec::new();
     for date in report.period.dates() {
-        let read = store.comments_first_read_on(&report.campaign_id, date)?;
-        candidates.extend(ExampleComments::candidates(&read).cloned());
+        quotable.extend(store.quotable_comments(&report.campaign_id, date)?);
     }
     let creators: std::collections::HashMap<&str, &str> = stored
         .iter()
         .flat_map(|d| &d.videos)
         .map(|v| (v.id.as_str(), v.creator.as_str()))
         .collect();
-    Ok(ExampleComments::of(&candidates, |id| {
+    Ok(ExampleComments::of(&quotable, |id| {
         creators
             .get(id)
             .and_then(|creator| hashtrack::domain::links::video_url(creator, id))
