@@ -407,18 +407,30 @@ fn for_each_campaign_report<T: Send>(
         .filter(|c| only.is_empty() || only.contains(&c.id))
         .collect();
     let mut count = 0;
-    for batch in selected.chunks(REPORT_BATCH) {
-        let built: Vec<Option<T>> = batch
-            .par_iter()
-            .map(
-                |campaign| Ok(campaign_report(config, store, campaign, period, quoted)?.map(&each)),
-            )
-            .collect::<Result<_>>()?;
-        for made in built.into_iter().flatten() {
-            take(made)?;
-            count += 1;
+    // A batch is built on the pool while the one before is handed over (written, often).
+    std::thread::scope(|scope| -> Result<()> {
+        let (sender, built) = std::sync::mpsc::sync_channel::<Vec<Option<T>>>(1);
+        let each = &each;
+        let builder = scope.spawn(move || -> Result<()> {
+            for batch in selected.chunks(REPORT_BATCH) {
+                let made = batch
+                    .par_iter()
+                    .map(|c| Ok(campaign_report(config, store, c, period, quoted)?.map(each)))
+                    .collect::<Result<_>>()?;
+                if sender.send(made).is_err() {
+                    break; // `take` failed: nothing more is wanted.
+                }
+            }
+            Ok(())
+        });
+        for made in &built {
+            for one in made.into_iter().flatten() {
+                take(one)?;
+                count += 1;
+            }
         }
-    }
+        builder.join().expect("building reports does not panic")
+    })?;
     Ok(count)
 }
 
