@@ -601,7 +601,7 @@ impl<W: std::io::Write> JsonReports<W> {
             (_, Some(only)) => {
                 // The lone report as the object it is: one indentation level less.
                 let object = only.replace("\n  ", "\n");
-                self.out.write_all(object[2..].as_bytes())?;
+                self.out.write_all(&object.as_bytes()[2..])?;
                 self.out.write_all(b"\n")?;
             }
             _ => self.out.write_all(b"\n]\n")?,

@@ -314,7 +314,7 @@ pub fn write_reports(
             _ => text::render_campaign(&report, audience),
         };
         let reports = |take: &mut dyn FnMut(String) -> Result<()>| {
-            for_each_campaign_report(config, store, selected, period, quoted, &render, take)
+            for_each_campaign_report(config, store, selected, period, quoted, render, take)
         };
         if format == ReportFormat::Json {
             let mut json = JsonReports::new(out);
