@@ -576,22 +576,17 @@ impl<W: std::io::Write> JsonReports<W> {
     }
 
     pub fn push(&mut self, element: String) -> std::io::Result<()> {
-        match self.written {
-            0 => self.first = Some(element),
-            1 => {
-                let first = self.first.take().unwrap_or_default();
-                self.out.write_all(b"[\n")?;
-                self.out.write_all(first.as_bytes())?;
-                self.out.write_all(b",\n")?;
-                self.out.write_all(element.as_bytes())?;
-            }
-            _ => {
-                self.out.write_all(b",\n")?;
-                self.out.write_all(element.as_bytes())?;
-            }
-        }
         self.written += 1;
-        Ok(())
+        if self.written == 1 {
+            self.first = Some(element);
+            return Ok(());
+        }
+        if let Some(first) = self.first.take() {
+            self.out.write_all(b"[\n")?;
+            self.out.write_all(first.as_bytes())?;
+        }
+        self.out.write_all(b",\n")?;
+        self.out.write_all(element.as_bytes())
     }
 
     /// Ends the JSON; returns the writer.
