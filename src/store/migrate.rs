@@ -150,7 +150,7 @@ pub(super) fn migrate(
                 _ => copy_unchanged(
                     &new,
                     &old,
-                    &[&KEPT_SINCE_V3[..], &["days"]].concat(),
+                    &[kept_since_v3(), vec!["days"]].concat(),
                     &progress,
                 ),
             };
@@ -273,21 +273,14 @@ const KEPT_SINCE_V2: [&str; 6] = [
 
 /// The trees every migration from version 3 on copies as they are: all but the headlines,
 /// which version 4 re-encoded.
-const KEPT_SINCE_V3: [&str; 8] = [
-    "raw",
-    "first_seen",
-    "hashtag_ids",
-    "comment_reads",
-    "outbox",
-    "client_reports",
-    "day_videos",
-    "day_comments",
-];
+fn kept_since_v3() -> Vec<&'static str> {
+    [&KEPT_SINCE_V2[..], &["day_videos", "day_comments"]].concat()
+}
 
 /// Writes the trees of version 3 store `old` into `new`: headlines re-encoded, the rest as it
 /// is.
 fn from_v3(new: &Store, old: &Store, progress: &Progress) -> Result<(), StoreError> {
-    copy_unchanged(new, old, &KEPT_SINCE_V3, progress)?;
+    copy_unchanged(new, old, &kept_since_v3(), progress)?;
     let old_headline = |key: &str, value: &[u8]| -> Result<DayHeadline, StoreError> {
         old.unpack("days", key, value)
     };

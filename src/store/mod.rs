@@ -722,11 +722,7 @@ impl Store {
         campaign: &str,
         date: NaiveDate,
     ) -> Result<Vec<ReadComment>, StoreError> {
-        let key = format!("{campaign}/{date}");
-        match self.day_comments.get(&key).map_err(|e| self.sled_err(e))? {
-            None => Ok(Vec::new()),
-            Some(stored) => self.unpack_binary("day_comments", &key, &stored),
-        }
+        self.day_comment_record("day_comments", campaign, date)
     }
 
     /// Of those, the ones a report may quote ([`ExampleComments::candidates`]).
@@ -737,10 +733,20 @@ impl Store {
         campaign: &str,
         date: NaiveDate,
     ) -> Result<Vec<ReadComment>, StoreError> {
+        self.day_comment_record("day_quotes", campaign, date)
+    }
+
+    /// A campaign-day's comments in `tree` (`day_comments` or `day_quotes`); none if absent.
+    fn day_comment_record(
+        &self,
+        tree: &str,
+        campaign: &str,
+        date: NaiveDate,
+    ) -> Result<Vec<ReadComment>, StoreError> {
         let key = format!("{campaign}/{date}");
-        match self.day_quotes.get(&key).map_err(|e| self.sled_err(e))? {
+        match self.tree(tree).get(&key).map_err(|e| self.sled_err(e))? {
             None => Ok(Vec::new()),
-            Some(stored) => self.unpack_binary("day_quotes", &key, &stored),
+            Some(stored) => self.unpack_binary(tree, &key, &stored),
         }
     }
 
