@@ -12,11 +12,12 @@ pub mod schema;
 mod write;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::NaiveDate;
 
-use crate::domain::DayMetrics;
-use crate::store::{ReadComment, Store, StoreError};
+use crate::domain::views::DayKey;
+use crate::store::{Store, StoreError};
 use crate::text_safety::CsvCells;
 
 pub use write::{Format, csv_document, json_records, table_path};
@@ -86,47 +87,33 @@ pub fn export(
     progress: &dyn Fn(u64),
 ) -> Result<Vec<TableFile>, ExportError> {
     write::prepare_dir(dir)?;
-    let mut days = TableWriter::create(dir, &DAYS, format, cells)?;
-    let mut videos = TableWriter::create(dir, &VIDEOS, format, cells)?;
-    let mut comments = TableWriter::create(dir, &COMMENTS, format, cells)?;
-    let mut alerts = TableWriter::create(dir, &ALERTS, format, cells)?;
-    // One thread reads and decodes the stored days while this one fills the tables' columns
-    // and writes them: the two take about as long.
-    std::thread::scope(|scope| -> Result<(), ExportError> {
-        let (sender, read) = std::sync::mpsc::sync_channel(READ_AHEAD_DAYS);
-        scope.spawn(move || read_days(store, periods, &sender));
-        for item in read {
-            match item? {
-                Read::Day(day, read) => {
-                    days.write_row(rows::day_row(&day))?;
-                    for row in rows::video_rows(&day) {
-                        videos.write_row(row)?;
-                    }
-                    for row in rows::comment_rows(&day, &read) {
-                        comments.write_row(row)?;
-                    }
-                }
-                Read::PeriodDone(period) => progress(period.len()),
+    let create = |table| TableWriter::create(dir, table, format, cells);
+    let (days, videos) = (create(&DAYS)?, create(&VIDEOS)?);
+    let (comments, alerts) = (create(&COMMENTS)?, create(&ALERTS)?);
+    // Two halves, each on its own thread reading the store for its own tables and finishing
+    // them (complete and synced, not yet in place): the days and their videos on this one;
+    // the comments (the largest table) and the alerts on the other.
+    let failed = AtomicBool::new(false);
+    let finished = std::thread::scope(|scope| {
+        let other_half =
+            scope.spawn(|| write_comments_and_alerts(store, periods, [comments, alerts], &failed));
+        let this_half = write_days_and_videos(store, periods, [days, videos], progress);
+        failed.store(this_half.is_err(), Ordering::Relaxed);
+        let other_half = other_half
+            .join()
+            .expect("writing the comments and alerts does not panic");
+        match (this_half, other_half) {
+            (Ok(mut finished), Ok(others)) => {
+                finished.extend(others);
+                Ok(finished)
             }
+            (Ok(done), Err(e)) | (Err(e), Ok(done)) => {
+                done.iter().for_each(Finished::discard);
+                Err(e)
+            }
+            (Err(e), Err(_)) => Err(e),
         }
-        Ok(())
     })?;
-    // A period's alerts at a time: a year of all campaigns' is not held at once.
-    for period in periods {
-        for entry in store.outbox_entries_between(&period.campaign, period.from, period.to)? {
-            alerts.write_row(rows::alert_row(&entry))?;
-        }
-    }
-    let mut finished: Vec<Finished> = Vec::new();
-    for writer in [days, videos, comments, alerts] {
-        match writer.finish() {
-            Ok(table) => finished.push(table),
-            Err(e) => {
-                finished.iter().for_each(Finished::discard);
-                return Err(e);
-            }
-        }
-    }
     for (i, table) in finished.iter().enumerate() {
         if let Err(e) = table.commit() {
             finished[i..].iter().for_each(Finished::discard);
@@ -166,59 +153,92 @@ pub fn table_rows(
     }
     let mut found = Vec::new();
     for period in periods {
-        for day in store.days(&period.campaign, period.from, period.to)? {
-            if table.name == DAYS.name {
-                found.push(rows::owned(rows::day_row(&day)));
-            } else if table.name == VIDEOS.name {
-                found.extend(rows::video_rows(&day).map(rows::owned));
-            } else {
-                let read = store.comments_first_read_on(&period.campaign, day.date)?;
-                found.extend(rows::comment_rows(&day, &read).map(rows::owned));
-            }
+        let (campaign, from, to) = (&period.campaign, period.from, period.to);
+        if table.name == DAYS.name {
+            let headlines = store.headlines(campaign, from, to)?;
+            found.extend(headlines.iter().map(|h| rows::owned(rows::day_row(h))));
+        } else if table.name == VIDEOS.name {
+            store.for_each_day_videos::<StoreError>(campaign, from, to, |headline, sample| {
+                let day = DayKey::from(&headline.day);
+                found.extend(sample.iter().map(|v| rows::owned(rows::video_row(day, v))));
+                Ok(())
+            })?;
+        } else {
+            store.for_each_day_comments::<StoreError>(campaign, from, to, |day, comments| {
+                found.extend(
+                    comments
+                        .iter()
+                        .map(|c| rows::owned(rows::comment_row(day, c))),
+                );
+                Ok(())
+            })?;
         }
     }
     Ok(found)
 }
 
-/// Stored days read ahead of the writer: more than a Parquet row group's worth of rows (the
-/// writer is busy for a while with each), a few tens of MB at most.
-const READ_AHEAD_DAYS: usize = 1_024;
-
-/// What the reading thread hands the writer, in order.
-enum Read {
-    /// A stored day and the comments it read first (boxed: a day is some 700 bytes, and
-    /// the channel's slots are as large as the largest message).
-    Day(Box<DayMetrics>, Vec<ReadComment>),
-    /// Every stored day of this period has been handed over.
-    PeriodDone(CampaignPeriod),
-}
-
-/// Reads the periods' stored days for the writer, until done, a read fails (the failure is
-/// handed over last) or the writer has gone.
-fn read_days(
+/// The `days` and `videos` tables of `periods`, finished; `progress` told of each period.
+fn write_days_and_videos(
     store: &Store,
     periods: &[CampaignPeriod],
-    writer: &std::sync::mpsc::SyncSender<Result<Read, StoreError>>,
-) {
-    let read_period = |period: &CampaignPeriod| -> Result<bool, StoreError> {
-        for day in store.days(&period.campaign, period.from, period.to)? {
-            let read = store.comments_first_read_on(&period.campaign, day.date)?;
-            if writer.send(Ok(Read::Day(Box::new(day), read))).is_err() {
-                return Ok(false);
-            }
-        }
-        Ok(writer.send(Ok(Read::PeriodDone(period.clone()))).is_ok())
-    };
+    [mut days, mut videos]: [TableWriter; 2],
+    progress: &dyn Fn(u64),
+) -> Result<Vec<Finished>, ExportError> {
     for period in periods {
-        match read_period(period) {
-            Ok(true) => {}
-            Ok(false) => return,
+        let (campaign, from, to) = (&period.campaign, period.from, period.to);
+        store.for_each_day_videos(campaign, from, to, |headline, sample| {
+            days.write_row(rows::day_row(headline))?;
+            let day = DayKey::from(&headline.day);
+            sample
+                .iter()
+                .try_for_each(|video| videos.write_row(rows::video_row(day, video)))
+        })?;
+        progress(period.len());
+    }
+    finish_all([days, videos])
+}
+
+/// The `comments` and `alerts` tables of `periods`, finished; none once the other tables'
+/// writing has `failed` (nothing is kept of a failed export: no need to read on).
+fn write_comments_and_alerts(
+    store: &Store,
+    periods: &[CampaignPeriod],
+    [mut comments, mut alerts]: [TableWriter; 2],
+    failed: &AtomicBool,
+) -> Result<Vec<Finished>, ExportError> {
+    for period in periods {
+        if failed.load(Ordering::Relaxed) {
+            return Ok(Vec::new());
+        }
+        let (campaign, from, to) = (&period.campaign, period.from, period.to);
+        store.for_each_day_comments(campaign, from, to, |day, read| {
+            read.iter()
+                .try_for_each(|comment| comments.write_row(rows::comment_row(day, comment)))
+        })?;
+    }
+    // A period's alerts at a time: a year of all campaigns' is not held at once.
+    for period in periods {
+        let (campaign, from, to) = (&period.campaign, period.from, period.to);
+        for entry in store.outbox_entries_between(campaign, from, to)? {
+            alerts.write_row(rows::alert_row(&entry))?;
+        }
+    }
+    finish_all([comments, alerts])
+}
+
+/// Finishes each table: complete and synced, to be put in place. On a failure none is kept.
+fn finish_all(writers: [TableWriter; 2]) -> Result<Vec<Finished>, ExportError> {
+    let mut finished = Vec::new();
+    for writer in writers {
+        match writer.finish() {
+            Ok(table) => finished.push(table),
             Err(e) => {
-                let _ = writer.send(Err(e));
-                return;
+                finished.iter().for_each(Finished::discard);
+                return Err(e);
             }
         }
     }
+    Ok(finished)
 }
 
 /// The `alerts` rows of the outbox records of the periods' campaign-days.
@@ -243,7 +263,9 @@ mod tests {
     use parquet::record::Field;
 
     use super::*;
+    use crate::domain::DayHeadline;
     use crate::fixtures::{date, week};
+    use crate::store::ReadComment;
 
     fn stored_week() -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().unwrap();
@@ -355,29 +377,32 @@ mod tests {
 
     #[test]
     fn a_day_that_cannot_be_read_fails_the_export_and_leaves_no_file() {
-        let (dir, store) = stored_week();
-        store.damage("day_videos", "spring/2026-11-03");
-        let out = dir.path().join("export");
-        let failed = export(
-            &store,
-            &whole_week(),
-            &out,
-            Format::Parquet,
-            CsvCells::default(),
-            &|_| {},
-        );
-        assert!(
-            matches!(
-                &failed,
-                Err(ExportError::Store(StoreError::Corrupt { key, .. })) if key == "spring/2026-11-03"
-            ),
-            "{failed:?}"
-        );
-        assert_eq!(
-            out.read_dir().unwrap().count(),
-            0,
-            "no table, whole or partial"
-        );
+        // The videos are read on the calling thread, the comments on the other.
+        for damaged in ["day_videos", "day_comments"] {
+            let (dir, store) = stored_week();
+            store.damage(damaged, "spring/2026-11-03");
+            let out = dir.path().join("export");
+            let failed = export(
+                &store,
+                &whole_week(),
+                &out,
+                Format::Parquet,
+                CsvCells::default(),
+                &|_| {},
+            );
+            assert!(
+                matches!(
+                    &failed,
+                    Err(ExportError::Store(StoreError::Corrupt { key, .. })) if key == "spring/2026-11-03"
+                ),
+                "{damaged}: {failed:?}"
+            );
+            assert_eq!(
+                out.read_dir().unwrap().count(),
+                0,
+                "{damaged}: no table, whole or partial"
+            );
+        }
     }
 
     #[test]
@@ -514,11 +539,17 @@ mod tests {
         };
         let (_dir, store) = stored_week();
         for day in week() {
-            check(&DAYS, &rows::day_row(&day));
-            rows::video_rows(&day).for_each(|r| check(&VIDEOS, &r));
+            let headline = DayHeadline::split(day.clone()).0;
+            check(&DAYS, &rows::day_row(&headline));
+            for video in &day.videos {
+                check(&VIDEOS, &rows::video_row((&day).into(), &video.into()));
+            }
         }
-        for comment in rows::comment_rows(&week()[2], &read_comments(2)) {
-            check(&COMMENTS, &comment);
+        for comment in &read_comments(2) {
+            check(
+                &COMMENTS,
+                &rows::comment_row((&week()[2]).into(), &comment.into()),
+            );
         }
         for entry in store.outbox_entries().unwrap() {
             check(&ALERTS, &rows::alert_row(&entry));

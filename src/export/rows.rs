@@ -1,7 +1,8 @@
-//! Rows of the export tables from what the store holds: a stored day, its videos, the
-//! comments first read on it, an outbox record. Each row's cells follow its table's columns
-//! (`schema`); unknown values are NULL cells, never zeros. A row's text borrows from what it
-//! was built from: the Parquet writer copies it straight into its columns. Pure.
+//! Rows of the export tables from what the store holds: a stored day's headline, its videos
+//! and the comments first read on it (both read in place: `store::CommentView`,
+//! `domain::views`), an outbox record. Each row's cells follow its table's columns (`schema`);
+//! unknown values are NULL cells, never zeros. A row's text borrows from what it was built
+//! from: the Parquet writer copies it straight into its columns. Pure.
 
 use std::borrow::Cow;
 
@@ -9,8 +10,9 @@ use chrono::NaiveDate;
 
 use super::schema::{COMMENTS, ColumnType, VIDEOS};
 use crate::alerts::outbox::{DeliveryState, OutboxEntry};
-use crate::domain::{AlertsOutcome, DayMetrics, SentimentOutcome, Severity, counts_cell};
-use crate::store::ReadComment;
+use crate::domain::views::{DayKey, VideoView};
+use crate::domain::{AlertsOutcome, DayHeadline, SentimentOutcome, Severity, counts_cell};
+use crate::store::CommentView;
 
 /// One value of a row.
 #[derive(Debug, Clone, PartialEq)]
@@ -138,8 +140,9 @@ fn timestamp(secs: Option<i64>) -> Cell<'static> {
     secs.map_or(Cell::Null, Cell::Timestamp)
 }
 
-/// The `days` row of a stored day.
-pub fn day_row(day: &DayMetrics) -> Vec<Cell<'_>> {
+/// The `days` row of a stored day (its headline has every figure the row holds).
+pub fn day_row(headline: &DayHeadline) -> Vec<Cell<'_>> {
+    let day = &headline.day;
     let growth = day.view_growth.as_ref();
     let (scored, status) = match &day.sentiment {
         SentimentOutcome::Scored(s) => (Some(s), "scored"),
@@ -165,7 +168,7 @@ pub fn day_row(day: &DayMetrics) -> Vec<Cell<'_>> {
         growth.map(|g| g.per_day).into(),
         growth.map(|g| g.per_day_low).into(),
         growth.and_then(|g| g.per_day_high).into(),
-        day.videos.len().into(),
+        headline.sample.videos.into(),
         day.new_tracked_videos.into(),
         day.comments_read.into(),
         scored.map(|s| s.comments).into(),
@@ -189,49 +192,42 @@ pub fn day_row(day: &DayMetrics) -> Vec<Cell<'_>> {
     ]
 }
 
-/// The `videos` rows of a stored day: its sample, in stored order (most-played first). A row
-/// is an array, not a `Vec`: a year's export builds tens of millions of them.
-pub fn video_rows(day: &DayMetrics) -> impl Iterator<Item = [Cell<'_>; VIDEOS.columns.len()]> {
-    day.videos.iter().map(|v| {
-        [
-            day.campaign_id.as_str().into(),
-            day.client_id.as_str().into(),
-            day.date.into(),
-            v.id.as_str().into(),
-            v.creator.as_str().into(),
-            v.caption.as_str().into(),
-            Cell::Timestamp(v.created_at),
-            v.stats.plays.into(),
-            v.stats.likes.into(),
-            v.stats.comments.into(),
-            v.stats.shares.into(),
-            v.stats.saves.into(),
-            v.first_seen.into(),
-            v.plays_change.into(),
-            v.change_span_days.into(),
-        ]
-    })
+/// A `videos` row: one video of a stored day's sample. A row is an array, not a `Vec`: a
+/// year's export builds tens of millions of them.
+pub fn video_row<'a>(day: DayKey<'a>, v: &VideoView<'a>) -> [Cell<'a>; VIDEOS.columns.len()] {
+    [
+        day.campaign_id.into(),
+        day.client_id.into(),
+        day.date.into(),
+        v.id.into(),
+        v.creator.into(),
+        v.caption.into(),
+        Cell::Timestamp(v.created_at),
+        v.stats.plays.into(),
+        v.stats.likes.into(),
+        v.stats.comments.into(),
+        v.stats.shares.into(),
+        v.stats.saves.into(),
+        v.first_seen.into(),
+        v.plays_change.into(),
+        v.change_span_days.into(),
+    ]
 }
 
-/// The `comments` rows of the comments a day read for the first time.
-pub fn comment_rows<'a>(
-    day: &'a DayMetrics,
-    comments: &'a [ReadComment],
-) -> impl Iterator<Item = [Cell<'a>; COMMENTS.columns.len()]> {
-    comments.iter().map(|c| {
-        [
-            day.campaign_id.as_str().into(),
-            day.client_id.as_str().into(),
-            day.date.into(),
-            c.video_id.as_str().into(),
-            c.id.as_str().into(),
-            c.text.as_str().into(),
-            Cell::Timestamp(c.created_at),
-            c.likes.into(),
-            c.score.into(),
-            c.language.as_deref().into(),
-        ]
-    })
+/// A `comments` row: one comment a stored day read for the first time.
+pub fn comment_row<'a>(day: DayKey<'a>, c: &CommentView<'a>) -> [Cell<'a>; COMMENTS.columns.len()] {
+    [
+        day.campaign_id.into(),
+        day.client_id.into(),
+        day.date.into(),
+        c.video_id.into(),
+        c.id.into(),
+        c.text.into(),
+        Cell::Timestamp(c.created_at),
+        c.likes.into(),
+        c.score.into(),
+        c.language.into(),
+    ]
 }
 
 /// The `alerts` row of an outbox record.
@@ -290,7 +286,8 @@ mod tests {
             reason: "none of the 25 new comments is in a language the campaign scores".into(),
             unscored: [("id".to_string(), 20), ("es".to_string(), 5)].into(),
         };
-        let row = day_row(&day);
+        let headline = DayHeadline::split(day.clone()).0;
+        let row = day_row(&headline);
         assert_eq!(cell_of(&row, "new_comments_unscored"), Cell::UInt64(25));
         assert_eq!(
             cell_of(&row, "new_comment_languages"),
@@ -300,7 +297,8 @@ mod tests {
         day.sentiment = SentimentOutcome::Unavailable {
             reason: "scorer ran out of fuel".into(),
         };
-        let row = day_row(&day);
+        let headline = DayHeadline::split(day.clone()).0;
+        let row = day_row(&headline);
         assert_eq!(cell_of(&row, "new_comments_unscored"), Cell::Null);
         assert_eq!(cell_of(&row, "new_comment_languages"), Cell::Null);
     }

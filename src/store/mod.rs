@@ -46,6 +46,7 @@
 mod codec;
 mod migrate;
 mod mirror;
+mod views;
 
 use std::collections::{HashMap, HashSet};
 
@@ -61,6 +62,7 @@ use crate::domain::{DayHeadline, DayMetrics, DaySample};
 
 use codec::Codec;
 pub use mirror::{DayMirror, DayReader};
+pub use views::CommentView;
 
 /// Bumped whenever the layout or a stored type changes incompatibly; [`migrate`] knows how to
 /// bring each earlier version up to it.

@@ -6,6 +6,7 @@ mod iso_date;
 pub mod links;
 mod stored_form;
 pub mod text_safety;
+pub mod views;
 
 use std::collections::BTreeMap;
 

@@ -1,0 +1,206 @@
+//! Stored days read in place, a day at a time: their videos and comments handed over as views
+//! of the stored bytes ([`crate::domain::views`]), for what copies each value straight on (an
+//! export's columns) instead of keeping it.
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use super::{ReadComment, Store, StoreError};
+use crate::domain::DayHeadline;
+use crate::domain::views::{DayKey, SampleVideos, VideoView};
+
+/// A [`ReadComment`] read in place: its fields, in the same order (the stored form is
+/// positional).
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+pub struct CommentView<'a> {
+    pub id: &'a str,
+    pub video_id: &'a str,
+    pub text: &'a str,
+    pub created_at: i64,
+    pub likes: u64,
+    pub score: Option<f32>,
+    #[serde(borrow)]
+    pub language: Option<&'a str>,
+}
+
+impl<'a> From<&'a ReadComment> for CommentView<'a> {
+    fn from(comment: &'a ReadComment) -> Self {
+        CommentView {
+            id: &comment.id,
+            video_id: &comment.video_id,
+            text: &comment.text,
+            created_at: comment.created_at,
+            likes: comment.likes,
+            score: comment.score,
+            language: comment.language.as_deref(),
+        }
+    }
+}
+
+impl Store {
+    /// Each of a campaign's stored days from `from` to `to` inclusive, oldest first: its
+    /// headline and its videos, in stored order (most-played first).
+    pub fn for_each_day_videos<E: From<StoreError>>(
+        &self,
+        campaign: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+        mut each: impl FnMut(&DayHeadline, &[VideoView<'_>]) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let (start, end) = (format!("{campaign}/{from}"), format!("{campaign}/{to}"));
+        for entry in self.days.range(start.as_bytes()..=end.as_bytes()) {
+            let (key, value) = entry.map_err(|e| self.sled_err(e))?;
+            let key = String::from_utf8_lossy(&key);
+            let headline: DayHeadline = self.unpack_binary("days", &key, &value)?;
+            // Both trees hold the same keys (written in one transaction).
+            let stored = self
+                .day_videos
+                .get(key.as_bytes())
+                .map_err(|e| self.sled_err(e))?
+                .ok_or_else(|| self.corrupt(&key, "the day's videos are not stored"))?;
+            let plain = self.plain_value("day_videos", &key, &stored)?;
+            let sample: SampleVideos =
+                postcard::from_bytes(&plain).map_err(|e| self.corrupt(&key, &e.to_string()))?;
+            each(&headline, &sample.videos)?;
+        }
+        Ok(())
+    }
+
+    /// Each of a campaign's stored days from `from` to `to` inclusive, oldest first: which day
+    /// it is, and the comments it read for the first time (none where it stored none).
+    pub fn for_each_day_comments<E: From<StoreError>>(
+        &self,
+        campaign: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+        mut each: impl FnMut(DayKey<'_>, &[CommentView<'_>]) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let (start, end) = (format!("{campaign}/{from}"), format!("{campaign}/{to}"));
+        for entry in self.days.range(start.as_bytes()..=end.as_bytes()) {
+            let (key, value) = entry.map_err(|e| self.sled_err(e))?;
+            let key = String::from_utf8_lossy(&key);
+            let headline = self.plain_value("days", &key, &value)?;
+            let day: DayKey =
+                postcard::from_bytes(&headline).map_err(|e| self.corrupt(&key, &e.to_string()))?;
+            let stored = self
+                .day_comments
+                .get(key.as_bytes())
+                .map_err(|e| self.sled_err(e))?;
+            let plain = match &stored {
+                Some(stored) => Some(self.plain_value("day_comments", &key, stored)?),
+                None => None,
+            };
+            let comments: Vec<CommentView> = match &plain {
+                Some(plain) => {
+                    postcard::from_bytes(plain).map_err(|e| self.corrupt(&key, &e.to_string()))?
+                }
+                None => Vec::new(),
+            };
+            each(day, &comments)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixtures::{date, day, video};
+
+    fn comment(n: u32) -> ReadComment {
+        ReadComment {
+            id: format!("c{n}"),
+            video_id: "v1".into(),
+            text: format!("«{n}» \"quoted\",\nline two 🎉"),
+            created_at: 1_793_000_000 + i64::from(n),
+            likes: u64::from(n),
+            score: (n > 0).then_some(0.25 * n as f32),
+            language: (n % 2 == 0).then(|| "es".to_string()),
+        }
+    }
+
+    #[test]
+    fn stored_days_read_in_place_as_their_videos_and_comments() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("store")).unwrap();
+        let mut stored = Vec::new();
+        for (n, on) in ["2026-11-01", "2026-11-02", "2026-11-04"]
+            .iter()
+            .enumerate()
+        {
+            let mut d = day(on, 1_000, 10);
+            d.videos = (0..n + 1)
+                .map(|i| video(&format!("v{i}"), &format!("@m{i}"), 100 * i as u64, on))
+                .collect();
+            let comments: Vec<ReadComment> = (0..2 * n as u32).map(comment).collect();
+            store.put_day(&d, &comments).unwrap();
+            stored.push((d, comments));
+        }
+        let (from, to) = (date("2026-11-02"), date("2026-11-30"));
+
+        let mut videos_read = Vec::new();
+        store
+            .for_each_day_videos::<StoreError>("spring", from, to, |headline, videos| {
+                let (stored_day, _) = stored
+                    .iter()
+                    .find(|(d, _)| d.date == headline.day.date)
+                    .unwrap();
+                let expected: Vec<VideoView> =
+                    stored_day.videos.iter().map(VideoView::from).collect();
+                assert_eq!(videos, expected, "{}", headline.day.date);
+                videos_read.push((headline.day.date, headline.sample.videos));
+                Ok(())
+            })
+            .unwrap();
+        let mut comments_read = Vec::new();
+        store
+            .for_each_day_comments::<StoreError>("spring", from, to, |key, comments| {
+                comments_read.push((key.date, key.client_id.to_string(), comments.len()));
+                for (read, (n, expected)) in comments.iter().zip(stored_comments(&stored, key)) {
+                    assert_eq!(*read, CommentView::from(expected), "comment {n}");
+                }
+                Ok(())
+            })
+            .unwrap();
+
+        assert_eq!(
+            videos_read,
+            [(date("2026-11-02"), 2), (date("2026-11-04"), 3)]
+        );
+        assert_eq!(
+            comments_read,
+            [
+                (date("2026-11-02"), "acme".to_string(), 2),
+                (date("2026-11-04"), "acme".to_string(), 4)
+            ]
+        );
+    }
+
+    fn stored_comments<'a>(
+        stored: &'a [(crate::domain::DayMetrics, Vec<ReadComment>)],
+        key: DayKey<'_>,
+    ) -> impl Iterator<Item = (usize, &'a ReadComment)> {
+        let (_, comments) = stored.iter().find(|(d, _)| d.date == key.date).unwrap();
+        comments.iter().enumerate()
+    }
+
+    #[test]
+    fn a_damaged_comment_record_is_an_error_naming_its_day() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("store")).unwrap();
+        store
+            .put_day(&day("2026-11-01", 1_000, 10), &[comment(1)])
+            .unwrap();
+        store.damage("day_comments", "spring/2026-11-01");
+        let read = store.for_each_day_comments::<StoreError>(
+            "spring",
+            date("2026-11-01"),
+            date("2026-11-01"),
+            |_, _| Ok(()),
+        );
+        assert!(
+            matches!(&read, Err(StoreError::Corrupt { key, .. }) if key == "spring/2026-11-01"),
+            "{read:?}"
+        );
+    }
+}
