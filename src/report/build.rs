@@ -164,7 +164,7 @@ fn no_data(date: NaiveDate) -> ReportDay {
 /// Each distinct video of the period at its latest observation (`days` oldest first). A video
 /// listed twice on one day (under two hashtags) counts once.
 fn latest_observations<'a>(days: &[&'a DayMetrics]) -> Vec<Observation<'a>> {
-    let mut latest: HashMap<&str, Observation<'a>> = HashMap::new();
+    let mut latest: foldhash::HashMap<&str, Observation<'a>> = Default::default();
     for day in days {
         for video in &day.videos {
             latest.insert(&video.id, (day.date, video));

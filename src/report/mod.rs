@@ -550,10 +550,10 @@ fn render_json(reports: &[CampaignReport], audience: Audience) -> String {
 /// One report as pretty JSON, as `audience` may read it, indented as an element of
 /// [`JsonReports`]' array.
 pub fn json_element(report: &CampaignReport, audience: Audience) -> String {
-    let object = serde_json::to_string_pretty(&AsReadBy(report, audience))
+    // As the element of an array, serde_json indents it by one level: `[\n  {…}\n]`.
+    let array = serde_json::to_string_pretty(&[AsReadBy(report, audience)])
         .expect("reports always serialize");
-    // Strings hold no raw line breaks: every one starts a line.
-    format!("  {}", object.replace('\n', "\n  "))
+    array[2..array.len() - 2].to_string()
 }
 
 /// Writes reports' [`json_element`]s as they come, as `serde_json` would print them: one

@@ -328,8 +328,7 @@ impl CreatorStats {
         videos: impl IntoIterator<Item = &'a TrackedVideo>,
         keep: usize,
     ) -> Vec<CreatorStats> {
-        let mut by_handle: std::collections::HashMap<&str, CreatorStats> =
-            std::collections::HashMap::new();
+        let mut by_handle: foldhash::HashMap<&str, CreatorStats> = Default::default();
         for video in videos {
             let entry = by_handle
                 .entry(&video.creator)
