@@ -90,21 +90,22 @@ pub fn export(
     let create = |table| TableWriter::create(dir, table, format, cells);
     let (days, videos) = (create(&DAYS)?, create(&VIDEOS)?);
     let (comments, alerts) = (create(&COMMENTS)?, create(&ALERTS)?);
-    // Two halves, each on its own thread reading the store for its own tables and finishing
-    // them (complete and synced, not yet in place): the days and their videos on this one;
-    // the comments (the largest table) and the alerts on the other.
+    // Two halves of about equal work, each on its own thread reading the store for its own
+    // tables and finishing them (complete and synced, not yet in place): the comments (the
+    // largest table) on one; the days, their videos and the alerts on this one.
     let failed = AtomicBool::new(false);
     let finished = std::thread::scope(|scope| {
-        let other_half =
-            scope.spawn(|| write_comments_and_alerts(store, periods, [comments, alerts], &failed));
-        let this_half = write_days_and_videos(store, periods, [days, videos], progress);
+        let other_half = scope.spawn(|| write_comments(store, periods, comments, &failed));
+        let this_half =
+            write_days_videos_and_alerts(store, periods, [days, videos, alerts], progress);
         failed.store(this_half.is_err(), Ordering::Relaxed);
         let other_half = other_half
             .join()
-            .expect("writing the comments and alerts does not panic");
+            .expect("writing the comments does not panic");
         match (this_half, other_half) {
-            (Ok(mut finished), Ok(others)) => {
-                finished.extend(others);
+            (Ok(mut finished), Ok(comments)) => {
+                // In the tables' order: days, videos, comments, alerts.
+                finished.splice(2..2, comments);
                 Ok(finished)
             }
             (Ok(done), Err(e)) | (Err(e), Ok(done)) => {
@@ -177,11 +178,12 @@ pub fn table_rows(
     Ok(found)
 }
 
-/// The `days` and `videos` tables of `periods`, finished; `progress` told of each period.
-fn write_days_and_videos(
+/// The `days`, `videos` and `alerts` tables of `periods`, finished; `progress` told of each
+/// period.
+fn write_days_videos_and_alerts(
     store: &Store,
     periods: &[CampaignPeriod],
-    [mut days, mut videos]: [TableWriter; 2],
+    [mut days, mut videos, mut alerts]: [TableWriter; 3],
     progress: &dyn Fn(u64),
 ) -> Result<Vec<Finished>, ExportError> {
     for period in periods {
@@ -195,15 +197,22 @@ fn write_days_and_videos(
         })?;
         progress(period.len());
     }
-    finish_all([days, videos])
+    // A period's alerts at a time: a year of all campaigns' is not held at once.
+    for period in periods {
+        let (campaign, from, to) = (&period.campaign, period.from, period.to);
+        for entry in store.outbox_entries_between(campaign, from, to)? {
+            alerts.write_row(rows::alert_row(&entry))?;
+        }
+    }
+    finish_all([days, videos, alerts])
 }
 
-/// The `comments` and `alerts` tables of `periods`, finished; none once the other tables'
-/// writing has `failed` (nothing is kept of a failed export: no need to read on).
-fn write_comments_and_alerts(
+/// The `comments` table of `periods`, finished; none once the other tables' writing has
+/// `failed` (nothing is kept of a failed export: no need to read on).
+fn write_comments(
     store: &Store,
     periods: &[CampaignPeriod],
-    [mut comments, mut alerts]: [TableWriter; 2],
+    mut comments: TableWriter,
     failed: &AtomicBool,
 ) -> Result<Vec<Finished>, ExportError> {
     for period in periods {
@@ -216,18 +225,11 @@ fn write_comments_and_alerts(
                 .try_for_each(|comment| comments.write_row(rows::comment_row(day, comment)))
         })?;
     }
-    // A period's alerts at a time: a year of all campaigns' is not held at once.
-    for period in periods {
-        let (campaign, from, to) = (&period.campaign, period.from, period.to);
-        for entry in store.outbox_entries_between(campaign, from, to)? {
-            alerts.write_row(rows::alert_row(&entry))?;
-        }
-    }
-    finish_all([comments, alerts])
+    finish_all([comments])
 }
 
 /// Finishes each table: complete and synced, to be put in place. On a failure none is kept.
-fn finish_all(writers: [TableWriter; 2]) -> Result<Vec<Finished>, ExportError> {
+fn finish_all<const N: usize>(writers: [TableWriter; N]) -> Result<Vec<Finished>, ExportError> {
     let mut finished = Vec::new();
     for writer in writers {
         match writer.finish() {
