@@ -42,6 +42,9 @@
 //!
 //! Beside the store, `days/{campaign}/{date}.json` copies each computed day ([`DayMirror`]) so
 //! that reports can read while a run holds sled's lock.
+//!
+//! Days are read whole ([`Store::days`]), as headlines ([`Store::headlines`]), or in place
+//! ([`views`]: their videos and comments borrowed from the stored bytes, for exports).
 
 mod codec;
 mod migrate;
