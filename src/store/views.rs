@@ -115,7 +115,7 @@ mod tests {
             created_at: 1_793_000_000 + i64::from(n),
             likes: u64::from(n),
             score: (n > 0).then_some(0.25 * n as f32),
-            language: (n % 2 == 0).then(|| "es".to_string()),
+            language: n.is_multiple_of(2).then(|| "es".to_string()),
         }
     }
 

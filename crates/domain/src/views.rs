@@ -86,8 +86,8 @@ mod tests {
                 saves: u64::from(n),
             },
             first_seen: NaiveDate::from_ymd_opt(2026, 11, 1 + n).unwrap(),
-            plays_change: (n % 2 == 0).then_some(500),
-            change_span_days: (n % 3 == 0).then_some(n),
+            plays_change: n.is_multiple_of(2).then_some(500),
+            change_span_days: n.is_multiple_of(3).then_some(n),
         }
     }
 
