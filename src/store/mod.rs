@@ -593,8 +593,16 @@ impl Store {
         key: &str,
         stored: &[u8],
     ) -> Result<T, StoreError> {
-        postcard::from_bytes(&self.plain_value(tree, key, stored)?)
-            .map_err(|e| self.corrupt(key, &e.to_string()))
+        self.decode_binary(key, &self.plain_value(tree, key, stored)?)
+    }
+
+    /// A value from its plain binary bytes; what it borrows (views) borrows from `plain`.
+    fn decode_binary<'a, T: Deserialize<'a>>(
+        &self,
+        key: &str,
+        plain: &'a [u8],
+    ) -> Result<T, StoreError> {
+        postcard::from_bytes(plain).map_err(|e| self.corrupt(key, &e.to_string()))
     }
 
     fn encode_raw(&self, snapshot: &RawSnapshot) -> Vec<u8> {
@@ -1150,14 +1158,18 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<DayHeadline>, StoreError> {
-        let (start, end) = (format!("{campaign}/{from}"), format!("{campaign}/{to}"));
-        self.days
-            .range(start.as_bytes()..=end.as_bytes())
+        self.day_entries(campaign, from, to)
             .map(|entry| {
                 let (key, value) = entry.map_err(|e| self.sled_err(e))?;
                 self.unpack_binary("days", &String::from_utf8_lossy(&key), &value)
             })
             .collect()
+    }
+
+    /// The `days` tree's entries of a campaign from `from` to `to` inclusive, oldest first.
+    fn day_entries(&self, campaign: &str, from: NaiveDate, to: NaiveDate) -> sled::Iter {
+        let (start, end) = (format!("{campaign}/{from}"), format!("{campaign}/{to}"));
+        self.days.range(start.as_bytes()..=end.as_bytes())
     }
 
     /// The latest stored day of a campaign.

@@ -47,8 +47,7 @@ impl Store {
         to: NaiveDate,
         mut each: impl FnMut(&DayHeadline, &[VideoView<'_>]) -> Result<(), E>,
     ) -> Result<(), E> {
-        let (start, end) = (format!("{campaign}/{from}"), format!("{campaign}/{to}"));
-        for entry in self.days.range(start.as_bytes()..=end.as_bytes()) {
+        for entry in self.day_entries(campaign, from, to) {
             let (key, value) = entry.map_err(|e| self.sled_err(e))?;
             let key = String::from_utf8_lossy(&key);
             let headline: DayHeadline = self.unpack_binary("days", &key, &value)?;
@@ -59,8 +58,7 @@ impl Store {
                 .map_err(|e| self.sled_err(e))?
                 .ok_or_else(|| self.corrupt(&key, "the day's videos are not stored"))?;
             let plain = self.plain_value("day_videos", &key, &stored)?;
-            let sample: SampleVideos =
-                postcard::from_bytes(&plain).map_err(|e| self.corrupt(&key, &e.to_string()))?;
+            let sample: SampleVideos = self.decode_binary(&key, &plain)?;
             each(&headline, &sample.videos)?;
         }
         Ok(())
@@ -75,25 +73,20 @@ impl Store {
         to: NaiveDate,
         mut each: impl FnMut(DayKey<'_>, &[CommentView<'_>]) -> Result<(), E>,
     ) -> Result<(), E> {
-        let (start, end) = (format!("{campaign}/{from}"), format!("{campaign}/{to}"));
-        for entry in self.days.range(start.as_bytes()..=end.as_bytes()) {
+        for entry in self.day_entries(campaign, from, to) {
             let (key, value) = entry.map_err(|e| self.sled_err(e))?;
             let key = String::from_utf8_lossy(&key);
             let headline = self.plain_value("days", &key, &value)?;
-            let day: DayKey =
-                postcard::from_bytes(&headline).map_err(|e| self.corrupt(&key, &e.to_string()))?;
+            let day: DayKey = self.decode_binary(&key, &headline)?;
             let stored = self
                 .day_comments
                 .get(key.as_bytes())
                 .map_err(|e| self.sled_err(e))?;
-            let plain = match &stored {
-                Some(stored) => Some(self.plain_value("day_comments", &key, stored)?),
-                None => None,
-            };
+            let plain = stored
+                .map(|stored| self.plain_value("day_comments", &key, &stored))
+                .transpose()?;
             let comments: Vec<CommentView> = match &plain {
-                Some(plain) => {
-                    postcard::from_bytes(plain).map_err(|e| self.corrupt(&key, &e.to_string()))?
-                }
+                Some(plain) => self.decode_binary(&key, plain)?,
                 None => Vec::new(),
             };
             each(day, &comments)?;
