@@ -549,6 +549,16 @@ impl Store {
         }
     }
 
+    /// Lets go of a store this process only read, as the process ends: what sled holds is
+    /// flushed, and its teardown (freeing the page table, 20-40 ms on 1,000 campaign-years)
+    /// is left to the exit. Only for a command's last use of the store: sled's threads and
+    /// its lock live until the process ends.
+    pub fn release_at_exit(self) -> Result<(), StoreError> {
+        self.flush()?;
+        std::mem::forget(self);
+        Ok(())
+    }
+
     /// Writes a copy of every tree into a new store at `dir` while this one stays open and in
     /// use (`serve`'s `store backup`): each tree as it stands when read, so that a day stored
     /// during the copy may be in one tree and not yet in another, as after a crash, and a run

@@ -84,6 +84,7 @@ pub fn export(args: ExportArgs) -> Result<ExitCode> {
         ),
     };
     eprintln!("{}", export_from(&args, &config, &store)?);
+    store.release_at_exit()?;
     Ok(ExitCode::SUCCESS)
 }
 

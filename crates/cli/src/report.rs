@@ -188,7 +188,10 @@ pub fn report(args: ReportArgs) -> Result<ExitCode> {
         None => &mut printed,
     };
     match Store::open_existing(&store_dir) {
-        Ok(store) => write_report(&args, &config, &store, out)?,
+        Ok(store) => {
+            write_report(&args, &config, &store, out)?;
+            store.release_at_exit()?;
+        }
         // `serve` holds the store: it writes the report from it.
         Err(StoreError::Locked { .. }) if super::serve::socket::running(&data_dir) => {
             out.write_all(super::serve::socket::ask(&data_dir)?.as_bytes())?;
