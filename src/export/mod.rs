@@ -189,7 +189,7 @@ fn write_days_videos_and_alerts(
     for period in periods {
         let (campaign, from, to) = (&period.campaign, period.from, period.to);
         store.for_each_day_videos(campaign, from, to, |headline, sample| {
-            days.write_row(rows::day_row(headline))?;
+            days.write_row(rows::day_row(&headline))?;
             let day = DayKey::from(&headline.day);
             sample
                 .iter()

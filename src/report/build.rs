@@ -17,7 +17,7 @@ use super::{
 use crate::config::CampaignConfig;
 use crate::domain::{
     CreatorStats, DayHeadline, DayMetrics, SampleTotals, SentimentOutcome, SentimentSummary,
-    TrackedVideo, VideoCountSource, add_counts, engagement_rate,
+    StoredPeriod, TrackedVideo, VideoCountSource, add_counts, engagement_rate,
 };
 
 /// A video as last seen in the period: the date of the observation and the video then.
@@ -35,13 +35,20 @@ pub fn build_report(
     price_per_credit_usd: f64,
 ) -> CampaignReport {
     let period = Period::ending(period_end, period_days);
-    let mut stored: Vec<&DayMetrics> = days.iter().filter(|d| period.contains(d.date)).collect();
-    stored.sort_by_key(|d| d.date);
-    let rows = period_rows(
-        &period,
-        stored.iter().map(|d| (*d, SampleTotals::of(&d.videos))),
-    );
-    let latest = latest_observations(&stored);
+    let stored = StoredPeriod::of_days(days.iter().filter(|d| period.contains(d.date)).cloned());
+    report_of_period(campaign, &stored, period, price_per_credit_usd)
+}
+
+/// The report of `campaign` over `period`, from what is stored of it.
+pub fn report_of_period(
+    campaign: &CampaignConfig,
+    stored: &StoredPeriod,
+    period: Period,
+    price_per_credit_usd: f64,
+) -> CampaignReport {
+    let rows = period_rows(&period, stored.days.iter().map(|h| (&h.day, h.sample)));
+    let latest: Vec<Observation> = stored.latest_videos().collect();
+    let days: Vec<&DayMetrics> = stored.days.iter().map(|h| &h.day).collect();
     CampaignReport {
         campaign_id: campaign.id.clone(),
         name: campaign.name.clone(),
@@ -56,8 +63,8 @@ pub fn build_report(
         alerts: alerts(&rows),
         cost: cost(&rows, price_per_credit_usd),
         comparison: None,
-        share_of_voice: share_of_voice(&stored),
-        daily_shares: daily_shares(&stored),
+        share_of_voice: share_of_voice(&days),
+        daily_shares: daily_shares(&days),
         example_comments: ExampleComments::default(),
         period,
         days: rows,
@@ -159,18 +166,6 @@ fn no_data(date: NaiveDate) -> ReportDay {
         credits: None,
         missing: Vec::new(),
     }
-}
-
-/// Each distinct video of the period at its latest observation (`days` oldest first). A video
-/// listed twice on one day (under two hashtags) counts once.
-fn latest_observations<'a>(days: &[&'a DayMetrics]) -> Vec<Observation<'a>> {
-    let mut latest: foldhash::HashMap<&str, Observation<'a>> = Default::default();
-    for day in days {
-        for video in &day.videos {
-            latest.insert(&video.id, (day.date, video));
-        }
-    }
-    latest.into_values().collect()
 }
 
 fn participation(

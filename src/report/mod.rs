@@ -38,7 +38,7 @@ use crate::domain::{
 };
 use crate::text_safety::CsvCells;
 
-pub use build::{build_report, period_headline};
+pub use build::{build_report, period_headline, report_of_period};
 
 /// How many creators and videos a report lists.
 pub const TOP_LISTED: usize = 5;

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 use super::StoreError;
-use crate::domain::{DayHeadline, DayMetrics};
+use crate::domain::{DayHeadline, DayMetrics, StoredPeriod};
 
 /// What reports read: stored days of a campaign (from several threads at once).
 pub trait DayReader: Sync {
@@ -25,6 +25,16 @@ pub trait DayReader: Sync {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<DayMetrics>, StoreError>;
+
+    /// The same days as a report reads them: their headlines, and each distinct video once.
+    fn period(
+        &self,
+        campaign: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<StoredPeriod, StoreError> {
+        Ok(StoredPeriod::of_days(self.days(campaign, from, to)?))
+    }
 
     /// The same days without their video samples, for what does not list videos.
     fn headlines(

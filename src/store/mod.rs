@@ -54,6 +54,7 @@ mod views;
 use std::collections::{HashMap, HashSet};
 
 use sled::Transactional;
+use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
@@ -61,7 +62,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::alerts::outbox::{self, OutboxEntry};
 use crate::client_reports::{self, MailedReport};
-use crate::domain::{DayHeadline, DayMetrics, DaySample};
+use crate::domain::{DayHeadline, DayMetrics, DaySample, StoredPeriod};
 
 use codec::Codec;
 pub use mirror::{DayMirror, DayReader};
@@ -1142,23 +1143,40 @@ impl Store {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Vec<DayMetrics>, StoreError> {
-        let (start, end) = (format!("{campaign}/{from}"), format!("{campaign}/{to}"));
-        let range = start.as_bytes()..=end.as_bytes();
-        let mut samples = self.day_videos.range(range.clone());
-        self.days
-            .range(range)
-            .map(|entry| {
-                let (key, value) = entry.map_err(|e| self.sled_err(e))?;
-                let key = String::from_utf8_lossy(&key);
-                let headline: DayHeadline = self.unpack_binary("days", &key, &value)?;
-                // Both trees hold the same keys (written in one transaction).
-                let sample = match samples.next().transpose().map_err(|e| self.sled_err(e))? {
-                    Some((sample_key, sample)) if sample_key == key.as_bytes() => sample,
-                    _ => return Err(self.corrupt(&key, "the day's videos are not stored")),
-                };
-                Ok(headline.join(self.unpack_binary("day_videos", &key, &sample)?))
-            })
-            .collect()
+        let mut days = Vec::new();
+        self.for_each_day_sample(campaign, from, to, |key, headline, sample| {
+            days.push(headline.join(self.decode_binary(key, sample)?));
+            Ok::<_, StoreError>(())
+        })?;
+        Ok(days)
+    }
+
+    /// Each of a campaign's stored days from `from` to `to` inclusive, oldest first: its key,
+    /// its headline, and its sample's plain binary bytes.
+    fn for_each_day_sample<E: From<StoreError>>(
+        &self,
+        campaign: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+        mut each: impl FnMut(&str, DayHeadline, &[u8]) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let mut samples = self.day_videos.range(Store::day_range(campaign, from, to));
+        for entry in self.day_entries(campaign, from, to) {
+            let (key, value) = entry.map_err(|e| self.sled_err(e))?;
+            let key = String::from_utf8_lossy(&key);
+            let headline: DayHeadline = self.unpack_binary("days", &key, &value)?;
+            // Both trees hold the same keys (written in one transaction).
+            let sample = match samples.next().transpose().map_err(|e| self.sled_err(e))? {
+                Some((sample_key, sample)) if sample_key == key.as_bytes() => sample,
+                _ => return Err(self.corrupt(&key, "the day's videos are not stored").into()),
+            };
+            each(
+                &key,
+                headline,
+                &self.plain_value("day_videos", &key, &sample)?,
+            )?;
+        }
+        Ok(())
     }
 
     /// The headlines of a campaign's stored days from `from` to `to` inclusive, oldest first:
@@ -1179,8 +1197,12 @@ impl Store {
 
     /// The `days` tree's entries of a campaign from `from` to `to` inclusive, oldest first.
     fn day_entries(&self, campaign: &str, from: NaiveDate, to: NaiveDate) -> sled::Iter {
-        let (start, end) = (format!("{campaign}/{from}"), format!("{campaign}/{to}"));
-        self.days.range(start.as_bytes()..=end.as_bytes())
+        self.days.range(Store::day_range(campaign, from, to))
+    }
+
+    /// The keys of a campaign's days from `from` to `to` inclusive, in any day-keyed tree.
+    fn day_range(campaign: &str, from: NaiveDate, to: NaiveDate) -> RangeInclusive<String> {
+        format!("{campaign}/{from}")..=format!("{campaign}/{to}")
     }
 
     /// The latest stored day of a campaign.
@@ -1320,6 +1342,15 @@ impl DayReader for Store {
         to: NaiveDate,
     ) -> Result<Vec<DayMetrics>, StoreError> {
         Store::days(self, campaign, from, to)
+    }
+
+    fn period(
+        &self,
+        campaign: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<StoredPeriod, StoreError> {
+        Store::period(self, campaign, from, to)
     }
 
     fn headlines(

@@ -6,8 +6,8 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::{ReadComment, Store, StoreError};
-use crate::domain::DayHeadline;
 use crate::domain::views::{DayKey, SampleVideos, VideoView};
+use crate::domain::{DayHeadline, StoredPeriod};
 
 /// A [`ReadComment`] read in place: its fields, in the same order (the stored form is
 /// positional).
@@ -45,23 +45,28 @@ impl Store {
         campaign: &str,
         from: NaiveDate,
         to: NaiveDate,
-        mut each: impl FnMut(&DayHeadline, &[VideoView<'_>]) -> Result<(), E>,
+        mut each: impl FnMut(DayHeadline, &[VideoView<'_>]) -> Result<(), E>,
     ) -> Result<(), E> {
-        for entry in self.day_entries(campaign, from, to) {
-            let (key, value) = entry.map_err(|e| self.sled_err(e))?;
-            let key = String::from_utf8_lossy(&key);
-            let headline: DayHeadline = self.unpack_binary("days", &key, &value)?;
-            // Both trees hold the same keys (written in one transaction).
-            let stored = self
-                .day_videos
-                .get(key.as_bytes())
-                .map_err(|e| self.sled_err(e))?
-                .ok_or_else(|| self.corrupt(&key, "the day's videos are not stored"))?;
-            let plain = self.plain_value("day_videos", &key, &stored)?;
-            let sample: SampleVideos = self.decode_binary(&key, &plain)?;
-            each(&headline, &sample.videos)?;
-        }
-        Ok(())
+        self.for_each_day_sample(campaign, from, to, |key, headline, sample| {
+            let sample: SampleVideos = self.decode_binary(key, sample)?;
+            each(headline, &sample.videos)
+        })
+    }
+
+    /// A campaign's stored days from `from` to `to` inclusive as a report reads them: each
+    /// video's text copied once for the period, not once for every day that sampled it.
+    pub fn period(
+        &self,
+        campaign: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<StoredPeriod, StoreError> {
+        let mut period = StoredPeriod::default();
+        self.for_each_day_videos::<StoreError>(campaign, from, to, |headline, videos| {
+            period.push_day(headline, videos.iter().copied());
+            Ok(())
+        })?;
+        Ok(period)
     }
 
     /// Each of a campaign's stored days from `from` to `to` inclusive, oldest first: which day
@@ -167,6 +172,69 @@ mod tests {
                 (date("2026-11-04"), "acme".to_string(), 4)
             ]
         );
+    }
+
+    #[test]
+    fn a_period_read_in_place_is_the_period_of_its_whole_days() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("store")).unwrap();
+        for (n, on) in ["2026-11-01", "2026-11-02", "2026-11-03"]
+            .iter()
+            .enumerate()
+        {
+            let mut d = day(on, 1_000, 10);
+            let mut growing = video("v0", "@m0", 100 * (n as u64 + 1), "2026-11-01");
+            growing.caption = format!("caption as of {on}");
+            if n == 2 {
+                growing.creator = "@renamed".into();
+            }
+            // Listed twice on the second day (under two hashtags), the later listing fresher.
+            let mut twice = video("v1", "@m1", 50, on);
+            let mut fresher = twice.clone();
+            fresher.stats.plays = 60;
+            twice.caption = "stale".into();
+            d.videos = match n {
+                1 => vec![growing, twice, fresher],
+                _ => vec![growing],
+            };
+            store.put_day(&d, &[]).unwrap();
+        }
+        let (from, to) = (date("2026-11-01"), date("2026-11-03"));
+
+        let period = store.period("spring", from, to).unwrap();
+
+        assert_eq!(
+            period,
+            StoredPeriod::of_days(store.days("spring", from, to).unwrap())
+        );
+        let mut latest: Vec<_> = period
+            .latest_videos()
+            .map(|(on, v)| {
+                (
+                    on,
+                    v.id.as_str(),
+                    v.creator.as_str(),
+                    v.caption.as_str(),
+                    v.stats.plays,
+                )
+            })
+            .collect();
+        latest.sort();
+        assert_eq!(
+            latest,
+            [
+                (date("2026-11-02"), "v1", "@m1", "video v1 #tryacme", 60),
+                (
+                    date("2026-11-03"),
+                    "v0",
+                    "@renamed",
+                    "caption as of 2026-11-03",
+                    300
+                ),
+            ]
+        );
+        assert_eq!(period.days.len(), 3);
+        assert!(period.days.iter().all(|h| h.day.videos.is_empty()));
     }
 
     fn stored_comments<'a>(

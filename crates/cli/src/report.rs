@@ -7,10 +7,11 @@ use anyhow::{Context, Result, bail};
 use chrono::{Duration, NaiveDate};
 
 use hashtrack::config::{CampaignConfig, Config};
-use hashtrack::domain::DayMetrics;
+use hashtrack::domain::StoredPeriod;
 use hashtrack::report::{
-    Audience, CampaignReport, ExampleComments, JsonReports, Paper, ReportFormat, build_report,
-    compare, csv, html, json_element, period_headline, render, render_client, rollup, text,
+    Audience, CampaignReport, ExampleComments, JsonReports, Paper, Period, ReportFormat, compare,
+    csv, html, json_element, period_headline, render, render_client, report_of_period, rollup,
+    text,
 };
 use hashtrack::store::{DayMirror, DayReader, Store, StoreError};
 use hashtrack::text_safety::CsvCells;
@@ -465,12 +466,11 @@ fn campaign_report(
     let Ok(days) = u32::try_from((end - start).num_days() + 1) else {
         return Ok(None);
     };
-    let stored = store.days(&campaign.id, start, end)?;
-    let mut report = build_report(
+    let stored = store.period(&campaign.id, start, end)?;
+    let mut report = report_of_period(
         campaign,
         &stored,
-        end,
-        days,
+        Period::ending(end, days),
         config.settings.price_per_credit_usd,
     );
     if let Some(client) = config.clients.get(&campaign.client) {
@@ -494,16 +494,15 @@ fn campaign_report(
 fn example_comments(
     store: &dyn DayReader,
     report: &CampaignReport,
-    stored: &[DayMetrics],
+    stored: &StoredPeriod,
 ) -> Result<ExampleComments> {
     let mut quotable = Vec::new();
     for date in report.period.dates() {
         quotable.extend(store.quotable_comments(&report.campaign_id, date)?);
     }
     let creators: std::collections::HashMap<&str, &str> = stored
-        .iter()
-        .flat_map(|d| &d.videos)
-        .map(|v| (v.id.as_str(), v.creator.as_str()))
+        .latest_videos()
+        .map(|(_, v)| (v.id.as_str(), v.creator.as_str()))
         .collect();
     Ok(ExampleComments::of(&quotable, |id| {
         creators

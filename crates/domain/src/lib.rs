@@ -5,8 +5,11 @@
 mod iso_date;
 pub mod links;
 mod stored_form;
+mod stored_period;
 pub mod text_safety;
 pub mod views;
+
+pub use stored_period::StoredPeriod;
 
 use std::collections::BTreeMap;
 
