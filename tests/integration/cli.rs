@@ -776,6 +776,16 @@ async fn a_store_missing_a_file_is_named_damaged_and_exports_nothing() {
         .collect();
     let campaigns = campaigns.as_slice();
     let (sim, dir, config) = configured_sim(roomy_sim(), 60_000, campaigns).await;
+    // A store of 64 KiB segments, as earlier versions made them (a store keeps its segment
+    // size): sled writes anything over a quarter of a segment as a blob file, and these
+    // responses are over 16 KiB (at today's 256 KiB, few writes are that large).
+    sled::Config::new()
+        .path(dir.path().join("data/store"))
+        .segment_size(64 * 1024)
+        .open()
+        .unwrap()
+        .flush()
+        .unwrap();
     for day in ["2026-11-01", "2026-11-02", "2026-11-03"] {
         sim.set_date(date(day));
         let config_arg = config.to_str().unwrap().to_string();
