@@ -1165,10 +1165,14 @@ impl Store {
             let (key, value) = entry.map_err(|e| self.sled_err(e))?;
             let key = String::from_utf8_lossy(&key);
             let headline: DayHeadline = self.unpack_binary("days", &key, &value)?;
-            // Both trees hold the same keys (written in one transaction).
-            let sample = match samples.next().transpose().map_err(|e| self.sled_err(e))? {
-                Some((sample_key, sample)) if sample_key == key.as_bytes() => sample,
-                _ => return Err(self.corrupt(&key, "the day's videos are not stored").into()),
+            // Both trees hold the same keys (written in one transaction). A sample without its
+            // day (a backup copies one tree after the other) is passed over, as a day is.
+            let sample = loop {
+                match samples.next().transpose().map_err(|e| self.sled_err(e))? {
+                    Some((sample_key, _)) if *sample_key < *key.as_bytes() => continue,
+                    Some((sample_key, sample)) if sample_key == key.as_bytes() => break sample,
+                    _ => return Err(self.corrupt(&key, "the day's videos are not stored").into()),
+                }
             };
             each(
                 &key,

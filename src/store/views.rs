@@ -237,6 +237,29 @@ mod tests {
         assert!(period.days.iter().all(|h| h.day.videos.is_empty()));
     }
 
+    #[test]
+    fn a_sample_stored_without_its_day_is_passed_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("store")).unwrap();
+        for on in ["2026-11-01", "2026-11-02", "2026-11-03"] {
+            let mut d = day(on, 1_000, 10);
+            d.videos = vec![video(&format!("v-{on}"), "@m", 100, on)];
+            store.put_day(&d, &[]).unwrap();
+        }
+        // As in a backup copied while the second day was being stored.
+        store.days.remove("spring/2026-11-02").unwrap();
+        let (from, to) = (date("2026-11-01"), date("2026-11-03"));
+
+        let dates: Vec<_> = store
+            .days("spring", from, to)
+            .unwrap()
+            .iter()
+            .map(|d| d.date)
+            .collect();
+        assert_eq!(dates, [from, to]);
+        assert_eq!(store.period("spring", from, to).unwrap().days.len(), 2);
+    }
+
     fn stored_comments<'a>(
         stored: &'a [(crate::domain::DayMetrics, Vec<ReadComment>)],
         key: DayKey<'_>,
