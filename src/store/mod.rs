@@ -52,13 +52,12 @@ mod mirror;
 mod views;
 
 use std::collections::{HashMap, HashSet};
-
-use sled::Transactional;
 use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use sled::Transactional;
 
 use crate::alerts::outbox::{self, OutboxEntry};
 use crate::client_reports::{self, MailedReport};
